@@ -14,6 +14,7 @@
 
 pub mod algebra;
 pub mod cargo;
+pub mod comparators;
 pub mod debian;
 pub mod docker;
 pub mod go;
@@ -276,8 +277,28 @@ pub fn is_valid(eco: Ecosystem, input: &str) -> bool {
     with_scheme!(eco, m => m::Version::parse(input).is_ok())
 }
 
-/// Orders two versions the ecosystem's way.
+/// Orders two versions the ecosystem's way. Docker tags of two variants (`3.11-alpine`,
+/// `3.12-slim`) have no order and give an error.
 pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Result<Ordering, VersionError> {
+    if eco == Ecosystem::Docker {
+        let parse = |s: &str| {
+            docker::Version::parse(s).map_err(|r| VersionError::new(eco, InputKind::Version, s, r))
+        };
+        let (va, vb) = (parse(a)?, parse(b)?);
+        if va != vb && !va.same_variant(&vb) {
+            return Err(VersionError::new(
+                eco,
+                InputKind::Version,
+                b,
+                format!(
+                    "`{a}` and `{b}` are different image variants (`{}` vs `{}`): tags only compare within one variant",
+                    va.variant(),
+                    vb.variant()
+                ),
+            ));
+        }
+        return Ok(va.cmp(&vb));
+    }
     with_scheme!(eco, m => {
         let parse = |s: &str| {
             m::Version::parse(s).map_err(|r| VersionError::new(eco, InputKind::Version, s, r))

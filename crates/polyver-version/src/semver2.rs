@@ -1,43 +1,169 @@
-//! PLACEHOLDER: being implemented. Interface contract shared by every ecosystem module.
-use crate::algebra::{Constraint, VersionSet};
-use std::fmt;
+//! Plain SemVer 2.0.0 (semver.org): the generic scheme, and OSV's `SEMVER` range type.
+//!
+//! Precedence follows §11 of the spec: build metadata is ignored, so `1.0.0+a` and `1.0.0+b`
+//! are equal (and `Eq`/`Hash` agree), while `Display` keeps what was written. Parsing is strict
+//! (the `semver` crate's grammar, which is the spec's); [`Version::parse_lenient`] accepts the
+//! looser forms found in advisory data (`v1.2`, `1.2`).
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version(String);
+use crate::algebra::{Constraint, Term, VersionSet};
+use crate::comparators::{ComparatorRange, Scheme};
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+#[derive(Clone, Debug)]
+pub struct Version(pub semver::Version);
 
 impl Version {
     pub fn parse(s: &str) -> Result<Version, String> {
-        Err(format!("not implemented yet: {s}"))
+        semver::Version::parse(s)
+            .map(Version)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Accepts a leading `v`, surrounding whitespace and missing minor/patch (`1.2` → `1.2.0`).
+    pub fn parse_lenient(s: &str) -> Result<Version, String> {
+        let s = s.trim();
+        let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        if let Ok(v) = Version::parse(s) {
+            return Ok(v);
+        }
+        let core_end = s.find(['-', '+']).unwrap_or(s.len());
+        let (core, tail) = s.split_at(core_end);
+        let dots = core.matches('.').count();
+        if dots >= 2 || core.is_empty() {
+            return Version::parse(s);
+        }
+        let padded = format!("{core}{}{tail}", ".0".repeat(2 - dots));
+        Version::parse(&padded)
+    }
+
+    pub fn is_prerelease(&self) -> bool {
+        !self.0.pre.is_empty()
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Version {}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let (a, b) = (&self.0, &other.0);
+        (a.major, a.minor, a.patch)
+            .cmp(&(b.major, b.minor, b.patch))
+            .then_with(|| a.pre.cmp(&b.pre))
+    }
+}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Hash for Version {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (
+            self.0.major,
+            self.0.minor,
+            self.0.patch,
+            self.0.pre.as_str(),
+        )
+            .hash(state);
     }
 }
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
+struct SemverScheme;
+impl Scheme for SemverScheme {
+    type Version = Version;
+    fn parse(s: &str) -> Result<Version, String> {
+        Version::parse(s)
+    }
+}
+
+/// Comparators over SemVer precedence (see [`crate::comparators`]); no pre-release exclusion.
 #[derive(Clone, Debug)]
-pub struct Range(String);
+pub struct Range(ComparatorRange<Version>);
 
 impl Range {
     pub fn parse(s: &str) -> Result<Range, String> {
-        Err(format!("not implemented yet: {s}"))
+        ComparatorRange::parse::<SemverScheme>(s).map(Range)
     }
-    pub fn contains(&self, _v: &Version) -> bool {
-        false
+    pub fn contains(&self, v: &Version) -> bool {
+        self.0.contains::<SemverScheme>(v)
     }
 }
 
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
 impl Constraint for Range {
     type Version = Version;
     fn to_set(&self) -> VersionSet<Version> {
-        VersionSet::full()
+        self.0.to_set::<SemverScheme>()
+    }
+    fn terms(&self) -> Vec<Term<Version>> {
+        self.0.terms::<SemverScheme>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn precedence_of_the_spec() {
+        // semver.org §11 example chain.
+        let chain = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "2.0.0",
+            "2.1.0",
+            "2.1.1",
+        ];
+        for w in chain.windows(2) {
+            assert!(v(w[0]) < v(w[1]), "{} < {}", w[0], w[1]);
+        }
+        assert_eq!(v("1.0.0+a"), v("1.0.0+b"));
+        assert_eq!(v("1.0.0+a").to_string(), "1.0.0+a");
+    }
+
+    #[test]
+    fn strict_and_lenient() {
+        for bad in ["v1.0.0", "1.0", "01.0.0", "1.0.0-", " 1.0.0", ""] {
+            assert!(Version::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Version::parse_lenient("v1.2").unwrap(), v("1.2.0"));
+        assert_eq!(Version::parse_lenient("1-rc.1").unwrap(), v("1.0.0-rc.1"));
+        assert_eq!(Version::parse_lenient(" v1.2.3+x ").unwrap(), v("1.2.3"));
+    }
+
+    #[test]
+    fn ranges() {
+        let r = Range::parse(">=1.0.0, <2.0.0").unwrap();
+        assert!(r.contains(&v("1.5.0-rc.1")));
+        assert!(!r.contains(&v("2.0.0")));
+        assert!(Range::parse(">=1.0").is_err());
     }
 }

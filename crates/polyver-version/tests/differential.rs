@@ -21,8 +21,12 @@ fn run(eco: Ecosystem) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/vectors")
         .join(format!("{}.jsonl", eco.id()));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (regenerate with tests/vectors/gen)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (regenerate with tests/vectors/gen)",
+            path.display()
+        )
+    });
     let mut failures = Vec::new();
     let mut cases = 0usize;
     for (n, line) in text.lines().enumerate() {
@@ -32,7 +36,11 @@ fn run(eco: Ecosystem) {
         cases += 1;
         let case: Value = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
-        let s = |k: &str| case[k].as_str().unwrap_or_else(|| panic!("line {}: no {k}", n + 1));
+        let s = |k: &str| {
+            case[k]
+                .as_str()
+                .unwrap_or_else(|| panic!("line {}: no {k}", n + 1))
+        };
         let expect = &case["expect"];
         let got: Value = match s("kind") {
             "compare" => match compare(eco, s("a"), s("b")) {
@@ -55,7 +63,12 @@ fn run(eco: Ecosystem) {
         failures.is_empty(),
         "{eco}: {} of {cases} cases disagree with the reference:\n{}",
         failures.len(),
-        failures.iter().take(200).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(200)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 

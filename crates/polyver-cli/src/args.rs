@@ -1,0 +1,114 @@
+//! Every flag and subcommand of `polyver`, declared once with its documentation; the help
+//! text is generated from here. The work itself lives in `commands/`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use polyver_version::Ecosystem;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "polyver",
+    version,
+    about = "Knows every versioned thing in a repository, and what to do about it",
+    long_about = "polyver inventories every versioned component of a (polyglot) repository, \
+                  keeps that inventory over time, and tells you what is vulnerable, outdated, \
+                  conflicting or drifting.\n\nExit codes: 0 ok; 1 a check failed (findings at or \
+                  above the threshold, a version outside a range, ...); 2 usage or input error; \
+                  3 internal or environment error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run as if polyver was started in DIR.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, short = 'o', global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Never use colours (also when NO_COLOR is set or the output is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Print only errors.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail on standard error.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text.
+    Table,
+    /// Machine-readable JSON with a versioned `schema` field.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The version engine: compare versions and test them against ranges, per ecosystem.
+    #[command(subcommand)]
+    Version(VersionCommand),
+}
+
+/// Ecosystem ids: pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver
+/// (OSV names such as PyPI and crates.io are accepted too).
+#[derive(Debug, Subcommand)]
+pub enum VersionCommand {
+    /// Order two versions: prints `A < B`, `A == B` or `A > B` (JSON: -1, 0, 1).
+    #[command(
+        after_help = "Examples:\n  polyver version compare pypi 1.0a1 1.0\n  polyver version compare maven 1.0-SNAPSHOT 1.0"
+    )]
+    Compare {
+        /// Ecosystem id (pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver).
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        a: String,
+        b: String,
+    },
+    /// Test a version against a range with the ecosystem's own rules (pre-releases included).
+    /// Exits 0 when it satisfies the range, 1 when it does not.
+    #[command(
+        after_help = "Examples:\n  polyver version satisfies npm 1.2.3 '^1.0.0'\n  polyver version satisfies pypi 2.0rc1 '>=1.0'"
+    )]
+    Satisfies {
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        version: String,
+        range: String,
+    },
+    /// Intersect two ranges; exits 1 when no version satisfies both, and says why.
+    #[command(after_help = "Example:\n  polyver version intersect pypi '>=2.0,<2.20' '>=2.31'")]
+    Intersect {
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        a: String,
+        b: String,
+    },
+    /// Evaluate a stream of requests: one JSON object per line on stdin, one answer per line
+    /// on stdout, in order. Errors become `{"error": ...}` lines; the stream never aborts.
+    #[command(after_help = "Requests:\n  \
+        {\"kind\":\"compare\",\"eco\":\"pypi\",\"a\":\"1.0a1\",\"b\":\"1.0\"}            -> {\"result\":-1}\n  \
+        {\"kind\":\"satisfies\",\"eco\":\"npm\",\"version\":\"1.2.3\",\"range\":\"^1.0.0\"} -> {\"result\":true}\n  \
+        {\"kind\":\"parse\",\"eco\":\"cargo\",\"input\":\"1.2\"}                        -> {\"result\":false}\n  \
+        {\"kind\":\"intersect\",\"eco\":\"pypi\",\"a\":\"<2\",\"b\":\">=3\"}            -> {\"result\":{\"empty\":true,...}}")]
+    Eval {
+        /// Read JSON Lines (the only input form).
+        #[arg(long, required = true)]
+        jsonl: bool,
+    },
+}
+
+fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {
+    s.parse()
+        .map_err(|e: polyver_version::UnknownEcosystem| e.to_string())
+}
