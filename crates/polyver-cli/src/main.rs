@@ -1,37 +1,9 @@
 //! The `polyver` binary: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 check failed, 2 usage or input error, 3 internal or environment error).
 
-mod args;
-mod commands;
-mod output;
-
 use clap::Parser;
+use polyver_cli::{args, commands, CliError};
 use std::process::ExitCode;
-
-/// An error that carries its exit code and a hint on what to do next.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: u8,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl CliError {
-    pub fn input(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
-        CliError {
-            code: 2,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for CliError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-impl std::error::Error for CliError {}
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();

@@ -1,6 +1,6 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
-mod version;
+pub mod version;
 
 use crate::args::{Cli, Command};
 use crate::output::Output;
