@@ -51,13 +51,44 @@ pub enum Format {
     Table,
     /// Machine-readable JSON with a versioned `schema` field.
     Json,
+    /// A Markdown report (commands that produce reports).
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Inventory every versioned component of a repository (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver scan\n  polyver scan services/api --format json -o inventory.json\n  polyver scan --exclude 'legacy/**' --strict"
+    )]
+    Scan(ScanArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Also scan paths matching GLOB (repeatable; overrides ignore rules for them).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip paths matching GLOB (repeatable), in addition to .gitignore and the default skips.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Skip files larger than this many bytes (a diagnostic says so).
+    #[arg(long, value_name = "BYTES", default_value_t = polyver_extract::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Also walk node_modules, vendor, .venv, target, build, dist and the like.
+    #[arg(long)]
+    pub no_default_skips: bool,
+    /// Exit 1 when any file could not be parsed (error diagnostics).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Ecosystem ids: pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver

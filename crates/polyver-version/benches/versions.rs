@@ -17,6 +17,8 @@ fn history(eco: Ecosystem) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        // Lists are `version` or `project<TAB>version` per line.
+        .filter_map(|l| l.rsplit('\t').next())
         .filter(|l| polyver_version::is_valid(eco, l))
         .map(str::to_owned)
         .collect()
@@ -30,7 +32,10 @@ fn pairs(n: usize) -> Vec<(usize, usize)> {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            ((seed % n as u64) as usize, ((seed >> 32) % n as u64) as usize)
+            (
+                (seed % n as u64) as usize,
+                ((seed >> 32) % n as u64) as usize,
+            )
         })
         .collect()
 }

@@ -20,6 +20,8 @@ fn history(id: &str, extra: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        // Lists are `version` or `project<TAB>version` per line.
+        .filter_map(|l| l.rsplit('\t').next())
         .map(str::to_owned)
         .collect();
     out.extend(extra.iter().map(|s| s.to_string()));
@@ -46,8 +48,15 @@ fn check<V, R>(
     V: Ord + Hash + Clone + Debug + std::fmt::Display,
     R: Constraint<Version = V>,
 {
-    let parsed: Vec<V> = versions.iter().filter_map(|s| parse_version(s).ok()).collect();
-    assert!(parsed.len() >= 20, "too few valid versions ({})", parsed.len());
+    let parsed: Vec<V> = versions
+        .iter()
+        .filter_map(|s| parse_version(s).ok())
+        .collect();
+    assert!(
+        parsed.len() >= 20,
+        "too few valid versions ({})",
+        parsed.len()
+    );
     let n = parsed.len();
     let mut runner = TestRunner::new(Config {
         cases: 600,
@@ -72,34 +81,53 @@ fn check<V, R>(
 
     let t = templates.len();
     let make = |ti: usize, i: usize, j: usize| -> Option<R> {
-        let (lo, hi) = if parsed[i] <= parsed[j] { (i, j) } else { (j, i) };
+        let (lo, hi) = if parsed[i] <= parsed[j] {
+            (i, j)
+        } else {
+            (j, i)
+        };
         let text = templates[ti]
             .replace("{a}", &versions_display(&parsed[lo]))
             .replace("{b}", &versions_display(&parsed[hi]));
         parse_range(&text).ok()
     };
     runner
-        .run(&(0..t, 0..n, 0..n, 0..t, 0..n, 0..n, 0..n), |(t1, i1, j1, t2, i2, j2, k)| {
-            let (Some(r1), Some(r2)) = (make(t1, i1, j1), make(t2, i2, j2)) else {
-                return Ok(());
-            };
-            let v = &parsed[k];
-            for r in [&r1, &r2] {
-                if contains(r, v) {
-                    prop_assert!(r.to_set().contains(v), "`{}` admits {} but its set {} does not", r, v, r.to_set());
+        .run(
+            &(0..t, 0..n, 0..n, 0..t, 0..n, 0..n, 0..n),
+            |(t1, i1, j1, t2, i2, j2, k)| {
+                let (Some(r1), Some(r2)) = (make(t1, i1, j1), make(t2, i2, j2)) else {
+                    return Ok(());
+                };
+                let v = &parsed[k];
+                for r in [&r1, &r2] {
+                    if contains(r, v) {
+                        prop_assert!(
+                            r.to_set().contains(v),
+                            "`{}` admits {} but its set {} does not",
+                            r,
+                            v,
+                            r.to_set()
+                        );
+                    }
                 }
-            }
-            let (x, y) = (intersect(&r1, &r2), intersect(&r2, &r1));
-            prop_assert_eq!(x.empty, y.empty, "commutativity of `{}` and `{}`", r1, r2);
-            prop_assert_eq!(r1.to_set().intersect(&r2.to_set()), r2.to_set().intersect(&r1.to_set()));
-            if x.empty {
-                prop_assert!(
-                    !(contains(&r1, v) && contains(&r2, v)),
-                    "`{}` and `{}` said disjoint, but {} satisfies both", r1, r2, v
+                let (x, y) = (intersect(&r1, &r2), intersect(&r2, &r1));
+                prop_assert_eq!(x.empty, y.empty, "commutativity of `{}` and `{}`", r1, r2);
+                prop_assert_eq!(
+                    r1.to_set().intersect(&r2.to_set()),
+                    r2.to_set().intersect(&r1.to_set())
                 );
-            }
-            Ok(())
-        })
+                if x.empty {
+                    prop_assert!(
+                        !(contains(&r1, v) && contains(&r2, v)),
+                        "`{}` and `{}` said disjoint, but {} satisfies both",
+                        r1,
+                        r2,
+                        v
+                    );
+                }
+                Ok(())
+            },
+        )
         .unwrap();
 }
 
@@ -123,24 +151,145 @@ macro_rules! scheme {
     };
 }
 
-scheme!(pypi, pypi, "pypi", &[], &[">={a}", "<{a}", "=={a}", "!={a}", "~={a}", ">={a},<{b}", "<={a}", ">{a}"]);
-scheme!(npm, npm, "npm", &[], &["^{a}", "~{a}", ">={a} <{b}", "{a} - {b}", "{a} || {b}", "<{a}", ">{a}"]);
-scheme!(cargo, cargo, "cargo", &[], &["^{a}", "~{a}", ">={a}, <{b}", "={a}", "<={a}", ">{a}"]);
-scheme!(go, go, "go", &[], &[">={a}, <{b}", "{a}", "<={a}", ">{a} || <{a}"]);
-scheme!(maven, maven, "maven", &[], &["[{a},{b})", "(,{a}]", "[{a}]", "({a},)", "[{a},{b}],[{b},)"]);
-scheme!(debian, debian, "debian", &[], &[">= {a}", "<< {a}", ">= {a}, << {b}", "= {a}", ">> {a} | << {a}"]);
-scheme!(rubygems, rubygems, "rubygems", &[], &["~> {a}", ">= {a}, < {b}", "!= {a}", "= {a}", "> {a}"]);
-scheme!(nuget, nuget, "nuget", &[
-    "1.0.0", "1.0.1", "1.0", "1.0.0.1", "1.1.0-beta", "1.1.0-beta.2", "1.1.0-RC.1", "1.1.0", "2.0.0", "2.0.0-preview.3",
-    "2.1.3", "3.0.0-alpha", "3.0.0", "3.0.0.5", "4.5.1", "4.5.1-ci.20240101", "10.0.0", "10.0.1", "0.9.0", "0.0.1",
-    "6.0.0-rc.2.21480.5", "6.0.0", "7.0.0-preview.1", "13.0.1", "13.0.3",
-], &["[{a},{b})", "{a}", "(,{a}]", "[{a}]", "({a},{b}]"]);
-scheme!(docker, docker, "docker", &[
-    "3.9", "3.9.18", "3.10", "3.10.0", "3.10.12", "3.11.4", "3.12.1", "3.13.0rc2", "3.13.0",
-    "3.9-slim", "3.10-slim", "3.10.12-slim", "3.11.4-slim", "3.13.0rc2-slim", "3.13.0-slim",
-    "3.10.12-slim-bookworm", "3.11.4-slim-bookworm", "3.12-alpine3.18", "3.12.1-alpine3.18",
-    "latest", "bookworm", "20.04", "22.04", "1.25.3-alpine", "1.27-alpine", "v1.2.3",
-], &[">={a}, <{b}", "{a}", "<={a}", ">{a}"]);
+scheme!(
+    pypi,
+    pypi,
+    "pypi",
+    &[],
+    &[
+        ">={a}",
+        "<{a}",
+        "=={a}",
+        "!={a}",
+        "~={a}",
+        ">={a},<{b}",
+        "<={a}",
+        ">{a}"
+    ]
+);
+scheme!(
+    npm,
+    npm,
+    "npm",
+    &[],
+    &[
+        "^{a}",
+        "~{a}",
+        ">={a} <{b}",
+        "{a} - {b}",
+        "{a} || {b}",
+        "<{a}",
+        ">{a}"
+    ]
+);
+scheme!(
+    cargo,
+    cargo,
+    "cargo",
+    &[],
+    &["^{a}", "~{a}", ">={a}, <{b}", "={a}", "<={a}", ">{a}"]
+);
+scheme!(
+    go,
+    go,
+    "go",
+    &[],
+    &[">={a}, <{b}", "{a}", "<={a}", ">{a} || <{a}"]
+);
+scheme!(
+    maven,
+    maven,
+    "maven",
+    &[],
+    &["[{a},{b})", "(,{a}]", "[{a}]", "({a},)", "[{a},{b}],[{b},)"]
+);
+scheme!(
+    debian,
+    debian,
+    "debian",
+    &[],
+    &[
+        ">= {a}",
+        "<< {a}",
+        ">= {a}, << {b}",
+        "= {a}",
+        ">> {a} | << {a}"
+    ]
+);
+scheme!(
+    rubygems,
+    rubygems,
+    "rubygems",
+    &[],
+    &["~> {a}", ">= {a}, < {b}", "!= {a}", "= {a}", "> {a}"]
+);
+scheme!(
+    nuget,
+    nuget,
+    "nuget",
+    &[
+        "1.0.0",
+        "1.0.1",
+        "1.0",
+        "1.0.0.1",
+        "1.1.0-beta",
+        "1.1.0-beta.2",
+        "1.1.0-RC.1",
+        "1.1.0",
+        "2.0.0",
+        "2.0.0-preview.3",
+        "2.1.3",
+        "3.0.0-alpha",
+        "3.0.0",
+        "3.0.0.5",
+        "4.5.1",
+        "4.5.1-ci.20240101",
+        "10.0.0",
+        "10.0.1",
+        "0.9.0",
+        "0.0.1",
+        "6.0.0-rc.2.21480.5",
+        "6.0.0",
+        "7.0.0-preview.1",
+        "13.0.1",
+        "13.0.3",
+    ],
+    &["[{a},{b})", "{a}", "(,{a}]", "[{a}]", "({a},{b}]"]
+);
+scheme!(
+    docker,
+    docker,
+    "docker",
+    &[
+        "3.9",
+        "3.9.18",
+        "3.10",
+        "3.10.0",
+        "3.10.12",
+        "3.11.4",
+        "3.12.1",
+        "3.13.0rc2",
+        "3.13.0",
+        "3.9-slim",
+        "3.10-slim",
+        "3.10.12-slim",
+        "3.11.4-slim",
+        "3.13.0rc2-slim",
+        "3.13.0-slim",
+        "3.10.12-slim-bookworm",
+        "3.11.4-slim-bookworm",
+        "3.12-alpine3.18",
+        "3.12.1-alpine3.18",
+        "latest",
+        "bookworm",
+        "20.04",
+        "22.04",
+        "1.25.3-alpine",
+        "1.27-alpine",
+        "v1.2.3",
+    ],
+    &[">={a}, <{b}", "{a}", "<={a}", ">{a}"]
+);
 
 /// No input makes any parser or matcher panic: arbitrary strings, and strings made of the
 /// characters version syntaxes are built from (so they get past the first checks).

@@ -30,6 +30,13 @@ fn input_error(e: VersionError) -> anyhow::Error {
 }
 
 pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    if global.format == Format::Markdown {
+        return Err(super::unsupported_format(
+            "version",
+            global.format,
+            "table, json",
+        ));
+    }
     match cmd {
         VersionCommand::Compare { eco, a, b } => {
             let ord = pv::compare(eco, &a, &b).map_err(input_error)?;
@@ -39,7 +46,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     out,
                     json!({"schema": SCHEMA, "command": "compare", "eco": eco.id(), "a": a, "b": b, "result": result}),
                 )?,
-                Format::Table => {
+                Format::Table | Format::Markdown => {
                     let sign = match ord {
                         Ordering::Less => "<",
                         Ordering::Equal => "==",
@@ -61,7 +68,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     out,
                     json!({"schema": SCHEMA, "command": "satisfies", "eco": eco.id(), "version": version, "range": range, "result": ok}),
                 )?,
-                Format::Table => {
+                Format::Table | Format::Markdown => {
                     let (word, style, verb) = if ok {
                         ("yes", Style::Good, "satisfies")
                     } else {
@@ -88,7 +95,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     json!({"schema": SCHEMA, "command": "intersect", "eco": eco.id(), "a": a, "b": b,
                            "result": {"empty": i.empty, "set": i.set, "explanation": i.explanation}}),
                 )?,
-                Format::Table => {
+                Format::Table | Format::Markdown => {
                     if i.empty {
                         let why = i.explanation.as_deref().unwrap_or("no version in common");
                         writeln!(out.writer, "{}: {why}", out.paint("empty", Style::Bad))?;

@@ -1,0 +1,203 @@
+//! `polyver scan [PATH]`: the inventory of every versioned component, with diagnostics for
+//! what could not be read. Nothing but the result goes to stdout; diagnostics also go to
+//! stderr so a CI log shows them whatever the format.
+
+use crate::args::{Format, GlobalArgs, ScanArgs};
+use crate::output::{Output, Style};
+use crate::CliError;
+use polyver_extract::{scan, ScanConfig};
+use polyver_model::{Component, Inventory, Severity};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let config = ScanConfig {
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        max_file_size: args.max_file_size,
+        follow_symlinks: args.follow_symlinks,
+        skip_default_dirs: !args.no_default_skips,
+        ..ScanConfig::default()
+    };
+    let inventory = scan(&root, &config).map_err(|e| {
+        CliError::input(
+            format!("cannot scan {}: {e}", root.display()),
+            Some("give a directory, and globs like `legacy/**` or `*.lock`".to_string()),
+        )
+    })?;
+
+    if !global.quiet {
+        for d in &inventory.diagnostics {
+            eprintln!("{}: {d}", severity_word(d.severity));
+        }
+    }
+    match global.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out.writer, &inventory)?;
+            writeln!(out.writer)?;
+        }
+        Format::Table => write_table(&inventory, out)?,
+        Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
+    }
+    let failed = args.strict
+        && inventory
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// What a component is pinned to, as one cell: `2.31.0`, `>=2.0,<3`, or `2.31.0 (==2.31.0)`.
+fn version_cell(c: &Component) -> String {
+    match (&c.version, &c.constraint) {
+        (Some(v), Some(k)) if k.raw.trim_start_matches(['=', 'v']) != v => {
+            format!("{v} ({})", k.raw)
+        }
+        (Some(v), _) => v.clone(),
+        (None, Some(k)) => k.raw.clone(),
+        (None, None) => c.url.clone().unwrap_or_else(|| "-".into()),
+    }
+}
+
+/// Components grouped by the file that declares them (their first location).
+fn by_file(inventory: &Inventory) -> BTreeMap<&str, Vec<&Component>> {
+    let mut groups: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
+    for c in &inventory.components {
+        let path = c.locations.first().map_or("", |l| l.path.as_str());
+        groups.entry(path).or_default().push(c);
+    }
+    for list in groups.values_mut() {
+        list.sort_by_key(|c| c.locations.first().map_or(0, |l| l.line));
+    }
+    groups
+}
+
+fn summary(inventory: &Inventory) -> String {
+    let direct = inventory.components.iter().filter(|c| c.direct).count();
+    let mut ecosystems: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &inventory.components {
+        *ecosystems.entry(c.ecosystem.to_string()).or_default() += 1;
+    }
+    let per_eco: Vec<String> = ecosystems.iter().map(|(e, n)| format!("{e} {n}")).collect();
+    let errors = inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    format!(
+        "{} components ({direct} direct, {} transitive) in {} files; {}; {} diagnostics ({errors} errors)",
+        inventory.components.len(),
+        inventory.components.len() - direct,
+        inventory.stats.files_extracted,
+        if per_eco.is_empty() { "no ecosystems".to_string() } else { per_eco.join(", ") },
+        inventory.diagnostics.len(),
+    )
+}
+
+fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
+    let groups = by_file(inventory);
+    for (path, components) in &groups {
+        writeln!(out.writer, "{}", out.paint(path, Style::Bold))?;
+        let rows: Vec<[String; 6]> = components
+            .iter()
+            .map(|c| {
+                [
+                    c.locations
+                        .first()
+                        .map_or(String::new(), |l| format!(":{}", l.line)),
+                    c.kind.to_string(),
+                    c.ecosystem.to_string(),
+                    c.name.clone(),
+                    version_cell(c),
+                    format!("{}{}", c.scope, if c.direct { "" } else { ", transitive" }),
+                ]
+            })
+            .collect();
+        let mut widths = [0usize; 6];
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for row in rows {
+            let mut line = String::from("  ");
+            for (i, cell) in row.iter().enumerate() {
+                let pad = widths[i] - cell.chars().count();
+                let painted = match i {
+                    3 => out.paint(cell, Style::Bold),
+                    4 if cell == "latest" || cell == "-" => out.paint(cell, Style::Bad),
+                    _ => cell.clone(),
+                };
+                line.push_str(&painted);
+                if i + 1 < row.len() {
+                    line.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            writeln!(out.writer, "{}", line.trim_end())?;
+        }
+    }
+    if !groups.is_empty() {
+        writeln!(out.writer)?;
+    }
+    writeln!(out.writer, "{}", summary(inventory))
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(w, "# Inventory of `{}`\n", md_escape(&inventory.root))?;
+    writeln!(w, "{}\n", summary(inventory))?;
+    writeln!(
+        w,
+        "| file | line | kind | ecosystem | name | version | scope | direct |"
+    )?;
+    writeln!(w, "|---|---:|---|---|---|---|---|---|")?;
+    for (path, components) in by_file(inventory) {
+        for c in components {
+            writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                md_escape(path),
+                c.locations.first().map_or(0, |l| l.line),
+                c.kind,
+                c.ecosystem,
+                md_escape(&c.name),
+                md_escape(&version_cell(c)),
+                c.scope,
+                if c.direct { "yes" } else { "no" },
+            )?;
+        }
+    }
+    if !inventory.diagnostics.is_empty() {
+        writeln!(w, "\n## Diagnostics\n")?;
+        for d in &inventory.diagnostics {
+            writeln!(
+                w,
+                "- **{}** `{}:{}` {}: {}",
+                severity_word(d.severity),
+                d.path,
+                d.line,
+                d.code.id(),
+                md_escape(&d.message)
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,415 @@
+//! pip requirements files: `requirements*.txt`, `*requirements.txt`, `constraints*.txt`,
+//! pip-tools `*.in` named like requirements, and any `.txt`/`.in` in a `requirements/`
+//! directory. (`MANIFEST.in`, `Makefile.in` and friends are not requirements files, so `.in`
+//! alone is not enough.)
+//!
+//! Follows pip's own line rules: `\` continuations join lines (a finding points at the
+//! first), ` #` starts a comment, `-r`/`-c` include files relative to the including file,
+//! `-e` and bare URLs/paths are requirements, per-requirement options (`--hash`) are
+//! collected, and global options (`-i`, `--extra-index-url`, ...) are skipped. `${VAR}`
+//! references are kept as written: the scan must not depend on the scanner's environment.
+//!
+//! Includes are read inside the scanned root only and at most once per run (cycle-safe);
+//! included components keep their own file's location and scope. Entries of a constraints
+//! file (named `constraints*` or included with `-c`) are not direct dependencies: they are
+//! reported with `direct: false` and their constraint.
+
+use crate::extractors::scope_from_words;
+use crate::source::IncludeError;
+use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use polyver_model::{
+    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope, Severity,
+};
+use std::collections::HashSet;
+use std::path::Path;
+
+pub struct RequirementsExtractor;
+
+const ID: &str = "requirements";
+
+impl Extractor for RequirementsExtractor {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn matches(&self, path: &Path) -> bool {
+        let name = file_name(path).to_ascii_lowercase();
+        let (stem, ext) = match name.rsplit_once('.') {
+            Some((s, e)) if e == "txt" || e == "in" => (s, e),
+            _ => return false,
+        };
+        let in_requirements_dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.eq_ignore_ascii_case("requirements"));
+        stem.starts_with("requirements")
+            || stem.ends_with("requirements")
+            || (ext == "txt" && stem.starts_with("constraints"))
+            || in_requirements_dir
+    }
+
+    fn extract(&self, file: &SourceFile) -> Extracted {
+        let mut out = Extracted::default();
+        let constraints = file
+            .file_name()
+            .to_ascii_lowercase()
+            .starts_with("constraints");
+        let mut visited = HashSet::new();
+        visited.insert(file.path().to_string());
+        parse_file(file, constraints, &mut visited, &mut out);
+        out
+    }
+}
+
+/// One logical line: continuation-joined text without its comment, and its first line.
+struct LogicalLine {
+    line: u32,
+    text: String,
+}
+
+fn logical_lines(text: &str) -> Vec<LogicalLine> {
+    let mut out = Vec::new();
+    let mut current: Option<LogicalLine> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let entry = current.get_or_insert_with(|| LogicalLine {
+            line: i as u32 + 1,
+            text: String::new(),
+        });
+        let trailing = raw.len() - raw.trim_end_matches('\\').len();
+        if trailing % 2 == 1 {
+            entry.text.push_str(&raw[..raw.len() - 1]);
+            continue;
+        }
+        entry.text.push_str(raw);
+        out.extend(current.take());
+    }
+    out.extend(current);
+    for l in &mut out {
+        l.text = strip_comment(&l.text).trim().to_string();
+    }
+    out.retain(|l| !l.text.is_empty());
+    out
+}
+
+/// pip's rule: `#` at the start of a line or after whitespace starts a comment, so URL
+/// fragments (`#egg=`) survive.
+fn strip_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+            return &line[..i];
+        }
+    }
+    line
+}
+
+/// Splits `value` off an option: `-r x`, `-rx`, `--requirement=x`, `--requirement x`.
+fn option_value<'a>(line: &'a str, short: &str, long: &str) -> Option<&'a str> {
+    if let Some(rest) = line.strip_prefix(long) {
+        if let Some(v) = rest.strip_prefix('=') {
+            return Some(v.trim());
+        }
+        if rest.starts_with(char::is_whitespace) {
+            return Some(rest.trim());
+        }
+        return None;
+    }
+    if !short.is_empty() {
+        if let Some(rest) = line.strip_prefix(short) {
+            if !rest.starts_with('-') {
+                return Some(rest.trim_start_matches('=').trim());
+            }
+        }
+    }
+    None
+}
+
+/// Global options pip accepts in requirements files; they do not name components.
+const GLOBAL_OPTIONS: &[&str] = &[
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--no-index",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--pre",
+    "--prefer-binary",
+    "--require-hashes",
+    "--only-binary",
+    "--no-binary",
+    "--use-feature",
+    "--progress-bar",
+];
+
+fn parse_file(
+    file: &SourceFile,
+    constraints: bool,
+    visited: &mut HashSet<String>,
+    out: &mut Extracted,
+) {
+    let scope = scope_from_words(
+        file.path().rsplit('/').next().unwrap_or_default(),
+        Scope::Runtime,
+    );
+    for line in logical_lines(file.text()) {
+        let text = line.text.as_str();
+        if let Some(target) = option_value(text, "-r", "--requirement") {
+            include(file, line.line, target, constraints, visited, out);
+            continue;
+        }
+        if let Some(target) = option_value(text, "-c", "--constraint") {
+            include(file, line.line, target, true, visited, out);
+            continue;
+        }
+        if let Some(target) = option_value(text, "-e", "--editable") {
+            requirement(file, line.line, target, scope, constraints, out);
+            continue;
+        }
+        if text.starts_with('-') {
+            let opt = text
+                .split(|c: char| c.is_whitespace() || c == '=')
+                .next()
+                .unwrap_or(text);
+            let known = GLOBAL_OPTIONS.contains(&opt)
+                || GLOBAL_OPTIONS
+                    .iter()
+                    .any(|o| o.len() == 2 && opt.starts_with(o));
+            if !known {
+                out.diagnose(Diagnostic::warning(
+                    DiagnosticCode::Unsupported,
+                    file.path(),
+                    line.line,
+                    format!("unknown pip option `{opt}`; line skipped"),
+                ));
+            }
+            continue;
+        }
+        requirement(file, line.line, text, scope, constraints, out);
+    }
+}
+
+fn include(
+    file: &SourceFile,
+    line: u32,
+    target: &str,
+    constraints: bool,
+    visited: &mut HashSet<String>,
+    out: &mut Extracted,
+) {
+    if target.contains("://") {
+        out.diagnose(Diagnostic::new(
+            Severity::Info,
+            DiagnosticCode::Unsupported,
+            file.path(),
+            line,
+            format!("remote include {target} is not fetched (static, offline scan)"),
+        ));
+        return;
+    }
+    if let Some(path) = file.resolve_relative(target) {
+        if !visited.insert(path.clone()) {
+            // Already read in this run: a cycle or a diamond; its entries are reported once.
+            return;
+        }
+    }
+    match file.open_relative(target) {
+        Ok(included) => parse_file(&included, constraints, visited, out),
+        Err(IncludeError::NoFilesystem) => {}
+        Err(IncludeError::OutsideRoot) => out.diagnose(Diagnostic::warning(
+            DiagnosticCode::IncludeRejected,
+            file.path(),
+            line,
+            format!("include {target} is outside the scanned directory; not read"),
+        )),
+        Err(IncludeError::NotFound(p)) => out.diagnose(Diagnostic::warning(
+            DiagnosticCode::IncludeNotFound,
+            file.path(),
+            line,
+            format!("included file {p} does not exist"),
+        )),
+        Err(IncludeError::Unreadable(d)) => out.diagnose(d),
+    }
+}
+
+/// Splits per-requirement options (`--hash=...`, `--config-settings ...`) off a line.
+fn split_options(text: &str) -> (&str, Vec<&str>) {
+    let mut quote = None;
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match (quote, *b) {
+            (None, b'"' | b'\'') => quote = Some(*b),
+            (Some(q), c) if c == q => quote = None,
+            (None, b'-')
+                if i > 0
+                    && bytes[i - 1].is_ascii_whitespace()
+                    && bytes.get(i + 1) == Some(&b'-') =>
+            {
+                return (text[..i].trim_end(), text[i..].split_whitespace().collect());
+            }
+            _ => {}
+        }
+    }
+    (text, Vec::new())
+}
+
+fn requirement(
+    file: &SourceFile,
+    line: u32,
+    text: &str,
+    scope: Scope,
+    constraints: bool,
+    out: &mut Extracted,
+) {
+    let (spec, options) = split_options(text);
+    let mut hashes = Vec::new();
+    let mut opts = options.iter().peekable();
+    while let Some(opt) = opts.next() {
+        if let Some(h) = opt.strip_prefix("--hash=") {
+            hashes.push(h.to_string());
+        } else if *opt == "--hash" {
+            if let Some(h) = opts.next() {
+                hashes.push(h.to_string());
+            }
+        }
+    }
+
+    let looks_like_url = spec.contains("://")
+        || spec.starts_with('.')
+        || spec.starts_with('/')
+        || spec.starts_with("file:")
+        || (spec.contains('/') && !spec.contains('@'))
+        || spec.ends_with(".whl")
+        || spec.ends_with(".tar.gz")
+        || spec.ends_with(".zip");
+    let direct_ref = looks_like_url && !spec.contains(" @ ") && !spec.contains(" @");
+    let parsed = if direct_ref {
+        url_requirement(spec)
+    } else {
+        pep508::parse(spec)
+    };
+    let req = match parsed {
+        Ok(r) => r,
+        Err(reason) => {
+            out.diagnose(Diagnostic::warning(
+                DiagnosticCode::ParseError,
+                file.path(),
+                line,
+                format!("cannot parse requirement: {reason}"),
+            ));
+            return;
+        }
+    };
+    let mut c = Component::new(
+        Kind::Package,
+        Ecosystem::Pypi,
+        normalize_pypi_name(&req.name),
+        ID,
+        file.location(line),
+    )
+    .with_scope(scope)
+    .with_direct(!constraints);
+    if let Some(v) = req.pinned_version() {
+        c = c.with_version(v);
+    }
+    if let Some(s) = req.specifier {
+        c = c.with_constraint(s);
+    }
+    c.extras = req.extras;
+    c.marker = req.marker;
+    c.url = req.url;
+    if !hashes.is_empty() {
+        c.integrity = Some(hashes.join(" "));
+    }
+    out.push(c);
+}
+
+/// A bare URL, VCS reference or local path: the name comes from `#egg=name` or from a
+/// wheel/sdist file name.
+fn url_requirement(spec: &str) -> Result<pep508::Requirement, String> {
+    let (url, marker) = match spec.split_once(" ;").or_else(|| spec.split_once("; ")) {
+        Some((u, m)) => (u.trim(), Some(m.trim().to_string())),
+        None => (spec.trim(), None),
+    };
+    let egg = url.split_once("#").and_then(|(_, frag)| {
+        frag.split('&')
+            .find_map(|kv| kv.strip_prefix("egg="))
+            .map(str::to_string)
+    });
+    let name = egg.or_else(|| {
+        let file = url.split(['#', '?']).next()?.rsplit('/').next()?;
+        if let Some(stem) = file.strip_suffix(".whl") {
+            return stem.split('-').next().map(str::to_string);
+        }
+        let stem = file
+            .strip_suffix(".tar.gz")
+            .or_else(|| file.strip_suffix(".zip"))?;
+        stem.rsplit_once('-').map(|(n, _)| n.to_string())
+    });
+    let Some(name) = name.filter(|n| !n.is_empty()) else {
+        return Err(format!(
+            "cannot tell the package name of {url:?} (add #egg=name or use `name @ url`)"
+        ));
+    };
+    let (name, extras) = match name.split_once('[') {
+        Some((n, e)) => (
+            n.to_string(),
+            e.trim_end_matches(']')
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        ),
+        None => (name, Vec::new()),
+    };
+    Ok(pep508::Requirement {
+        name,
+        extras,
+        specifier: None,
+        url: Some(url.to_string()),
+        marker,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching() {
+        let x = RequirementsExtractor;
+        for yes in [
+            "requirements.txt",
+            "a/requirements-dev.txt",
+            "test-requirements.txt",
+            "constraints.txt",
+            "requirements.in",
+            "requirements/base.txt",
+            "requirements/prod.in",
+        ] {
+            assert!(x.matches(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "MANIFEST.in",
+            "Makefile.in",
+            "notes.txt",
+            "requirements.md",
+            "LICENSE.txt",
+        ] {
+            assert!(!x.matches(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn continuation_and_comments() {
+        let lines =
+            logical_lines("a==1 \\\n  --hash=sha256:x # c\n# full\n\nb @ https://x/y#egg=b\n");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].line, 1);
+        assert_eq!(lines[0].text, "a==1   --hash=sha256:x");
+        assert_eq!(lines[1].line, 5);
+        assert_eq!(lines[1].text, "b @ https://x/y#egg=b");
+    }
+}

@@ -1,0 +1,65 @@
+//! polyver's scanner: walk a repository, hand each file to the extractors that claim it, and
+//! collect one deterministic [`Inventory`](polyver_model::Inventory).
+//!
+//! The layout follows osv-scalibr: every file format is one module under [`extractors`]
+//! implementing the small [`Extractor`] trait, and [`registry`] lists them. The walker never
+//! knows formats; it asks each extractor "is this path yours?" on the path alone, reads a
+//! claimed file once ([`SourceFile`]) and runs the extractors in parallel. Extractors never
+//! panic on bad input: a malformed file yields [`Diagnostic`]s pointing at path:line and
+//! whatever could still be parsed.
+//!
+//! Static analysis only: nothing from the scanned repository is executed, and includes
+//! (`-r other.txt`) are read only inside the scanned root.
+
+pub mod extractors;
+mod json;
+mod pep508;
+pub mod registry;
+mod source;
+mod walk;
+
+pub use source::SourceFile;
+pub use walk::{
+    scan, scan_with, ScanConfig, ScanConfigError, DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
+};
+
+use polyver_model::{Component, Diagnostic};
+use std::path::Path;
+
+/// One file format's parser.
+pub trait Extractor: Send + Sync {
+    /// A stable id, also written into each component's `source` (`requirements`,
+    /// `package-lock`, ...).
+    fn id(&self) -> &'static str;
+    /// Whether this extractor handles `path` (repo-relative). Must look at the path only.
+    fn matches(&self, path: &Path) -> bool;
+    /// Parses one file. Never panics; problems become diagnostics in the result.
+    fn extract(&self, file: &SourceFile) -> Extracted;
+}
+
+/// What an extractor found in one file (and the files it included).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub components: Vec<Component>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Extracted {
+    pub fn push(&mut self, component: Component) {
+        self.components.push(component);
+    }
+
+    pub fn diagnose(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Extracted) {
+        self.components.extend(other.components);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// The file name of a repo-relative path, as a `&str` (empty when not UTF-8).
+pub(crate) fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}

@@ -1,0 +1,309 @@
+//! The walk: which files of a repository are looked at, and in what order results come out.
+//!
+//! Built on ripgrep's `ignore` crate (parallel, gitignore-aware). Rules, in order:
+//! - `.gitignore`, `.git/info/exclude` and `.ignore` are honoured, also outside a git
+//!   repository; the user's global gitignore is not, so a scan does not depend on whose
+//!   machine runs it.
+//! - Hidden files are *not* skipped (`.python-version`, `.nvmrc`, `.github/` matter), but the
+//!   directories in [`DEFAULT_SKIP_DIRS`] are, unless `skip_default_dirs` is off.
+//! - `exclude` globs prune files and directories; when `include` is non-empty, only files
+//!   matching one of its globs are considered. A glob without `/` matches the file (or
+//!   directory) name at any depth, like a gitignore pattern; one with `/` matches the
+//!   repo-relative path.
+//! - Symlinks are not followed unless `follow_symlinks` is set (loops then become
+//!   diagnostics).
+//! - Extractors are chosen on the path alone; only claimed files are read, and files over
+//!   `max_file_size` are reported instead of read.
+//!
+//! The walk collects claimed paths in parallel, then sorts them and extracts in parallel
+//! with rayon; [`Inventory::finish`] sorts the findings, so output never depends on thread
+//! scheduling.
+
+use crate::registry;
+use crate::source::SourceFile;
+use crate::{Extracted, Extractor};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+use polyver_model::{Diagnostic, DiagnosticCode, Inventory, ScanStats};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// 5 MiB: larger than any hand-written manifest, smaller than a vendored blob.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Directories that hold installed or generated code, never the repository's own manifests.
+pub const DEFAULT_SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "vendor",
+    ".venv",
+    "venv",
+    "target",
+    "build",
+    "dist",
+    "__pycache__",
+];
+
+/// The `[scan]` section of `polyver.toml`, plus what the CLI adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanConfig {
+    /// Globs a file must match (any) to be scanned; empty = every file.
+    pub include: Vec<String>,
+    /// Globs of files and directories never scanned.
+    pub exclude: Vec<String>,
+    /// Files larger than this are reported (`file-too-large`) instead of read.
+    pub max_file_size: u64,
+    pub follow_symlinks: bool,
+    /// Skip [`DEFAULT_SKIP_DIRS`].
+    pub skip_default_dirs: bool,
+    /// Worker threads for the walk and extraction; 0 = the number of CPUs.
+    pub threads: usize,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            follow_symlinks: false,
+            skip_default_dirs: true,
+            threads: 0,
+        }
+    }
+}
+
+/// A configuration the scanner cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanConfigError {
+    #[error("invalid glob {glob:?}: {source}")]
+    Glob {
+        glob: String,
+        #[source]
+        source: globset::Error,
+    },
+    #[error("scan root {0} is not a directory")]
+    NotADirectory(PathBuf),
+}
+
+/// Scans `root` with every registered extractor.
+pub fn scan(root: &Path, config: &ScanConfig) -> Result<Inventory, ScanConfigError> {
+    scan_with(root, config, &registry::extractors())
+}
+
+/// Scans `root` with the given extractors (tests, or a CLI filter on formats).
+pub fn scan_with(
+    root: &Path,
+    config: &ScanConfig,
+    extractors: &[Box<dyn Extractor>],
+) -> Result<Inventory, ScanConfigError> {
+    if !root.is_dir() {
+        return Err(ScanConfigError::NotADirectory(root.to_path_buf()));
+    }
+    let include = glob_set(&config.include)?;
+    let exclude = glob_set(&config.exclude)?;
+    let claimed: Mutex<Vec<(String, Vec<usize>)>> = Mutex::new(Vec::new());
+    let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let walked = AtomicU64::new(0);
+
+    let skip_defaults = config.skip_default_dirs;
+    let exclude_dirs = exclude.clone();
+    let filter_root = root.to_path_buf();
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(config.follow_symlinks)
+        .threads(config.threads)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.depth() == 0 {
+                return true;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if is_dir && skip_defaults && DEFAULT_SKIP_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            !(is_dir
+                && exclude_dirs
+                    .as_ref()
+                    .is_some_and(|set| matches_set(set, &relative(&filter_root, entry.path()))))
+        });
+
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            let entry = match result {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = error_path(&err)
+                        .map(|p| relative(root, &p))
+                        .unwrap_or_default();
+                    diagnostics.lock().unwrap().push(Diagnostic::warning(
+                        DiagnosticCode::WalkError,
+                        path,
+                        0,
+                        err.to_string(),
+                    ));
+                    return WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            walked.fetch_add(1, Ordering::Relaxed);
+            let rel = relative(root, entry.path());
+            if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
+                return WalkState::Continue;
+            }
+            if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
+                return WalkState::Continue;
+            }
+            let rel_path = Path::new(&rel);
+            let which: Vec<usize> = extractors
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.matches(rel_path))
+                .map(|(i, _)| i)
+                .collect();
+            if !which.is_empty() {
+                claimed.lock().unwrap().push((rel, which));
+            }
+            WalkState::Continue
+        })
+    });
+
+    let mut claimed = claimed.into_inner().unwrap();
+    claimed.sort();
+    let too_large_count = AtomicU64::new(0);
+    let extract = |(rel, which): &(String, Vec<usize>)| -> (u64, Extracted) {
+        let mut out = Extracted::default();
+        match SourceFile::load(root, rel, config.max_file_size) {
+            Ok(file) => {
+                for i in which {
+                    out.extend(extractors[*i].extract(&file));
+                }
+                (1, out)
+            }
+            Err(d) => {
+                if d.code == DiagnosticCode::FileTooLarge {
+                    too_large_count.fetch_add(1, Ordering::Relaxed);
+                }
+                out.diagnose(d);
+                (0, out)
+            }
+        }
+    };
+    let results: Vec<(u64, Extracted)> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(|| claimed.par_iter().map(extract).collect()),
+        Err(_) => claimed.iter().map(extract).collect(),
+    };
+
+    let mut components = Vec::new();
+    let mut diagnostics = diagnostics.into_inner().unwrap();
+    let mut extracted_files = 0;
+    for (n, r) in results {
+        extracted_files += n;
+        components.extend(r.components);
+        diagnostics.extend(r.diagnostics);
+    }
+    for c in &mut components {
+        if let (Some(constraint), Some(scheme)) =
+            (c.constraint.as_mut(), c.ecosystem.version_scheme(&c.name))
+        {
+            if constraint.valid.is_none() {
+                constraint.valid =
+                    Some(polyver_version::validate_range(scheme, &constraint.raw).is_ok());
+            }
+        }
+    }
+    let stats = ScanStats {
+        files_walked: walked.into_inner(),
+        files_extracted: extracted_files,
+        files_too_large: too_large_count.into_inner(),
+        ..ScanStats::default()
+    };
+    Ok(Inventory::finish(
+        root.to_string_lossy().replace('\\', "/"),
+        components,
+        diagnostics,
+        stats,
+    ))
+}
+
+/// Repo-relative path with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Both the full-path set and the name-only set of a glob list (see the module docs).
+#[derive(Clone)]
+struct Globs {
+    by_path: GlobSet,
+    by_name: GlobSet,
+}
+
+fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut by_path = GlobSetBuilder::new();
+    let mut by_name = GlobSetBuilder::new();
+    for g in globs {
+        let err = |source| ScanConfigError::Glob {
+            glob: g.clone(),
+            source,
+        };
+        let trimmed = g.trim_start_matches("./").trim_end_matches('/');
+        if trimmed.contains('/') {
+            let glob = GlobBuilder::new(trimmed.trim_start_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(err)?;
+            by_path.add(glob);
+        } else {
+            by_name.add(Glob::new(trimmed).map_err(err)?);
+        }
+    }
+    let build = |b: GlobSetBuilder, g: &str| {
+        b.build().map_err(|source| ScanConfigError::Glob {
+            glob: g.to_string(),
+            source,
+        })
+    };
+    let joined = globs.join(", ");
+    Ok(Some(Globs {
+        by_path: build(by_path, &joined)?,
+        by_name: build(by_name, &joined)?,
+    }))
+}
+
+fn matches_set(set: &Globs, rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    set.by_path.is_match(rel) || set.by_name.is_match(name)
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}

@@ -1,0 +1,125 @@
+//! Every extractor on garbage and truncated input: no panic, and a malformed file of the
+//! extractor's own format yields at least one diagnostic with a line.
+
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+use std::path::Path;
+
+/// (extractor id, file name, malformed content)
+const MALFORMED: &[(&str, &str, &str)] = &[
+    (
+        "requirements",
+        "requirements.txt",
+        "requests==\nfoo[bar\n>=1.0\n--bogus-option\n",
+    ),
+    (
+        "pyproject",
+        "pyproject.toml",
+        "[project]\ndependencies = [\"a>=1\",\n",
+    ),
+    (
+        "pyproject",
+        "pyproject.toml",
+        "[project]\ndependencies = \"requests\"\n",
+    ),
+    (
+        "package-json",
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"a\": \"^1\",\n",
+    ),
+    (
+        "package-json",
+        "package.json",
+        "{\"dependencies\": {\"a\": 1}}",
+    ),
+    ("package-json", "package.json", "[1, 2]"),
+    (
+        "package-lock",
+        "package-lock.json",
+        "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {}}}",
+    ),
+    (
+        "package-lock",
+        "package-lock.json",
+        "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"version\": ",
+    ),
+    (
+        "dockerfile",
+        "Dockerfile",
+        "FROM\nFROM python:\nFROM :tag\n",
+    ),
+    ("version-file", ".tool-versions", "nodejs\n"),
+    (
+        "version-file",
+        "rust-toolchain.toml",
+        "[toolchain\nchannel = 1\n",
+    ),
+    ("version-file", "mise.toml", "[tools]\nnode = 20\n"),
+    ("version-file", ".nvmrc", "\n# nothing\n"),
+];
+
+#[test]
+fn malformed_files_give_diagnostics() {
+    let all = extractors();
+    for (id, name, text) in MALFORMED {
+        let x = all.iter().find(|x| x.id() == *id).unwrap();
+        assert!(x.matches(Path::new(name)), "{id} should match {name}");
+        let found = x.extract(&SourceFile::from_text(*name, *text));
+        assert!(
+            !found.diagnostics.is_empty(),
+            "{id} on {text:?}: no diagnostic"
+        );
+        for d in &found.diagnostics {
+            assert_eq!(d.path, *name);
+        }
+    }
+}
+
+/// A cheap deterministic byte generator (no dependency needed).
+fn noise(seed: u64, len: usize) -> String {
+    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#\\\n\r\t -_.abcxyz019$`'\x00é"
+        .chars()
+        .collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
+
+#[test]
+fn garbage_and_truncation_never_panic() {
+    let all = extractors();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let samples = [
+        ("requirements.txt", "requirements/requirements.txt"),
+        ("pyproject.toml", "pyproject/pyproject.toml"),
+        ("package.json", "package-json/package.json"),
+        ("package-lock.json", "package-lock/v3/package-lock.json"),
+        ("Dockerfile", "dockerfile/Dockerfile"),
+        (".tool-versions", "version-files/.tool-versions"),
+        ("mise.toml", "version-files/mise.toml"),
+    ];
+    for (name, fixture) in samples {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();
+        let mut inputs: Vec<String> = (0..text.len())
+            .step_by(7)
+            .filter(|i| text.is_char_boundary(*i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        inputs.extend((0..200).map(|seed| noise(seed, 10 + seed as usize * 3)));
+        inputs.push("\u{feff}".into());
+        inputs.push("[".repeat(10_000));
+        for x in all.iter().filter(|x| x.matches(Path::new(name))) {
+            for input in &inputs {
+                let _ = x.extract(&SourceFile::from_text(name, input.as_str()));
+            }
+        }
+    }
+}

@@ -1,0 +1,683 @@
+//! The inventory data model: what `polyver scan` finds, in the shape every later stage
+//! (graph, audit, conflicts, store, reports) consumes.
+//!
+//! The model is deliberately plain data with stable serde names, because its JSON form
+//! (`polyver.scan/v1`, documented in `docs/scan-json.md`) is a public contract: scans are
+//! stored, pushed to a server and diffed over time, so a renamed field or enum value would
+//! break history. Everything here is deterministic: [`Inventory::finish`] merges duplicate
+//! findings and sorts, so the same repository always serializes to the same bytes.
+//!
+//! Merge rule (decided here, documented in `docs/scan-json.md`): two findings become one
+//! [`Component`] with several [`Location`]s only when they are identical in every other
+//! field — kind, ecosystem, name, version, constraint, scope, direct, source format, marker,
+//! extras, url, integrity. That loses nothing (every place is still listed) while anything
+//! an analysis could tell apart (a different pin, scope or file format) stays separate.
+
+pub mod purl;
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The schema id written into every scan document.
+pub const SCAN_SCHEMA: &str = "polyver.scan/v1";
+
+/// What sort of versioned thing a component is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A library from a package registry.
+    Package,
+    /// A container image.
+    Image,
+    /// A language runtime or interpreter (python, node, ruby, go, rust, ...).
+    Runtime,
+    /// A build or developer tool (npm, pnpm, poetry, terraform, ...).
+    Tool,
+    /// A CI action (GitHub Actions `uses:`).
+    Action,
+    /// An infrastructure provider (Terraform, Pulumi).
+    Provider,
+    /// An infrastructure module (Terraform module, Go module dependency).
+    Module,
+    /// A schema migration revision.
+    Migration,
+    /// A versioned API description.
+    Api,
+}
+
+/// When a component is needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Runtime,
+    Dev,
+    Test,
+    Build,
+    Optional,
+    Peer,
+}
+
+impl Kind {
+    /// The stable lowercase name, as in the JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Package => "package",
+            Kind::Image => "image",
+            Kind::Runtime => "runtime",
+            Kind::Tool => "tool",
+            Kind::Action => "action",
+            Kind::Provider => "provider",
+            Kind::Module => "module",
+            Kind::Migration => "migration",
+            Kind::Api => "api",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Scope {
+    /// The stable lowercase name, as in the JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Scope::Runtime => "runtime",
+            Scope::Dev => "dev",
+            Scope::Test => "test",
+            Scope::Build => "build",
+            Scope::Optional => "optional",
+            Scope::Peer => "peer",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A component's ecosystem: whose naming, versioning and registry rules apply.
+///
+/// Distinct from `polyver_version::Ecosystem`, which names version *schemes*; see
+/// [`Ecosystem::version_scheme`] for the mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ecosystem {
+    Pypi,
+    Npm,
+    Cargo,
+    Go,
+    Maven,
+    Rubygems,
+    Composer,
+    Nuget,
+    Docker,
+    Helm,
+    Terraform,
+    GithubActions,
+    GitlabCi,
+    Alembic,
+    Flyway,
+    /// Anything without a registry of its own: runtimes and tools named by version files.
+    Generic,
+}
+
+impl Ecosystem {
+    /// The stable id used in JSON and on the command line (`pypi`, `github-actions`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Go => "go",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Rubygems => "rubygems",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Nuget => "nuget",
+            Ecosystem::Docker => "docker",
+            Ecosystem::Helm => "helm",
+            Ecosystem::Terraform => "terraform",
+            Ecosystem::GithubActions => "github-actions",
+            Ecosystem::GitlabCi => "gitlab-ci",
+            Ecosystem::Alembic => "alembic",
+            Ecosystem::Flyway => "flyway",
+            Ecosystem::Generic => "generic",
+        }
+    }
+
+    /// The version scheme of a component of this ecosystem called `name`, when polyver's
+    /// version engine has one. Generic runtimes are mapped by name (python follows PEP 440,
+    /// node follows npm's semver).
+    pub fn version_scheme(self, name: &str) -> Option<polyver_version::Ecosystem> {
+        use polyver_version::Ecosystem as V;
+        match self {
+            Ecosystem::Pypi => Some(V::Pypi),
+            Ecosystem::Npm => Some(V::Npm),
+            Ecosystem::Cargo => Some(V::Cargo),
+            Ecosystem::Go => Some(V::Go),
+            Ecosystem::Maven => Some(V::Maven),
+            Ecosystem::Rubygems => Some(V::Rubygems),
+            Ecosystem::Nuget => Some(V::Nuget),
+            Ecosystem::Docker => Some(V::Docker),
+            Ecosystem::Generic => match name {
+                "python" => Some(V::Pypi),
+                "node" => Some(V::Npm),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A place in the scanned repository. `path` is repo-relative with `/` separators;
+/// `line` and `column` are 1-based.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl Location {
+    pub fn new(path: impl Into<String>, line: u32) -> Self {
+        Location {
+            path: path.into(),
+            line,
+            column: None,
+        }
+    }
+
+    pub fn with_column(mut self, column: u32) -> Self {
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(c) => write!(f, "{}:{}:{}", self.path, self.line, c),
+            None => write!(f, "{}:{}", self.path, self.line),
+        }
+    }
+}
+
+/// A version constraint exactly as written (`>=2.0,<3`, `^1.2.0`, `~=3.10`), and whether
+/// the ecosystem's version engine accepts it. `valid` is `None` until evaluated, and stays
+/// `None` for ecosystems without a version engine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Constraint {
+    pub raw: String,
+    #[serde(default)]
+    pub valid: Option<bool>,
+}
+
+impl Constraint {
+    pub fn new(raw: impl Into<String>) -> Self {
+        Constraint {
+            raw: raw.into(),
+            valid: None,
+        }
+    }
+}
+
+/// An edge from a lock-file entry to one of its resolved dependencies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DependencyEdge {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// One versioned thing found in the repository.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    pub kind: Kind,
+    pub ecosystem: Ecosystem,
+    /// Normalized the ecosystem's way (PEP 503 for PyPI; npm names as published).
+    pub name: String,
+    /// The exact version, when the file pins one.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The constraint as written, when the file gives one.
+    #[serde(default)]
+    pub constraint: Option<Constraint>,
+    pub scope: Scope,
+    /// Declared by the repository itself, as opposed to pulled in transitively.
+    pub direct: bool,
+    /// The extractor (file format) that found it: `requirements`, `package-lock`, ...
+    pub source: String,
+    pub purl: String,
+    pub locations: Vec<Location>,
+    /// PEP 508 environment marker, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Requested extras / features, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<String>,
+    /// Where the component comes from when not from its registry: URL, VCS ref or path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Content hash(es) from lock files, hash options or image digests.
+    #[serde(default)]
+    pub integrity: Option<String>,
+    /// Resolved dependencies (lock files only), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DependencyEdge>,
+}
+
+impl Component {
+    /// A component with no version information yet; the purl is computed from the fields
+    /// by [`Component::refresh_purl`] (called by the builders below and by
+    /// [`Inventory::finish`]).
+    pub fn new(
+        kind: Kind,
+        ecosystem: Ecosystem,
+        name: impl Into<String>,
+        source: &str,
+        location: Location,
+    ) -> Self {
+        let mut c = Component {
+            kind,
+            ecosystem,
+            name: name.into(),
+            version: None,
+            constraint: None,
+            scope: Scope::Runtime,
+            direct: true,
+            source: source.to_string(),
+            purl: String::new(),
+            locations: vec![location],
+            marker: None,
+            extras: Vec::new(),
+            url: None,
+            integrity: None,
+            dependencies: Vec::new(),
+        };
+        c.refresh_purl();
+        c
+    }
+
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self.refresh_purl();
+        self
+    }
+
+    pub fn with_constraint(mut self, raw: impl Into<String>) -> Self {
+        self.constraint = Some(Constraint::new(raw));
+        self
+    }
+
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    pub fn with_direct(mut self, direct: bool) -> Self {
+        self.direct = direct;
+        self
+    }
+
+    /// Recomputes `purl` from ecosystem, name and version (for an image known only by
+    /// digest, the digest).
+    pub fn refresh_purl(&mut self) {
+        let version = match (self.ecosystem, &self.version) {
+            (Ecosystem::Docker, None) => self.integrity.as_deref(),
+            (_, v) => v.as_deref(),
+        };
+        self.purl = purl::for_component(self.ecosystem, &self.name, version);
+    }
+
+    /// Everything except locations and dependency edges: two findings with equal keys are
+    /// the same component found at several places.
+    fn merge_key(&self) -> impl Ord + '_ {
+        (
+            (
+                self.ecosystem,
+                &self.name,
+                self.kind,
+                &self.version,
+                &self.constraint,
+                self.scope,
+                self.direct,
+            ),
+            (
+                &self.source,
+                &self.marker,
+                &self.extras,
+                &self.url,
+                &self.integrity,
+            ),
+        )
+    }
+
+    fn sort_cmp(&self, other: &Self) -> Ordering {
+        self.merge_key()
+            .cmp(&other.merge_key())
+            .then_with(|| self.locations.cmp(&other.locations))
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// Stable diagnostic codes. Adding a code is fine; renaming one breaks users' filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticCode {
+    /// The file is not valid in its format (JSON/TOML syntax, a malformed line).
+    ParseError,
+    /// A value has the wrong shape (a dependency table where a string was expected, ...).
+    InvalidValue,
+    /// The file is not UTF-8 text.
+    NotUtf8,
+    /// The file exceeds the configured size limit and was not read.
+    FileTooLarge,
+    /// The file could not be read.
+    IoError,
+    /// Walking the tree failed at this path (permissions, symlink loop, ...).
+    WalkError,
+    /// An included file (`-r`, `-c`) does not exist or cannot be read.
+    IncludeNotFound,
+    /// An include would leave the repository or revisit a file already being read.
+    IncludeRejected,
+    /// A construct polyver recognizes but does not evaluate (kept as written).
+    Unsupported,
+}
+
+impl DiagnosticCode {
+    pub fn id(self) -> &'static str {
+        match self {
+            DiagnosticCode::ParseError => "parse-error",
+            DiagnosticCode::InvalidValue => "invalid-value",
+            DiagnosticCode::NotUtf8 => "not-utf8",
+            DiagnosticCode::FileTooLarge => "file-too-large",
+            DiagnosticCode::IoError => "io-error",
+            DiagnosticCode::WalkError => "walk-error",
+            DiagnosticCode::IncludeNotFound => "include-not-found",
+            DiagnosticCode::IncludeRejected => "include-rejected",
+            DiagnosticCode::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// A problem found while scanning, pointing into the user's file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub path: String,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub severity: Severity,
+    pub code: DiagnosticCode,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: DiagnosticCode,
+        path: impl Into<String>,
+        line: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            column: None,
+            severity,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn error(
+        code: DiagnosticCode,
+        path: impl Into<String>,
+        line: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Error, code, path, line, message)
+    }
+
+    pub fn warning(
+        code: DiagnosticCode,
+        path: impl Into<String>,
+        line: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, path, line, message)
+    }
+
+    pub fn with_column(mut self, column: u32) -> Self {
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ":{c}")?;
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        write!(f, ": {sev}[{}]: {}", self.code.id(), self.message)
+    }
+}
+
+/// Counts describing one scan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanStats {
+    /// Files the walker visited (after ignore rules).
+    pub files_walked: u64,
+    /// Files some extractor claimed and read.
+    pub files_extracted: u64,
+    /// Files skipped because of the size limit.
+    pub files_too_large: u64,
+    /// Components after merging.
+    pub components: u64,
+    /// Components per extractor id.
+    pub components_by_source: BTreeMap<String, u64>,
+}
+
+/// The result of `polyver scan`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema: String,
+    /// The scanned root as given, with `/` separators.
+    pub root: String,
+    pub components: Vec<Component>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: ScanStats,
+}
+
+impl Inventory {
+    /// Builds an inventory from raw findings: merges duplicates (see the module docs), sorts
+    /// components, locations, edges and diagnostics, and fills the component counts.
+    pub fn finish(
+        root: impl Into<String>,
+        components: Vec<Component>,
+        diagnostics: Vec<Diagnostic>,
+        mut stats: ScanStats,
+    ) -> Inventory {
+        let components = merge_components(components);
+        let mut diagnostics = diagnostics;
+        diagnostics.sort();
+        diagnostics.dedup();
+        stats.components = components.len() as u64;
+        stats.components_by_source.clear();
+        for c in &components {
+            *stats
+                .components_by_source
+                .entry(c.source.clone())
+                .or_default() += 1;
+        }
+        Inventory {
+            schema: SCAN_SCHEMA.to_string(),
+            root: root.into(),
+            components,
+            diagnostics,
+            stats,
+        }
+    }
+}
+
+/// Merges components that differ only in locations (and dependency edges, which are
+/// unioned), then sorts everything deterministically.
+pub fn merge_components(mut components: Vec<Component>) -> Vec<Component> {
+    for c in &mut components {
+        c.locations.sort();
+        c.locations.dedup();
+        c.extras.sort();
+        c.extras.dedup();
+        c.dependencies.sort();
+        c.dependencies.dedup();
+        c.refresh_purl();
+    }
+    components.sort_by(Component::sort_cmp);
+    let mut merged: Vec<Component> = Vec::with_capacity(components.len());
+    for c in components {
+        if let Some(last) = merged.last_mut() {
+            if last.merge_key().cmp(&c.merge_key()) == Ordering::Equal {
+                last.locations.extend(c.locations);
+                last.locations.sort();
+                last.locations.dedup();
+                last.dependencies.extend(c.dependencies);
+                last.dependencies.sort();
+                last.dependencies.dedup();
+                continue;
+            }
+        }
+        merged.push(c);
+    }
+    merged
+}
+
+/// PEP 503 normalization: lowercase, runs of `-`, `_`, `.` become one `-`.
+pub fn normalize_pypi_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_sep = false;
+    for ch in name.trim().chars() {
+        if matches!(ch, '-' | '_' | '.') {
+            if !in_sep {
+                out.push('-');
+            }
+            in_sep = true;
+        } else {
+            out.extend(ch.to_lowercase());
+            in_sep = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep503() {
+        assert_eq!(
+            normalize_pypi_name("Django_REST.framework"),
+            "django-rest-framework"
+        );
+        assert_eq!(normalize_pypi_name("zope..interface"), "zope-interface");
+        assert_eq!(normalize_pypi_name("Foo"), "foo");
+    }
+
+    #[test]
+    fn enums_serialize_lowercase() {
+        assert_eq!(
+            serde_json::to_string(&Kind::Runtime).unwrap(),
+            "\"runtime\""
+        );
+        assert_eq!(serde_json::to_string(&Scope::Peer).unwrap(), "\"peer\"");
+        assert_eq!(
+            serde_json::to_string(&Ecosystem::GithubActions).unwrap(),
+            "\"github-actions\""
+        );
+        assert_eq!(
+            serde_json::to_string(&DiagnosticCode::FileTooLarge).unwrap(),
+            "\"file-too-large\""
+        );
+    }
+
+    fn pkg(path: &str, line: u32, version: &str) -> Component {
+        Component::new(
+            Kind::Package,
+            Ecosystem::Pypi,
+            "requests",
+            "requirements",
+            Location::new(path, line),
+        )
+        .with_version(version)
+        .with_constraint(format!("=={version}"))
+    }
+
+    #[test]
+    fn merges_identical_components_only() {
+        let merged = merge_components(vec![
+            pkg("b.txt", 3, "2.31.0"),
+            pkg("a.txt", 1, "2.31.0"),
+            pkg("a.txt", 1, "2.31.0"),
+            pkg("c.txt", 1, "2.30.0"),
+            pkg("d.txt", 1, "2.31.0").with_scope(Scope::Dev),
+        ]);
+        assert_eq!(merged.len(), 3);
+        let main = merged
+            .iter()
+            .find(|c| c.version.as_deref() == Some("2.31.0") && c.scope == Scope::Runtime)
+            .unwrap();
+        assert_eq!(
+            main.locations,
+            vec![Location::new("a.txt", 1), Location::new("b.txt", 3)]
+        );
+    }
+
+    #[test]
+    fn inventory_is_deterministic() {
+        let a = Inventory::finish(
+            ".",
+            vec![pkg("b.txt", 3, "1"), pkg("a.txt", 1, "2")],
+            vec![],
+            ScanStats::default(),
+        );
+        let b = Inventory::finish(
+            ".",
+            vec![pkg("a.txt", 1, "2"), pkg("b.txt", 3, "1")],
+            vec![],
+            ScanStats::default(),
+        );
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+        assert_eq!(a.stats.components, 2);
+    }
+}

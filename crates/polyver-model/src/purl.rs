@@ -1,0 +1,232 @@
+//! Package URLs (<https://github.com/package-url/purl-spec>) for components.
+//!
+//! A purl is how polyver's output joins the rest of the supply-chain world (OSV queries,
+//! CycloneDX/SPDX documents), so it follows the spec's canonical form: lowercase type,
+//! each namespace/name/version segment percent-encoded (everything outside
+//! `A-Z a-z 0-9 - . _ ~`), so an npm scope is `%40scope` and a digest's colon is `%3A`.
+//! Types per ecosystem: `pypi`, `npm`, `cargo`, `golang`, `maven`, `gem`, `composer`,
+//! `nuget`, `docker`, `githubactions`; anything else is `generic`.
+
+use crate::Ecosystem;
+use std::fmt::Write;
+
+/// Percent-encodes one purl segment.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The parts of a purl before rendering.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackageUrl {
+    pub ty: String,
+    pub namespace: Vec<String>,
+    pub name: String,
+    pub version: Option<String>,
+    /// Sorted by key when rendered.
+    pub qualifiers: Vec<(String, String)>,
+    pub subpath: Option<String>,
+}
+
+impl PackageUrl {
+    /// The canonical string form.
+    pub fn render(&self) -> String {
+        let mut out = format!("pkg:{}/", self.ty.to_ascii_lowercase());
+        for ns in self.namespace.iter().filter(|s| !s.is_empty()) {
+            out.push_str(&encode_segment(ns));
+            out.push('/');
+        }
+        out.push_str(&encode_segment(&self.name));
+        if let Some(v) = self.version.as_deref().filter(|v| !v.is_empty()) {
+            out.push('@');
+            out.push_str(&encode_segment(v));
+        }
+        let mut qualifiers: Vec<_> = self
+            .qualifiers
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        qualifiers.sort();
+        for (i, (k, v)) in qualifiers.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(&k.to_ascii_lowercase());
+            out.push('=');
+            out.push_str(&encode_segment(v));
+        }
+        if let Some(sub) = self.subpath.as_deref() {
+            let segs: Vec<String> = sub
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+                .map(encode_segment)
+                .collect();
+            if !segs.is_empty() {
+                out.push('#');
+                out.push_str(&segs.join("/"));
+            }
+        }
+        out
+    }
+}
+
+/// The purl of a component, from its ecosystem, normalized name and exact version.
+pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
+    let mut p = PackageUrl {
+        version: version.map(str::to_string),
+        ..PackageUrl::default()
+    };
+    match ecosystem {
+        Ecosystem::Pypi => {
+            p.ty = "pypi".into();
+            p.name = name.to_ascii_lowercase().replace('_', "-");
+        }
+        Ecosystem::Npm => {
+            p.ty = "npm".into();
+            match name.split_once('/') {
+                Some((scope, rest)) if scope.starts_with('@') => {
+                    p.namespace = vec![scope.to_string()];
+                    p.name = rest.to_string();
+                }
+                _ => p.name = name.to_string(),
+            }
+        }
+        Ecosystem::Docker => return docker(name, version),
+        Ecosystem::GithubActions => {
+            p.ty = "githubactions".into();
+            let mut parts = name.splitn(3, '/');
+            let owner = parts.next().unwrap_or_default();
+            match parts.next() {
+                Some(repo) => {
+                    p.namespace = vec![owner.to_string()];
+                    p.name = repo.to_string();
+                    p.subpath = parts.next().map(str::to_string);
+                }
+                None => p.name = owner.to_string(),
+            }
+        }
+        Ecosystem::Cargo => simple(&mut p, "cargo", name),
+        Ecosystem::Rubygems => simple(&mut p, "gem", name),
+        Ecosystem::Nuget => simple(&mut p, "nuget", name),
+        Ecosystem::Go => path_like(&mut p, "golang", name, '/'),
+        Ecosystem::Composer => path_like(&mut p, "composer", name, '/'),
+        Ecosystem::Maven => path_like(&mut p, "maven", name, ':'),
+        _ => simple(&mut p, "generic", name),
+    }
+    p.render()
+}
+
+fn simple(p: &mut PackageUrl, ty: &str, name: &str) {
+    p.ty = ty.into();
+    p.name = name.to_string();
+}
+
+fn path_like(p: &mut PackageUrl, ty: &str, name: &str, sep: char) {
+    p.ty = ty.into();
+    match name.rsplit_once(sep) {
+        Some((ns, n)) => {
+            p.namespace = ns.split(sep).map(str::to_string).collect();
+            p.name = n.to_string();
+        }
+        None => p.name = name.to_string(),
+    }
+}
+
+/// Docker purls put a non-Docker-Hub registry into `repository_url`; the version is the
+/// digest when the reference has one (the exact image), otherwise the tag.
+fn docker(name: &str, version: Option<&str>) -> String {
+    let (registry, path) = split_registry(name);
+    let (ns, n) = match path.rsplit_once('/') {
+        Some((ns, n)) => (ns.split('/').map(str::to_string).collect(), n.to_string()),
+        None => (Vec::new(), path.to_string()),
+    };
+    let mut qualifiers = Vec::new();
+    if let Some(r) = registry {
+        qualifiers.push(("repository_url".to_string(), r.to_string()));
+    }
+    PackageUrl {
+        ty: "docker".into(),
+        namespace: ns,
+        name: n,
+        version: version.map(str::to_string),
+        qualifiers,
+        subpath: None,
+    }
+    .render()
+}
+
+/// Splits `registry.example.com:5000/team/app` into the registry and the repository path,
+/// by Docker's own rule: the first component is a registry when it contains `.` or `:` or
+/// is `localhost`.
+pub fn split_registry(name: &str) -> (Option<&str>, &str) {
+    match name.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (Some(first), rest)
+        }
+        _ => (None, name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!(
+            for_component(Ecosystem::Pypi, "django-rest-framework", Some("3.14.0")),
+            "pkg:pypi/django-rest-framework@3.14.0"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Npm, "@angular/core", Some("17.0.0")),
+            "pkg:npm/%40angular/core@17.0.0"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Npm, "lodash", None),
+            "pkg:npm/lodash"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Docker, "python", Some("3.11-slim")),
+            "pkg:docker/python@3.11-slim"
+        );
+        assert_eq!(
+            for_component(
+                Ecosystem::Docker,
+                "gcr.io/distroless/base",
+                Some("sha256:abc")
+            ),
+            "pkg:docker/distroless/base@sha256%3Aabc?repository_url=gcr.io"
+        );
+        assert_eq!(
+            for_component(Ecosystem::GithubActions, "actions/checkout", Some("v4")),
+            "pkg:githubactions/actions/checkout@v4"
+        );
+        assert_eq!(
+            for_component(
+                Ecosystem::GithubActions,
+                "github/codeql-action/init",
+                Some("v3")
+            ),
+            "pkg:githubactions/github/codeql-action@v3#init"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Generic, "python", Some("3.11.4")),
+            "pkg:generic/python@3.11.4"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Maven, "org.apache:commons-lang3", Some("3.12.0")),
+            "pkg:maven/org.apache/commons-lang3@3.12.0"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Pypi, "foo", Some("1.0+local")),
+            "pkg:pypi/foo@1.0%2Blocal"
+        );
+    }
+}
