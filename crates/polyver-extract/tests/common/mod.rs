@@ -1,0 +1,61 @@
+//! Shared by the snapshot test files: run one extractor over a fixture directory, read from
+//! disk exactly as the walker would (so includes are followed), merged the way `scan` merges.
+#![allow(dead_code)]
+
+use polyver_extract::registry::extractors;
+use polyver_extract::{Extractor, SourceFile};
+use polyver_model::{merge_components, Component, Diagnostic};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Serialize)]
+pub struct Snapshot {
+    pub components: Vec<Component>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(root, &p, out);
+        } else {
+            let rel = p.strip_prefix(root).unwrap();
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+pub fn extract_fixture(id: &str, dir: &str) -> Snapshot {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
+    let all = extractors();
+    let extractor: &dyn Extractor = all.iter().find(|x| x.id() == id).unwrap().as_ref();
+    let mut rels = Vec::new();
+    files(&root, &root, &mut rels);
+    let mut components = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut matched = 0;
+    for rel in rels {
+        if !extractor.matches(Path::new(&rel)) {
+            continue;
+        }
+        matched += 1;
+        let file = SourceFile::load(&root, &rel, u64::MAX).unwrap();
+        let found = extractor.extract(&file);
+        components.extend(found.components);
+        diagnostics.extend(found.diagnostics);
+    }
+    assert!(matched > 0, "no fixture matched {id}");
+    diagnostics.sort();
+    diagnostics.dedup();
+    Snapshot {
+        components: merge_components(components),
+        diagnostics,
+    }
+}
