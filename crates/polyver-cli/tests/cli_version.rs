@@ -74,10 +74,10 @@ fn satisfies_exit_code_is_the_answer() {
         .code(0)
         .stdout("yes: npm 1.2.3 satisfies `^1.0.0`\n");
     polyver()
-        .args(["version", "satisfies", "pypi", "2.0rc1", ">=1.0"])
+        .args(["version", "satisfies", "pypi", "2.0rc1", "<2.0"])
         .assert()
         .code(1)
-        .stdout("no: pypi 2.0rc1 does not satisfy `>=1.0`\n");
+        .stdout("no: pypi 2.0rc1 does not satisfy `<2.0`\n");
 }
 
 #[test]

@@ -119,13 +119,22 @@ pub fn comparator_set(c: &Comparator) -> VersionSet<Version> {
         (Some(_), Some(p)) => successor(&full(p).0),
         (m, _) => after_prefix(major, m),
     };
+    // A partial `=`, `>=` or `~` (`>=1.2`) admits no pre-release of the release it names
+    // (`matches_exact` wants the comparator's empty pre-release), so it starts at `x.y.0`.
+    // Only `^` and `<` reach down to `x.y.0-0`.
+    let low_release = || match patch {
+        Some(_) => low(),
+        None => version(major, minor.unwrap_or(0), 0, Prerelease::EMPTY),
+    };
     match c.op {
-        Op::Exact | Op::Wildcard => VersionSet::interval(Bound::Included(low()), above()),
+        Op::Exact | Op::Wildcard => VersionSet::interval(Bound::Included(low_release()), above()),
         Op::Greater => VersionSet::interval(as_included(above()), Bound::Unbounded),
-        Op::GreaterEq => VersionSet::interval(Bound::Included(low()), Bound::Unbounded),
+        Op::GreaterEq => VersionSet::interval(Bound::Included(low_release()), Bound::Unbounded),
         Op::Less => VersionSet::interval(Bound::Unbounded, Bound::Excluded(low())),
         Op::LessEq => VersionSet::interval(Bound::Unbounded, above()),
-        Op::Tilde => VersionSet::interval(Bound::Included(low()), after_prefix(major, minor)),
+        Op::Tilde => {
+            VersionSet::interval(Bound::Included(low_release()), after_prefix(major, minor))
+        }
         Op::Caret => {
             let upper = match (minor, patch) {
                 (None, _) => after_prefix(major, None),
@@ -194,7 +203,9 @@ mod tests {
     #[test]
     fn sets() {
         assert_eq!(r("^1.2.3").to_set().to_string(), ">=1.2.3, <2.0.0-0");
-        assert_eq!(r("~1.2").to_set().to_string(), ">=1.2.0-0, <1.3.0-0");
+        assert_eq!(r("~1.2").to_set().to_string(), ">=1.2.0, <1.3.0-0");
+        assert_eq!(r(">=1.4").to_set().to_string(), ">=1.4.0");
+        assert_eq!(r("^1.4").to_set().to_string(), ">=1.4.0-0, <2.0.0-0");
         assert_eq!(r("^0.0.3").to_set().to_string(), ">=0.0.3, <0.0.4-0");
         assert_eq!(r(">1.2").to_set().to_string(), ">=1.3.0-0");
         assert_eq!(r("<=1.2.3").to_set().to_string(), "<1.2.4-0");
