@@ -20,7 +20,8 @@ mod walk;
 
 pub use source::SourceFile;
 pub use walk::{
-    scan, scan_with, ScanConfig, ScanConfigError, DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
+    scan, scan_observed, scan_with, NoProgress, ScanConfig, ScanConfigError, ScanProgress,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
 };
 
 use polyver_model::{Component, Diagnostic};

@@ -88,6 +88,21 @@ pub enum ScanConfigError {
     NotADirectory(PathBuf),
 }
 
+/// Told how a scan advances, from the walker's threads (so implementations must be cheap and
+/// thread-safe). The CLI draws a progress bar with it on a terminal.
+pub trait ScanProgress: Sync {
+    /// One more file was walked.
+    fn walked(&self) {}
+    /// Walking is over; `claimed` files will now be parsed.
+    fn walk_done(&self, _claimed: u64) {}
+    /// One more claimed file was parsed.
+    fn extracted(&self) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+impl ScanProgress for NoProgress {}
+
 /// Scans `root` with every registered extractor.
 pub fn scan(root: &Path, config: &ScanConfig) -> Result<Inventory, ScanConfigError> {
     scan_with(root, config, &registry::extractors())
@@ -98,6 +113,16 @@ pub fn scan_with(
     root: &Path,
     config: &ScanConfig,
     extractors: &[Box<dyn Extractor>],
+) -> Result<Inventory, ScanConfigError> {
+    scan_observed(root, config, extractors, &NoProgress)
+}
+
+/// [`scan_with`], reporting progress as it goes.
+pub fn scan_observed(
+    root: &Path,
+    config: &ScanConfig,
+    extractors: &[Box<dyn Extractor>],
+    progress: &dyn ScanProgress,
 ) -> Result<Inventory, ScanConfigError> {
     if !root.is_dir() {
         return Err(ScanConfigError::NotADirectory(root.to_path_buf()));
@@ -158,6 +183,7 @@ pub fn scan_with(
                 return WalkState::Continue;
             }
             walked.fetch_add(1, Ordering::Relaxed);
+            progress.walked();
             let rel = relative(root, entry.path());
             if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
                 return WalkState::Continue;
@@ -181,10 +207,11 @@ pub fn scan_with(
 
     let mut claimed = claimed.into_inner().unwrap();
     claimed.sort();
+    progress.walk_done(claimed.len() as u64);
     let too_large_count = AtomicU64::new(0);
     let extract = |(rel, which): &(String, Vec<usize>)| -> (u64, Extracted) {
         let mut out = Extracted::default();
-        match SourceFile::load(root, rel, config.max_file_size) {
+        let parsed = match SourceFile::load(root, rel, config.max_file_size) {
             Ok(file) => {
                 for i in which {
                     out.extend(extractors[*i].extract(&file));
@@ -198,7 +225,9 @@ pub fn scan_with(
                 out.diagnose(d);
                 (0, out)
             }
-        }
+        };
+        progress.extracted();
+        parsed
     };
     let results: Vec<(u64, Extracted)> = match rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)

@@ -128,21 +128,34 @@ impl FromStr for Ecosystem {
     }
 }
 
-/// What could not be parsed.
+/// What was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputKind {
     Version,
     Range,
+    /// Two valid versions with no order between them (Docker tags of two variants).
+    Comparison,
 }
 
 /// An input the ecosystem's rules reject, with the input, the ecosystem and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {eco} {} `{input}`: {reason}", match .kind { InputKind::Version => "version", InputKind::Range => "range" })]
+#[error("{}", describe(self))]
 pub struct VersionError {
     pub eco: Ecosystem,
     pub kind: InputKind,
     pub input: String,
     pub reason: String,
+}
+
+fn describe(e: &VersionError) -> String {
+    match e.kind {
+        InputKind::Version => format!("invalid {} version `{}`: {}", e.eco, e.input, e.reason),
+        InputKind::Range => format!("invalid {} range `{}`: {}", e.eco, e.input, e.reason),
+        InputKind::Comparison => format!(
+            "cannot compare {} versions {}: {}",
+            e.eco, e.input, e.reason
+        ),
+    }
 }
 
 impl VersionError {
@@ -288,10 +301,10 @@ pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Result<Ordering, VersionErro
         if va != vb && !va.same_variant(&vb) {
             return Err(VersionError::new(
                 eco,
-                InputKind::Version,
-                b,
+                InputKind::Comparison,
+                &format!("`{a}` and `{b}`"),
                 format!(
-                    "`{a}` and `{b}` are different image variants (`{}` vs `{}`): tags only compare within one variant",
+                    "different image variants (`{}` vs `{}`); tags only compare within one variant",
                     va.variant(),
                     vb.variant()
                 ),

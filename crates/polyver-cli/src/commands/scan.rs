@@ -5,10 +5,11 @@
 use crate::args::{Format, GlobalArgs, ScanArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
-use polyver_extract::{scan, ScanConfig};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use polyver_extract::{registry, scan_observed, ScanConfig, ScanProgress};
 use polyver_model::{Component, Inventory, Severity};
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,7 +23,10 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         skip_default_dirs: !args.no_default_skips,
         ..ScanConfig::default()
     };
-    let inventory = scan(&root, &config).map_err(|e| {
+    let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
+    let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
+    progress.bar.finish_and_clear();
+    let inventory = scanned.map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give a directory, and globs like `legacy/**` or `*.lock`".to_string()),
@@ -52,6 +56,45 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A spinner while walking, then a bar over the claimed files, drawn on stderr. Hidden (no
+/// drawing at all) when stderr is not a terminal, so logs and pipes stay clean.
+struct TerminalProgress {
+    bar: ProgressBar,
+}
+
+impl TerminalProgress {
+    fn new(visible: bool) -> Self {
+        let target = if visible {
+            ProgressDrawTarget::stderr_with_hz(10)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} walking: {pos} files  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        TerminalProgress { bar }
+    }
+}
+
+impl ScanProgress for TerminalProgress {
+    fn walked(&self) {
+        self.bar.inc(1);
+    }
+    fn walk_done(&self, claimed: u64) {
+        self.bar.set_style(
+            ProgressStyle::with_template("{bar:30} parsing {pos}/{len} manifests  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.bar.set_length(claimed);
+        self.bar.set_position(0);
+    }
+    fn extracted(&self) {
+        self.bar.inc(1);
+    }
 }
 
 fn severity_word(s: Severity) -> &'static str {

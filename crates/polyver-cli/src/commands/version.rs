@@ -18,14 +18,20 @@ use std::process::ExitCode;
 pub const SCHEMA: &str = "polyver.version/v1";
 
 fn input_error(e: VersionError) -> anyhow::Error {
-    let hint = format!(
-        "check the {} syntax of `{}`; `polyver version --help` lists the ecosystems",
-        match e.kind {
-            pv::InputKind::Version => "version",
-            pv::InputKind::Range => "range",
-        },
-        e.eco
-    );
+    let hint = match e.kind {
+        pv::InputKind::Version | pv::InputKind::Range => format!(
+            "check the {} syntax of `{}`; `polyver version --help` lists the ecosystems",
+            if e.kind == pv::InputKind::Version {
+                "version"
+            } else {
+                "range"
+            },
+            e.eco
+        ),
+        pv::InputKind::Comparison => {
+            "compare tags of one variant, e.g. 3.11-slim and 3.12-slim".to_string()
+        }
+    };
     CliError::input(e.to_string(), Some(hint)).into()
 }
 
