@@ -176,6 +176,43 @@ impl<V: fmt::Display> fmt::Display for ComparatorRange<V> {
     }
 }
 
+/// Declares `pub struct Range`, a comparator list over the scheme `$scheme` (a [`Scheme`]
+/// whose `Version` is the module's `Version`), with the interface every ecosystem module has:
+/// `parse`, `contains`, `Display` and [`crate::algebra::Constraint`].
+macro_rules! comparator_range {
+    ($(#[$doc:meta])* $scheme:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct Range($crate::comparators::ComparatorRange<Version>);
+
+        impl Range {
+            pub fn parse(s: &str) -> Result<Range, String> {
+                $crate::comparators::ComparatorRange::parse::<$scheme>(s).map(Range)
+            }
+            pub fn contains(&self, v: &Version) -> bool {
+                self.0.contains::<$scheme>(v)
+            }
+        }
+
+        impl std::fmt::Display for Range {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl $crate::algebra::Constraint for Range {
+            type Version = Version;
+            fn to_set(&self) -> $crate::algebra::VersionSet<Version> {
+                self.0.to_set::<$scheme>()
+            }
+            fn terms(&self) -> Vec<$crate::algebra::Term<Version>> {
+                self.0.terms::<$scheme>()
+            }
+        }
+    };
+}
+pub(crate) use comparator_range;
+
 /// Splits one alternative into (operator, version) pairs. Comparators are separated by commas
 /// and/or whitespace; an operator may be followed by spaces (`>= 1.0`).
 fn tokenize(alt: &str) -> Result<Vec<(Option<Op>, &str)>, String> {

@@ -9,8 +9,8 @@
 //! `Ord` is still total, as the algebra needs: by variant first, then release (numerically,
 //! fewer components first on a tie: `3.10` < `3.10.0`), then pre-release (none sorts last).
 
-use crate::algebra::{Constraint, Term, VersionSet};
-use crate::comparators::{ComparatorRange, Scheme};
+use crate::algebra::VersionSet;
+use crate::comparators::Scheme;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -207,38 +207,15 @@ impl Scheme for DockerScheme {
     }
 }
 
-/// Comparators over tags of one variant: `>=3.10, <3.12` admits `3.11` but not `3.11-slim`.
-#[derive(Clone, Debug)]
-pub struct Range(ComparatorRange<Version>);
-
-impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
-        ComparatorRange::parse::<DockerScheme>(s).map(Range)
-    }
-    pub fn contains(&self, v: &Version) -> bool {
-        self.0.contains::<DockerScheme>(v)
-    }
-}
-
-impl fmt::Display for Range {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl Constraint for Range {
-    type Version = Version;
-    fn to_set(&self) -> VersionSet<Version> {
-        self.0.to_set::<DockerScheme>()
-    }
-    fn terms(&self) -> Vec<Term<Version>> {
-        self.0.terms::<DockerScheme>()
-    }
-}
+crate::comparators::comparator_range!(
+    /// Comparators over tags of one variant: `>=3.10, <3.12` admits `3.11` but not `3.11-slim`.
+    DockerScheme
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::algebra::Constraint;
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

@@ -9,8 +9,7 @@
 //! [`crate::comparators`] (`>=v1.2.0, <v2`), with no pre-release exclusion. Numeric parts
 //! of any length are accepted and compared by value, as x/mod does.
 
-use crate::algebra::{Constraint, Term, VersionSet};
-use crate::comparators::{ComparatorRange, Scheme};
+use crate::comparators::Scheme;
 use semver::Prerelease;
 use std::cmp::Ordering;
 use std::fmt;
@@ -214,34 +213,10 @@ impl Scheme for GoScheme {
     }
 }
 
-/// A comparator list over Go versions: `>=v1.2.0, <v2.0.0`, `v1.4.2`, `!=v1.3.0 || >=v3`.
-#[derive(Clone, Debug)]
-pub struct Range(ComparatorRange<Version>);
-
-impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
-        ComparatorRange::parse::<GoScheme>(s).map(Range)
-    }
-    pub fn contains(&self, v: &Version) -> bool {
-        self.0.contains::<GoScheme>(v)
-    }
-}
-
-impl fmt::Display for Range {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl Constraint for Range {
-    type Version = Version;
-    fn to_set(&self) -> VersionSet<Version> {
-        self.0.to_set::<GoScheme>()
-    }
-    fn terms(&self) -> Vec<Term<Version>> {
-        self.0.terms::<GoScheme>()
-    }
-}
+crate::comparators::comparator_range!(
+    /// A comparator list over Go versions: `>=v1.2.0, <v2.0.0`, `v1.4.2`, `!=v1.3.0 || >=v3`.
+    GoScheme
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,7 @@
 //! (the `semver` crate's grammar, which is the spec's); [`Version::parse_lenient`] accepts the
 //! looser forms found in advisory data (`v1.2`, `1.2`).
 
-use crate::algebra::{Constraint, Term, VersionSet};
-use crate::comparators::{ComparatorRange, Scheme};
+use crate::comparators::Scheme;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -89,34 +88,10 @@ impl Scheme for SemverScheme {
     }
 }
 
-/// Comparators over SemVer precedence (see [`crate::comparators`]); no pre-release exclusion.
-#[derive(Clone, Debug)]
-pub struct Range(ComparatorRange<Version>);
-
-impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
-        ComparatorRange::parse::<SemverScheme>(s).map(Range)
-    }
-    pub fn contains(&self, v: &Version) -> bool {
-        self.0.contains::<SemverScheme>(v)
-    }
-}
-
-impl fmt::Display for Range {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl Constraint for Range {
-    type Version = Version;
-    fn to_set(&self) -> VersionSet<Version> {
-        self.0.to_set::<SemverScheme>()
-    }
-    fn terms(&self) -> Vec<Term<Version>> {
-        self.0.terms::<SemverScheme>()
-    }
-}
+crate::comparators::comparator_range!(
+    /// Comparators over SemVer precedence (see [`crate::comparators`]); no pre-release exclusion.
+    SemverScheme
+);
 
 #[cfg(test)]
 mod tests {
