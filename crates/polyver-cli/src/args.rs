@@ -53,11 +53,16 @@ pub enum Format {
     Json,
     /// A Markdown report (commands that produce reports).
     Markdown,
+    /// CycloneDX 1.6 JSON SBOM (`scan`).
+    Cyclonedx,
+    /// SPDX 2.3 JSON SBOM (`scan`).
+    Spdx,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Inventory every versioned component of a repository (formats: table, json, markdown).
+    /// Inventory every versioned component of a repository (formats: table, json, markdown,
+    /// cyclonedx, spdx).
     #[command(
         after_help = "Examples:\n  polyver scan\n  polyver scan services/api --format json -o inventory.json\n  polyver scan --exclude 'legacy/**' --strict"
     )]
@@ -86,7 +91,7 @@ pub struct ScanArgs {
     /// Also walk node_modules, vendor, .venv, target, build, dist and the like.
     #[arg(long)]
     pub no_default_skips: bool,
-    /// Exit 1 when any file could not be parsed (error diagnostics).
+    /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
 }

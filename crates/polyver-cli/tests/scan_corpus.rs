@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Path patterns of formats not extracted yet (issue: tier-2/3 extractors, compose, CI).
 const PENDING: &[&str] = &[
-    ".github/workflows/",
     "deploy/k8s/",
-    "docker-compose.yml",
     ".tf",
     "Pulumi.yaml",
     "go.mod",

@@ -12,11 +12,13 @@
 //! (`-r other.txt`) are read only inside the scanned root.
 
 pub mod extractors;
+mod image_ref;
 mod json;
 mod pep508;
 pub mod registry;
 mod source;
 mod walk;
+mod yaml;
 
 pub use source::SourceFile;
 pub use walk::{

@@ -35,7 +35,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
 
     if !global.quiet {
         for d in &inventory.diagnostics {
-            eprintln!("{}: {d}", severity_word(d.severity));
+            eprintln!("{d}");
         }
     }
     match global.format {
@@ -45,12 +45,17 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         }
         Format::Table => write_table(&inventory, out)?,
         Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
+        Format::Cyclonedx | Format::Spdx => {
+            let sbom = sbom(&inventory, &root, global.format)?;
+            serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
+            writeln!(out.writer)?;
+        }
     }
     let failed = args.strict
         && inventory
             .diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error);
+            .any(|d| d.severity != Severity::Info);
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -95,6 +100,40 @@ impl ScanProgress for TerminalProgress {
     fn extracted(&self) {
         self.bar.inc(1);
     }
+}
+
+/// The CycloneDX or SPDX document of a scan. The document is named after the scanned
+/// directory's real name (not `.`), and dated now, or at `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds).
+fn sbom(
+    inventory: &Inventory,
+    root: &std::path::Path,
+    format: Format,
+) -> anyhow::Result<serde_json::Value> {
+    let mut named = inventory.clone();
+    if let Ok(abs) = root.canonicalize() {
+        named.root = abs.to_string_lossy().replace('\\', "/");
+    }
+    let when = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(secs) => {
+            let secs: u64 = secs.trim().parse().map_err(|_| {
+                CliError::input(
+                    format!("SOURCE_DATE_EPOCH `{secs}` is not a number of seconds"),
+                    Some("unset it, or set it to a Unix time such as 1700000000".to_string()),
+                )
+            })?;
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+        }
+        Err(_) => std::time::SystemTime::now(),
+    };
+    let timestamp = humantime::format_rfc3339_seconds(when).to_string();
+    let version = env!("CARGO_PKG_VERSION");
+    Ok(match format {
+        Format::Spdx => {
+            polyver_report::spdx(&named, &polyver_report::SpdxMeta::new(timestamp, version))
+        }
+        _ => polyver_report::cyclonedx(&named, &polyver_report::BomMeta::new(timestamp, version)),
+    })
 }
 
 fn severity_word(s: Severity) -> &'static str {

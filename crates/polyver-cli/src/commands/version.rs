@@ -36,7 +36,7 @@ fn input_error(e: VersionError) -> anyhow::Error {
 }
 
 pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if global.format == Format::Markdown {
+    if !matches!(global.format, Format::Table | Format::Json) {
         return Err(super::unsupported_format(
             "version",
             global.format,
@@ -52,7 +52,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     out,
                     json!({"schema": SCHEMA, "command": "compare", "eco": eco.id(), "a": a, "b": b, "result": result}),
                 )?,
-                Format::Table | Format::Markdown => {
+                _ => {
                     let sign = match ord {
                         Ordering::Less => "<",
                         Ordering::Equal => "==",
@@ -74,7 +74,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     out,
                     json!({"schema": SCHEMA, "command": "satisfies", "eco": eco.id(), "version": version, "range": range, "result": ok}),
                 )?,
-                Format::Table | Format::Markdown => {
+                _ => {
                     let (word, style, verb) = if ok {
                         ("yes", Style::Good, "satisfies")
                     } else {
@@ -101,7 +101,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
                     json!({"schema": SCHEMA, "command": "intersect", "eco": eco.id(), "a": a, "b": b,
                            "result": {"empty": i.empty, "set": i.set, "explanation": i.explanation}}),
                 )?,
-                Format::Table | Format::Markdown => {
+                _ => {
                     if i.empty {
                         let why = i.explanation.as_deref().unwrap_or("no version in common");
                         writeln!(out.writer, "{}: {why}", out.paint("empty", Style::Bad))?;

@@ -11,8 +11,9 @@
 //! aliases) is the runtime image; every other image is build scope. A reference that still has an unresolved `$VAR` is reported as
 //! written, with a warning.
 
+use crate::image_ref::image_component;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -86,7 +87,7 @@ impl Extractor for DockerfileExtractor {
                     } else if reference == "scratch" {
                         None
                     } else {
-                        image_component(&reference, file, ins.line, &mut out).map(|c| {
+                        image_component(&reference, ID, file, ins.line, &mut out).map(|c| {
                             images.push(c);
                             images.len() - 1
                         })
@@ -106,7 +107,7 @@ impl Extractor for DockerfileExtractor {
                         let is_stage = stages.contains_key(&from.to_ascii_lowercase())
                             || from.chars().all(|c| c.is_ascii_digit());
                         if !is_stage {
-                            if let Some(c) = image_component(&from, file, ins.line, &mut out) {
+                            if let Some(c) = image_component(&from, ID, file, ins.line, &mut out) {
                                 images.push(c);
                             }
                         }
@@ -279,56 +280,4 @@ fn substitute(
     }
     result.push_str(rest);
     result
-}
-
-/// Splits `registry/path:tag@digest` into a component.
-fn image_component(
-    reference: &str,
-    file: &SourceFile,
-    line: u32,
-    out: &mut Extracted,
-) -> Option<Component> {
-    let (without_digest, digest) = match reference.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (reference, None),
-    };
-    let last_slash = without_digest.rfind('/').map_or(0, |i| i + 1);
-    let (path, tag) = match without_digest[last_slash..].rfind(':') {
-        Some(i) => (
-            &without_digest[..last_slash + i],
-            Some(&without_digest[last_slash + i + 1..]),
-        ),
-        None => (without_digest, None),
-    };
-    if path.is_empty() || tag == Some("") || digest == Some("") {
-        out.diagnose(Diagnostic::warning(
-            DiagnosticCode::ParseError,
-            file.path(),
-            line,
-            format!("invalid image reference {reference:?}"),
-        ));
-        return None;
-    }
-    let mut name = path;
-    for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
-        if let Some(stripped) = name.strip_prefix(prefix) {
-            name = stripped;
-        }
-    }
-    if let Some(stripped) = name.strip_prefix("library/") {
-        name = stripped;
-    }
-    let mut c = Component::new(
-        Kind::Image,
-        Ecosystem::Docker,
-        name,
-        ID,
-        file.location(line),
-    );
-    if let Some(t) = tag {
-        c = c.with_version(t);
-    }
-    c.integrity = digest.map(str::to_string);
-    c.refresh_purl();
-    Some(c)
 }

@@ -1,11 +1,26 @@
 //! One module per file format; each implements [`crate::Extractor`].
 
+pub mod bun_lock;
+pub mod compose;
 pub mod dockerfile;
+pub mod github_actions;
+pub mod gitlab_ci;
+mod lock_graph;
+mod lock_yaml;
 pub mod package_json;
 pub mod package_lock;
+pub mod pdm_lock;
+pub mod pipfile;
+pub mod pipfile_lock;
+pub mod pnpm_lock;
+pub mod poetry_lock;
 pub mod pyproject;
+pub(crate) mod python_locks;
 pub mod requirements;
+pub mod setup_cfg;
+pub mod uv_lock;
 pub mod version_files;
+pub mod yarn_lock;
 
 use polyver_model::Scope;
 

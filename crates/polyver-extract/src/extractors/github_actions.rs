@@ -1,0 +1,503 @@
+//! GitHub Actions: workflows (`.github/workflows/*.yml|yaml`) and composite or Docker
+//! actions kept in the repository (`.github/actions/**/action.yml|yaml`).
+//!
+//! What CI pulls in is as much a dependency as a lock file entry, and the way it is pinned
+//! matters more: a tag can be moved, a 40-hex commit SHA cannot. So each
+//! `owner/repo[/path]@ref` in `jobs.*.steps[*].uses`, in reusable workflow calls
+//! (`jobs.*.uses`) and in a composite action's `runs.steps` is an `action` component
+//! (ecosystem `github-actions`, name `owner/repo[/path]` with owner and repo lower-cased as
+//! GitHub treats them), and the pin kind is recorded in the fields that exist:
+//! - SHA pin: `integrity` is `sha1:<sha>`; `version` is the version in the comment pinning
+//!   tools leave after it (`@<sha> # v4.1.1`, `# tag=v4.1.1`, `# ratchet:owner/repo@v4`),
+//!   else the SHA itself;
+//! - tag (the ref looks like a version, `v4`, `1.2.3`): `version` is the tag as written;
+//! - anything else is a branch (`main`, `release/v2`): no version, the ref as `constraint`,
+//!   since it names a moving target, the way `.nvmrc`'s `lts/iron` is recorded.
+//!
+//! Local actions (`./path`) are part of the repository and skipped. `docker://image:tag`
+//! steps, `jobs.*.container` (a string or `image:`) and `jobs.*.services.*.image` are image
+//! components named like `FROM` images ([`crate::image_ref`]). The versions given to
+//! `actions/setup-python|node|go|java` and `ruby/setup-ruby` are `runtime` components
+//! (ecosystem `generic`, named `python`, `node`, ... as version files name them); setup-python
+//! and setup-node accept several versions, one per line, and each is reported.
+//!
+//! Expressions: `${{ matrix.<key> }}` is expanded into one value per entry of the job's
+//! `strategy.matrix.<key>` list (plus `matrix.include` entries), each located where that
+//! value is written; `${{ env.<NAME> }}` takes the step's, job's or workflow's `env`. Any
+//! other expression (`inputs`, `vars`, `fromJSON(...)`) stays as written, with a warning.
+//! An unquoted `3.10` is the YAML number 3.1 and GitHub passes `3.1`; it is reported as
+//! written, with a warning. Everything here is CI tooling, hence `build` scope.
+
+use crate::image_ref::image_component;
+use crate::yaml::{self, locate, Node};
+use crate::{file_name, Extracted, Extractor, SourceFile};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use std::path::{Component as PathComponent, Path};
+
+pub struct GithubActionsExtractor;
+
+const ID: &str = "github-actions";
+
+/// Most values one expression-bearing string may expand to (matrix products).
+const MAX_EXPANSIONS: usize = 256;
+
+/// Setup actions whose `with:` inputs name a runtime version: (action, input, runtime).
+const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
+    ("actions/setup-python", "python-version", "python"),
+    ("actions/setup-node", "node-version", "node"),
+    ("actions/setup-go", "go-version", "go"),
+    ("actions/setup-java", "java-version", "java"),
+    ("ruby/setup-ruby", "ruby-version", "ruby"),
+];
+
+impl Extractor for GithubActionsExtractor {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn matches(&self, path: &Path) -> bool {
+        let name = file_name(path).to_ascii_lowercase();
+        if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+            return false;
+        }
+        let dirs: Vec<&str> = path
+            .parent()
+            .map(|p| {
+                p.components()
+                    .filter_map(|c| match c {
+                        PathComponent::Normal(s) => s.to_str(),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let workflow = dirs.ends_with(&[".github", "workflows"]);
+        let action = (name == "action.yml" || name == "action.yaml")
+            && dirs.windows(2).any(|w| w == [".github", "actions"]);
+        workflow || action
+    }
+
+    fn extract(&self, file: &SourceFile) -> Extracted {
+        let mut out = Extracted::default();
+        let loaded = yaml::load_file(file, &mut out.diagnostics);
+        for doc in loaded.mappings() {
+            let mut scanner = Scanner {
+                file,
+                out: &mut out,
+            };
+            if let Some(jobs) = doc.get("jobs") {
+                scanner.workflow(doc, jobs);
+            }
+            if let Some(runs) = doc.get("runs") {
+                scanner.action(runs);
+            }
+        }
+        out
+    }
+}
+
+/// Where expressions are looked up: the job's matrix and the `env` maps in scope,
+/// innermost first.
+#[derive(Clone, Default)]
+struct Context<'a> {
+    matrix: Option<&'a Node>,
+    env: Vec<&'a Node>,
+}
+
+struct Scanner<'f, 'o> {
+    file: &'f SourceFile,
+    out: &'o mut Extracted,
+}
+
+impl Scanner<'_, '_> {
+    fn workflow(&mut self, doc: &Node, jobs: &Node) {
+        if jobs.as_mapping().is_none() {
+            self.invalid(jobs, "`jobs` should be a mapping");
+            return;
+        }
+        let workflow_env: Vec<&Node> = doc.get("env").into_iter().collect();
+        for (job_name, _, job) in jobs.entries() {
+            if job.as_mapping().is_none() {
+                self.invalid(job, &format!("job `{job_name}` should be a mapping"));
+                continue;
+            }
+            let mut ctx = Context {
+                matrix: job.get("strategy").and_then(|s| s.get("matrix")),
+                env: workflow_env.clone(),
+            };
+            if let Some(env) = job.get("env") {
+                ctx.env.insert(0, env);
+            }
+            if let Some(uses) = job.get("uses") {
+                self.uses(uses);
+            }
+            if let Some(container) = job.get("container") {
+                let image = match container.as_mapping() {
+                    Some(_) => container.get("image"),
+                    None => Some(container),
+                };
+                if let Some(image) = image {
+                    self.image(image, &ctx);
+                }
+            }
+            if let Some(services) = job.get("services") {
+                for (_, _, service) in services.entries() {
+                    let image = match service.as_mapping() {
+                        Some(_) => service.get("image"),
+                        None => Some(service),
+                    };
+                    if let Some(image) = image {
+                        self.image(image, &ctx);
+                    }
+                }
+            }
+            if let Some(steps) = job.get("steps") {
+                self.steps(steps, &ctx);
+            }
+        }
+    }
+
+    /// An action's `action.yml`: composite steps, or the image of a Docker action.
+    fn action(&mut self, runs: &Node) {
+        let ctx = Context::default();
+        if let Some(steps) = runs.get("steps") {
+            self.steps(steps, &ctx);
+        }
+        if let Some(image) = runs.get("image") {
+            if image.as_str().is_some_and(|i| i.starts_with("docker://")) {
+                self.uses(image);
+            }
+        }
+    }
+
+    fn steps(&mut self, steps: &Node, ctx: &Context) {
+        let Some(steps) = steps.as_sequence() else {
+            self.invalid(steps, "`steps` should be a sequence");
+            return;
+        };
+        for step in steps {
+            let Some(uses) = step.get("uses") else {
+                continue;
+            };
+            let Some(action) = self.uses(uses) else {
+                continue;
+            };
+            let Some(with) = step.get("with") else {
+                continue;
+            };
+            let mut step_ctx = ctx.clone();
+            if let Some(env) = step.get("env") {
+                step_ctx.env.insert(0, env);
+            }
+            for (setup, input, runtime) in SETUP_ACTIONS {
+                if action == *setup {
+                    if let Some(value) = with.get(input) {
+                        self.runtime(runtime, value, &step_ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A `uses:` value; returns the action's `owner/repo` (lower-cased) when it is one.
+    fn uses(&mut self, node: &Node) -> Option<String> {
+        let Some(text) = node.as_str().map(str::trim) else {
+            self.invalid(node, "`uses` should be a string");
+            return None;
+        };
+        if text.starts_with("./") || text.starts_with(".\\") || text == "." {
+            return None;
+        }
+        if let Some(reference) = text.strip_prefix("docker://") {
+            self.push_image(reference, node);
+            return None;
+        }
+        let Some((target, git_ref)) = text.split_once('@') else {
+            self.invalid(
+                node,
+                &format!("`uses: {text}` names no ref (`@v1`, `@<sha>`)"),
+            );
+            return None;
+        };
+        let mut parts = target.splitn(3, '/');
+        let (Some(owner), Some(repo)) = (parts.next(), parts.next()) else {
+            self.invalid(node, &format!("`uses: {text}` is not owner/repo@ref"));
+            return None;
+        };
+        if owner.is_empty() || repo.is_empty() || git_ref.is_empty() {
+            self.invalid(node, &format!("`uses: {text}` is not owner/repo@ref"));
+            return None;
+        }
+        let repo_name = format!(
+            "{}/{}",
+            owner.to_ascii_lowercase(),
+            repo.to_ascii_lowercase()
+        );
+        let name = match parts.next() {
+            Some(path) if !path.is_empty() => format!("{repo_name}/{path}"),
+            _ => repo_name.clone(),
+        };
+        let c = Component::new(
+            Kind::Action,
+            Ecosystem::GithubActions,
+            name,
+            ID,
+            self.file.location(node.line).with_column(node.column),
+        )
+        .with_scope(Scope::Build);
+        let c = if is_commit_sha(git_ref) {
+            let version = self
+                .version_comment(node.line, git_ref)
+                .unwrap_or_else(|| git_ref.to_string());
+            let mut c = c.with_version(version);
+            c.integrity = Some(format!("sha1:{}", git_ref.to_ascii_lowercase()));
+            c
+        } else if looks_like_version(git_ref) {
+            c.with_version(git_ref)
+        } else {
+            c.with_constraint(git_ref)
+        };
+        self.out.push(c);
+        Some(repo_name)
+    }
+
+    /// The version a pinning tool wrote in the comment after `@<sha>` on `line`.
+    fn version_comment(&self, line: u32, sha: &str) -> Option<String> {
+        let text = self
+            .file
+            .text()
+            .lines()
+            .nth(line.checked_sub(1)? as usize)?;
+        let after_sha = &text[text.find(sha)? + sha.len()..];
+        let comment = after_sha.split_once('#')?.1.trim();
+        let word = comment.split_whitespace().next()?;
+        let word = word
+            .strip_prefix("tag=")
+            .or_else(|| word.strip_prefix("tag:"))
+            .unwrap_or(word);
+        let word = match word.strip_prefix("ratchet:") {
+            Some(r) => r.rsplit_once('@')?.1,
+            None => word,
+        };
+        let word = word.trim_end_matches([',', ';', ')']);
+        looks_like_version(word).then(|| word.to_string())
+    }
+
+    fn image(&mut self, node: &Node, ctx: &Context) {
+        if node.as_str().is_none() {
+            if !node.is_null() {
+                self.invalid(node, "image should be a string");
+            }
+            return;
+        }
+        for (reference, at) in self.expand(node, ctx) {
+            self.push_image(&reference, at);
+        }
+    }
+
+    fn push_image(&mut self, reference: &str, at: &Node) {
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return;
+        }
+        if let Some(c) = image_component(reference, ID, self.file, at.line, self.out) {
+            let c = locate(c, self.file, at).with_scope(Scope::Build);
+            self.out.push(c);
+        }
+    }
+
+    /// The version input of a setup action: one runtime per version (and per line).
+    fn runtime(&mut self, runtime: &str, node: &Node, ctx: &Context) {
+        if node.as_str().is_none() {
+            if !node.is_null() {
+                self.invalid(node, &format!("{runtime} version should be a string"));
+            }
+            return;
+        }
+        for (value, at) in self.expand(node, ctx) {
+            if at.is_plain_scalar() && is_float_losing_zero(&value) {
+                self.out.diagnose(
+                    Diagnostic::warning(
+                        DiagnosticCode::InvalidValue,
+                        self.file.path(),
+                        at.line,
+                        format!(
+                            "unquoted `{value}` is a YAML number; GitHub passes it without \
+                             its trailing zero (quote it)"
+                        ),
+                    )
+                    .with_column(at.column),
+                );
+            }
+            let multi_line = value.contains('\n');
+            for (i, version) in value.lines().enumerate() {
+                let version = version.trim();
+                if version.is_empty() {
+                    continue;
+                }
+                let mut location = self.file.location(at.line).with_column(at.column);
+                if multi_line {
+                    // A block scalar's lines start on the line after its `|`.
+                    location = self.file.location(at.line + 1 + i as u32);
+                }
+                let c = Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
+                    .with_scope(Scope::Build);
+                let bare = version.strip_prefix('v').unwrap_or(version);
+                self.out.push(if looks_like_version(version) {
+                    c.with_version(bare)
+                } else {
+                    c.with_constraint(version)
+                });
+            }
+        }
+    }
+
+    /// The values a string with `${{ }}` expressions can take, each with the node where the
+    /// value that decided it is written. Unknown expressions stay as written (warned).
+    fn expand<'n>(&mut self, node: &'n Node, ctx: &Context<'n>) -> Vec<(String, &'n Node)> {
+        let text = node.as_str().unwrap_or("");
+        let mut results: Vec<(String, &'n Node)> = vec![(String::new(), node)];
+        let mut rest = text;
+        while let Some(start) = rest.find("${{") {
+            let Some(len) = rest[start..].find("}}") else {
+                break;
+            };
+            let raw = &rest[start..start + len + 2];
+            let expr = raw[3..raw.len() - 2].trim();
+            let literal = &rest[..start];
+            let values = self.expression(expr, ctx);
+            if values.is_empty() {
+                self.out.diagnose(Diagnostic::warning(
+                    DiagnosticCode::Unsupported,
+                    self.file.path(),
+                    node.line,
+                    format!("expression `{raw}` cannot be resolved statically; kept as written"),
+                ));
+            }
+            let mut next = Vec::new();
+            for (prefix, at) in &results {
+                if values.is_empty() {
+                    next.push((format!("{prefix}{literal}{raw}"), *at));
+                }
+                for (value, value_at) in &values {
+                    if next.len() < MAX_EXPANSIONS {
+                        next.push((format!("{prefix}{literal}{value}"), *value_at));
+                    }
+                }
+            }
+            results = next;
+            rest = &rest[start + len + 2..];
+        }
+        for (value, _) in &mut results {
+            value.push_str(rest);
+        }
+        results
+    }
+
+    /// Values of one expression (`matrix.key`, `env.NAME`); empty when unknown.
+    fn expression<'n>(&self, expr: &str, ctx: &Context<'n>) -> Vec<(String, &'n Node)> {
+        let scalar = |n: &'n Node| n.as_str().map(|s| (s.to_string(), n));
+        if let Some(key) = expr.strip_prefix("matrix.") {
+            let Some(matrix) = ctx.matrix else {
+                return Vec::new();
+            };
+            let mut values: Vec<(String, &Node)> = match matrix.get(key) {
+                Some(list) => match list.as_sequence() {
+                    Some(items) => items.iter().filter_map(scalar).collect(),
+                    None => scalar(list).into_iter().collect(),
+                },
+                None => Vec::new(),
+            };
+            if let Some(include) = matrix.get("include").and_then(Node::as_sequence) {
+                values.extend(include.iter().filter_map(|i| i.get(key)).filter_map(scalar));
+            }
+            values.retain(|(v, _)| !v.contains("${{"));
+            return values;
+        }
+        if let Some(name) = expr.strip_prefix("env.") {
+            return ctx
+                .env
+                .iter()
+                .find_map(|env| env.get(name))
+                .and_then(scalar)
+                .filter(|(v, _)| !v.contains("${{"))
+                .into_iter()
+                .collect();
+        }
+        Vec::new()
+    }
+
+    fn invalid(&mut self, node: &Node, message: &str) {
+        self.out.diagnose(
+            Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                self.file.path(),
+                node.line,
+                message,
+            )
+            .with_column(node.column),
+        );
+    }
+}
+
+fn is_commit_sha(git_ref: &str) -> bool {
+    git_ref.len() == 40 && git_ref.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `v4`, `v4.1.1`, `1.2.3`, `3.12`, `21.0.2+13`: a version, not a branch or a range.
+fn looks_like_version(s: &str) -> bool {
+    let bare = s.strip_prefix('v').unwrap_or(s);
+    bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+}
+
+/// `3.10`, `1.20`: a plain YAML float whose trailing zero YAML drops.
+fn is_float_losing_zero(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((int, frac)) => {
+            !int.is_empty()
+                && int.chars().all(|c| c.is_ascii_digit())
+                && frac.ends_with('0')
+                && frac.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching() {
+        let x = GithubActionsExtractor;
+        for yes in [
+            ".github/workflows/ci.yml",
+            ".github/workflows/release.yaml",
+            ".github/actions/setup/action.yml",
+            ".github/actions/a/b/action.yaml",
+        ] {
+            assert!(x.matches(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            ".github/workflows/sub/ci.json",
+            ".github/dependabot.yml",
+            "workflows/ci.yml",
+            ".github/actions/setup/other.yml",
+        ] {
+            assert!(!x.matches(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn refs() {
+        assert!(is_commit_sha("b4ffde65f46336ab88eb53be808477a3936bae11"));
+        assert!(!is_commit_sha("v4"));
+        assert!(looks_like_version("v4"));
+        assert!(!looks_like_version("main"));
+        assert!(is_float_losing_zero("3.10"));
+        assert!(!is_float_losing_zero("3.12"));
+    }
+}

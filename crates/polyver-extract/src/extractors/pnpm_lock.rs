@@ -1,0 +1,452 @@
+//! `pnpm-lock.yaml`, lockfile versions 5.x (pnpm 6–7), 6.0 (pnpm 8) and 9.0 (pnpm 9–10).
+//!
+//! The three versions differ in how a package is keyed and where its edges live:
+//! - 5.x: `/name/1.2.3` keys (peer suffix `_react@18.2.0`); importers map a name to a bare
+//!   reference (`4.4.3`, or `/ms/2.0.0` for an alias) next to a separate `specifiers` map;
+//!   each package records `dev: true|false` and `optional: true`.
+//! - 6.0: `/name@1.2.3` keys (peer suffix `(react@18.2.0)`); importer entries are
+//!   `{specifier, version}` objects; same `dev`/`optional` flags.
+//! - 9.0: `name@1.2.3` keys; `packages` holds the metadata (resolution, engines) once per
+//!   version and `snapshots` the per-peer-set instances with their `dependencies`; scope
+//!   flags are gone except `optional: true`, so scopes come from reachability.
+//!
+//! A project without workspaces (5.x/6.0) has the root importer's maps at the top level;
+//! with workspaces, `importers` has one entry per workspace folder (`.`, `packages/lib`).
+//! A package is direct when any importer lists it; `link:` references are the
+//! repository's own workspace packages and are not components. pnpm 10 may prepend a
+//! document for its own version (`packageManagerDependencies`); every document is read.
+//! Components are located at the line of their `packages` key; integrity comes from
+//! `resolution.integrity`, and a tarball, git or directory resolution becomes `url`.
+
+use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
+use crate::extractors::lock_yaml::{self, YamlNode};
+use crate::{file_name, Extracted, Extractor, SourceFile};
+use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub struct PnpmLockExtractor;
+
+const ID: &str = "pnpm-lock";
+
+/// Importer dependency maps and the scope each gives.
+const IMPORTER_FIELDS: [(&str, Scope); 3] = [
+    ("dependencies", Scope::Runtime),
+    ("devDependencies", Scope::Dev),
+    ("optionalDependencies", Scope::Optional),
+];
+
+/// Package/snapshot dependency maps and the kind of edge each gives.
+const PACKAGE_FIELDS: [(&str, Scope); 2] = [
+    ("dependencies", Scope::Runtime),
+    ("optionalDependencies", Scope::Optional),
+];
+
+impl Extractor for PnpmLockExtractor {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn matches(&self, path: &Path) -> bool {
+        file_name(path) == "pnpm-lock.yaml"
+    }
+
+    fn extract(&self, file: &SourceFile) -> Extracted {
+        let mut out = Extracted::default();
+        let (docs, error) = lock_yaml::parse_documents(file.text());
+        for doc in &docs {
+            lockfile(file, doc, &mut out);
+        }
+        if let Some(e) = error {
+            out.diagnose(
+                Diagnostic::error(
+                    DiagnosticCode::ParseError,
+                    file.path(),
+                    e.line,
+                    format!("invalid YAML: {}", e.message),
+                )
+                .with_column(e.column),
+            );
+        }
+        out
+    }
+}
+
+/// How package keys and references are spelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyStyle {
+    /// 5.x: `/name/1.2.3_peer@1.0.0`.
+    Slash,
+    /// 6.0: `/name@1.2.3(peer@1.0.0)`.
+    SlashAt,
+    /// 9.0: `name@1.2.3(peer@1.0.0)`.
+    At,
+}
+
+fn key_style(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) -> KeyStyle {
+    let declared = doc.get("lockfileVersion");
+    let major = declared
+        .and_then(YamlNode::as_str)
+        .and_then(|v| v.trim().split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    match major {
+        Some(m) if m <= 5 => KeyStyle::Slash,
+        Some(6) => KeyStyle::SlashAt,
+        Some(_) => KeyStyle::At,
+        None => {
+            let guess = if doc.get("snapshots").is_some() {
+                KeyStyle::At
+            } else {
+                KeyStyle::SlashAt
+            };
+            let line = doc
+                .entries()
+                .iter()
+                .find(|e| e.key == "lockfileVersion")
+                .map_or(1, |e| e.key_line);
+            out.diagnose(Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                file.path(),
+                line,
+                format!(
+                    "missing or unreadable `lockfileVersion`; reading the file as {}",
+                    if guess == KeyStyle::At { "9.0" } else { "6.0" }
+                ),
+            ));
+            guess
+        }
+    }
+}
+
+/// Removes a peer suffix: `(react@18.2.0)` (6.0, 9.0) or `_react@18.2.0` (5.x, in the
+/// version segment only, since names may contain `_`).
+fn strip_peers(key: &str, style: KeyStyle) -> &str {
+    let key = key.split('(').next().unwrap_or(key);
+    if style == KeyStyle::Slash {
+        if let Some(slash) = key.rfind('/') {
+            if let Some(underscore) = key[slash..].find('_') {
+                return &key[..slash + underscore];
+            }
+        }
+    }
+    key
+}
+
+/// Name and version from a package key.
+fn parse_key(key: &str, style: KeyStyle) -> Option<(&str, &str)> {
+    let base = strip_peers(key, style);
+    let base = base.strip_prefix('/').unwrap_or(base);
+    let (name, version) = match style {
+        KeyStyle::Slash => base.rsplit_once('/')?,
+        // The name ends at the first `@` after its first character (a scope's `@`); the
+        // version may contain more (`git+ssh://git@…`).
+        KeyStyle::SlashAt | KeyStyle::At => {
+            let at = base.get(1..)?.find('@')? + 1;
+            (&base[..at], &base[at + 1..])
+        }
+    };
+    (!name.is_empty() && !version.is_empty()).then_some((name, version))
+}
+
+/// The package key a dependency reference points at: a full key for aliases
+/// (`/ms/2.0.0`, `/ms@2.0.0`, `ms@2.0.0`), else built from the dependency's name.
+fn reference_key(dep: &str, reference: &str, style: KeyStyle) -> Option<String> {
+    let reference = reference.trim();
+    if reference.starts_with("link:") || reference.is_empty() {
+        return None; // a workspace package: the repository's own code
+    }
+    Some(match style {
+        _ if reference.starts_with('/') => reference.to_string(),
+        KeyStyle::Slash => format!("/{dep}/{reference}"),
+        KeyStyle::SlashAt => format!("/{dep}@{reference}"),
+        KeyStyle::At => {
+            let base = reference.split('(').next().unwrap_or(reference);
+            if base.get(1..).is_some_and(|rest| rest.contains('@')) && !base.contains(':') {
+                reference.to_string()
+            } else {
+                format!("{dep}@{reference}")
+            }
+        }
+    })
+}
+
+/// Package keys to indices, by full key and by key without its peer suffix.
+struct KeyIndex {
+    style: KeyStyle,
+    by_key: HashMap<String, usize>,
+}
+
+impl KeyIndex {
+    fn insert(&mut self, key: &str, idx: usize) {
+        let base = strip_peers(key, self.style).to_string();
+        self.by_key.entry(key.to_string()).or_insert(idx);
+        self.by_key.entry(base).or_insert(idx);
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.by_key
+            .get(key)
+            .or_else(|| self.by_key.get(strip_peers(key, self.style)))
+            .copied()
+    }
+
+    fn resolve(&self, dep: &str, reference: &str) -> Option<usize> {
+        reference_key(dep, reference, self.style).and_then(|k| self.find(&k))
+    }
+}
+
+fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
+    if !doc.is_map() {
+        if doc.as_str().is_none_or(|s| !s.trim().is_empty()) {
+            out.diagnose(Diagnostic::error(
+                DiagnosticCode::InvalidValue,
+                file.path(),
+                doc.line,
+                format!("lock file must be a mapping, found {}", doc.type_name()),
+            ));
+        }
+        return;
+    }
+    let style = key_style(file, doc, out);
+    let mut index = KeyIndex {
+        style,
+        by_key: HashMap::new(),
+    };
+    let mut packages: Vec<LockedPackage> = Vec::new();
+    // (package, dependency name, reference, edge kind), resolved once every key is known.
+    let mut pending: Vec<(usize, String, String, Scope)> = Vec::new();
+
+    for entry in map_entries(file, doc, "packages", out) {
+        let node = &entry.value;
+        if !node.is_map() {
+            out.diagnose(type_warning(file, entry.key_line, &entry.key, node));
+            continue;
+        }
+        let from_key = parse_key(&entry.key, style);
+        let name = node.str_field("name").or(from_key.map(|k| k.0));
+        let version = node.str_field("version").or(from_key.map(|k| k.1));
+        let Some(name) = name else {
+            out.diagnose(Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                file.path(),
+                entry.key_line,
+                format!("cannot read a package name from `{}`", entry.key),
+            ));
+            continue;
+        };
+        let (version, url) = match version {
+            Some(v) if v.contains(':') => (None, Some(v.to_string())),
+            v => (v.map(str::to_string), resolution_url(node)),
+        };
+        let idx = packages.len();
+        packages.push(LockedPackage {
+            name: name.to_string(),
+            version,
+            line: entry.key_line,
+            integrity: node
+                .get("resolution")
+                .and_then(|r| r.str_field("integrity"))
+                .map(str::to_string),
+            url,
+            recorded_scope: recorded_scope(node),
+            dependencies: Vec::new(),
+        });
+        index.insert(&entry.key, idx);
+        pending.extend(package_dependencies(file, idx, node, out));
+    }
+
+    // 9.0: edges live on the snapshots, one per peer set of a package.
+    for entry in map_entries(file, doc, "snapshots", out) {
+        let Some(idx) = index.find(&entry.key) else {
+            out.diagnose(Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                file.path(),
+                entry.key_line,
+                format!("snapshot `{}` has no entry in `packages`", entry.key),
+            ));
+            continue;
+        };
+        let node = &entry.value;
+        if node.str_field("optional") == Some("true") {
+            if let Some(p) = packages.get_mut(idx) {
+                p.recorded_scope.get_or_insert(Scope::Optional);
+            }
+        }
+        pending.extend(package_dependencies(file, idx, node, out));
+    }
+
+    for (idx, dep, reference, kind) in pending {
+        let target = index.resolve(&dep, &reference);
+        if let Some(p) = packages.get_mut(idx) {
+            if !p
+                .dependencies
+                .iter()
+                .any(|e| e.name == dep && e.target == target)
+            {
+                p.dependencies.push(LockedEdge {
+                    name: dep,
+                    target,
+                    kind,
+                });
+            }
+        }
+    }
+
+    let mut roots = Vec::new();
+    let importers = doc.get("importers");
+    if let Some(importers) = importers.filter(|i| i.is_map()) {
+        for importer in importers.entries() {
+            importer_roots(file, &importer.value, &index, &mut roots, out);
+        }
+    } else {
+        importer_roots(file, doc, &index, &mut roots, out);
+    }
+    for c in lock_graph::components(file, ID, &packages, &roots) {
+        out.push(c);
+    }
+}
+
+/// The entries of a top-level map, with a diagnostic when it is not a map.
+fn map_entries<'a>(
+    file: &SourceFile,
+    doc: &'a YamlNode,
+    key: &str,
+    out: &mut Extracted,
+) -> &'a [lock_yaml::YamlEntry] {
+    let Some(entry) = doc.entries().iter().find(|e| e.key == key) else {
+        return &[];
+    };
+    if !entry.value.is_map() && entry.value.as_str().is_none_or(|s| !s.is_empty()) {
+        out.diagnose(type_warning(file, entry.key_line, key, &entry.value));
+    }
+    entry.value.entries()
+}
+
+fn type_warning(file: &SourceFile, line: u32, key: &str, node: &YamlNode) -> Diagnostic {
+    Diagnostic::warning(
+        DiagnosticCode::InvalidValue,
+        file.path(),
+        line,
+        format!("unexpected {} for `{key}`", node.type_name()),
+    )
+}
+
+/// 5.x/6.0 flags: `dev: true` only for development, `dev: false` only for production,
+/// absent for both (then reachability decides); `optional: true` on either.
+fn recorded_scope(node: &YamlNode) -> Option<Scope> {
+    let optional = node.str_field("optional") == Some("true");
+    match node.str_field("dev") {
+        Some("true") => Some(Scope::Dev),
+        Some("false") if optional => Some(Scope::Optional),
+        Some("false") => Some(Scope::Runtime),
+        _ if optional => Some(Scope::Optional),
+        _ => None,
+    }
+}
+
+/// Where a non-registry package came from: a tarball URL, a git commit or a directory.
+fn resolution_url(node: &YamlNode) -> Option<String> {
+    let resolution = node.get("resolution")?;
+    if let Some(tarball) = resolution.str_field("tarball") {
+        return Some(tarball.to_string());
+    }
+    if let Some(repo) = resolution.str_field("repo") {
+        let commit = resolution.str_field("commit").unwrap_or("");
+        return Some(format!("{repo}#{commit}"));
+    }
+    resolution
+        .str_field("directory")
+        .map(|dir| format!("file:{dir}"))
+}
+
+fn package_dependencies(
+    file: &SourceFile,
+    idx: usize,
+    node: &YamlNode,
+    out: &mut Extracted,
+) -> Vec<(usize, String, String, Scope)> {
+    let mut found = Vec::new();
+    for (field, kind) in PACKAGE_FIELDS {
+        for dep in map_entries(file, node, field, out) {
+            match dep.value.as_str() {
+                Some(reference) => {
+                    found.push((idx, dep.key.clone(), reference.to_string(), kind));
+                }
+                None => out.diagnose(type_warning(file, dep.key_line, &dep.key, &dep.value)),
+            }
+        }
+    }
+    found
+}
+
+/// Direct dependencies of one importer (a workspace folder, or the root of a 5.x/6.0 file
+/// without workspaces). 5.x maps to a bare reference; 6.0 and 9.0 to `{specifier, version}`.
+fn importer_roots(
+    file: &SourceFile,
+    importer: &YamlNode,
+    index: &KeyIndex,
+    roots: &mut Vec<RootDependency>,
+    out: &mut Extracted,
+) {
+    for (field, scope) in IMPORTER_FIELDS {
+        for dep in map_entries(file, importer, field, out) {
+            let reference = dep
+                .value
+                .as_str()
+                .or_else(|| dep.value.str_field("version"));
+            let Some(reference) = reference else {
+                out.diagnose(type_warning(file, dep.key_line, &dep.key, &dep.value));
+                continue;
+            };
+            if reference.starts_with("link:") {
+                continue;
+            }
+            match index.resolve(&dep.key, reference) {
+                Some(target) => roots.push(RootDependency { target, scope }),
+                None => out.diagnose(Diagnostic::warning(
+                    DiagnosticCode::InvalidValue,
+                    file.path(),
+                    dep.key_line,
+                    format!(
+                        "`{}` is locked at `{reference}`, which has no entry in `packages`",
+                        dep.key
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_of_every_version() {
+        assert_eq!(
+            parse_key("/@babel/core/7.1.0_react@18.2.0", KeyStyle::Slash),
+            Some(("@babel/core", "7.1.0"))
+        );
+        assert_eq!(
+            parse_key("/@babel/core@7.1.0(react@18.2.0)", KeyStyle::SlashAt),
+            Some(("@babel/core", "7.1.0"))
+        );
+        assert_eq!(
+            parse_key("lodash_x@1.0.0", KeyStyle::At),
+            Some(("lodash_x", "1.0.0"))
+        );
+        assert_eq!(parse_key("@scope", KeyStyle::At), None);
+        assert_eq!(
+            reference_key("my-ms", "ms@2.0.0", KeyStyle::At).as_deref(),
+            Some("ms@2.0.0")
+        );
+        assert_eq!(
+            reference_key("react-dom", "18.2.0(react@18.2.0)", KeyStyle::At).as_deref(),
+            Some("react-dom@18.2.0(react@18.2.0)")
+        );
+        assert_eq!(
+            reference_key("lib", "link:packages/lib", KeyStyle::At),
+            None
+        );
+    }
+}

@@ -1,0 +1,510 @@
+//! Loading YAML into a small positioned tree, safely, for every YAML-based extractor.
+//!
+//! Why not a serde deserializer: extractors need the line and column of every value they
+//! report, must survive hostile input, and care about a handful of keys in files that are
+//! otherwise free-form. So this module drives `yaml-rust2`'s *event* parser (maintained,
+//! pure Rust, markers on every event; the serde route via `serde_yaml` is deprecated) with an
+//! explicit stack — no recursion anywhere, neither in the parser's pull API nor here — and
+//! builds [`Node`]s that carry their 1-based line and column.
+//!
+//! Limits, so that a file cannot make the scanner spend unbounded time or memory:
+//! - nesting deeper than [`MAX_DEPTH`] stops loading (real files nest < 20 levels);
+//! - aliases are expanded by copying, and the total number of nodes, copies included, is
+//!   capped at [`MAX_NODES`] — a "billion laughs" file stops after that many, not 10⁹;
+//! - at most [`MAX_ALIASES`] alias uses are expanded per file.
+//!
+//! Multi-document streams (`---`) give one [`Node`] per document. Merge keys (`<<: *base`,
+//! `<<: [*a, *b]`) are applied the YAML 1.1 way, which Compose, GitLab and GitHub all follow:
+//! keys written in the mapping win over merged ones, earlier merge sources over later ones.
+//! Tags are ignored (GitLab's `!reference [...]` loads as the plain sequence it tags).
+//! On a syntax error or an exceeded limit, everything read up to that point is still
+//! returned — open collections are closed where the error happened — together with the
+//! error's position.
+
+use crate::SourceFile;
+use polyver_model::{Component, Diagnostic, DiagnosticCode};
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Deepest nesting of collections accepted.
+pub(crate) const MAX_DEPTH: usize = 256;
+/// Most nodes (scalars and collections, alias copies included) one file may produce.
+pub(crate) const MAX_NODES: usize = 200_000;
+/// Most alias uses (`*name`) one file may contain.
+pub(crate) const MAX_ALIASES: usize = 10_000;
+
+/// A YAML value with the position where it is written (for an alias copy: where the
+/// anchored original is written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub value: Value,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based character column.
+    pub column: u32,
+    /// Nodes in this subtree, itself included (what copying it for an alias costs).
+    size: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Value {
+    /// A scalar's text as written (after YAML unquoting); `plain` when it had no quotes and
+    /// was no block scalar, i.e. when YAML would resolve it to null/bool/number.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Sequence(Vec<Node>),
+    /// Entries in file order (merge keys already applied and removed).
+    Mapping(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The scalar's text, unless it is a YAML null (`~`, `null`, empty).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, plain } => {
+                if *plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                    None
+                } else {
+                    Some(text)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this is a plain (unquoted) scalar.
+    pub fn is_plain_scalar(&self) -> bool {
+        matches!(self.value, Value::Scalar { plain: true, .. })
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { plain: true, text }
+            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_mapping(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The value of the entry whose key is the scalar `key` (the last one when a key is
+    /// written twice, as most YAML loaders do).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_mapping()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// Mapping entries whose keys are scalars, as `(key text, key node, value)`.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
+        self.as_mapping()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?, k, v)))
+    }
+
+    /// A short description of the value's type, for diagnostics.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar { .. } if self.is_null() => "null",
+            Value::Scalar { .. } => "scalar",
+            Value::Sequence(_) => "sequence",
+            Value::Mapping(_) => "mapping",
+        }
+    }
+}
+
+/// `component` located at `node` (line and column), for components built with a line only.
+pub(crate) fn locate(mut component: Component, file: &SourceFile, node: &Node) -> Component {
+    component.locations = vec![file.location(node.line).with_column(node.column)];
+    component
+}
+
+/// Why loading stopped early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoadError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl LoadError {
+    /// The error as an error diagnostic on `file`.
+    pub fn diagnostic(&self, file: &SourceFile) -> Diagnostic {
+        let code = if self.message.starts_with("YAML syntax") {
+            DiagnosticCode::ParseError
+        } else {
+            DiagnosticCode::Unsupported
+        };
+        Diagnostic::error(code, file.path(), self.line, self.message.clone())
+            .with_column(self.column)
+    }
+}
+
+/// A loaded stream: its documents (the last one possibly partial) and the error, if any.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    pub documents: Vec<Node>,
+    pub error: Option<LoadError>,
+}
+
+impl Loaded {
+    /// The documents that are mappings (what every format here expects at the top).
+    pub fn mappings(&self) -> impl Iterator<Item = &Node> {
+        self.documents.iter().filter(|d| d.as_mapping().is_some())
+    }
+}
+
+/// Loads `file` and turns a load error into a diagnostic pushed to `diagnostics`.
+pub(crate) fn load_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
+    let loaded = load(file.text());
+    if let Some(e) = &loaded.error {
+        diagnostics.push(e.diagnostic(file));
+    }
+    loaded
+}
+
+/// An open collection while its children are being read.
+enum Frame {
+    Sequence {
+        start: Marker,
+        anchor: usize,
+        items: Vec<Node>,
+        size: usize,
+    },
+    Mapping {
+        start: Marker,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+        size: usize,
+    },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    documents: Vec<Node>,
+    nodes: usize,
+    aliases: usize,
+}
+
+/// Loads every document of `text` (see the module docs for limits and error handling).
+pub(crate) fn load(text: &str) -> Loaded {
+    let mut parser = Parser::new_from_str(text);
+    let mut b = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        documents: Vec::new(),
+        nodes: 0,
+        aliases: 0,
+    };
+    let error = loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(x) => x,
+            Err(e) => {
+                let m = *e.marker();
+                break Some(error_at(m, format!("YAML syntax error: {}", e.info())));
+            }
+        };
+        match b.on_event(event, mark) {
+            Ok(true) => break None,
+            Ok(false) => {}
+            Err(e) => break Some(e),
+        }
+    };
+    if error.is_some() {
+        b.close_all();
+    }
+    Loaded {
+        documents: b.documents,
+        error,
+    }
+}
+
+fn error_at(m: Marker, message: String) -> LoadError {
+    LoadError {
+        line: (m.line() as u32).max(1),
+        column: m.col() as u32 + 1,
+        message,
+    }
+}
+
+fn position(m: Marker) -> (u32, u32) {
+    ((m.line() as u32).max(1), m.col() as u32 + 1)
+}
+
+impl Builder {
+    /// Handles one event; `Ok(true)` at the end of the stream.
+    fn on_event(&mut self, event: Event, mark: Marker) -> Result<bool, LoadError> {
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {}
+            Event::Scalar(text, style, anchor, _tag) => {
+                self.count(1, mark)?;
+                let (line, column) = position(mark);
+                let node = Node {
+                    value: Value::Scalar {
+                        text,
+                        plain: style == TScalarStyle::Plain,
+                    },
+                    line,
+                    column,
+                    size: 1,
+                };
+                self.finish(node, anchor);
+            }
+            Event::Alias(id) => {
+                self.aliases += 1;
+                if self.aliases > MAX_ALIASES {
+                    return Err(error_at(
+                        mark,
+                        format!("more than {MAX_ALIASES} YAML aliases; rest of file not read"),
+                    ));
+                }
+                let Some(node) = self.anchors.get(&id) else {
+                    return Err(error_at(mark, "YAML alias to an unknown anchor".into()));
+                };
+                let node = node.clone();
+                self.count(node.size, mark)?;
+                self.finish(node, 0);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(error_at(
+                        mark,
+                        format!("YAML nested deeper than {MAX_DEPTH} levels; not read further"),
+                    ));
+                }
+                self.count(1, mark)?;
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Sequence {
+                            start: mark,
+                            anchor,
+                            items: Vec::new(),
+                            size: 1,
+                        }
+                    } else {
+                        Frame::Mapping {
+                            start: mark,
+                            anchor,
+                            entries: Vec::new(),
+                            pending_key: None,
+                            size: 1,
+                        }
+                    });
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close_top(),
+        }
+        Ok(false)
+    }
+
+    fn count(&mut self, n: usize, mark: Marker) -> Result<(), LoadError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(error_at(
+                mark,
+                format!(
+                    "YAML expands to more than {MAX_NODES} nodes (alias bomb?); rest of file \
+                     not read"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Pops the innermost collection and hands it to its parent.
+    fn close_top(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (node, anchor) = match frame {
+            Frame::Sequence {
+                start,
+                anchor,
+                items,
+                size,
+            } => {
+                let (line, column) = position(start);
+                (
+                    Node {
+                        value: Value::Sequence(items),
+                        line,
+                        column,
+                        size,
+                    },
+                    anchor,
+                )
+            }
+            Frame::Mapping {
+                start,
+                anchor,
+                entries,
+                size,
+                ..
+            } => {
+                let (line, column) = position(start);
+                (
+                    Node {
+                        value: Value::Mapping(apply_merge_keys(entries)),
+                        line,
+                        column,
+                        size,
+                    },
+                    anchor,
+                )
+            }
+        };
+        self.finish(node, anchor);
+    }
+
+    /// After a syntax error: close every open collection so the partial tree is kept.
+    fn close_all(&mut self) {
+        while !self.stack.is_empty() {
+            self.close_top();
+        }
+    }
+
+    /// Records an anchor and attaches a complete node to its parent (or as a document).
+    fn finish(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.documents.push(node),
+            Some(Frame::Sequence { items, size, .. }) => {
+                *size = size.saturating_add(node.size);
+                items.push(node);
+            }
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                size,
+                ..
+            }) => {
+                *size = size.saturating_add(node.size);
+                match pending_key.take() {
+                    None => *pending_key = Some(node),
+                    Some(key) => entries.push((key, node)),
+                }
+            }
+        }
+    }
+}
+
+/// Replaces `<<` entries by the entries of the mapping(s) they name, keeping explicit keys.
+fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| k.is_plain_scalar() && k.as_str() == Some("<<");
+    if !entries.iter().any(|(k, _)| is_merge(k)) {
+        return entries;
+    }
+    let mut own = Vec::new();
+    let mut sources = Vec::new();
+    for (k, v) in entries {
+        if is_merge(&k) {
+            match v.value {
+                Value::Mapping(m) => sources.push(m),
+                Value::Sequence(items) => {
+                    sources.extend(items.into_iter().filter_map(|i| match i.value {
+                        Value::Mapping(m) => Some(m),
+                        _ => None,
+                    }))
+                }
+                Value::Scalar { .. } => {}
+            }
+        } else {
+            own.push((k, v));
+        }
+    }
+    for source in sources {
+        for (k, v) in source {
+            let key = k.as_str().map(str::to_string);
+            if own
+                .iter()
+                .all(|(o, _)| o.as_str().map(str::to_string) != key)
+            {
+                own.push((k, v));
+            }
+        }
+    }
+    own
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_shapes() {
+        let loaded = load("a: 1\nb:\n  - x\n  - 'y'\n---\nc: {d: e}\n");
+        assert!(loaded.error.is_none());
+        assert_eq!(loaded.documents.len(), 2);
+        let doc = &loaded.documents[0];
+        let a = doc.get("a").unwrap();
+        assert_eq!((a.line, a.column, a.as_str()), (1, 4, Some("1")));
+        let b = doc.get("b").unwrap().as_sequence().unwrap();
+        assert_eq!((b[1].line, b[1].column), (4, 5));
+        assert!(!b[1].is_plain_scalar());
+        let d = loaded.documents[1].get("c").unwrap().get("d").unwrap();
+        assert_eq!((d.line, d.column), (6, 8));
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let text = "x: &base\n  image: a:1\n  env: 1\ns:\n  <<: *base\n  env: 2\n";
+        let loaded = load(text);
+        let s = loaded.documents[0].get("s").unwrap();
+        assert_eq!(s.get("image").unwrap().as_str(), Some("a:1"));
+        assert_eq!(s.get("image").unwrap().line, 2);
+        assert_eq!(s.get("env").unwrap().as_str(), Some("2"));
+        assert!(s.get("<<").is_none());
+    }
+
+    #[test]
+    fn syntax_error_keeps_prefix() {
+        let loaded = load("a: 1\nb: [1, 2\nc: 3\n");
+        let e = loaded.error.unwrap();
+        assert!(e.line >= 2, "{e:?}");
+        assert_eq!(loaded.documents[0].get("a").unwrap().as_str(), Some("1"));
+    }
+
+    #[test]
+    fn alias_bomb_is_capped() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='k' {
+            text.push_str(&format!(
+                "{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, \
+                 *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = c;
+        }
+        let loaded = load(&text);
+        assert!(loaded.error.unwrap().message.contains("alias bomb"));
+    }
+
+    #[test]
+    fn deep_nesting_is_capped() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let loaded = load(&text);
+        assert!(loaded.error.is_some());
+        let text = "- ".repeat(10_000) + "x\n";
+        let loaded = load(&text);
+        assert!(loaded.error.unwrap().message.contains("deeper"));
+    }
+}

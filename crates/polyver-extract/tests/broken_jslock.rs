@@ -1,0 +1,219 @@
+//! The JavaScript lock-file extractors on malformed input: a broken file of the extractor's
+//! own format yields at least one diagnostic with a line (and whatever could be read), and
+//! no input — truncations of the fixtures, noise, deep nesting, alias bombs — panics.
+
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+use std::path::Path;
+
+/// (extractor id, file name, malformed content, line the first diagnostic must be on)
+const MALFORMED: &[(&str, &str, &str, u32)] = &[
+    // yarn classic: unterminated quote, missing `:` after a header, bad indentation.
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "# yarn lockfile v1\n\n\nms@^2.1.3:\n  version \"2.1.3\n",
+        5,
+    ),
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "# yarn lockfile v1\n\nms@^2.1.3\n  version \"2.1.3\"\n",
+        3,
+    ),
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "# yarn lockfile v1\n\nms@^2.1.3:\n   version \"2.1.3\"\n",
+        4,
+    ),
+    ("yarn-lock", "yarn.lock", "# yarn lockfile v1\n\nms@^2.1.3:\n", 3),
+    // yarn berry: broken YAML, an entry without resolution, a non-mapping entry.
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "__metadata:\n  version: 8\n\n\"ms@npm:^2\":\n  version: [2.1.3\n",
+        6,
+    ),
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "__metadata:\n  version: 8\n\"ms@npm:^2\":\n  version: 2.1.3\n",
+        3,
+    ),
+    (
+        "yarn-lock",
+        "yarn.lock",
+        "__metadata:\n  version: 8\n\"ms@npm:^2\": 2.1.3\n",
+        3,
+    ),
+    // pnpm: YAML error, unknown version, a packages entry that is a scalar, a dangling
+    // importer reference, an unreadable key.
+    (
+        "pnpm-lock",
+        "pnpm-lock.yaml",
+        "lockfileVersion: '9.0'\npackages:\n  ms@2.1.3:\n    resolution: {integrity: x\n",
+        5,
+    ),
+    (
+        "pnpm-lock",
+        "pnpm-lock.yaml",
+        "packages:\n  ms@2.1.3: {}\n",
+        1,
+    ),
+    (
+        "pnpm-lock",
+        "pnpm-lock.yaml",
+        "lockfileVersion: '6.0'\npackages:\n  /ms@2.1.3: 7\n",
+        3,
+    ),
+    (
+        "pnpm-lock",
+        "pnpm-lock.yaml",
+        "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      ms:\n        specifier: ^2\n        version: 2.1.3\n",
+        5,
+    ),
+    (
+        "pnpm-lock",
+        "pnpm-lock.yaml",
+        "lockfileVersion: 5.4\npackages:\n  /nameonly:\n    dev: false\n",
+        3,
+    ),
+    ("pnpm-lock", "pnpm-lock.yaml", "- just\n- a list\n", 1),
+    // bun: truncated JSON, a package that is not an array, a bad first item, an
+    // unknown workspace dependency.
+    (
+        "bun-lock",
+        "bun.lock",
+        "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n    \"ms\": [\"ms@2.1.3\", \"\",\n",
+        5,
+    ),
+    (
+        "bun-lock",
+        "bun.lock",
+        "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n    \"ms\": \"ms@2.1.3\",\n  },\n}\n",
+        4,
+    ),
+    (
+        "bun-lock",
+        "bun.lock",
+        "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n    \"ms\": [42],\n  },\n}\n",
+        4,
+    ),
+    (
+        "bun-lock",
+        "bun.lock",
+        "{\"lockfileVersion\": 1,\n\"workspaces\": {\"\": {\"dependencies\": {\n\"ms\": \"^2\"}}}}\n",
+        3,
+    ),
+];
+
+#[test]
+fn malformed_lock_files_give_located_diagnostics() {
+    let all = extractors();
+    for (id, name, text, line) in MALFORMED {
+        let x = all.iter().find(|x| x.id() == *id).unwrap();
+        assert!(x.matches(Path::new(name)), "{id} should match {name}");
+        let found = x.extract(&SourceFile::from_text(*name, *text));
+        assert!(
+            !found.diagnostics.is_empty(),
+            "{id} on {text:?}: no diagnostic"
+        );
+        assert!(
+            found.diagnostics.iter().any(|d| d.line == *line),
+            "{id} on {text:?}: no diagnostic on line {line}: {:?}",
+            found.diagnostics
+        );
+        for d in &found.diagnostics {
+            assert_eq!(d.path, *name);
+        }
+    }
+}
+
+#[test]
+fn partial_results_survive_an_error() {
+    let all = extractors();
+    let classic = all.iter().find(|x| x.id() == "yarn-lock").unwrap();
+    let text = "# yarn lockfile v1\n\nms@^2.1.3:\n  version \"2.1.3\"\n\nbad line here\n\ndebug@^4:\n  version \"4.4.3\"\n";
+    let found = classic.extract(&SourceFile::from_text("yarn.lock", text));
+    let names: Vec<&str> = found.components.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["ms", "debug"]);
+    assert!(found.diagnostics.iter().any(|d| d.line == 6));
+}
+
+#[test]
+fn binary_bun_lockb_is_skipped_with_info() {
+    let all = extractors();
+    let bun = all.iter().find(|x| x.id() == "bun-lock").unwrap();
+    assert!(bun.matches(Path::new("bun.lockb")));
+    let found = bun.extract(&SourceFile::from_text(
+        "bun.lockb",
+        "#!/usr/bin/env bun\nbun-lockfile-format-v0\n",
+    ));
+    assert!(found.components.is_empty());
+    assert_eq!(found.diagnostics.len(), 1);
+    assert!(found.diagnostics[0]
+        .message
+        .contains("bun install --save-text-lockfile"));
+}
+
+/// A cheap deterministic byte generator (no dependency needed).
+fn noise(seed: u64, len: usize) -> String {
+    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#&!|-?\\\n\r\t  _./abcxyz019$`'\x00é"
+        .chars()
+        .collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
+
+#[test]
+fn garbage_truncation_and_bombs_never_panic() {
+    let all = extractors();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let samples = [
+        ("yarn.lock", "yarn-lock/classic/yarn.lock"),
+        ("yarn.lock", "yarn-lock/berry/yarn.lock"),
+        ("yarn.lock", "yarn-lock/berry-v4/yarn.lock"),
+        ("pnpm-lock.yaml", "pnpm-lock/v5/pnpm-lock.yaml"),
+        ("pnpm-lock.yaml", "pnpm-lock/v6/pnpm-lock.yaml"),
+        ("pnpm-lock.yaml", "pnpm-lock/v9/pnpm-lock.yaml"),
+        ("bun.lock", "bun-lock/v1/bun.lock"),
+        ("bun.lock", "bun-lock/v2/bun.lock"),
+    ];
+    let bomb = {
+        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x]\n");
+        for i in 1..30 {
+            s.push_str(&format!("a{i}: &a{i} [*a, *a, *a, *a, *a, *a, *a, *a]\n"));
+        }
+        s
+    };
+    for (name, fixture) in samples {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();
+        let mut inputs: Vec<String> = (0..text.len())
+            .step_by(5)
+            .filter(|i| text.is_char_boundary(*i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        inputs.extend((0..150).map(|seed| noise(seed, 10 + seed as usize * 3)));
+        inputs.push("\u{feff}".into());
+        inputs.push("[".repeat(10_000));
+        inputs.push("{".repeat(10_000));
+        inputs.push("a:\n".to_string() + &" b:\n".repeat(5_000));
+        inputs.push("__metadata:\n".to_string() + &"  - ".repeat(5_000));
+        inputs.push(bomb.clone());
+        for x in all.iter().filter(|x| x.matches(Path::new(name))) {
+            for input in &inputs {
+                let _ = x.extract(&SourceFile::from_text(name, input.as_str()));
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The Python manifest and lock extractors on malformed input of their own formats: each
+//! yields at least one diagnostic pointing at a line of the file, and none panics on
+//! truncated fixtures, noise or deep nesting.
+
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+use std::path::Path;
+
+/// (extractor id, file name, malformed content, line the first diagnostic must point at)
+const MALFORMED: &[(&str, &str, &str, u32)] = &[
+    ("setup-cfg", "setup.cfg", "install_requires = a\n", 1),
+    (
+        "setup-cfg",
+        "setup.cfg",
+        "[options\ninstall_requires = a\n",
+        1,
+    ),
+    ("setup-cfg", "setup.cfg", "[options]\njust some words\n", 2),
+    (
+        "setup-cfg",
+        "setup.cfg",
+        "[options]\ninstall_requires =\n    ok>=1\n    >=2.0\n",
+        4,
+    ),
+    ("pipfile", "Pipfile", "[packages]\nrequests = \"==2\n", 2),
+    ("pipfile", "Pipfile", "[packages]\nrequests = 2\n", 2),
+    ("pipfile", "Pipfile", "packages = 1\n", 1),
+    (
+        "pipfile",
+        "Pipfile",
+        "[requires]\npython_version = 3.11\n",
+        2,
+    ),
+    (
+        "pipfile-lock",
+        "Pipfile.lock",
+        "{\n  \"default\": {\n    \"a\": {\"version\": \"==1\"},\n",
+        4,
+    ),
+    ("pipfile-lock", "Pipfile.lock", "[1, 2]", 1),
+    (
+        "pipfile-lock",
+        "Pipfile.lock",
+        "{\n\"default\": {\n\"a\": \"==1.0\"\n}\n}",
+        3,
+    ),
+    (
+        "pipfile-lock",
+        "Pipfile.lock",
+        "{\"_meta\": {},\n\"default\": []}",
+        2,
+    ),
+    (
+        "poetry-lock",
+        "poetry.lock",
+        "[[package]]\nname = \"a\"\nversion = \"1.0\n",
+        3,
+    ),
+    (
+        "poetry-lock",
+        "poetry.lock",
+        "[[package]]\nversion = \"1.0\"\n\n[[package]]\nname = \"b\"\n",
+        1,
+    ),
+    ("poetry-lock", "poetry.lock", "package = \"nope\"\n", 1),
+    (
+        "poetry-lock",
+        "poetry.lock",
+        "[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = 3\n",
+        4,
+    ),
+    ("uv-lock", "uv.lock", "version = 1\n[[package]\n", 2),
+    ("uv-lock", "uv.lock", "requires-python = \">=3.9\"\n", 1),
+    (
+        "uv-lock",
+        "uv.lock",
+        "version = 1\n\n[[package]]\nname = \"a\"\nsource = { registry = \"x\" }\n",
+        4,
+    ),
+    ("uv-lock", "uv.lock", "version = 1\npackage = [1]\n", 2),
+    (
+        "pdm-lock",
+        "pdm.lock",
+        "[metadata]\nlock_version = \"4.5.0\n",
+        2,
+    ),
+    (
+        "pdm-lock",
+        "pdm.lock",
+        "[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [\n  \"b >= \",\n]\n",
+        5,
+    ),
+    (
+        "pdm-lock",
+        "pdm.lock",
+        "[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = \"b\"\n",
+        2,
+    ),
+    (
+        "pdm-lock",
+        "pdm.lock",
+        "\n[[package]]\nsummary = \"x\"\n",
+        2,
+    ),
+];
+
+#[test]
+fn malformed_files_give_diagnostics_with_lines() {
+    let all = extractors();
+    for (id, name, text, line) in MALFORMED {
+        let x = all.iter().find(|x| x.id() == *id).unwrap();
+        assert!(x.matches(Path::new(name)), "{id} should match {name}");
+        let found = x.extract(&SourceFile::from_text(*name, *text));
+        let lines: Vec<u32> = found.diagnostics.iter().map(|d| d.line).collect();
+        assert!(
+            lines.contains(line),
+            "{id} on {text:?}: expected a diagnostic at line {line}, got {:?}",
+            found.diagnostics
+        );
+        for d in &found.diagnostics {
+            assert_eq!(d.path, *name);
+        }
+    }
+}
+
+/// A cheap deterministic generator of TOML/JSON/INI-ish noise.
+fn noise(seed: u64, len: usize) -> String {
+    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#;\\\n\r\t -_.abcnmevrsio019$`'\x00é"
+        .chars()
+        .collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
+
+#[test]
+fn garbage_and_truncation_never_panic() {
+    let all = extractors();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let samples = [
+        ("setup.cfg", "setup-cfg/setup.cfg"),
+        ("Pipfile", "pipfile/Pipfile"),
+        ("Pipfile.lock", "pipfile/Pipfile.lock"),
+        ("poetry.lock", "poetry-lock/v1.1/poetry.lock"),
+        ("poetry.lock", "poetry-lock/v2.1/poetry.lock"),
+        ("uv.lock", "uv-lock/workspace/uv.lock"),
+        ("pdm.lock", "pdm-lock/v4/pdm.lock"),
+        ("pdm.lock", "pdm-lock/v3/pdm.lock"),
+    ];
+    for (name, fixture) in samples {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();
+        let mut inputs: Vec<String> = (0..text.len())
+            .step_by(5)
+            .filter(|i| text.is_char_boundary(*i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        inputs.extend((0..200).map(|seed| noise(seed, 10 + seed as usize * 3)));
+        inputs.push("\u{feff}".into());
+        inputs.push("[".repeat(10_000));
+        inputs.push("a = ".to_string() + &"[".repeat(10_000));
+        inputs.push("{\"default\": ".to_string() + &"[".repeat(10_000));
+        for x in all.iter().filter(|x| x.matches(Path::new(name))) {
+            for input in &inputs {
+                let _ = x.extract(&SourceFile::from_text(name, input.as_str()));
+            }
+        }
+    }
+}
