@@ -7,6 +7,7 @@ use crate::args::{Format, GlobalArgs, VersionCommand};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_version::{self as pv, Ecosystem, VersionError};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
@@ -153,18 +154,40 @@ struct Request<'a> {
     input: Option<Cow<'a, str>>,
 }
 
-/// Reads requests line by line and writes one answer per line, in order.
+/// Lines evaluated together: large enough to keep every core busy, small enough that memory
+/// stays flat however long the input is.
+const CHUNK_LINES: usize = 8192;
+
+/// Reads requests line by line and writes one answer per line, in order. Each chunk of lines
+/// is answered in parallel (rayon) and written back in input order.
 pub fn eval_stream(mut input: impl BufRead, out: &mut dyn Write) -> io::Result<()> {
-    let mut line = Vec::with_capacity(256);
+    let mut lines: Vec<Vec<u8>> = Vec::with_capacity(CHUNK_LINES);
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        lines.clear();
+        while lines.len() < CHUNK_LINES {
+            let mut line = Vec::with_capacity(128);
+            if input.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() {
             return Ok(());
         }
-        let text = trim_newline(&line);
-        match std::str::from_utf8(text) {
-            Ok(text) => answer(text, out)?,
-            Err(_) => write_error(out, "line is not valid UTF-8")?,
+        let answers: Vec<Vec<u8>> = lines
+            .par_iter()
+            .map(|line| {
+                let mut answer_buf = Vec::with_capacity(32);
+                // Writing into a Vec cannot fail.
+                let _ = match std::str::from_utf8(trim_newline(line)) {
+                    Ok(text) => answer(text, &mut answer_buf),
+                    Err(_) => write_error(&mut answer_buf, "line is not valid UTF-8"),
+                };
+                answer_buf
+            })
+            .collect();
+        for a in &answers {
+            out.write_all(a)?;
         }
     }
 }
