@@ -28,6 +28,9 @@ pub struct GlobalArgs {
     /// Run as if polyver was started in DIR.
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub directory: Option<PathBuf>,
+    /// Read settings from FILE instead of the nearest polyver.toml above the scanned path.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -82,9 +85,10 @@ pub struct ScanArgs {
     /// Skip paths matching GLOB (repeatable), in addition to .gitignore and the default skips.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Skip files larger than this many bytes (a diagnostic says so).
-    #[arg(long, value_name = "BYTES", default_value_t = polyver_extract::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Skip files larger than this many bytes (a diagnostic says so) [default: 5 MiB, or
+    /// `max-file-size` in polyver.toml].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow_symlinks: bool,

@@ -159,3 +159,61 @@ fn a_missing_directory_is_an_input_error() {
         .stderr(predicate::str::contains("hint: "));
     let _ = Path::new(".");
 }
+
+#[test]
+fn polyver_toml_scan_section_applies_and_bad_keys_are_located() {
+    let dir = tree("config");
+    std::fs::write(dir.join("polyver.toml"), "[scan]\nexclude = [\"web/**\"]\n").unwrap();
+    let inv = json(polyver().arg("scan").arg(&dir).args(["--format", "json"]));
+    let names: Vec<&str> = inv["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"@scope/ui"),
+        "web/ excluded by polyver.toml: {names:?}"
+    );
+    // Found upward from a subdirectory too, and the command line adds to it.
+    let inv =
+        json(
+            polyver()
+                .arg("scan")
+                .arg(&dir)
+                .args(["--format", "json", "--exclude", "Dockerfile"]),
+        );
+    assert_eq!(inv["components"].as_array().unwrap().len(), 2);
+
+    std::fs::write(
+        dir.join("polyver.toml"),
+        "[scan]\nexclude = []\nexlude = [\"web/**\"]\n",
+    )
+    .unwrap();
+    polyver()
+        .arg("scan")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "polyver.toml:3:1: unknown key `exlude`",
+        ))
+        .stderr(predicate::str::contains("hint: did you mean `exclude`?"));
+    // --config names another file.
+    let other = dir.join("other.toml");
+    std::fs::write(&other, "[scan]\nmax-file-size = 10\n").unwrap();
+    let inv = json(
+        polyver()
+            .arg("--config")
+            .arg(&other)
+            .arg("scan")
+            .arg(&dir)
+            .args(["--format", "json"]),
+    );
+    assert!(inv["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "file-too-large"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -15,12 +15,19 @@ use std::process::ExitCode;
 
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let settings = polyver_config::discover(global.config.as_deref(), &root)
+        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
+        .scan;
+    // polyver.toml first, then the command line: globs add up, flags override.
     let config = ScanConfig {
-        include: args.include.clone(),
-        exclude: args.exclude.clone(),
-        max_file_size: args.max_file_size,
-        follow_symlinks: args.follow_symlinks,
-        skip_default_dirs: !args.no_default_skips,
+        include: [settings.include, args.include.clone()].concat(),
+        exclude: [settings.exclude, args.exclude.clone()].concat(),
+        max_file_size: args
+            .max_file_size
+            .or(settings.max_file_size)
+            .unwrap_or(polyver_extract::DEFAULT_MAX_FILE_SIZE),
+        follow_symlinks: args.follow_symlinks || settings.follow_symlinks.unwrap_or(false),
+        skip_default_dirs: !args.no_default_skips && settings.default_skips.unwrap_or(true),
         ..ScanConfig::default()
     };
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
