@@ -1,4 +1,5 @@
-//! Loading YAML into a small positioned tree, safely, for every YAML-based extractor.
+//! Loading YAML into a small positioned tree, safely, for every YAML-based extractor
+//! (Compose, GitHub Actions, GitLab CI, `pnpm-lock.yaml`, yarn berry's `yarn.lock`).
 //!
 //! Why not a serde deserializer: extractors need the line and column of every value they
 //! report, must survive hostile input, and care about a handful of keys in files that are
@@ -8,9 +9,12 @@
 //! builds [`Node`]s that carry their 1-based line and column.
 //!
 //! Limits, so that a file cannot make the scanner spend unbounded time or memory:
-//! - nesting deeper than [`MAX_DEPTH`] stops loading (real files nest < 20 levels);
-//! - aliases are expanded by copying, and the total number of nodes, copies included, is
-//!   capped at [`MAX_NODES`] — a "billion laughs" file stops after that many, not 10⁹;
+//! - nesting deeper than [`MAX_DEPTH`] stops loading (real files nest < 20 levels; pnpm
+//!   locks about 6);
+//! - aliases are expanded by copying, and the nodes those copies add are capped at
+//!   [`MAX_ALIAS_NODES`] — a "billion laughs" file stops after that many, not 10⁹. Nodes
+//!   written out in the text are not counted: their number is bounded by the file size
+//!   (which the walker caps), and a large monorepo's lock file has hundreds of thousands;
 //! - at most [`MAX_ALIASES`] alias uses are expanded per file.
 //!
 //! Multi-document streams (`---`) give one [`Node`] per document. Merge keys (`<<: *base`,
@@ -19,7 +23,14 @@
 //! Tags are ignored (GitLab's `!reference [...]` loads as the plain sequence it tags).
 //! On a syntax error or an exceeded limit, everything read up to that point is still
 //! returned — open collections are closed where the error happened — together with the
-//! error's position.
+//! error's position; [`Loaded::complete_documents`] leaves the partial document out.
+//!
+//! Two ways of reading a tree. The CI and Compose formats have fixed field names and give
+//! YAML's null a meaning (`image: ~`), so [`Node::get`], [`Node::entries`] and
+//! [`Node::as_str`] skip nulls and let the last of duplicated keys win, as YAML loaders do.
+//! Lock files are written by a tool and use keys as data (package names, descriptors), so
+//! their extractors take every key and scalar as the text written: [`Node::all_entries`],
+//! [`Node::get_first`], [`Node::text_field`], [`Node::scalar_text`].
 
 use crate::SourceFile;
 use polyver_model::{Component, Diagnostic, DiagnosticCode};
@@ -29,8 +40,8 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Deepest nesting of collections accepted.
 pub(crate) const MAX_DEPTH: usize = 256;
-/// Most nodes (scalars and collections, alias copies included) one file may produce.
-pub(crate) const MAX_NODES: usize = 200_000;
+/// Most nodes (scalars and collections) that expanding aliases may add to one file.
+pub(crate) const MAX_ALIAS_NODES: usize = 200_000;
 /// Most alias uses (`*name`) one file may contain.
 pub(crate) const MAX_ALIASES: usize = 10_000;
 
@@ -117,6 +128,10 @@ impl Node {
             .filter_map(|(k, v)| Some((k.as_str()?, k, v)))
     }
 
+    pub fn is_mapping(&self) -> bool {
+        matches!(self.value, Value::Mapping(_))
+    }
+
     /// A short description of the value's type, for diagnostics.
     pub fn type_name(&self) -> &'static str {
         match &self.value {
@@ -124,6 +139,46 @@ impl Node {
             Value::Scalar { .. } => "scalar",
             Value::Sequence(_) => "sequence",
             Value::Mapping(_) => "mapping",
+        }
+    }
+
+    // Lock-file reading: keys are data and every scalar is text (see the module docs).
+
+    /// Any scalar's text as written, YAML nulls (`~`, `null`, empty) included.
+    pub fn scalar_text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Every mapping entry, in file order, as `(key text, key node, value)`: null keys keep
+    /// their text and a non-scalar key reads as `""`.
+    pub fn all_entries(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
+        self.as_mapping()
+            .unwrap_or(&[])
+            .iter()
+            .map(|(k, v)| (k.scalar_text().unwrap_or(""), k, v))
+    }
+
+    /// The value of the first entry whose key is written `key`.
+    pub fn get_first(&self, key: &str) -> Option<&Node> {
+        self.all_entries()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| v)
+    }
+
+    /// The text of the scalar value of the first entry whose key is written `key`.
+    pub fn text_field(&self, key: &str) -> Option<&str> {
+        self.get_first(key).and_then(Node::scalar_text)
+    }
+
+    /// The value's type with its article ("a scalar", nulls included), for diagnostics.
+    pub fn type_with_article(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar { .. } => "a scalar",
+            Value::Sequence(_) => "a sequence",
+            Value::Mapping(_) => "a mapping",
         }
     }
 }
@@ -134,24 +189,45 @@ pub(crate) fn locate(mut component: Component, file: &SourceFile, node: &Node) -
     component
 }
 
-/// Why loading stopped early.
+/// Why loading stopped early, at a 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LoadError {
     pub line: u32,
     pub column: u32,
-    pub message: String,
+    pub kind: LoadErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LoadErrorKind {
+    /// The text is not YAML; the parser's explanation.
+    Syntax(String),
+    /// YAML this module refuses to read further (a limit, an unknown alias); why.
+    Refused(String),
 }
 
 impl LoadError {
+    /// The explanation alone: the parser's for a syntax error, this module's otherwise.
+    pub fn detail(&self) -> &str {
+        match &self.kind {
+            LoadErrorKind::Syntax(detail) | LoadErrorKind::Refused(detail) => detail,
+        }
+    }
+
+    /// A message that says what kind of problem this is.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            LoadErrorKind::Syntax(info) => format!("YAML syntax error: {info}"),
+            LoadErrorKind::Refused(why) => why.clone(),
+        }
+    }
+
     /// The error as an error diagnostic on `file`.
     pub fn diagnostic(&self, file: &SourceFile) -> Diagnostic {
-        let code = if self.message.starts_with("YAML syntax") {
-            DiagnosticCode::ParseError
-        } else {
-            DiagnosticCode::Unsupported
+        let code = match self.kind {
+            LoadErrorKind::Syntax(_) => DiagnosticCode::ParseError,
+            LoadErrorKind::Refused(_) => DiagnosticCode::Unsupported,
         };
-        Diagnostic::error(code, file.path(), self.line, self.message.clone())
-            .with_column(self.column)
+        Diagnostic::error(code, file.path(), self.line, self.message()).with_column(self.column)
     }
 }
 
@@ -160,12 +236,19 @@ impl LoadError {
 pub(crate) struct Loaded {
     pub documents: Vec<Node>,
     pub error: Option<LoadError>,
+    /// How many of `documents` were read to their end (all of them without an error).
+    complete: usize,
 }
 
 impl Loaded {
     /// The documents that are mappings (what every format here expects at the top).
     pub fn mappings(&self) -> impl Iterator<Item = &Node> {
         self.documents.iter().filter(|d| d.as_mapping().is_some())
+    }
+
+    /// The documents read to their end: without the one an error cut short, if any.
+    pub fn complete_documents(&self) -> &[Node] {
+        &self.documents[..self.complete]
     }
 }
 
@@ -199,7 +282,8 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     documents: Vec<Node>,
-    nodes: usize,
+    /// Nodes added by alias copies so far.
+    alias_nodes: usize,
     aliases: usize,
 }
 
@@ -210,7 +294,7 @@ pub(crate) fn load(text: &str) -> Loaded {
         stack: Vec::new(),
         anchors: HashMap::new(),
         documents: Vec::new(),
-        nodes: 0,
+        alias_nodes: 0,
         aliases: 0,
     };
     let error = loop {
@@ -218,7 +302,7 @@ pub(crate) fn load(text: &str) -> Loaded {
             Ok(x) => x,
             Err(e) => {
                 let m = *e.marker();
-                break Some(error_at(m, format!("YAML syntax error: {}", e.info())));
+                break Some(error_at(m, LoadErrorKind::Syntax(e.info().to_string())));
             }
         };
         match b.on_event(event, mark) {
@@ -227,21 +311,24 @@ pub(crate) fn load(text: &str) -> Loaded {
             Err(e) => break Some(e),
         }
     };
+    let complete = b.documents.len();
     if error.is_some() {
         b.close_all();
     }
     Loaded {
         documents: b.documents,
         error,
+        complete,
     }
 }
 
-fn error_at(m: Marker, message: String) -> LoadError {
-    LoadError {
-        line: (m.line() as u32).max(1),
-        column: m.col() as u32 + 1,
-        message,
-    }
+fn error_at(m: Marker, kind: LoadErrorKind) -> LoadError {
+    let (line, column) = position(m);
+    LoadError { line, column, kind }
+}
+
+fn refused(m: Marker, why: String) -> LoadError {
+    error_at(m, LoadErrorKind::Refused(why))
 }
 
 fn position(m: Marker) -> (u32, u32) {
@@ -255,7 +342,6 @@ impl Builder {
             Event::StreamEnd => return Ok(true),
             Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {}
             Event::Scalar(text, style, anchor, _tag) => {
-                self.count(1, mark)?;
                 let (line, column) = position(mark);
                 let node = Node {
                     value: Value::Scalar {
@@ -271,26 +357,25 @@ impl Builder {
             Event::Alias(id) => {
                 self.aliases += 1;
                 if self.aliases > MAX_ALIASES {
-                    return Err(error_at(
+                    return Err(refused(
                         mark,
                         format!("more than {MAX_ALIASES} YAML aliases; rest of file not read"),
                     ));
                 }
                 let Some(node) = self.anchors.get(&id) else {
-                    return Err(error_at(mark, "YAML alias to an unknown anchor".into()));
+                    return Err(refused(mark, "YAML alias to an unknown anchor".into()));
                 };
                 let node = node.clone();
-                self.count(node.size, mark)?;
+                self.count_alias_copy(node.size, mark)?;
                 self.finish(node, 0);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(error_at(
+                    return Err(refused(
                         mark,
                         format!("YAML nested deeper than {MAX_DEPTH} levels; not read further"),
                     ));
                 }
-                self.count(1, mark)?;
                 self.stack
                     .push(if matches!(event, Event::SequenceStart(..)) {
                         Frame::Sequence {
@@ -314,14 +399,15 @@ impl Builder {
         Ok(false)
     }
 
-    fn count(&mut self, n: usize, mark: Marker) -> Result<(), LoadError> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
-            return Err(error_at(
+    /// Counts the `n` nodes an alias copy adds, refusing past [`MAX_ALIAS_NODES`].
+    fn count_alias_copy(&mut self, n: usize, mark: Marker) -> Result<(), LoadError> {
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            return Err(refused(
                 mark,
                 format!(
-                    "YAML expands to more than {MAX_NODES} nodes (alias bomb?); rest of file \
-                     not read"
+                    "YAML expands to more than {MAX_ALIAS_NODES} nodes (alias bomb?); rest of \
+                     file not read"
                 ),
             ));
         }
@@ -478,9 +564,40 @@ mod tests {
     #[test]
     fn syntax_error_keeps_prefix() {
         let loaded = load("a: 1\nb: [1, 2\nc: 3\n");
-        let e = loaded.error.unwrap();
+        let e = loaded.error.as_ref().unwrap();
         assert!(e.line >= 2, "{e:?}");
+        assert!(matches!(e.kind, LoadErrorKind::Syntax(_)));
         assert_eq!(loaded.documents[0].get("a").unwrap().as_str(), Some("1"));
+        assert!(loaded.complete_documents().is_empty());
+
+        let loaded = load("a: 1\n---\nb: [1, 2\n");
+        assert!(loaded.error.is_some());
+        assert_eq!(loaded.documents.len(), 2);
+        assert_eq!(loaded.complete_documents().len(), 1);
+    }
+
+    #[test]
+    fn lock_file_reading_keeps_keys_and_text_as_written() {
+        let loaded = load("~: 1\na: ~\na: 2\n? [x]\n: 3\n");
+        let doc = &loaded.documents[0];
+        let keys: Vec<(&str, u32)> = doc.all_entries().map(|(k, n, _)| (k, n.line)).collect();
+        assert_eq!(keys, [("~", 1), ("a", 2), ("a", 3), ("", 4)]);
+        assert_eq!(doc.text_field("a"), Some("~"));
+        assert_eq!(doc.get("a").unwrap().as_str(), Some("2"));
+        assert_eq!(doc.text_field("~"), Some("1"));
+        assert_eq!(doc.entries().count(), 2);
+        assert_eq!(doc.type_with_article(), "a mapping");
+    }
+
+    #[test]
+    fn written_nodes_are_not_capped() {
+        let text = "- x\n".repeat(MAX_ALIAS_NODES + 10);
+        let loaded = load(&text);
+        assert!(loaded.error.is_none());
+        assert_eq!(
+            loaded.documents[0].as_sequence().unwrap().len(),
+            MAX_ALIAS_NODES + 10
+        );
     }
 
     #[test]
@@ -495,7 +612,7 @@ mod tests {
             prev = c;
         }
         let loaded = load(&text);
-        assert!(loaded.error.unwrap().message.contains("alias bomb"));
+        assert!(loaded.error.unwrap().message().contains("alias bomb"));
     }
 
     #[test]
@@ -505,6 +622,6 @@ mod tests {
         assert!(loaded.error.is_some());
         let text = "- ".repeat(10_000) + "x\n";
         let loaded = load(&text);
-        assert!(loaded.error.unwrap().message.contains("deeper"));
+        assert!(loaded.error.unwrap().message().contains("deeper"));
     }
 }

@@ -274,6 +274,10 @@ pub struct Component {
     /// Content hash(es) from lock files, hash options or image digests.
     #[serde(default)]
     pub integrity: Option<String>,
+    /// The platform an image was pinned to (`FROM --platform=linux/amd64`), as written
+    /// (BuildKit's `$BUILDPLATFORM`/`$TARGETPLATFORM` kept as variables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
     /// Resolved dependencies (lock files only), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<DependencyEdge>,
@@ -302,6 +306,7 @@ impl Component {
             purl: String::new(),
             locations: vec![location],
             marker: None,
+            platform: None,
             extras: Vec::new(),
             url: None,
             integrity: None,
@@ -339,7 +344,14 @@ impl Component {
             (Ecosystem::Docker, None) => self.integrity.as_deref(),
             (_, v) => v.as_deref(),
         };
-        self.purl = purl::for_component(self.ecosystem, &self.name, version);
+        self.purl = match self.ecosystem {
+            // `$BUILDPLATFORM` and the like are decided at build time: not part of the identity.
+            Ecosystem::Docker => {
+                let literal = self.platform.as_deref().filter(|p| !p.contains('$'));
+                purl::docker(&self.name, version, literal)
+            }
+            _ => purl::for_component(self.ecosystem, &self.name, version),
+        };
     }
 
     /// Everything except locations and dependency edges: two findings with equal keys are
@@ -361,6 +373,7 @@ impl Component {
                 &self.extras,
                 &self.url,
                 &self.integrity,
+                &self.platform,
             ),
         )
     }

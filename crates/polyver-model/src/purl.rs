@@ -96,7 +96,7 @@ pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) ->
                 _ => p.name = name.to_string(),
             }
         }
-        Ecosystem::Docker => return docker(name, version),
+        Ecosystem::Docker => return docker(name, version, None),
         Ecosystem::GithubActions => {
             p.ty = "githubactions".into();
             let mut parts = name.splitn(3, '/');
@@ -137,9 +137,10 @@ fn path_like(p: &mut PackageUrl, ty: &str, name: &str, sep: char) {
     }
 }
 
-/// Docker purls put a non-Docker-Hub registry into `repository_url`; the version is the
-/// digest when the reference has one (the exact image), otherwise the tag.
-fn docker(name: &str, version: Option<&str>) -> String {
+/// Docker purls put a non-Docker-Hub registry into `repository_url` and a pinned platform
+/// into `platform`; the version is the digest when the reference has one (the exact image),
+/// otherwise the tag.
+pub(crate) fn docker(name: &str, version: Option<&str>, platform: Option<&str>) -> String {
     let (registry, path) = split_registry(name);
     let (ns, n) = match path.rsplit_once('/') {
         Some((ns, n)) => (ns.split('/').map(str::to_string).collect(), n.to_string()),
@@ -148,6 +149,9 @@ fn docker(name: &str, version: Option<&str>) -> String {
     let mut qualifiers = Vec::new();
     if let Some(r) = registry {
         qualifiers.push(("repository_url".to_string(), r.to_string()));
+    }
+    if let Some(p) = platform {
+        qualifiers.push(("platform".to_string(), p.to_string()));
     }
     PackageUrl {
         ty: "docker".into(),

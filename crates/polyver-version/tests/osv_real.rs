@@ -12,7 +12,7 @@
 use polyver_version::osv::{in_versions_list, Event, PreparedRange, RangeError, RangeType};
 use polyver_version::Ecosystem;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn osv_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("POLYVER_SHARED_DIR")
@@ -55,7 +55,7 @@ fn ranges(eco: Ecosystem, affected: &Value) -> Vec<Result<PreparedRange, RangeEr
         .unwrap_or_default()
 }
 
-fn advisory(dir: &PathBuf, path: &str) -> Value {
+fn advisory(dir: &Path, path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(path)).unwrap()).unwrap()
 }
 

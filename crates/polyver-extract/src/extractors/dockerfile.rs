@@ -3,7 +3,7 @@
 //!
 //! Follows BuildKit's reading: parser directives (`# escape=`) at the top, comment lines,
 //! continuation lines (reported at the instruction's first line), heredocs skipped. `FROM`
-//! images are components, with `--platform` ignored, global `ARG` defaults substituted
+//! images are components (with their `--platform`, when given), global `ARG` defaults substituted
 //! (`$V`, `${V}`, `${V:-default}`, `${V:+alt}`), tag and `@sha256:` digest split, and the
 //! Docker Hub prefixes (`docker.io/`, `library/`) removed from names. A `FROM` naming an
 //! earlier stage is not an image, nor is `scratch`. `COPY --from=image` of an image that is
@@ -87,7 +87,16 @@ impl Extractor for DockerfileExtractor {
                     } else if reference == "scratch" {
                         None
                     } else {
-                        image_component(&reference, ID, file, ins.line, &mut out).map(|c| {
+                        let platform = words
+                            .iter()
+                            .take_while(|w| w.starts_with("--"))
+                            .find_map(|w| w.strip_prefix("--platform="))
+                            .map(str::to_string);
+                        image_component(&reference, ID, file, ins.line, &mut out).map(|mut c| {
+                            if platform.is_some() {
+                                c.platform = platform;
+                                c.refresh_purl();
+                            }
                             images.push(c);
                             images.len() - 1
                         })

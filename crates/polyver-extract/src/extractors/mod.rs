@@ -6,7 +6,6 @@ pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
 mod lock_graph;
-mod lock_yaml;
 pub mod package_json;
 pub mod package_lock;
 pub mod pdm_lock;

@@ -19,7 +19,7 @@
 //! `resolution.integrity`, and a tarball, git or directory resolution becomes `url`.
 
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
-use crate::extractors::lock_yaml::{self, YamlNode};
+use crate::yaml::{self, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Scope};
 use std::collections::HashMap;
@@ -53,17 +53,17 @@ impl Extractor for PnpmLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let (docs, error) = lock_yaml::parse_documents(file.text());
-        for doc in &docs {
+        let loaded = yaml::load(file.text());
+        for doc in loaded.complete_documents() {
             lockfile(file, doc, &mut out);
         }
-        if let Some(e) = error {
+        if let Some(e) = &loaded.error {
             out.diagnose(
                 Diagnostic::error(
                     DiagnosticCode::ParseError,
                     file.path(),
                     e.line,
-                    format!("invalid YAML: {}", e.message),
+                    format!("invalid YAML: {}", e.detail()),
                 )
                 .with_column(e.column),
             );
@@ -83,10 +83,10 @@ enum KeyStyle {
     At,
 }
 
-fn key_style(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) -> KeyStyle {
-    let declared = doc.get("lockfileVersion");
+fn key_style(file: &SourceFile, doc: &Node, out: &mut Extracted) -> KeyStyle {
+    let declared = doc.get_first("lockfileVersion");
     let major = declared
-        .and_then(YamlNode::as_str)
+        .and_then(Node::scalar_text)
         .and_then(|v| v.trim().split('.').next())
         .and_then(|m| m.parse::<u32>().ok());
     match major {
@@ -94,16 +94,15 @@ fn key_style(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) -> KeyStyle
         Some(6) => KeyStyle::SlashAt,
         Some(_) => KeyStyle::At,
         None => {
-            let guess = if doc.get("snapshots").is_some() {
+            let guess = if doc.get_first("snapshots").is_some() {
                 KeyStyle::At
             } else {
                 KeyStyle::SlashAt
             };
             let line = doc
-                .entries()
-                .iter()
-                .find(|e| e.key == "lockfileVersion")
-                .map_or(1, |e| e.key_line);
+                .all_entries()
+                .find(|(k, _, _)| *k == "lockfileVersion")
+                .map_or(1, |(_, key, _)| key.line);
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 file.path(),
@@ -195,14 +194,17 @@ impl KeyIndex {
     }
 }
 
-fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
-    if !doc.is_map() {
-        if doc.as_str().is_none_or(|s| !s.trim().is_empty()) {
+fn lockfile(file: &SourceFile, doc: &Node, out: &mut Extracted) {
+    if !doc.is_mapping() {
+        if doc.scalar_text().is_none_or(|s| !s.trim().is_empty()) {
             out.diagnose(Diagnostic::error(
                 DiagnosticCode::InvalidValue,
                 file.path(),
                 doc.line,
-                format!("lock file must be a mapping, found {}", doc.type_name()),
+                format!(
+                    "lock file must be a mapping, found {}",
+                    doc.type_with_article()
+                ),
             ));
         }
         return;
@@ -216,21 +218,20 @@ fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
     // (package, dependency name, reference, edge kind), resolved once every key is known.
     let mut pending: Vec<(usize, String, String, Scope)> = Vec::new();
 
-    for entry in map_entries(file, doc, "packages", out) {
-        let node = &entry.value;
-        if !node.is_map() {
-            out.diagnose(type_warning(file, entry.key_line, &entry.key, node));
+    for (key, key_node, node) in map_entries(file, doc, "packages", out) {
+        if !node.is_mapping() {
+            out.diagnose(type_warning(file, key_node.line, key, node));
             continue;
         }
-        let from_key = parse_key(&entry.key, style);
-        let name = node.str_field("name").or(from_key.map(|k| k.0));
-        let version = node.str_field("version").or(from_key.map(|k| k.1));
+        let from_key = parse_key(key, style);
+        let name = node.text_field("name").or(from_key.map(|k| k.0));
+        let version = node.text_field("version").or(from_key.map(|k| k.1));
         let Some(name) = name else {
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 file.path(),
-                entry.key_line,
-                format!("cannot read a package name from `{}`", entry.key),
+                key_node.line,
+                format!("cannot read a package name from `{key}`"),
             ));
             continue;
         };
@@ -242,32 +243,31 @@ fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
         packages.push(LockedPackage {
             name: name.to_string(),
             version,
-            line: entry.key_line,
+            line: key_node.line,
             integrity: node
-                .get("resolution")
-                .and_then(|r| r.str_field("integrity"))
+                .get_first("resolution")
+                .and_then(|r| r.text_field("integrity"))
                 .map(str::to_string),
             url,
             recorded_scope: recorded_scope(node),
             dependencies: Vec::new(),
         });
-        index.insert(&entry.key, idx);
+        index.insert(key, idx);
         pending.extend(package_dependencies(file, idx, node, out));
     }
 
     // 9.0: edges live on the snapshots, one per peer set of a package.
-    for entry in map_entries(file, doc, "snapshots", out) {
-        let Some(idx) = index.find(&entry.key) else {
+    for (key, key_node, node) in map_entries(file, doc, "snapshots", out) {
+        let Some(idx) = index.find(key) else {
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 file.path(),
-                entry.key_line,
-                format!("snapshot `{}` has no entry in `packages`", entry.key),
+                key_node.line,
+                format!("snapshot `{key}` has no entry in `packages`"),
             ));
             continue;
         };
-        let node = &entry.value;
-        if node.str_field("optional") == Some("true") {
+        if node.text_field("optional") == Some("true") {
             if let Some(p) = packages.get_mut(idx) {
                 p.recorded_scope.get_or_insert(Scope::Optional);
             }
@@ -293,10 +293,10 @@ fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
     }
 
     let mut roots = Vec::new();
-    let importers = doc.get("importers");
-    if let Some(importers) = importers.filter(|i| i.is_map()) {
-        for importer in importers.entries() {
-            importer_roots(file, &importer.value, &index, &mut roots, out);
+    let importers = doc.get_first("importers");
+    if let Some(importers) = importers.filter(|i| i.is_mapping()) {
+        for (_, _, importer) in importers.all_entries() {
+            importer_roots(file, importer, &index, &mut roots, out);
         }
     } else {
         importer_roots(file, doc, &index, &mut roots, out);
@@ -306,36 +306,39 @@ fn lockfile(file: &SourceFile, doc: &YamlNode, out: &mut Extracted) {
     }
 }
 
-/// The entries of a top-level map, with a diagnostic when it is not a map.
+/// The entries of the mapping at `key` of `node`, as `(key text, key node, value)`, with a
+/// diagnostic when it is not a mapping.
 fn map_entries<'a>(
     file: &SourceFile,
-    doc: &'a YamlNode,
+    node: &'a Node,
     key: &str,
     out: &mut Extracted,
-) -> &'a [lock_yaml::YamlEntry] {
-    let Some(entry) = doc.entries().iter().find(|e| e.key == key) else {
-        return &[];
-    };
-    if !entry.value.is_map() && entry.value.as_str().is_none_or(|s| !s.is_empty()) {
-        out.diagnose(type_warning(file, entry.key_line, key, &entry.value));
+) -> impl Iterator<Item = (&'a str, &'a Node, &'a Node)> + 'a {
+    let entry = node.all_entries().find(|(k, _, _)| *k == key);
+    if let Some((_, key_node, value)) = entry {
+        if !value.is_mapping() && value.scalar_text().is_none_or(|s| !s.is_empty()) {
+            out.diagnose(type_warning(file, key_node.line, key, value));
+        }
     }
-    entry.value.entries()
+    entry
+        .into_iter()
+        .flat_map(|(_, _, value)| value.all_entries())
 }
 
-fn type_warning(file: &SourceFile, line: u32, key: &str, node: &YamlNode) -> Diagnostic {
+fn type_warning(file: &SourceFile, line: u32, key: &str, node: &Node) -> Diagnostic {
     Diagnostic::warning(
         DiagnosticCode::InvalidValue,
         file.path(),
         line,
-        format!("unexpected {} for `{key}`", node.type_name()),
+        format!("unexpected {} for `{key}`", node.type_with_article()),
     )
 }
 
 /// 5.x/6.0 flags: `dev: true` only for development, `dev: false` only for production,
 /// absent for both (then reachability decides); `optional: true` on either.
-fn recorded_scope(node: &YamlNode) -> Option<Scope> {
-    let optional = node.str_field("optional") == Some("true");
-    match node.str_field("dev") {
+fn recorded_scope(node: &Node) -> Option<Scope> {
+    let optional = node.text_field("optional") == Some("true");
+    match node.text_field("dev") {
         Some("true") => Some(Scope::Dev),
         Some("false") if optional => Some(Scope::Optional),
         Some("false") => Some(Scope::Runtime),
@@ -345,34 +348,34 @@ fn recorded_scope(node: &YamlNode) -> Option<Scope> {
 }
 
 /// Where a non-registry package came from: a tarball URL, a git commit or a directory.
-fn resolution_url(node: &YamlNode) -> Option<String> {
-    let resolution = node.get("resolution")?;
-    if let Some(tarball) = resolution.str_field("tarball") {
+fn resolution_url(node: &Node) -> Option<String> {
+    let resolution = node.get_first("resolution")?;
+    if let Some(tarball) = resolution.text_field("tarball") {
         return Some(tarball.to_string());
     }
-    if let Some(repo) = resolution.str_field("repo") {
-        let commit = resolution.str_field("commit").unwrap_or("");
+    if let Some(repo) = resolution.text_field("repo") {
+        let commit = resolution.text_field("commit").unwrap_or("");
         return Some(format!("{repo}#{commit}"));
     }
     resolution
-        .str_field("directory")
+        .text_field("directory")
         .map(|dir| format!("file:{dir}"))
 }
 
 fn package_dependencies(
     file: &SourceFile,
     idx: usize,
-    node: &YamlNode,
+    node: &Node,
     out: &mut Extracted,
 ) -> Vec<(usize, String, String, Scope)> {
     let mut found = Vec::new();
     for (field, kind) in PACKAGE_FIELDS {
-        for dep in map_entries(file, node, field, out) {
-            match dep.value.as_str() {
+        for (dep, dep_key, value) in map_entries(file, node, field, out) {
+            match value.scalar_text() {
                 Some(reference) => {
-                    found.push((idx, dep.key.clone(), reference.to_string(), kind));
+                    found.push((idx, dep.to_string(), reference.to_string(), kind));
                 }
-                None => out.diagnose(type_warning(file, dep.key_line, &dep.key, &dep.value)),
+                None => out.diagnose(type_warning(file, dep_key.line, dep, value)),
             }
         }
     }
@@ -383,34 +386,28 @@ fn package_dependencies(
 /// without workspaces). 5.x maps to a bare reference; 6.0 and 9.0 to `{specifier, version}`.
 fn importer_roots(
     file: &SourceFile,
-    importer: &YamlNode,
+    importer: &Node,
     index: &KeyIndex,
     roots: &mut Vec<RootDependency>,
     out: &mut Extracted,
 ) {
     for (field, scope) in IMPORTER_FIELDS {
-        for dep in map_entries(file, importer, field, out) {
-            let reference = dep
-                .value
-                .as_str()
-                .or_else(|| dep.value.str_field("version"));
+        for (dep, dep_key, value) in map_entries(file, importer, field, out) {
+            let reference = value.scalar_text().or_else(|| value.text_field("version"));
             let Some(reference) = reference else {
-                out.diagnose(type_warning(file, dep.key_line, &dep.key, &dep.value));
+                out.diagnose(type_warning(file, dep_key.line, dep, value));
                 continue;
             };
             if reference.starts_with("link:") {
                 continue;
             }
-            match index.resolve(&dep.key, reference) {
+            match index.resolve(dep, reference) {
                 Some(target) => roots.push(RootDependency { target, scope }),
                 None => out.diagnose(Diagnostic::warning(
                     DiagnosticCode::InvalidValue,
                     file.path(),
-                    dep.key_line,
-                    format!(
-                        "`{}` is locked at `{reference}`, which has no entry in `packages`",
-                        dep.key
-                    ),
+                    dep_key.line,
+                    format!("`{dep}` is locked at `{reference}`, which has no entry in `packages`"),
                 )),
             }
         }

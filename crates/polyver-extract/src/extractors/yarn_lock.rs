@@ -20,8 +20,8 @@
 //! Transitive scopes come from reachability (see `lock_graph`).
 
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
-use crate::extractors::lock_yaml::{self, YamlNode};
 use crate::extractors::package_json::DEPENDENCY_FIELDS;
+use crate::yaml::{self, Node};
 use crate::{file_name, json, Extracted, Extractor, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Scope};
 use std::collections::HashMap;
@@ -338,40 +338,44 @@ fn berry_local_path(resolution: &str) -> Option<&str> {
 }
 
 fn berry(file: &SourceFile, out: &mut Extracted) {
-    let (docs, error) = lock_yaml::parse_documents(file.text());
-    if let Some(e) = error {
+    let loaded = yaml::load(file.text());
+    if let Some(e) = &loaded.error {
         out.diagnose(
             Diagnostic::error(
                 DiagnosticCode::ParseError,
                 file.path(),
                 e.line,
-                format!("invalid yarn.lock (berry YAML): {}", e.message),
+                format!("invalid yarn.lock (berry YAML): {}", e.detail()),
             )
             .with_column(e.column),
         );
     }
-    let Some(doc) = docs.first() else { return };
-    if !doc.is_map() {
+    let Some(doc) = loaded.complete_documents().first() else {
+        return;
+    };
+    if !doc.is_mapping() {
         out.diagnose(Diagnostic::error(
             DiagnosticCode::InvalidValue,
             file.path(),
             doc.line,
-            format!("yarn.lock must be a mapping, found {}", doc.type_name()),
+            format!(
+                "yarn.lock must be a mapping, found {}",
+                doc.type_with_article()
+            ),
         ));
         return;
     }
     let metadata_version = doc
-        .get("__metadata")
-        .and_then(|m| m.str_field("version"))
+        .get_first("__metadata")
+        .and_then(|m| m.text_field("version"))
         .and_then(|v| v.parse::<u32>().ok());
     if metadata_version.is_none() {
         out.diagnose(Diagnostic::warning(
             DiagnosticCode::InvalidValue,
             file.path(),
-            doc.entries()
-                .iter()
-                .find(|e| e.key == "__metadata")
-                .map_or(1, |e| e.key_line),
+            doc.all_entries()
+                .find(|(k, _, _)| *k == "__metadata")
+                .map_or(1, |(_, key, _)| key.line),
             "`__metadata.version` is missing or not a number",
         ));
     }
@@ -379,23 +383,22 @@ fn berry(file: &SourceFile, out: &mut Extracted) {
     let mut by_descriptor: HashMap<String, usize> = HashMap::new();
     let mut packages: Vec<LockedPackage> = Vec::new();
     // Per package (or workspace): its node, to read edges once every descriptor is known.
-    let mut nodes: Vec<&YamlNode> = Vec::new();
-    let mut workspaces: Vec<(&str, &YamlNode)> = Vec::new();
-    for entry in doc.entries() {
-        if entry.key == "__metadata" {
+    let mut nodes: Vec<&Node> = Vec::new();
+    let mut workspaces: Vec<(&str, &Node)> = Vec::new();
+    for (key, key_node, node) in doc.all_entries() {
+        if key == "__metadata" {
             continue;
         }
-        let node = &entry.value;
-        if !node.is_map() {
+        if !node.is_mapping() {
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 file.path(),
-                entry.key_line,
-                format!("unexpected {} for `{}`", node.type_name(), entry.key),
+                key_node.line,
+                format!("unexpected {} for `{key}`", node.type_with_article()),
             ));
             continue;
         }
-        let resolution = node.str_field("resolution").unwrap_or("");
+        let resolution = node.text_field("resolution").unwrap_or("");
         if let Some(path) = berry_local_path(resolution) {
             if resolution.contains("@workspace:") {
                 workspaces.push((path, node));
@@ -406,13 +409,13 @@ fn berry(file: &SourceFile, out: &mut Extracted) {
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 file.path(),
-                entry.key_line,
-                format!("`{}` has no readable `resolution`", entry.key),
+                key_node.line,
+                format!("`{key}` has no readable `resolution`"),
             ));
             continue;
         };
         let idx = packages.len();
-        for descriptor in entry.key.split(',') {
+        for descriptor in key.split(',') {
             by_descriptor
                 .entry(descriptor.trim().to_string())
                 .or_insert(idx);
@@ -420,9 +423,9 @@ fn berry(file: &SourceFile, out: &mut Extracted) {
         let url = (!locked.starts_with("npm:")).then(|| locked.to_string());
         packages.push(LockedPackage {
             name: name.to_string(),
-            version: node.str_field("version").map(str::to_string),
-            line: entry.key_line,
-            integrity: node.str_field("checksum").map(str::to_string),
+            version: node.text_field("version").map(str::to_string),
+            line: key_node.line,
+            integrity: node.text_field("checksum").map(str::to_string),
             url,
             recorded_scope: None,
             dependencies: Vec::new(),
@@ -473,24 +476,23 @@ fn berry(file: &SourceFile, out: &mut Extracted) {
 }
 
 /// `dependencies` of a berry entry with the edge kind from `dependenciesMeta`.
-fn berry_dependencies(node: &YamlNode) -> impl Iterator<Item = (&str, &str, Scope)> {
-    let meta = node.get("dependenciesMeta");
-    node.get("dependencies")
-        .map(YamlNode::entries)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(move |dep| {
-            let range = dep.value.as_str()?;
+fn berry_dependencies(node: &Node) -> impl Iterator<Item = (&str, &str, Scope)> {
+    let meta = node.get_first("dependenciesMeta");
+    node.get_first("dependencies")
+        .into_iter()
+        .flat_map(Node::all_entries)
+        .filter_map(move |(dep, _, value)| {
+            let range = value.scalar_text()?;
             let optional = meta
-                .and_then(|m| m.get(&dep.key))
-                .and_then(|m| m.str_field("optional"))
+                .and_then(|m| m.get_first(dep))
+                .and_then(|m| m.text_field("optional"))
                 == Some("true");
             let kind = if optional {
                 Scope::Optional
             } else {
                 Scope::Runtime
             };
-            Some((dep.key.as_str(), range, kind))
+            Some((dep, range, kind))
         })
 }
 
