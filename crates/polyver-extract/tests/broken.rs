@@ -1,6 +1,8 @@
 //! Every extractor on garbage and truncated input: no panic, and a malformed file of the
 //! extractor's own format yields at least one diagnostic with a line.
 
+mod common;
+
 use polyver_extract::registry::extractors;
 use polyver_extract::SourceFile;
 use std::path::Path;
@@ -75,22 +77,9 @@ fn malformed_files_give_diagnostics() {
     }
 }
 
-/// A cheap deterministic byte generator (no dependency needed).
+/// The characters this file's formats branch on, shuffled by `common::noise`.
 fn noise(seed: u64, len: usize) -> String {
-    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#\\\n\r\t -_.abcxyz019$`'\x00é"
-        .chars()
-        .collect();
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            alphabet[(x % alphabet.len() as u64) as usize]
-        })
-        .collect()
+    common::noise(seed, len, "{}[]\":,=<>~^*@#\\\n\r\t -_.abcxyz019$`'\x00é")
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! own format yields at least one diagnostic with a line (and whatever could be read), and
 //! no input — truncations of the fixtures, noise, deep nesting, alias bombs — panics.
 
+mod common;
+
 use polyver_extract::registry::extractors;
 use polyver_extract::SourceFile;
 use std::path::Path;
@@ -157,22 +159,13 @@ fn binary_bun_lockb_is_skipped_with_info() {
         .contains("bun install --save-text-lockfile"));
 }
 
-/// A cheap deterministic byte generator (no dependency needed).
+/// The characters this file's formats branch on, shuffled by `common::noise`.
 fn noise(seed: u64, len: usize) -> String {
-    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#&!|-?\\\n\r\t  _./abcxyz019$`'\x00é"
-        .chars()
-        .collect();
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            alphabet[(x % alphabet.len() as u64) as usize]
-        })
-        .collect()
+    common::noise(
+        seed,
+        len,
+        "{}[]\":,=<>~^*@#&!|-?\\\n\r\t  _./abcxyz019$`'\x00é",
+    )
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! yields at least one diagnostic pointing at a line of the file, and none panics on
 //! truncated fixtures, noise or deep nesting.
 
+mod common;
+
 use polyver_extract::registry::extractors;
 use polyver_extract::SourceFile;
 use std::path::Path;
@@ -123,22 +125,13 @@ fn malformed_files_give_diagnostics_with_lines() {
     }
 }
 
-/// A cheap deterministic generator of TOML/JSON/INI-ish noise.
+/// The characters this file's formats branch on, shuffled by `common::noise`.
 fn noise(seed: u64, len: usize) -> String {
-    let alphabet: Vec<char> = "{}[]\":,=<>~^*@#;\\\n\r\t -_.abcnmevrsio019$`'\x00é"
-        .chars()
-        .collect();
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            alphabet[(x % alphabet.len() as u64) as usize]
-        })
-        .collect()
+    common::noise(
+        seed,
+        len,
+        "{}[]\":,=<>~^*@#;\\\n\r\t -_.abcnmevrsio019$`'\x00é",
+    )
 }
 
 #[test]

@@ -59,3 +59,20 @@ pub fn extract_fixture(id: &str, dir: &str) -> Snapshot {
         diagnostics,
     }
 }
+
+/// Deterministic noise over `alphabet` (xorshift; no dependency needed), for the
+/// never-panic tests: the characters a format's parser branches on, shuffled.
+pub fn noise(seed: u64, len: usize, alphabet: &str) -> String {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
