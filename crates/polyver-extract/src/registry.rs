@@ -1,8 +1,9 @@
 //! The list of extractors. Adding a format = one module under `extractors/` + one line here.
 
 use crate::extractors::{
-    bun_lock, compose, dockerfile, github_actions, gitlab_ci, package_json, package_lock, pdm_lock,
-    pipfile, pipfile_lock, pnpm_lock, poetry_lock, pyproject, requirements, setup_cfg, uv_lock,
+    bun_lock, compose, composer_json, composer_lock, dockerfile, gemfile, gemfile_lock,
+    github_actions, gitlab_ci, msbuild, nuget_lock, package_json, package_lock, pdm_lock, pipfile,
+    pipfile_lock, pnpm_lock, poetry_lock, pyproject, requirements, setup_cfg, uv_lock,
     version_files, yarn_lock,
 };
 use crate::Extractor;
@@ -26,6 +27,12 @@ pub fn extractors() -> Vec<Box<dyn Extractor>> {
         Box::new(dockerfile::DockerfileExtractor),
         Box::new(compose::ComposeExtractor),
         Box::new(version_files::VersionFileExtractor),
+        Box::new(gemfile::GemfileExtractor),
+        Box::new(gemfile_lock::GemfileLockExtractor),
+        Box::new(composer_json::ComposerJsonExtractor),
+        Box::new(composer_lock::ComposerLockExtractor),
+        Box::new(msbuild::MsbuildExtractor),
+        Box::new(nuget_lock::NugetLockExtractor),
         Box::new(github_actions::GithubActionsExtractor),
         Box::new(gitlab_ci::GitlabCiExtractor),
     ]

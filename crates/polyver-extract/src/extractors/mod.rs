@@ -2,10 +2,16 @@
 
 pub mod bun_lock;
 pub mod compose;
+pub mod composer_json;
+pub mod composer_lock;
 pub mod dockerfile;
+pub mod gemfile;
+pub mod gemfile_lock;
 pub mod github_actions;
 pub mod gitlab_ci;
 mod lock_graph;
+pub mod msbuild;
+pub mod nuget_lock;
 pub mod package_json;
 pub mod package_lock;
 pub mod pdm_lock;

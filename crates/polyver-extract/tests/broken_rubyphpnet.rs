@@ -1,0 +1,217 @@
+//! The Ruby, PHP and .NET extractors on malformed input of their own formats: each yields at
+//! least one diagnostic pointing at a line of the file, and none panics on truncated
+//! fixtures, noise or deep nesting.
+
+mod common;
+
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+use std::path::Path;
+
+/// (extractor id, file name, malformed content, line the first diagnostic must point at)
+const MALFORMED: &[(&str, &str, &str, u32)] = &[
+    ("gemfile", "Gemfile", "source 'x'\ngem \"rails\", \"~> 7.1\n", 2),
+    ("gemfile", "Gemfile", "gem :rails\n", 1),
+    ("gemfile", "Gemfile", "gem ''\n", 1),
+    ("gemfile", "Gemfile", "source 'x'\ngroup :test do\n  gem 'a'\n", 2),
+    ("gemfile", "Gemfile", "gem 'a'\nend\n", 2),
+    ("gemfile", "Gemfile", "\nruby\n", 2),
+    (
+        "gemfile-lock",
+        "Gemfile.lock",
+        "GEM\n  remote: x\n  specs:\n    rack 3.0\n",
+        4,
+    ),
+    ("gemfile-lock", "Gemfile.lock", "GEM\n  specs:\n    rack (3.0\n", 3),
+    ("gemfile-lock", "Gemfile.lock", "rack (3.0)\n", 1),
+    ("gemfile-lock", "Gemfile.lock", "GEM\n  specs:\n   rack (1.0)\n", 3),
+    (
+        "gemfile-lock",
+        "Gemfile.lock",
+        "GEM\n  specs:\n<<<<<<< HEAD\n    rack (1.0)\n",
+        3,
+    ),
+    ("gemfile-lock", "Gemfile.lock", "DEPENDENCIES\n  (oops)\n", 2),
+    (
+        "gemfile-lock",
+        "Gemfile.lock",
+        "CHECKSUMS\n  rack sha256=abc\n",
+        2,
+    ),
+    (
+        "composer-json",
+        "composer.json",
+        "{\n  \"require\": {\n    \"a/b\": \"^1.0\",\n",
+        4,
+    ),
+    ("composer-json", "composer.json", "{\"require\": [\"a/b\"]}", 1),
+    (
+        "composer-json",
+        "composer.json",
+        "{\n\"require\": {\n\"a/b\": 1\n}}",
+        3,
+    ),
+    ("composer-json", "composer.json", "[]", 1),
+    (
+        "composer-lock",
+        "composer.lock",
+        "{\n\"packages\": [\n{\"name\": \"a/b\", \"version\": \"1.0\"},\n",
+        4,
+    ),
+    ("composer-lock", "composer.lock", "{\"packages\": {}}", 1),
+    (
+        "composer-lock",
+        "composer.lock",
+        "{\n\"packages\": [\n{\"version\": \"1.0\"}\n]}",
+        3,
+    ),
+    ("composer-lock", "composer.lock", "{\n\"packages\": [\n1\n]}", 3),
+    (
+        "composer-lock",
+        "composer.lock",
+        "{\n\"packages-dev\": [\n{\n\"name\": \"a/b\"\n}\n]}",
+        4,
+    ),
+    (
+        "nuget-lock",
+        "packages.lock.json",
+        "{\n  \"version\": 1,\n  \"dependencies\": {\n",
+        4,
+    ),
+    ("nuget-lock", "packages.lock.json", "{\"version\": 1}", 1),
+    (
+        "nuget-lock",
+        "packages.lock.json",
+        "{\n\"dependencies\": {\n\"net8.0\": {\n\"A\": {\"type\": \"Direct\"}\n}}}",
+        4,
+    ),
+    (
+        "nuget-lock",
+        "packages.lock.json",
+        "{\n\"dependencies\": {\n\"net8.0\": []\n}}",
+        3,
+    ),
+    (
+        "nuget-lock",
+        "packages.lock.json",
+        "{\n\"dependencies\": {\n\"net8.0\": {\n\"A\": {\"type\": \"Weird\", \"resolved\": \"1\"}}}}",
+        4,
+    ),
+    (
+        "msbuild",
+        "App.csproj",
+        "<Project>\n<ItemGroup>\n<PackageReference Include=\"A\" Version=\"1.0\">\n</ItemGroup>\n</Project>\n",
+        4,
+    ),
+    (
+        "msbuild",
+        "App.csproj",
+        "<Project>\n<ItemGroup>\n<PackageReference Version=\"1.0\" />\n</ItemGroup>\n</Project>\n",
+        3,
+    ),
+    (
+        "msbuild",
+        "Lib.fsproj",
+        "<Project>\n<ItemGroup>\n<PackageReference Include=\"A\" />\n</ItemGroup>\n</Project>\n",
+        3,
+    ),
+    (
+        "msbuild",
+        "Lib.vbproj",
+        "<Project>\n<ItemGroup>\n<PackageReference Include=\"A\" Version=\"&foo;\" />\n",
+        3,
+    ),
+    (
+        "msbuild",
+        "Directory.Packages.props",
+        "<Project>\n  <PropertyGroup>\n",
+        2,
+    ),
+    (
+        "msbuild",
+        "Directory.Build.props",
+        "<!DOCTYPE Project [<!ENTITY v \"1.0\">]>\n<Project><ItemGroup><PackageReference Include=\"A\" Version=\"&v;\" /></ItemGroup></Project>\n",
+        2,
+    ),
+    (
+        "msbuild",
+        "packages.config",
+        "<packages>\n  <package version=\"1.0\" />\n</packages>\n",
+        2,
+    ),
+    (
+        "msbuild",
+        "packages.config",
+        "<packages>\n  <package id=\"A\" version=\"1.0\">\n</packages>\n",
+        3,
+    ),
+];
+
+#[test]
+fn malformed_files_give_diagnostics_with_lines() {
+    let all = extractors();
+    for (id, name, text, line) in MALFORMED {
+        let x = all.iter().find(|x| x.id() == *id).unwrap();
+        assert!(x.matches(Path::new(name)), "{id} should match {name}");
+        let found = x.extract(&SourceFile::from_text(*name, *text));
+        let lines: Vec<u32> = found.diagnostics.iter().map(|d| d.line).collect();
+        assert!(
+            lines.contains(line),
+            "{id} on {text:?}: expected a diagnostic at line {line}, got {:?}",
+            found.diagnostics
+        );
+        for d in &found.diagnostics {
+            assert_eq!(d.path, *name);
+        }
+    }
+}
+
+/// The characters this file's formats branch on, shuffled by `common::noise`.
+fn noise(seed: u64, len: usize) -> String {
+    common::noise(
+        seed,
+        len,
+        "{}[]()\":,=<>/!?&;'%~^*@#\\\n\r\t -_.abcdegmnprsv019$`\x00éGEMSPATHdo end",
+    )
+}
+
+#[test]
+fn garbage_and_truncation_never_panic() {
+    let all = extractors();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let samples = [
+        ("Gemfile", "gemfile/Gemfile"),
+        ("Gemfile.lock", "gemfile/Gemfile.lock"),
+        ("composer.json", "composer/composer.json"),
+        ("composer.lock", "composer/composer.lock"),
+        ("packages.lock.json", "dotnet/src/App/packages.lock.json"),
+        ("App.csproj", "dotnet/src/App/App.csproj"),
+        ("Lib.fsproj", "dotnet/src/Lib/Lib.fsproj"),
+        (
+            "Directory.Packages.props",
+            "dotnet/Directory.Packages.props",
+        ),
+    ];
+    for (name, fixture) in samples {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();
+        let mut inputs: Vec<String> = (0..text.len())
+            .step_by(3)
+            .filter(|i| text.is_char_boundary(*i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        inputs.extend((0..200).map(|seed| noise(seed, 10 + seed as usize * 3)));
+        inputs.push("\u{feff}".into());
+        inputs.push("[".repeat(10_000));
+        inputs.push("<a>".repeat(10_000));
+        inputs.push("group :a do\n".repeat(5_000));
+        inputs.push("gem 'a', (".to_string() + &"(".repeat(10_000));
+        inputs.push("{\"dependencies\": ".to_string() + &"{\"a\":".repeat(10_000));
+        let matching: Vec<_> = all.iter().filter(|x| x.matches(Path::new(name))).collect();
+        assert!(!matching.is_empty(), "nothing matches {name}");
+        for x in matching {
+            for input in &inputs {
+                let _ = x.extract(&SourceFile::from_text(name, input.as_str()));
+            }
+        }
+    }
+}
