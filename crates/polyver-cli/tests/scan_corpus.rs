@@ -17,9 +17,6 @@ const PENDING: &[&str] = &[
     "deploy/k8s/",
     ".tf",
     "Pulumi.yaml",
-    "go.mod",
-    "Cargo.toml",
-    "Cargo.lock",
     "/migrations/",
     "pom.xml",
 ];
@@ -77,7 +74,9 @@ fn scan_matches_the_generated_corpus_ground_truth() {
             );
             let is_version_file = path.rsplit('/').next().unwrap_or("").starts_with('.');
             let counts = match c["kind"].as_str().unwrap() {
-                "runtime" | "tool" => is_version_file,
+                // The generator counts go.mod's `go` directive as a declaration, not
+                // package.json `engines` or pyproject `requires-python`.
+                "runtime" | "tool" => is_version_file || path.ends_with("go.mod"),
                 _ => true,
             };
             if counts {

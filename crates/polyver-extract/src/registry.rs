@@ -1,10 +1,10 @@
 //! The list of extractors. Adding a format = one module under `extractors/` + one line here.
 
 use crate::extractors::{
-    bun_lock, compose, composer_json, composer_lock, dockerfile, gemfile, gemfile_lock,
-    github_actions, gitlab_ci, msbuild, nuget_lock, package_json, package_lock, pdm_lock, pipfile,
-    pipfile_lock, pnpm_lock, poetry_lock, pyproject, requirements, setup_cfg, uv_lock,
-    version_files, yarn_lock,
+    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
+    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, msbuild, nuget_lock, package_json,
+    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pyproject, requirements,
+    setup_cfg, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 
@@ -33,6 +33,10 @@ pub fn extractors() -> Vec<Box<dyn Extractor>> {
         Box::new(composer_lock::ComposerLockExtractor),
         Box::new(msbuild::MsbuildExtractor),
         Box::new(nuget_lock::NugetLockExtractor),
+        Box::new(cargo_toml::CargoTomlExtractor),
+        Box::new(cargo_lock::CargoLockExtractor),
+        Box::new(go_mod::GoModExtractor),
+        Box::new(go_sum::GoSumExtractor),
         Box::new(github_actions::GithubActionsExtractor),
         Box::new(gitlab_ci::GitlabCiExtractor),
     ]

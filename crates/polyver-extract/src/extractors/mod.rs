@@ -1,6 +1,8 @@
 //! One module per file format; each implements [`crate::Extractor`].
 
 pub mod bun_lock;
+pub mod cargo_lock;
+pub mod cargo_toml;
 pub mod compose;
 pub mod composer_json;
 pub mod composer_lock;
@@ -9,6 +11,8 @@ pub mod gemfile;
 pub mod gemfile_lock;
 pub mod github_actions;
 pub mod gitlab_ci;
+pub mod go_mod;
+pub mod go_sum;
 mod lock_graph;
 pub mod msbuild;
 pub mod nuget_lock;

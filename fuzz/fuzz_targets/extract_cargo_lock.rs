@@ -1,0 +1,15 @@
+//! The `cargo-lock` extractor on arbitrary bytes (decoded lossily), as the file `Cargo.lock`: it
+//! must never panic, whatever the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let file = SourceFile::from_text("Cargo.lock", text.into_owned());
+    for extractor in extractors().iter().filter(|x| x.id() == "cargo-lock") {
+        let _ = extractor.extract(&file);
+    }
+});
