@@ -13,13 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Path patterns of formats not extracted yet (issue: tier-2/3 extractors, compose, CI).
-const PENDING: &[&str] = &[
-    "deploy/k8s/",
-    ".tf",
-    "Pulumi.yaml",
-    "/migrations/",
-    "pom.xml",
-];
+const PENDING: &[&str] = &["deploy/k8s/", ".tf", "Pulumi.yaml", "/migrations/"];
 
 fn generator() -> Option<PathBuf> {
     let shared = std::env::var_os("POLYVER_SHARED_DIR")

@@ -2,9 +2,10 @@
 
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
-    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, msbuild, nuget_lock, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pyproject, requirements,
-    setup_cfg, uv_lock, version_files, yarn_lock,
+    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
+    gradle_lockfile, msbuild, nuget_lock, package_json, package_lock, pdm_lock, pipfile,
+    pipfile_lock, pnpm_lock, poetry_lock, pom, pyproject, requirements, setup_cfg, uv_lock,
+    version_files, yarn_lock,
 };
 use crate::Extractor;
 
@@ -37,6 +38,10 @@ pub fn extractors() -> Vec<Box<dyn Extractor>> {
         Box::new(cargo_lock::CargoLockExtractor),
         Box::new(go_mod::GoModExtractor),
         Box::new(go_sum::GoSumExtractor),
+        Box::new(pom::PomExtractor),
+        Box::new(gradle::GradleExtractor),
+        Box::new(gradle_catalog::GradleCatalogExtractor),
+        Box::new(gradle_lockfile::GradleLockfileExtractor),
         Box::new(github_actions::GithubActionsExtractor),
         Box::new(gitlab_ci::GitlabCiExtractor),
     ]

@@ -1,0 +1,17 @@
+//! The `gradle` extractor on arbitrary bytes (lossily decoded), as `build.gradle` and
+//! `build.gradle.kts`: it must never panic, whatever the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use polyver_extract::registry::extractors;
+use polyver_extract::SourceFile;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let file = SourceFile::from_text("build.gradle", text.as_ref());
+    let kts = SourceFile::from_text("build.gradle.kts", text.as_ref());
+    for x in extractors().iter().filter(|x| x.id() == "gradle") {
+        let _ = x.extract(&file);
+        let _ = x.extract(&kts);
+    }
+});
