@@ -350,6 +350,7 @@ impl Component {
                 let literal = self.platform.as_deref().filter(|p| !p.contains('$'));
                 purl::docker(&self.name, version, literal)
             }
+            Ecosystem::Helm => purl::helm(&self.name, version, self.url.as_deref()),
             _ => purl::for_component(self.ecosystem, &self.name, version),
         };
     }

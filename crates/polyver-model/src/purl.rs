@@ -5,7 +5,8 @@
 //! each namespace/name/version segment percent-encoded (everything outside
 //! `A-Z a-z 0-9 - . _ ~`), so an npm scope is `%40scope` and a digest's colon is `%3A`.
 //! Types per ecosystem: `pypi`, `npm`, `cargo`, `golang`, `maven`, `gem`, `composer`,
-//! `nuget`, `docker`, `githubactions`; anything else is `generic`.
+//! `nuget`, `docker`, `githubactions`, `helm` (chart repository in `repository_url`),
+//! `terraform` (provider/module address as namespace path); anything else is `generic`.
 
 use crate::Ecosystem;
 use std::fmt::Write;
@@ -116,6 +117,8 @@ pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) ->
         Ecosystem::Go => path_like(&mut p, "golang", name, '/'),
         Ecosystem::Composer => path_like(&mut p, "composer", name, '/'),
         Ecosystem::Maven => path_like(&mut p, "maven", name, ':'),
+        Ecosystem::Helm => return helm(name, version, None),
+        Ecosystem::Terraform => path_like(&mut p, "terraform", name, '/'),
         _ => simple(&mut p, "generic", name),
     }
     p.render()
@@ -135,6 +138,24 @@ fn path_like(p: &mut PackageUrl, ty: &str, name: &str, sep: char) {
         }
         None => p.name = name.to_string(),
     }
+}
+
+/// Helm chart purls carry the chart repository (`https://` index or `oci://` registry) in
+/// `repository_url`, since chart names are only unique within a repository.
+pub(crate) fn helm(name: &str, version: Option<&str>, repository: Option<&str>) -> String {
+    let mut qualifiers = Vec::new();
+    // An `@alias` names a repository only in the user's local Helm config.
+    if let Some(r) = repository.filter(|r| r.contains("://")) {
+        qualifiers.push(("repository_url".to_string(), r.to_string()));
+    }
+    PackageUrl {
+        ty: "helm".into(),
+        name: name.to_string(),
+        version: version.map(str::to_string),
+        qualifiers,
+        ..PackageUrl::default()
+    }
+    .render()
 }
 
 /// Docker purls put a non-Docker-Hub registry into `repository_url` and a pinned platform
@@ -228,6 +249,19 @@ mod tests {
             for_component(Ecosystem::Maven, "org.apache:commons-lang3", Some("3.12.0")),
             "pkg:maven/org.apache/commons-lang3@3.12.0"
         );
+        assert_eq!(
+            for_component(Ecosystem::Terraform, "hashicorp/aws", Some("5.31.0")),
+            "pkg:terraform/hashicorp/aws@5.31.0"
+        );
+        assert_eq!(
+            helm(
+                "redis",
+                Some("18.6.4"),
+                Some("https://charts.bitnami.com/bitnami")
+            ),
+            "pkg:helm/redis@18.6.4?repository_url=https%3A%2F%2Fcharts.bitnami.com%2Fbitnami"
+        );
+        assert_eq!(helm("common", None, Some("@bitnami")), "pkg:helm/common");
         assert_eq!(
             for_component(Ecosystem::Pypi, "foo", Some("1.0+local")),
             "pkg:pypi/foo@1.0%2Blocal"
