@@ -124,6 +124,8 @@ pub enum Ecosystem {
     GitlabCi,
     Alembic,
     Flyway,
+    /// OpenAPI / Swagger documents (`api` components named by `info.title`).
+    Openapi,
     /// Anything without a registry of its own: runtimes and tools named by version files.
     Generic,
 }
@@ -147,6 +149,7 @@ impl Ecosystem {
             Ecosystem::GitlabCi => "gitlab-ci",
             Ecosystem::Alembic => "alembic",
             Ecosystem::Flyway => "flyway",
+            Ecosystem::Openapi => "openapi",
             Ecosystem::Generic => "generic",
         }
     }
@@ -281,6 +284,25 @@ pub struct Component {
     /// Resolved dependencies (lock files only), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<DependencyEdge>,
+    /// What an API description says about its API (`api` components from OpenAPI/Swagger
+    /// documents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiInfo>,
+}
+
+/// The versioning facts of one API description (an OpenAPI 3.x or Swagger 2.0 document).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ApiInfo {
+    /// The description format's version as written: `3.1.0` (`openapi:`) or `2.0` (`swagger:`).
+    pub spec_version: String,
+    /// Version segments (`v1`, `v2`, `v1beta1`) found in path keys, `servers[].url` and
+    /// `basePath`, sorted and deduplicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_versions: Vec<String>,
+    /// Operations (method entries under `paths`).
+    pub operations: u32,
+    /// Operations marked `deprecated: true`.
+    pub deprecated_operations: u32,
 }
 
 impl Component {
@@ -311,6 +333,7 @@ impl Component {
             url: None,
             integrity: None,
             dependencies: Vec::new(),
+            api: None,
         };
         c.refresh_purl();
         c
@@ -375,6 +398,7 @@ impl Component {
                 &self.url,
                 &self.integrity,
                 &self.platform,
+                &self.api,
             ),
         )
     }

@@ -119,6 +119,11 @@ pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) ->
         Ecosystem::Maven => path_like(&mut p, "maven", name, ':'),
         Ecosystem::Helm => return helm(name, version, None),
         Ecosystem::Terraform => path_like(&mut p, "terraform", name, '/'),
+        Ecosystem::Openapi => {
+            p.ty = "generic".into();
+            p.namespace = vec!["openapi".to_string()];
+            p.name = name.to_string();
+        }
         _ => simple(&mut p, "generic", name),
     }
     p.render()

@@ -285,6 +285,18 @@ fn check_version(s: &str) -> Result<(), String> {
 }
 
 impl Version {
+    /// Whether this version lies outside the reference's non-transitive corner (module docs):
+    /// no null item, string items only at the head of a list, no list starting with a list.
+    /// On such versions `Ord` is a total order; every real release history we know is inside.
+    pub fn is_totally_ordered(&self) -> bool {
+        self.levels.iter().enumerate().all(|(d, l)| {
+            (!l.is_empty() || self.levels.len() == 1 || d + 1 == self.levels.len())
+                && l.iter()
+                    .enumerate()
+                    .all(|(i, a)| !a.is_null() && (i == 0 || !matches!(a, Atom::Str(_))))
+        })
+    }
+
     pub fn parse(s: &str) -> Result<Version, String> {
         check_version(s)?;
         Ok(Self::parse_any(s))
@@ -818,15 +830,8 @@ mod tests {
         })
     }
 
-    /// Outside the reference's non-transitive corner (see the module docs): no null item, string
-    /// items only at the head of a list, no list starting with a list.
     fn transitive_safe(v: &Version) -> bool {
-        v.levels.iter().enumerate().all(|(d, l)| {
-            (!l.is_empty() || v.levels.len() == 1 || d + 1 == v.levels.len())
-                && l.iter()
-                    .enumerate()
-                    .all(|(i, a)| !a.is_null() && (i == 0 || !matches!(a, Atom::Str(_))))
-        })
+        v.is_totally_ordered()
     }
 
     proptest! {

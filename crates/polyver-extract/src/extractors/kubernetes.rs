@@ -86,7 +86,7 @@ impl Extractor for KubernetesExtractor {
         else {
             return false;
         };
-        if NOT_MANIFESTS.contains(&name.as_str()) {
+        if NOT_MANIFESTS.contains(&name.as_str()) || super::openapi::is_openapi_name(&name) {
             return false;
         }
         // Compose (`compose.yaml`, `docker-compose.prod.yml`), Helm values
@@ -364,6 +364,7 @@ mod tests {
             "charts/app/values-prod.yaml",
             "Pulumi.yaml",
             "Pulumi.dev.yaml",
+            "api/openapi.yaml",
             "k8s/deploy.json",
             "infra/.terraform/modules/x/a.yaml",
         ] {

@@ -21,6 +21,7 @@ pub mod kubernetes;
 mod lock_graph;
 pub mod msbuild;
 pub mod nuget_lock;
+pub mod openapi;
 pub mod package_json;
 pub mod package_lock;
 pub mod pdm_lock;

@@ -10,8 +10,9 @@
 //!
 //! Pulumi's providers are packages of the program's language (`@pulumi/aws` on npm,
 //! `pulumi-aws` on PyPI, `github.com/pulumi/pulumi-aws/sdk` in go.mod), so they are found by
-//! those ecosystems' extractors; marking them as `provider`s needs a view across files (a
-//! post-pass over the inventory, for manifests beside a `Pulumi.yaml`), not this extractor.
+//! those ecosystems' extractors; marking them as `provider`s needs a view across files: the
+//! scan's post-pass (`mark_pulumi_providers` in `walk.rs`) does it for the manifests beside a
+//! `Pulumi.yaml`.
 
 use crate::yaml::{self, locate};
 use crate::{file_name, Extracted, Extractor, SourceFile};
