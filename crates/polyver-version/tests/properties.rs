@@ -52,7 +52,7 @@ fn check<V, R>(
     let parsed: Vec<V> = versions
         .iter()
         .filter_map(|s| parse_version(s).ok())
-        .filter(|v| in_domain(v))
+        .filter(in_domain)
         .collect();
     assert!(
         parsed.len() >= 20,
