@@ -70,6 +70,14 @@ pub enum Command {
         after_help = "Examples:\n  polyver scan\n  polyver scan services/api --format json -o inventory.json\n  polyver scan --exclude 'legacy/**' --strict"
     )]
     Scan(ScanArgs),
+    /// Schema migration chains per framework (Alembic, Flyway, Liquibase, golang-migrate,
+    /// sqlx, Django, Prisma, Rails): heads, gaps, duplicates, cycles, missing parents; with
+    /// --database-url, applied vs pending against a live PostgreSQL database. Exit 1 when
+    /// there are problems, 3 when the database cannot be reached (formats: table, json).
+    #[command(
+        after_help = "Examples:\n  polyver migrations\n  polyver migrations services/api --format json\n  polyver migrations --database-url postgres://app@db.internal/app\n  polyver migrations --chain alembic/versions --database-url \"$DATABASE_URL\""
+    )]
+    Migrations(MigrationsArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -98,6 +106,24 @@ pub struct ScanArgs {
     /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrationsArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Compare with the applied state of this PostgreSQL database
+    /// (`postgres://user:password@host:5432/db`; add `?options=-csearch_path%3Dschema` for
+    /// tables outside `public`). Read-only: polyver only runs SELECTs.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Only chains whose name (the migrations directory) or framework contains TEXT
+    /// (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub chain: Vec<String>,
+    /// Seconds to wait for the database connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
 }
 
 /// Ecosystem ids: pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver

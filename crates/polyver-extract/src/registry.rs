@@ -3,9 +3,9 @@
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
     gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, kubernetes, msbuild, nuget_lock, openapi, package_json, package_lock,
-    pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pyproject, requirements,
-    setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
+    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pyproject,
+    requirements, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 
@@ -49,5 +49,6 @@ pub fn extractors() -> Vec<Box<dyn Extractor>> {
         Box::new(terraform::TerraformExtractor),
         Box::new(pulumi::PulumiExtractor),
         Box::new(openapi::OpenapiExtractor),
+        Box::new(migrations::MigrationsExtractor),
     ]
 }

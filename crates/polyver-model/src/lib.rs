@@ -126,6 +126,12 @@ pub enum Ecosystem {
     Flyway,
     /// OpenAPI / Swagger documents (`api` components named by `info.title`).
     Openapi,
+    Liquibase,
+    GolangMigrate,
+    Sqlx,
+    Django,
+    Prisma,
+    Rails,
     /// Anything without a registry of its own: runtimes and tools named by version files.
     Generic,
 }
@@ -150,8 +156,30 @@ impl Ecosystem {
             Ecosystem::Alembic => "alembic",
             Ecosystem::Flyway => "flyway",
             Ecosystem::Openapi => "openapi",
+            Ecosystem::Liquibase => "liquibase",
+            Ecosystem::GolangMigrate => "golang-migrate",
+            Ecosystem::Sqlx => "sqlx",
+            Ecosystem::Django => "django",
+            Ecosystem::Prisma => "prisma",
+            Ecosystem::Rails => "rails",
             Ecosystem::Generic => "generic",
         }
+    }
+
+    /// Whether this ecosystem is a schema-migration framework (components of kind
+    /// `migration`; see `polyver-migrations`).
+    pub fn is_migration_framework(self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Alembic
+                | Ecosystem::Flyway
+                | Ecosystem::Liquibase
+                | Ecosystem::GolangMigrate
+                | Ecosystem::Sqlx
+                | Ecosystem::Django
+                | Ecosystem::Prisma
+                | Ecosystem::Rails
+        )
     }
 
     /// The version scheme of a component of this ecosystem called `name`, when polyver's
@@ -660,6 +688,26 @@ mod tests {
             serde_json::to_string(&Ecosystem::GithubActions).unwrap(),
             "\"github-actions\""
         );
+        assert_eq!(
+            serde_json::to_string(&Ecosystem::GolangMigrate).unwrap(),
+            "\"golang-migrate\""
+        );
+        for e in [
+            Ecosystem::Alembic,
+            Ecosystem::Flyway,
+            Ecosystem::Liquibase,
+            Ecosystem::GolangMigrate,
+            Ecosystem::Sqlx,
+            Ecosystem::Django,
+            Ecosystem::Prisma,
+            Ecosystem::Rails,
+        ] {
+            assert!(e.is_migration_framework());
+            assert_eq!(
+                serde_json::to_string(&e).unwrap(),
+                format!("\"{}\"", e.id())
+            );
+        }
         assert_eq!(
             serde_json::to_string(&DiagnosticCode::FileTooLarge).unwrap(),
             "\"file-too-large\""

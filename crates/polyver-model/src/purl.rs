@@ -6,7 +6,9 @@
 //! `A-Z a-z 0-9 - . _ ~`), so an npm scope is `%40scope` and a digest's colon is `%3A`.
 //! Types per ecosystem: `pypi`, `npm`, `cargo`, `golang`, `maven`, `gem`, `composer`,
 //! `nuget`, `docker`, `githubactions`, `helm` (chart repository in `repository_url`),
-//! `terraform` (provider/module address as namespace path); anything else is `generic`.
+//! `terraform` (provider/module address as namespace path); schema migrations are
+//! `generic` with the framework as namespace (`pkg:generic/alembic/db%2Fversions@ae1027a6acf`);
+//! anything else is `generic`.
 
 use crate::Ecosystem;
 use std::fmt::Write;
@@ -119,9 +121,12 @@ pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) ->
         Ecosystem::Maven => path_like(&mut p, "maven", name, ':'),
         Ecosystem::Helm => return helm(name, version, None),
         Ecosystem::Terraform => path_like(&mut p, "terraform", name, '/'),
-        Ecosystem::Openapi => {
+        // Schema migrations and API documents: `pkg:generic/<ecosystem>/<name>@<version>`, the
+        // name (a migration chain's repo-relative directory, an API's title) kept as one
+        // percent-encoded segment.
+        e if e == Ecosystem::Openapi || e.is_migration_framework() => {
             p.ty = "generic".into();
-            p.namespace = vec!["openapi".to_string()];
+            p.namespace = vec![e.id().to_string()];
             p.name = name.to_string();
         }
         _ => simple(&mut p, "generic", name),
@@ -207,6 +212,26 @@ pub fn split_registry(name: &str) -> (Option<&str>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn migration_purls() {
+        assert_eq!(
+            for_component(
+                Ecosystem::Alembic,
+                "api/alembic/versions",
+                Some("ae1027a6acf")
+            ),
+            "pkg:generic/alembic/api%2Falembic%2Fversions@ae1027a6acf"
+        );
+        assert_eq!(
+            for_component(Ecosystem::GolangMigrate, "db/migrations", Some("3")),
+            "pkg:generic/golang-migrate/db%2Fmigrations@3"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Flyway, "db/migration", None),
+            "pkg:generic/flyway/db%2Fmigration"
+        );
+    }
 
     #[test]
     fn canonical_forms() {

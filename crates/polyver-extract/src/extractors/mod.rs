@@ -19,6 +19,7 @@ pub mod gradle_lockfile;
 pub mod helm;
 pub mod kubernetes;
 mod lock_graph;
+pub mod migrations;
 pub mod msbuild;
 pub mod nuget_lock;
 pub mod openapi;
