@@ -9,7 +9,7 @@
 use crate::args::{Format, GlobalArgs, MigrationsArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
-use polyver_extract::{registry, scan_with, ScanConfig};
+use polyver_extract::{registry, scan_with};
 use polyver_migrations::live::{self, LiveError};
 use polyver_migrations::{analyse, Chain, Report};
 use polyver_model::{Kind, Severity};
@@ -24,19 +24,7 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let settings = polyver_config::discover(global.config.as_deref(), &root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
-        .scan;
-    let config = ScanConfig {
-        include: settings.include,
-        exclude: settings.exclude,
-        max_file_size: settings
-            .max_file_size
-            .unwrap_or(polyver_extract::DEFAULT_MAX_FILE_SIZE),
-        follow_symlinks: settings.follow_symlinks.unwrap_or(false),
-        skip_default_dirs: settings.default_skips.unwrap_or(true),
-        ..ScanConfig::default()
-    };
+    let config = super::load_scan_config(global, &root, None)?;
     // Only the migrations extractor: the other formats are not needed here.
     let extractors: Vec<_> = registry::extractors()
         .into_iter()

@@ -4,9 +4,12 @@ pub mod migrations;
 pub mod scan;
 pub mod version;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
 use crate::output::Output;
+use crate::CliError;
+use polyver_extract::ScanConfig;
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -32,4 +35,34 @@ pub fn unsupported_format(
         Some(format!("use --format with one of: {supported}")),
     )
     .into()
+}
+
+/// The walk settings of a command that scans `root`: polyver.toml's `[scan]` (the nearest one
+/// above `root`, or `--config`), then the `scan` command line (globs add up, flags override).
+pub fn load_scan_config(
+    global: &GlobalArgs,
+    root: &Path,
+    cli: Option<&ScanArgs>,
+) -> anyhow::Result<ScanConfig> {
+    let settings = polyver_config::discover(global.config.as_deref(), root)
+        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
+        .scan;
+    let (mut include, mut exclude) = (settings.include, settings.exclude);
+    if let Some(cli) = cli {
+        include.extend(cli.include.iter().cloned());
+        exclude.extend(cli.exclude.iter().cloned());
+    }
+    Ok(ScanConfig {
+        include,
+        exclude,
+        max_file_size: cli
+            .and_then(|c| c.max_file_size)
+            .or(settings.max_file_size)
+            .unwrap_or(polyver_extract::DEFAULT_MAX_FILE_SIZE),
+        follow_symlinks: cli.is_some_and(|c| c.follow_symlinks)
+            || settings.follow_symlinks.unwrap_or(false),
+        skip_default_dirs: !cli.is_some_and(|c| c.no_default_skips)
+            && settings.default_skips.unwrap_or(true),
+        ..ScanConfig::default()
+    })
 }

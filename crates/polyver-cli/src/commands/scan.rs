@@ -6,7 +6,7 @@ use crate::args::{Format, GlobalArgs, ScanArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polyver_extract::{registry, scan_observed, ScanConfig, ScanProgress};
+use polyver_extract::{registry, scan_observed, ScanProgress};
 use polyver_model::{Component, Inventory, Severity};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -15,21 +15,7 @@ use std::process::ExitCode;
 
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let settings = polyver_config::discover(global.config.as_deref(), &root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
-        .scan;
-    // polyver.toml first, then the command line: globs add up, flags override.
-    let config = ScanConfig {
-        include: [settings.include, args.include.clone()].concat(),
-        exclude: [settings.exclude, args.exclude.clone()].concat(),
-        max_file_size: args
-            .max_file_size
-            .or(settings.max_file_size)
-            .unwrap_or(polyver_extract::DEFAULT_MAX_FILE_SIZE),
-        follow_symlinks: args.follow_symlinks || settings.follow_symlinks.unwrap_or(false),
-        skip_default_dirs: !args.no_default_skips && settings.default_skips.unwrap_or(true),
-        ..ScanConfig::default()
-    };
+    let config = super::load_scan_config(global, &root, Some(args))?;
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
     progress.bar.finish_and_clear();
