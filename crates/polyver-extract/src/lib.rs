@@ -68,7 +68,10 @@ impl Extracted {
 /// the walker's `/`-separated relative path, not `Path::file_name`'s component parsing (which
 /// was the largest cost of a scan).
 pub(crate) fn file_name(path: &Path) -> &str {
-    path.to_str()
-        .and_then(|s| s.rsplit('/').next())
-        .unwrap_or("")
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let name = match bytes.iter().rposition(|&b| b == b'/') {
+        Some(i) => &bytes[i + 1..],
+        None => bytes,
+    };
+    std::str::from_utf8(name).unwrap_or("")
 }

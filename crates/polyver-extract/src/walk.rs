@@ -347,6 +347,12 @@ fn is_pulumi_provider(ecosystem: Ecosystem, name: &str) -> bool {
 /// Repo-relative path with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // The common case (called for every walked file): already `/`-separated UTF-8.
+    if std::path::MAIN_SEPARATOR == '/' {
+        if let Some(s) = rel.to_str() {
+            return s.to_string();
+        }
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -27,16 +27,25 @@ impl Extractor for DockerfileExtractor {
     }
 
     fn matches(&self, path: &Path) -> bool {
-        let name = file_name(path).to_ascii_lowercase();
-        if name.ends_with(".dockerignore") {
+        // Called for every walked file: case-insensitive tests without allocating.
+        let name = file_name(path).as_bytes();
+        let ends = |suffix: &[u8]| {
+            name.len() >= suffix.len()
+                && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        };
+        if ends(b".dockerignore") {
             return false;
         }
-        ["dockerfile", "containerfile"].iter().any(|base| {
-            name == *base
-                || name.starts_with(&format!("{base}."))
-                || name.ends_with(&format!(".{base}"))
-                || name.ends_with(&format!("-{base}"))
-        })
+        [&b"dockerfile"[..], &b"containerfile"[..]]
+            .iter()
+            .any(|base| {
+                let n = base.len();
+                name.eq_ignore_ascii_case(base)
+                    || (name.len() > n && name[..n].eq_ignore_ascii_case(base) && name[n] == b'.')
+                    || (name.len() > n
+                        && ends(base)
+                        && matches!(name[name.len() - n - 1], b'.' | b'-'))
+            })
     }
 
     fn extract(&self, file: &SourceFile) -> Extracted {
@@ -289,4 +298,40 @@ fn substitute(
     }
     result.push_str(rest);
     result
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn every_naming_variant_and_nothing_else() {
+        let x = DockerfileExtractor;
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "DOCKERFILE",
+            "Containerfile",
+            "Dockerfile.prod",
+            "dockerfile.",
+            "api.Dockerfile",
+            "build-dockerfile",
+            "svc/web/Dockerfile.dev",
+            "app.containerfile",
+        ] {
+            assert!(x.matches(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            ".dockerignore",
+            "Dockerfile.dockerignore",
+            "README.md",
+            "dockerfiles",
+            "xdockerfile",
+            "Dockerfile-dev",
+            "docker-compose.yml",
+            "Dockerfile/readme",
+        ] {
+            assert!(!x.matches(Path::new(no)), "{no}");
+        }
+    }
 }
