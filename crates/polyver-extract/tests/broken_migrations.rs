@@ -148,3 +148,18 @@ fn noise_truncation_and_nesting_never_panic() {
         }
     }
 }
+
+/// Fuzz find (extract_migrations): a backslash escaping a multi-byte character in a Python
+/// string stepped into the middle of it and sliced off a char boundary (panic).
+#[test]
+fn escaped_multibyte_character_in_python_string() {
+    let all = extractors();
+    let x = all.iter().find(|x| x.id() == "migrations").unwrap();
+    let _ = x.extract(&SourceFile::from_text(V, "revision:= \"\\\u{fffd}"));
+    let found = x.extract(&SourceFile::from_text(
+        V,
+        "revision = 'a\\é'\ndown_revision = None\n",
+    ));
+    assert_eq!(found.components.len(), 1, "{:?}", found.diagnostics);
+    assert_eq!(found.components[0].version.as_deref(), Some("aé"));
+}

@@ -288,14 +288,19 @@ impl<'a> Parser<'a> {
                 return Err("unterminated string".into());
             }
             if b == b'\\' && !raw {
-                if let Some(&n) = self.s.get(self.i + 1) {
-                    out.push(n as char);
-                    self.i += 2;
+                // The escaped character may be multi-byte: copy it whole.
+                if let Some(n) = self.text.get(self.i + 1..).and_then(|t| t.chars().next()) {
+                    out.push(n);
+                    self.i += 1 + n.len_utf8();
                     continue;
                 }
             }
             // Copy one UTF-8 character.
-            let ch = self.text[self.i..].chars().next().unwrap_or('\u{fffd}');
+            let ch = self
+                .text
+                .get(self.i..)
+                .and_then(|t| t.chars().next())
+                .unwrap_or('\u{fffd}');
             out.push(ch);
             self.i += ch.len_utf8().max(1);
         }
