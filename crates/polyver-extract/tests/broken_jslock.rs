@@ -112,24 +112,7 @@ const MALFORMED: &[(&str, &str, &str, u32)] = &[
 
 #[test]
 fn malformed_lock_files_give_located_diagnostics() {
-    let all = extractors();
-    for (id, name, text, line) in MALFORMED {
-        let x = all.iter().find(|x| x.id() == *id).unwrap();
-        assert!(x.matches(Path::new(name)), "{id} should match {name}");
-        let found = x.extract(&SourceFile::from_text(*name, *text));
-        assert!(
-            !found.diagnostics.is_empty(),
-            "{id} on {text:?}: no diagnostic"
-        );
-        assert!(
-            found.diagnostics.iter().any(|d| d.line == *line),
-            "{id} on {text:?}: no diagnostic on line {line}: {:?}",
-            found.diagnostics
-        );
-        for d in &found.diagnostics {
-            assert_eq!(d.path, *name);
-        }
-    }
+    common::assert_located_diagnostics(MALFORMED);
 }
 
 #[test]

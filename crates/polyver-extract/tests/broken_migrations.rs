@@ -1,6 +1,8 @@
 //! The schema-migration extractor on malformed input: each case yields a diagnostic at the
 //! offending line (never a panic), and noise, truncation and deep nesting are survived.
 
+mod common;
+
 use polyver_extract::registry::extractors;
 use polyver_extract::SourceFile;
 use std::path::Path;
@@ -89,21 +91,11 @@ const MALFORMED: &[(&str, &str, u32)] = &[
 
 #[test]
 fn malformed_files_give_diagnostics_with_lines() {
-    let all = extractors();
-    let x = all.iter().find(|x| x.id() == "migrations").unwrap();
-    for (name, text, line) in MALFORMED {
-        assert!(x.matches(Path::new(name)), "migrations should match {name}");
-        let found = x.extract(&SourceFile::from_text(*name, *text));
-        let lines: Vec<u32> = found.diagnostics.iter().map(|d| d.line).collect();
-        assert!(
-            lines.contains(line),
-            "{name} on {text:?}: expected a diagnostic at line {line}, got {:?}",
-            found.diagnostics
-        );
-        for d in &found.diagnostics {
-            assert_eq!(d.path, *name);
-        }
-    }
+    let cases: Vec<_> = MALFORMED
+        .iter()
+        .map(|(name, text, line)| ("migrations", *name, *text, *line))
+        .collect();
+    common::assert_located_diagnostics(&cases);
 }
 
 #[test]

@@ -108,21 +108,7 @@ const MALFORMED: &[(&str, &str, &str, u32)] = &[
 
 #[test]
 fn malformed_files_give_diagnostics_with_lines() {
-    let all = extractors();
-    for (id, name, text, line) in MALFORMED {
-        let x = all.iter().find(|x| x.id() == *id).unwrap();
-        assert!(x.matches(Path::new(name)), "{id} should match {name}");
-        let found = x.extract(&SourceFile::from_text(*name, *text));
-        let lines: Vec<u32> = found.diagnostics.iter().map(|d| d.line).collect();
-        assert!(
-            lines.contains(line),
-            "{id} on {text:?}: expected a diagnostic at line {line}, got {:?}",
-            found.diagnostics
-        );
-        for d in &found.diagnostics {
-            assert_eq!(d.path, *name);
-        }
-    }
+    common::assert_located_diagnostics(MALFORMED);
 }
 
 /// The characters this file's formats branch on, shuffled by `common::noise`.

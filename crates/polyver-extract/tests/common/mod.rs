@@ -76,3 +76,25 @@ pub fn noise(seed: u64, len: usize, alphabet: &str) -> String {
         })
         .collect()
 }
+
+/// Each `(extractor id, file name, malformed text, line)`: the extractor claims the file name
+/// and reports a diagnostic on that line, for that file.
+pub fn assert_located_diagnostics(cases: &[(&str, &str, &str, u32)]) {
+    let all = extractors();
+    for (id, name, text, line) in cases {
+        let x = all
+            .iter()
+            .find(|x| x.id() == *id)
+            .unwrap_or_else(|| panic!("no extractor {id}"));
+        assert!(x.matches(Path::new(name)), "{id} should match {name}");
+        let found = x.extract(&SourceFile::from_text(*name, *text));
+        assert!(
+            found.diagnostics.iter().any(|d| d.line == *line),
+            "{id} on {text:?}: expected a diagnostic at line {line}, got {:?}",
+            found.diagnostics
+        );
+        for d in &found.diagnostics {
+            assert_eq!(d.path, *name);
+        }
+    }
+}
