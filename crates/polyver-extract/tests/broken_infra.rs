@@ -2,10 +2,9 @@
 //! hostile input: every malformed file yields a diagnostic with a line (and whatever could
 //! be read before the problem); nothing panics and every run ends quickly.
 
-use polyver_extract::registry::extractors;
-use polyver_extract::{Extracted, SourceFile};
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod common;
+
+use common::{diagnosed, run};
 
 const K8S: (&str, &str) = ("kubernetes", "deploy/k8s/app.yaml");
 const KUSTOMIZE: (&str, &str) = ("kubernetes", "overlays/prod/kustomization.yaml");
@@ -15,35 +14,6 @@ const VALUES: (&str, &str) = ("helm", "charts/app/values.yaml");
 const TF: (&str, &str) = ("terraform", "infra/main.tf");
 const TF_LOCK: (&str, &str) = ("terraform", "infra/.terraform.lock.hcl");
 const PULUMI: (&str, &str) = ("pulumi", "infra/Pulumi.yaml");
-
-fn run((id, name): (&str, &str), text: &str) -> Extracted {
-    let all = extractors();
-    let x = all.iter().find(|x| x.id() == id).unwrap();
-    assert!(x.matches(Path::new(name)), "{id} should match {name}");
-    let start = Instant::now();
-    let found = x.extract(&SourceFile::from_text(name, text));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{id} took {:?}",
-        start.elapsed()
-    );
-    for d in &found.diagnostics {
-        assert_eq!(d.path, name);
-    }
-    found
-}
-
-/// Runs and asserts a diagnostic on a line (> 0); returns the result for further checks.
-fn diagnosed(target: (&str, &str), text: &str) -> Extracted {
-    let found = run(target, text);
-    assert!(
-        found.diagnostics.iter().any(|d| d.line > 0),
-        "{} on {text:?}: no diagnostic with a line: {:?}",
-        target.0,
-        found.diagnostics
-    );
-    found
-}
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: nginx:1.25\n";
 

@@ -2,43 +2,15 @@
 //! diagnostic with a line (and whatever could be read before the problem); alias bombs and
 //! pathological nesting end quickly; nothing panics.
 
-use polyver_extract::registry::extractors;
-use polyver_extract::{Extracted, SourceFile};
+mod common;
+
+use common::{diagnosed, run};
+
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 const COMPOSE: (&str, &str) = ("compose", "docker-compose.yml");
 const WORKFLOW: (&str, &str) = ("github-actions", ".github/workflows/ci.yml");
 const GITLAB: (&str, &str) = ("gitlab-ci", ".gitlab-ci.yml");
-
-fn run((id, name): (&str, &str), text: &str) -> Extracted {
-    let all = extractors();
-    let x = all.iter().find(|x| x.id() == id).unwrap();
-    assert!(x.matches(Path::new(name)), "{id} should match {name}");
-    let start = Instant::now();
-    let found = x.extract(&SourceFile::from_text(name, text));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{id} took {:?}",
-        start.elapsed()
-    );
-    for d in &found.diagnostics {
-        assert_eq!(d.path, name);
-    }
-    found
-}
-
-/// Runs and asserts a diagnostic on a line (> 0); returns the result for further checks.
-fn diagnosed(target: (&str, &str), text: &str) -> Extracted {
-    let found = run(target, text);
-    assert!(
-        found.diagnostics.iter().any(|d| d.line > 0),
-        "{} on {text:?}: no diagnostic with a line: {:?}",
-        target.0,
-        found.diagnostics
-    );
-    found
-}
 
 /// A billion-laughs document: ten levels of ten aliases each.
 fn alias_bomb(prefix: &str) -> String {

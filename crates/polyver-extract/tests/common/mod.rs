@@ -3,10 +3,11 @@
 #![allow(dead_code)]
 
 use polyver_extract::registry::extractors;
-use polyver_extract::{Extractor, SourceFile};
+use polyver_extract::{Extracted, Extractor, SourceFile};
 use polyver_model::{merge_components, Component, Diagnostic};
 use serde::Serialize;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 #[derive(Serialize)]
 pub struct Snapshot {
@@ -97,4 +98,66 @@ pub fn assert_located_diagnostics(cases: &[(&str, &str, &str, u32)]) {
             assert_eq!(d.path, *name);
         }
     }
+}
+
+/// Every extractor claiming each sample's file name (there must be one) runs, without
+/// panicking, on: the sample's fixture cut every `step` bytes, 200 strings of `noise` over
+/// `alphabet`, a lone BOM, and the caller's hostile `extra` inputs (deep nesting, bombs).
+pub fn assert_never_panics(
+    samples: &[(&str, &str)],
+    step: usize,
+    alphabet: &str,
+    extra: &[String],
+) {
+    let all = extractors();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (name, fixture) in samples {
+        let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();
+        let mut inputs: Vec<String> = (0..text.len())
+            .step_by(step)
+            .filter(|i| text.is_char_boundary(*i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        inputs.extend((0..200).map(|seed| noise(seed, 10 + seed as usize * 3, alphabet)));
+        inputs.push("\u{feff}".into());
+        inputs.extend(extra.iter().cloned());
+        let matching: Vec<_> = all.iter().filter(|x| x.matches(Path::new(name))).collect();
+        assert!(!matching.is_empty(), "nothing matches {name}");
+        for x in matching {
+            for input in &inputs {
+                let _ = x.extract(&SourceFile::from_text(*name, input.as_str()));
+            }
+        }
+    }
+}
+
+/// Runs extractor `id` on `text` as file `name`: it must claim the name, finish within 5 s,
+/// and point every diagnostic at that file.
+pub fn run((id, name): (&str, &str), text: &str) -> Extracted {
+    let all = extractors();
+    let x = all.iter().find(|x| x.id() == id).unwrap();
+    assert!(x.matches(Path::new(name)), "{id} should match {name}");
+    let start = Instant::now();
+    let found = x.extract(&SourceFile::from_text(name, text));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{id} took {:?}",
+        start.elapsed()
+    );
+    for d in &found.diagnostics {
+        assert_eq!(d.path, name);
+    }
+    found
+}
+
+/// Runs and asserts a diagnostic on a line (> 0); returns the result for further checks.
+pub fn diagnosed(target: (&str, &str), text: &str) -> Extracted {
+    let found = run(target, text);
+    assert!(
+        found.diagnostics.iter().any(|d| d.line > 0),
+        "{} on {text:?}: no diagnostic with a line: {:?}",
+        target.0,
+        found.diagnostics
+    );
+    found
 }
