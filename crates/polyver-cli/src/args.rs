@@ -40,6 +40,14 @@ pub struct GlobalArgs {
     /// Never use colours (also when NO_COLOR is set or the output is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Never use the network: commands that would fetch (db sync, registry lookups) use only
+    /// what is cached or stored locally.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// The registry store: `sqlite://PATH` or `postgres://...` [default:
+    /// sqlite://.polyver/polyver.db under the repository root].
+    #[arg(long, global = true, value_name = "URL", env = "POLYVER_DATABASE_URL")]
+    pub db: Option<String>,
     /// Print only errors.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -60,6 +68,14 @@ pub enum Format {
     Cyclonedx,
     /// SPDX 2.3 JSON SBOM (`scan`).
     Spdx,
+    /// SARIF 2.1.0 JSON, for code-scanning dashboards (`audit`, `conflicts`, `check`).
+    Sarif,
+    /// Graphviz DOT (`graph`).
+    Dot,
+    /// A Mermaid flowchart (`graph`).
+    Mermaid,
+    /// One self-contained HTML file (`report`).
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,7 +13,10 @@
 //! extras, url, integrity. That loses nothing (every place is still listed) while anything
 //! an analysis could tell apart (a different pin, scope or file format) stays separate.
 
+pub mod finding;
 pub mod purl;
+
+pub use finding::{Finding, FindingKind, FindingSeverity};
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

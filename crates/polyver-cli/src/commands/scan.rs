@@ -43,6 +43,13 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
             writeln!(out.writer)?;
         }
+        other => {
+            return Err(super::unsupported_format(
+                "scan",
+                other,
+                "table, json, markdown, cyclonedx, spdx",
+            ))
+        }
     }
     let failed = args.strict
         && inventory
