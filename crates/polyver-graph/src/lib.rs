@@ -1,0 +1,503 @@
+//! Dependency graphs from lock files: which resolved package pulls in which, how deep the
+//! tree goes, what everything depends on, and why a package is there at all.
+//!
+//! **One graph per lock file.** A lock file is a resolution root: npm, Poetry or Cargo
+//! resolved it on its own, and the same `lodash@4.17.21` in two lock files got there for
+//! different reasons. So a node is `(ecosystem, name, version)` *within one lock file*; the
+//! same package in two locks is two nodes in two graphs, and `why` answers per lock file.
+//! (The inventory merges identical findings across files into one component with several
+//! locations; [`build`] splits them back by location path.)
+//!
+//! **Edges** are the components' `dependencies` (`name` + version when the lock records
+//! one). An edge resolves inside its own lock file only: exact name and version first; else
+//! the single entry of that name; else the highest entry whose version satisfies the edge's
+//! version read as a range (yarn and pnpm may record ranges); else it is counted as
+//! unresolved and left out. Self-edges are dropped.
+//!
+//! **Roots** are the direct dependencies (`direct = true`; the extractors decide it from the
+//! lock's root entry or the manifest beside it). A lock without any direct entry gets its
+//! entries nothing depends on as roots, and says so (`roots_inferred`).
+//!
+//! Storage is a compact adjacency list (CSR: one offsets array and one targets array per
+//! direction, `u32` indices), built with sorts rather than maps of vectors, so a 100k-node
+//! monorepo graph is a few megabytes and every pass here is linear.
+
+mod render;
+mod stats;
+mod why;
+
+pub use render::{dot, json_document, mermaid, stats_json, why_json, GRAPH_SCHEMA, WHY_SCHEMA};
+pub use stats::{FanIn, GraphStats};
+pub use why::{near_matches, why, WhyAnswer};
+
+use polyver_model::{normalize_pypi_name, Component, Ecosystem, Inventory, Kind, Scope};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Extractor ids whose components are lock-file entries, i.e. graph material. Manifests
+/// are not: their entries are constraints, not resolved packages.
+pub const LOCK_SOURCES: &[&str] = &[
+    "package-lock",
+    "yarn-lock",
+    "pnpm-lock",
+    "bun-lock",
+    "poetry-lock",
+    "uv-lock",
+    "pdm-lock",
+    "pipfile-lock",
+    "cargo-lock",
+    "gemfile-lock",
+    "composer-lock",
+    "nuget-lock",
+];
+
+/// Node index inside one [`Graph`].
+pub type NodeId = u32;
+
+/// A resolved package of one lock file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub name: String,
+    pub version: Option<String>,
+    /// Declared by the repository (a root of the graph).
+    pub direct: bool,
+    /// The strongest scope among the lock entries merged into this node.
+    pub scope: Scope,
+    /// Line of the (first) entry in the lock file.
+    pub line: u32,
+    /// The name as edges are matched (PEP 503 for PyPI, lowercase for Composer/NuGet).
+    key: String,
+}
+
+impl Node {
+    /// `name@version`, or the name alone.
+    pub fn label(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}@{v}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// The dependency graph of one lock file.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    /// Repo-relative path of the lock file.
+    pub lock: String,
+    /// The extractor that read it (`package-lock`, `poetry-lock`, ...).
+    pub source: String,
+    pub ecosystem: Ecosystem,
+    /// Sorted by name, then version.
+    pub nodes: Vec<Node>,
+    /// Roots were not recorded and were taken as the entries nothing depends on.
+    pub roots_inferred: bool,
+    /// Edges whose target is not an entry of this lock file.
+    pub unresolved_edges: usize,
+    is_root: Vec<bool>,
+    succ_start: Vec<u32>,
+    succ: Vec<NodeId>,
+    pred_start: Vec<u32>,
+    pred: Vec<NodeId>,
+}
+
+impl Graph {
+    /// Builds a graph from `(from, to)` pairs over `nodes`; duplicates and self-edges are
+    /// dropped. Roots are the direct nodes, or the nodes without dependents when none is.
+    pub fn from_edges(
+        lock: impl Into<String>,
+        source: impl Into<String>,
+        ecosystem: Ecosystem,
+        nodes: Vec<Node>,
+        mut edges: Vec<(NodeId, NodeId)>,
+    ) -> Graph {
+        let n = nodes.len();
+        edges.retain(|&(a, b)| a != b && (a as usize) < n && (b as usize) < n);
+        edges.sort_unstable();
+        edges.dedup();
+        let (succ_start, succ) = csr(n, edges.iter().copied());
+        let (pred_start, pred) = csr(n, edges.iter().map(|&(a, b)| (b, a)));
+        let mut graph = Graph {
+            lock: lock.into(),
+            source: source.into(),
+            ecosystem,
+            nodes,
+            roots_inferred: false,
+            unresolved_edges: 0,
+            is_root: Vec::new(),
+            succ_start,
+            succ,
+            pred_start,
+            pred,
+        };
+        let mut is_root: Vec<bool> = graph.nodes.iter().map(|n| n.direct).collect();
+        if !is_root.iter().any(|&r| r) {
+            graph.roots_inferred = true;
+            for (i, r) in is_root.iter_mut().enumerate() {
+                *r = graph.dependents(i as NodeId).is_empty();
+            }
+        }
+        graph.is_root = is_root;
+        graph
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    /// What `id` depends on, sorted.
+    pub fn dependencies(&self, id: NodeId) -> &[NodeId] {
+        let i = id as usize;
+        &self.succ[self.succ_start[i] as usize..self.succ_start[i + 1] as usize]
+    }
+
+    /// What depends on `id`, sorted.
+    pub fn dependents(&self, id: NodeId) -> &[NodeId] {
+        let i = id as usize;
+        &self.pred[self.pred_start[i] as usize..self.pred_start[i + 1] as usize]
+    }
+
+    pub fn is_root(&self, id: NodeId) -> bool {
+        self.is_root[id as usize]
+    }
+
+    pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as NodeId).filter(|&i| self.is_root(i))
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.succ.len()
+    }
+
+    /// Every edge `(from, to)`, sorted.
+    pub fn edges(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        (0..self.nodes.len() as NodeId)
+            .flat_map(move |a| self.dependencies(a).iter().map(move |&b| (a, b)))
+    }
+
+    /// Nodes called `name` (matched the ecosystem's way), optionally only `version`.
+    pub fn find(&self, name: &str, version: Option<&str>) -> Vec<NodeId> {
+        let key = match_key(self.ecosystem, name);
+        let range = self.name_range(&key);
+        range
+            .filter(|&i| {
+                version.is_none_or(|v| self.nodes[i as usize].version.as_deref() == Some(v))
+            })
+            .collect()
+    }
+
+    /// Node ids whose key is `key` (nodes are sorted by key, so a binary search).
+    fn name_range(&self, key: &str) -> std::ops::Range<NodeId> {
+        let start = self.nodes.partition_point(|n| n.key.as_str() < key);
+        let end = start + self.nodes[start..].partition_point(|n| n.key == key);
+        start as NodeId..end as NodeId
+    }
+}
+
+/// Offsets and targets of a compressed adjacency list from pairs sorted by source.
+fn csr(n: usize, pairs: impl Iterator<Item = (NodeId, NodeId)> + Clone) -> (Vec<u32>, Vec<NodeId>) {
+    let mut start = vec![0u32; n + 1];
+    for (a, _) in pairs.clone() {
+        start[a as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut targets = vec![0; start[n] as usize];
+    for (a, b) in pairs {
+        targets[fill[a as usize] as usize] = b;
+        fill[a as usize] += 1;
+    }
+    for i in 0..n {
+        targets[start[i] as usize..start[i + 1] as usize].sort_unstable();
+    }
+    (start, targets)
+}
+
+/// How an edge's name is matched to an entry's name.
+fn match_key(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Pypi => normalize_pypi_name(name),
+        Ecosystem::Composer | Ecosystem::Nuget => name.to_lowercase(),
+        _ => name.to_string(),
+    }
+}
+
+/// Lower is stronger: a package needed at runtime by one entry is a runtime package.
+fn scope_rank(scope: Scope) -> u8 {
+    match scope {
+        Scope::Runtime => 0,
+        Scope::Build => 1,
+        Scope::Optional => 2,
+        Scope::Peer => 3,
+        Scope::Test => 4,
+        Scope::Dev => 5,
+    }
+}
+
+fn version_cmp(
+    ecosystem: Ecosystem,
+    name: &str,
+    a: &Option<String>,
+    b: &Option<String>,
+) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => ecosystem
+            .version_scheme(name)
+            .and_then(|s| polyver_version::compare(s, a, b).ok())
+            .unwrap_or_else(|| a.cmp(b)),
+        _ => a.cmp(b),
+    }
+}
+
+/// One graph per lock file of the inventory, sorted by lock path.
+pub fn build(inventory: &Inventory) -> Vec<Graph> {
+    let mut per_lock: BTreeMap<(&str, &str), Vec<(&Component, u32)>> = BTreeMap::new();
+    for c in &inventory.components {
+        if c.kind != Kind::Package || !LOCK_SOURCES.contains(&c.source.as_str()) {
+            continue;
+        }
+        let mut last: Option<&str> = None;
+        // Locations are sorted, so each path's first line comes first.
+        for loc in &c.locations {
+            if last != Some(loc.path.as_str()) {
+                per_lock
+                    .entry((loc.path.as_str(), c.source.as_str()))
+                    .or_default()
+                    .push((c, loc.line));
+                last = Some(loc.path.as_str());
+            }
+        }
+    }
+    per_lock
+        .into_iter()
+        .map(|((lock, source), entries)| build_one(lock, source, &entries))
+        .collect()
+}
+
+fn build_one(lock: &str, source: &str, entries: &[(&Component, u32)]) -> Graph {
+    let ecosystem = entries
+        .first()
+        .map_or(Ecosystem::Generic, |(c, _)| c.ecosystem);
+    // Nodes: one per (name, version), merging entries that differ in scope, marker, ...
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    let keys: Vec<String> = entries
+        .iter()
+        .map(|(c, _)| match_key(ecosystem, &c.name))
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (entries[a].0, entries[b].0);
+        keys[a]
+            .cmp(&keys[b])
+            .then_with(|| version_cmp(ecosystem, &ca.name, &ca.version, &cb.version))
+            .then_with(|| ca.version.cmp(&cb.version))
+    });
+    let mut nodes: Vec<Node> = Vec::with_capacity(entries.len());
+    let mut node_of = vec![0 as NodeId; entries.len()];
+    for &i in &order {
+        let (c, line) = entries[i];
+        if let Some(last) = nodes.last_mut() {
+            if last.key == keys[i] && last.version == c.version {
+                last.direct |= c.direct;
+                if scope_rank(c.scope) < scope_rank(last.scope) {
+                    last.scope = c.scope;
+                }
+                last.line = last.line.min(line);
+                node_of[i] = (nodes.len() - 1) as NodeId;
+                continue;
+            }
+        }
+        node_of[i] = nodes.len() as NodeId;
+        nodes.push(Node {
+            name: c.name.clone(),
+            version: c.version.clone(),
+            direct: c.direct,
+            scope: c.scope,
+            line,
+            key: keys[i].clone(),
+        });
+    }
+    let mut graph = Graph::from_edges(lock, source, ecosystem, nodes, Vec::new());
+    let mut edges = Vec::new();
+    let mut unresolved = 0;
+    for (i, (c, _)) in entries.iter().enumerate() {
+        for dep in &c.dependencies {
+            match resolve(&graph, &dep.name, dep.version.as_deref()) {
+                Some(to) => edges.push((node_of[i], to)),
+                None => unresolved += 1,
+            }
+        }
+    }
+    let nodes = std::mem::take(&mut graph.nodes);
+    let mut graph = Graph::from_edges(lock, source, ecosystem, nodes, edges);
+    graph.unresolved_edges = unresolved;
+    graph
+}
+
+/// The entry an edge `name` (+ `version`) points at; see the module docs for the order.
+fn resolve(graph: &Graph, name: &str, version: Option<&str>) -> Option<NodeId> {
+    let range = graph.name_range(&match_key(graph.ecosystem, name));
+    if range.is_empty() {
+        return None;
+    }
+    let Some(version) = version else {
+        return (range.len() == 1).then_some(range.start);
+    };
+    if let Some(exact) = range
+        .clone()
+        .find(|&i| graph.nodes[i as usize].version.as_deref() == Some(version))
+    {
+        return Some(exact);
+    }
+    if range.len() == 1 {
+        return Some(range.start);
+    }
+    let scheme = graph.ecosystem.version_scheme(name)?;
+    // Nodes of one name are sorted by version: the last that satisfies is the highest.
+    range.rev().find(|&i| {
+        graph.nodes[i as usize]
+            .version
+            .as_deref()
+            .is_some_and(|v| polyver_version::satisfies(scheme, v, version).unwrap_or(false))
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A graph over `names` (each `name@version` or `name`, sorted by name), `*` marking
+    /// direct ones.
+    pub(crate) fn graph(names: &[&str], edges: &[(usize, usize)]) -> Graph {
+        let nodes = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let direct = n.starts_with('*');
+                let n = n.trim_start_matches('*');
+                let (name, version) = match n.split_once('@') {
+                    Some((a, b)) => (a.to_string(), Some(b.to_string())),
+                    None => (n.to_string(), None),
+                };
+                Node {
+                    key: name.clone(),
+                    name,
+                    version,
+                    direct,
+                    scope: Scope::Runtime,
+                    line: i as u32 + 1,
+                }
+            })
+            .collect();
+        let edges = edges
+            .iter()
+            .map(|&(a, b)| (a as NodeId, b as NodeId))
+            .collect();
+        Graph::from_edges("test.lock", "test", Ecosystem::Npm, nodes, edges)
+    }
+
+    #[test]
+    fn csr_lists_both_directions() {
+        let g = graph(&["*a", "b", "c"], &[(0, 1), (0, 2), (1, 2), (1, 2), (2, 2)]);
+        assert_eq!(g.dependencies(0), &[1, 2]);
+        assert_eq!(g.dependents(2), &[0, 1]);
+        assert_eq!(g.edge_count(), 3);
+        assert_eq!(g.roots().collect::<Vec<_>>(), vec![0]);
+        assert!(!g.roots_inferred);
+    }
+
+    #[test]
+    fn roots_are_inferred_without_direct_entries() {
+        let g = graph(&["a", "b", "c"], &[(0, 1), (2, 1)]);
+        assert!(g.roots_inferred);
+        assert_eq!(g.roots().collect::<Vec<_>>(), vec![0, 2]);
+    }
+
+    fn entry(
+        lock: &str,
+        name: &str,
+        version: &str,
+        direct: bool,
+        deps: &[(&str, Option<&str>)],
+    ) -> Component {
+        let mut c = Component::new(
+            Kind::Package,
+            Ecosystem::Pypi,
+            name,
+            "poetry-lock",
+            polyver_model::Location::new(lock, 1),
+        )
+        .with_version(version)
+        .with_direct(direct);
+        c.dependencies = deps
+            .iter()
+            .map(|(n, v)| polyver_model::DependencyEdge {
+                name: n.to_string(),
+                version: v.map(str::to_string),
+            })
+            .collect();
+        c
+    }
+
+    #[test]
+    fn builds_one_graph_per_lock_and_resolves_edges() {
+        let components = vec![
+            entry(
+                "a/poetry.lock",
+                "app-lib",
+                "1.0",
+                true,
+                &[
+                    ("Zope.Interface", None),
+                    ("six", Some(">=1.10")),
+                    ("ghost", None),
+                ],
+            ),
+            entry("a/poetry.lock", "zope-interface", "6.0", false, &[]),
+            entry("a/poetry.lock", "six", "1.9.0", false, &[]),
+            entry("a/poetry.lock", "six", "1.16.0", false, &[]),
+            entry("b/poetry.lock", "six", "1.16.0", false, &[]),
+            entry(
+                "a/poetry.lock",
+                "requests",
+                "2.0",
+                true,
+                &[("six", Some("1.9.0"))],
+            ),
+        ];
+        // Identical components in both locks merge into one with two locations.
+        let inventory = Inventory::finish(".", components, vec![], Default::default());
+        let graphs = build(&inventory);
+        assert_eq!(graphs.len(), 2);
+        let a = &graphs[0];
+        assert_eq!(a.lock, "a/poetry.lock");
+        let labels: Vec<String> = a.nodes.iter().map(Node::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "app-lib@1.0",
+                "requests@2.0",
+                "six@1.9.0",
+                "six@1.16.0",
+                "zope-interface@6.0"
+            ]
+        );
+        let edges: Vec<(String, String)> = a
+            .edges()
+            .map(|(x, y)| (a.node(x).label(), a.node(y).label()))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                ("app-lib@1.0".to_string(), "six@1.16.0".to_string()),
+                ("app-lib@1.0".to_string(), "zope-interface@6.0".to_string()),
+                ("requests@2.0".to_string(), "six@1.9.0".to_string()),
+            ]
+        );
+        assert_eq!(a.unresolved_edges, 1);
+        assert_eq!(a.find("Six", None).len(), 2);
+        assert_eq!(a.find("six", Some("1.9.0")), vec![2]);
+        let b = &graphs[1];
+        assert_eq!((b.nodes.len(), b.roots_inferred), (1, true));
+    }
+}
