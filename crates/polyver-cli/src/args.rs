@@ -97,6 +97,84 @@ pub enum Command {
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Dependency graph of every lock file: packages, edges, depth, fan-in, cycles (formats:
+    /// table = statistics, json, dot, mermaid).
+    #[command(
+        after_help = "Examples:\n  polyver graph\n  polyver graph --format dot | dot -Tsvg > deps.svg\n  polyver graph --lock web/package-lock.json --format mermaid\n  polyver graph --ecosystem pypi --format json"
+    )]
+    Graph(GraphArgs),
+    /// Why a package is there: every path from a direct dependency to NAME in each lock file,
+    /// shortest first. Exit 1 when NAME is in no lock file (formats: table, json).
+    #[command(
+        after_help = "Examples:\n  polyver why minimist\n  polyver why urllib3 --version 1.26.18 services/api\n  polyver why ms --max-paths 50 --format json"
+    )]
+    Why(WhyArgs),
+    /// Write polyver.lock, the exact pinned inventory (version or digest, integrity, source
+    /// files); with --check, exit 1 and print a diff when the repository drifted from it.
+    #[command(
+        after_help = "Examples:\n  polyver lock\n  polyver lock --check\n  polyver lock --check --format json"
+    )]
+    Lock(LockArgs),
+    /// Write a commented polyver.toml from what the repository holds, and create .polyver/.
+    #[command(after_help = "Examples:\n  polyver init\n  polyver init --force")]
+    Init(InitArgs),
+}
+
+/// Which lock files a graph command looks at.
+#[derive(Debug, Args)]
+pub struct GraphFilter {
+    /// Only this lock file (a path under PATH, or its trailing part: `web/package-lock.json`).
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Only lock files of this ecosystem (npm, pypi, cargo, rubygems, composer, nuget).
+    #[arg(long, value_name = "ECOSYSTEM", value_parser = parse_model_ecosystem)]
+    pub ecosystem: Option<polyver_model::Ecosystem>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: GraphFilter,
+    /// How many of the most depended-on packages to list per lock file.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The package (matched the ecosystem's way: PEP 503 names for PyPI).
+    pub name: String,
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Only this version of NAME.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub filter: GraphFilter,
+    /// List at most N paths per match (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_paths: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// The repository root: polyver.lock is written there (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Do not write: compare polyver.lock with a fresh scan; exit 1 with a diff when they
+    /// differ, 2 when polyver.lock is missing or malformed.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Overwrite an existing polyver.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +266,11 @@ pub enum VersionCommand {
         #[arg(long, required = true)]
         jsonl: bool,
     },
+}
+
+fn parse_model_ecosystem(s: &str) -> Result<polyver_model::Ecosystem, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_lowercase()))
+        .map_err(|_| format!("unknown ecosystem `{s}` (ids: npm, pypi, cargo, rubygems, composer, nuget, ...)"))
 }
 
 fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {

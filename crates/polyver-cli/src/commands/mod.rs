@@ -1,5 +1,8 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod graph;
+pub mod init;
+pub mod lock;
 pub mod migrations;
 pub mod scan;
 pub mod version;
@@ -18,6 +21,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
+        Command::Graph(args) => graph::run_graph(&args, &cli.global, &mut out)?,
+        Command::Why(args) => graph::run_why(&args, &cli.global, &mut out)?,
+        Command::Lock(args) => lock::run(&args, &cli.global, &mut out)?,
+        Command::Init(args) => init::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)

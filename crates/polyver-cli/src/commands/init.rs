@@ -1,0 +1,346 @@
+//! `polyver init [PATH] [--force]`: a commented `polyver.toml` written from what the
+//! repository holds, and the `.polyver/` state directory (registry database, caches) with a
+//! `.gitignore` that keeps it out of version control.
+//!
+//! The file is meant to be read: every section of PRODUCT.md §2 is there with each key
+//! explained. Only what polyver detected is set as a value (the `[scan]` defaults, and the
+//! runtimes found as `[approved]` versions); everything else is a commented example, so the
+//! file loads as is and changes nothing until someone decides to. An existing polyver.toml
+//! is never overwritten without `--force`; the write is atomic.
+
+use crate::args::{Format, GlobalArgs, InitArgs};
+use crate::output::Output;
+use crate::CliError;
+use polyver_extract::{registry, scan_with, ScanConfig};
+use polyver_model::{Inventory, Kind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const SCHEMA: &str = "polyver.init/v1";
+const STATE_DIR: &str = ".polyver";
+const STATE_GITIGNORE: &str =
+    "# polyver's local state (registry database, caches): not for version control.\n*\n";
+
+/// TOML basic string with escapes.
+fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A bare key when TOML allows one, else a quoted key (`"pypi:fastapi"`).
+fn key(s: &str) -> String {
+    if !s.is_empty()
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+/// Versions (or constraints) seen per runtime name, with the files saying so.
+fn runtimes(inventory: &Inventory) -> BTreeMap<&str, BTreeMap<String, BTreeSet<&str>>> {
+    let mut out: BTreeMap<&str, BTreeMap<String, BTreeSet<&str>>> = BTreeMap::new();
+    for c in &inventory.components {
+        if c.kind != Kind::Runtime {
+            continue;
+        }
+        let Some(v) = c
+            .version
+            .clone()
+            .or_else(|| c.constraint.as_ref().map(|k| k.raw.clone()))
+        else {
+            continue;
+        };
+        out.entry(c.name.as_str())
+            .or_default()
+            .entry(v)
+            .or_default()
+            .extend(c.locations.iter().map(|l| l.path.as_str()));
+    }
+    out
+}
+
+/// The text of polyver.toml for `inventory`.
+pub fn render(inventory: &Inventory) -> String {
+    let mut t = String::new();
+    let mut per_eco: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut files: BTreeSet<&str> = BTreeSet::new();
+    for c in &inventory.components {
+        *per_eco.entry(c.ecosystem.id()).or_default() += 1;
+        files.extend(c.locations.iter().map(|l| l.path.as_str()));
+    }
+    let summary: Vec<String> = per_eco.iter().map(|(e, n)| format!("{e} {n}")).collect();
+    t.push_str("# polyver.toml: settings for polyver (https://example.invalid/polyver).\n");
+    t.push_str("# Written by `polyver init`; every key is explained. polyver reads the nearest\n");
+    t.push_str("# polyver.toml above the scanned path; an unknown key is an error.\n#\n");
+    let _ = writeln!(
+        t,
+        "# Detected: {} components in {} files{}.",
+        inventory.components.len(),
+        files.len(),
+        if summary.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", summary.join(", "))
+        }
+    );
+
+    t.push_str(
+        "
+# What `polyver scan` (and every command that scans) reads.
+[scan]
+# Globs of paths to skip, on top of .gitignore and the default skips (gitignore syntax).
+exclude = []
+# Globs of paths to scan even when ignored (a vendored lock file, say).
+include = []
+# Files larger than this are skipped, with a diagnostic: bytes, or \"512 KiB\", \"5 MiB\".
+max-file-size = \"5 MiB\"
+# Follow symbolic links (loops are detected and reported).
+follow-symlinks = false
+# Skip node_modules, vendor, .venv, target, build, dist and the like.
+default-skips = true
+",
+    );
+
+    t.push_str(
+        "
+# The central version registry: the approved version or range of each component.
+# `polyver conflicts` reports every component outside it as drift. Keys are component ids:
+# a runtime or tool by name (`python`, `node`, `postgresql`), anything else as
+# \"ecosystem:name\" (\"pypi:fastapi\", \"npm:react\", \"docker:postgres\").
+# Values: an exact version (\"3.10.12\") or a range in the ecosystem's syntax (\">=14,<15\").
+[approved]
+",
+    );
+    let found = runtimes(inventory);
+    if found.is_empty() {
+        t.push_str("# (no runtime version was detected)\n# python = \"3.12.4\"\n");
+    }
+    for (name, versions) in &found {
+        let describe = |v: &str, at: &BTreeSet<&str>| {
+            let list: Vec<&str> = at.iter().take(3).copied().collect();
+            let more = at.len().saturating_sub(3);
+            format!(
+                "{v} in {}{}",
+                list.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        // An exact version over a range, then the one most files agree on, then the first.
+        let exact = |v: &str| v.starts_with(|c: char| c.is_ascii_digit()) && !v.contains([',', ' ', '*']);
+        let Some((best, _)) = versions.iter().max_by(|a, b| {
+            (exact(a.0), a.1.len())
+                .cmp(&(exact(b.0), b.1.len()))
+                .then(b.0.cmp(a.0))
+        }) else {
+            continue;
+        };
+        if versions.len() > 1 {
+            let _ = writeln!(
+                t,
+                "# {name}: several versions found, approve one and align the others:"
+            );
+            for (v, at) in versions {
+                let _ = writeln!(t, "#   {}", describe(v, at));
+            }
+        } else {
+            let _ = writeln!(t, "# found: {}", describe(best, &versions[best]));
+        }
+        let _ = writeln!(t, "{} = {}", key(name), quoted(best));
+    }
+    // A few detected images and direct packages as examples to approve.
+    let mut examples: BTreeSet<String> = BTreeSet::new();
+    for c in &inventory.components {
+        if examples.len() >= 5 {
+            break;
+        }
+        if matches!(c.kind, Kind::Image | Kind::Package) && c.direct {
+            if let Some(v) = &c.version {
+                examples.insert(format!(
+                    "# {} = {}",
+                    key(&format!("{}:{}", c.ecosystem.id(), c.name)),
+                    quoted(v)
+                ));
+            }
+        }
+    }
+    for line in examples {
+        let _ = writeln!(t, "{line}");
+    }
+
+    t.push_str(
+        "
+# Compatibility rules: when the components in `when` match, those in `require` must be
+# within the given ranges (checked by `polyver conflicts` and `polyver check`).
+# [[compat]]
+# when = { python = \"3.10\" }
+# require = { \"pypi:fastapi\" = \">=0.100,<0.105\" }
+
+# How `polyver update` applies each kind of update: \"auto\" (commit it), \"pr\" (open a pull
+# request) or \"review\" (only report it); and the days allowed to fix a vulnerability, per
+# severity (an overdue fix is an SLA breach).
+[policy]
+# patch = \"auto\"
+# minor = \"pr\"
+# major = \"review\"
+# sla-days = { critical = 0, high = 7, medium = 30, low = 30 }
+
+# Licence policy: SPDX ids or categories (permissive, weak-copyleft, copyleft, proprietary).
+# `deny` wins over `allow`; `exceptions` accepts a licence for one package.
+[licenses]
+# allow = [\"permissive\", \"MPL-2.0\"]
+# deny = [\"copyleft\"]
+# exceptions = { \"pypi:psycopg2\" = \"LGPL-3.0-or-later\" }
+
+# Vulnerabilities to ignore, each with a reason and an expiry date (an expired ignore is
+# reported again).
+# [[audit.ignore]]
+# id = \"GHSA-xxxx-xxxx-xxxx\"
+# reason = \"not reachable: the vulnerable function is never called\"
+# until = \"2026-12-31\"
+
+# `polyver serve`: the central server.
+[server]
+# listen = \"127.0.0.1:8080\"
+# database-url = \"postgres://polyver@db.internal/polyver\"
+# webhooks = [\"https://hooks.example.com/polyver\"]
+",
+    );
+    t
+}
+
+pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    if !matches!(global.format, Format::Table | Format::Json) {
+        return Err(super::unsupported_format("init", global.format, "table, json"));
+    }
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        return Err(CliError::input(
+            format!("{} is not a directory", root.display()),
+            Some("give the repository root".to_string()),
+        )
+        .into());
+    }
+    let here = root == Path::new(".");
+    let path = if here {
+        PathBuf::from(polyver_config::FILE_NAME)
+    } else {
+        root.join(polyver_config::FILE_NAME)
+    };
+    if path.exists() && !args.force {
+        return Err(CliError::input(
+            format!("{} exists already", path.display()),
+            Some("edit it, or run `polyver init --force` to replace it".to_string()),
+        )
+        .into());
+    }
+    // A broken polyver.toml being replaced must not stop the scan that replaces it.
+    let config = match super::load_scan_config(global, &root, None) {
+        Ok(c) => c,
+        Err(_) if args.force => ScanConfig::default(),
+        Err(e) => return Err(e),
+    };
+    let inventory = scan_with(&root, &config, &registry::extractors()).map_err(|e| {
+        CliError::input(
+            format!("cannot scan {}: {e}", root.display()),
+            Some("give the repository root".to_string()),
+        )
+    })?;
+    let text = render(&inventory);
+    // What is written must load: a bug here must not hand users a broken file.
+    if let Err(e) = polyver_config::parse(&path, &text) {
+        return Err(CliError {
+            code: 3,
+            message: format!("internal error: the generated polyver.toml does not load: {e}"),
+            hint: None,
+        }
+        .into());
+    }
+    super::lock::write_atomically(&path, &text).map_err(|e| CliError {
+        code: 3,
+        message: format!("cannot write {}: {e}", path.display()),
+        hint: Some("check the directory's permissions".into()),
+    })?;
+    let state = if here {
+        PathBuf::from(STATE_DIR)
+    } else {
+        root.join(STATE_DIR)
+    };
+    let created = ensure_state_dir(&state).map_err(|e| CliError {
+        code: 3,
+        message: format!("cannot create {}: {e}", state.display()),
+        hint: Some("check the directory's permissions".into()),
+    })?;
+    let detected = runtimes(&inventory);
+    if global.format == Format::Json {
+        let doc = serde_json::json!({
+            "schema": SCHEMA,
+            "config": path.to_string_lossy(),
+            "state_dir": state.to_string_lossy(),
+            "state_dir_created": created,
+            "components": inventory.components.len(),
+            "runtimes": detected.iter().map(|(n, v)| (n.to_string(), v.keys().cloned().collect::<Vec<_>>())).collect::<BTreeMap<_, _>>(),
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+    } else {
+        writeln!(
+            out.writer,
+            "wrote {} ({} components detected{})",
+            path.display(),
+            inventory.components.len(),
+            if detected.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; approved runtimes: {}",
+                    detected.keys().copied().collect::<Vec<_>>().join(", ")
+                )
+            }
+        )?;
+        writeln!(
+            out.writer,
+            "{} {}",
+            if created { "created" } else { "kept" },
+            state.display()
+        )?;
+        writeln!(
+            out.writer,
+            "next: review {}, then `polyver lock` and commit both files",
+            path.display()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates `.polyver/` and its `.gitignore` if missing; true when the directory is new.
+fn ensure_state_dir(state: &Path) -> std::io::Result<bool> {
+    let created = !state.is_dir();
+    std::fs::create_dir_all(state)?;
+    let ignore = state.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(ignore, STATE_GITIGNORE)?;
+    }
+    Ok(created)
+}

@@ -1,0 +1,678 @@
+//! `polyver lock [PATH] [--check]`: `polyver.lock`, the exact inventory of a repository.
+//!
+//! One `[[component]]` table per component: kind, ecosystem, name, the pinned version (or
+//! the constraint, when nothing pins it), scope, direct, integrity (hashes, image digests),
+//! url for non-registry sources, and the *files* that declare it. Files, not lines: moving
+//! a declaration or adding a comment above it is not drift, changing what is pinned is.
+//! Entries that agree on every recorded field are one entry with the union of their files
+//! (the inventory keeps finer distinctions, such as markers, that are not pins).
+//!
+//! The file is sorted and has no timestamp, so the same repository always writes the same
+//! bytes and a reviewer sees exactly what changed. It is written to a temporary file and
+//! renamed into place, so a crash never leaves half a lock; an unchanged file is not
+//! rewritten.
+//!
+//! `--check` rescans and compares: exit 0 identical, 1 drifted (with a diff: added,
+//! removed, changed entries), 2 when polyver.lock is missing or malformed (with file:line).
+
+use crate::args::{Format, GlobalArgs, LockArgs};
+use crate::output::{Output, Style};
+use crate::CliError;
+use polyver_extract::{registry, scan_with};
+use polyver_model::{Ecosystem, Inventory, Kind, Scope, Severity};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
+
+pub const FILE_NAME: &str = "polyver.lock";
+pub const LOCK_SCHEMA: &str = "polyver.lock/v1";
+const CHECK_SCHEMA: &str = "polyver.lock-check/v1";
+const WRITE_SCHEMA: &str = "polyver.lock-write/v1";
+
+const HEADER: &str = "\
+# polyver.lock: the exact inventory of this repository, written by `polyver lock`.
+# One [[component]] per versioned thing: its pinned version (or its constraint when nothing
+# pins it), integrity or digest, and the files that declare it. Commit this file;
+# `polyver lock --check` fails (exit 1, with a diff) when the repository drifts from it.
+# Do not edit by hand: run `polyver lock` again.
+";
+
+const ENTRY_KEYS: &[&str] = &[
+    "kind",
+    "ecosystem",
+    "name",
+    "version",
+    "constraint",
+    "scope",
+    "direct",
+    "integrity",
+    "url",
+    "files",
+];
+
+/// One component of polyver.lock. Field order is the sort order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LockEntry {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub kind: Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    pub scope: Scope,
+    pub direct: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// The entries of an inventory, merged and sorted (see the module docs).
+pub fn entries(inventory: &Inventory) -> Vec<LockEntry> {
+    let mut merged: BTreeMap<LockEntry, BTreeSet<String>> = BTreeMap::new();
+    for c in &inventory.components {
+        let key = LockEntry {
+            ecosystem: c.ecosystem,
+            name: c.name.clone(),
+            kind: c.kind,
+            version: c.version.clone(),
+            // The constraint only when nothing is pinned: `==2.31.0` says nothing more.
+            constraint: c
+                .version
+                .is_none()
+                .then(|| c.constraint.as_ref().map(|k| k.raw.clone()))
+                .flatten(),
+            scope: c.scope,
+            direct: c.direct,
+            integrity: c.integrity.clone(),
+            url: c.url.clone(),
+            files: Vec::new(),
+        };
+        merged
+            .entry(key)
+            .or_default()
+            .extend(c.locations.iter().map(|l| l.path.clone()));
+    }
+    merged
+        .into_iter()
+        .map(|(mut e, files)| {
+            e.files = files.into_iter().collect();
+            e
+        })
+        .collect()
+}
+
+/// polyver.lock's text for `entries`.
+pub fn render(entries: &[LockEntry]) -> String {
+    let mut doc = DocumentMut::new();
+    doc["schema"] = toml_edit::value(LOCK_SCHEMA);
+    let mut tables = ArrayOfTables::new();
+    for e in entries {
+        let mut t = Table::new();
+        t.decor_mut().set_prefix("\n");
+        t["kind"] = toml_edit::value(e.kind.id());
+        t["ecosystem"] = toml_edit::value(e.ecosystem.id());
+        t["name"] = toml_edit::value(e.name.as_str());
+        if let Some(v) = &e.version {
+            t["version"] = toml_edit::value(v.as_str());
+        }
+        if let Some(k) = &e.constraint {
+            t["constraint"] = toml_edit::value(k.as_str());
+        }
+        t["scope"] = toml_edit::value(e.scope.id());
+        t["direct"] = toml_edit::value(e.direct);
+        if let Some(i) = &e.integrity {
+            t["integrity"] = toml_edit::value(i.as_str());
+        }
+        if let Some(u) = &e.url {
+            t["url"] = toml_edit::value(u.as_str());
+        }
+        let mut files = Array::new();
+        for f in &e.files {
+            files.push(f.as_str());
+        }
+        if files.len() > 1 {
+            // One file per line: adding a file is a one-line diff.
+            for v in files.iter_mut() {
+                v.decor_mut().set_prefix("\n  ");
+            }
+            files.set_trailing("\n");
+            files.set_trailing_comma(true);
+        }
+        t["files"] = Item::Value(Value::Array(files));
+        tables.push(t);
+    }
+    doc["component"] = Item::ArrayOfTables(tables);
+    format!("{HEADER}\n{doc}")
+}
+
+/// A malformed polyver.lock, located.
+#[derive(Debug)]
+pub struct LockError {
+    pub line: u32,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+fn line_of(text: &str, offset: usize) -> u32 {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    text[..offset].matches('\n').count() as u32 + 1
+}
+
+/// Reads polyver.lock's text back into entries, checking every key.
+pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
+    let err = |span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>| LockError {
+        line: span.map_or(0, |s| line_of(text, s.start)),
+        message,
+        hint,
+    };
+    let doc = toml_edit::Document::parse(text).map_err(|e| {
+        err(
+            e.span(),
+            format!("invalid TOML: {}", e.message().trim()),
+            None,
+        )
+    })?;
+    let top = doc.as_table();
+    for (key, _) in top.iter() {
+        if key != "schema" && key != "component" {
+            return Err(unknown(text, top.key(key).and_then(|k| k.span()), key, &["schema", "component"]));
+        }
+    }
+    match top.get("schema").and_then(Item::as_str) {
+        Some(LOCK_SCHEMA) => {}
+        Some(other) => {
+            return Err(err(
+                top.get("schema").and_then(Item::span),
+                format!("schema `{other}` is not {LOCK_SCHEMA}"),
+                Some("it was written by another polyver version: run `polyver lock` to rewrite it".into()),
+            ))
+        }
+        None => {
+            return Err(err(
+                None,
+                format!("no `schema = \"{LOCK_SCHEMA}\"`: this is not a polyver.lock"),
+                Some("run `polyver lock` to write it".into()),
+            ))
+        }
+    }
+    let Some(item) = top.get("component") else {
+        return Ok(Vec::new());
+    };
+    let tables = item.as_array_of_tables().ok_or_else(|| {
+        err(
+            item.span(),
+            "`component` must be an array of tables: [[component]]".into(),
+            None,
+        )
+    })?;
+    let mut out = Vec::with_capacity(tables.len());
+    for t in tables.iter() {
+        out.push(entry(text, t)?);
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn unknown(text: &str, span: Option<std::ops::Range<usize>>, key: &str, valid: &[&str]) -> LockError {
+    let nearest = valid
+        .iter()
+        .map(|v| (strsim::damerau_levenshtein(key, v), *v))
+        .filter(|(d, v)| *d <= 2.max(v.len() / 3))
+        .min();
+    LockError {
+        line: span.map_or(0, |s| line_of(text, s.start)),
+        message: format!("unknown key `{key}`"),
+        hint: Some(match nearest {
+            Some((_, v)) => format!("did you mean `{v}`? (valid: {})", valid.join(", ")),
+            None => format!("valid: {}", valid.join(", ")),
+        }),
+    }
+}
+
+fn entry(text: &str, t: &Table) -> Result<LockEntry, LockError> {
+    let at = |span: Option<std::ops::Range<usize>>, message: String| LockError {
+        line: span.or(t.span()).map_or(0, |s| line_of(text, s.start)),
+        message,
+        hint: Some("run `polyver lock` to rewrite the file".into()),
+    };
+    for (key, _) in t.iter() {
+        if !ENTRY_KEYS.contains(&key) {
+            return Err(unknown(text, t.key(key).and_then(|k| k.span()), key, ENTRY_KEYS));
+        }
+    }
+    let string = |key: &str| -> Result<Option<String>, LockError> {
+        match t.get(key) {
+            None => Ok(None),
+            Some(item) => item
+                .as_str()
+                .map(|s| Some(s.to_string()))
+                .ok_or_else(|| at(item.span(), format!("`{key}` must be a string"))),
+        }
+    };
+    let required = |key: &str| -> Result<String, LockError> {
+        string(key)?.ok_or_else(|| at(None, format!("[[component]] without `{key}`")))
+    };
+    fn enum_value<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+    let kind = required("kind")?;
+    let ecosystem = required("ecosystem")?;
+    let scope = required("scope")?;
+    let direct = match t.get("direct") {
+        Some(item) => item
+            .as_bool()
+            .ok_or_else(|| at(item.span(), "`direct` must be true or false".into()))?,
+        None => return Err(at(None, "[[component]] without `direct`".into())),
+    };
+    let files = match t.get("files") {
+        Some(item) => {
+            let array = item
+                .as_array()
+                .ok_or_else(|| at(item.span(), "`files` must be an array of paths".into()))?;
+            array
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| at(v.span(), "`files` must contain only strings".into()))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        None => return Err(at(None, "[[component]] without `files`".into())),
+    };
+    Ok(LockEntry {
+        kind: enum_value(&kind).ok_or_else(|| at(t.get("kind").and_then(Item::span), format!("unknown kind `{kind}`")))?,
+        ecosystem: enum_value(&ecosystem).ok_or_else(|| {
+            at(t.get("ecosystem").and_then(Item::span), format!("unknown ecosystem `{ecosystem}`"))
+        })?,
+        name: required("name")?,
+        version: string("version")?,
+        constraint: string("constraint")?,
+        scope: enum_value(&scope).ok_or_else(|| at(t.get("scope").and_then(Item::span), format!("unknown scope `{scope}`")))?,
+        direct,
+        integrity: string("integrity")?,
+        url: string("url")?,
+        files,
+    })
+}
+
+/// An entry that changed: the same (kind, ecosystem, name) before and after.
+#[derive(Debug, Serialize)]
+pub struct Change {
+    pub before: LockEntry,
+    pub after: LockEntry,
+    /// What differs, readable: `version 2.31.0 → 2.32.0`.
+    pub fields: Vec<String>,
+}
+
+/// The difference between the recorded and the current entries.
+#[derive(Debug, Default, Serialize)]
+pub struct Drift {
+    pub added: Vec<LockEntry>,
+    pub removed: Vec<LockEntry>,
+    pub changed: Vec<Change>,
+    pub unchanged: usize,
+}
+
+impl Drift {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("(none)")
+}
+
+fn changed_fields(a: &LockEntry, b: &LockEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.version != b.version {
+        out.push(format!("version {} → {}", opt(&a.version), opt(&b.version)));
+    }
+    if a.constraint != b.constraint {
+        out.push(format!("constraint {} → {}", opt(&a.constraint), opt(&b.constraint)));
+    }
+    if a.scope != b.scope {
+        out.push(format!("scope {} → {}", a.scope, b.scope));
+    }
+    if a.direct != b.direct {
+        out.push(format!(
+            "{}",
+            if b.direct { "now direct" } else { "now transitive" }
+        ));
+    }
+    if a.integrity != b.integrity {
+        out.push(match (&a.integrity, &b.integrity) {
+            (Some(_), Some(_)) => "integrity changed".to_string(),
+            (None, Some(_)) => "integrity added".to_string(),
+            _ => "integrity removed".to_string(),
+        });
+    }
+    if a.url != b.url {
+        out.push(format!("url {} → {}", opt(&a.url), opt(&b.url)));
+    }
+    if a.files != b.files {
+        let (fa, fb): (BTreeSet<&String>, BTreeSet<&String>) = (a.files.iter().collect(), b.files.iter().collect());
+        for f in fb.difference(&fa) {
+            out.push(format!("+ file {f}"));
+        }
+        for f in fa.difference(&fb) {
+            out.push(format!("- file {f}"));
+        }
+    }
+    out
+}
+
+/// Compares two sorted entry lists. Entries present on one side only are paired into
+/// changes when they share kind, ecosystem and name (in order), the rest are added/removed.
+pub fn diff(recorded: &[LockEntry], current: &[LockEntry]) -> Drift {
+    let old: BTreeSet<&LockEntry> = recorded.iter().collect();
+    let new: BTreeSet<&LockEntry> = current.iter().collect();
+    let mut drift = Drift {
+        unchanged: old.intersection(&new).count(),
+        ..Drift::default()
+    };
+    type Id<'a> = (Ecosystem, &'a str, Kind);
+    let mut gone: BTreeMap<Id, Vec<&LockEntry>> = BTreeMap::new();
+    for e in old.difference(&new) {
+        gone.entry((e.ecosystem, &e.name, e.kind)).or_default().push(e);
+    }
+    let mut came: BTreeMap<Id, Vec<&LockEntry>> = BTreeMap::new();
+    for e in new.difference(&old) {
+        came.entry((e.ecosystem, &e.name, e.kind)).or_default().push(e);
+    }
+    for (id, before) in &gone {
+        let after = came.remove(id).unwrap_or_default();
+        let mut after = after.into_iter();
+        for b in before {
+            match after.next() {
+                Some(a) => drift.changed.push(Change {
+                    fields: changed_fields(b, a),
+                    before: (*b).clone(),
+                    after: a.clone(),
+                }),
+                None => drift.removed.push((*b).clone()),
+            }
+        }
+        drift.added.extend(after.cloned());
+    }
+    for (_, after) in came {
+        drift.added.extend(after.into_iter().cloned());
+    }
+    drift.added.sort();
+    drift
+}
+
+fn describe(e: &LockEntry) -> String {
+    let what = match (&e.version, &e.constraint) {
+        (Some(v), _) => format!(" {v}"),
+        (None, Some(k)) => format!(" {k}"),
+        (None, None) => e
+            .integrity
+            .as_ref()
+            .map(|i| format!(" {i}"))
+            .unwrap_or_default(),
+    };
+    let mut facts: Vec<String> = Vec::new();
+    if e.kind != Kind::Package {
+        facts.push(e.kind.to_string());
+    }
+    if e.scope != Scope::Runtime || e.kind == Kind::Package {
+        facts.push(e.scope.to_string());
+    }
+    if !e.direct {
+        facts.push("transitive".into());
+    }
+    format!(
+        "{} {}{what} ({}) in {}",
+        e.ecosystem,
+        e.name,
+        facts.join(", "),
+        e.files.join(", ")
+    )
+}
+
+fn scan(global: &GlobalArgs, root: &Path) -> anyhow::Result<Inventory> {
+    let config = super::load_scan_config(global, root, None)?;
+    let inventory = scan_with(root, &config, &registry::extractors()).map_err(|e| {
+        CliError::input(
+            format!("cannot scan {}: {e}", root.display()),
+            Some("give the repository root".to_string()),
+        )
+    })?;
+    if !global.quiet {
+        for d in inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            eprintln!("{d}");
+        }
+    }
+    Ok(inventory)
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory and a rename.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(|| FILE_NAME.into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    if !matches!(global.format, Format::Table | Format::Json) {
+        return Err(super::unsupported_format("lock", global.format, "table, json"));
+    }
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let path = if root == Path::new(".") {
+        PathBuf::from(FILE_NAME)
+    } else {
+        root.join(FILE_NAME)
+    };
+    let inventory = scan(global, &root)?;
+    let current = entries(&inventory);
+    let files: BTreeSet<&str> = current
+        .iter()
+        .flat_map(|e| e.files.iter().map(String::as_str))
+        .collect();
+    if args.check {
+        return check(&path, &current, global, out);
+    }
+    let text = render(&current);
+    let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
+    if !unchanged {
+        write_atomically(&path, &text).map_err(|e| CliError {
+            code: 3,
+            message: format!("cannot write {}: {e}", path.display()),
+            hint: Some("check the directory's permissions and free space".into()),
+        })?;
+    }
+    if global.format == Format::Json {
+        let doc = serde_json::json!({
+            "schema": WRITE_SCHEMA,
+            "path": path.to_string_lossy(),
+            "components": current.len(),
+            "files": files.len(),
+            "written": !unchanged,
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+    } else if unchanged {
+        writeln!(out.writer, "{} is up to date ({} components)", path.display(), current.len())?;
+    } else {
+        writeln!(
+            out.writer,
+            "wrote {}: {} components from {} files",
+            path.display(),
+            current.len(),
+            files.len()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(path: &Path, current: &[LockEntry], global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::input(
+            format!("cannot read {}: {e}", path.display()),
+            Some("run `polyver lock` to write it, and commit it".to_string()),
+        )
+    })?;
+    let recorded = parse(&text).map_err(|e| {
+        let place = if e.line > 0 {
+            format!("{}:{}", path.display(), e.line)
+        } else {
+            path.display().to_string()
+        };
+        CliError::input(format!("{place}: {}", e.message), e.hint)
+    })?;
+    let drift = diff(&recorded, current);
+    if global.format == Format::Json {
+        let doc = serde_json::json!({
+            "schema": CHECK_SCHEMA,
+            "path": path.to_string_lossy(),
+            "up_to_date": drift.is_empty(),
+            "unchanged": drift.unchanged,
+            "added": drift.added,
+            "removed": drift.removed,
+            "changed": drift.changed,
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+    } else if drift.is_empty() {
+        writeln!(
+            out.writer,
+            "{} is up to date ({} components)",
+            path.display(),
+            drift.unchanged
+        )?;
+    } else {
+        writeln!(
+            out.writer,
+            "{} is out of date: {} added, {} removed, {} changed, {} unchanged",
+            path.display(),
+            drift.added.len(),
+            drift.removed.len(),
+            drift.changed.len(),
+            drift.unchanged
+        )?;
+        // One line per entry, in name order, like a diff.
+        let mut lines: Vec<((Ecosystem, &str), String)> = Vec::new();
+        for e in &drift.added {
+            lines.push(((e.ecosystem, &e.name), out.paint(&format!("+ {}", describe(e)), Style::Good)));
+        }
+        for e in &drift.removed {
+            lines.push(((e.ecosystem, &e.name), out.paint(&format!("- {}", describe(e)), Style::Bad)));
+        }
+        for c in &drift.changed {
+            lines.push((
+                (c.after.ecosystem, &c.after.name),
+                format!(
+                    "~ {} {}: {} (in {})",
+                    c.after.ecosystem,
+                    c.after.name,
+                    c.fields.join("; "),
+                    c.after.files.join(", ")
+                ),
+            ));
+        }
+        lines.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, line) in lines {
+            writeln!(out.writer, "  {line}")?;
+        }
+    }
+    if drift.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        if !global.quiet {
+            eprintln!("hint: run `polyver lock` to record the repository as it is now, or undo the change");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(name: &str, version: &str, files: &[&str]) -> LockEntry {
+        LockEntry {
+            ecosystem: Ecosystem::Pypi,
+            name: name.into(),
+            kind: Kind::Package,
+            version: Some(version.into()),
+            constraint: None,
+            scope: Scope::Runtime,
+            direct: true,
+            integrity: Some("sha256:ab\"c".into()),
+            url: None,
+            files: files.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut entries = vec![
+            e("requests", "2.31.0", &["a/requirements.txt", "b/requirements.txt"]),
+            e("flask", "3.0.0", &["requirements.txt"]),
+        ];
+        entries[1].constraint = Some(">=3".into());
+        entries[1].version = None;
+        entries[1].integrity = None;
+        entries.sort();
+        let text = render(&entries);
+        assert!(text.starts_with("# polyver.lock"));
+        assert!(text.contains("files = [\n  \"a/requirements.txt\",\n  \"b/requirements.txt\",\n]"));
+        assert_eq!(parse(&text).unwrap(), entries);
+        assert_eq!(render(&parse(&text).unwrap()), text);
+    }
+
+    #[test]
+    fn malformed_files_are_located() {
+        let text = render(&[e("requests", "2.31.0", &["r.txt"])]);
+        let bad = text.replace("scope = ", "scoep = ");
+        let err = parse(&bad).unwrap_err();
+        assert_eq!(err.message, "unknown key `scoep`");
+        assert!(err.hint.unwrap().starts_with("did you mean `scope`?"));
+        let line = bad.lines().position(|l| l.starts_with("scoep")).unwrap() as u32 + 1;
+        assert_eq!(err.line, line);
+        let err = parse("schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"package\"\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (2, "[[component]] without `ecosystem`"));
+        assert!(parse("schema = \"polyver.lock/v9\"\n").is_err());
+        assert_eq!(parse("[[component]\n").unwrap_err().line, 1);
+        let err = parse("schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"gadget\"\necosystem = \"pypi\"\nname = \"x\"\nscope = \"runtime\"\ndirect = true\nfiles = []\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (3, "unknown kind `gadget`"));
+    }
+
+    #[test]
+    fn diff_pairs_changes_by_name() {
+        let old = vec![e("flask", "2.0", &["r.txt"]), e("requests", "2.31.0", &["r.txt"]), e("six", "1.0", &["r.txt"])];
+        let mut new = vec![e("flask", "2.0", &["r.txt"]), e("httpx", "0.27.0", &["r.txt"]), e("requests", "2.32.0", &["r.txt", "s.txt"])];
+        new.sort();
+        let d = diff(&old, &new);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.added.len(), 1);
+        assert_eq!(d.removed[0].name, "six");
+        assert_eq!(d.changed[0].fields, ["version 2.31.0 → 2.32.0", "+ file s.txt"]);
+        assert!(diff(&new, &new).is_empty());
+    }
+}
