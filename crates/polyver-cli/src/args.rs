@@ -269,8 +269,9 @@ pub enum VersionCommand {
 }
 
 fn parse_model_ecosystem(s: &str) -> Result<polyver_model::Ecosystem, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_lowercase()))
-        .map_err(|_| format!("unknown ecosystem `{s}` (ids: npm, pypi, cargo, rubygems, composer, nuget, ...)"))
+    serde_json::from_value(serde_json::Value::String(s.to_lowercase())).map_err(|_| {
+        format!("unknown ecosystem `{s}` (ids: npm, pypi, cargo, rubygems, composer, nuget, ...)")
+    })
 }
 
 fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {

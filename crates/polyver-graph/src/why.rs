@@ -25,7 +25,7 @@ pub const EXPANSION_BUDGET: usize = 2_000_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WhyAnswer {
     pub target: NodeId,
-    /// Root-to-target paths, shortest first (ties in discovery order).
+    /// Root-to-target paths, shortest first, equal lengths in name order.
     pub paths: Vec<Vec<NodeId>>,
     /// Paths that exist beyond those listed.
     pub more: usize,
@@ -121,6 +121,10 @@ pub fn why(graph: &Graph, target: NodeId, max_paths: usize) -> WhyAnswer {
             });
         }
     }
+    // Equal lengths in name order (node ids are sorted by name), whatever the discovery order.
+    answer
+        .paths
+        .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     answer
 }
 

@@ -80,7 +80,11 @@ fn root_of(path: &Option<PathBuf>) -> PathBuf {
     path.clone().unwrap_or_else(|| PathBuf::from("."))
 }
 
-pub fn run_graph(args: &GraphArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+pub fn run_graph(
+    args: &GraphArgs,
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
     let root = root_of(&args.path);
     let graphs = load_graphs(global, &root, &args.filter)?;
     match global.format {
@@ -89,10 +93,20 @@ pub fn run_graph(args: &GraphArgs, global: &GlobalArgs, out: &mut Output) -> any
             serde_json::to_writer_pretty(&mut out.writer, &doc)?;
             writeln!(out.writer)?;
         }
-        Format::Dot => out.writer.write_all(polyver_graph::dot(&graphs).as_bytes())?,
-        Format::Mermaid => out.writer.write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
+        Format::Dot => out
+            .writer
+            .write_all(polyver_graph::dot(&graphs).as_bytes())?,
+        Format::Mermaid => out
+            .writer
+            .write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
         Format::Table => write_summary(&graphs, args.top, out)?,
-        other => return Err(super::unsupported_format("graph", other, "table, json, dot, mermaid")),
+        other => {
+            return Err(super::unsupported_format(
+                "graph",
+                other,
+                "table, json, dot, mermaid",
+            ))
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -130,7 +144,10 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
             g.source
         )?;
         let roots = if g.roots_inferred {
-            format!("{} (inferred: the lock names no direct dependency)", plural(s.roots, "root", "roots"))
+            format!(
+                "{} (inferred: the lock names no direct dependency)",
+                plural(s.roots, "root", "roots")
+            )
         } else {
             format!("{} direct", s.roots)
         };
@@ -148,7 +165,10 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
             line.push_str(&format!("; {} unreachable", s.unreachable));
         }
         if s.unresolved_edges > 0 {
-            line.push_str(&format!("; {} unresolved", plural(s.unresolved_edges, "edge", "edges")));
+            line.push_str(&format!(
+                "; {} unresolved",
+                plural(s.unresolved_edges, "edge", "edges")
+            ));
         }
         writeln!(out.writer, "{line}")?;
         if s.deepest_path.len() > 1 {
@@ -175,7 +195,11 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
 
 pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format("why", global.format, "table, json"));
+        return Err(super::unsupported_format(
+            "why",
+            global.format,
+            "table, json",
+        ));
     }
     let root = root_of(&args.path);
     let graphs = load_graphs(global, &root, &args.filter)?;
@@ -270,7 +294,11 @@ pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
             writeln!(
                 out.writer,
                 "  … and {}{} more {} (--max-paths to list more)",
-                if answer.more_is_lower_bound { "at least " } else { "" },
+                if answer.more_is_lower_bound {
+                    "at least "
+                } else {
+                    ""
+                },
                 answer.more,
                 if answer.more == 1 { "path" } else { "paths" },
             )?;

@@ -44,8 +44,7 @@ fn quoted(s: &str) -> String {
 /// A bare key when TOML allows one, else a quoted key (`"pypi:fastapi"`).
 fn key(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         s.to_string()
@@ -148,7 +147,8 @@ default-skips = true
             )
         };
         // An exact version over a range, then the one most files agree on, then the first.
-        let exact = |v: &str| v.starts_with(|c: char| c.is_ascii_digit()) && !v.contains([',', ' ', '*']);
+        let exact =
+            |v: &str| v.starts_with(|c: char| c.is_ascii_digit()) && !v.contains([',', ' ', '*']);
         let Some((best, _)) = versions.iter().max_by(|a, b| {
             (exact(a.0), a.1.len())
                 .cmp(&(exact(b.0), b.1.len()))
@@ -232,7 +232,11 @@ default-skips = true
 
 pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format("init", global.format, "table, json"));
+        return Err(super::unsupported_format(
+            "init",
+            global.format,
+            "table, json",
+        ));
     }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !root.is_dir() {

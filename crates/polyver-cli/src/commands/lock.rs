@@ -169,11 +169,12 @@ fn line_of(text: &str, offset: usize) -> u32 {
 
 /// Reads polyver.lock's text back into entries, checking every key.
 pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
-    let err = |span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>| LockError {
-        line: span.map_or(0, |s| line_of(text, s.start)),
-        message,
-        hint,
-    };
+    let err =
+        |span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>| LockError {
+            line: span.map_or(0, |s| line_of(text, s.start)),
+            message,
+            hint,
+        };
     let doc = toml_edit::Document::parse(text).map_err(|e| {
         err(
             e.span(),
@@ -184,7 +185,12 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
     let top = doc.as_table();
     for (key, _) in top.iter() {
         if key != "schema" && key != "component" {
-            return Err(unknown(text, top.key(key).and_then(|k| k.span()), key, &["schema", "component"]));
+            return Err(unknown(
+                text,
+                top.key(key).and_then(|k| k.span()),
+                key,
+                &["schema", "component"],
+            ));
         }
     }
     match top.get("schema").and_then(Item::as_str) {
@@ -193,7 +199,10 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
             return Err(err(
                 top.get("schema").and_then(Item::span),
                 format!("schema `{other}` is not {LOCK_SCHEMA}"),
-                Some("it was written by another polyver version: run `polyver lock` to rewrite it".into()),
+                Some(
+                    "it was written by another polyver version: run `polyver lock` to rewrite it"
+                        .into(),
+                ),
             ))
         }
         None => {
@@ -222,7 +231,12 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
     Ok(out)
 }
 
-fn unknown(text: &str, span: Option<std::ops::Range<usize>>, key: &str, valid: &[&str]) -> LockError {
+fn unknown(
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    key: &str,
+    valid: &[&str],
+) -> LockError {
     let nearest = valid
         .iter()
         .map(|v| (strsim::damerau_levenshtein(key, v), *v))
@@ -246,7 +260,12 @@ fn entry(text: &str, t: &Table) -> Result<LockEntry, LockError> {
     };
     for (key, _) in t.iter() {
         if !ENTRY_KEYS.contains(&key) {
-            return Err(unknown(text, t.key(key).and_then(|k| k.span()), key, ENTRY_KEYS));
+            return Err(unknown(
+                text,
+                t.key(key).and_then(|k| k.span()),
+                key,
+                ENTRY_KEYS,
+            ));
         }
     }
     let string = |key: &str| -> Result<Option<String>, LockError> {
@@ -290,14 +309,27 @@ fn entry(text: &str, t: &Table) -> Result<LockEntry, LockError> {
         None => return Err(at(None, "[[component]] without `files`".into())),
     };
     Ok(LockEntry {
-        kind: enum_value(&kind).ok_or_else(|| at(t.get("kind").and_then(Item::span), format!("unknown kind `{kind}`")))?,
+        kind: enum_value(&kind).ok_or_else(|| {
+            at(
+                t.get("kind").and_then(Item::span),
+                format!("unknown kind `{kind}`"),
+            )
+        })?,
         ecosystem: enum_value(&ecosystem).ok_or_else(|| {
-            at(t.get("ecosystem").and_then(Item::span), format!("unknown ecosystem `{ecosystem}`"))
+            at(
+                t.get("ecosystem").and_then(Item::span),
+                format!("unknown ecosystem `{ecosystem}`"),
+            )
         })?,
         name: required("name")?,
         version: string("version")?,
         constraint: string("constraint")?,
-        scope: enum_value(&scope).ok_or_else(|| at(t.get("scope").and_then(Item::span), format!("unknown scope `{scope}`")))?,
+        scope: enum_value(&scope).ok_or_else(|| {
+            at(
+                t.get("scope").and_then(Item::span),
+                format!("unknown scope `{scope}`"),
+            )
+        })?,
         direct,
         integrity: string("integrity")?,
         url: string("url")?,
@@ -339,16 +371,24 @@ fn changed_fields(a: &LockEntry, b: &LockEntry) -> Vec<String> {
         out.push(format!("version {} → {}", opt(&a.version), opt(&b.version)));
     }
     if a.constraint != b.constraint {
-        out.push(format!("constraint {} → {}", opt(&a.constraint), opt(&b.constraint)));
+        out.push(format!(
+            "constraint {} → {}",
+            opt(&a.constraint),
+            opt(&b.constraint)
+        ));
     }
     if a.scope != b.scope {
         out.push(format!("scope {} → {}", a.scope, b.scope));
     }
     if a.direct != b.direct {
-        out.push(format!(
-            "{}",
-            if b.direct { "now direct" } else { "now transitive" }
-        ));
+        out.push(
+            if b.direct {
+                "now direct"
+            } else {
+                "now transitive"
+            }
+            .to_string(),
+        );
     }
     if a.integrity != b.integrity {
         out.push(match (&a.integrity, &b.integrity) {
@@ -361,7 +401,8 @@ fn changed_fields(a: &LockEntry, b: &LockEntry) -> Vec<String> {
         out.push(format!("url {} → {}", opt(&a.url), opt(&b.url)));
     }
     if a.files != b.files {
-        let (fa, fb): (BTreeSet<&String>, BTreeSet<&String>) = (a.files.iter().collect(), b.files.iter().collect());
+        let (fa, fb): (BTreeSet<&String>, BTreeSet<&String>) =
+            (a.files.iter().collect(), b.files.iter().collect());
         for f in fb.difference(&fa) {
             out.push(format!("+ file {f}"));
         }
@@ -384,11 +425,15 @@ pub fn diff(recorded: &[LockEntry], current: &[LockEntry]) -> Drift {
     type Id<'a> = (Ecosystem, &'a str, Kind);
     let mut gone: BTreeMap<Id, Vec<&LockEntry>> = BTreeMap::new();
     for e in old.difference(&new) {
-        gone.entry((e.ecosystem, &e.name, e.kind)).or_default().push(e);
+        gone.entry((e.ecosystem, &e.name, e.kind))
+            .or_default()
+            .push(e);
     }
     let mut came: BTreeMap<Id, Vec<&LockEntry>> = BTreeMap::new();
     for e in new.difference(&old) {
-        came.entry((e.ecosystem, &e.name, e.kind)).or_default().push(e);
+        came.entry((e.ecosystem, &e.name, e.kind))
+            .or_default()
+            .push(e);
     }
     for (id, before) in &gone {
         let after = came.remove(id).unwrap_or_default();
@@ -464,7 +509,9 @@ fn scan(global: &GlobalArgs, root: &Path) -> anyhow::Result<Inventory> {
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.
 pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(|| FILE_NAME.into(), |n| n.to_string_lossy());
+    let name = path
+        .file_name()
+        .map_or_else(|| FILE_NAME.into(), |n| n.to_string_lossy());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -480,7 +527,11 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 
 pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format("lock", global.format, "table, json"));
+        return Err(super::unsupported_format(
+            "lock",
+            global.format,
+            "table, json",
+        ));
     }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let path = if root == Path::new(".") {
@@ -517,7 +568,12 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
     } else if unchanged {
-        writeln!(out.writer, "{} is up to date ({} components)", path.display(), current.len())?;
+        writeln!(
+            out.writer,
+            "{} is up to date ({} components)",
+            path.display(),
+            current.len()
+        )?;
     } else {
         writeln!(
             out.writer,
@@ -530,7 +586,12 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(path: &Path, current: &[LockEntry], global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+fn check(
+    path: &Path,
+    current: &[LockEntry],
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::input(
             format!("cannot read {}: {e}", path.display()),
@@ -578,10 +639,16 @@ fn check(path: &Path, current: &[LockEntry], global: &GlobalArgs, out: &mut Outp
         // One line per entry, in name order, like a diff.
         let mut lines: Vec<((Ecosystem, &str), String)> = Vec::new();
         for e in &drift.added {
-            lines.push(((e.ecosystem, &e.name), out.paint(&format!("+ {}", describe(e)), Style::Good)));
+            lines.push((
+                (e.ecosystem, &e.name),
+                out.paint(&format!("+ {}", describe(e)), Style::Good),
+            ));
         }
         for e in &drift.removed {
-            lines.push(((e.ecosystem, &e.name), out.paint(&format!("- {}", describe(e)), Style::Bad)));
+            lines.push((
+                (e.ecosystem, &e.name),
+                out.paint(&format!("- {}", describe(e)), Style::Bad),
+            ));
         }
         for c in &drift.changed {
             lines.push((
@@ -632,7 +699,11 @@ mod tests {
     #[test]
     fn round_trip() {
         let mut entries = vec![
-            e("requests", "2.31.0", &["a/requirements.txt", "b/requirements.txt"]),
+            e(
+                "requests",
+                "2.31.0",
+                &["a/requirements.txt", "b/requirements.txt"],
+            ),
             e("flask", "3.0.0", &["requirements.txt"]),
         ];
         entries[1].constraint = Some(">=3".into());
@@ -655,24 +726,42 @@ mod tests {
         assert!(err.hint.unwrap().starts_with("did you mean `scope`?"));
         let line = bad.lines().position(|l| l.starts_with("scoep")).unwrap() as u32 + 1;
         assert_eq!(err.line, line);
-        let err = parse("schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"package\"\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (2, "[[component]] without `ecosystem`"));
+        let err =
+            parse("schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"package\"\n").unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "[[component]] without `ecosystem`")
+        );
         assert!(parse("schema = \"polyver.lock/v9\"\n").is_err());
         assert_eq!(parse("[[component]\n").unwrap_err().line, 1);
         let err = parse("schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"gadget\"\necosystem = \"pypi\"\nname = \"x\"\nscope = \"runtime\"\ndirect = true\nfiles = []\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (3, "unknown kind `gadget`"));
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (3, "unknown kind `gadget`")
+        );
     }
 
     #[test]
     fn diff_pairs_changes_by_name() {
-        let old = vec![e("flask", "2.0", &["r.txt"]), e("requests", "2.31.0", &["r.txt"]), e("six", "1.0", &["r.txt"])];
-        let mut new = vec![e("flask", "2.0", &["r.txt"]), e("httpx", "0.27.0", &["r.txt"]), e("requests", "2.32.0", &["r.txt", "s.txt"])];
+        let old = vec![
+            e("flask", "2.0", &["r.txt"]),
+            e("requests", "2.31.0", &["r.txt"]),
+            e("six", "1.0", &["r.txt"]),
+        ];
+        let mut new = vec![
+            e("flask", "2.0", &["r.txt"]),
+            e("httpx", "0.27.0", &["r.txt"]),
+            e("requests", "2.32.0", &["r.txt", "s.txt"]),
+        ];
         new.sort();
         let d = diff(&old, &new);
         assert_eq!(d.unchanged, 1);
         assert_eq!(d.added.len(), 1);
         assert_eq!(d.removed[0].name, "six");
-        assert_eq!(d.changed[0].fields, ["version 2.31.0 → 2.32.0", "+ file s.txt"]);
+        assert_eq!(
+            d.changed[0].fields,
+            ["version 2.31.0 → 2.32.0", "+ file s.txt"]
+        );
         assert!(diff(&new, &new).is_empty());
     }
 }
