@@ -3,10 +3,11 @@
 //! `.gitignore` that keeps it out of version control.
 //!
 //! The file is meant to be read: every section of PRODUCT.md §2 is there with each key
-//! explained. Only what polyver detected is set as a value (the `[scan]` defaults, and the
-//! runtimes found as `[approved]` versions); everything else is a commented example, so the
-//! file loads as is and changes nothing until someone decides to. An existing polyver.toml
-//! is never overwritten without `--force`; the write is atomic.
+//! explained. Only what is certain is set as a value: the `[scan]` defaults, and each
+//! runtime pinned to an exact version as its `[approved]` version (the one most files agree
+//! on). Everything else is a commented example, so the file loads as is and changes nothing
+//! until someone decides to. An existing polyver.toml is never overwritten without
+//! `--force`; the write is atomic.
 
 use crate::args::{Format, GlobalArgs, InitArgs};
 use crate::output::Output;
@@ -74,6 +75,12 @@ fn runtimes(inventory: &Inventory) -> BTreeMap<&str, BTreeMap<String, BTreeSet<&
             .extend(c.locations.iter().map(|l| l.path.as_str()));
     }
     out
+}
+
+/// Whether a runtime's version as found is a version, not a range: `3.11.6` or `20` (an
+/// `.nvmrc` naming a release line), not `^3.9` or `>=3.10,<4`.
+fn exact(v: &str) -> bool {
+    v.starts_with(|c: char| c.is_ascii_digit()) && !v.contains([',', ' ', '*'])
 }
 
 /// The text of polyver.toml for `inventory`.
@@ -167,7 +174,10 @@ default-skips = true
         } else {
             let _ = writeln!(t, "# found: {}", describe(best, &versions[best]));
         }
-        let _ = writeln!(t, "{} = {}", key(name), quoted(best));
+        // Only an exact version becomes a value: a constraint as written (`^3.9`) may not
+        // be in the syntax the [approved] range of that component is read with.
+        let comment = if exact(best) { "" } else { "# " };
+        let _ = writeln!(t, "{comment}{} = {}", key(name), quoted(best));
     }
     // A few detected images and direct packages as examples to approve.
     let mut examples: BTreeSet<String> = BTreeSet::new();
@@ -297,6 +307,11 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         hint: Some("check the directory's permissions".into()),
     })?;
     let detected = runtimes(&inventory);
+    let approved: Vec<&str> = detected
+        .iter()
+        .filter(|(_, versions)| versions.keys().any(|v| exact(v)))
+        .map(|(n, _)| *n)
+        .collect();
     if global.format == Format::Json {
         let doc = serde_json::json!({
             "schema": SCHEMA,
@@ -314,13 +329,10 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             "wrote {} ({} components detected{})",
             path.display(),
             inventory.components.len(),
-            if detected.is_empty() {
+            if approved.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "; approved runtimes: {}",
-                    detected.keys().copied().collect::<Vec<_>>().join(", ")
-                )
+                format!("; approved runtimes: {}", approved.join(", "))
             }
         )?;
         writeln!(
