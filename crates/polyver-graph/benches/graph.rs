@@ -71,7 +71,11 @@ fn bench(c: &mut Criterion) {
         "why {}: {} paths listed, {}{} more",
         g.node(deep).label(),
         answer.paths.len(),
-        if answer.more_is_lower_bound { "at least " } else { "" },
+        if answer.more_is_lower_bound {
+            "at least "
+        } else {
+            ""
+        },
         answer.more
     );
 
@@ -79,10 +83,19 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("build", |b| b.iter(|| polyver_graph::build(&inventory)));
     group.bench_function("stats", |b| b.iter(|| g.stats(10)));
-    group.bench_function("why_top_fan_in", |b| b.iter(|| polyver_graph::why(g, target, 10)));
-    group.bench_function("why_deepest", |b| b.iter(|| polyver_graph::why(g, deep, 10)));
-    group.bench_function("json_document", |b| {
-        b.iter(|| polyver_graph::json_document(".", &graphs, 10))
+    group.bench_function("why_top_fan_in", |b| {
+        b.iter(|| polyver_graph::why(g, target, 10))
+    });
+    group.bench_function("why_deepest", |b| {
+        b.iter(|| polyver_graph::why(g, deep, 10))
+    });
+    group.bench_function("json_document_serialized", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(64 << 20);
+            serde_json::to_writer_pretty(&mut out, &polyver_graph::json_document(".", &graphs, 10))
+                .unwrap();
+            out.len()
+        })
     });
     group.finish();
 }

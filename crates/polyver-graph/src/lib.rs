@@ -26,7 +26,9 @@ mod render;
 mod stats;
 mod why;
 
-pub use render::{dot, json_document, mermaid, stats_json, why_json, GRAPH_SCHEMA, WHY_SCHEMA};
+pub use render::{
+    dot, json_document, mermaid, stats_json, why_json, GraphDocument, GRAPH_SCHEMA, WHY_SCHEMA,
+};
 pub use stats::{FanIn, GraphStats};
 pub use why::{near_matches, why, WhyAnswer};
 

@@ -4,6 +4,9 @@
 //! `name@version` escaped for each syntax. Direct dependencies are drawn bold.
 
 use crate::{Graph, GraphStats, NodeId, WhyAnswer};
+use polyver_model::Scope;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -12,66 +15,124 @@ pub const WHY_SCHEMA: &str = "polyver.why/v1";
 
 /// The `polyver.graph/v1` document: every graph with nodes, edges, roots and statistics
 /// (`top` most depended-on packages each), and totals. Node ids are `name@version`.
-pub fn json_document(root: &str, graphs: &[Graph], top: usize) -> Value {
-    let mut total_nodes = 0;
-    let mut total_edges = 0;
-    let mut max_depth = 0;
-    let mut cycles = 0;
-    let docs: Vec<Value> = graphs
+///
+/// Typed and borrowing (no intermediate `serde_json::Value`): a 100k-node graph serializes
+/// without a tree of maps in between.
+pub fn json_document<'a>(root: &'a str, graphs: &'a [Graph], top: usize) -> GraphDocument<'a> {
+    let docs: Vec<GraphJson<'a>> = graphs
         .iter()
         .map(|g| {
             let stats = g.stats(top);
             let depths = g.depths();
-            total_nodes += stats.nodes;
-            total_edges += stats.edges;
-            max_depth = max_depth.max(stats.max_depth);
-            cycles += stats.cycles;
-            let id = |i: NodeId| Value::String(g.node(i).label());
-            let nodes: Vec<Value> = g
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    json!({
-                        "id": n.label(),
-                        "name": n.name,
-                        "version": n.version,
-                        "direct": n.direct,
-                        "scope": n.scope,
-                        "line": n.line,
-                        "depth": depths[i],
-                        "fan_in": g.dependents(i as NodeId).len(),
-                    })
-                })
-                .collect();
-            let edges: Vec<Value> = g
-                .edges()
-                .map(|(a, b)| json!({ "from": id(a), "to": id(b) }))
-                .collect();
-            json!({
-                "lock": g.lock,
-                "source": g.source,
-                "ecosystem": g.ecosystem,
-                "roots_inferred": g.roots_inferred,
-                "roots": g.roots().map(id).collect::<Vec<_>>(),
-                "stats": stats_json(g, &stats),
-                "nodes": nodes,
-                "edges": edges,
-            })
+            let labels: Vec<String> = g.nodes.iter().map(|n| n.label()).collect();
+            GraphJson {
+                graph: g,
+                stats_json: stats_json(g, &stats),
+                stats,
+                depths,
+                labels,
+            }
         })
         .collect();
-    json!({
-        "schema": GRAPH_SCHEMA,
-        "root": root,
-        "stats": {
-            "graphs": graphs.len(),
-            "nodes": total_nodes,
-            "edges": total_edges,
-            "max_depth": max_depth,
-            "cycles": cycles,
+    GraphDocument {
+        schema: GRAPH_SCHEMA,
+        root,
+        stats: Totals {
+            graphs: docs.len(),
+            nodes: docs.iter().map(|d| d.stats.nodes).sum(),
+            edges: docs.iter().map(|d| d.stats.edges).sum(),
+            max_depth: docs.iter().map(|d| d.stats.max_depth).max().unwrap_or(0),
+            cycles: docs.iter().map(|d| d.stats.cycles).sum(),
         },
-        "graphs": docs,
-    })
+        graphs: docs,
+    }
+}
+
+/// See [`json_document`].
+#[derive(Serialize)]
+pub struct GraphDocument<'a> {
+    schema: &'static str,
+    root: &'a str,
+    stats: Totals,
+    graphs: Vec<GraphJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    graphs: usize,
+    nodes: usize,
+    edges: usize,
+    max_depth: u32,
+    cycles: usize,
+}
+
+struct GraphJson<'a> {
+    graph: &'a Graph,
+    stats: GraphStats,
+    stats_json: Value,
+    depths: Vec<u32>,
+    labels: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: Option<&'a str>,
+    direct: bool,
+    scope: Scope,
+    line: u32,
+    depth: u32,
+    fan_in: usize,
+}
+
+#[derive(Serialize)]
+struct EdgeJson<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+impl Serialize for GraphJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let g = self.graph;
+        let label = |i: NodeId| self.labels[i as usize].as_str();
+        let mut m = serializer.serialize_map(Some(8))?;
+        m.serialize_entry("lock", &g.lock)?;
+        m.serialize_entry("source", &g.source)?;
+        m.serialize_entry("ecosystem", &g.ecosystem)?;
+        m.serialize_entry("roots_inferred", &g.roots_inferred)?;
+        m.serialize_entry("roots", &g.roots().map(label).collect::<Vec<_>>())?;
+        m.serialize_entry("stats", &self.stats_json)?;
+        let nodes = g.nodes.iter().enumerate().map(|(i, n)| NodeJson {
+            id: label(i as NodeId),
+            name: &n.name,
+            version: n.version.as_deref(),
+            direct: n.direct,
+            scope: n.scope,
+            line: n.line,
+            depth: self.depths[i],
+            fan_in: g.dependents(i as NodeId).len(),
+        });
+        m.serialize_entry("nodes", &Seq(std::cell::Cell::new(Some(nodes))))?;
+        let edges = g.edges().map(|(a, b)| EdgeJson {
+            from: label(a),
+            to: label(b),
+        });
+        m.serialize_entry("edges", &Seq(std::cell::Cell::new(Some(edges))))?;
+        m.end()
+    }
+}
+
+/// Serializes an iterator as a sequence without collecting it first.
+struct Seq<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => serializer.collect_seq(items),
+            None => serializer.collect_seq(std::iter::empty::<T>()),
+        }
+    }
 }
 
 /// Statistics of one graph as JSON.

@@ -89,7 +89,8 @@ pub fn run_graph(
     let graphs = load_graphs(global, &root, &args.filter)?;
     match global.format {
         Format::Json => {
-            let doc = polyver_graph::json_document(&root.to_string_lossy(), &graphs, args.top);
+            let root = root.to_string_lossy();
+            let doc = polyver_graph::json_document(&root, &graphs, args.top);
             serde_json::to_writer_pretty(&mut out.writer, &doc)?;
             writeln!(out.writer)?;
         }
