@@ -17,9 +17,9 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 /// Paths counted beyond those listed before the count becomes a lower bound.
-pub const COUNT_LIMIT: usize = 100_000;
+pub const COUNT_LIMIT: usize = 10_000;
 /// Partial paths expanded before the count becomes a lower bound.
-pub const EXPANSION_BUDGET: usize = 2_000_000;
+pub const EXPANSION_BUDGET: usize = 1_000_000;
 
 /// Why one node is in its graph.
 #[derive(Clone, Debug, PartialEq, Eq)]

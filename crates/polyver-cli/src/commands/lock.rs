@@ -31,6 +31,8 @@ pub const FILE_NAME: &str = "polyver.lock";
 pub const LOCK_SCHEMA: &str = "polyver.lock/v1";
 const CHECK_SCHEMA: &str = "polyver.lock-check/v1";
 const WRITE_SCHEMA: &str = "polyver.lock-write/v1";
+/// The largest polyver.lock `--check` reads (a 100k-component lock is about 25 MiB).
+const MAX_LOCK_SIZE: u64 = 256 << 20;
 
 const HEADER: &str = "\
 # polyver.lock: the exact inventory of this repository, written by `polyver lock`.
@@ -592,6 +594,20 @@ fn check(
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_LOCK_SIZE {
+            return Err(CliError::input(
+                format!(
+                    "{} is {} bytes, more than polyver reads ({} MiB)",
+                    path.display(),
+                    meta.len(),
+                    MAX_LOCK_SIZE >> 20
+                ),
+                Some("is it really a polyver.lock? `polyver lock` rewrites it".to_string()),
+            )
+            .into());
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::input(
             format!("cannot read {}: {e}", path.display()),
@@ -636,6 +652,38 @@ fn check(
             drift.changed.len(),
             drift.unchanged
         )?;
+        // Per file, like `git diff --stat`: how many entries it added, removed, changed.
+        let mut per_file: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+        for (entries, slot) in [(&drift.added, 0), (&drift.removed, 1)] {
+            for f in entries.iter().flat_map(|e| &e.files) {
+                per_file.entry(f.as_str()).or_default()[slot] += 1;
+            }
+        }
+        for c in &drift.changed {
+            let files: BTreeSet<&String> = c.before.files.iter().chain(&c.after.files).collect();
+            for f in files {
+                per_file.entry(f.as_str()).or_default()[2] += 1;
+            }
+        }
+        let width = per_file
+            .keys()
+            .map(|f| f.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (file, [added, removed, changed]) in &per_file {
+            let marks = format!(
+                "{}{}{}",
+                out.paint(&"+".repeat((*added).min(40)), Style::Good),
+                out.paint(&"-".repeat((*removed).min(40)), Style::Bad),
+                "~".repeat((*changed).min(40))
+            );
+            writeln!(
+                out.writer,
+                "  {file:<width$} | {:>3} {marks}",
+                added + removed + changed
+            )?;
+        }
+        writeln!(out.writer)?;
         // One line per entry, in name order, like a diff.
         let mut lines: Vec<((Ecosystem, &str), String)> = Vec::new();
         for e in &drift.added {
