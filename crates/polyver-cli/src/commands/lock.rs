@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
+use toml_edit::{Item, Table, Value};
 
 pub const FILE_NAME: &str = "polyver.lock";
 pub const LOCK_SCHEMA: &str = "polyver.lock/v1";
@@ -109,48 +109,54 @@ pub fn entries(inventory: &Inventory) -> Vec<LockEntry> {
         .collect()
 }
 
-/// polyver.lock's text for `entries`.
+/// A TOML basic string, escaped by toml_edit.
+fn toml_string(s: &str) -> String {
+    Value::from(s).to_string()
+}
+
+/// polyver.lock's text for `entries`. Written line by line rather than through a
+/// `DocumentMut`: a 100k-component document tree costs hundreds of megabytes, the text does
+/// not (strings are still escaped by toml_edit, and `parse` reads the result back).
 pub fn render(entries: &[LockEntry]) -> String {
-    let mut doc = DocumentMut::new();
-    doc["schema"] = toml_edit::value(LOCK_SCHEMA);
-    let mut tables = ArrayOfTables::new();
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(HEADER.len() + 64 + entries.len() * 320);
+    out.push_str(HEADER);
+    let _ = writeln!(out, "\nschema = {}", toml_string(LOCK_SCHEMA));
     for e in entries {
-        let mut t = Table::new();
-        t.decor_mut().set_prefix("\n");
-        t["kind"] = toml_edit::value(e.kind.id());
-        t["ecosystem"] = toml_edit::value(e.ecosystem.id());
-        t["name"] = toml_edit::value(e.name.as_str());
+        out.push_str("\n[[component]]\n");
+        let field = |out: &mut String, key: &str, value: &str| {
+            let _ = writeln!(out, "{key} = {}", toml_string(value));
+        };
+        field(&mut out, "kind", e.kind.id());
+        field(&mut out, "ecosystem", e.ecosystem.id());
+        field(&mut out, "name", &e.name);
         if let Some(v) = &e.version {
-            t["version"] = toml_edit::value(v.as_str());
+            field(&mut out, "version", v);
         }
         if let Some(k) = &e.constraint {
-            t["constraint"] = toml_edit::value(k.as_str());
+            field(&mut out, "constraint", k);
         }
-        t["scope"] = toml_edit::value(e.scope.id());
-        t["direct"] = toml_edit::value(e.direct);
+        field(&mut out, "scope", e.scope.id());
+        let _ = writeln!(out, "direct = {}", e.direct);
         if let Some(i) = &e.integrity {
-            t["integrity"] = toml_edit::value(i.as_str());
+            field(&mut out, "integrity", i);
         }
         if let Some(u) = &e.url {
-            t["url"] = toml_edit::value(u.as_str());
+            field(&mut out, "url", u);
         }
-        let mut files = Array::new();
-        for f in &e.files {
-            files.push(f.as_str());
-        }
+        let files: Vec<String> = e.files.iter().map(|f| toml_string(f)).collect();
         if files.len() > 1 {
             // One file per line: adding a file is a one-line diff.
-            for v in files.iter_mut() {
-                v.decor_mut().set_prefix("\n  ");
+            out.push_str("files = [\n");
+            for f in files {
+                let _ = writeln!(out, "  {f},");
             }
-            files.set_trailing("\n");
-            files.set_trailing_comma(true);
+            out.push_str("]\n");
+        } else {
+            let _ = writeln!(out, "files = [{}]", files.join(", "));
         }
-        t["files"] = Item::Value(Value::Array(files));
-        tables.push(t);
     }
-    doc["component"] = Item::ArrayOfTables(tables);
-    format!("{HEADER}\n{doc}")
+    out
 }
 
 /// A malformed polyver.lock, located.
@@ -169,15 +175,65 @@ fn line_of(text: &str, offset: usize) -> u32 {
     text[..offset].matches('\n').count() as u32 + 1
 }
 
+/// Where a part of polyver.lock starts in the whole text, for line numbers.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    full: &'a str,
+    base: usize,
+}
+
+impl Src<'_> {
+    fn line(&self, span: Option<std::ops::Range<usize>>) -> u32 {
+        span.map_or(0, |s| line_of(self.full, self.base + s.start))
+    }
+}
+
 /// Reads polyver.lock's text back into entries, checking every key.
+///
+/// Each `[[component]]` table is parsed as a document of its own (a toml_edit tree of the
+/// whole 100k-component file would cost a gigabyte); if any part fails, the whole text is
+/// parsed at once, so errors and odd-but-valid layouts are judged on the real file.
 pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "[[component]]" {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let whole = Src {
+        full: text,
+        base: 0,
+    };
+    let Some(&first) = starts.first() else {
+        return parse_part(whole, text, true);
+    };
+    let chunked = (|| {
+        let mut out = parse_part(whole, &text[..first], true)?;
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let src = Src {
+                full: text,
+                base: start,
+            };
+            out.extend(parse_part(src, &text[start..end], false)?);
+        }
+        out.sort();
+        Ok(out)
+    })();
+    chunked.or_else(|_: LockError| parse_part(whole, text, true))
+}
+
+/// Parses `part` (the header when `header`, else `[[component]]` tables).
+fn parse_part(src: Src, part: &str, header: bool) -> Result<Vec<LockEntry>, LockError> {
     let err =
         |span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>| LockError {
-            line: span.map_or(0, |s| line_of(text, s.start)),
+            line: src.line(span),
             message,
             hint,
         };
-    let doc = toml_edit::Document::parse(text).map_err(|e| {
+    let doc = toml_edit::Document::parse(part).map_err(|e| {
         err(
             e.span(),
             format!("invalid TOML: {}", e.message().trim()),
@@ -188,7 +244,7 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
     for (key, _) in top.iter() {
         if key != "schema" && key != "component" {
             return Err(unknown(
-                text,
+                src,
                 top.key(key).and_then(|k| k.span()),
                 key,
                 &["schema", "component"],
@@ -196,6 +252,7 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
         }
     }
     match top.get("schema").and_then(Item::as_str) {
+        _ if !header => {}
         Some(LOCK_SCHEMA) => {}
         Some(other) => {
             return Err(err(
@@ -227,25 +284,20 @@ pub fn parse(text: &str) -> Result<Vec<LockEntry>, LockError> {
     })?;
     let mut out = Vec::with_capacity(tables.len());
     for t in tables.iter() {
-        out.push(entry(text, t)?);
+        out.push(entry(src, t)?);
     }
     out.sort();
     Ok(out)
 }
 
-fn unknown(
-    text: &str,
-    span: Option<std::ops::Range<usize>>,
-    key: &str,
-    valid: &[&str],
-) -> LockError {
+fn unknown(src: Src, span: Option<std::ops::Range<usize>>, key: &str, valid: &[&str]) -> LockError {
     let nearest = valid
         .iter()
         .map(|v| (strsim::damerau_levenshtein(key, v), *v))
         .filter(|(d, v)| *d <= 2.max(v.len() / 3))
         .min();
     LockError {
-        line: span.map_or(0, |s| line_of(text, s.start)),
+        line: src.line(span),
         message: format!("unknown key `{key}`"),
         hint: Some(match nearest {
             Some((_, v)) => format!("did you mean `{v}`? (valid: {})", valid.join(", ")),
@@ -254,16 +306,16 @@ fn unknown(
     }
 }
 
-fn entry(text: &str, t: &Table) -> Result<LockEntry, LockError> {
+fn entry(src: Src, t: &Table) -> Result<LockEntry, LockError> {
     let at = |span: Option<std::ops::Range<usize>>, message: String| LockError {
-        line: span.or(t.span()).map_or(0, |s| line_of(text, s.start)),
+        line: src.line(span.or(t.span())),
         message,
         hint: Some("run `polyver lock` to rewrite the file".into()),
     };
     for (key, _) in t.iter() {
         if !ENTRY_KEYS.contains(&key) {
             return Err(unknown(
-                text,
+                src,
                 t.key(key).and_then(|k| k.span()),
                 key,
                 ENTRY_KEYS,
@@ -787,6 +839,14 @@ mod tests {
             (err.line, err.message.as_str()),
             (3, "unknown kind `gadget`")
         );
+    }
+
+    #[test]
+    fn a_table_header_inside_a_string_is_not_a_table() {
+        let text = "schema = \"polyver.lock/v1\"\n[[component]]\nkind = \"package\"\necosystem = \"pypi\"\nname = \"x\"\nurl = \"\"\"\n[[component]]\n\"\"\"\nscope = \"runtime\"\ndirect = true\nfiles = [\"r.txt\"]\n";
+        let entries = parse(text).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].url.as_deref(), Some("[[component]]\n"));
     }
 
     #[test]
