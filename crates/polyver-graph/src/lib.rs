@@ -9,10 +9,13 @@
 //! locations; [`build`] splits them back by location path.)
 //!
 //! **Edges** are the components' `dependencies` (`name` + version when the lock records
-//! one). An edge resolves inside its own lock file only: exact name and version first; else
-//! the single entry of that name; else the highest entry whose version satisfies the edge's
-//! version read as a range (yarn and pnpm may record ranges); else it is counted as
-//! unresolved and left out. Self-edges are dropped.
+//! one). An edge resolves inside its own lock file only. With a version: the entry of that
+//! name and version; else the single entry of that name; else the highest entry whose
+//! version satisfies the edge's version read as a range (yarn and pnpm may record ranges).
+//! Without a version: every entry of that name — one, or several when a dependency is split
+//! by environment markers (Poetry and uv lock `numpy` 1.24 for Python 3.8 and 1.26 above, and
+//! the dependent needs both, each somewhere). An edge that matches nothing is counted as
+//! unresolved and left out; self-edges are dropped.
 //!
 //! **Roots** are the direct dependencies (`direct = true`; the extractors decide it from the
 //! lock's root entry or the manifest beside it). A lock without any direct entry gets its
@@ -324,9 +327,20 @@ fn build_one(lock: &str, source: &str, entries: &[(&Component, u32)]) -> Graph {
     let mut unresolved = 0;
     for (i, (c, _)) in entries.iter().enumerate() {
         for dep in &c.dependencies {
-            match resolve(&graph, &dep.name, dep.version.as_deref()) {
-                Some(to) => edges.push((node_of[i], to)),
-                None => unresolved += 1,
+            match dep.version {
+                Some(_) => match resolve(&graph, &dep.name, dep.version.as_deref()) {
+                    Some(to) => edges.push((node_of[i], to)),
+                    None => unresolved += 1,
+                },
+                // No version: every entry of that name (one, or the versions a
+                // marker-split dependency locks, as Poetry and uv record them).
+                None => {
+                    let range = graph.name_range(&match_key(ecosystem, &dep.name));
+                    if range.is_empty() {
+                        unresolved += 1;
+                    }
+                    edges.extend(range.map(|to| (node_of[i], to)));
+                }
             }
         }
     }
@@ -336,15 +350,13 @@ fn build_one(lock: &str, source: &str, entries: &[(&Component, u32)]) -> Graph {
     graph
 }
 
-/// The entry an edge `name` (+ `version`) points at; see the module docs for the order.
+/// The entry an edge `name` + `version` points at; see the module docs for the order.
 fn resolve(graph: &Graph, name: &str, version: Option<&str>) -> Option<NodeId> {
     let range = graph.name_range(&match_key(graph.ecosystem, name));
     if range.is_empty() {
         return None;
     }
-    let Some(version) = version else {
-        return (range.len() == 1).then_some(range.start);
-    };
+    let version = version?;
     if let Some(exact) = range
         .clone()
         .find(|&i| graph.nodes[i as usize].version.as_deref() == Some(version))
@@ -466,6 +478,9 @@ pub(crate) mod tests {
                 true,
                 &[("six", Some("1.9.0"))],
             ),
+            entry("b/poetry.lock", "numpy", "1.24.4", false, &[]),
+            entry("b/poetry.lock", "numpy", "1.26.4", false, &[]),
+            entry("b/poetry.lock", "pandas", "2.0", true, &[("numpy", None)]),
         ];
         // Identical components in both locks merge into one with two locations.
         let inventory = Inventory::finish(".", components, vec![], Default::default());
@@ -500,6 +515,12 @@ pub(crate) mod tests {
         assert_eq!(a.find("Six", None).len(), 2);
         assert_eq!(a.find("six", Some("1.9.0")), vec![2]);
         let b = &graphs[1];
-        assert_eq!((b.nodes.len(), b.roots_inferred), (1, true));
+        assert_eq!((b.nodes.len(), b.roots_inferred), (4, false));
+        let pandas = b.find("pandas", None)[0];
+        assert_eq!(
+            b.dependencies(pandas).len(),
+            2,
+            "both marker-split numpy versions"
+        );
     }
 }
