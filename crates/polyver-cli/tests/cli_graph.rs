@@ -428,3 +428,31 @@ fn graph_and_why_on_the_generated_corpus() {
     assert!(why.contains(" → "), "{why}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_lock_format_yields_edges() {
+    let json: Value = serde_json::from_str(&stdout(
+        polyver(&fixtures()).args(["graph", "-q", "--format", "json"]),
+        0,
+    ))
+    .unwrap();
+    let mut with_edges = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for g in json["graphs"].as_array().unwrap() {
+        let source = g["source"].as_str().unwrap().to_string();
+        seen.insert(source.clone());
+        if g["stats"]["edges"].as_u64().unwrap() > 0 {
+            with_edges.insert(source);
+        }
+    }
+    for source in polyver_graph::LOCK_SOURCES {
+        assert!(seen.contains(*source), "no fixture graph from {source}");
+        // Pipfile.lock records no dependency edges at all.
+        if *source != "pipfile-lock" {
+            assert!(
+                with_edges.contains(*source),
+                "{source} graphs have no edges"
+            );
+        }
+    }
+}
