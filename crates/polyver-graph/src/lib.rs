@@ -106,9 +106,10 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds a graph from `(from, to)` pairs over `nodes`; duplicates and self-edges are
-    /// dropped. Roots are the direct nodes, or the nodes without dependents when none is.
-    pub fn from_edges(
+    /// Builds a graph from `(from, to)` pairs over `nodes` (sorted by key, then version);
+    /// duplicates and self-edges are dropped. Roots are the direct nodes, or the nodes
+    /// without dependents when none is.
+    pub(crate) fn from_edges(
         lock: impl Into<String>,
         source: impl Into<String>,
         ecosystem: Ecosystem,
