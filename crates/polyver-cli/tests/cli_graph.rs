@@ -430,6 +430,29 @@ fn graph_and_why_on_the_generated_corpus() {
 }
 
 #[test]
+fn why_in_a_lock_without_edges_says_so() {
+    let dir = temp("pipfile");
+    copy_dir(&fixtures().join("pipfile"), &dir);
+    let json: Value = serde_json::from_str(&stdout(
+        polyver(&dir).args(["graph", "--lock", "Pipfile.lock", "--format", "json"]),
+        0,
+    ))
+    .unwrap();
+    let nodes = json["graphs"][0]["nodes"].as_array().unwrap();
+    let transitive = nodes
+        .iter()
+        .find(|n| n["direct"] == false)
+        .expect("the Pipfile.lock fixture has transitive entries");
+    let name = transitive["name"].as_str().unwrap();
+    let out = stdout(
+        polyver(&dir).args(["why", name, "--lock", "Pipfile.lock"]),
+        0,
+    );
+    assert!(out.contains("records no dependency edges"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn every_lock_format_yields_edges() {
     let json: Value = serde_json::from_str(&stdout(
         polyver(&fixtures()).args(["graph", "-q", "--format", "json"]),

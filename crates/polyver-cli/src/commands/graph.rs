@@ -278,15 +278,13 @@ pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
             format_args!("depth {}", g.depths()[answer.target as usize]),
             plural(g.dependents(answer.target).len(), "dependent", "dependents"),
         )?;
-        if answer.paths.is_empty() {
-            writeln!(
-                out.writer,
-                "  {}",
-                out.paint(
-                    "no direct dependency reaches it: the lock keeps an entry nothing requires",
-                    Style::Bad
-                )
-            )?;
+        if answer.paths.is_empty() && !node.direct {
+            let why_not = if g.edge_count() == 0 {
+                "this lock file records no dependency edges (Pipfile.lock never does): what pulls it in is unknown"
+            } else {
+                "no direct dependency reaches it: the lock keeps an entry nothing requires"
+            };
+            writeln!(out.writer, "  {}", out.paint(why_not, Style::Bad))?;
         }
         for path in &answer.paths {
             writeln!(out.writer, "  {}", labels(g, path))?;
