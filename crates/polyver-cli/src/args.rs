@@ -100,7 +100,7 @@ pub enum Command {
     /// Dependency graph of every lock file: packages, edges, depth, fan-in, cycles (formats:
     /// table = statistics, json, dot, mermaid).
     #[command(
-        after_help = "Examples:\n  polyver graph\n  polyver graph --format dot | dot -Tsvg > deps.svg\n  polyver graph --lock web/package-lock.json --format mermaid\n  polyver graph --ecosystem pypi --format json"
+        after_help = "Examples:\n  polyver graph\n  polyver graph --format dot | dot -Tsvg > deps.svg\n  polyver graph --lock web/package-lock.json --format mermaid --max-depth 2\n  polyver graph --ecosystem pypi --format json"
     )]
     Graph(GraphArgs),
     /// Why a package is there: every path from a direct dependency to NAME in each lock file,
@@ -140,6 +140,10 @@ pub struct GraphArgs {
     /// How many of the most depended-on packages to list per lock file.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
+    /// Draw only packages within N steps of a direct dependency (dot, mermaid): big graphs
+    /// stay readable.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_depth: Option<u32>,
 }
 
 #[derive(Debug, Args)]

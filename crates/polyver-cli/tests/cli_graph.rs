@@ -182,6 +182,23 @@ fn graph_of_real_lock_files_in_every_format() {
             0
         )
     );
+    let shallow = stdout(
+        polyver(&dir)
+            .arg("graph")
+            .args(lock)
+            .args(["--format", "dot", "--max-depth", "2"]),
+        0,
+    );
+    assert!(
+        shallow.contains("label=\"body-parser@1.20.1\""),
+        "{shallow}"
+    );
+    assert!(!shallow.contains("debug@2.6.9"), "{shallow}");
+    let out = polyver(&dir)
+        .args(["graph", "--max-depth", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     // Filters.
     let pypi: Value = serde_json::from_str(&stdout(
         polyver(&dir).args(["graph", "--ecosystem", "pypi", "--format", "json"]),

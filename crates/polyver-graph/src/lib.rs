@@ -191,6 +191,33 @@ impl Graph {
             .collect()
     }
 
+    /// The part of the graph within `max_depth` of a root (roots have depth 1): for drawing
+    /// a big graph. Unreachable nodes are left out; roots stay roots.
+    pub fn truncated(&self, max_depth: u32) -> Graph {
+        let depths = self.depths();
+        let mut new_id = vec![NodeId::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if depths[i] >= 1 && depths[i] <= max_depth {
+                new_id[i] = nodes.len() as NodeId;
+                let mut n = n.clone();
+                n.direct = self.is_root[i];
+                nodes.push(n);
+            }
+        }
+        let edges = self
+            .edges()
+            .filter_map(|(a, b)| {
+                let (a, b) = (new_id[a as usize], new_id[b as usize]);
+                (a != NodeId::MAX && b != NodeId::MAX).then_some((a, b))
+            })
+            .collect();
+        let mut g = Graph::from_edges(&self.lock, &self.source, self.ecosystem, nodes, edges);
+        g.roots_inferred = self.roots_inferred;
+        g.unresolved_edges = self.unresolved_edges;
+        g
+    }
+
     /// Node ids whose key is `key` (nodes are sorted by key, so a binary search).
     fn name_range(&self, key: &str) -> std::ops::Range<NodeId> {
         let start = self.nodes.partition_point(|n| n.key.as_str() < key);
@@ -419,6 +446,22 @@ pub(crate) mod tests {
         assert_eq!(g.edge_count(), 3);
         assert_eq!(g.roots().collect::<Vec<_>>(), vec![0]);
         assert!(!g.roots_inferred);
+    }
+
+    #[test]
+    fn truncated_keeps_what_is_near_the_roots() {
+        let g = graph(
+            &["*a", "b", "c", "d", "e"],
+            &[(0, 1), (1, 2), (2, 3), (3, 1)],
+        );
+        let t = g.truncated(2);
+        let labels: Vec<String> = t.nodes.iter().map(Node::label).collect();
+        assert_eq!(labels, ["a", "b"]);
+        assert_eq!(t.edges().collect::<Vec<_>>(), vec![(0, 1)]);
+        assert_eq!(g.truncated(10).edge_count(), 4);
+        // Inferred roots stay roots once marked.
+        let h = graph(&["a", "b"], &[(0, 1)]).truncated(1);
+        assert_eq!(h.roots().collect::<Vec<_>>(), vec![0]);
     }
 
     #[test]

@@ -86,7 +86,17 @@ pub fn run_graph(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = root_of(&args.path);
-    let graphs = load_graphs(global, &root, &args.filter)?;
+    let mut graphs = load_graphs(global, &root, &args.filter)?;
+    if let Some(depth) = args.max_depth {
+        if !matches!(global.format, Format::Dot | Format::Mermaid) {
+            return Err(CliError::input(
+                "--max-depth only applies to drawings",
+                Some("use it with --format dot or --format mermaid".to_string()),
+            )
+            .into());
+        }
+        graphs = graphs.iter().map(|g| g.truncated(depth)).collect();
+    }
     match global.format {
         Format::Json => {
             let root = root.to_string_lossy();
