@@ -850,6 +850,26 @@ mod tests {
     }
 
     #[test]
+    fn truncated_and_mangled_files_never_panic() {
+        let mut entries = vec![
+            e("requests", "2.31.0", &["a.txt", "b/é.txt"]),
+            e("flask", "3.0.0", &["r.txt"]),
+        ];
+        entries.sort();
+        let text = render(&entries);
+        for cut in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let _ = parse(&text[..cut]);
+            for junk in ["\"", "[", "=", "\n", "é", "]]"] {
+                let mut mangled = text.clone();
+                mangled.insert_str(cut, junk);
+                if let Err(err) = parse(&mangled) {
+                    assert!(err.line as usize <= mangled.lines().count() + 1);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn diff_pairs_changes_by_name() {
         let old = vec![
             e("flask", "2.0", &["r.txt"]),
