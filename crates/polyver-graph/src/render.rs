@@ -79,6 +79,8 @@ struct NodeJson<'a> {
     id: &'a str,
     name: &'a str,
     version: Option<&'a str>,
+    /// The same package URL the inventory and the SBOMs give it.
+    purl: String,
     direct: bool,
     scope: Scope,
     line: u32,
@@ -107,6 +109,7 @@ impl Serialize for GraphJson<'_> {
             id: label(i as NodeId),
             name: &n.name,
             version: n.version.as_deref(),
+            purl: polyver_model::purl::for_component(g.ecosystem, &n.name, n.version.as_deref()),
             direct: n.direct,
             scope: n.scope,
             line: n.line,
