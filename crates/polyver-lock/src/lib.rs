@@ -18,7 +18,10 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use toml_edit::{Item, Table, Value};
 
+/// The file's name, at the repository root.
 pub const FILE_NAME: &str = "polyver.lock";
+/// The `schema` the file declares; another value is refused (the file is rewritten, not
+/// guessed at).
 pub const LOCK_SCHEMA: &str = "polyver.lock/v1";
 const HEADER: &str = "\
 # polyver.lock: the exact inventory of this repository, written by `polyver lock`.
