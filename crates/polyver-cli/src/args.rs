@@ -148,7 +148,8 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The package (matched the ecosystem's way: PEP 503 names for PyPI).
+    /// The package (matched the ecosystem's way: PEP 503 names for PyPI); `name@version`
+    /// selects one version.
     pub name: String,
     /// The directory to scan (default: the current directory).
     pub path: Option<PathBuf>,

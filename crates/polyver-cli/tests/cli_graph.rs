@@ -256,6 +256,18 @@ fn why_walks_diamonds_and_cycles() {
         serde_json::to_string_pretty(&json).unwrap()
     );
 
+    // `name@version` as graph prints it selects one version.
+    assert_eq!(
+        stdout(polyver(&dir).args(["why", "leaf@2.0.3"]), 0),
+        stdout(polyver(&dir).args(["why", "leaf"]), 0)
+    );
+    let out = polyver(&dir).args(["why", "leaf@1.0.0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = polyver(&dir)
+        .args(["why", "leaf@2.0.3", "--version", "1.0.0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     let out = polyver(&dir).args(["why", "laef"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -204,7 +204,40 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
     )
 }
 
+/// `name@version` (as `graph` prints nodes) is read as `--version`; a leading `@` is an npm
+/// scope, not a version.
+fn split_query(args: &WhyArgs) -> anyhow::Result<WhyArgs> {
+    let (name, version) = match args.name.rsplit_once('@') {
+        Some((name, version)) if !name.is_empty() && !version.is_empty() => {
+            if args.version.as_deref().is_some_and(|v| v != version) {
+                return Err(CliError::input(
+                    format!(
+                        "`{}` and --version {} disagree",
+                        args.name,
+                        args.version.as_deref().unwrap_or_default()
+                    ),
+                    Some("give the version once".to_string()),
+                )
+                .into());
+            }
+            (name.to_string(), Some(version.to_string()))
+        }
+        _ => (args.name.clone(), args.version.clone()),
+    };
+    Ok(WhyArgs {
+        name,
+        version,
+        path: args.path.clone(),
+        filter: GraphFilter {
+            lock: args.filter.lock.clone(),
+            ecosystem: args.filter.ecosystem,
+        },
+        max_paths: args.max_paths,
+    })
+}
+
 pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    let args = &split_query(args)?;
     if !matches!(global.format, Format::Table | Format::Json) {
         return Err(super::unsupported_format(
             "why",
