@@ -7,15 +7,30 @@
 //! Exit codes: `graph` 0 (also with no lock file: an empty graph is an answer); `why` 0 when
 //! NAME is in some graph, 1 when it is in none (with near names as the hint); 2 bad input.
 
+use super::scan::TerminalProgress;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
-use polyver_extract::{registry, scan_with};
+use polyver_extract::{registry, scan_observed, Extractor, ScanConfig, ScanConfigError};
 use polyver_graph::{Graph, LOCK_SOURCES};
-use polyver_model::Severity;
-use std::io::Write;
+use polyver_model::{Inventory, Severity};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// [`scan_observed`] with the scan command's progress display on stderr (when it is a
+/// terminal and not `--quiet`); shared by graph, why, lock and init.
+pub(crate) fn scan_with_progress(
+    global: &GlobalArgs,
+    root: &Path,
+    config: &ScanConfig,
+    extractors: &[Box<dyn Extractor>],
+) -> Result<Inventory, ScanConfigError> {
+    let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
+    let scanned = scan_observed(root, config, extractors, &progress);
+    progress.bar.finish_and_clear();
+    scanned
+}
 
 /// Scans `root` with the lock extractors and builds the graphs `filter` selects.
 pub fn load_graphs(
@@ -28,7 +43,7 @@ pub fn load_graphs(
         .into_iter()
         .filter(|x| LOCK_SOURCES.contains(&x.id()))
         .collect();
-    let inventory = scan_with(root, &config, &extractors).map_err(|e| {
+    let inventory = scan_with_progress(global, root, &config, &extractors).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give the directory holding the lock files".to_string()),

@@ -12,7 +12,7 @@
 use crate::args::{Format, GlobalArgs, InitArgs};
 use crate::output::Output;
 use crate::CliError;
-use polyver_extract::{registry, scan_with, ScanConfig};
+use polyver_extract::{registry, ScanConfig};
 use polyver_model::{Inventory, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -275,12 +275,15 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         Err(_) if args.force => ScanConfig::default(),
         Err(e) => return Err(e),
     };
-    let inventory = scan_with(&root, &config, &registry::extractors()).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the repository root".to_string()),
-        )
-    })?;
+    let inventory =
+        super::graph::scan_with_progress(global, &root, &config, &registry::extractors()).map_err(
+            |e| {
+                CliError::input(
+                    format!("cannot scan {}: {e}", root.display()),
+                    Some("give the repository root".to_string()),
+                )
+            },
+        )?;
     let text = render(&inventory);
     // What is written must load: a bug here must not hand users a broken file.
     if let Err(e) = polyver_config::parse(&path, &text) {

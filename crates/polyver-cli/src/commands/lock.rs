@@ -11,7 +11,7 @@
 use crate::args::{Format, GlobalArgs, LockArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
-use polyver_extract::{registry, scan_with};
+use polyver_extract::registry;
 use polyver_lock::{describe, diff, entries, parse, render, LockEntry, FILE_NAME};
 use polyver_model::{Ecosystem, Inventory, Severity};
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,12 +26,15 @@ const MAX_LOCK_SIZE: u64 = 256 << 20;
 
 fn scan(global: &GlobalArgs, root: &Path) -> anyhow::Result<Inventory> {
     let config = super::load_scan_config(global, root, None)?;
-    let inventory = scan_with(root, &config, &registry::extractors()).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the repository root".to_string()),
-        )
-    })?;
+    let inventory =
+        super::graph::scan_with_progress(global, root, &config, &registry::extractors()).map_err(
+            |e| {
+                CliError::input(
+                    format!("cannot scan {}: {e}", root.display()),
+                    Some("give the repository root".to_string()),
+                )
+            },
+        )?;
     if !global.quiet {
         for d in inventory
             .diagnostics

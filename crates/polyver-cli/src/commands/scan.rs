@@ -65,12 +65,12 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
 
 /// A spinner while walking, then a bar over the claimed files, drawn on stderr. Hidden (no
 /// drawing at all) when stderr is not a terminal, so logs and pipes stay clean.
-struct TerminalProgress {
-    bar: ProgressBar,
+pub(crate) struct TerminalProgress {
+    pub(crate) bar: ProgressBar,
 }
 
 impl TerminalProgress {
-    fn new(visible: bool) -> Self {
+    pub(crate) fn new(visible: bool) -> Self {
         let target = if visible {
             ProgressDrawTarget::stderr_with_hz(10)
         } else {
