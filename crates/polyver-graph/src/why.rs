@@ -8,9 +8,11 @@
 //! best-first: a reverse breadth-first search from the target gives every node's exact
 //! distance to it, and partial paths are expanded in order of `length so far + distance
 //! left` (A* with an exact heuristic), which yields complete paths shortest first and
-//! almost never expands a partial path that leads nowhere. Listing stops at `max_paths`;
-//! counting goes on up to [`COUNT_LIMIT`] more paths or [`EXPANSION_BUDGET`] expansions,
-//! after which the answer says "at least".
+//! almost never expands a partial path that leads nowhere. Listing stops at `max_paths`
+//! (paths of the length where the cut falls are all gathered first, so the listed ones are
+//! the first in name order, whatever the discovery order); counting goes on up to
+//! [`COUNT_LIMIT`] more paths or [`EXPANSION_BUDGET`] expansions, after which the answer
+//! says "at least". A test checks every answer against brute-force enumeration.
 
 use crate::{Graph, NodeId};
 use std::cmp::Reverse;
@@ -88,14 +90,19 @@ pub fn why(graph: &Graph, target: NodeId, max_paths: usize) -> WhyAnswer {
     while let Some(Reverse((_, _, at))) = heap.pop() {
         let (node, len) = (arena[at as usize].node, arena[at as usize].len);
         if node == target {
-            if answer.paths.len() < max_paths {
+            // Paths come shortest first. Past the cap, the rest of the last listed length is
+            // still kept, so that the cut falls in name order rather than discovery order.
+            let tier = answer.paths.last().map(Vec::len);
+            if answer.paths.len() < max_paths
+                || (tier == Some(len as usize + 1) && answer.paths.len() - max_paths < COUNT_LIMIT)
+            {
                 answer.paths.push(path_of(&arena, at));
             } else {
                 answer.more += 1;
-                if answer.more >= COUNT_LIMIT {
-                    answer.more_is_lower_bound = !heap.is_empty();
-                    break;
-                }
+            }
+            if answer.more + answer.paths.len().saturating_sub(max_paths) >= COUNT_LIMIT {
+                answer.more_is_lower_bound = !heap.is_empty();
+                break;
             }
             continue;
         }
@@ -125,6 +132,10 @@ pub fn why(graph: &Graph, target: NodeId, max_paths: usize) -> WhyAnswer {
     answer
         .paths
         .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    if answer.paths.len() > max_paths {
+        answer.more += answer.paths.len() - max_paths;
+        answer.paths.truncate(max_paths);
+    }
     answer
 }
 
@@ -267,6 +278,63 @@ mod tests {
         assert!(a.paths.iter().all(|p| p.len() == 41));
         assert!(a.more_is_lower_bound);
         assert_eq!(a.more, COUNT_LIMIT);
+    }
+
+    /// Every simple path from a root through non-roots to `t`, by brute force.
+    fn brute_force(g: &Graph, t: NodeId) -> Vec<Vec<NodeId>> {
+        fn walk(g: &Graph, t: NodeId, path: &mut Vec<NodeId>, out: &mut Vec<Vec<NodeId>>) {
+            let v = *path.last().unwrap();
+            if v == t {
+                out.push(path.clone());
+                return;
+            }
+            for &w in g.dependencies(v) {
+                if !path.contains(&w) && (w == t || !g.is_root(w)) {
+                    path.push(w);
+                    walk(g, t, path, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for r in g.roots() {
+            walk(g, t, &mut vec![r], &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_brute_force_on_random_graphs() {
+        let mut seed = 12345u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let names = ["*a", "*b", "c", "d", "e", "f", "g", "h"];
+        for _ in 0..400 {
+            let mut edges = Vec::new();
+            for _ in 0..next(20) {
+                edges.push((next(8) as usize, next(8) as usize));
+            }
+            let g = graph(&names, &edges);
+            for t in 0..8 {
+                let mut expected = brute_force(&g, t);
+                let got = why(&g, t, usize::MAX);
+                assert_eq!((got.more, got.more_is_lower_bound), (0, false));
+                let lengths: Vec<usize> = got.paths.iter().map(Vec::len).collect();
+                assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first");
+                let mut listed = got.paths.clone();
+                listed.sort();
+                expected.sort();
+                assert_eq!(listed, expected, "edges {edges:?}, target {t}");
+                // Capped: the listed ones are the shortest, the rest are counted.
+                let capped = why(&g, t, 2);
+                assert_eq!(capped.paths.len() + capped.more, expected.len());
+                assert_eq!(capped.paths[..], got.paths[..capped.paths.len()]);
+            }
+        }
     }
 
     #[test]
