@@ -201,6 +201,75 @@ mod tests {
     }
 
     #[test]
+    fn cycles_and_depths_agree_with_brute_force() {
+        let mut seed = 99u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let names = ["*a", "b", "c", "*d", "e", "f", "g", "h", "i"];
+        let n = names.len();
+        for _ in 0..500 {
+            let edges: Vec<(usize, usize)> = (0..next(24))
+                .map(|_| (next(n as u64) as usize, next(n as u64) as usize))
+                .collect();
+            let g = graph(&names, &edges);
+            // Reachability by Floyd-Warshall over the graph's own (deduplicated) edges.
+            let mut reach = vec![vec![false; n]; n];
+            for (a, b) in g.edges() {
+                reach[a as usize][b as usize] = true;
+            }
+            for k in 0..n {
+                for i in 0..n {
+                    for j in 0..n {
+                        if reach[i][k] && reach[k][j] {
+                            reach[i][j] = true;
+                        }
+                    }
+                }
+            }
+            let mut seen = vec![false; n];
+            let (mut cycles, mut in_cycles) = (0, 0);
+            for i in 0..n {
+                if seen[i] {
+                    continue;
+                }
+                let members: Vec<usize> = (0..n)
+                    .filter(|&j| j == i || (reach[i][j] && reach[j][i]))
+                    .collect();
+                for &m in &members {
+                    seen[m] = true;
+                }
+                if members.len() > 1 {
+                    cycles += 1;
+                    in_cycles += members.len();
+                }
+            }
+            assert_eq!(g.cycles(), (cycles, in_cycles), "edges {edges:?}");
+            // Depth: 1 + fewest edges from a root, by relaxation.
+            let mut depth = vec![u32::MAX; n];
+            for r in g.roots() {
+                depth[r as usize] = 1;
+            }
+            for _ in 0..n {
+                for (a, b) in g.edges() {
+                    let (a, b) = (a as usize, b as usize);
+                    if depth[a] != u32::MAX && depth[a] + 1 < depth[b] {
+                        depth[b] = depth[a] + 1;
+                    }
+                }
+            }
+            let expected: Vec<u32> = depth
+                .iter()
+                .map(|&d| if d == u32::MAX { 0 } else { d })
+                .collect();
+            assert_eq!(g.depths(), expected, "edges {edges:?}");
+        }
+    }
+
+    #[test]
     fn two_separate_cycles_and_a_long_chain() {
         let g = graph(&["*a", "b", "c", "d"], &[(0, 1), (1, 0), (2, 3), (3, 2)]);
         assert_eq!(g.cycles(), (2, 4));
