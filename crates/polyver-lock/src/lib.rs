@@ -457,7 +457,8 @@ fn changed_fields(a: &LockEntry, b: &LockEntry) -> Vec<String> {
 }
 
 /// Compares two sorted entry lists. Entries present on one side only are paired into
-/// changes when they share kind, ecosystem and name (in order), the rest are added/removed.
+/// changes when they share kind, ecosystem and name (by most files in common, then in
+/// order), the rest are added/removed.
 pub fn diff(recorded: &[LockEntry], current: &[LockEntry]) -> Drift {
     let old: BTreeSet<&LockEntry> = recorded.iter().collect();
     let new: BTreeSet<&LockEntry> = current.iter().collect();
@@ -479,19 +480,25 @@ pub fn diff(recorded: &[LockEntry], current: &[LockEntry]) -> Drift {
             .push(e);
     }
     for (id, before) in &gone {
-        let after = came.remove(id).unwrap_or_default();
-        let mut after = after.into_iter();
+        let mut after = came.remove(id).unwrap_or_default();
         for b in before {
-            match after.next() {
-                Some(a) => drift.changed.push(Change {
-                    fields: changed_fields(b, a),
-                    before: (*b).clone(),
-                    after: a.clone(),
-                }),
+            // The counterpart is the entry declared in the most of the same files (the same
+            // package pinned differently in two files is two pairs, not a crossed one).
+            let overlap = |a: &LockEntry| a.files.iter().filter(|f| b.files.contains(f)).count();
+            let best = (0..after.len()).max_by_key(|&i| (overlap(after[i]), std::cmp::Reverse(i)));
+            match best {
+                Some(i) => {
+                    let a = after.remove(i);
+                    drift.changed.push(Change {
+                        fields: changed_fields(b, a),
+                        before: (*b).clone(),
+                        after: a.clone(),
+                    })
+                }
                 None => drift.removed.push((*b).clone()),
             }
         }
-        drift.added.extend(after.cloned());
+        drift.added.extend(after.into_iter().cloned());
     }
     for (_, after) in came {
         drift.added.extend(after.into_iter().cloned());
@@ -644,5 +651,26 @@ mod tests {
             ["version 2.31.0 → 2.32.0", "+ file s.txt"]
         );
         assert!(diff(&new, &new).is_empty());
+        // Two files pin one package differently; both move: pairs follow the files.
+        let old = vec![
+            e("requests", "2.30.0", &["b.txt"]),
+            e("requests", "2.31.0", &["a.txt"]),
+        ];
+        let new = vec![
+            e("requests", "2.31.1", &["a.txt"]),
+            e("requests", "2.32.0", &["b.txt"]),
+        ];
+        let d = diff(&old, &new);
+        let pairs: Vec<(&str, &str)> = d
+            .changed
+            .iter()
+            .map(|c| {
+                (
+                    c.before.version.as_deref().unwrap(),
+                    c.after.version.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(pairs, [("2.30.0", "2.32.0"), ("2.31.0", "2.31.1")]);
     }
 }
