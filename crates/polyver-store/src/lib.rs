@@ -65,6 +65,8 @@ pub struct ScanMeta {
     pub repository: String,
     pub commit: Option<String>,
     pub branch: Option<String>,
+    /// The scanned directory (absolute where known; the inventory's own `root` otherwise).
+    pub root: Option<String>,
     /// Unix milliseconds.
     pub started_at: i64,
     pub finished_at: i64,
@@ -256,7 +258,10 @@ enum Val {
 const MAX_PARAMS: usize = 30_000;
 
 /// INSERT `rows` into `table` with as few statements as the parameter limit allows.
+/// SQLite gets anonymous `?` placeholders: it resolves `$N` names by a linear search per
+/// parameter, which makes a 30,000-parameter statement quadratic to prepare.
 async fn insert_rows(
+    backend: Backend,
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
@@ -275,7 +280,10 @@ async fn insert_rows(
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${n}"));
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${n}")),
+                }
             }
             sql.push(')');
         }
@@ -435,7 +443,7 @@ impl AsyncStore {
         .bind(meta.started_at)
         .bind(meta.finished_at)
         .bind(&meta.tool_version)
-        .bind(&inventory.root)
+        .bind(meta.root.as_deref().unwrap_or(&inventory.root))
         .bind(&inventory.schema)
         .bind(stats)
         .bind(inventory.components.len() as i64)
@@ -515,6 +523,7 @@ impl AsyncStore {
             .collect::<Result<Vec<_>>>()?;
         let conn: &mut AnyConnection = &mut tx;
         insert_rows(
+            self.backend,
             conn,
             "components",
             &[
@@ -536,6 +545,7 @@ impl AsyncStore {
         )
         .await?;
         insert_rows(
+            self.backend,
             conn,
             "locations",
             &["scan_id", "component", "ordinal", "path", "line", "col"],
@@ -543,6 +553,7 @@ impl AsyncStore {
         )
         .await?;
         insert_rows(
+            self.backend,
             conn,
             "dependencies",
             &["scan_id", "component", "ordinal", "name", "version"],
@@ -550,6 +561,7 @@ impl AsyncStore {
         )
         .await?;
         insert_rows(
+            self.backend,
             conn,
             "findings",
             &[

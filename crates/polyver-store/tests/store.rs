@@ -35,6 +35,7 @@ fn meta(repo: &str, commit: &str, t: i64) -> ScanMeta {
         repository: repo.into(),
         commit: Some(commit.into()),
         branch: Some("main".into()),
+        root: None,
         started_at: t,
         finished_at: t + 5,
         tool_version: "0.1.0".into(),

@@ -1,7 +1,10 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod diff;
+pub mod history;
 pub mod migrations;
 pub mod scan;
+pub mod store;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
@@ -17,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
+        Command::History(args) => history::run(&args, &cli.global, &mut out)?,
+        Command::Diff(args) => diff::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
