@@ -57,6 +57,19 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// The registry has migrations this build does not know: a newer polyver wrote it.
+    pub fn is_from_newer_polyver(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Migrate {
+                source: sqlx::migrate::MigrateError::VersionMissing(_),
+                ..
+            }
+        )
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Where a scan came from, beside its inventory.
@@ -183,6 +196,7 @@ pub struct RepositorySummary {
 pub struct AsyncStore {
     pool: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 /// A `sqlite://` URL for a file path, percent-encoding what URLs cannot carry.
@@ -393,11 +407,20 @@ impl AsyncStore {
                 url: redact(url),
                 source,
             })?;
-        Ok(AsyncStore { pool, backend })
+        Ok(AsyncStore {
+            pool,
+            backend,
+            url: url.to_string(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL it was opened with (may hold a password: print [`redact`]ed).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -790,6 +813,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.inner.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.inner.url
     }
 
     pub fn record(

@@ -321,6 +321,21 @@ fn reopening_applies_no_migration_twice_and_keeps_data(store: &Store) {
             .collect()
     });
     assert_eq!(versions, [polyver_store::schema::latest_version()]);
+
+    // A registry migrated by a newer polyver is refused with a reason, not misread.
+    store.block_on(async {
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (999, 'future', TRUE, $1, 0)",
+        )
+        .bind(vec![0u8; 48])
+        .execute(store.inner().pool())
+        .await
+        .unwrap();
+    });
+    let url = store.url().to_string();
+    let err = Store::open(&url).unwrap_err();
+    assert!(err.is_from_newer_polyver(), "{err}");
 }
 
 fn a_large_scan_is_written_in_chunks(store: &Store) {

@@ -34,6 +34,11 @@ pub fn time(ms: i64) -> String {
 pub fn cli_error(e: StoreError, url: &str) -> anyhow::Error {
     let postgres = url.starts_with("postgres");
     let (code, hint) = match &e {
+        _ if e.is_from_newer_polyver() => (
+            3,
+            "the registry was written by a newer polyver: upgrade polyver, or use another --db"
+                .to_string(),
+        ),
         StoreError::Connect { .. } | StoreError::Migrate { .. } if postgres => (
             3,
             "check that the server is up and the URL is right \
