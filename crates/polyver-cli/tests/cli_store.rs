@@ -409,3 +409,84 @@ fn killed_writer_body(db: &[String]) {
 fn a_writer_killed_before_commit_leaves_the_previous_state_intact() {
     on_both("kill", killed_writer_body);
 }
+
+/// RFC 3339 times (`2026-01-02T03:04:05Z`) replaced, so output can be snapshotted.
+fn untimed(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < text.len() {
+        let shape = b.get(i..i + 20).is_some_and(|w| {
+            w.iter().enumerate().all(|(k, c)| match k {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                19 => *c == b'Z',
+                _ => c.is_ascii_digit(),
+            })
+        });
+        if shape {
+            out.push_str("<time>");
+            i += 20;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+#[test]
+fn history_and_diff_output() {
+    let dir = temp("snapshot");
+    let db = [
+        "--db".to_string(),
+        format!("sqlite://{}/r.db", dir.display()),
+    ];
+    let tree = dir.join("shop");
+    std::fs::create_dir_all(&tree).unwrap();
+    checkout(&tree, C1);
+    write(
+        &tree,
+        "django==4.2.9\nrequests==2.31.0\nflask==3.0.0\n",
+        "18.2.0",
+    );
+    std::fs::write(tree.join("Dockerfile"), "FROM python:3.11-slim\n").unwrap();
+    let chart = |v: &str| {
+        format!("apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: redis\n    version: {v}\n    repository: https://charts.example\n")
+    };
+    std::fs::write(tree.join("Chart.yaml"), chart("17.9.0")).unwrap();
+    polyver(&tree)
+        .args(&db)
+        .args(["scan", "-q"])
+        .assert()
+        .success();
+    checkout(&tree, C2);
+    write(
+        &tree,
+        "django==4.2.10\nrequests==2.31.0\nhttpx==0.27.0\n",
+        "17.0.2",
+    );
+    std::fs::write(tree.join("Dockerfile"), "FROM python:3.12-slim\n").unwrap();
+    // helm has no version rules in polyver: compared as text, marked `*`.
+    std::fs::write(tree.join("Chart.yaml"), chart("18.1.0")).unwrap();
+    polyver(&tree)
+        .args(&db)
+        .args(["scan", "-q"])
+        .assert()
+        .success();
+    let run = |args: &[&str]| {
+        let out = polyver(&tree).args(&db).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        untimed(&String::from_utf8(out.stdout).unwrap())
+    };
+    insta::assert_snapshot!("history_table", run(&["history"]));
+    insta::assert_snapshot!("diff_table", run(&["diff"]));
+    insta::assert_snapshot!("diff_markdown", run(&["diff", "--format", "markdown"]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
