@@ -904,12 +904,3 @@ pub fn repository_identity(root: &Path) -> (String, Option<git::GitInfo>) {
         None => (dir_name(&abs), None),
     }
 }
-
-/// Counts per ecosystem of a component list (for summaries).
-pub fn per_ecosystem(components: &[Component]) -> BTreeMap<Ecosystem, u64> {
-    let mut out = BTreeMap::new();
-    for c in components {
-        *out.entry(c.ecosystem).or_default() += 1;
-    }
-    out
-}

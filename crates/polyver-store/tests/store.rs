@@ -405,7 +405,43 @@ fn a_failed_scan_write_leaves_nothing_behind(store: &Store) {
     );
 }
 
+fn concurrent_writers_all_land_and_latest_is_the_newest(store: &Store) {
+    // Four processes' worth of writers (own connections) on one registry at once.
+    let url = store.url().to_string();
+    std::thread::scope(|s| {
+        for w in 0..4 {
+            let url = url.clone();
+            s.spawn(move || {
+                let mine = Store::open(&url).unwrap();
+                for i in 0..5 {
+                    let inv = inventory(vec![
+                        component(
+                            Ecosystem::Pypi,
+                            "shared",
+                            Some(&format!("1.{w}.{i}")),
+                            "r.txt",
+                            1
+                        );
+                        20
+                    ]);
+                    mine.record(&meta("busy", C1, i), &inv, &[]).unwrap();
+                }
+            });
+        }
+    });
+    let h = store.history("busy", 100).unwrap();
+    assert_eq!(h.len(), 20);
+    let newest = h.iter().map(|s| s.id).max().unwrap();
+    let latest = store.repositories().unwrap()[0].latest_scan_id;
+    assert_eq!(latest, Some(newest));
+    assert_eq!(
+        store.usages(Ecosystem::Pypi, "shared", None).unwrap().len(),
+        20
+    );
+}
+
 backends!(
+    concurrent_writers_all_land_and_latest_is_the_newest,
     scan_round_trips_every_field,
     history_is_per_repository_newest_first_and_limited,
     scan_references_resolve,
