@@ -80,11 +80,13 @@ impl Diff {
     }
 }
 
-/// What a component is pinned to, for comparison: the exact version, else the constraint.
+/// What a component is pinned to, for comparison: the exact version, else the constraint,
+/// else where it comes from (a URL or VCS reference).
 fn pin(c: &Component) -> String {
     c.version
         .clone()
         .or_else(|| c.constraint.as_ref().map(|k| k.raw.clone()))
+        .or_else(|| c.url.clone())
         .unwrap_or_default()
 }
 
