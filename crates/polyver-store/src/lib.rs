@@ -26,8 +26,8 @@ use std::time::Duration;
 
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
 
-/// Set by tests only: before COMMIT, write this file and wait, so a test can kill the writer
-/// mid-transaction and check that the previous state survives.
+/// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can
+/// kill the writer mid-transaction and check that the previous state survives.
 pub const PAUSE_BEFORE_COMMIT_ENV: &str = "POLYVER_TEST_PAUSE_BEFORE_COMMIT";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -611,9 +611,12 @@ impl AsyncStore {
         .bind(repo_id)
         .execute(&mut *tx)
         .await?;
-        if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
-            let _ = std::fs::write(&marker, scan_id.to_string());
-            tokio::time::sleep(Duration::from_secs(120)).await;
+        // Debug builds only: release binaries never read this variable.
+        if cfg!(debug_assertions) {
+            if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
+                let _ = std::fs::write(&marker, scan_id.to_string());
+                tokio::time::sleep(Duration::from_secs(120)).await;
+            }
         }
         tx.commit().await?;
         Ok(scan_id)
