@@ -122,6 +122,7 @@ fn on_both(tag: &str, body: fn(&[String])) {
     let dir = temp(&format!("{tag}-db"));
     let sqlite = format!("sqlite://{}", dir.join("registry.db").display());
     body(&["--db".to_string(), sqlite]);
+    let _ = std::fs::remove_dir_all(&dir);
     if let Some(pg) = PgSchema::create(tag) {
         body(&["--db".to_string(), pg.url.clone()]);
     }
