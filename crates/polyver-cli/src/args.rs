@@ -94,6 +94,19 @@ pub enum Command {
         after_help = "Examples:\n  polyver migrations\n  polyver migrations services/api --format json\n  polyver migrations --database-url postgres://app@db.internal/app\n  polyver migrations --chain alembic/versions --database-url \"$DATABASE_URL\""
     )]
     Migrations(MigrationsArgs),
+    /// The scans stored in the registry, newest first: time, commit, branch, components,
+    /// findings by severity (formats: table, json).
+    #[command(
+        after_help = "Examples:\n  polyver history\n  polyver history --repo github.com/org/app -n 5 --format json\n  polyver history --db postgres://polyver@db/registry --repo github.com/org/app"
+    )]
+    History(HistoryArgs),
+    /// What changed between two stored scans: components added, removed, upgraded and
+    /// downgraded, per ecosystem (formats: table, json, markdown). Versions are ordered by
+    /// the ecosystem's rules; where it has none or a version does not parse, as text (marked).
+    #[command(
+        after_help = "Scans: -N (N before the latest), latest, a scan id, or a commit prefix.\n\nExamples:\n  polyver diff                 # the previous scan against the latest\n  polyver diff -3 -1\n  polyver diff 3f2a9c1 latest --format markdown\n  polyver diff 12 15 --format json"
+    )]
+    Diff(DiffArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -205,6 +218,40 @@ pub struct ScanArgs {
     /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
+    /// Do not record the scan in the registry (by default it is stored in --db, or in
+    /// .polyver/polyver.db at the top of the git working tree or the scanned directory).
+    #[arg(long, env = "POLYVER_NO_STORE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_store: bool,
+    /// Record the scan under this repository name [default: from the git `origin` remote,
+    /// else the directory name; `/sub/dir` is appended when a subdirectory is scanned].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository whose scans to list [default: the repository of the current
+    /// directory, or the only one in the registry].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+    /// At most this many scans, newest first.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older scan: `-N` (N scans before the latest: -1 is the previous one), `latest`,
+    /// a scan id (`42`), or a commit prefix of 4+ hex digits (`commit:1234` when all digits)
+    /// [default: -1].
+    #[arg(allow_hyphen_values = true, value_name = "A")]
+    pub a: Option<String>,
+    /// The newer scan, same syntax [default: latest].
+    #[arg(allow_hyphen_values = true, value_name = "B")]
+    pub b: Option<String>,
+    /// The repository whose scans A and B name [default: as for `history`].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
 }
 
 #[derive(Debug, Args)]

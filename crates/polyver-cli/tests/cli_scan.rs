@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 fn polyver() -> Command {
     let mut cmd = Command::cargo_bin("polyver").unwrap();
     cmd.env_remove("NO_COLOR").env_remove("SOURCE_DATE_EPOCH");
+    // These trees are scanned as input only; the registry has its own tests (cli_store.rs).
+    cmd.env("POLYVER_NO_STORE", "1");
     cmd
 }
 

@@ -18,7 +18,7 @@ fn fixtures() -> std::path::PathBuf {
 fn scan(format: &str) -> Value {
     let out = Command::cargo_bin("polyver")
         .unwrap()
-        .args(["-q", "scan", "--format", format])
+        .args(["-q", "scan", "--no-store", "--format", format])
         .arg(fixtures())
         .output()
         .unwrap();

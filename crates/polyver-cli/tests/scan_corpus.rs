@@ -42,7 +42,7 @@ fn scan_matches_the_generated_corpus_ground_truth() {
 
     let out = Command::cargo_bin("polyver")
         .unwrap()
-        .args(["scan", "--format", "json"])
+        .args(["scan", "--no-store", "--format", "json"])
         .arg(&dir)
         .output()
         .unwrap();

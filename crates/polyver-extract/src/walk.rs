@@ -40,6 +40,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Directories that hold installed or generated code, never the repository's own manifests.
 pub const DEFAULT_SKIP_DIRS: &[&str] = &[
     ".git",
+    // polyver's own registry and caches.
+    ".polyver",
     "node_modules",
     "vendor",
     ".venv",

@@ -3,8 +3,11 @@
 pub mod graph;
 pub mod init;
 pub mod lock;
+pub mod diff;
+pub mod history;
 pub mod migrations;
 pub mod scan;
+pub mod store;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
@@ -20,6 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
+        Command::History(args) => history::run(&args, &cli.global, &mut out)?,
+        Command::Diff(args) => diff::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
         Command::Graph(args) => graph::run_graph(&args, &cli.global, &mut out)?,
         Command::Why(args) => graph::run_why(&args, &cli.global, &mut out)?,

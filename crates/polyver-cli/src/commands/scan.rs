@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let started_at = super::store::now_ms();
     let config = super::load_scan_config(global, &root, Some(args))?;
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
@@ -30,6 +31,19 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         for d in &inventory.diagnostics {
             eprintln!("{d}");
         }
+    }
+    if !matches!(
+        global.format,
+        Format::Json | Format::Table | Format::Markdown | Format::Cyclonedx | Format::Spdx
+    ) {
+        return Err(super::unsupported_format(
+            "scan",
+            global.format,
+            "table, json, markdown, cyclonedx, spdx",
+        ));
+    }
+    if !args.no_store {
+        super::store::record_scan(global, &root, args.repo.as_deref(), &inventory, started_at)?;
     }
     match global.format {
         Format::Json => {
