@@ -9,7 +9,7 @@
 //! "PVOSVDB1" | u64 meta length | meta (JSON: format, per-ecosystem state, section lengths)
 //! keys:    u32 count, then per key: u16+ecosystem, u16+normalized name, u32 n, n × u32 blob
 //! table:   per blob: u64 offset (from the start of blobs), u32 length      (fixed size)
-//! catalog: per blob: u16+id, u8 n, n × (u16+ecosystem)          (read only when rewriting)
+//! catalog: per blob: u16+id, u16+modified, u32 n, n × key        (read only when rewriting)
 //! blobs:   one compact JSON advisory each (see `osv::Advisory`)
 //! ```
 //!
@@ -235,33 +235,33 @@ impl Database {
         })
     }
 
-    /// Every stored advisory as raw JSON, with its id and ecosystems (for rewriting).
+    /// Every stored advisory as raw JSON with its catalog entry (for rewriting; no JSON is
+    /// parsed).
     fn entries(&self) -> Result<Vec<Entry>, DbError> {
-        let corrupt = |reason: &str| DbError::Corrupt {
+        let corrupt = || DbError::Corrupt {
             path: self.path.clone(),
-            reason: reason.to_string(),
+            reason: "catalog".to_string(),
         };
         let mut catalog = vec![0; self.meta.catalog_len as usize];
         self.read_at(self.catalog_start, &mut catalog)?;
         let mut r = Cursor::new(&catalog);
         let mut out = Vec::new();
         for blob in 0..self.advisory_count() as u32 {
-            let id = r.str().ok_or_else(|| corrupt("catalog"))?.to_string();
-            let n = r.u8().ok_or_else(|| corrupt("catalog"))?;
-            let mut ecosystems = BTreeSet::new();
+            let id = r.str().ok_or_else(corrupt)?.to_string();
+            let modified = r.str().ok_or_else(corrupt)?.to_string();
+            let n = r.u32().ok_or_else(corrupt)?;
+            let mut keys = BTreeSet::new();
             for _ in 0..n {
-                ecosystems.insert(r.str().ok_or_else(|| corrupt("catalog"))?.to_string());
+                let eco = r.str().ok_or_else(corrupt)?.to_string();
+                let name = r.str().ok_or_else(corrupt)?.to_string();
+                keys.insert((eco, name));
             }
-            let json = self.raw(blob)?;
-            // Keys are rebuilt from the document itself.
-            let advisory: Advisory = serde_json::from_slice(&json)
-                .map_err(|e| corrupt(&format!("advisory {id}: {e}")))?;
             out.push(Entry {
                 id,
-                ecosystems,
-                keys: keys_of(&advisory),
-                modified: advisory.modified,
-                json,
+                ecosystems: keys.iter().map(|(e, _)| e.clone()).collect(),
+                keys,
+                modified,
+                json: self.raw(blob)?,
             });
         }
         Ok(out)
@@ -300,9 +300,6 @@ impl<'a> Cursor<'a> {
         let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
         Some(s)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
     }
     fn u16(&mut self) -> Option<u16> {
         self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
@@ -507,9 +504,11 @@ fn write(
         table.extend_from_slice(&(e.json.len() as u32).to_le_bytes());
         offset += e.json.len() as u64;
         put_str(&mut catalog, &e.id);
-        catalog.push(e.ecosystems.len().min(255) as u8);
-        for eco in e.ecosystems.iter().take(255) {
+        put_str(&mut catalog, &e.modified);
+        catalog.extend_from_slice(&(e.keys.len() as u32).to_le_bytes());
+        for (eco, name) in &e.keys {
             put_str(&mut catalog, eco);
+            put_str(&mut catalog, name);
         }
     }
     let meta = Meta {

@@ -13,6 +13,7 @@ pub mod import;
 pub mod matcher;
 pub mod osv;
 pub mod severity;
+pub mod sync;
 
 pub use db::{Database, DbError, EcosystemMeta};
 pub use import::{ImportError, ImportLimits, Imported, Warning};
