@@ -1,5 +1,7 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod audit;
+pub mod db;
 pub mod migrations;
 pub mod scan;
 pub mod version;
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
+        Command::Audit(args) => audit::run(&args, &cli.global, &mut out)?,
+        Command::Db(cmd) => db::run(cmd, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
