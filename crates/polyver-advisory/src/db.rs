@@ -195,6 +195,11 @@ impl Database {
         self.meta.table_len / 12
     }
 
+    /// Every (OSV ecosystem, normalized name) with advisories, sorted.
+    pub fn packages(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keys.iter().map(|k| (&*k.eco, &*k.name))
+    }
+
     /// The blob numbers of the advisories of one package (`name` already normalized).
     pub fn lookup(&self, osv_ecosystem: &str, name: &str) -> &[u32] {
         let found = self

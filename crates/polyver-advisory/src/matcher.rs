@@ -356,9 +356,9 @@ fn alias_groups(advisories: &[Advisory], hits: &[usize]) -> Vec<Vec<usize>> {
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for slot in 0..hits.len() {
+    for (slot, &hit) in hits.iter().enumerate() {
         let root = find(&mut parent, slot);
-        groups.entry(root).or_default().push(hits[slot]);
+        groups.entry(root).or_default().push(hit);
     }
     groups.into_values().collect()
 }

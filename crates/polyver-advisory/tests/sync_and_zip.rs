@@ -62,7 +62,7 @@ fn sync_downloads_imports_and_revalidates() {
     let out = sync(
         &client,
         &db_path,
-        &server.base_url(),
+        server.base_url(),
         &ecos,
         &limits,
         10,
@@ -83,7 +83,7 @@ fn sync_downloads_imports_and_revalidates() {
     let out = sync(
         &client,
         &db_path,
-        &server.base_url(),
+        server.base_url(),
         &ecos,
         &limits,
         20,
@@ -110,7 +110,7 @@ fn sync_downloads_imports_and_revalidates() {
     sync(
         &client,
         &db_path,
-        &server.base_url(),
+        server.base_url(),
         &ecos,
         &limits,
         30,
@@ -127,7 +127,7 @@ fn sync_downloads_imports_and_revalidates() {
     assert!(sync(
         &client,
         &db_path,
-        &server.base_url(),
+        server.base_url(),
         &ecos,
         &limits,
         40,
@@ -139,7 +139,7 @@ fn sync_downloads_imports_and_revalidates() {
     let err = sync(
         &client,
         &db_path,
-        &server.base_url(),
+        server.base_url(),
         &ecos,
         &limits,
         50,
@@ -166,7 +166,7 @@ fn offline_sync_fails_without_touching_the_network() {
     let err = sync(
         &client,
         &Database::file_in(dir.path()),
-        &server.base_url(),
+        server.base_url(),
         &["PyPI".to_string()],
         &ImportLimits::default(),
         1,
