@@ -19,8 +19,9 @@ use crate::db::{Database, DbError};
 use crate::osv::{normalize_name, osv_ecosystem, version_scheme, Advisory, Affected};
 use crate::severity::{rate, Rated};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Location};
-use polyver_version::osv::{in_versions_list, PreparedRange, RangeType};
+use polyver_version::osv::{PreparedRange, RangeType};
 use polyver_version::{AnyVersion, Ecosystem as Scheme};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -132,11 +133,34 @@ pub struct AuditReport {
     pub warnings: Vec<String>,
 }
 
-/// One affected entry of one advisory, prepared for one package.
+/// One affected entry of one advisory, prepared for one package: event and listed versions
+/// parsed once, however many versions of the package are tested.
 struct Prepared<'a> {
-    advisory: usize,
     affected: &'a Affected,
-    ranges: Vec<PreparedRange>,
+    ranges: Vec<(RangeType, PreparedRange)>,
+    /// The `versions` list, parsed and sorted (binary search).
+    listed: Vec<AnyVersion>,
+    /// Listed versions the ecosystem's rules reject, compared as strings.
+    listed_raw: Vec<&'a str>,
+}
+
+/// A version to test, parsed once in each ordering a range may use.
+struct Query<'a> {
+    raw: &'a str,
+    ecosystem: Option<AnyVersion>,
+    semver: Option<AnyVersion>,
+}
+
+impl<'a> Query<'a> {
+    fn new(scheme: Scheme, raw: &'a str) -> Self {
+        Query {
+            raw,
+            ecosystem: AnyVersion::parse(scheme, raw).ok(),
+            semver: polyver_version::semver2::Version::parse_lenient(raw)
+                .ok()
+                .map(AnyVersion::Semver),
+        }
+    }
 }
 
 /// Matches `inventory` against `db`.
@@ -167,134 +191,173 @@ pub fn audit_components(
             .push(c);
     }
     report.stats.packages = groups.len();
-    let mut warned: BTreeSet<String> = BTreeSet::new();
-    for ((eco, name), members) in &groups {
-        let blobs = db.lookup(eco, name);
-        if blobs.is_empty() {
-            continue;
-        }
-        let Some(scheme) = version_scheme(eco) else {
-            continue;
-        };
-        let advisories: Vec<Advisory> = blobs
-            .iter()
-            .map(|&b| db.load(b))
-            .collect::<Result<_, _>>()?;
-        report.stats.advisories_read += advisories.len();
-        let mut prepared = Vec::new();
-        for (i, a) in advisories.iter().enumerate() {
-            for aff in &a.affected {
-                let Some(p) = &aff.package else { continue };
-                if crate::osv::base_ecosystem(&p.ecosystem) != *eco
-                    || normalize_name(eco, &p.name) != *name
-                {
-                    continue;
-                }
-                let mut ranges = Vec::new();
-                for r in &aff.ranges {
-                    let Some(kind) = RangeType::parse(&r.kind) else {
-                        continue;
-                    };
-                    if kind == RangeType::Git {
-                        report.stats.git_ranges_skipped += 1;
-                        continue;
-                    }
-                    let events: Vec<_> = r.events.iter().filter_map(|e| e.to_engine()).collect();
-                    match PreparedRange::new(scheme, kind, &events) {
-                        Ok(pr) => ranges.push(pr),
-                        Err(e) => {
-                            report.stats.ranges_unparsed += 1;
-                            if warned.insert(a.id.clone()) {
-                                report
-                                    .warnings
-                                    .push(format!("{}: {} range skipped: {e}", a.id, r.kind));
-                            }
-                        }
-                    }
-                }
-                prepared.push(Prepared {
-                    advisory: i,
-                    affected: aff,
-                    ranges,
-                });
-            }
-        }
-        let pinned: Vec<&&Component> = members.iter().filter(|c| c.version.is_some()).collect();
-        let constraints: Vec<String> = members
-            .iter()
-            .filter(|c| c.version.is_none())
-            .filter_map(|c| c.constraint.as_ref().map(|k| k.raw.clone()))
-            .collect();
-        if pinned.is_empty() {
-            for c in members {
-                report.stats.not_pinned += 1;
-                let raw = c.constraint.as_ref().map(|k| k.raw.as_str());
-                let admitted: Vec<usize> = (0..advisories.len())
-                    .filter(|&i| {
-                        prepared
-                            .iter()
-                            .filter(|p| p.advisory == i)
-                            .any(|p| admits(scheme, raw, p.affected))
-                    })
-                    .collect();
-                if let Some(f) = unpinned_finding(c, raw, &advisories, &admitted) {
-                    report.findings.push(f);
-                }
-            }
-            continue;
-        }
-        // Identical (version, file) pairs are tested once; the locations merge.
-        let mut by_version: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
-        for c in &pinned {
-            by_version
-                .entry(c.version.as_deref().unwrap_or_default())
-                .or_default()
-                .push(c);
-        }
-        for (version, comps) in by_version {
-            let hits: Vec<usize> = (0..advisories.len())
-                .filter(|&i| {
-                    prepared
-                        .iter()
-                        .filter(|p| p.advisory == i)
-                        .any(|p| affects(scheme, p, version))
-                })
-                .collect();
-            if hits.is_empty() {
-                continue;
-            }
-            let mut own: Vec<String> = comps
-                .iter()
-                .filter_map(|c| c.constraint.as_ref())
-                .map(|k| k.raw.clone())
-                .filter(|raw| raw.trim() != version)
-                .collect();
-            own.extend(constraints.iter().cloned());
-            own.sort();
-            own.dedup();
-            let mut locations: Vec<Location> = comps
-                .iter()
-                .flat_map(|c| c.locations.iter().cloned())
-                .collect();
-            locations.sort();
-            locations.dedup();
-            for group in alias_groups(&advisories, &hits) {
-                report.findings.push(pinned_finding(
-                    comps[0],
-                    version,
-                    &own,
-                    &locations,
-                    &advisories,
-                    &group,
-                    &prepared,
-                    scheme,
-                ));
-            }
-        }
+    // Packages are independent: match them in parallel, then merge in key order.
+    let groups: Vec<_> = groups.into_iter().collect();
+    let results: Vec<Result<PackageResult, DbError>> = groups
+        .par_iter()
+        .map(|((eco, name), members)| audit_package(db, eco, name, members))
+        .collect();
+    for r in results {
+        let r = r?;
+        report.findings.extend(r.findings);
+        report.warnings.extend(r.warnings);
+        report.stats.advisories_read += r.advisories_read;
+        report.stats.not_pinned += r.not_pinned;
+        report.stats.git_ranges_skipped += r.git_ranges_skipped;
+        report.stats.ranges_unparsed += r.ranges_unparsed;
     }
     apply_ignores(&mut report, options);
     report.findings.sort_by(order);
     report.ignored.sort_by(order);
+    Ok(report)
+}
+
+#[derive(Default)]
+struct PackageResult {
+    findings: Vec<VulnFinding>,
+    warnings: Vec<String>,
+    advisories_read: usize,
+    not_pinned: usize,
+    git_ranges_skipped: usize,
+    ranges_unparsed: usize,
+}
+
+/// Matches the components of one package (same OSV ecosystem and normalized name).
+fn audit_package(
+    db: &Database,
+    eco: &str,
+    name: &str,
+    members: &[&Component],
+) -> Result<PackageResult, DbError> {
+    let mut report = PackageResult::default();
+    let mut warned: BTreeSet<String> = BTreeSet::new();
+    let blobs = db.lookup(eco, name);
+    if blobs.is_empty() {
+        return Ok(report);
+    }
+    let Some(scheme) = version_scheme(eco) else {
+        return Ok(report);
+    };
+    let advisories: Vec<Advisory> = blobs
+        .iter()
+        .map(|&b| db.load(b))
+        .collect::<Result<_, _>>()?;
+    report.advisories_read += advisories.len();
+    let ratings: Vec<Rated> = advisories.iter().map(rate).collect();
+    let mut prepared: Vec<Vec<Prepared>> = Vec::with_capacity(advisories.len());
+    for a in &advisories {
+        let mut entries = Vec::new();
+        for aff in &a.affected {
+            let Some(p) = &aff.package else { continue };
+            if crate::osv::base_ecosystem(&p.ecosystem) != eco
+                || normalize_name(eco, &p.name) != name
+            {
+                continue;
+            }
+            let mut ranges = Vec::new();
+            for r in &aff.ranges {
+                let Some(kind) = RangeType::parse(&r.kind) else {
+                    continue;
+                };
+                if kind == RangeType::Git {
+                    report.git_ranges_skipped += 1;
+                    continue;
+                }
+                let events: Vec<_> = r.events.iter().filter_map(|e| e.to_engine()).collect();
+                match PreparedRange::new(scheme, kind, &events) {
+                    Ok(pr) => ranges.push((kind, pr)),
+                    Err(e) => {
+                        report.ranges_unparsed += 1;
+                        if warned.insert(a.id.clone()) {
+                            report
+                                .warnings
+                                .push(format!("{}: {} range skipped: {e}", a.id, r.kind));
+                        }
+                    }
+                }
+            }
+            let mut listed = Vec::new();
+            let mut listed_raw = Vec::new();
+            for v in &aff.versions {
+                match AnyVersion::parse(scheme, v) {
+                    Ok(parsed) => listed.push(parsed),
+                    Err(_) => listed_raw.push(v.as_str()),
+                }
+            }
+            listed.sort();
+            entries.push(Prepared {
+                affected: aff,
+                ranges,
+                listed,
+                listed_raw,
+            });
+        }
+        prepared.push(entries);
+    }
+    let pinned: Vec<&&Component> = members.iter().filter(|c| c.version.is_some()).collect();
+    let constraints: Vec<String> = members
+        .iter()
+        .filter(|c| c.version.is_none())
+        .filter_map(|c| c.constraint.as_ref().map(|k| k.raw.clone()))
+        .collect();
+    if pinned.is_empty() {
+        for c in members {
+            report.not_pinned += 1;
+            let raw = c.constraint.as_ref().map(|k| k.raw.as_str());
+            let admitted: Vec<usize> = (0..advisories.len())
+                .filter(|&i| prepared[i].iter().any(|p| admits(scheme, raw, p.affected)))
+                .collect();
+            if let Some(f) = unpinned_finding(c, raw, &advisories, &ratings, &admitted) {
+                report.findings.push(f);
+            }
+        }
+        return Ok(report);
+    }
+    // Identical (version, file) pairs are tested once; the locations merge.
+    let mut by_version: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
+    for c in &pinned {
+        by_version
+            .entry(c.version.as_deref().unwrap_or_default())
+            .or_default()
+            .push(c);
+    }
+    for (version, comps) in by_version {
+        let query = Query::new(scheme, version);
+        let hits: Vec<usize> = (0..advisories.len())
+            .filter(|&i| prepared[i].iter().any(|p| affects(p, &query)))
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let mut own: Vec<String> = comps
+            .iter()
+            .filter_map(|c| c.constraint.as_ref())
+            .map(|k| k.raw.clone())
+            .filter(|raw| raw.trim() != version)
+            .collect();
+        own.extend(constraints.iter().cloned());
+        own.sort();
+        own.dedup();
+        let mut locations: Vec<Location> = comps
+            .iter()
+            .flat_map(|c| c.locations.iter().cloned())
+            .collect();
+        locations.sort();
+        locations.dedup();
+        for group in alias_groups(&advisories, &hits) {
+            report.findings.push(pinned_finding(
+                comps[0],
+                version,
+                &own,
+                &locations,
+                &advisories,
+                &ratings,
+                &group,
+                &prepared,
+                scheme,
+            ));
+        }
+    }
     Ok(report)
 }
 
@@ -312,21 +375,23 @@ fn order(a: &VulnFinding, b: &VulnFinding) -> std::cmp::Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// The schema's `IsAffected` for one affected entry.
-fn affects(scheme: Scheme, p: &Prepared, version: &str) -> bool {
-    if !p.affected.versions.is_empty()
-        && in_versions_list(
-            scheme,
-            version,
-            p.affected.versions.iter().map(String::as_str),
-        )
+/// The schema's `IsAffected` for one affected entry: in the `versions` list (equality in the
+/// ecosystem's scheme, else as strings, as `polyver_version::osv::in_versions_list`), or in
+/// one of the ranges.
+fn affects(p: &Prepared, q: &Query) -> bool {
+    if q.ecosystem
+        .as_ref()
+        .is_some_and(|v| p.listed.binary_search(v).is_ok())
+        || p.listed_raw.contains(&q.raw)
     {
         return true;
     }
-    p.ranges.iter().any(|r| {
-        r.parse_version(version)
-            .map(|v| r.contains(&v))
-            .unwrap_or(false)
+    p.ranges.iter().any(|(kind, r)| {
+        let v = match kind {
+            RangeType::Semver => q.semver.as_ref(),
+            _ => q.ecosystem.as_ref(),
+        };
+        v.is_some_and(|v| r.contains(v))
     })
 }
 
@@ -378,10 +443,10 @@ fn primary_and_aliases(advisories: &[Advisory], group: &[usize]) -> (String, Vec
     (primary, all.into_iter().collect())
 }
 
-fn group_rating(advisories: &[Advisory], group: &[usize]) -> Rated {
+fn group_rating(ratings: &[Rated], group: &[usize]) -> Rated {
     group
         .iter()
-        .map(|&i| rate(&advisories[i]))
+        .map(|&i| ratings[i].clone())
         .fold(Rated::UNKNOWN, Rated::max)
 }
 
@@ -392,12 +457,14 @@ fn pinned_finding(
     constraints: &[String],
     locations: &[Location],
     advisories: &[Advisory],
+    ratings: &[Rated],
     group: &[usize],
-    prepared: &[Prepared],
+    prepared: &[Vec<Prepared>],
     scheme: Scheme,
 ) -> VulnFinding {
+    let entries = || group.iter().flat_map(|&i| prepared[i].iter());
     let (id, aliases) = primary_and_aliases(advisories, group);
-    let rated = group_rating(advisories, group);
+    let rated = group_rating(ratings, group);
     let primary = group
         .iter()
         .map(|&i| &advisories[i])
@@ -412,12 +479,19 @@ fn pinned_finding(
     // Fixed versions of every affecting range, in that range's order.
     let mut fixes: Vec<(AnyVersion, String)> = Vec::new();
     let mut current: Option<AnyVersion> = None;
-    for p in prepared.iter().filter(|p| group.contains(&p.advisory)) {
-        for r in &p.ranges {
-            let Ok(v) = r.parse_version(version) else {
+    let query = Query::new(scheme, version);
+    for p in entries() {
+        for (kind, r) in &p.ranges {
+            let parsed = match kind {
+                RangeType::Semver => query.semver.as_ref(),
+                _ => query.ecosystem.as_ref(),
+            };
+            let Some(v) = parsed else {
                 continue;
             };
-            current.get_or_insert_with(|| v.clone());
+            if current.is_none() {
+                current = Some(v.clone());
+            }
             for f in r.fixed_versions() {
                 fixes.push((f.clone(), f.to_string()));
             }
@@ -438,10 +512,8 @@ fn pinned_finding(
         .filter(|(f, _)| current.as_ref().is_none_or(|c| f > c))
         .find(|(_, text)| {
             let candidate = shown(text);
-            !prepared
-                .iter()
-                .filter(|p| group.contains(&p.advisory))
-                .any(|p| affects(scheme, p, &candidate))
+            let query = Query::new(scheme, &candidate);
+            !entries().any(|p| affects(p, &query))
         })
         .map(|(_, text)| shown(text));
     let fix_satisfies_constraint = match (&smallest_fix, constraints.is_empty()) {
@@ -486,6 +558,7 @@ fn unpinned_finding(
     c: &Component,
     constraint: Option<&str>,
     advisories: &[Advisory],
+    ratings: &[Rated],
     admitted: &[usize],
 ) -> Option<VulnFinding> {
     if admitted.is_empty() {
@@ -497,7 +570,7 @@ fn unpinned_finding(
     let mut top: Option<(Rated, String)> = None;
     for g in &groups {
         let (id, _) = primary_and_aliases(advisories, g);
-        let r = group_rating(advisories, g);
+        let r = group_rating(ratings, g);
         rated = rated.max(r.clone());
         if top
             .as_ref()

@@ -161,7 +161,50 @@ impl Advisory {
                 .unwrap_or_default();
         }
         a.details = String::new();
+        // Only the advisory's own page is shown; the rest are reachable from it.
+        a.references.retain(|r| r.kind == "ADVISORY");
+        a.references.truncate(1);
+        a.prune_listed_versions();
         Ok(a)
+    }
+
+    /// Drops the `versions` entries an `ECOSYSTEM` range of the same entry already covers.
+    /// OSV's affected set is "listed or in a range", and a range compares in the ecosystem's
+    /// own order, the same order listed versions are compared in: the set is unchanged. It
+    /// matters because PyPA and GHSA list every affected release (often hundreds); the
+    /// stored advisory, and every audit reading it, shrinks accordingly.
+    pub fn prune_listed_versions(&mut self) {
+        use polyver_version::osv::PreparedRange;
+        for aff in &mut self.affected {
+            if aff.versions.is_empty() {
+                continue;
+            }
+            let Some(scheme) = aff
+                .package
+                .as_ref()
+                .and_then(|p| version_scheme(base_ecosystem(&p.ecosystem)))
+            else {
+                continue;
+            };
+            let ranges: Vec<PreparedRange> = aff
+                .ranges
+                .iter()
+                .filter(|r| r.kind == "ECOSYSTEM")
+                .filter_map(|r| {
+                    let events: Vec<_> = r.events.iter().filter_map(Event::to_engine).collect();
+                    PreparedRange::new(scheme, polyver_version::osv::RangeType::Ecosystem, &events)
+                        .ok()
+                })
+                .collect();
+            if ranges.is_empty() {
+                continue;
+            }
+            aff.versions
+                .retain(|v| match polyver_version::AnyVersion::parse(scheme, v) {
+                    Ok(parsed) => !ranges.iter().any(|r| r.contains(&parsed)),
+                    Err(_) => true,
+                });
+        }
     }
 
     /// The web page of the advisory: its `ADVISORY` reference, else osv.dev.
@@ -254,6 +297,22 @@ mod tests {
             Some("HIGH")
         );
         assert!(a.affected[0].database_specific.is_none());
+    }
+
+    #[test]
+    fn listed_versions_inside_an_ecosystem_range_are_dropped() {
+        let a = Advisory::from_json(
+            br#"{"id":"X","affected":[{"package":{"ecosystem":"PyPI","name":"a"},
+                "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"1.0"},{"fixed":"2.0"}]},
+                          {"type":"GIT","repo":"r","events":[{"introduced":"0"}]}],
+                "versions":["1.0","1.5","2.0.1","3.0","not a version"]},
+              {"package":{"ecosystem":"Go","name":"m"},
+                "ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}],"versions":["1.0.0"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.affected[0].versions, ["2.0.1", "3.0", "not a version"]);
+        // SEMVER ranges order differently from the ecosystem: nothing dropped.
+        assert_eq!(a.affected[1].versions, ["1.0.0"]);
     }
 
     #[test]
