@@ -477,3 +477,72 @@ fn generated_corpus_end_to_end() {
         }
     }
 }
+
+/// `db sync` through the CLI against a local server: imported, then `304` = unchanged; with
+/// --offline it fails (exit 3) without a request.
+#[test]
+fn db_sync_from_a_local_server() {
+    use polyver_net::testing::{Response, TestServer};
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("RUSTSEC-1.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(
+        br#"{"id":"RUSTSEC-1","summary":"s","affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.1"}]}]}]}"#,
+    )
+    .unwrap();
+    let body = w.finish().unwrap().into_inner();
+    let server = TestServer::start();
+    server.route(
+        "/crates.io/all.zip",
+        Response::ok(body).header("Last-Modified", "Wed, 21 Oct 2026 07:28:00 GMT"),
+    );
+    let db = std::env::temp_dir().join(format!("polyver-sync-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&db);
+    let sync = |extra: &[&str]| {
+        polyver(&db)
+            .env("POLYVER_CACHE_DIR", db.join("cache"))
+            .args(["db", "sync", "--ecosystem", "cargo", "--base-url"])
+            .arg(server.base_url())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sync(&["--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "polyver.db-sync/v1");
+    assert_eq!(v["ecosystems"][0]["ecosystem"], "crates.io");
+    assert_eq!(v["ecosystems"][0]["status"], "updated");
+    server.route("/crates.io/all.zip", Response::status(304));
+    let out = sync(&[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged"));
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(
+        last.header("If-Modified-Since"),
+        Some("Wed, 21 Oct 2026 07:28:00 GMT")
+    );
+    let before = server.requests().len();
+    let out = sync(&["--offline"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--offline"));
+    assert_eq!(server.requests().len(), before);
+    // The synced database answers an audit.
+    let root = small_repo("synced");
+    let out = polyver(&db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "RUSTSEC-1" && f["version"] == "1.5.0"));
+}
