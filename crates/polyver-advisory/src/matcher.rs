@@ -195,11 +195,12 @@ pub fn audit_components(
     let groups: Vec<_> = groups.into_iter().collect();
     let results: Vec<Result<PackageResult, DbError>> = groups
         .par_iter()
-        .map(|((eco, name), members)| audit_package(db, eco, name, members))
+        .map(|((eco, name), members)| audit_package(db, eco, name, members, options))
         .collect();
     for r in results {
         let r = r?;
         report.findings.extend(r.findings);
+        report.ignored.extend(r.ignored);
         report.warnings.extend(r.warnings);
         report.stats.advisories_read += r.advisories_read;
         report.stats.not_pinned += r.not_pinned;
@@ -215,6 +216,7 @@ pub fn audit_components(
 #[derive(Default)]
 struct PackageResult {
     findings: Vec<VulnFinding>,
+    ignored: Vec<VulnFinding>,
     warnings: Vec<String>,
     advisories_read: usize,
     not_pinned: usize,
@@ -228,6 +230,7 @@ fn audit_package(
     eco: &str,
     name: &str,
     members: &[&Component],
+    options: &AuditOptions,
 ) -> Result<PackageResult, DbError> {
     let mut report = PackageResult::default();
     let mut warned: BTreeSet<String> = BTreeSet::new();
@@ -307,8 +310,10 @@ fn audit_package(
             let admitted: Vec<usize> = (0..advisories.len())
                 .filter(|&i| prepared[i].iter().any(|p| admits(scheme, raw, p.affected)))
                 .collect();
-            if let Some(f) = unpinned_finding(c, raw, &advisories, &ratings, &admitted) {
-                report.findings.push(f);
+            match unpinned_finding(c, raw, &advisories, &ratings, &admitted, options) {
+                Some(Ok(f)) => report.findings.push(f),
+                Some(Err(f)) => report.ignored.push(f),
+                None => {}
             }
         }
         return Ok(report);
@@ -554,22 +559,63 @@ fn pinned_finding(
     }
 }
 
+/// The ignore that applies to a flaw known by `ids`, if any.
+fn ignore_for<'a>(options: &'a AuditOptions, ids: &[&str]) -> Option<(&'a Ignore, bool)> {
+    options
+        .ignores
+        .iter()
+        .find(|ig| ids.iter().any(|id| id.eq_ignore_ascii_case(&ig.id)))
+        .map(|ig| {
+            let expired = ig
+                .until
+                .as_deref()
+                .is_some_and(|until| until < options.today.as_str());
+            (ig, expired)
+        })
+}
+
+fn applied(ig: &Ignore, expired: bool) -> AppliedIgnore {
+    AppliedIgnore {
+        id: ig.id.clone(),
+        reason: ig.reason.clone(),
+        until: ig.until.clone(),
+        expired,
+    }
+}
+
+/// The not-pinned finding of a component, with the advisories its constraint admits. An
+/// `[[audit.ignore]]` removes its advisory from the list; when it removes all of them the
+/// finding is ignored as a whole. (`Err` = ignored.)
 fn unpinned_finding(
     c: &Component,
     constraint: Option<&str>,
     advisories: &[Advisory],
     ratings: &[Rated],
     admitted: &[usize],
-) -> Option<VulnFinding> {
+    options: &AuditOptions,
+) -> Option<Result<VulnFinding, VulnFinding>> {
     if admitted.is_empty() {
         return None;
     }
-    let groups = alias_groups(advisories, admitted);
     let mut ids = Vec::new();
+    let mut ignored_ids = Vec::new();
+    let mut ignore: Option<AppliedIgnore> = None;
     let mut rated = Rated::UNKNOWN;
     let mut top: Option<(Rated, String)> = None;
-    for g in &groups {
-        let (id, _) = primary_and_aliases(advisories, g);
+    for g in &alias_groups(advisories, admitted) {
+        let (id, aliases) = primary_and_aliases(advisories, g);
+        let all: Vec<&str> = std::iter::once(id.as_str())
+            .chain(aliases.iter().map(String::as_str))
+            .collect();
+        match ignore_for(options, &all) {
+            Some((ig, false)) => {
+                ignore.get_or_insert_with(|| applied(ig, false));
+                ignored_ids.push(id);
+                continue;
+            }
+            Some((ig, true)) => ignore = Some(applied(ig, true)),
+            None => {}
+        }
         let r = group_rating(ratings, g);
         rated = rated.max(r.clone());
         if top
@@ -581,19 +627,30 @@ fn unpinned_finding(
         ids.push(id);
     }
     ids.sort();
-    let (_, top_id) = top?;
+    ignored_ids.sort();
     let what = match constraint {
         Some(raw) => format!("`{raw}`"),
         None => "no constraint".to_string(),
     };
-    Some(VulnFinding {
+    let all_ignored = ids.is_empty();
+    let top_id = match top {
+        Some((_, id)) => id,
+        None => ignored_ids.first()?.clone(),
+    };
+    let shown = if all_ignored { &ignored_ids } else { &ids };
+    let finding = VulnFinding {
         id: top_id.clone(),
         aliases: Vec::new(),
         status: Status::NotPinned,
         summary: format!(
-            "version not pinned: {what} admits {} known vulnerabilit{} (pin it or add a lock file)",
-            ids.len(),
-            if ids.len() == 1 { "y" } else { "ies" }
+            "version not pinned: {what} admits {} known vulnerabilit{}{} (pin it or add a lock file)",
+            shown.len(),
+            if shown.len() == 1 { "y" } else { "ies" },
+            if all_ignored || ignored_ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} more ignored)", ignored_ids.len())
+            }
         ),
         ecosystem: c.ecosystem,
         name: c.name.clone(),
@@ -608,9 +665,14 @@ fn unpinned_finding(
         fixed_versions: Vec::new(),
         smallest_fix: None,
         fix_satisfies_constraint: None,
-        admitted: ids,
+        admitted: shown.clone(),
         url: format!("https://osv.dev/vulnerability/{top_id}"),
-        ignore: None,
+        ignore,
+    };
+    Some(if all_ignored {
+        Err(finding)
+    } else {
+        Ok(finding)
     })
 }
 
@@ -729,35 +791,31 @@ where
     Some(false)
 }
 
+/// Routes the affected findings an `[[audit.ignore]]` names (by id or alias) to `ignored`;
+/// an expired ignore leaves the finding reported, marked as such. (Not-pinned findings were
+/// filtered per advisory already.)
 fn apply_ignores(report: &mut AuditReport, options: &AuditOptions) {
     if options.ignores.is_empty() {
         return;
     }
     let findings = std::mem::take(&mut report.findings);
     for mut f in findings {
-        let hit = options.ignores.iter().find(|ig| {
-            f.id.eq_ignore_ascii_case(&ig.id)
-                || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(&ig.id))
-        });
-        match hit {
-            Some(ig) => {
-                let expired = ig
-                    .until
-                    .as_deref()
-                    .is_some_and(|until| until < options.today.as_str());
-                f.ignore = Some(AppliedIgnore {
-                    id: ig.id.clone(),
-                    reason: ig.reason.clone(),
-                    until: ig.until.clone(),
-                    expired,
-                });
-                if expired {
-                    report.findings.push(f);
-                } else {
-                    report.ignored.push(f);
-                }
+        if f.status == Status::NotPinned {
+            report.findings.push(f);
+            continue;
+        }
+        let ids: Vec<&str> = std::iter::once(f.id.as_str())
+            .chain(f.aliases.iter().map(String::as_str))
+            .collect();
+        match ignore_for(options, &ids).map(|(ig, expired)| applied(ig, expired)) {
+            Some(ig) if !ig.expired => {
+                f.ignore = Some(ig);
+                report.ignored.push(f);
             }
-            None => report.findings.push(f),
+            other => {
+                f.ignore = other;
+                report.findings.push(f);
+            }
         }
     }
 }

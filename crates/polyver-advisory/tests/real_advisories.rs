@@ -321,6 +321,39 @@ fn ignores_hold_until_their_date_then_report_again() {
 }
 
 #[test]
+fn an_ignore_removes_one_advisory_from_a_not_pinned_finding() {
+    let Some(db) = real_db() else { return };
+    let mut c = Component::new(
+        Kind::Package,
+        Ecosystem::Pypi,
+        "urllib3",
+        "requirements",
+        Location::new("requirements.txt", 1),
+    );
+    c.constraint = Some(Constraint::new(">=2.0,<2.0.6"));
+    let before = audit_components(&[c.clone()], db, &AuditOptions::default()).unwrap();
+    let n = before.findings[0].admitted.len();
+    let options = AuditOptions {
+        ignores: vec![Ignore {
+            id: "CVE-2023-43804".into(),
+            reason: "r".into(),
+            until: None,
+        }],
+        today: "2026-01-01".into(),
+    };
+    let after = audit_components(&[c], db, &options).unwrap();
+    if n == 1 {
+        assert!(after.findings.is_empty());
+        assert_eq!(after.ignored.len(), 1);
+    } else {
+        let f = &after.findings[0];
+        assert_eq!(f.admitted.len(), n - 1);
+        assert!(!f.admitted.iter().any(|id| id == "GHSA-v845-jxx5-vc9f"));
+        assert!(f.summary.contains("(1 more ignored)"), "{}", f.summary);
+    }
+}
+
+#[test]
 fn status_counts_and_git_ranges() {
     let Some(db) = real_db() else { return };
     let pypi = &db.ecosystems()["PyPI"];

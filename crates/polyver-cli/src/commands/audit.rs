@@ -226,13 +226,20 @@ fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std
         )?;
         writeln!(out.writer, "    {}", f.summary)?;
         writeln!(out.writer, "    {}", fix_cell(f))?;
-        if let Some(ig) = &f.ignore {
-            writeln!(
+        match &f.ignore {
+            Some(ig) if ig.expired => writeln!(
                 out.writer,
-                "    ignore expired on {} (reason was: {})",
+                "    ignore of {} expired on {} (reason was: {})",
+                ig.id,
                 ig.until.as_deref().unwrap_or("?"),
                 ig.reason
-            )?;
+            )?,
+            Some(ig) => writeln!(
+                out.writer,
+                "    {} ignored by polyver.toml: {}",
+                ig.id, ig.reason
+            )?,
+            None => {}
         }
         let at: Vec<String> = f.locations.iter().map(|l| l.to_string()).collect();
         writeln!(out.writer, "    at {}", at.join(", "))?;
