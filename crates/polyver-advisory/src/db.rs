@@ -88,6 +88,7 @@ struct Key {
 pub struct Database {
     path: PathBuf,
     file: File,
+    len: u64,
     meta: Meta,
     keys: Vec<Key>,
     postings: Vec<u32>,
@@ -150,6 +151,10 @@ impl Database {
         file.read_exact(&mut keys_bytes).map_err(io)?;
         let mut r = Cursor::new(&keys_bytes);
         let n = r.u32().ok_or_else(|| corrupt("key index"))?;
+        // A key takes at least 8 bytes: never trust a count the section cannot hold.
+        if u64::from(n) > meta.keys_len / 8 {
+            return Err(corrupt("key count beyond the index"));
+        }
         let mut keys = Vec::with_capacity(n as usize);
         let mut postings = Vec::new();
         for _ in 0..n {
@@ -173,6 +178,7 @@ impl Database {
         Ok(Database {
             path: path.to_path_buf(),
             file,
+            len,
             meta,
             keys,
             postings,
@@ -228,6 +234,12 @@ impl Database {
         self.read_at(self.table_start + u64::from(blob) * 12, &mut entry)?;
         let off = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
         let len = u32::from_le_bytes(entry[8..].try_into().unwrap_or_default());
+        if (self.blobs_start + off).saturating_add(u64::from(len)) > self.len {
+            return Err(DbError::Corrupt {
+                path: self.path.clone(),
+                reason: format!("advisory blob {blob} beyond the end"),
+            });
+        }
         let mut bytes = vec![0; len as usize];
         self.read_at(self.blobs_start + off, &mut bytes)?;
         Ok(bytes)
@@ -247,7 +259,7 @@ impl Database {
             path: self.path.clone(),
             reason: "catalog".to_string(),
         };
-        let mut catalog = vec![0; self.meta.catalog_len as usize];
+        let mut catalog = vec![0; self.meta.catalog_len as usize]; // bounded by `open`
         self.read_at(self.catalog_start, &mut catalog)?;
         let mut r = Cursor::new(&catalog);
         let mut out = Vec::new();
@@ -583,4 +595,70 @@ pub fn load_many<'a>(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Imported;
+
+    fn sample(dir: &Path) -> PathBuf {
+        let path = Database::file_in(dir);
+        let mut imported = Imported::default();
+        for (id, name) in [("A-1", "left-pad"), ("A-2", "Left_Pad"), ("B-1", "other")] {
+            let json = format!(
+                r#"{{"id":"{id}","summary":"s","affected":[{{"package":{{"ecosystem":"npm","name":"{name}"}},"versions":["1.0.0"]}}]}}"#
+            );
+            imported
+                .advisories
+                .push(Advisory::from_json(json.as_bytes()).unwrap());
+        }
+        update(&path, imported, Mode::Merge, &Origin::default(), 5).unwrap();
+        path
+    }
+
+    #[test]
+    fn round_trip_and_lookup_by_normalized_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&sample(dir.path())).unwrap();
+        assert_eq!(db.advisory_count(), 3);
+        let blobs = db.lookup("npm", "left-pad");
+        assert_eq!(blobs.len(), 1, "npm names are lowercased, not PEP 503'd");
+        assert_eq!(db.lookup("npm", "left_pad").len(), 1);
+        assert!(db.lookup("PyPI", "left-pad").is_empty());
+        assert_eq!(db.ecosystems()["npm"].advisories, 3);
+        assert_eq!(db.ecosystems()["npm"].packages, 3);
+    }
+
+    #[test]
+    fn damaged_files_are_errors_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let good = std::fs::read(&path).unwrap();
+        let bad = dir.path().join("bad.pvdb");
+        // Every truncation, and single-byte corruptions across the whole file.
+        for cut in 0..good.len() {
+            std::fs::write(&bad, &good[..cut]).unwrap();
+            if let Ok(db) = Database::open(&bad) {
+                for b in 0..db.advisory_count() as u32 {
+                    let _ = db.load(b);
+                }
+            }
+        }
+        for at in 0..good.len() {
+            let mut damaged = good.clone();
+            damaged[at] ^= 0xff;
+            std::fs::write(&bad, &damaged).unwrap();
+            if let Ok(db) = Database::open(&bad) {
+                for b in 0..db.advisory_count() as u32 {
+                    let _ = db.load(b);
+                }
+                let _ = db.entries();
+            }
+        }
+        assert!(matches!(
+            Database::open(&dir.path().join("missing.pvdb")),
+            Err(DbError::Missing(_))
+        ));
+    }
 }
