@@ -163,6 +163,41 @@ fn go_modules_with_v_prefix_and_pseudo_versions() {
 }
 
 #[test]
+fn several_affected_entries_for_one_package() {
+    // GO-2023-1497: [0, 1.3.4) in one entry, [1.4.0, 1.4.2) in another.
+    check(
+        Ecosystem::Go,
+        "github.com/sylabs/scs-library-client",
+        "GO-2023-1497",
+        &["v1.3.3", "v1.4.0", "v1.4.1"],
+        &["v1.3.4", "v1.3.9", "v1.4.2"],
+    );
+    // GO-2023-2185 (stdlib): pairs out of order across two entries, and a pre-release
+    // `introduced: 1.21.0-0` that admits the release candidates.
+    check(
+        Ecosystem::Go,
+        "stdlib",
+        "GO-2023-2185",
+        &["v1.20.10", "v1.20.11", "v1.21.0-rc.2", "v1.21.4"],
+        &["v1.20.12", "v1.21.5", "v1.22.0"],
+    );
+    let Some(db) = real_db() else { return };
+    let r = audit_components(
+        &[pinned(
+            Ecosystem::Go,
+            "github.com/sylabs/scs-library-client",
+            "v1.3.3",
+        )],
+        db,
+        &AuditOptions::default(),
+    )
+    .unwrap();
+    let f = r.findings.iter().find(|f| f.id == "GO-2023-1497").unwrap();
+    assert_eq!(f.fixed_versions, ["v1.3.4", "v1.4.2"]);
+    assert_eq!(f.smallest_fix.as_deref(), Some("v1.3.4"));
+}
+
+#[test]
 fn withdrawn_advisories_never_match() {
     let Some(db) = real_db() else { return };
     // GO-2022-0617 is withdrawn; nothing for k8s.io/kubernetes carries its id.
