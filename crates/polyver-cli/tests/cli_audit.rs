@@ -171,6 +171,26 @@ fn audit_json_pinned_locked_and_unpinned() {
         .collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     assert_eq!(v["summary"]["findings"], findings.len());
+    assert_eq!(v["database"]["missing_ecosystems"], serde_json::json!([]));
+
+    // An ecosystem the database lacks is named, not silently passed.
+    write(
+        &root,
+        "web/package.json",
+        r#"{"dependencies": {"lodash": "4.17.15"}}"#,
+    );
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(
+        v["database"]["missing_ecosystems"],
+        serde_json::json!(["npm"])
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("polyver db sync --ecosystem npm"), "{err}");
 }
 
 #[test]

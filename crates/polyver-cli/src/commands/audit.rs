@@ -54,6 +54,29 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             .collect(),
         today: today[..10].to_string(),
     };
+    // Components of an ecosystem the database has nothing for would pass silently: say so.
+    let missing: std::collections::BTreeSet<&str> = inventory
+        .components
+        .iter()
+        .filter_map(|c| polyver_advisory::osv_ecosystem(c.ecosystem))
+        .filter(|e| !db.ecosystems().contains_key(*e))
+        .collect();
+    let now = super::db::now();
+    if !global.quiet {
+        for e in &missing {
+            eprintln!(
+                "warning: the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"
+            );
+        }
+        if let Some(oldest) = db.ecosystems().values().map(|m| m.imported_at).min() {
+            if now.saturating_sub(oldest) > 7 * 86_400 {
+                eprintln!(
+                    "warning: the OSV database was last updated {}; run `polyver db sync`",
+                    super::db::age(now.saturating_sub(oldest))
+                );
+            }
+        }
+    }
     let started = std::time::Instant::now();
     let report = audit(&inventory, &db, &options).map_err(|e| CliError {
         code: 3,
@@ -97,7 +120,6 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             .count()
     });
 
-    let now = super::db::now();
     match global.format {
         Format::Json => {
             let ecosystems: BTreeMap<&String, serde_json::Value> = db
@@ -121,6 +143,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                     "path": db.path(),
                     "advisories": db.advisory_count(),
                     "ecosystems": ecosystems,
+                    "missing_ecosystems": missing,
                 },
                 "summary": {
                     "findings": report.findings.len(),
