@@ -181,14 +181,11 @@ pub fn audit_components(
     report.stats.components = components.len();
     let mut groups: BTreeMap<(&'static str, String), Vec<&Component>> = BTreeMap::new();
     for c in components {
-        let Some(eco) = osv_ecosystem(c.ecosystem) else {
+        let Some(key) = osv_key(c) else {
             continue;
         };
         report.stats.checked += 1;
-        groups
-            .entry((eco, normalize_name(eco, &c.name)))
-            .or_default()
-            .push(c);
+        groups.entry(key).or_default().push(c);
     }
     report.stats.packages = groups.len();
     // Packages are independent: match them in parallel, then merge in key order.
@@ -211,6 +208,19 @@ pub fn audit_components(
     report.findings.sort_by(order);
     report.ignored.sort_by(order);
     Ok(report)
+}
+
+/// Where OSV files a component: its ecosystem and normalized name; a Go toolchain version
+/// (`toolchain go1.21.3` in go.mod) is Go's `stdlib`. (The `go` directive is only a minimum
+/// language version, not the toolchain that builds: it is not matched.)
+fn osv_key(c: &Component) -> Option<(&'static str, String)> {
+    match osv_ecosystem(c.ecosystem) {
+        Some(eco) => Some((eco, normalize_name(eco, &c.name))),
+        None if c.ecosystem == Ecosystem::Generic && c.name == "go" && c.version.is_some() => {
+            Some(("Go", "stdlib".to_string()))
+        }
+        None => None,
+    }
 }
 
 #[derive(Default)]
