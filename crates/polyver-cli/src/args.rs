@@ -193,6 +193,82 @@ pub struct InitArgs {
     /// Overwrite an existing polyver.toml.
     #[arg(long)]
     pub force: bool,
+    /// Known vulnerabilities of every component, from the local OSV database (`polyver db`):
+    /// scans PATH, matches exact versions (pins, lock files) and reports constraints without
+    /// a lock as "version not pinned". Exit 1 with --fail-on when a finding reaches the
+    /// threshold, 3 when there is no database (formats: table, json, markdown, sarif).
+    #[command(
+        after_help = "Examples:\n  polyver db sync && polyver audit\n  polyver audit services/api --fail-on high\n  polyver audit --format sarif -o audit.sarif\n\nIgnore an advisory in polyver.toml (it reports again after `until`):\n  [[audit.ignore]]\n  id = \"GHSA-v845-jxx5-vc9f\"\n  reason = \"cookies are not used across origins\"\n  until = 2025-06-30"
+    )]
+    Audit(AuditArgs),
+    /// The local OSV advisory database: sync OSV's exports, import a folder or zip, status.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// Where the OSV database lives (shared by `audit` and `db`).
+#[derive(Debug, Args)]
+pub struct OsvDbArg {
+    /// The OSV database directory [default: $POLYVER_DATA_DIR/osv, else
+    /// ~/.local/share/polyver/osv].
+    #[arg(long, value_name = "DIR", env = "POLYVER_OSV_DB")]
+    pub osv_db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (advisories without any severity
+    /// count as medium) [default: `fail-on` in polyver.toml, else never].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<polyver_model::FindingSeverity>,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
+
+fn parse_severity(s: &str) -> Result<polyver_model::FindingSeverity, String> {
+    s.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV's per-ecosystem exports (`<base>/<Ecosystem>/all.zip`) and replace those
+    /// ecosystems in the database. Unchanged exports (ETag/Last-Modified) are not fetched
+    /// again; a failed sync leaves the previous database in place.
+    #[command(
+        after_help = "Examples:\n  polyver db sync\n  polyver db sync --ecosystem PyPI --ecosystem npm\n  polyver db sync --base-url https://mirror.internal/osv"
+    )]
+    Sync {
+        /// An OSV ecosystem (PyPI, npm, crates.io, Go, Maven, RubyGems, Packagist, NuGet;
+        /// polyver ids work too), repeatable [default: those already in the database, else
+        /// all of these].
+        #[arg(long = "ecosystem", value_name = "E")]
+        ecosystems: Vec<String>,
+        /// Base URL of the exports [default: `osv-url` in polyver.toml, else
+        /// https://osv-vulnerabilities.storage.googleapis.com].
+        #[arg(long, value_name = "URL", env = "POLYVER_OSV_URL")]
+        base_url: Option<String>,
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
+    /// Import OSV advisories from a folder of JSON files or a zip in the layout of OSV's
+    /// `all.zip` exports. Advisories with the same id are replaced; corrupt ones are skipped
+    /// with a warning.
+    #[command(
+        after_help = "Examples:\n  polyver db import ./advisory-database/vulns\n  polyver db import PyPI-all.zip"
+    )]
+    Import {
+        /// A directory (walked for *.json) or a .zip.
+        path: PathBuf,
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
+    /// Advisories and packages per ecosystem, and how old each is (formats: table, json).
+    Status {
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
 }
 
 #[derive(Debug, Args)]

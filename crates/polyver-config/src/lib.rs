@@ -10,6 +10,9 @@
 //! `[licenses]`, `[audit]`, `[server]`) are accepted as tables and left for their commands;
 //! an unknown *section* is an error.
 
+mod audit;
+
+pub use audit::{AuditIgnore, AuditSection};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Table, Value};
@@ -46,6 +49,7 @@ pub struct Config {
     /// Where it was read from.
     pub path: Option<PathBuf>,
     pub scan: ScanSection,
+    pub audit: AuditSection,
 }
 
 /// A configuration error, located in the file.
@@ -124,6 +128,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .as_table()
                 .ok_or_else(|| reader.at(item.span(), "`scan` must be a table: [scan]"))?;
             config.scan = reader.scan(table)?;
+        } else if key == "audit" {
+            config.audit = reader.audit(item)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),

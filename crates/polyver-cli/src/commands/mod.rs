@@ -5,6 +5,8 @@ pub mod init;
 pub mod lock;
 pub mod diff;
 pub mod history;
+pub mod audit;
+pub mod db;
 pub mod migrations;
 pub mod scan;
 pub mod store;
@@ -30,6 +32,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Why(args) => graph::run_why(&args, &cli.global, &mut out)?,
         Command::Lock(args) => lock::run(&args, &cli.global, &mut out)?,
         Command::Init(args) => init::run(&args, &cli.global, &mut out)?,
+        Command::Audit(args) => audit::run(&args, &cli.global, &mut out)?,
+        Command::Db(cmd) => db::run(cmd, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)

@@ -1,0 +1,664 @@
+//! The local advisory database: one file, replaced atomically on every import or sync.
+//!
+//! Why not SQLite: the audit only ever asks "the advisories of these (ecosystem, name)
+//! pairs", and writes always rebuild a whole snapshot. A sorted key index in front of the
+//! advisory blobs answers that with one small read per package, opens in microseconds and
+//! needs no native dependency. Layout (integers little-endian):
+//!
+//! ```text
+//! "PVOSVDB1" | u64 meta length | meta (JSON: format, per-ecosystem state, section lengths)
+//! keys:    u32 count, then per key: u16+ecosystem, u16+normalized name, u32 n, n × u32 blob
+//! table:   per blob: u64 offset (from the start of blobs), u32 length      (fixed size)
+//! catalog: per blob: u16+id, u16+modified, u32 n, n × key        (read only when rewriting)
+//! blobs:   one compact JSON advisory each (see `osv::Advisory`)
+//! ```
+//!
+//! Writes go to a temporary file in the same directory, are fsynced, then renamed over the
+//! old file (and the directory fsynced): a failed or interrupted import leaves the previous
+//! database intact and usable, and readers never see half a file.
+
+use crate::import::Imported;
+use crate::osv::{base_ecosystem, normalize_name, Advisory};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"PVOSVDB1";
+const FORMAT: u32 = 1;
+/// The file name inside the database directory.
+pub const FILE_NAME: &str = "advisories.pvdb";
+
+/// What the database knows about one OSV ecosystem.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EcosystemMeta {
+    pub advisories: usize,
+    pub packages: usize,
+    /// Unix seconds of the last import or sync that touched this ecosystem.
+    pub imported_at: u64,
+    /// Where it came from: a path or a URL.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// The newest `modified` among its advisories.
+    #[serde(default)]
+    pub newest_modified: String,
+    /// Withdrawn advisories left out by the last import.
+    #[serde(default)]
+    pub withdrawn: usize,
+    /// Corrupt advisories skipped by the last import.
+    #[serde(default)]
+    pub skipped: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Meta {
+    format: u32,
+    ecosystems: BTreeMap<String, EcosystemMeta>,
+    keys_len: u64,
+    table_len: u64,
+    catalog_len: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no advisory database at {0}")]
+    Missing(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a polyver advisory database or damaged ({reason})")]
+    Corrupt { path: PathBuf, reason: String },
+}
+
+struct Key {
+    eco: Box<str>,
+    name: Box<str>,
+    first: u32,
+    count: u32,
+}
+
+/// An open database. Cheap to open: only the key index is read.
+pub struct Database {
+    path: PathBuf,
+    file: File,
+    len: u64,
+    meta: Meta,
+    keys: Vec<Key>,
+    postings: Vec<u32>,
+    table_start: u64,
+    catalog_start: u64,
+    blobs_start: u64,
+}
+
+impl Database {
+    /// The database file under a database directory.
+    pub fn file_in(dir: &Path) -> PathBuf {
+        dir.join(FILE_NAME)
+    }
+
+    pub fn open(path: &Path) -> Result<Database, DbError> {
+        let io = |source: std::io::Error| DbError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let corrupt = |reason: &str| DbError::Corrupt {
+            path: path.to_path_buf(),
+            reason: reason.to_string(),
+        };
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(DbError::Missing(path.to_path_buf()))
+            }
+            Err(e) => return Err(io(e)),
+        };
+        let len = file.metadata().map_err(io)?.len();
+        let mut head = [0u8; 16];
+        file.read_exact(&mut head)
+            .map_err(|_| corrupt("shorter than its header"))?;
+        if &head[..8] != MAGIC {
+            return Err(corrupt("wrong magic"));
+        }
+        let meta_len = u64::from_le_bytes(head[8..16].try_into().unwrap_or_default());
+        if meta_len > len {
+            return Err(corrupt("meta length beyond the end"));
+        }
+        let mut meta_bytes = vec![0; meta_len as usize];
+        file.read_exact(&mut meta_bytes).map_err(io)?;
+        let meta: Meta =
+            serde_json::from_slice(&meta_bytes).map_err(|e| corrupt(&e.to_string()))?;
+        if meta.format != FORMAT {
+            return Err(corrupt(&format!(
+                "format {} (expected {FORMAT})",
+                meta.format
+            )));
+        }
+        let keys_start = 16 + meta_len;
+        let table_start = keys_start.saturating_add(meta.keys_len);
+        let catalog_start = table_start.saturating_add(meta.table_len);
+        let blobs_start = catalog_start.saturating_add(meta.catalog_len);
+        if blobs_start > len {
+            return Err(corrupt("sections beyond the end"));
+        }
+        let mut keys_bytes = vec![0; meta.keys_len as usize];
+        file.read_exact(&mut keys_bytes).map_err(io)?;
+        let mut r = Cursor::new(&keys_bytes);
+        let n = r.u32().ok_or_else(|| corrupt("key index"))?;
+        // A key takes at least 8 bytes: never trust a count the section cannot hold.
+        if u64::from(n) > meta.keys_len / 8 {
+            return Err(corrupt("key count beyond the index"));
+        }
+        let mut keys = Vec::with_capacity(n as usize);
+        let mut postings = Vec::new();
+        for _ in 0..n {
+            let (eco, name, count) =
+                (|| Some((r.str()?, r.str()?, r.u32()?)))().ok_or_else(|| corrupt("key index"))?;
+            let first = postings.len() as u32;
+            for _ in 0..count {
+                postings.push(r.u32().ok_or_else(|| corrupt("key index"))?);
+            }
+            keys.push(Key {
+                eco: eco.into(),
+                name: name.into(),
+                first,
+                count,
+            });
+        }
+        let blob_count = meta.table_len / 12;
+        if postings.iter().any(|&b| u64::from(b) >= blob_count) {
+            return Err(corrupt("index points past the blob table"));
+        }
+        Ok(Database {
+            path: path.to_path_buf(),
+            file,
+            len,
+            meta,
+            keys,
+            postings,
+            table_start,
+            catalog_start,
+            blobs_start,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn ecosystems(&self) -> &BTreeMap<String, EcosystemMeta> {
+        &self.meta.ecosystems
+    }
+
+    /// Number of distinct advisories stored.
+    pub fn advisory_count(&self) -> u64 {
+        self.meta.table_len / 12
+    }
+
+    /// Every (OSV ecosystem, normalized name) with advisories, sorted.
+    pub fn packages(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keys.iter().map(|k| (&*k.eco, &*k.name))
+    }
+
+    /// The blob numbers of the advisories of one package (`name` already normalized).
+    pub fn lookup(&self, osv_ecosystem: &str, name: &str) -> &[u32] {
+        let found = self
+            .keys
+            .binary_search_by(|k| (&*k.eco, &*k.name).cmp(&(osv_ecosystem, name)));
+        match found {
+            Ok(i) => {
+                let k = &self.keys[i];
+                &self.postings[k.first as usize..(k.first + k.count) as usize]
+            }
+            Err(_) => &[],
+        }
+    }
+
+    /// Reads and parses one advisory.
+    pub fn load(&self, blob: u32) -> Result<Advisory, DbError> {
+        let bytes = self.raw(blob)?;
+        serde_json::from_slice(&bytes).map_err(|e| DbError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("advisory blob {blob}: {e}"),
+        })
+    }
+
+    fn raw(&self, blob: u32) -> Result<Vec<u8>, DbError> {
+        let mut entry = [0u8; 12];
+        self.read_at(self.table_start + u64::from(blob) * 12, &mut entry)?;
+        let off = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
+        let len = u32::from_le_bytes(entry[8..].try_into().unwrap_or_default());
+        if (self.blobs_start + off).saturating_add(u64::from(len)) > self.len {
+            return Err(DbError::Corrupt {
+                path: self.path.clone(),
+                reason: format!("advisory blob {blob} beyond the end"),
+            });
+        }
+        let mut bytes = vec![0; len as usize];
+        self.read_at(self.blobs_start + off, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), DbError> {
+        read_exact_at(&self.file, buf, offset).map_err(|source| DbError::Io {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Every stored advisory as raw JSON with its catalog entry (for rewriting; no JSON is
+    /// parsed).
+    fn entries(&self) -> Result<Vec<Entry>, DbError> {
+        let corrupt = || DbError::Corrupt {
+            path: self.path.clone(),
+            reason: "catalog".to_string(),
+        };
+        let mut catalog = vec![0; self.meta.catalog_len as usize]; // bounded by `open`
+        self.read_at(self.catalog_start, &mut catalog)?;
+        let mut r = Cursor::new(&catalog);
+        let mut out = Vec::new();
+        for blob in 0..self.advisory_count() as u32 {
+            let id = r.str().ok_or_else(corrupt)?.to_string();
+            let modified = r.str().ok_or_else(corrupt)?.to_string();
+            let n = r.u32().ok_or_else(corrupt)?;
+            let mut keys = BTreeSet::new();
+            for _ in 0..n {
+                let eco = r.str().ok_or_else(corrupt)?.to_string();
+                let name = r.str().ok_or_else(corrupt)?.to_string();
+                keys.insert((eco, name));
+            }
+            out.push(Entry {
+                id,
+                ecosystems: keys.iter().map(|(e, _)| e.clone()).collect(),
+                keys,
+                modified,
+                json: self.raw(blob)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Cursor { bytes, at: 0 }
+    }
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u16()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+}
+
+/// One advisory ready to be written.
+struct Entry {
+    id: String,
+    ecosystems: BTreeSet<String>,
+    keys: BTreeSet<(String, String)>,
+    modified: String,
+    json: Vec<u8>,
+}
+
+fn keys_of(a: &Advisory) -> BTreeSet<(String, String)> {
+    a.affected
+        .iter()
+        .filter_map(|aff| aff.package.as_ref())
+        .map(|p| {
+            let eco = base_ecosystem(&p.ecosystem).to_string();
+            let name = normalize_name(&eco, &p.name);
+            (eco, name)
+        })
+        .collect()
+}
+
+fn entry_of(a: &Advisory) -> Option<Entry> {
+    let keys = keys_of(a);
+    if keys.is_empty() {
+        return None;
+    }
+    Some(Entry {
+        id: a.id.clone(),
+        ecosystems: keys.iter().map(|(e, _)| e.clone()).collect(),
+        keys,
+        modified: a.modified.clone(),
+        json: serde_json::to_vec(a).ok()?,
+    })
+}
+
+/// How imported advisories combine with the stored ones.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    /// Add them; an advisory with the same id is replaced (`db import`).
+    Merge,
+    /// They are the complete set of these ecosystems: every stored advisory of them is
+    /// dropped first (`db sync` of a full export, so deleted and withdrawn ones disappear).
+    Replace(BTreeSet<String>),
+}
+
+/// Where the imported advisories came from, recorded per ecosystem.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub source: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Ecosystems touched even when no advisory was imported for them (an empty export).
+    pub ecosystems: BTreeSet<String>,
+}
+
+/// What one write changed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct UpdateSummary {
+    pub imported: usize,
+    pub skipped: usize,
+    pub withdrawn: usize,
+    /// Advisories without any affected package (cannot match anything; not stored).
+    pub without_package: usize,
+    pub total: u64,
+    pub ecosystems: Vec<String>,
+}
+
+/// Adds `imported` to the database at `path` (creating it), atomically.
+pub fn update(
+    path: &Path,
+    imported: Imported,
+    mode: Mode,
+    origin: &Origin,
+    now: u64,
+) -> Result<UpdateSummary, DbError> {
+    let (mut entries, mut meta) = match Database::open(path) {
+        Ok(db) => (db.entries()?, db.meta.ecosystems.clone()),
+        Err(DbError::Missing(_)) => (Vec::new(), BTreeMap::new()),
+        Err(e) => return Err(e),
+    };
+    let mut summary = UpdateSummary {
+        skipped: imported.warnings.len(),
+        withdrawn: imported.withdrawn,
+        ..UpdateSummary::default()
+    };
+    let mut incoming = Vec::with_capacity(imported.advisories.len());
+    for a in &imported.advisories {
+        match entry_of(a) {
+            Some(e) => incoming.push(e),
+            None => summary.without_package += 1,
+        }
+    }
+    summary.imported = incoming.len();
+    let mut touched: BTreeSet<String> = origin.ecosystems.clone();
+    for e in &incoming {
+        touched.extend(e.ecosystems.iter().cloned());
+    }
+    let new_ids: BTreeSet<&str> = incoming.iter().map(|e| e.id.as_str()).collect();
+    entries.retain(|e| {
+        !new_ids.contains(e.id.as_str())
+            && match &mode {
+                Mode::Merge => true,
+                Mode::Replace(ecos) => e.ecosystems.is_disjoint(ecos),
+            }
+    });
+    drop(new_ids);
+    entries.extend(incoming);
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+
+    for eco in &touched {
+        let m = meta.entry(eco.clone()).or_default();
+        m.imported_at = now;
+        m.source = origin.source.clone();
+        m.etag = origin.etag.clone();
+        m.last_modified = origin.last_modified.clone();
+        m.withdrawn = imported.withdrawn;
+        m.skipped = imported.warnings.len();
+    }
+    write(path, &entries, meta)?;
+    summary.total = entries.len() as u64;
+    summary.ecosystems = touched.into_iter().collect();
+    Ok(summary)
+}
+
+/// Records new validators for ecosystems whose export did not change (`304 Not Modified`).
+pub fn touch(path: &Path, ecosystems: &BTreeSet<String>, now: u64) -> Result<(), DbError> {
+    let db = Database::open(path)?;
+    let entries = db.entries()?;
+    let mut meta = db.meta.ecosystems.clone();
+    for eco in ecosystems {
+        if let Some(m) = meta.get_mut(eco) {
+            m.imported_at = now;
+        }
+    }
+    drop(db);
+    write(path, &entries, meta)
+}
+
+fn write(
+    path: &Path,
+    entries: &[Entry],
+    mut ecosystems: BTreeMap<String, EcosystemMeta>,
+) -> Result<(), DbError> {
+    let io = |source: std::io::Error| DbError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Key index.
+    let mut postings: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        for (eco, name) in &e.keys {
+            postings.entry((eco, name)).or_default().push(i as u32);
+        }
+    }
+    for m in ecosystems.values_mut() {
+        m.advisories = 0;
+        m.packages = 0;
+        m.newest_modified.clear();
+    }
+    for (eco, _) in postings.keys() {
+        ecosystems.entry(eco.to_string()).or_default().packages += 1;
+    }
+    for e in entries {
+        for eco in &e.ecosystems {
+            let m = ecosystems.entry(eco.clone()).or_default();
+            m.advisories += 1;
+            if e.modified > m.newest_modified {
+                m.newest_modified = e.modified.clone();
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    keys.extend_from_slice(&(postings.len() as u32).to_le_bytes());
+    for ((eco, name), list) in &postings {
+        put_str(&mut keys, eco);
+        put_str(&mut keys, name);
+        keys.extend_from_slice(&(list.len() as u32).to_le_bytes());
+        for b in list {
+            keys.extend_from_slice(&b.to_le_bytes());
+        }
+    }
+    let mut table = Vec::with_capacity(entries.len() * 12);
+    let mut catalog = Vec::new();
+    let mut offset = 0u64;
+    for e in entries {
+        table.extend_from_slice(&offset.to_le_bytes());
+        table.extend_from_slice(&(e.json.len() as u32).to_le_bytes());
+        offset += e.json.len() as u64;
+        put_str(&mut catalog, &e.id);
+        put_str(&mut catalog, &e.modified);
+        catalog.extend_from_slice(&(e.keys.len() as u32).to_le_bytes());
+        for (eco, name) in &e.keys {
+            put_str(&mut catalog, eco);
+            put_str(&mut catalog, name);
+        }
+    }
+    let meta = Meta {
+        format: FORMAT,
+        ecosystems,
+        keys_len: keys.len() as u64,
+        table_len: table.len() as u64,
+        catalog_len: catalog.len() as u64,
+    };
+    let meta_json = serde_json::to_vec(&meta).map_err(|e| io(std::io::Error::other(e)))?;
+
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        w.write_all(MAGIC)?;
+        w.write_all(&(meta_json.len() as u64).to_le_bytes())?;
+        w.write_all(&meta_json)?;
+        w.write_all(&keys)?;
+        w.write_all(&table)?;
+        w.write_all(&catalog)?;
+        for e in entries {
+            w.write_all(&e.json)?;
+        }
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        if let Some(dir) = dir {
+            // Make the rename itself durable (not supported everywhere; best effort).
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    // Names longer than 64 KiB do not exist in any registry; cut them rather than fail.
+    let mut end = s.len().min(u16::MAX as usize);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_le_bytes());
+    out.extend_from_slice(&s.as_bytes()[..end]);
+}
+
+/// The advisories of the given packages, each loaded once (blob number → advisory).
+pub fn load_many<'a>(
+    db: &Database,
+    packages: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<HashMap<u32, Advisory>, DbError> {
+    let mut out = HashMap::new();
+    for (eco, name) in packages {
+        for &b in db.lookup(eco, name) {
+            if let std::collections::hash_map::Entry::Vacant(v) = out.entry(b) {
+                v.insert(db.load(b)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Imported;
+
+    fn sample(dir: &Path) -> PathBuf {
+        let path = Database::file_in(dir);
+        let mut imported = Imported::default();
+        for (id, name) in [("A-1", "left-pad"), ("A-2", "Left_Pad"), ("B-1", "other")] {
+            let json = format!(
+                r#"{{"id":"{id}","summary":"s","affected":[{{"package":{{"ecosystem":"npm","name":"{name}"}},"versions":["1.0.0"]}}]}}"#
+            );
+            imported
+                .advisories
+                .push(Advisory::from_json(json.as_bytes()).unwrap());
+        }
+        update(&path, imported, Mode::Merge, &Origin::default(), 5).unwrap();
+        path
+    }
+
+    #[test]
+    fn round_trip_and_lookup_by_normalized_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&sample(dir.path())).unwrap();
+        assert_eq!(db.advisory_count(), 3);
+        let blobs = db.lookup("npm", "left-pad");
+        assert_eq!(blobs.len(), 1, "npm names are lowercased, not PEP 503'd");
+        assert_eq!(db.lookup("npm", "left_pad").len(), 1);
+        assert!(db.lookup("PyPI", "left-pad").is_empty());
+        assert_eq!(db.ecosystems()["npm"].advisories, 3);
+        assert_eq!(db.ecosystems()["npm"].packages, 3);
+    }
+
+    #[test]
+    fn damaged_files_are_errors_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let good = std::fs::read(&path).unwrap();
+        let bad = dir.path().join("bad.pvdb");
+        // Every truncation, and single-byte corruptions across the whole file.
+        for cut in 0..good.len() {
+            std::fs::write(&bad, &good[..cut]).unwrap();
+            if let Ok(db) = Database::open(&bad) {
+                for b in 0..db.advisory_count() as u32 {
+                    let _ = db.load(b);
+                }
+            }
+        }
+        for at in 0..good.len() {
+            let mut damaged = good.clone();
+            damaged[at] ^= 0xff;
+            std::fs::write(&bad, &damaged).unwrap();
+            if let Ok(db) = Database::open(&bad) {
+                for b in 0..db.advisory_count() as u32 {
+                    let _ = db.load(b);
+                }
+                let _ = db.entries();
+            }
+        }
+        assert!(matches!(
+            Database::open(&dir.path().join("missing.pvdb")),
+            Err(DbError::Missing(_))
+        ));
+    }
+}

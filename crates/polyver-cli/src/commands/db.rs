@@ -1,0 +1,356 @@
+//! `polyver db sync|import|status`: the local OSV database that `polyver audit` reads.
+//! The work is in `polyver-advisory`; this module resolves where the database lives, draws
+//! progress on a terminal and prints what changed.
+
+use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
+use crate::output::{Output, Style};
+use crate::CliError;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use polyver_advisory::db::{self, Database, DbError, Mode, Origin};
+use polyver_advisory::sync::{self, DEFAULT_BASE_URL, DEFAULT_ECOSYSTEMS};
+use polyver_advisory::{import, ImportLimits};
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The database directory: `--osv-db`/`POLYVER_OSV_DB`, else `$POLYVER_DATA_DIR/osv`, else
+/// `$XDG_DATA_HOME/polyver/osv`, else `~/.local/share/polyver/osv`.
+pub fn osv_db_dir(arg: &OsvDbArg) -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    arg.osv_db
+        .clone()
+        .or_else(|| env("POLYVER_DATA_DIR").map(|d| d.join("osv")))
+        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("polyver/osv")))
+        .or_else(|| env("HOME").map(|d| d.join(".local/share/polyver/osv")))
+        .unwrap_or_else(|| PathBuf::from(".polyver/osv"))
+}
+
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Opens the database, or explains how to get one (exit 3).
+pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
+    let path = Database::file_in(&osv_db_dir(arg));
+    Database::open(&path).map_err(|e| match e {
+        DbError::Missing(p) => CliError {
+            code: 3,
+            message: format!("no OSV database at {}", p.display()),
+            hint: Some(
+                "run `polyver db sync` (downloads OSV's exports) or `polyver db import PATH` \
+                 (a folder or zip of OSV JSON); --osv-db DIR picks another database"
+                    .to_string(),
+            ),
+        }
+        .into(),
+        other => db_error(other),
+    })
+}
+
+fn db_error(e: DbError) -> anyhow::Error {
+    CliError {
+        code: 3,
+        message: e.to_string(),
+        hint: Some("re-create it with `polyver db sync` or `polyver db import PATH`".into()),
+    }
+    .into()
+}
+
+pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DbCommand::Import { path, db } => import_cmd(&path, &db, global, out),
+        DbCommand::Sync {
+            ecosystems,
+            base_url,
+            db,
+        } => sync_cmd(&ecosystems, base_url, &db, global, out),
+        DbCommand::Status { db } => status_cmd(&db, global, out),
+    }
+}
+
+fn check_format(global: &GlobalArgs, command: &str) -> anyhow::Result<()> {
+    match global.format {
+        Format::Table | Format::Json => Ok(()),
+        other => Err(super::unsupported_format(command, other, "table, json")),
+    }
+}
+
+fn import_cmd(
+    path: &Path,
+    arg: &OsvDbArg,
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
+    check_format(global, "db import")?;
+    let started = std::time::Instant::now();
+    let imported = import::import_path(path, &ImportLimits::default()).map_err(|e| {
+        CliError::input(
+            e.to_string(),
+            Some("give a directory of OSV JSON files or an OSV all.zip export".to_string()),
+        )
+    })?;
+    if !global.quiet {
+        for w in &imported.warnings {
+            eprintln!("{w}");
+        }
+    }
+    let db_path = Database::file_in(&osv_db_dir(arg));
+    let origin = Origin {
+        source: path
+            .canonicalize()
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
+        ..Origin::default()
+    };
+    let summary = db::update(&db_path, imported, Mode::Merge, &origin, now()).map_err(db_error)?;
+    let elapsed = started.elapsed();
+    if global.format == Format::Json {
+        let doc = json!({
+            "schema": "polyver.db-import/v1",
+            "database": db_path,
+            "summary": summary,
+            "seconds": elapsed.as_secs_f64(),
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+    } else {
+        writeln!(
+            out.writer,
+            "imported {} advisories ({}) into {}: {} skipped as corrupt, {} withdrawn, {} without a package; {} in the database ({:.2}s)",
+            summary.imported,
+            summary.ecosystems.join(", "),
+            db_path.display(),
+            summary.skipped,
+            summary.withdrawn,
+            summary.without_package,
+            summary.total,
+            elapsed.as_secs_f64(),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sync_cmd(
+    requested: &[String],
+    base_url: Option<String>,
+    arg: &OsvDbArg,
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
+    check_format(global, "db sync")?;
+    let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
+        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
+    let base = base_url
+        .or(config.audit.osv_url)
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+    let db_path = Database::file_in(&osv_db_dir(arg));
+    let mut ecosystems = Vec::new();
+    for e in requested {
+        let canonical = sync::canonical_ecosystem(e).ok_or_else(|| {
+            CliError::input(
+                format!("unknown OSV ecosystem `{e}`"),
+                Some(format!(
+                    "one of: {}, GitHub Actions",
+                    DEFAULT_ECOSYSTEMS.join(", ")
+                )),
+            )
+        })?;
+        if !ecosystems.iter().any(|x| x == canonical) {
+            ecosystems.push(canonical.to_string());
+        }
+    }
+    if ecosystems.is_empty() {
+        ecosystems = match Database::open(&db_path) {
+            Ok(db) if !db.ecosystems().is_empty() => db.ecosystems().keys().cloned().collect(),
+            _ => DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
+        };
+    }
+    let client = polyver_net::Client::new(polyver_net::Options {
+        offline: global.offline,
+        ..Default::default()
+    })
+    .map_err(|e| CliError {
+        code: 3,
+        message: e.to_string(),
+        hint: None,
+    })?;
+    let visible = !global.quiet && std::io::stderr().is_terminal();
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if visible {
+            ProgressDrawTarget::stderr_with_hz(10)
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |eco: &str, done: u64, total: Option<u64>| {
+        if bar.message() != eco {
+            bar.set_message(eco.to_string());
+        }
+        if let Some(t) = total {
+            bar.set_length(t);
+        }
+        bar.set_position(done);
+    };
+    let result = sync::sync(
+        &client,
+        &db_path,
+        &base,
+        &ecosystems,
+        &ImportLimits::default(),
+        now(),
+        &progress,
+    );
+    bar.finish_and_clear();
+    let outcomes = result.map_err(|e| {
+        let hint = match &e {
+            sync::SyncError::Net { .. } if global.offline => {
+                "db sync needs the network; drop --offline, or use `polyver db import PATH`"
+            }
+            sync::SyncError::Net { .. } => {
+                "check the network or --base-url; ecosystems synced before this one are kept, and the database is otherwise unchanged"
+            }
+            _ => "the previous database is unchanged",
+        };
+        CliError {
+            code: 3,
+            message: format!("db sync failed: {e}"),
+            hint: Some(hint.to_string()),
+        }
+    })?;
+    if !global.quiet {
+        for o in &outcomes {
+            for w in &o.warnings {
+                eprintln!("{w}");
+            }
+        }
+    }
+    if global.format == Format::Json {
+        let doc = json!({
+            "schema": "polyver.db-sync/v1",
+            "database": db_path,
+            "base_url": base,
+            "ecosystems": outcomes,
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+    } else {
+        for o in &outcomes {
+            let what = if o.status == "updated" {
+                out.paint("updated", Style::Good)
+            } else {
+                "unchanged".to_string()
+            };
+            writeln!(
+                out.writer,
+                "{:<12} {what:<9} {} advisories{}",
+                o.ecosystem,
+                o.advisories,
+                if o.status == "updated" {
+                    format!(
+                        " ({} KiB downloaded, {} skipped, {} withdrawn)",
+                        o.bytes / 1024,
+                        o.skipped,
+                        o.withdrawn
+                    )
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `3 days`, `5 hours`, `just now`.
+pub fn age(seconds: u64) -> String {
+    let (n, unit) = match seconds {
+        s if s < 60 => return "just now".to_string(),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+fn status_cmd(arg: &OsvDbArg, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+    check_format(global, "db status")?;
+    let db = open(arg)?;
+    let now = now();
+    if global.format == Format::Json {
+        let ecosystems: serde_json::Map<String, serde_json::Value> = db
+            .ecosystems()
+            .iter()
+            .map(|(name, m)| {
+                let mut v = serde_json::to_value(m).unwrap_or_default();
+                v["age_seconds"] = json!(now.saturating_sub(m.imported_at));
+                (name.clone(), v)
+            })
+            .collect();
+        let doc = json!({
+            "schema": "polyver.db-status/v1",
+            "database": db.path(),
+            "advisories": db.advisory_count(),
+            "ecosystems": ecosystems,
+        });
+        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
+        writeln!(out.writer)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out.writer,
+        "{}",
+        out.paint(&db.path().display().to_string(), Style::Bold)
+    )?;
+    let mut rows = vec![[
+        "ecosystem".to_string(),
+        "advisories".to_string(),
+        "packages".to_string(),
+        "updated".to_string(),
+        "newest advisory".to_string(),
+        "source".to_string(),
+    ]];
+    for (name, m) in db.ecosystems() {
+        rows.push([
+            name.clone(),
+            m.advisories.to_string(),
+            m.packages.to_string(),
+            age(now.saturating_sub(m.imported_at)),
+            m.newest_modified.get(..10).unwrap_or("-").to_string(),
+            m.source.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let mut line = String::from("  ");
+        for (j, cell) in row.iter().enumerate() {
+            let padded = format!("{cell:<w$}  ", w = widths[j]);
+            line.push_str(&if i == 0 {
+                out.paint(&padded, Style::Bold)
+            } else {
+                padded
+            });
+        }
+        writeln!(out.writer, "{}", line.trim_end())?;
+    }
+    writeln!(out.writer, "{} advisories in total", db.advisory_count())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,568 @@
+//! `polyver audit` and `polyver db` end to end: the database built from shared/osv with
+//! `db import`, a small repository written here, the generated monorepo corpus, every
+//! format (SARIF validated against the vendored SARIF 2.1.0 schema), ignores and exit codes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("POLYVER_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    dir.join("osv/PyPI").exists().then_some(dir)
+}
+
+fn polyver(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("polyver").unwrap();
+    cmd.env("POLYVER_OSV_DB", db)
+        .env("NO_COLOR", "1")
+        .env_remove("POLYVER_DATA_DIR");
+    cmd
+}
+
+/// A database of all of shared/osv, imported once through the CLI.
+fn osv_db() -> Option<&'static Path> {
+    static DB: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let osv = shared()?.join("osv");
+        let db = std::env::temp_dir().join(format!("polyver-audit-db-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&db);
+        let out = polyver(&db)
+            .args(["db", "import", "--format", "json"])
+            .arg(&osv)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["schema"], "polyver.db-import/v1");
+        assert!(v["summary"]["imported"].as_u64().unwrap() > 8000);
+        Some(db)
+    })
+    .as_deref()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// A repository with a vulnerable pin, a lock file, and an unpinned constraint.
+fn small_repo(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("polyver-audit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    write(
+        &root,
+        "requirements.txt",
+        "urllib3==1.26.16\nrequests>=2.0,<2.20\nidna==3.7\n",
+    );
+    write(
+        &root,
+        "rust/Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\nsmallvec = \"1.5\"\n",
+    );
+    write(
+        &root,
+        "rust/Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.5.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    root
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn no_database_exits_3_with_what_to_run() {
+    let empty = std::env::temp_dir().join(format!("polyver-audit-none-{}", std::process::id()));
+    let out = polyver(&empty).arg("audit").arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no OSV database"), "{err}");
+    assert!(
+        err.contains("polyver db sync") && err.contains("polyver db import"),
+        "{err}"
+    );
+    let out = polyver(&empty).args(["db", "status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn audit_json_pinned_locked_and_unpinned() {
+    let Some(db) = osv_db() else {
+        eprintln!("skipped: shared/osv not found");
+        return;
+    };
+    let root = small_repo("json");
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "no --fail-on: exit 0");
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "polyver.audit/v1");
+    let findings = v["findings"].as_array().unwrap();
+    let find = |name: &str, id: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f["name"] == name
+                    && (f["id"] == id || f["aliases"].as_array().unwrap().iter().any(|a| a == id))
+            })
+            .unwrap_or_else(|| panic!("{name} {id} in {findings:#?}"))
+    };
+    let u = find("urllib3", "PYSEC-2023-192");
+    assert_eq!(u["version"], "1.26.16");
+    assert_eq!(u["status"], "affected");
+    assert_eq!(u["smallest_fix"], "1.26.17");
+    assert_eq!(
+        u["fix_satisfies_constraint"], false,
+        "==1.26.16 must change"
+    );
+    assert_eq!(u["locations"][0]["path"], "requirements.txt");
+    assert_eq!(u["locations"][0]["line"], 1);
+    assert!(u["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "CVE-2023-43804"));
+    assert_eq!(u["severity"], "high");
+    assert_eq!(u["score"], 8.1);
+
+    // Locked: Cargo.lock's 1.5.0 is matched; the fix 1.6.1 is allowed by Cargo.toml's "1.5".
+    let s = find("smallvec", "RUSTSEC-2021-0003");
+    assert_eq!(s["version"], "1.5.0");
+    assert_eq!(s["fix_satisfies_constraint"], true);
+    assert_eq!(s["constraints"][0], "1.5");
+
+    // Unpinned and unlocked: reported, never a silent pass.
+    let r = findings.iter().find(|f| f["name"] == "requests").unwrap();
+    assert_eq!(r["status"], "not-pinned");
+    assert!(r["admitted"].as_array().unwrap().len() >= 2, "{r:#}");
+    assert!(r.get("version").is_none());
+
+    // idna 3.7 is the fix of PYSEC-2024-60: nothing for it.
+    assert!(findings.iter().all(|f| f["name"] != "idna"));
+    // Sorted by severity.
+    let order = ["critical", "high", "medium", "low", "info"];
+    let ranks: Vec<usize> = findings
+        .iter()
+        .map(|f| {
+            order
+                .iter()
+                .position(|s| *s == f["effective_severity"])
+                .unwrap()
+        })
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert_eq!(v["summary"]["findings"], findings.len());
+    assert_eq!(v["database"]["missing_ecosystems"], serde_json::json!([]));
+
+    // An ecosystem the database lacks is named, not silently passed.
+    write(
+        &root,
+        "web/package.json",
+        r#"{"dependencies": {"lodash": "4.17.15"}}"#,
+    );
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(
+        v["database"]["missing_ecosystems"],
+        serde_json::json!(["npm"])
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("polyver db sync --ecosystem npm"), "{err}");
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("failon");
+    let code = |level: &str| {
+        polyver(db)
+            .args(["audit", "-q", "--fail-on", level])
+            .arg(&root)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    // The worst finding is high (urllib3 8.1, smallvec 9.8 is critical).
+    assert_eq!(code("critical"), Some(1));
+    let out = polyver(db)
+        .args(["audit", "--fail-on", "severe"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // polyver.toml's fail-on applies when the flag is absent.
+    write(&root, "polyver.toml", "[audit]\nfail-on = \"low\"\n");
+    let out = polyver(db).arg("audit").arg(&root).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn ignores_hide_findings_until_they_expire() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("ignore");
+    write(
+        &root,
+        "polyver.toml",
+        "[[audit.ignore]]\nid = \"CVE-2023-43804\"\nreason = \"no cross-origin redirects\"\nuntil = 2999-01-01\n\n[[audit.ignore]]\nid = \"RUSTSEC-2021-0003\"\nreason = \"audited\"\nuntil = 2001-01-01\n",
+    );
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"PYSEC-2023-192"), "{ids:?}");
+    assert_eq!(v["ignored"][0]["id"], "PYSEC-2023-192");
+    assert_eq!(
+        v["ignored"][0]["ignore"]["reason"],
+        "no cross-origin redirects"
+    );
+    // Expired: reported again, and said so.
+    let s = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "RUSTSEC-2021-0003")
+        .unwrap();
+    assert_eq!(s["ignore"]["expired"], true);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("expired on 2001-01-01"), "{err}");
+    // A typo in the section is a located error.
+    write(
+        &root,
+        "polyver.toml",
+        "[[audit.ignore]]\nid = \"X\"\nreson = \"y\"\n",
+    );
+    let out = polyver(db).arg("audit").arg(&root).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("polyver.toml:3:1") && err.contains("did you mean `reason`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sarif_is_valid_and_points_at_manifest_lines() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("sarif");
+    let out = polyver(db)
+        .args(["audit", "--format", "sarif"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let log = json_of(&out);
+    let schema: Value = serde_json::from_str(include_str!(
+        "../../polyver-report/tests/schemas/sarif-schema-2.1.0.json"
+    ))
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let u = results
+        .iter()
+        .find(|r| r["ruleId"] == "PYSEC-2023-192")
+        .unwrap();
+    let loc = &u["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "requirements.txt");
+    assert_eq!(loc["region"]["startLine"], 1);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules.iter().find(|r| r["id"] == "PYSEC-2023-192").unwrap();
+    assert_eq!(rule["properties"]["security-severity"], "8.1");
+    assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+}
+
+#[test]
+fn table_and_markdown() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("table");
+    let out = polyver(db).arg("audit").arg(&root).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("HIGH 8.1  pypi urllib3 1.26.16  PYSEC-2023-192"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: 1.26.17 (needs a constraint change: ==1.26.16)"),
+        "{text}"
+    );
+    assert!(text.contains("pypi requests (not pinned)"), "{text}");
+    assert!(text.contains("at requirements.txt:1"), "{text}");
+    let out = polyver(db)
+        .args(["audit", "--format", "markdown"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("# Vulnerability audit"), "{md}");
+    assert!(md.contains("| HIGH 8.1 | `urllib3` 1.26.16 |"), "{md}");
+    let out = polyver(db)
+        .args(["audit", "--format", "cyclonedx"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn db_status_shows_counts_and_age() {
+    let Some(db) = osv_db() else { return };
+    let out = polyver(db)
+        .args(["db", "status", "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "polyver.db-status/v1");
+    assert!(v["ecosystems"]["PyPI"]["advisories"].as_u64().unwrap() > 2500);
+    assert!(v["ecosystems"]["Go"]["packages"].as_u64().unwrap() > 1000);
+    assert!(
+        v["ecosystems"]["crates.io"]["age_seconds"]
+            .as_u64()
+            .unwrap()
+            < 3600
+    );
+    let out = polyver(db).args(["db", "status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("crates.io"), "{text}");
+    assert!(text.contains("advisories in total"), "{text}");
+}
+
+/// The generated monorepo, audited end to end. The oracle is independent of the matcher:
+/// PyPA advisories list every affected version explicitly (`versions`), so every pinned PyPI
+/// component whose exact version is listed must be reported with that advisory.
+#[test]
+fn generated_corpus_end_to_end() {
+    let (Some(db), Some(shared)) = (osv_db(), shared()) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("polyver-audit-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = std::process::Command::new("python3")
+        .arg(shared.join("corpus/gen_monorepo.py"))
+        .arg(&dir)
+        .args(["--services", "5", "--filler", "50", "--seed", "7"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    let scan = Command::cargo_bin("polyver")
+        .unwrap()
+        .args(["scan", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let inventory: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    let reported: BTreeSet<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "affected")
+        .flat_map(|f| {
+            let ids: Vec<String> = std::iter::once(f["id"].as_str().unwrap().to_string())
+                .chain(
+                    f["aliases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_str().unwrap().to_string()),
+                )
+                .collect();
+            let (n, ver) = (
+                f["name"].as_str().unwrap().to_string(),
+                f["version"].as_str().unwrap().to_string(),
+            );
+            ids.into_iter().map(move |id| (n.clone(), ver.clone(), id))
+        })
+        .collect();
+
+    // Oracle from the advisories' own `versions` lists.
+    let mut expected = BTreeSet::new();
+    let pinned: BTreeSet<(String, String)> = inventory["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ecosystem"] == "pypi" && c["version"].is_string())
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["version"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(pinned.len() > 10);
+    for entry in std::fs::read_dir(shared.join("osv/PyPI")).unwrap() {
+        let doc: Value =
+            serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        if doc.get("withdrawn").is_some() {
+            continue;
+        }
+        for aff in doc["affected"].as_array().into_iter().flatten() {
+            let name = aff["package"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .replace(['_', '.'], "-");
+            for listed in aff["versions"].as_array().into_iter().flatten() {
+                let key = (name.clone(), listed.as_str().unwrap().to_string());
+                if pinned.contains(&key) {
+                    expected.insert((key.0, key.1, doc["id"].as_str().unwrap().to_string()));
+                }
+            }
+        }
+    }
+    assert!(
+        expected.len() >= 10,
+        "the corpus plants vulnerable pins: {expected:?}"
+    );
+    let missing: Vec<_> = expected.difference(&reported).collect();
+    assert!(missing.is_empty(), "not reported: {missing:#?}");
+    // Go and Rust pins the generator plants, matched through SEMVER ranges.
+    for (name, version, id) in [
+        ("github.com/gin-gonic/gin", "v1.7.7", "GO-2023-1737"),
+        (
+            "golang.org/x/crypto",
+            "v0.0.0-20220315160706-3147a52a75dd",
+            "GO-2023-2402",
+        ),
+    ] {
+        let key = (name.to_string(), version.to_string(), id.to_string());
+        let planted = inventory["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == name && c["version"] == version);
+        if planted {
+            assert!(reported.contains(&key), "{key:?}");
+        }
+    }
+    // Every location points at a real line that names the package.
+    for f in v["findings"].as_array().unwrap() {
+        for l in f["locations"].as_array().unwrap() {
+            let text = std::fs::read_to_string(dir.join(l["path"].as_str().unwrap())).unwrap();
+            let line = text
+                .lines()
+                .nth(l["line"].as_u64().unwrap() as usize - 1)
+                .unwrap_or_default()
+                .to_lowercase();
+            let short = f["name"]
+                .as_str()
+                .unwrap()
+                .rsplit(['/', ':'])
+                .next()
+                .unwrap();
+            assert!(line.contains(&short.to_lowercase()), "{l} -> {line}");
+        }
+    }
+}
+
+/// `db sync` through the CLI against a local server: imported, then `304` = unchanged; with
+/// --offline it fails (exit 3) without a request.
+#[test]
+fn db_sync_from_a_local_server() {
+    use polyver_net::testing::{Response, TestServer};
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("RUSTSEC-1.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(
+        br#"{"id":"RUSTSEC-1","summary":"s","affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.1"}]}]}]}"#,
+    )
+    .unwrap();
+    let body = w.finish().unwrap().into_inner();
+    let server = TestServer::start();
+    server.route(
+        "/crates.io/all.zip",
+        Response::ok(body).header("Last-Modified", "Wed, 21 Oct 2026 07:28:00 GMT"),
+    );
+    let db = std::env::temp_dir().join(format!("polyver-sync-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&db);
+    let sync = |extra: &[&str]| {
+        polyver(&db)
+            .env("POLYVER_CACHE_DIR", db.join("cache"))
+            .args(["db", "sync", "--ecosystem", "cargo", "--base-url"])
+            .arg(server.base_url())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sync(&["--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "polyver.db-sync/v1");
+    assert_eq!(v["ecosystems"][0]["ecosystem"], "crates.io");
+    assert_eq!(v["ecosystems"][0]["status"], "updated");
+    server.route("/crates.io/all.zip", Response::status(304));
+    let out = sync(&[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged"));
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(
+        last.header("If-Modified-Since"),
+        Some("Wed, 21 Oct 2026 07:28:00 GMT")
+    );
+    let before = server.requests().len();
+    let out = sync(&["--offline"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--offline"));
+    assert_eq!(server.requests().len(), before);
+    // The synced database answers an audit.
+    let root = small_repo("synced");
+    let out = polyver(&db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "RUSTSEC-1" && f["version"] == "1.5.0"));
+}
