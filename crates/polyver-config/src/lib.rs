@@ -10,6 +10,11 @@
 //! `[licenses]`, `[audit]`, `[server]`) are accepted as tables and left for their commands;
 //! an unknown *section* is an error.
 
+pub mod approved;
+pub mod mirror;
+
+pub use approved::{Approved, CompatRule, Origin, Subject};
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Table, Value};
@@ -46,6 +51,10 @@ pub struct Config {
     /// Where it was read from.
     pub path: Option<PathBuf>,
     pub scan: ScanSection,
+    /// `[approved]`, in file order.
+    pub approved: Vec<Approved>,
+    /// `[[compat]]`, in file order.
+    pub compat: Vec<CompatRule>,
 }
 
 /// A configuration error, located in the file.
@@ -124,6 +133,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .as_table()
                 .ok_or_else(|| reader.at(item.span(), "`scan` must be a table: [scan]"))?;
             config.scan = reader.scan(table)?;
+        } else if key == "approved" {
+            let table = item
+                .as_table_like()
+                .ok_or_else(|| reader.at(item.span(), "`approved` must be a table: [approved]"))?;
+            config.approved = reader.approved(table, "[approved]")?;
+        } else if key == "compat" {
+            config.compat = reader.compat(item)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),
@@ -134,13 +150,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     path: &'a Path,
     text: &'a str,
 }
 
 impl Reader<'_> {
-    fn error(&self, offset: usize, message: String, hint: Option<String>) -> ConfigError {
+    pub(crate) fn error(
+        &self,
+        offset: usize,
+        message: String,
+        hint: Option<String>,
+    ) -> ConfigError {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -157,11 +178,11 @@ impl Reader<'_> {
         }
     }
 
-    fn at(&self, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
+    pub(crate) fn at(&self, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
         self.error(span.map_or(0, |s| s.start), message.to_string(), None)
     }
 
-    fn unknown(
+    pub(crate) fn unknown(
         &self,
         span: Option<std::ops::Range<usize>>,
         key: &str,
