@@ -94,6 +94,14 @@ pub enum Command {
         after_help = "Examples:\n  polyver migrations\n  polyver migrations services/api --format json\n  polyver migrations --database-url postgres://app@db.internal/app\n  polyver migrations --chain alembic/versions --database-url \"$DATABASE_URL\""
     )]
     Migrations(MigrationsArgs),
+    /// Conflicts, drift and compatibility: unsatisfiable constraints (proved with the range
+    /// algebra), inconsistent pins, lock vs manifest, duplicate versions in a lock, floating
+    /// versions, drift from [approved], [[compat]] and derived runtime rules. Exit 1 when a
+    /// finding is at or above --fail-on (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver conflicts\n  polyver conflicts services --kind unsatisfiable --kind lock-mismatch\n  polyver conflicts --fail-on medium --format json -o conflicts.json"
+    )]
+    Conflicts(ConflictsArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -122,6 +130,19 @@ pub struct ScanArgs {
     /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: polyver_model::FindingSeverity,
+    /// Only these kinds (repeatable): unsatisfiable, inconsistent-pin, lock-mismatch,
+    /// duplicate-in-lock, floating, drift, compat.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<polyver_analyze::ConflictKind>,
 }
 
 #[derive(Debug, Args)]

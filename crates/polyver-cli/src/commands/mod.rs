@@ -1,5 +1,6 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod conflicts;
 pub mod migrations;
 pub mod scan;
 pub mod version;
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = Output::open(&cli.global)?;
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
+        Command::Conflicts(args) => conflicts::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
     };
