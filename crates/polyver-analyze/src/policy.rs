@@ -193,7 +193,7 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                 for loc in &c.locations {
                     let dir = dir_of(&loc.path);
                     // Every `when` must hold for some governing component.
-                    let mut because: Vec<&Location> = Vec::new();
+                    let mut because: Vec<Entry> = Vec::new();
                     let applies = whens.iter().all(|(w, map)| {
                         let ws = w.subject.scheme();
                         let holding: Vec<&Component> = governing(map, dir)
@@ -206,7 +206,18 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                                     .is_some_and(|r| r != Relation::Disjoint)
                             })
                             .collect();
-                        because.extend(holding.iter().flat_map(|g| g.locations.first()));
+                        because.extend(holding.iter().flat_map(|g| {
+                            g.locations.first().map(|l| Entry {
+                                requirement: format!(
+                                    "{} {} (when {} {})",
+                                    g.name,
+                                    written(g),
+                                    w.subject,
+                                    w.raw
+                                ),
+                                location: l.clone(),
+                            })
+                        }));
                         !holding.is_empty()
                     });
                     if !applies {
@@ -219,10 +230,7 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                         requirement: written(c),
                         location: loc.clone(),
                     }];
-                    entries.extend(because.iter().map(|l| Entry {
-                        requirement: "when".into(),
-                        location: (*l).clone(),
-                    }));
+                    entries.extend(because);
                     let when: Vec<String> = rule
                         .when
                         .iter()

@@ -114,7 +114,7 @@ pub fn normalize_range(scheme: Scheme, raw: &str) -> Result<String, String> {
                 let release = raw.split(['a', 'b', 'r', 'p', 'd', '+', '-']).next();
                 let parts = release.map_or(0, |r| r.split('.').count());
                 if parts < 3 && raw.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                    format!("=={raw}.*")
+                    series(raw).unwrap_or_else(|| format!("=={raw}"))
                 } else {
                     format!("=={raw}")
                 }
@@ -131,6 +131,19 @@ pub fn normalize_range(scheme: Scheme, raw: &str) -> Result<String, String> {
     polyver_version::validate_range(scheme, raw)
         .map(|()| raw.to_string())
         .map_err(|e| e.to_string())
+}
+
+/// `3.10` → `>=3.10,<3.11`: the series, without the pre-releases of the next one (which
+/// `==3.10.*` would let in below 3.10 as `3.10.0a1`).
+fn series(raw: &str) -> Option<String> {
+    let parts: Vec<u64> = raw
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let mut next = parts.clone();
+    *next.last_mut()? += 1;
+    let next: Vec<String> = next.iter().map(u64::to_string).collect();
+    Some(format!(">={raw},<{}", next.join(".")))
 }
 
 /// Where a setting was written.
@@ -210,7 +223,7 @@ mod tests {
     fn keys_and_values() {
         let e = entry("python", "3.10", origin()).unwrap();
         assert_eq!(e.subject, Subject::Runtime("python".into()));
-        assert_eq!(e.range, "==3.10.*");
+        assert_eq!(e.range, ">=3.10,<3.11");
         assert_eq!(
             entry("python", "3.10.12", origin()).unwrap().range,
             "==3.10.12"
@@ -364,7 +377,7 @@ mod toml_tests {
         assert_eq!(c.approved[2].origin.line, 4);
         assert_eq!(c.compat.len(), 1);
         assert_eq!(c.compat[0].origin.line, 6);
-        assert_eq!(c.compat[0].when[0].range, "==3.10.*");
+        assert_eq!(c.compat[0].when[0].range, ">=3.10,<3.11");
     }
 
     #[test]

@@ -289,7 +289,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.len(), 3);
-        assert_eq!(a[0].range, "==3.10.*");
+        assert_eq!(a[0].range, ">=3.10,<3.11");
         assert_eq!(a[1].subject, Subject::Runtime("postgresql".into()));
         assert_eq!(a[2].origin.line, 3);
         let e = parse_versions(p, "python: 3.10\nnode: \">=>18\"\n").unwrap_err();

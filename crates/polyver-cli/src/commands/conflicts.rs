@@ -96,10 +96,29 @@ fn load_policy(global: &GlobalArgs, root: &Path) -> anyhow::Result<Policy> {
     let (approved, compat) = polyver_config::mirror::load(&mirror_dir).map_err(bad)?;
     let mut rules = config.compat;
     rules.extend(compat);
-    Ok(Policy {
+    let mut policy = Policy {
         approved: polyver_config::approved::merge_approved(config.approved, approved),
         compat: rules,
-    })
+    };
+    // Settings inside the scanned tree are shown relative to it, like every other location.
+    let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let relative = |o: &mut polyver_config::Origin| {
+        let full = o.path.canonicalize().unwrap_or_else(|_| o.path.clone());
+        if let Ok(rel) = full.strip_prefix(&base) {
+            o.path = rel.to_path_buf();
+        }
+    };
+    for a in &mut policy.approved {
+        relative(&mut a.origin);
+    }
+    for r in &mut policy.compat {
+        relative(&mut r.origin);
+        r.when
+            .iter_mut()
+            .chain(r.require.iter_mut())
+            .for_each(|a| relative(&mut a.origin));
+    }
+    Ok(policy)
 }
 
 fn severity_style(s: FindingSeverity) -> Style {
