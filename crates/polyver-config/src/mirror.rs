@@ -162,11 +162,7 @@ fn load_yaml(path: &Path, text: &str) -> Result<Option<Node>, ConfigError> {
 /// A mapping entry: key, value and the key's position.
 type KeyValue<'a> = (&'a str, &'a Node, (u32, u32));
 
-fn mapping<'a>(
-    path: &Path,
-    node: &'a Node,
-    what: &str,
-) -> Result<Vec<KeyValue<'a>>, ConfigError> {
+fn mapping<'a>(path: &Path, node: &'a Node, what: &str) -> Result<Vec<KeyValue<'a>>, ConfigError> {
     let Node::Mapping(entries, ..) = node else {
         return Err(error(path, node.pos(), format!("{what} must be a mapping")));
     };
