@@ -323,7 +323,13 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let mut explanation = None;
         for (a, ((ra, ma), ia)) in values.iter().enumerate() {
             for ((rb, mb), ib) in &values[a + 1..] {
-                if ma != mb {
+                // Different markers, or one line holding alternatives (Poetry's
+                // `numpy = [{ version = "<1.25", python = "<3.9" }, ...]`): not together.
+                let one_line = ia.iter().chain(ib.iter()).all(|&i| {
+                    let (x, y) = (decls[i].loc, decls[ia[0]].loc);
+                    x.path == y.path && x.line == y.line
+                });
+                if ma != mb || one_line {
                     continue;
                 }
                 let scheme = decls[ia[0]].scheme;

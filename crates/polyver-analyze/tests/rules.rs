@@ -198,6 +198,21 @@ fn markers_poetry_and_unreadable_constraints() {
                 "requirements.txt",
                 "==2.1",
             ),
+            // Poetry's multiple-constraint form: alternatives on one line.
+            pkg(
+                Ecosystem::Pypi,
+                "numpy",
+                "pyproject",
+                "pyproject.toml",
+                "<1.25",
+            ),
+            pkg(
+                Ecosystem::Pypi,
+                "numpy",
+                "pyproject",
+                "pyproject.toml",
+                ">=1.26",
+            ),
             // Unreadable: a note, never a conflict.
             pkg(
                 Ecosystem::Pypi,
