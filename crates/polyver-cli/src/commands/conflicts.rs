@@ -40,7 +40,8 @@ pub fn run(
             Some("give the repository's directory".to_string()),
         )
     })?;
-    if global.verbose > 0 {
+    // A file that could not be read holds constraints that were not checked: say so.
+    if !global.quiet {
         for d in inventory
             .diagnostics
             .iter()
