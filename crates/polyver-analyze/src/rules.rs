@@ -39,6 +39,10 @@ const LOCKED_MANIFESTS: &[&str] = &[
 /// Python declarations that belong to their directory's project.
 const PYTHON_PROJECT_SOURCES: &[&str] = &["pyproject", "setup-cfg", "pipfile"];
 
+/// Distinct constraints on one package in one installation compared pairwise, at most (a
+/// real project has a handful; this bounds a pathological tree).
+const MAX_DISTINCT_CONSTRAINTS: usize = 256;
+
 /// Requirement files larger than this are not read for includes.
 const MAX_REQUIREMENTS_BYTES: u64 = 5 << 20;
 
@@ -321,8 +325,22 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let values: Vec<_> = values.into_iter().collect();
         let mut clashing: BTreeSet<usize> = BTreeSet::new();
         let mut explanation = None;
-        for (a, ((ra, ma), ia)) in values.iter().enumerate() {
-            for ((rb, mb), ib) in &values[a + 1..] {
+        let (eco, name) = (key.1, key.2);
+        let mut values = values;
+        if values.len() > MAX_DISTINCT_CONSTRAINTS {
+            let first = decls[values[MAX_DISTINCT_CONSTRAINTS].1[0]].loc;
+            out.note(
+                first,
+                format!(
+                    "{eco} {name}: {} distinct constraints in one installation; only the first {MAX_DISTINCT_CONSTRAINTS} compared",
+                    values.len()
+                ),
+            );
+            values.truncate(MAX_DISTINCT_CONSTRAINTS);
+        }
+        for a in 0..values.len() {
+            let ((ra, ma), ia) = &values[a];
+            for (b, ((rb, mb), ib)) in values.iter().enumerate().skip(a + 1) {
                 // Different markers, or one line holding alternatives (Poetry's
                 // `numpy = [{ version = "<1.25", python = "<3.9" }, ...]`): not together.
                 let one_line = ia.iter().chain(ib.iter()).all(|&i| {
@@ -340,7 +358,7 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
                     continue;
                 }
                 clashing.insert(a);
-                clashing.insert(values.iter().position(|v| v.1 == *ib).unwrap_or(a));
+                clashing.insert(b);
                 if explanation.is_none() {
                     let (da, db) = (&decls[ia[0]], &decls[ib[0]]);
                     explanation = Some(format!(

@@ -35,7 +35,16 @@ impl Subject {
             None => Ok(Subject::Runtime(runtime_name(key))),
             Some((eco, name)) => {
                 let ecosystem = Ecosystem::from_id(&eco.to_ascii_lowercase()).ok_or_else(|| {
-                    format!("unknown ecosystem `{eco}` in `{key}` (pypi, npm, cargo, go, maven, rubygems, nuget, docker, ...)")
+                    let nearest = Ecosystem::ALL
+                        .iter()
+                        .filter(|e| e.version_scheme("").is_some())
+                        .map(|e| (strsim::damerau_levenshtein(eco, e.id()), e.id()))
+                        .filter(|(d, _)| *d <= 2)
+                        .min();
+                    match nearest {
+                        Some((_, id)) => format!("unknown ecosystem `{eco}` in `{key}`: did you mean `{id}`?"),
+                        None => format!("unknown ecosystem `{eco}` in `{key}` (pypi, npm, cargo, go, maven, rubygems, nuget, docker)"),
+                    }
                 })?;
                 if ecosystem.version_scheme(name).is_none() {
                     return Err(format!(
@@ -248,6 +257,8 @@ mod tests {
         );
         assert!(entry("pypi:x", "^1.2", origin()).is_err());
         assert!(entry("cobol:x", "1", origin()).is_err());
+        let e = entry("pipy:fastapi", "1", origin()).unwrap_err();
+        assert!(e.contains("did you mean `pypi`?"), "{e}");
         assert!(entry("terraform:x", "1", origin()).is_err());
         assert!(entry("pypi:", "1", origin()).is_err());
     }
