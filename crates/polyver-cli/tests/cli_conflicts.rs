@@ -51,6 +51,27 @@ fn json_has_a_schema_and_every_kind() {
             "no {kind} in {doc:#}"
         );
     }
+    // polyver.toml wins over .versions.yaml for `python`; .versions.yaml adds `postgresql`.
+    let drift: Vec<(&str, &str)> = doc["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "drift")
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["explanation"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        drift.contains(&("python", "approved at polyver.toml:3")),
+        "{drift:?}"
+    );
+    assert!(
+        drift.contains(&("postgres", "approved at .versions.yaml:3")),
+        "{drift:?}"
+    );
     insta::assert_snapshot!("conflicts_json", text);
 }
 
