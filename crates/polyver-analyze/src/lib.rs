@@ -15,8 +15,9 @@
 //! - **inconsistent-pin** (low): one package pinned to different exact versions in separate
 //!   installations or images. Legitimate in a monorepo, worth knowing.
 //! - **lock-mismatch** (high): a manifest constraint the lock file beside it (same directory
-//!   or the nearest one above) does not satisfy; **missing-from-lock** (low) when the lock
-//!   lacks the package.
+//!   or the nearest one above) does not satisfy — medium when that lock is in a directory
+//!   above and the ecosystem is not Cargo (it may be an unrelated root project's);
+//!   **missing-from-lock** (low) when the lock lacks the package.
 //! - **duplicate-in-lock** (info): several versions of one package in one lock file.
 //! - **floating**: an image on `latest` or without a tag and no digest (medium), an action
 //!   on a branch (medium) or a tag (info: tags can move), a package range with no upper bound

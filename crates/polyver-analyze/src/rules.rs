@@ -108,7 +108,16 @@ impl<'a> Index<'a> {
 
     /// The lock of `eco` in `dir` or the nearest directory above that has one.
     pub fn nearest_lock(&self, eco: Ecosystem, dir: &str) -> Option<&LockEntries<'a>> {
-        ancestors(dir).find_map(|d| self.locks.get(d).and_then(|m| m.get(&eco)))
+        self.nearest_lock_dir(eco, dir).map(|(_, l)| l)
+    }
+
+    /// [`Index::nearest_lock`] with the directory it was found in.
+    pub fn nearest_lock_dir<'d>(
+        &self,
+        eco: Ecosystem,
+        dir: &'d str,
+    ) -> Option<(&'d str, &LockEntries<'a>)> {
+        ancestors(dir).find_map(|d| self.locks.get(d).and_then(|m| m.get(&eco)).map(|l| (d, l)))
     }
 }
 
@@ -477,8 +486,16 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
             continue;
         }
         for loc in &c.locations {
-            let Some(lock) = index.nearest_lock(c.ecosystem, dir_of(&loc.path)) else {
+            let dir = dir_of(&loc.path);
+            let Some((lock_dir, lock)) = index.nearest_lock_dir(c.ecosystem, dir) else {
                 continue;
+            };
+            // A lock in a directory above is a workspace's for Cargo (members have none of
+            // their own); for the others it may be an unrelated root project's: medium.
+            let severity = if lock_dir == dir || c.ecosystem == Ecosystem::Cargo {
+                FindingSeverity::High
+            } else {
+                FindingSeverity::Medium
             };
             let Some(range) = range_or_note(c, scheme, out) else {
                 break;
@@ -522,7 +539,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
             out.conflicts.push(Conflict {
                 kind: ConflictKind::LockMismatch,
                 rule: "conflict/lock-mismatch".into(),
-                severity: FindingSeverity::High,
+                severity,
                 ecosystem: Some(c.ecosystem),
                 name: c.name.clone(),
                 title: format!(
