@@ -298,6 +298,29 @@ mod tests {
     }
 
     #[test]
+    fn hostile_yaml_is_an_error_not_a_panic() {
+        let p = Path::new(VERSIONS_FILE);
+        let deep = "[".repeat(10_000);
+        for text in [
+            deep.as_str(),
+            "a: &a [*a]\n",
+            "- - - -\n",
+            "\t\u{0}\u{feff}: :\n",
+            "python: [3.10]\n",
+            "? [a]\n: 1\n",
+            "---\n...\n---\npython: 3\n",
+        ] {
+            let _ = parse_versions(p, text);
+            let _ = parse_matrix(Path::new(MATRIX_FILE), text);
+        }
+        let e = parse_versions(p, &deep).unwrap_err();
+        assert!(
+            e.message.contains("nested deeper") || e.message.contains("invalid YAML"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn matrix_yaml() {
         let p = Path::new(MATRIX_FILE);
         let r = parse_matrix(
