@@ -5,10 +5,10 @@
 //! unknown or mistyped key is an error pointing at `file:line:column` with the nearest valid
 //! key, because a silently ignored `exlude = [...]` is worse than a failed run.
 //!
-//! Sections are validated by the command that owns them; this crate knows the `[scan]`
-//! section today. The other sections of the spec (`[approved]`, `[[compat]]`, `[policy]`,
-//! `[licenses]`, `[audit]`, `[server]`) are accepted as tables and left for their commands;
-//! an unknown *section* is an error.
+//! Sections are validated by the command that owns them; this crate knows `[scan]`,
+//! `[approved]` and `[[compat]]` (module [`approved`]; their YAML mirrors in [`mirror`]) today.
+//! The other sections of the spec (`[policy]`, `[licenses]`, `[audit]`, `[server]`) are
+//! accepted as tables and left for their commands; an unknown *section* is an error.
 
 pub mod approved;
 pub mod mirror;
@@ -156,12 +156,7 @@ pub(crate) struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    pub(crate) fn error(
-        &self,
-        offset: usize,
-        message: String,
-        hint: Option<String>,
-    ) -> ConfigError {
+    fn error(&self, offset: usize, message: String, hint: Option<String>) -> ConfigError {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
