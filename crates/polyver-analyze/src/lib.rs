@@ -11,7 +11,9 @@
 //!   is, for Python, a project directory: its requirement files (files in a `requirements/`
 //!   directory belong to the directory above), everything they include with `-r`/`-c`, and its
 //!   `pyproject.toml`/`setup.cfg`/`Pipfile`; for every other ecosystem, one manifest file.
-//!   Declarations under different environment markers are not compared.
+//!   Declarations under different environment markers are not compared, nor are Cargo (one
+//!   version per semver-compatible range, renames), Go (MVS) and Maven soft versions, which
+//!   cannot contradict each other.
 //! - **inconsistent-pin** (low): one package pinned to different exact versions in separate
 //!   installations or images. Legitimate in a monorepo, worth knowing.
 //! - **lock-mismatch** (high): a manifest constraint the lock file beside it (same directory

@@ -279,6 +279,21 @@ fn describe_unit(unit: &str) -> String {
     }
 }
 
+/// Whether two constraints on this package can contradict each other at all. Cargo keeps
+/// one version per semver-compatible range and renames let a manifest use two; Go picks
+/// the highest minimum (MVS); a Maven bare version is a soft "recommended" one that the
+/// nearest declaration overrides. Only Maven's hard ranges (`[1.0,2.0)`) are compared.
+fn one_version_per_installation(c: &Component) -> bool {
+    match c.ecosystem {
+        Ecosystem::Cargo | Ecosystem::Go => false,
+        Ecosystem::Maven => c
+            .constraint
+            .as_ref()
+            .is_some_and(|k| k.raw.trim_start().starts_with(['[', '('])),
+        _ => true,
+    }
+}
+
 struct Decl<'a> {
     c: &'a Component,
     loc: &'a Location,
@@ -291,7 +306,7 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
     let mut decls: Vec<Decl> = Vec::new();
     let mut groups: HashMap<(String, Ecosystem, &str), Vec<usize>> = HashMap::new();
     for c in index.components {
-        if !is_declared_package(c) || c.url.is_some() {
+        if !is_declared_package(c) || c.url.is_some() || !one_version_per_installation(c) {
             continue;
         }
         let Some(scheme) = c.ecosystem.version_scheme(&c.name) else {

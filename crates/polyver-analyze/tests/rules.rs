@@ -213,6 +213,17 @@ fn markers_poetry_and_unreadable_constraints() {
                 "pyproject.toml",
                 ">=1.26",
             ),
+            // Cargo holds several semver-incompatible versions (renamed deps): no conflict.
+            pkg(Ecosystem::Cargo, "rand", "cargo-toml", "Cargo.toml", "0.7"),
+            Component::new(
+                Kind::Package,
+                Ecosystem::Cargo,
+                "rand",
+                "cargo-toml",
+                Location::new("Cargo.toml", 9),
+            )
+            .with_constraint("0.8")
+            .with_scope(Scope::Dev),
             // Unreadable: a note, never a conflict.
             pkg(
                 Ecosystem::Pypi,
