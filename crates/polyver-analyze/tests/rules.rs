@@ -126,6 +126,28 @@ fn unsatisfiable_within_one_project_only() {
     assert_eq!(f.locations.len(), 2);
     // The services' pins are only inconsistent.
     assert_eq!(of(&found, ConflictKind::InconsistentPin).len(), 1);
+    // A CI matrix of runtimes is not an inconsistency.
+    let matrix = run(
+        vec![
+            runtime(
+                "python",
+                "github-actions",
+                ".github/workflows/ci.yml",
+                Some("3.10"),
+                None,
+            ),
+            runtime(
+                "python",
+                "github-actions",
+                ".github/workflows/ci.yml",
+                Some("3.12"),
+                None,
+            ),
+        ],
+        None,
+        &p,
+    );
+    assert!(matrix.is_empty(), "{matrix:#?}");
 }
 
 #[test]
