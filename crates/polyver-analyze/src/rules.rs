@@ -224,17 +224,20 @@ fn join_relative(base: &str, rel: &str) -> Option<String> {
 
 /// For every requirement file: the Python projects (directories) whose installation it is
 /// part of — its own, and every project with a file that includes it, transitively.
-fn requirement_units(index: &Index, root: Option<&Path>) -> HashMap<String, BTreeSet<String>> {
-    let files: BTreeSet<&str> = index
+fn requirement_units<'a>(
+    index: &Index<'a>,
+    root: Option<&Path>,
+) -> HashMap<String, BTreeSet<&'a str>> {
+    let files: BTreeSet<&'a str> = index
         .components
         .iter()
         .filter(|c| c.source == "requirements")
         .flat_map(|c| c.locations.iter().map(|l| l.path.as_str()))
         .collect();
-    let mut units: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut units: HashMap<String, BTreeSet<&'a str>> = HashMap::new();
     let mut includes: HashMap<String, Vec<String>> = HashMap::new();
     for &file in &files {
-        let project = format!("py:{}", requirements_project(file));
+        let project = requirements_project(file);
         let mut seen: HashSet<String> = HashSet::new();
         let mut stack = vec![file.to_string()];
         while let Some(f) = stack.pop() {
@@ -247,35 +250,43 @@ fn requirement_units(index: &Index, root: Option<&Path>) -> HashMap<String, BTre
                     .or_insert_with(|| includes_of(root, &f));
                 stack.extend(next.iter().cloned());
             }
-            units.entry(f).or_default().insert(project.clone());
+            units.entry(f).or_default().insert(project);
         }
     }
     units
 }
 
-fn units_of(
-    c: &Component,
-    loc: &Location,
-    req_units: &HashMap<String, BTreeSet<String>>,
-) -> Vec<String> {
-    if c.source == "requirements" {
-        if let Some(u) = req_units.get(&loc.path) {
-            return u.iter().cloned().collect();
-        }
-        return vec![format!("py:{}", requirements_project(&loc.path))];
-    }
-    if PYTHON_PROJECT_SOURCES.contains(&c.source.as_str()) {
-        return vec![format!("py:{}", dir_of(&loc.path))];
-    }
-    vec![format!("file:{}", loc.path)]
+/// One installation: a Python project directory, or one manifest file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Unit<'a> {
+    Python(&'a str),
+    File(&'a str),
 }
 
-fn describe_unit(unit: &str) -> String {
-    match unit.split_once(':') {
-        Some(("py", "")) => "the Python project at the repository root".into(),
-        Some(("py", dir)) => format!("the Python project {dir}/"),
-        Some((_, file)) => file.to_string(),
-        None => unit.to_string(),
+fn units_of<'a>(
+    c: &'a Component,
+    loc: &'a Location,
+    req_units: &HashMap<String, BTreeSet<&'a str>>,
+    out: &mut Vec<Unit<'a>>,
+) {
+    out.clear();
+    if c.source == "requirements" {
+        match req_units.get(&loc.path) {
+            Some(u) => out.extend(u.iter().map(|d| Unit::Python(d))),
+            None => out.push(Unit::Python(requirements_project(&loc.path))),
+        }
+    } else if PYTHON_PROJECT_SOURCES.contains(&c.source.as_str()) {
+        out.push(Unit::Python(dir_of(&loc.path)));
+    } else {
+        out.push(Unit::File(&loc.path));
+    }
+}
+
+fn describe_unit(unit: Unit) -> String {
+    match unit {
+        Unit::Python("") => "the Python project at the repository root".into(),
+        Unit::Python(dir) => format!("the Python project {dir}/"),
+        Unit::File(file) => file.to_string(),
     }
 }
 
@@ -297,14 +308,17 @@ fn one_version_per_installation(c: &Component) -> bool {
 struct Decl<'a> {
     c: &'a Component,
     loc: &'a Location,
-    range: String,
+    /// Index into the ranges, one per component.
+    range: usize,
     scheme: Scheme,
 }
 
 pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collector) {
     let req_units = requirement_units(index, root);
     let mut decls: Vec<Decl> = Vec::new();
-    let mut groups: HashMap<(String, Ecosystem, &str), Vec<usize>> = HashMap::new();
+    let mut ranges: Vec<String> = Vec::new();
+    let mut groups: HashMap<(Unit, Ecosystem, &str), Vec<usize>> = HashMap::new();
+    let mut units = Vec::new();
     for c in index.components {
         if !is_declared_package(c) || c.url.is_some() || !one_version_per_installation(c) {
             continue;
@@ -315,15 +329,18 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let Some(range) = range_or_note(c, scheme, out) else {
             continue;
         };
+        ranges.push(range);
+        let range = ranges.len() - 1;
         for loc in &c.locations {
             let id = decls.len();
             decls.push(Decl {
                 c,
                 loc,
-                range: range.clone(),
+                range,
                 scheme,
             });
-            for unit in units_of(c, loc, &req_units) {
+            units_of(c, loc, &req_units, &mut units);
+            for &unit in &units {
                 groups
                     .entry((unit, c.ecosystem, c.name.as_str()))
                     .or_default()
@@ -331,8 +348,8 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
             }
         }
     }
-    let mut keys: Vec<_> = groups.keys().cloned().collect();
-    keys.sort();
+    let mut keys: Vec<_> = groups.keys().copied().collect();
+    keys.sort_unstable();
     for key in keys {
         let ids = &groups[&key];
         if ids.len() < 2 {
@@ -342,7 +359,10 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let mut values: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
         for &i in ids {
             values
-                .entry((decls[i].range.as_str(), decls[i].c.marker.as_deref()))
+                .entry((
+                    ranges[decls[i].range].as_str(),
+                    decls[i].c.marker.as_deref(),
+                ))
                 .or_default()
                 .push(i);
         }
@@ -417,7 +437,7 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
             name: name.to_string(),
             title: format!(
                 "no version of {name} satisfies every constraint of {}",
-                describe_unit(unit)
+                describe_unit(*unit)
             ),
             entries,
             explanation,
