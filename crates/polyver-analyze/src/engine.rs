@@ -81,6 +81,21 @@ pub fn relation(scheme: Scheme, a: &str, b: &str) -> Result<Relation, String> {
     })
 }
 
+/// Whether any of `versions` satisfies `range` (the reference's membership test), parsing
+/// the range once. Versions the engine cannot read count as satisfying: never a false alarm.
+pub fn satisfies_any<'v>(
+    scheme: Scheme,
+    range: &str,
+    versions: impl IntoIterator<Item = &'v str>,
+) -> Result<bool, String> {
+    with_range!(scheme, m => {
+        let r = m::Range::parse(range)?;
+        Ok(versions
+            .into_iter()
+            .any(|v| m::Version::parse(v).map_or(true, |v| r.contains(&v))))
+    })
+}
+
 /// Whether a range admits arbitrarily new versions (`>=1.0`, `*`).
 pub fn upper_unbounded(scheme: Scheme, range: &str) -> Result<bool, String> {
     with_range!(scheme, m => {

@@ -1,7 +1,7 @@
 //! The inventory-only rules: unsatisfiable constraints, inconsistent pins, lock vs manifest,
 //! duplicates in a lock, floating versions. See the crate docs for the cut of each rule.
 
-use crate::engine::{constraint_range, upper_unbounded};
+use crate::engine::{constraint_range, satisfies_any, upper_unbounded};
 use crate::{Conflict, ConflictKind, Entry, Note};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Kind, Location, Scope};
 use polyver_version::Ecosystem as Scheme;
@@ -75,7 +75,12 @@ pub(crate) fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 pub(crate) struct Index<'a> {
     pub components: &'a [Component],
     locks: HashMap<&'a str, HashMap<Ecosystem, LockEntries<'a>>>,
+    /// Engine ranges of declared constraints, once per distinct (scheme, text).
+    ranges: HashMap<&'a str, Vec<(Scheme, EngineRange)>>,
 }
+
+/// A constraint as an engine range, or why the engine cannot read it.
+type EngineRange = Result<String, String>;
 
 type LockEntries<'a> = HashMap<&'a str, Vec<(&'a str, &'a Location)>>;
 
@@ -100,10 +105,36 @@ impl<'a> Index<'a> {
                     .push((version, loc));
             }
         }
+        let mut ranges = HashMap::new();
+        for c in &inventory.components {
+            let (Some(scheme), Some(k)) = (c.ecosystem.version_scheme(&c.name), &c.constraint)
+            else {
+                continue;
+            };
+            if is_declared_package(c) {
+                let known: &mut Vec<_> = ranges.entry(k.raw.as_str()).or_default();
+                if !known.iter().any(|(s, _)| *s == scheme) {
+                    let r = constraint_range(c, scheme).unwrap_or_else(|| Ok(String::new()));
+                    known.push((scheme, r));
+                }
+            }
+        }
         Index {
             components: &inventory.components,
             locks,
+            ranges,
         }
+    }
+
+    /// A declared package's constraint as an engine range (see [`constraint_range`]).
+    pub fn range(&self, c: &Component, scheme: Scheme) -> Option<&Result<String, String>> {
+        let raw = c.constraint.as_ref()?.raw.as_str();
+        self.ranges
+            .get(raw)?
+            .iter()
+            .find(|(s, _)| *s == scheme)
+            .map(|(_, r)| r)
+            .filter(|r| !matches!(r, Ok(s) if s.is_empty()))
     }
 
     /// The lock of `eco` in `dir` or the nearest directory above that has one.
@@ -146,8 +177,13 @@ pub(crate) fn written(c: &Component) -> String {
 }
 
 /// A component's constraint as an engine range, with a note when the engine cannot read it.
-fn range_or_note(c: &Component, scheme: Scheme, out: &mut Collector) -> Option<String> {
-    match constraint_range(c, scheme)? {
+fn range_or_note<'i>(
+    index: &'i Index,
+    c: &Component,
+    scheme: Scheme,
+    out: &mut Collector,
+) -> Option<&'i str> {
+    match index.range(c, scheme)? {
         Ok(r) => Some(r),
         Err(e) => {
             for loc in &c.locations {
@@ -316,7 +352,7 @@ struct Decl<'a> {
 pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collector) {
     let req_units = requirement_units(index, root);
     let mut decls: Vec<Decl> = Vec::new();
-    let mut ranges: Vec<String> = Vec::new();
+    let mut ranges: Vec<&str> = Vec::new();
     let mut groups: HashMap<(Unit, Ecosystem, &str), Vec<usize>> = HashMap::new();
     let mut units = Vec::new();
     for c in index.components {
@@ -326,7 +362,7 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let Some(scheme) = c.ecosystem.version_scheme(&c.name) else {
             continue;
         };
-        let Some(range) = range_or_note(c, scheme, out) else {
+        let Some(range) = range_or_note(index, c, scheme, out) else {
             continue;
         };
         ranges.push(range);
@@ -359,10 +395,7 @@ pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collec
         let mut values: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
         for &i in ids {
             values
-                .entry((
-                    ranges[decls[i].range].as_str(),
-                    decls[i].c.marker.as_deref(),
-                ))
+                .entry((ranges[decls[i].range], decls[i].c.marker.as_deref()))
                 .or_default()
                 .push(i);
         }
@@ -539,7 +572,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
             } else {
                 FindingSeverity::Medium
             };
-            let Some(range) = range_or_note(c, scheme, out) else {
+            let Some(range) = range_or_note(index, c, scheme, out) else {
                 break;
             };
             let Some(resolved) = lock.get(c.name.as_str()) else {
@@ -563,9 +596,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
                 }
                 continue;
             };
-            let ok = resolved
-                .iter()
-                .any(|(v, _)| polyver_version::satisfies(scheme, v, &range).unwrap_or(true));
+            let ok = satisfies_any(scheme, range, resolved.iter().map(|(v, _)| *v)).unwrap_or(true);
             if ok {
                 continue;
             }
@@ -724,9 +755,9 @@ pub(crate) fn floating_rules(index: &Index, out: &mut Collector) {
                 let Some(scheme) = c.ecosystem.version_scheme(&c.name) else {
                     continue;
                 };
-                let unbounded = match constraint_range(c, scheme) {
+                let unbounded = match index.range(c, scheme) {
                     None => true,
-                    Some(Ok(r)) => upper_unbounded(scheme, &r).unwrap_or(false),
+                    Some(Ok(r)) => upper_unbounded(scheme, r).unwrap_or(false),
                     Some(Err(_)) => false,
                 };
                 if !unbounded {
