@@ -23,7 +23,8 @@
 //! - **duplicate-in-lock** (info): several versions of one package in one lock file.
 //! - **floating**: an image on `latest` or without a tag and no digest (medium), an action
 //!   on a branch (medium) or a tag (info: tags can move), a package range with no upper bound
-//!   or no version at all that no lock file resolves (low).
+//!   or no version at all that no lock file resolves (low), a version file naming an alias
+//!   (`.nvmrc` `lts/iron`, `node`; low).
 //! - **drift** (medium): a component outside its `[approved]` version or range.
 //! - **compat**: a `[[compat]]` rule violated (high), and derived rules: `requires-python`
 //!   vs the project's declared Python (`.python-version`, Docker `python` image), `engines.node`

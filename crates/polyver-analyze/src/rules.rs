@@ -727,6 +727,24 @@ pub(crate) fn floating_rules(index: &Index, out: &mut Collector) {
                     Some(_) => {}
                 }
             }
+            Kind::Runtime if c.source == "version-file" && c.version.is_none() => {
+                // `.nvmrc` with `lts/iron`, `node` or `stable`: whatever is current when run.
+                let Some(alias) = c.constraint.as_ref().map(|k| k.raw.trim()) else {
+                    continue;
+                };
+                let lower = alias.to_ascii_lowercase();
+                if lower.starts_with("lts")
+                    || matches!(lower.as_str(), "node" | "latest" | "stable" | "current" | "system")
+                {
+                    out.conflicts.push(floating_conflict(
+                        c,
+                        "runtime-alias",
+                        FindingSeverity::Low,
+                        format!("{} `{alias}` is an alias that moves with new releases; write a version", c.name),
+                        alias.to_string(),
+                    ));
+                }
+            }
             Kind::Action if c.integrity.is_none() => match (&c.version, &c.constraint) {
                 (None, Some(branch)) => out.conflicts.push(floating_conflict(
                     c,
