@@ -107,6 +107,14 @@ pub enum Command {
         after_help = "Scans: -N (N before the latest), latest, a scan id, or a commit prefix.\n\nExamples:\n  polyver diff                 # the previous scan against the latest\n  polyver diff -3 -1\n  polyver diff 3f2a9c1 latest --format markdown\n  polyver diff 12 15 --format json"
     )]
     Diff(DiffArgs),
+    /// Conflicts, drift and compatibility: unsatisfiable constraints (proved with the range
+    /// algebra), inconsistent pins, lock vs manifest, duplicate versions in a lock, floating
+    /// versions, drift from [approved], [[compat]] and derived runtime rules. Exit 1 when a
+    /// finding is at or above --fail-on (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver conflicts\n  polyver conflicts services --kind unsatisfiable --kind lock-mismatch\n  polyver conflicts --fail-on medium --format json -o conflicts.json"
+    )]
+    Conflicts(ConflictsArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -328,6 +336,19 @@ pub struct DiffArgs {
     /// The repository whose scans A and B name [default: as for `history`].
     #[arg(long, value_name = "NAME")]
     pub repo: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: polyver_model::FindingSeverity,
+    /// Only these kinds (repeatable): unsatisfiable, inconsistent-pin, lock-mismatch,
+    /// duplicate-in-lock, floating, drift, compat.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<polyver_analyze::ConflictKind>,
 }
 
 #[derive(Debug, Args)]

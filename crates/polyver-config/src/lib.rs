@@ -5,10 +5,15 @@
 //! unknown or mistyped key is an error pointing at `file:line:column` with the nearest valid
 //! key, because a silently ignored `exlude = [...]` is worse than a failed run.
 //!
-//! Sections are validated by the command that owns them; this crate knows the `[scan]`
-//! section today. The other sections of the spec (`[approved]`, `[[compat]]`, `[policy]`,
-//! `[licenses]`, `[audit]`, `[server]`) are accepted as tables and left for their commands;
-//! an unknown *section* is an error.
+//! Sections are validated by the command that owns them; this crate knows `[scan]`,
+//! `[approved]` and `[[compat]]` (module [`approved`]; their YAML mirrors in [`mirror`]) today.
+//! The other sections of the spec (`[policy]`, `[licenses]`, `[audit]`, `[server]`) are
+//! accepted as tables and left for their commands; an unknown *section* is an error.
+
+pub mod approved;
+pub mod mirror;
+
+pub use approved::{Approved, CompatRule, Origin, Subject};
 
 mod audit;
 
@@ -50,6 +55,10 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub scan: ScanSection,
     pub audit: AuditSection,
+    /// `[approved]`, in file order.
+    pub approved: Vec<Approved>,
+    /// `[[compat]]`, in file order.
+    pub compat: Vec<CompatRule>,
 }
 
 /// A configuration error, located in the file.
@@ -130,6 +139,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             config.scan = reader.scan(table)?;
         } else if key == "audit" {
             config.audit = reader.audit(item)?;
+        } else if key == "approved" {
+            let table = item
+                .as_table_like()
+                .ok_or_else(|| reader.at(item.span(), "`approved` must be a table: [approved]"))?;
+            config.approved = reader.approved(table, "[approved]")?;
+        } else if key == "compat" {
+            config.compat = reader.compat(item)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),
@@ -140,7 +156,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     path: &'a Path,
     text: &'a str,
 }
@@ -163,11 +179,11 @@ impl Reader<'_> {
         }
     }
 
-    fn at(&self, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
+    pub(crate) fn at(&self, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
         self.error(span.map_or(0, |s| s.start), message.to_string(), None)
     }
 
-    fn unknown(
+    pub(crate) fn unknown(
         &self,
         span: Option<std::ops::Range<usize>>,
         key: &str,

@@ -140,6 +140,38 @@ pub enum Ecosystem {
 }
 
 impl Ecosystem {
+    /// Every ecosystem, in declaration order.
+    pub const ALL: [Ecosystem; 23] = [
+        Ecosystem::Pypi,
+        Ecosystem::Npm,
+        Ecosystem::Cargo,
+        Ecosystem::Go,
+        Ecosystem::Maven,
+        Ecosystem::Rubygems,
+        Ecosystem::Composer,
+        Ecosystem::Nuget,
+        Ecosystem::Docker,
+        Ecosystem::Helm,
+        Ecosystem::Terraform,
+        Ecosystem::GithubActions,
+        Ecosystem::GitlabCi,
+        Ecosystem::Alembic,
+        Ecosystem::Flyway,
+        Ecosystem::Openapi,
+        Ecosystem::Liquibase,
+        Ecosystem::GolangMigrate,
+        Ecosystem::Sqlx,
+        Ecosystem::Django,
+        Ecosystem::Prisma,
+        Ecosystem::Rails,
+        Ecosystem::Generic,
+    ];
+
+    /// The ecosystem whose [`Ecosystem::id`] is `id`.
+    pub fn from_id(id: &str) -> Option<Ecosystem> {
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+
     /// The stable id used in JSON and on the command line (`pypi`, `github-actions`, ...).
     pub fn id(self) -> &'static str {
         match self {

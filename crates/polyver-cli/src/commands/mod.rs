@@ -7,6 +7,7 @@ pub mod diff;
 pub mod history;
 pub mod audit;
 pub mod db;
+pub mod conflicts;
 pub mod migrations;
 pub mod scan;
 pub mod store;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = Output::open(&cli.global)?;
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
+        Command::Conflicts(args) => conflicts::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
         Command::History(args) => history::run(&args, &cli.global, &mut out)?,
         Command::Diff(args) => diff::run(&args, &cli.global, &mut out)?,
