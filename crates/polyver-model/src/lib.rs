@@ -319,6 +319,11 @@ pub struct Component {
     /// documents only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiInfo>,
+    /// The licence the file itself declares for this component, as written (an SPDX
+    /// expression or free text: package-lock `license`, composer.lock `license` joined with
+    /// `OR`). Only what the scanned file says; `polyver licenses` resolves the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
 }
 
 /// The versioning facts of one API description (an OpenAPI 3.x or Swagger 2.0 document).
@@ -365,6 +370,7 @@ impl Component {
             integrity: None,
             dependencies: Vec::new(),
             api: None,
+            license: None,
         };
         c.refresh_purl();
         c
@@ -430,6 +436,7 @@ impl Component {
                 &self.integrity,
                 &self.platform,
                 &self.api,
+                &self.license,
             ),
         )
     }
