@@ -1,0 +1,559 @@
+//! Every network request polyver makes goes through this crate, so that all of them behave the
+//! same way: a timeout, a bounded number of retries with backoff on transient failures
+//! (connection errors, timeouts, 429 and 5xx, honouring `Retry-After`), an on-disk cache that
+//! is revalidated with `ETag`/`Last-Modified` instead of re-downloaded, and an offline switch
+//! that turns every request into a cache lookup.
+//!
+//! The client is blocking (reqwest's blocking client): the CLI is synchronous, and lookups
+//! that want parallelism run several requests on a thread pool. Do not call it from inside a
+//! tokio runtime (reqwest's blocking client refuses that).
+//!
+//! Two entry points: [`Client::get_cached`] for small documents (registry metadata), kept in
+//! the cache with their validators; [`Client::download`] for large files (advisory exports),
+//! streamed to a destination through a temporary file and renamed into place only when
+//! complete, with validators the caller stores (so an unchanged export is not fetched again).
+
+pub mod testing;
+
+use reqwest::blocking::Response;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Client settings; [`Options::default`] is what the CLI uses unless told otherwise.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Never touch the network: answer from the cache or fail with [`NetError::Offline`].
+    pub offline: bool,
+    /// Whole-request timeout (connect + transfer) for [`Client::get_cached`]; a download may
+    /// take 40 times as long.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Extra attempts after a transient failure.
+    pub retries: u32,
+    /// First backoff delay; doubled on each retry.
+    pub backoff: Duration,
+    /// Where cached responses live; `None` = [`default_cache_dir`].
+    pub cache_dir: Option<PathBuf>,
+    /// Largest body [`Client::get_cached`] accepts.
+    pub max_body: u64,
+    /// Largest file [`Client::download`] accepts.
+    pub max_download: u64,
+    pub user_agent: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            offline: false,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retries: 2,
+            backoff: Duration::from_millis(250),
+            cache_dir: None,
+            max_body: 64 << 20,
+            max_download: 4 << 30,
+            user_agent: concat!("polyver/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// `POLYVER_CACHE_DIR`, else `$XDG_CACHE_HOME/polyver`, else `~/.cache/polyver`, else a
+/// directory under the system temp dir.
+pub fn default_cache_dir() -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("POLYVER_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("polyver")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache").join("polyver")))
+        .unwrap_or_else(|| std::env::temp_dir().join("polyver-cache"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    #[error(
+        "{url}: not in the cache and --offline is set (run once without --offline to fetch it)"
+    )]
+    Offline { url: String },
+    #[error("{url}: timed out after {attempts} attempt(s) (check the network or proxy settings)")]
+    Timeout { url: String, attempts: u32 },
+    #[error("{url}: cannot connect: {message}")]
+    Connect { url: String, message: String },
+    #[error("{url}: the server answered HTTP {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: the response is larger than the {limit}-byte limit")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: {message}")]
+    Other { url: String, message: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl NetError {
+    /// Worth another attempt: the same request may succeed later.
+    fn is_transient(&self) -> bool {
+        match self {
+            NetError::Timeout { .. } | NetError::Connect { .. } => true,
+            NetError::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// A response from [`Client::get_cached`].
+#[derive(Clone, Debug)]
+pub struct Fetched {
+    /// 2xx, or 404/410 (a missing package is an answer worth caching, too).
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// Served from the cache without any request.
+    pub from_cache: bool,
+    /// A request was made and the server said the cached copy is still current (304).
+    pub revalidated: bool,
+}
+
+impl Fetched {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The validators of a downloaded resource, to send back on the next request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    fn from_headers(headers: &HeaderMap) -> Validators {
+        let get = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Validators {
+            etag: get(header::ETAG),
+            last_modified: get(header::LAST_MODIFIED),
+        }
+    }
+
+    fn apply(
+        &self,
+        mut request: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        if let Some(etag) = &self.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &self.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, date);
+        }
+        request
+    }
+}
+
+/// The outcome of [`Client::download`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Download {
+    /// The server confirmed the caller's copy is current (304); nothing was written.
+    NotModified,
+    /// The file was written to the destination.
+    Fetched { validators: Validators, bytes: u64 },
+}
+
+/// What the cache keeps beside a response body.
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheMeta {
+    url: String,
+    status: u16,
+    validators: Validators,
+    /// Seconds since the epoch when the body was last confirmed current.
+    checked_at: u64,
+}
+
+pub struct Client {
+    http: reqwest::blocking::Client,
+    options: Options,
+    cache_dir: PathBuf,
+}
+
+impl Client {
+    pub fn new(options: Options) -> Result<Client, NetError> {
+        let http = reqwest::blocking::Client::builder()
+            .user_agent(options.user_agent.clone())
+            .connect_timeout(options.connect_timeout)
+            .build()
+            .map_err(|e| NetError::Other {
+                url: String::new(),
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        let cache_dir = options.cache_dir.clone().unwrap_or_else(default_cache_dir);
+        Ok(Client {
+            http,
+            options,
+            cache_dir,
+        })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
+    }
+
+    /// GET `url` through the cache: a cached answer younger than `max_age` is returned without
+    /// a request; an older one is revalidated (`If-None-Match`/`If-Modified-Since`); offline,
+    /// any cached answer is returned whatever its age.
+    pub fn get_cached(&self, url: &str, max_age: Duration) -> Result<Fetched, NetError> {
+        let (meta_path, body_path) = self.cache_paths(url);
+        let cached = read_cached(&meta_path, &body_path, url);
+        if let Some((meta, body)) = &cached {
+            let age = now_secs().saturating_sub(meta.checked_at);
+            if self.options.offline || age < max_age.as_secs() {
+                return Ok(Fetched {
+                    status: meta.status,
+                    body: body.clone(),
+                    from_cache: true,
+                    revalidated: false,
+                });
+            }
+        }
+        if self.options.offline {
+            return Err(NetError::Offline {
+                url: url.to_string(),
+            });
+        }
+        let validators = cached
+            .as_ref()
+            .map(|(m, _)| m.validators.clone())
+            .unwrap_or_default();
+        let response = self.send(url, &validators, self.options.timeout, self.options.retries)?;
+        let status = response.status().as_u16();
+        if status == 304 {
+            if let Some((mut meta, body)) = cached {
+                meta.checked_at = now_secs();
+                self.write_meta(&meta_path, &meta)?;
+                return Ok(Fetched {
+                    status: meta.status,
+                    body,
+                    from_cache: false,
+                    revalidated: true,
+                });
+            }
+            return Err(NetError::Status {
+                url: url.to_string(),
+                status,
+            });
+        }
+        let validators = Validators::from_headers(response.headers());
+        let body = read_limited(response, url, self.options.max_body)?;
+        let meta = CacheMeta {
+            url: url.to_string(),
+            status,
+            validators,
+            checked_at: now_secs(),
+        };
+        fs::create_dir_all(meta_path.parent().expect("cache paths have a parent")).map_err(
+            |source| NetError::Io {
+                path: self.cache_dir.clone(),
+                source,
+            },
+        )?;
+        write_atomically(&body_path, &body)?;
+        self.write_meta(&meta_path, &meta)?;
+        Ok(Fetched {
+            status,
+            body,
+            from_cache: false,
+            revalidated: false,
+        })
+    }
+
+    /// GET `url` into `dest` unless the server says `validators` are current. The body goes
+    /// to a temporary file beside `dest` and replaces it only when complete, so an interrupted
+    /// download never leaves a truncated file. `progress(done, total)` is called as bytes
+    /// arrive.
+    pub fn download(
+        &self,
+        url: &str,
+        validators: &Validators,
+        dest: &Path,
+        progress: &dyn Fn(u64, Option<u64>),
+    ) -> Result<Download, NetError> {
+        if self.options.offline {
+            return Err(NetError::Offline {
+                url: url.to_string(),
+            });
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.download_once(url, validators, dest, progress) {
+                Err(e) if e.is_transient() && attempt <= self.options.retries => {
+                    std::thread::sleep(self.backoff(attempt, None));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn download_once(
+        &self,
+        url: &str,
+        validators: &Validators,
+        dest: &Path,
+        progress: &dyn Fn(u64, Option<u64>),
+    ) -> Result<Download, NetError> {
+        // Exports are large: the whole transfer gets 40 times the request timeout (20 minutes
+        // by default) instead of the short one used for metadata. Retries happen around the
+        // whole transfer (in `download`), not inside `send`.
+        let mut response = self.send(url, validators, self.options.timeout * 40, 0)?;
+        match response.status().as_u16() {
+            304 => return Ok(Download::NotModified),
+            status @ (404 | 410) => {
+                return Err(NetError::Status {
+                    url: url.to_string(),
+                    status,
+                })
+            }
+            _ => {}
+        }
+        let fetched = Validators::from_headers(response.headers());
+        let total = response.content_length();
+        if total.is_some_and(|t| t > self.options.max_download) {
+            return Err(NetError::TooLarge {
+                url: url.to_string(),
+                limit: self.options.max_download,
+            });
+        }
+        let io_err = |source| NetError::Io {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty());
+        let dir = dir.unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(io_err)?;
+        let tmp = temp_path(dest);
+        let result = (|| {
+            let mut file = fs::File::create(&tmp).map_err(io_err)?;
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut done = 0u64;
+            loop {
+                let n = response.read(&mut buf).map_err(|e| read_error(url, e, 1))?;
+                if n == 0 {
+                    break;
+                }
+                done += n as u64;
+                if done > self.options.max_download {
+                    return Err(NetError::TooLarge {
+                        url: url.to_string(),
+                        limit: self.options.max_download,
+                    });
+                }
+                file.write_all(&buf[..n]).map_err(io_err)?;
+                progress(done, total);
+            }
+            if total.is_some_and(|t| t != done) {
+                return Err(NetError::Other {
+                    url: url.to_string(),
+                    message: format!("the transfer ended after {done} of {total:?} bytes"),
+                });
+            }
+            file.sync_all().map_err(io_err)?;
+            fs::rename(&tmp, dest).map_err(io_err)?;
+            Ok(done)
+        })();
+        match result {
+            Ok(bytes) => Ok(Download::Fetched {
+                validators: fetched,
+                bytes,
+            }),
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends a GET with up to `retries` retries; returns the response for 2xx, 304, 404 and 410.
+    fn send(
+        &self,
+        url: &str,
+        validators: &Validators,
+        timeout: Duration,
+        retries: u32,
+    ) -> Result<Response, NetError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let request = validators.apply(self.http.get(url)).timeout(timeout);
+            let outcome = match request.send() {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if (200..300).contains(&status) || matches!(status, 304 | 404 | 410) {
+                        return Ok(response);
+                    }
+                    let retry_after = response
+                        .headers()
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    (
+                        NetError::Status {
+                            url: url.to_string(),
+                            status,
+                        },
+                        retry_after,
+                    )
+                }
+                Err(e) => (request_error(url, e, attempt), None),
+            };
+            let (error, retry_after) = outcome;
+            if !error.is_transient() || attempt > retries {
+                return Err(match error {
+                    NetError::Timeout { url, .. } => NetError::Timeout {
+                        url,
+                        attempts: attempt,
+                    },
+                    other => other,
+                });
+            }
+            std::thread::sleep(self.backoff(attempt, retry_after));
+        }
+    }
+
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let exponential = self.options.backoff * 2u32.saturating_pow(attempt - 1);
+        // A server's Retry-After is honoured, but never beyond a minute.
+        retry_after
+            .unwrap_or(exponential)
+            .min(Duration::from_secs(60))
+    }
+
+    fn cache_paths(&self, url: &str) -> (PathBuf, PathBuf) {
+        let digest = Sha256::digest(url.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = self.cache_dir.join("http").join(&hex[..2]);
+        (
+            dir.join(format!("{hex}.json")),
+            dir.join(format!("{hex}.body")),
+        )
+    }
+
+    fn write_meta(&self, path: &Path, meta: &CacheMeta) -> Result<(), NetError> {
+        let json = serde_json::to_vec(meta).expect("cache metadata serializes");
+        write_atomically(path, &json)
+    }
+}
+
+fn request_error(url: &str, e: reqwest::Error, attempts: u32) -> NetError {
+    if e.is_timeout() {
+        NetError::Timeout {
+            url: url.to_string(),
+            attempts,
+        }
+    } else if e.is_connect() || e.is_request() {
+        NetError::Connect {
+            url: url.to_string(),
+            message: error_chain(&e),
+        }
+    } else {
+        NetError::Other {
+            url: url.to_string(),
+            message: error_chain(&e),
+        }
+    }
+}
+
+fn read_error(url: &str, e: io::Error, attempts: u32) -> NetError {
+    if e.kind() == io::ErrorKind::TimedOut {
+        NetError::Timeout {
+            url: url.to_string(),
+            attempts,
+        }
+    } else {
+        NetError::Connect {
+            url: url.to_string(),
+            message: format!("reading the response: {e}"),
+        }
+    }
+}
+
+/// reqwest's Display stops at the outermost error; the cause is what users need.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn read_limited(response: Response, url: &str, limit: u64) -> Result<Vec<u8>, NetError> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(NetError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    let mut body = Vec::new();
+    response
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| read_error(url, e, 1))?;
+    if body.len() as u64 > limit {
+        return Err(NetError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    Ok(body)
+}
+
+fn read_cached(meta_path: &Path, body_path: &Path, url: &str) -> Option<(CacheMeta, Vec<u8>)> {
+    let meta: CacheMeta = serde_json::from_slice(&fs::read(meta_path).ok()?).ok()?;
+    // A hash collision or a foreign file is treated as a miss.
+    if meta.url != url {
+        return None;
+    }
+    Some((meta, fs::read(body_path).ok()?))
+}
+
+fn temp_path(dest: &Path) -> PathBuf {
+    let mut name = dest.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.partial", std::process::id()));
+    dest.with_file_name(name)
+}
+
+/// Writes through a temporary file and a rename: readers see the old file or the new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), NetError> {
+    let tmp = temp_path(path);
+    let io_err = |source| NetError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    fs::write(&tmp, bytes).map_err(io_err)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(e)
+    })
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
