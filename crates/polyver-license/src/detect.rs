@@ -23,13 +23,25 @@ const MAX_TEXT: usize = 256 * 1024;
 /// (id, phrases that must all occur). Checked in order: the texts that quote another
 /// licence's title (LGPL and AGPL quote the GPL) come first.
 const SIGNATURES: &[(&str, &[&str])] = &[
-    ("AGPL-3.0-only", &["gnu affero general public license version 3"]),
-    ("LGPL-3.0-only", &["gnu lesser general public license version 3"]),
-    ("LGPL-2.1-only", &["gnu lesser general public license version 2 1"]),
-    ("LGPL-2.0-only", &["gnu library general public license version 2"]),
+    ("MPL-2.0", &["mozilla public license version 2 0"]),
+    (
+        "AGPL-3.0-only",
+        &["gnu affero general public license version 3 19 november 2007"],
+    ),
+    (
+        "LGPL-3.0-only",
+        &["gnu lesser general public license version 3 29 june 2007"],
+    ),
+    (
+        "LGPL-2.1-only",
+        &["gnu lesser general public license version 2 1 february 1999"],
+    ),
+    (
+        "LGPL-2.0-only",
+        &["gnu library general public license version 2 june 1991"],
+    ),
     ("GPL-3.0-only", &["gnu general public license version 3 29 june 2007"]),
     ("GPL-2.0-only", &["gnu general public license version 2 june 1991"]),
-    ("MPL-2.0", &["mozilla public license version 2 0"]),
     ("EPL-2.0", &["eclipse public license v 2 0"]),
     ("Apache-2.0", &["apache license version 2 0 january 2004"]),
     ("Apache-2.0", &["licensed under the apache license version 2 0"]),

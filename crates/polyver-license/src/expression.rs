@@ -126,6 +126,9 @@ pub fn normalize(declared: &str) -> Normalized {
     if spdx::Expression::parse(text).is_ok() {
         return Normalized::mapped(text, text, Rule::Spdx, None);
     }
+    if let Some(id) = id_ignoring_case(text) {
+        return Normalized::mapped(text, &id, Rule::Normalized, None);
+    }
     let key = table_key(text);
     if let Some(n) = special(text, &key) {
         return n;
@@ -185,6 +188,21 @@ fn canonical(text: &str) -> Option<String> {
         Err(_) => return None,
     };
     parse_lenient(&can).map(|_| can)
+}
+
+/// `mit`, `apache-2.0`, `GPL-3.0+` written with the wrong case (canonical form).
+fn id_ignoring_case(text: &str) -> Option<String> {
+    if text.contains(char::is_whitespace) || text.len() > 64 {
+        return None;
+    }
+    let (base, plus) = match text.strip_suffix('+') {
+        Some(b) => (b, true),
+        None => (text, false),
+    };
+    let id = spdx::identifiers::LICENSES
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(base))?;
+    canonical(&format!("{}{}", id.name, if plus { "+" } else { "" }))
 }
 
 fn strip_quotes(s: &str) -> &str {
@@ -247,7 +265,7 @@ fn free_text_operands(text: &str) -> Option<Normalized> {
     Some(Normalized::mapped(
         text,
         &joined,
-        worst.max(Rule::Alias),
+        worst.max(Rule::Normalized),
         Some("each operand mapped on its own".to_string()),
     ))
 }

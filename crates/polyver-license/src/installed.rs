@@ -1,0 +1,235 @@
+//! Licences from installed packages inside the scanned tree: Python's
+//! `site-packages/<name>-<version>.dist-info/METADATA` in the usual virtualenv folders, and
+//! npm's `node_modules/<name>/package.json` beside each JavaScript manifest.
+//!
+//! The walker skips those folders (they hold thousands of files), so they are looked up
+//! directly by package name: one `read_dir` per site-packages folder to index the
+//! dist-info names, one `stat` per npm package. Files over 1 MiB are not read.
+
+use crate::expression::{from_classifier, normalize, Normalized, Rule};
+use polyver_model::normalize_pypi_name;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+const MAX_FILE: u64 = 1 << 20;
+/// Virtualenv folder names looked in, at the root and beside Python manifests.
+const VENV_DIRS: &[&str] = &[".venv", "venv", "env", ".env", "virtualenv"];
+/// At most this many dist-info entries are indexed per site-packages folder.
+const MAX_ENTRIES: usize = 100_000;
+
+/// A licence found in installed metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub license: Normalized,
+    /// Repo-relative path of the file read.
+    pub path: String,
+    /// The installed version.
+    pub version: Option<String>,
+}
+
+/// The dist-info folders of the virtualenvs under some directories, by PEP 503 name.
+#[derive(Default)]
+pub struct SitePackages {
+    by_name: HashMap<String, Vec<(String, PathBuf)>>,
+}
+
+impl SitePackages {
+    /// Indexes the virtualenvs in each of `dirs` (absolute).
+    pub fn index(dirs: &[PathBuf]) -> SitePackages {
+        let mut index = SitePackages::default();
+        for dir in dirs {
+            for venv in VENV_DIRS {
+                let base = dir.join(venv);
+                if !base.is_dir() {
+                    continue;
+                }
+                for site in site_packages_dirs(&base) {
+                    index.add(&site);
+                }
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, site: &Path) {
+        let Ok(entries) = std::fs::read_dir(site) else {
+            return;
+        };
+        for entry in entries.filter_map(|e| e.ok()).take(MAX_ENTRIES) {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            let Some(stem) = name.strip_suffix(".dist-info") else {
+                continue;
+            };
+            // `<name>-<version>`: the name has `-` escaped as `_`.
+            let Some((pkg, version)) = stem.split_once('-') else {
+                continue;
+            };
+            self.by_name
+                .entry(normalize_pypi_name(pkg))
+                .or_default()
+                .push((version.to_string(), entry.path()));
+        }
+    }
+
+    /// The licence of `name` (at `version` when given and installed), read from METADATA.
+    pub fn lookup(&self, root: &Path, name: &str, version: Option<&str>) -> Option<Found> {
+        let candidates = self.by_name.get(&normalize_pypi_name(name))?;
+        let (installed, dir) = match version {
+            Some(v) => candidates.iter().find(|(iv, _)| iv == v)?,
+            None => candidates.first()?,
+        };
+        let path = dir.join("METADATA");
+        let text = read_small(&path)?;
+        Some(Found {
+            license: from_metadata(&text),
+            path: relative(root, &path),
+            version: Some(installed.clone()),
+        })
+    }
+}
+
+fn site_packages_dirs(venv: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let windows = venv.join("Lib").join("site-packages");
+    if windows.is_dir() {
+        out.push(windows);
+    }
+    if let Ok(entries) = std::fs::read_dir(venv.join("lib")) {
+        for e in entries.filter_map(|e| e.ok()).take(16) {
+            let site = e.path().join("site-packages");
+            if e.file_name().to_string_lossy().starts_with("python") && site.is_dir() {
+                out.push(site);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The licence a core-metadata file declares. `License-Expression` (PEP 639) wins; then a
+/// `License` field that is SPDX or an unambiguous name; then the licence classifiers (several
+/// mean a choice); then whatever `License` guessed; otherwise unknown.
+pub fn from_metadata(text: &str) -> Normalized {
+    let mut expression = None;
+    let mut license: Option<String> = None;
+    let mut classifiers = Vec::new();
+    let mut in_license = false;
+    for line in text.lines() {
+        if line.is_empty() {
+            break; // the body (long description) follows
+        }
+        if in_license && (line.starts_with(' ') || line.starts_with('\t')) {
+            if let Some(l) = license.as_mut() {
+                l.push('\n');
+                l.push_str(line.trim());
+            }
+            continue;
+        }
+        in_license = false;
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.to_ascii_lowercase().as_str() {
+            "license-expression" => expression = Some(value.to_string()),
+            "license" => {
+                license = Some(value.to_string());
+                in_license = true;
+            }
+            "classifier" if value.starts_with("License ::") => classifiers.push(value.to_string()),
+            _ => {}
+        }
+    }
+    from_fields(expression.as_deref(), license.as_deref(), &classifiers)
+}
+
+/// The decision of [`from_metadata`] over already extracted fields (also used for the PyPI
+/// JSON API, which carries the same three).
+pub fn from_fields(
+    expression: Option<&str>,
+    license: Option<&str>,
+    classifiers: &[String],
+) -> Normalized {
+    if let Some(e) = expression.filter(|e| !e.trim().is_empty()) {
+        return normalize(e);
+    }
+    let declared = license.filter(|l| !l.trim().is_empty()).map(normalize);
+    if let Some(d) = &declared {
+        if matches!(d.rule, Rule::Spdx | Rule::Normalized | Rule::Alias | Rule::Text) {
+            return d.clone();
+        }
+    }
+    let mapped: Vec<Normalized> = classifiers
+        .iter()
+        .filter_map(|c| from_classifier(c))
+        .filter(|n| n.expression.is_some())
+        .collect();
+    match mapped.as_slice() {
+        [] => {}
+        [one] => return one.clone(),
+        several => {
+            let mut ids: Vec<&str> = several
+                .iter()
+                .filter_map(|n| n.expression.as_deref())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let rule = several
+                .iter()
+                .map(|n| n.rule)
+                .max()
+                .unwrap_or(Rule::Classifier);
+            return Normalized {
+                declared: classifiers.join("; "),
+                expression: Some(ids.join(" OR ")),
+                rule,
+                note: Some("several licence classifiers: read as a choice".to_string()),
+            };
+        }
+    }
+    declared.unwrap_or_else(|| Normalized::unknown("", "no licence in the package metadata"))
+}
+
+/// The licence of npm package `name` installed in `node_modules` of one of `dirs`.
+pub fn node_module(root: &Path, dirs: &[PathBuf], name: &str, version: Option<&str>) -> Option<Found> {
+    for dir in dirs {
+        let path = dir.join("node_modules").join(name).join("package.json");
+        let Some(text) = read_small(&path) else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let installed = doc.get("version").and_then(|v| v.as_str());
+        if version.is_some() && installed != version {
+            continue; // another version: its licence may differ
+        }
+        let license = match crate::project::json_license(&doc) {
+            Some(d) => normalize(&d),
+            None => Normalized::unknown("", "no licence in the installed package.json"),
+        };
+        return Some(Found {
+            license,
+            path: relative(root, &path),
+            version: installed.map(str::to_string),
+        });
+    }
+    None
+}
+
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
