@@ -94,6 +94,14 @@ pub enum Command {
         after_help = "Examples:\n  polyver migrations\n  polyver migrations services/api --format json\n  polyver migrations --database-url postgres://app@db.internal/app\n  polyver migrations --chain alembic/versions --database-url \"$DATABASE_URL\""
     )]
     Migrations(MigrationsArgs),
+    /// The licence of every package (lock-file metadata, installed metadata, then registries),
+    /// normalized to SPDX, judged by the [licenses] policy of polyver.toml and checked against
+    /// the repository's own licence. Exit 1 on a policy violation with --fail-on-violation
+    /// (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on-violation\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
+    )]
+    Licenses(LicensesArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -122,6 +130,27 @@ pub struct ScanArgs {
     /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
+    /// For cyclonedx/spdx: also ask package registries for licences the tree does not state
+    /// (cached; never with --offline). Without it SBOM licences come from lock files and
+    /// installed metadata only.
+    #[arg(long)]
+    pub licenses: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a package's licence violates the [licenses] policy.
+    #[arg(long)]
+    pub fail_on_violation: bool,
+    /// Base URL of a registry, as REGISTRY=URL with REGISTRY one of pypi, npm, crates-io
+    /// (repeatable) [default: [licenses] registry-urls, then the public registries].
+    #[arg(long, value_name = "REGISTRY=URL")]
+    pub registry_url: Vec<String>,
+    /// Never ask registries (like --offline, but without touching the cache either).
+    #[arg(long)]
+    pub no_registry: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,15 @@
 //! `[licenses]`, `[audit]`, `[server]`) are accepted as tables and left for their commands;
 //! an unknown *section* is an error.
 
+mod licenses;
+
+pub use licenses::{LicenseException, LicensesSection};
+
+/// The licence category names `[licenses]` accepts.
+pub fn licenses_categories() -> &'static [&'static str] {
+    licenses::CATEGORIES
+}
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Table, Value};
@@ -46,6 +55,7 @@ pub struct Config {
     /// Where it was read from.
     pub path: Option<PathBuf>,
     pub scan: ScanSection,
+    pub licenses: LicensesSection,
 }
 
 /// A configuration error, located in the file.
@@ -124,6 +134,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .as_table()
                 .ok_or_else(|| reader.at(item.span(), "`scan` must be a table: [scan]"))?;
             config.scan = reader.scan(table)?;
+        } else if key == "licenses" {
+            let table = item
+                .as_table()
+                .ok_or_else(|| reader.at(item.span(), "`licenses` must be a table: [licenses]"))?;
+            config.licenses = reader.licenses(table)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),

@@ -178,6 +178,29 @@ impl Verdict {
 }
 
 impl Policy {
+    /// The policy of a validated `[licenses]` section (polyver-config checked every term;
+    /// a term that still fails to parse is an error here too, not skipped).
+    pub fn from_section(section: &polyver_config::LicensesSection) -> Result<Policy, String> {
+        let terms = |list: &[String]| list.iter().map(|t| Term::parse(t)).collect::<Result<Vec<_>, _>>();
+        Ok(Policy {
+            allow: terms(&section.allow)?,
+            deny: terms(&section.deny)?,
+            exceptions: section
+                .exceptions
+                .iter()
+                .map(|e| {
+                    Ok(PackageException {
+                        package: e.name.clone(),
+                        version: e.version.clone(),
+                        allow: terms(&e.allow)?,
+                        reason: e.reason.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?,
+            unknown: section.unknown.as_deref().map_or(Ok(UnknownAction::Warn), str::parse)?,
+        })
+    }
+
     /// Whether any rule is set (without one, every known licence passes).
     pub fn is_empty(&self) -> bool {
         self.allow.is_empty() && self.deny.is_empty() && self.exceptions.is_empty()
@@ -365,6 +388,19 @@ mod tests {
         assert_eq!(p.evaluate("npm", "y", None, &unknown).outcome, Outcome::Pass);
         assert!(Term::parse("GPL-9.9").is_err());
         assert!(Term::parse("copyleft").is_ok());
+    }
+
+    #[test]
+    fn categories_agree_with_the_config_validator() {
+        assert_eq!(crate::category::CATEGORY_NAMES, polyver_config::licenses_categories());
+        let section = polyver_config::parse(
+            std::path::Path::new("polyver.toml"),
+            "[licenses]\nallow = [\"permissive\"]\nunknown = \"deny\"\n[[licenses.exceptions]]\nname = \"npm:x\"\nallow = [\"GPL-3.0-only\"]\nreason = \"r\"\n",
+        )
+        .unwrap()
+        .licenses;
+        let p = Policy::from_section(&section).unwrap();
+        assert_eq!((p.allow.len(), p.exceptions.len(), p.unknown), (1, 1, UnknownAction::Deny));
     }
 
     #[test]

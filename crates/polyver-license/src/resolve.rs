@@ -156,6 +156,10 @@ pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &P
                     packages[i].offer(license, source);
                 }
                 Lookup::NotFound(why) => packages[i].miss = Some(why),
+                Lookup::Failed(_) if sources.offline => {
+                    packages[i].miss =
+                        Some("no local source (offline, no cached registry answer)".to_string());
+                }
                 Lookup::Failed(why) => {
                     packages[i].miss = Some(format!("registry lookup failed: {why}"));
                     failures.push(why);

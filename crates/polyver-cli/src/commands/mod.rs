@@ -1,5 +1,6 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod licenses;
 pub mod migrations;
 pub mod scan;
 pub mod version;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
+        Command::Licenses(args) => licenses::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
