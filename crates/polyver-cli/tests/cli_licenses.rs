@@ -34,7 +34,8 @@ fn copy_dir(from: &Path, to: &Path) {
 fn repo(config: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../polyver-license/tests/fixtures/repo");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../polyver-license/tests/fixtures/repo");
     copy_dir(&fixture, &root);
     std::fs::write(root.join("polyver.toml"), config).unwrap();
     (dir, root)
@@ -137,7 +138,10 @@ fn config_errors_point_at_the_line() {
         .assert()
         .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("polyver.toml:3:9: `GPL-3.0-onyl` is neither"), "{stderr}");
+    assert!(
+        stderr.contains("polyver.toml:3:9: `GPL-3.0-onyl` is neither"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -81,7 +81,9 @@ impl Reader<'_> {
                 "allow" => out.allow = self.license_terms(item, span, key)?,
                 "deny" => out.deny = self.license_terms(item, span, key)?,
                 "unknown" => {
-                    let v = item.as_str().filter(|v| ["allow", "warn", "deny"].contains(v));
+                    let v = item
+                        .as_str()
+                        .filter(|v| ["allow", "warn", "deny"].contains(v));
                     let v = v.ok_or_else(|| {
                         self.at(span, "`unknown` must be \"allow\", \"warn\" or \"deny\"")
                     })?;
@@ -98,7 +100,12 @@ impl Reader<'_> {
 
     /// An array of SPDX ids (`GPL-3.0-only`, `Apache-2.0 WITH LLVM-exception`, `MIT+`) or
     /// categories.
-    fn license_terms(&self, item: &Item, span: Span, key: &str) -> Result<Vec<String>, ConfigError> {
+    fn license_terms(
+        &self,
+        item: &Item,
+        span: Span,
+        key: &str,
+    ) -> Result<Vec<String>, ConfigError> {
         let array = item.as_array().ok_or_else(|| {
             self.at(
                 span.clone(),
@@ -127,7 +134,11 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn registry_urls(&self, item: &Item, span: Span) -> Result<BTreeMap<String, String>, ConfigError> {
+    fn registry_urls(
+        &self,
+        item: &Item,
+        span: Span,
+    ) -> Result<BTreeMap<String, String>, ConfigError> {
         let table = item
             .as_table_like()
             .ok_or_else(|| self.at(span, "`registry-urls` must be a table of URLs"))?;
@@ -135,7 +146,12 @@ impl Reader<'_> {
         for (key, value) in table.iter() {
             let key_span = table.key(key).and_then(|k| k.span());
             if !REGISTRY_KEYS.contains(&key) {
-                return Err(self.unknown(key_span, key, "a key of [licenses.registry-urls]", REGISTRY_KEYS));
+                return Err(self.unknown(
+                    key_span,
+                    key,
+                    "a key of [licenses.registry-urls]",
+                    REGISTRY_KEYS,
+                ));
             }
             let url = value
                 .as_str()
@@ -170,8 +186,16 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for (span, table) in tables {
             // A table's own span is its header; fall back to its first key.
-            let span = span.or_else(|| table.iter().next().and_then(|(k, _)| table.key(k)).and_then(|k| k.span()));
-            let line = self.error(span.as_ref().map_or(0, |s| s.start), String::new(), None).line;
+            let span = span.or_else(|| {
+                table
+                    .iter()
+                    .next()
+                    .and_then(|(k, _)| table.key(k))
+                    .and_then(|k| k.span())
+            });
+            let line = self
+                .error(span.as_ref().map_or(0, |s| s.start), String::new(), None)
+                .line;
             let mut e = LicenseException {
                 line,
                 ..LicenseException::default()
@@ -197,13 +221,22 @@ impl Reader<'_> {
                         has_allow = true;
                     }
                     _ => {
-                        return Err(self.unknown(key_span, key, "a key of [[licenses.exceptions]]", EXCEPTION_KEYS))
+                        return Err(self.unknown(
+                            key_span,
+                            key,
+                            "a key of [[licenses.exceptions]]",
+                            EXCEPTION_KEYS,
+                        ))
                     }
                 }
             }
-            let missing = [("name", e.name.is_empty()), ("allow", !has_allow), ("reason", e.reason.is_empty())]
-                .into_iter()
-                .find(|(_, m)| *m);
+            let missing = [
+                ("name", e.name.is_empty()),
+                ("allow", !has_allow),
+                ("reason", e.reason.is_empty()),
+            ]
+            .into_iter()
+            .find(|(_, m)| *m);
             if let Some((key, _)) = missing {
                 return Err(self.error(
                     span.as_ref().map_or(0, |s| s.start),
@@ -227,12 +260,14 @@ pub fn check_term(term: &str) -> Result<(), String> {
         allow_postfix_plus_on_gpl: true,
         ..spdx::ParseMode::STRICT
     };
-    spdx::Licensee::parse_mode(term, mode).map(|_| ()).map_err(|e| {
-        format!(
-            "`{term}` is neither a licence category nor an SPDX licence id ({})",
-            e.reason
-        )
-    })
+    spdx::Licensee::parse_mode(term, mode)
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "`{term}` is neither a licence category nor an SPDX licence id ({})",
+                e.reason
+            )
+        })
 }
 
 #[cfg(test)]
@@ -251,7 +286,10 @@ mod tests {
         )
         .unwrap();
         let l = c.licenses;
-        assert_eq!(l.allow, ["permissive", "MPL-2.0", "Apache-2.0 WITH LLVM-exception"]);
+        assert_eq!(
+            l.allow,
+            ["permissive", "MPL-2.0", "Apache-2.0 WITH LLVM-exception"]
+        );
         assert_eq!(l.deny, ["network-copyleft", "GPL-3.0-only"]);
         assert_eq!(l.unknown.as_deref(), Some("deny"));
         assert_eq!(l.registry, Some(false));
@@ -264,7 +302,8 @@ mod tests {
 
     #[test]
     fn located_errors() {
-        let e = parse_str("[licenses]\nallow = [\"MIT\"]\ndenny = [\"GPL-3.0-only\"]\n").unwrap_err();
+        let e =
+            parse_str("[licenses]\nallow = [\"MIT\"]\ndenny = [\"GPL-3.0-only\"]\n").unwrap_err();
         assert_eq!(
             e.to_string(),
             "polyver.toml:3:1: unknown key `denny`: not a key of [licenses] of polyver.toml"
@@ -272,7 +311,11 @@ mod tests {
         assert!(e.hint.unwrap().starts_with("did you mean `deny`?"));
         let e = parse_str("[licenses]\nallow = [\n  \"MIT\",\n  \"Apache-2.1\",\n]\n").unwrap_err();
         assert_eq!((e.line, e.column), (4, 3));
-        assert!(e.message.contains("`Apache-2.1` is neither"), "{}", e.message);
+        assert!(
+            e.message.contains("`Apache-2.1` is neither"),
+            "{}",
+            e.message
+        );
         let e = parse_str("[licenses]\ndeny = [\"copyleftish\"]\n").unwrap_err();
         assert_eq!(e.line, 2);
         let e = parse_str("[licenses]\nunknown = \"maybe\"\n").unwrap_err();
@@ -280,7 +323,8 @@ mod tests {
         let e = parse_str("[licenses]\n[[licenses.exceptions]]\nname = \"x\"\nallow = [\"MIT\"]\nreasn = \"typo\"\n").unwrap_err();
         assert_eq!(e.line, 5);
         assert!(e.hint.unwrap().starts_with("did you mean `reason`?"));
-        let e = parse_str("[[licenses.exceptions]]\nname = \"x\"\nallow = [\"MIT\"]\n").unwrap_err();
+        let e =
+            parse_str("[[licenses.exceptions]]\nname = \"x\"\nallow = [\"MIT\"]\n").unwrap_err();
         assert!(e.message.contains("no `reason`"), "{}", e.message);
         let e = parse_str("[licenses]\nregistry-urls = { pipy = \"https://x\" }\n").unwrap_err();
         assert!(e.hint.unwrap().starts_with("did you mean `pypi`?"));

@@ -379,3 +379,31 @@ mod tests {
         assert!(parse(&"[".repeat(100_000)).is_err());
     }
 }
+
+#[cfg(test)]
+mod license_tests {
+    use super::*;
+
+    #[test]
+    fn declared_license_shapes() {
+        let get = |text: &str| declared_license(&parse(text).unwrap(), "license");
+        assert_eq!(get(r#"{"license": "MIT"}"#).as_deref(), Some("MIT"));
+        assert_eq!(
+            get(r#"{"license": {"type": "ISC"}}"#).as_deref(),
+            Some("ISC")
+        );
+        assert_eq!(
+            get(r#"{"license": ["MIT", "GPL-2.0-only", {"type": "BSD"}]}"#).as_deref(),
+            Some("MIT OR GPL-2.0-only OR BSD")
+        );
+        assert_eq!(
+            get(r#"{"license": ["LGPL-2.1-only AND MIT", "GPL-3.0-only"]}"#).as_deref(),
+            Some("(LGPL-2.1-only AND MIT) OR GPL-3.0-only")
+        );
+        assert_eq!(get(r#"{"license": ["X"]}"#).as_deref(), Some("X"));
+        assert_eq!(get(r#"{"license": ""}"#), None);
+        assert_eq!(get(r#"{"license": []}"#), None);
+        assert_eq!(get(r#"{"license": 3}"#), None);
+        assert_eq!(get(r#"{}"#), None);
+    }
+}

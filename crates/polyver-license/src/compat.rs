@@ -31,7 +31,11 @@ pub struct Compatibility {
 }
 
 /// The incompatibility between the project's licence and one dependency, if any.
-pub fn check(project: &ProjectLicense, dependency: &Normalized, scope: Scope) -> Option<Compatibility> {
+pub fn check(
+    project: &ProjectLicense,
+    dependency: &Normalized,
+    scope: Scope,
+) -> Option<Compatibility> {
     let project_expr = project.expression.as_deref()?;
     let dep_expr = dependency.expression.as_deref()?;
     let dep = effective_category(dependency);
@@ -49,7 +53,9 @@ pub fn check(project: &ProjectLicense, dependency: &Normalized, scope: Scope) ->
             "{dep_expr} ({dep}) dependency of a {project_expr} ({}) project, {shipped}",
             project.category
         ),
-        Category::Permissive | Category::WeakCopyleft | Category::Copyleft
+        Category::Permissive
+        | Category::WeakCopyleft
+        | Category::Copyleft
         | Category::NetworkCopyleft
             if dep == Category::Proprietary =>
         {
@@ -101,7 +107,9 @@ mod tests {
             "GPL-3.0-only (copyleft) dependency of a MIT (permissive) project, in runtime scope"
         );
         assert_eq!(
-            check(&mit, &normalize("AGPL-3.0-or-later"), Scope::Dev).unwrap().level,
+            check(&mit, &normalize("AGPL-3.0-or-later"), Scope::Dev)
+                .unwrap()
+                .level,
             Level::Info
         );
         assert!(check(&mit, &normalize("GPL-3.0-only OR MIT"), Scope::Runtime).is_none());
@@ -111,7 +119,12 @@ mod tests {
         assert!(check(&gpl2, &normalize("Apache-2.0"), Scope::Runtime).is_some());
         assert!(check(&gpl2, &normalize("Apache-2.0 OR MIT"), Scope::Runtime).is_none());
         assert!(check(&gpl2, &normalize("GPL-3.0-only"), Scope::Runtime).is_none());
-        assert!(check(&project("GPL-3.0-or-later"), &normalize("Apache-2.0"), Scope::Runtime).is_none());
+        assert!(check(
+            &project("GPL-3.0-or-later"),
+            &normalize("Apache-2.0"),
+            Scope::Runtime
+        )
+        .is_none());
         let unknown = ProjectLicense {
             expression: None,
             category: Category::Unknown,

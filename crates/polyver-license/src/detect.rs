@@ -119,10 +119,10 @@ pub fn normalize_text(text: &str) -> String {
 pub fn detect_text(text: &str) -> Option<Detected> {
     let norm = normalize_text(text);
     SIGNATURES.iter().find_map(|(id, phrases)| {
-        phrases
-            .iter()
-            .all(|p| norm.contains(p))
-            .then(|| Detected { id, phrase: phrases[phrases.len() - 1] })
+        phrases.iter().all(|p| norm.contains(p)).then(|| Detected {
+            id,
+            phrase: phrases[phrases.len() - 1],
+        })
     })
 }
 

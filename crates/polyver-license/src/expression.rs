@@ -121,7 +121,10 @@ pub fn normalize(declared: &str) -> Normalized {
                 Some(format!("recognized by the phrase \"{}\"", found.phrase)),
             );
         }
-        return Normalized::unknown("(licence text)", "a licence text polyver does not recognize");
+        return Normalized::unknown(
+            "(licence text)",
+            "a licence text polyver does not recognize",
+        );
     }
     if spdx::Expression::parse(text).is_ok() {
         return Normalized::mapped(text, text, Rule::Spdx, None);
@@ -160,7 +163,10 @@ pub fn normalize(declared: &str) -> Normalized {
             );
         }
     }
-    Normalized::unknown(text, "not an SPDX expression nor a licence name polyver knows")
+    Normalized::unknown(
+        text,
+        "not an SPDX expression nor a licence name polyver knows",
+    )
 }
 
 /// Maps a Python trove classifier (`License :: OSI Approved :: MIT License`). `None` for
@@ -168,7 +174,10 @@ pub fn normalize(declared: &str) -> Normalized {
 pub fn from_classifier(classifier: &str) -> Option<Normalized> {
     let rest = classifier.trim().strip_prefix("License ::")?.trim();
     let last = rest.rsplit("::").next()?.trim();
-    if matches!(last, "OSI Approved" | "DFSG approved" | "Freely Distributable" | "Freeware") {
+    if matches!(
+        last,
+        "OSI Approved" | "DFSG approved" | "Freely Distributable" | "Freeware"
+    ) {
         return None;
     }
     let mut n = normalize(last);
@@ -229,23 +238,31 @@ fn special(text: &str, key: &str) -> Option<Normalized> {
             Some("npm's UNLICENSED: no permission to use (proprietary)".to_string()),
         ));
     }
-    if let Some(file) = key.strip_prefix("see license in ") {
-        let file = &text[text.len() - file.len()..];
+    if key.starts_with("see license in ") {
+        let file = text
+            .split_whitespace()
+            .skip(3)
+            .collect::<Vec<_>>()
+            .join(" ");
         return Some(Normalized::unknown(
             text,
             format!("a custom licence in the package's {file}"),
         ));
     }
-    if matches!(key, "unknown" | "noassertion" | "none" | "other" | "n/a" | "-") {
+    if matches!(
+        key,
+        "unknown" | "noassertion" | "none" | "other" | "n/a" | "-"
+    ) {
         return Some(Normalized::unknown(text, "declared as unknown"));
     }
     None
 }
 
 fn free_text_operands(text: &str) -> Option<Normalized> {
-    let (parts, op) = [" OR ", " or ", " AND ", " and "]
-        .iter()
-        .find_map(|sep| text.contains(sep).then(|| (text.split(sep).collect::<Vec<_>>(), sep)))?;
+    let (parts, op) = [" OR ", " or ", " AND ", " and "].iter().find_map(|sep| {
+        text.contains(sep)
+            .then(|| (text.split(sep).collect::<Vec<_>>(), sep))
+    })?;
     if parts.len() < 2 || text.contains('(') {
         return None;
     }
@@ -279,40 +296,93 @@ fn lookup(key: &str) -> Option<(&'static str, Rule, Option<&'static str>)> {
         | "mit/x11" | "expat (mit/x11)" | "mit-style" | "mit style" | "mit license mit" => {
             alias("MIT")
         }
-        "apache 2.0" | "apache-2" | "apache 2" | "apache2" | "apache2.0" | "apache-2.0 license"
-        | "apache 2.0 license" | "apache license 2.0" | "apache license, version 2.0"
-        | "apache license version 2.0" | "apache license v2" | "apache license v2.0"
-        | "apache software license 2.0" | "apache software license, version 2.0" | "asl 2.0"
-        | "asl2" | "al2" | "apache license (2.0)" | "apache-2.0 license (apache-2.0)" => {
-            alias("Apache-2.0")
-        }
-        "bsd 3-clause" | "bsd-3" | "bsd3" | "3-clause bsd" | "bsd 3-clause license"
-        | "bsd-3-clause license" | "3-clause bsd license" | "new bsd" | "new bsd license"
-        | "modified bsd" | "modified bsd license" | "revised bsd license" | "bsd 3 clause" => {
-            alias("BSD-3-Clause")
-        }
-        "bsd 2-clause" | "bsd-2" | "bsd2" | "2-clause bsd" | "bsd 2-clause license"
-        | "bsd-2-clause license" | "2-clause bsd license" | "simplified bsd"
-        | "simplified bsd license" | "freebsd" | "freebsd license" | "bsd 2 clause" => {
-            alias("BSD-2-Clause")
-        }
+        "apache 2.0"
+        | "apache-2"
+        | "apache 2"
+        | "apache2"
+        | "apache2.0"
+        | "apache-2.0 license"
+        | "apache 2.0 license"
+        | "apache license 2.0"
+        | "apache license, version 2.0"
+        | "apache license version 2.0"
+        | "apache license v2"
+        | "apache license v2.0"
+        | "apache software license 2.0"
+        | "apache software license, version 2.0"
+        | "asl 2.0"
+        | "asl2"
+        | "al2"
+        | "apache license (2.0)"
+        | "apache-2.0 license (apache-2.0)" => alias("Apache-2.0"),
+        "bsd 3-clause"
+        | "bsd-3"
+        | "bsd3"
+        | "3-clause bsd"
+        | "bsd 3-clause license"
+        | "bsd-3-clause license"
+        | "3-clause bsd license"
+        | "new bsd"
+        | "new bsd license"
+        | "modified bsd"
+        | "modified bsd license"
+        | "revised bsd license"
+        | "bsd 3 clause" => alias("BSD-3-Clause"),
+        "bsd 2-clause"
+        | "bsd-2"
+        | "bsd2"
+        | "2-clause bsd"
+        | "bsd 2-clause license"
+        | "bsd-2-clause license"
+        | "2-clause bsd license"
+        | "simplified bsd"
+        | "simplified bsd license"
+        | "freebsd"
+        | "freebsd license"
+        | "bsd 2 clause" => alias("BSD-2-Clause"),
         "isc license" | "isc license (iscl)" | "iscl" => alias("ISC"),
-        "mozilla public license 2.0" | "mozilla public license 2.0 (mpl 2.0)" | "mpl 2.0"
-        | "mpl-2" | "mpl2" | "mpl v2" | "mpl 2" => alias("MPL-2.0"),
+        "mozilla public license 2.0"
+        | "mozilla public license 2.0 (mpl 2.0)"
+        | "mpl 2.0"
+        | "mpl-2"
+        | "mpl2"
+        | "mpl v2"
+        | "mpl 2" => alias("MPL-2.0"),
         "mozilla public license 1.1 (mpl 1.1)" | "mpl 1.1" => alias("MPL-1.1"),
-        "gnu general public license v3 (gplv3)" | "gnu general public license v3" | "gplv3"
-        | "gpl v3" | "gpl-3" | "gpl 3" | "gnu gpl v3" | "gnu gplv3" | "gpl3" => {
-            alias("GPL-3.0-only")
-        }
-        "gnu general public license v3 or later (gplv3+)" | "gplv3+" | "gpl-3+" | "gpl v3+"
-        | "gplv3 or later" | "gpl-3.0 or later" => alias("GPL-3.0-or-later"),
-        "gnu general public license v2 (gplv2)" | "gnu general public license v2" | "gplv2"
-        | "gpl v2" | "gpl-2" | "gpl 2" | "gnu gpl v2" | "gnu gplv2" | "gpl2" => {
-            alias("GPL-2.0-only")
-        }
-        "gnu general public license v2 or later (gplv2+)" | "gplv2+" | "gpl-2+" | "gpl v2+"
-        | "gplv2 or later" | "gpl-2.0 or later" => alias("GPL-2.0-or-later"),
-        "gnu lesser general public license v3 (lgplv3)" | "lgplv3" | "lgpl v3" | "lgpl-3"
+        "gnu general public license v3 (gplv3)"
+        | "gnu general public license v3"
+        | "gplv3"
+        | "gpl v3"
+        | "gpl-3"
+        | "gpl 3"
+        | "gnu gpl v3"
+        | "gnu gplv3"
+        | "gpl3" => alias("GPL-3.0-only"),
+        "gnu general public license v3 or later (gplv3+)"
+        | "gplv3+"
+        | "gpl-3+"
+        | "gpl v3+"
+        | "gplv3 or later"
+        | "gpl-3.0 or later" => alias("GPL-3.0-or-later"),
+        "gnu general public license v2 (gplv2)"
+        | "gnu general public license v2"
+        | "gplv2"
+        | "gpl v2"
+        | "gpl-2"
+        | "gpl 2"
+        | "gnu gpl v2"
+        | "gnu gplv2"
+        | "gpl2" => alias("GPL-2.0-only"),
+        "gnu general public license v2 or later (gplv2+)"
+        | "gplv2+"
+        | "gpl-2+"
+        | "gpl v2+"
+        | "gplv2 or later"
+        | "gpl-2.0 or later" => alias("GPL-2.0-or-later"),
+        "gnu lesser general public license v3 (lgplv3)"
+        | "lgplv3"
+        | "lgpl v3"
+        | "lgpl-3"
         | "lgpl3" => alias("LGPL-3.0-only"),
         "gnu lesser general public license v3 or later (lgplv3+)" | "lgplv3+" | "lgpl-3+" => {
             alias("LGPL-3.0-or-later")
@@ -331,21 +401,36 @@ fn lookup(key: &str) -> Option<(&'static str, Rule, Option<&'static str>)> {
         "gnu affero general public license v3 or later (agplv3+)" | "agplv3+" | "agpl-3+" => {
             alias("AGPL-3.0-or-later")
         }
-        "psf" | "psf license" | "psfl" | "python software foundation license"
-        | "python software foundation" | "psf-2" => alias("PSF-2.0"),
+        "psf"
+        | "psf license"
+        | "psfl"
+        | "python software foundation license"
+        | "python software foundation"
+        | "psf-2" => alias("PSF-2.0"),
         "the unlicense" | "the unlicense (unlicense)" | "unlicense license" => alias("Unlicense"),
-        "cc0" | "cc0 1.0" | "cc0 1.0 universal" | "cc0 1.0 universal (cc0 1.0) public domain dedication" => {
-            alias("CC0-1.0")
-        }
+        "cc0"
+        | "cc0 1.0"
+        | "cc0 1.0 universal"
+        | "cc0 1.0 universal (cc0 1.0) public domain dedication" => alias("CC0-1.0"),
         "public domain" | "public-domain" | "publicdomain" => alias("LicenseRef-Public-Domain"),
-        "proprietary" | "other/proprietary license" | "commercial" | "commercial license"
-        | "proprietary license" | "all rights reserved" => alias("LicenseRef-Proprietary"),
+        "proprietary"
+        | "other/proprietary license"
+        | "commercial"
+        | "commercial license"
+        | "proprietary license"
+        | "all rights reserved" => alias("LicenseRef-Proprietary"),
         "zlib license" | "zlib/libpng license" | "zlib/libpng" => alias("Zlib"),
-        "boost software license 1.0" | "boost software license 1.0 (bsl-1.0)" | "boost"
+        "boost software license 1.0"
+        | "boost software license 1.0 (bsl-1.0)"
+        | "boost"
         | "boost license" => alias("BSL-1.0"),
-        "eclipse public license 2.0" | "eclipse public license 2.0 (epl-2.0)" | "epl 2.0"
+        "eclipse public license 2.0"
+        | "eclipse public license 2.0 (epl-2.0)"
+        | "epl 2.0"
         | "epl-2" => alias("EPL-2.0"),
-        "eclipse public license 1.0" | "eclipse public license 1.0 (epl-1.0)" | "epl 1.0"
+        "eclipse public license 1.0"
+        | "eclipse public license 1.0 (epl-1.0)"
+        | "epl 1.0"
         | "epl-1" => alias("EPL-1.0"),
         "academic free license (afl)" => guess("AFL-3.0", "AFL with no version; 3.0 assumed"),
         "european union public licence 1.2 (eupl 1.2)" | "eupl 1.2" => alias("EUPL-1.2"),
@@ -363,7 +448,9 @@ fn lookup(key: &str) -> Option<(&'static str, Rule, Option<&'static str>)> {
                 "GPL with no version; 2.0 or later assumed",
             )
         }
-        "lgpl" | "gnu lgpl" | "gnu library or lesser general public license (lgpl)"
+        "lgpl"
+        | "gnu lgpl"
+        | "gnu library or lesser general public license (lgpl)"
         | "gnu lesser general public license" => guess(
             "LGPL-2.1-or-later",
             "LGPL with no version; 2.1 or later assumed",
@@ -372,14 +459,12 @@ fn lookup(key: &str) -> Option<(&'static str, Rule, Option<&'static str>)> {
             "AGPL-3.0-or-later",
             "AGPL with no version; 3.0 or later assumed",
         ),
-        "apache" | "apache license" | "apache software license" | "asl" => guess(
-            "Apache-2.0",
-            "Apache licence with no version; 2.0 assumed",
-        ),
-        "mpl" | "mozilla public license" | "mozilla" => guess(
-            "MPL-2.0",
-            "MPL with no version; 2.0 assumed",
-        ),
+        "apache" | "apache license" | "apache software license" | "asl" => {
+            guess("Apache-2.0", "Apache licence with no version; 2.0 assumed")
+        }
+        "mpl" | "mozilla public license" | "mozilla" => {
+            guess("MPL-2.0", "MPL with no version; 2.0 assumed")
+        }
         "artistic" | "artistic license" => guess(
             "Artistic-2.0",
             "Artistic licence with no version; 2.0 assumed",
@@ -397,10 +482,22 @@ mod tests {
     fn free_text_table() {
         let cases = [
             ("MIT", Some("MIT"), Rule::Spdx),
-            ("(MIT OR Apache-2.0)", Some("(MIT OR Apache-2.0)"), Rule::Spdx),
-            ("Apache-2.0 WITH LLVM-exception", Some("Apache-2.0 WITH LLVM-exception"), Rule::Spdx),
+            (
+                "(MIT OR Apache-2.0)",
+                Some("(MIT OR Apache-2.0)"),
+                Rule::Spdx,
+            ),
+            (
+                "Apache-2.0 WITH LLVM-exception",
+                Some("Apache-2.0 WITH LLVM-exception"),
+                Rule::Spdx,
+            ),
             ("Apache 2.0", Some("Apache-2.0"), Rule::Alias),
-            ("Apache License, Version 2.0", Some("Apache-2.0"), Rule::Alias),
+            (
+                "Apache License, Version 2.0",
+                Some("Apache-2.0"),
+                Rule::Alias,
+            ),
             ("MIT License", Some("MIT"), Rule::Alias),
             ("The MIT Licence.", Some("MIT"), Rule::Alias),
             ("BSD", Some("BSD-3-Clause"), Rule::Guess),
@@ -409,13 +506,29 @@ mod tests {
             ("GPL-2.0", Some("GPL-2.0-only"), Rule::Normalized),
             ("GPL-2.0+", Some("GPL-2.0-or-later"), Rule::Normalized),
             ("LGPL-2.1+", Some("LGPL-2.1-or-later"), Rule::Normalized),
-            ("MIT/Apache-2.0", Some("MIT OR Apache-2.0"), Rule::Normalized),
-            ("mit or apache-2.0", Some("MIT OR Apache-2.0"), Rule::Normalized),
+            (
+                "MIT/Apache-2.0",
+                Some("MIT OR Apache-2.0"),
+                Rule::Normalized,
+            ),
+            (
+                "mit or apache-2.0",
+                Some("MIT OR Apache-2.0"),
+                Rule::Normalized,
+            ),
             ("Apache-1.0+", Some("Apache-1.0+"), Rule::Spdx),
-            ("MIT License OR Apache 2.0", Some("MIT OR Apache-2.0"), Rule::Alias),
+            (
+                "MIT License OR Apache 2.0",
+                Some("MIT OR Apache-2.0"),
+                Rule::Alias,
+            ),
             ("UNLICENSED", Some("LicenseRef-UNLICENSED"), Rule::Alias),
             ("Unlicense", Some("Unlicense"), Rule::Spdx),
-            ("Python Software Foundation License", Some("PSF-2.0"), Rule::Alias),
+            (
+                "Python Software Foundation License",
+                Some("PSF-2.0"),
+                Rule::Alias,
+            ),
             ("SEE LICENSE IN LICENSE.md", None, Rule::Unknown),
             ("UNKNOWN", None, Rule::Unknown),
             ("", None, Rule::Unknown),
@@ -442,6 +555,36 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_hostile_input() {
+        let long = "MIT OR ".repeat(10_000);
+        let nested = format!("{}MIT{}", "(".repeat(300), ")".repeat(300));
+        for input in [
+            "SEE LICENCE IN İİİ.md",
+            "see license in",
+            "İ",
+            "(",
+            ")",
+            "MIT AND",
+            "OR OR OR",
+            "MIT WITH",
+            "+",
+            "GPL-2.0++",
+            "LicenseRef-",
+            "MIT / / Apache-2.0",
+            "\u{0}\u{feff}MIT",
+            "mit or",
+            " or ",
+            long.as_str(),
+            nested.as_str(),
+        ] {
+            let n = normalize(input);
+            if let Some(e) = &n.expression {
+                assert!(parse_lenient(e).is_some(), "{input:?} gave unparsable {e}");
+            }
+        }
+    }
+
+    #[test]
     fn classifiers() {
         let cases = [
             ("License :: OSI Approved :: MIT License", Some("MIT"), Rule::Classifier),
@@ -462,7 +605,11 @@ mod tests {
         ];
         for (input, expression, rule) in cases {
             let n = from_classifier(input).unwrap();
-            assert_eq!((n.expression.as_deref(), n.rule), (expression, rule), "{input}");
+            assert_eq!(
+                (n.expression.as_deref(), n.rule),
+                (expression, rule),
+                "{input}"
+            );
         }
         assert!(from_classifier("License :: OSI Approved").is_none());
         assert!(from_classifier("Programming Language :: Python").is_none());

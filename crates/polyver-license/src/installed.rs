@@ -157,7 +157,10 @@ pub fn from_fields(
     }
     let declared = license.filter(|l| !l.trim().is_empty()).map(normalize);
     if let Some(d) = &declared {
-        if matches!(d.rule, Rule::Spdx | Rule::Normalized | Rule::Alias | Rule::Text) {
+        if matches!(
+            d.rule,
+            Rule::Spdx | Rule::Normalized | Rule::Alias | Rule::Text
+        ) {
             return d.clone();
         }
     }
@@ -193,7 +196,12 @@ pub fn from_fields(
 }
 
 /// The licence of npm package `name` installed in `node_modules` of one of `dirs`.
-pub fn node_module(root: &Path, dirs: &[PathBuf], name: &str, version: Option<&str>) -> Option<Found> {
+pub fn node_module(
+    root: &Path,
+    dirs: &[PathBuf],
+    name: &str,
+    version: Option<&str>,
+) -> Option<Found> {
     for dir in dirs {
         let path = dir.join("node_modules").join(name).join("package.json");
         let Some(text) = read_small(&path) else {

@@ -18,7 +18,10 @@ use std::fmt;
 #[derive(Clone, Debug)]
 pub enum Term {
     Category(Category),
-    License { licensee: spdx::Licensee, text: String },
+    License {
+        licensee: spdx::Licensee,
+        text: String,
+    },
 }
 
 impl Term {
@@ -68,7 +71,10 @@ fn same_gnu_version(licensee: &spdx::Licensee, req: &spdx::LicenseReq) -> bool {
     let term = licensee.clone().into_req();
     match (term.license.id(), req.license.id()) {
         (Some(a), Some(b)) => {
-            a.is_gnu() && b.is_gnu() && base(a.name) == base(b.name) && term.addition == req.addition
+            a.is_gnu()
+                && b.is_gnu()
+                && base(a.name) == base(b.name)
+                && term.addition == req.addition
         }
         _ => false,
     }
@@ -127,9 +133,9 @@ impl PackageException {
         } else {
             pkg.eq_ignore_ascii_case(name)
         };
-        eco.map_or(true, |e| e == ecosystem)
+        eco.is_none_or(|e| e == ecosystem)
             && name_matches
-            && self.version.as_deref().map_or(true, |v| Some(v) == version)
+            && self.version.as_deref().is_none_or(|v| Some(v) == version)
     }
 }
 
@@ -181,7 +187,11 @@ impl Policy {
     /// The policy of a validated `[licenses]` section (polyver-config checked every term;
     /// a term that still fails to parse is an error here too, not skipped).
     pub fn from_section(section: &polyver_config::LicensesSection) -> Result<Policy, String> {
-        let terms = |list: &[String]| list.iter().map(|t| Term::parse(t)).collect::<Result<Vec<_>, _>>();
+        let terms = |list: &[String]| {
+            list.iter()
+                .map(|t| Term::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+        };
         Ok(Policy {
             allow: terms(&section.allow)?,
             deny: terms(&section.deny)?,
@@ -197,7 +207,10 @@ impl Policy {
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?,
-            unknown: section.unknown.as_deref().map_or(Ok(UnknownAction::Warn), str::parse)?,
+            unknown: section
+                .unknown
+                .as_deref()
+                .map_or(Ok(UnknownAction::Warn), str::parse)?,
         })
     }
 
@@ -283,9 +296,16 @@ impl Policy {
             return Verdict::new(Outcome::Pass, "unknown licence; `unknown` is allowed");
         }
         match self.unknown {
-            UnknownAction::Allow => Verdict::new(Outcome::Pass, "unknown licence (unknown = \"allow\")"),
-            UnknownAction::Warn => Verdict::new(Outcome::Warn, "unknown licence: review it, or add an exception"),
-            UnknownAction::Deny => Verdict::new(Outcome::Violation, "unknown licence (unknown = \"deny\")"),
+            UnknownAction::Allow => {
+                Verdict::new(Outcome::Pass, "unknown licence (unknown = \"allow\")")
+            }
+            UnknownAction::Warn => Verdict::new(
+                Outcome::Warn,
+                "unknown licence: review it, or add an exception",
+            ),
+            UnknownAction::Deny => {
+                Verdict::new(Outcome::Violation, "unknown licence (unknown = \"deny\")")
+            }
         }
     }
 }
@@ -337,13 +357,29 @@ mod tests {
             (&permissive_only, "GPL-3.0-only", Outcome::Violation),
             (&permissive_only, "MIT OR GPL-3.0-only", Outcome::Pass),
             (&permissive_only, "MIT AND GPL-3.0-only", Outcome::Violation),
-            (&permissive_only, "(MIT OR GPL-2.0-only) AND Apache-2.0", Outcome::Pass),
-            (&permissive_only, "GPL-2.0-only WITH Classpath-exception-2.0", Outcome::Violation),
-            (&permissive_only, "Apache-2.0 WITH LLVM-exception", Outcome::Pass),
+            (
+                &permissive_only,
+                "(MIT OR GPL-2.0-only) AND Apache-2.0",
+                Outcome::Pass,
+            ),
+            (
+                &permissive_only,
+                "GPL-2.0-only WITH Classpath-exception-2.0",
+                Outcome::Violation,
+            ),
+            (
+                &permissive_only,
+                "Apache-2.0 WITH LLVM-exception",
+                Outcome::Pass,
+            ),
             (&permissive_only, "Unknown stuff", Outcome::Warn),
             (&no_gpl, "AGPL-3.0-or-later", Outcome::Violation),
             (&no_gpl, "LGPL-2.1-or-later", Outcome::Pass),
-            (&no_gpl, "GPL-2.0-only WITH Classpath-exception-2.0", Outcome::Pass),
+            (
+                &no_gpl,
+                "GPL-2.0-only WITH Classpath-exception-2.0",
+                Outcome::Pass,
+            ),
             (&no_gpl, "GPL-3.0-or-later OR MIT", Outcome::Pass),
             (&no_gpl, "LicenseRef-acme", Outcome::Pass),
             (&ids, "MIT", Outcome::Pass),
@@ -380,19 +416,31 @@ mod tests {
         let v = p.evaluate("pypi", "chardet", Some("5.2.0"), &lgpl);
         assert_eq!(v.outcome, Outcome::Pass);
         assert!(v.reason.contains("used unmodified"), "{}", v.reason);
-        assert_eq!(p.evaluate("npm", "chardet", None, &lgpl).outcome, Outcome::Violation);
+        assert_eq!(
+            p.evaluate("npm", "chardet", None, &lgpl).outcome,
+            Outcome::Violation
+        );
         let unknown = normalize("");
-        assert_eq!(p.evaluate("npm", "y", None, &unknown).outcome, Outcome::Violation);
+        assert_eq!(
+            p.evaluate("npm", "y", None, &unknown).outcome,
+            Outcome::Violation
+        );
         p.deny.clear();
         p.unknown = UnknownAction::Allow;
-        assert_eq!(p.evaluate("npm", "y", None, &unknown).outcome, Outcome::Pass);
+        assert_eq!(
+            p.evaluate("npm", "y", None, &unknown).outcome,
+            Outcome::Pass
+        );
         assert!(Term::parse("GPL-9.9").is_err());
         assert!(Term::parse("copyleft").is_ok());
     }
 
     #[test]
     fn categories_agree_with_the_config_validator() {
-        assert_eq!(crate::category::CATEGORY_NAMES, polyver_config::licenses_categories());
+        assert_eq!(
+            crate::category::CATEGORY_NAMES,
+            polyver_config::licenses_categories()
+        );
         let section = polyver_config::parse(
             std::path::Path::new("polyver.toml"),
             "[licenses]\nallow = [\"permissive\"]\nunknown = \"deny\"\n[[licenses.exceptions]]\nname = \"npm:x\"\nallow = [\"GPL-3.0-only\"]\nreason = \"r\"\n",
@@ -400,7 +448,10 @@ mod tests {
         .unwrap()
         .licenses;
         let p = Policy::from_section(&section).unwrap();
-        assert_eq!((p.allow.len(), p.exceptions.len(), p.unknown), (1, 1, UnknownAction::Deny));
+        assert_eq!(
+            (p.allow.len(), p.exceptions.len(), p.unknown),
+            (1, 1, UnknownAction::Deny)
+        );
     }
 
     #[test]

@@ -53,7 +53,11 @@ pub fn project_license(root: &Path) -> ProjectLicense {
         .collect();
     let (expression, source, note) = match (declared, files.as_slice()) {
         (Some(d), _) => (d.license.expression.clone(), Some(d.source.clone()), None),
-        (None, [one]) => (one.license.expression.clone(), Some(one.source.clone()), None),
+        (None, [one]) => (
+            one.license.expression.clone(),
+            Some(one.source.clone()),
+            None,
+        ),
         (None, []) => (None, None, None),
         (None, several) => {
             let mut ids: Vec<&str> = several
@@ -70,9 +74,9 @@ pub fn project_license(root: &Path) -> ProjectLicense {
             )
         }
     };
-    let category = expression.as_deref().map_or(Category::Unknown, |e| {
-        effective_category(&normalize(e))
-    });
+    let category = expression
+        .as_deref()
+        .map_or(Category::Unknown, |e| effective_category(&normalize(e)));
     ProjectLicense {
         expression,
         category,
@@ -112,8 +116,17 @@ fn manifest_declarations(root: &Path) -> Vec<Evidence> {
         }
     }
     for (file, paths) in [
-        ("Cargo.toml", &[&["package", "license"][..], &["workspace", "package", "license"]][..]),
-        ("pyproject.toml", &[&["project", "license"][..], &["tool", "poetry", "license"]][..]),
+        (
+            "Cargo.toml",
+            &[
+                &["package", "license"][..],
+                &["workspace", "package", "license"],
+            ][..],
+        ),
+        (
+            "pyproject.toml",
+            &[&["project", "license"][..], &["tool", "poetry", "license"]][..],
+        ),
     ] {
         let Some(text) = read_small(&root.join(file)) else {
             continue;
@@ -131,7 +144,9 @@ fn manifest_declarations(root: &Path) -> Vec<Evidence> {
             }
             // PEP 621: a string (PEP 639 SPDX), or a table with `text` or `file`.
             let declared = item.as_str().map(str::to_string).or_else(|| {
-                item.get("text").and_then(|t| t.as_str()).map(str::to_string)
+                item.get("text")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
             });
             let from_file = item.get("file").and_then(|f| f.as_str());
             let line = line_of(&text, "license");
@@ -173,7 +188,13 @@ pub(crate) fn json_license(doc: &serde_json::Value) -> Option<String> {
             (!parts.is_empty()).then(|| {
                 parts
                     .iter()
-                    .map(|p| if p.contains(' ') { format!("({p})") } else { p.clone() })
+                    .map(|p| {
+                        if p.contains(' ') {
+                            format!("({p})")
+                        } else {
+                            p.clone()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(" OR ")
             })
@@ -191,7 +212,10 @@ pub fn from_text(text: &str) -> Normalized {
             rule: Rule::Text,
             note: Some(format!("recognized by the phrase \"{}\"", d.phrase)),
         },
-        None => Normalized::unknown("(licence text)", "a licence text polyver does not recognize"),
+        None => Normalized::unknown(
+            "(licence text)",
+            "a licence text polyver does not recognize",
+        ),
     }
 }
 
@@ -201,7 +225,9 @@ fn is_license_file(name: &str) -> bool {
     let stem = upper.split('.').next().unwrap_or("");
     ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]
         .iter()
-        .any(|p| stem == *p || stem.starts_with(&format!("{p}-")) || stem.starts_with(&format!("{p}_")))
+        .any(|p| {
+            stem == *p || stem.starts_with(&format!("{p}-")) || stem.starts_with(&format!("{p}_"))
+        })
 }
 
 fn license_files(root: &Path) -> Vec<Evidence> {
@@ -233,7 +259,16 @@ mod tests {
 
     #[test]
     fn licence_file_names() {
-        for n in ["LICENSE", "LICENSE.md", "license.txt", "LICENCE", "COPYING", "LICENSE-MIT", "LICENSE_APACHE", "UNLICENSE"] {
+        for n in [
+            "LICENSE",
+            "LICENSE.md",
+            "license.txt",
+            "LICENCE",
+            "COPYING",
+            "LICENSE-MIT",
+            "LICENSE_APACHE",
+            "UNLICENSE",
+        ] {
             assert!(is_license_file(n), "{n}");
         }
         for n in ["README.md", "LICENSES.json", "licensee.rb"] {

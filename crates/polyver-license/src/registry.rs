@@ -42,7 +42,10 @@ impl Default for RegistryUrls {
 
 /// The ecosystems with a registry lookup.
 pub fn supported(ecosystem: Ecosystem) -> bool {
-    matches!(ecosystem, Ecosystem::Pypi | Ecosystem::Npm | Ecosystem::Cargo)
+    matches!(
+        ecosystem,
+        Ecosystem::Pypi | Ecosystem::Npm | Ecosystem::Cargo
+    )
 }
 
 /// A registry client.
@@ -77,9 +80,24 @@ impl Registry {
         let base = |b: &str| b.trim_end_matches('/').to_string();
         let seg = |s: &str| encode(s);
         Some(match ecosystem {
-            Ecosystem::Pypi => format!("{}/{}/{}/json", base(&self.urls.pypi), seg(name), seg(version)),
-            Ecosystem::Npm => format!("{}/{}/{}", base(&self.urls.npm), npm_name(name), seg(version)),
-            Ecosystem::Cargo => format!("{}/{}/{}", base(&self.urls.crates_io), seg(name), seg(version)),
+            Ecosystem::Pypi => format!(
+                "{}/{}/{}/json",
+                base(&self.urls.pypi),
+                seg(name),
+                seg(version)
+            ),
+            Ecosystem::Npm => format!(
+                "{}/{}/{}",
+                base(&self.urls.npm),
+                npm_name(name),
+                seg(version)
+            ),
+            Ecosystem::Cargo => format!(
+                "{}/{}/{}",
+                base(&self.urls.crates_io),
+                seg(name),
+                seg(version)
+            ),
             _ => return None,
         })
     }
@@ -94,7 +112,9 @@ impl Registry {
             Err(e) => return Lookup::Failed(e.to_string()),
         };
         if fetched.status == 404 || fetched.status == 410 {
-            return Lookup::NotFound(format!("{name} {version} is not on the {ecosystem} registry"));
+            return Lookup::NotFound(format!(
+                "{name} {version} is not on the {ecosystem} registry"
+            ));
         }
         if !fetched.is_success() {
             return Lookup::Failed(format!("{url}: HTTP {}", fetched.status));
@@ -110,7 +130,11 @@ impl Registry {
                 let classifiers: Vec<String> = info
                     .get("classifiers")
                     .and_then(|c| c.as_array())
-                    .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|c| c.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 Some(from_fields(
                     text("license_expression").as_deref(),
@@ -146,7 +170,10 @@ impl Registry {
             .build()
         {
             Ok(pool) => pool.install(run),
-            Err(_) => wanted.iter().map(|(e, n, v)| self.lookup(*e, n, v)).collect(),
+            Err(_) => wanted
+                .iter()
+                .map(|(e, n, v)| self.lookup(*e, n, v))
+                .collect(),
         }
     }
 }

@@ -94,7 +94,12 @@ pub struct Sources<'a> {
 }
 
 /// Resolves the licences of `inventory`'s packages found under `root`.
-pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &Policy) -> LicenseReport {
+pub fn resolve(
+    root: &Path,
+    inventory: &Inventory,
+    sources: &Sources,
+    policy: &Policy,
+) -> LicenseReport {
     let project = project_license(root);
     let mut packages = collect(inventory);
     let mut notes = Vec::new();
@@ -143,7 +148,11 @@ pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &P
             .iter()
             .map(|&i| {
                 let r = &packages[i].row;
-                (r.ecosystem, r.name.clone(), r.version.clone().unwrap_or_default())
+                (
+                    r.ecosystem,
+                    r.name.clone(),
+                    r.version.clone().unwrap_or_default(),
+                )
             })
             .collect();
         let answers = reg.lookup_all(&queries);
@@ -151,7 +160,11 @@ pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &P
         for (&i, answer) in wanted.iter().zip(answers) {
             summary.registry_lookups += 1;
             match answer {
-                Lookup::Found { license, source, cached } => {
+                Lookup::Found {
+                    license,
+                    source,
+                    cached,
+                } => {
                     summary.registry_cached += usize::from(cached);
                     packages[i].offer(license, source);
                 }
@@ -192,7 +205,8 @@ pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &P
                 (None, None) => (
                     Normalized::unknown(
                         "",
-                        p.miss.unwrap_or_else(|| "no source declares a licence".to_string()),
+                        p.miss
+                            .unwrap_or_else(|| "no source declares a licence".to_string()),
                     ),
                     None,
                 ),
@@ -213,7 +227,10 @@ pub fn resolve(root: &Path, inventory: &Inventory, sources: &Sources, policy: &P
 
     summary.packages = rows.len();
     for r in &rows {
-        *summary.by_category.entry(r.category.id().to_string()).or_default() += 1;
+        *summary
+            .by_category
+            .entry(r.category.id().to_string())
+            .or_default() += 1;
         let kind = r.source.as_deref().map_or("none", source_kind);
         *summary.by_source.entry(kind.to_string()).or_default() += 1;
         match r.verdict.outcome {
@@ -280,8 +297,13 @@ impl Pending {
 
 /// The inventory's packages, one per ecosystem/name/version, with lock-file licences offered.
 fn collect(inventory: &Inventory) -> Vec<Pending> {
-    let mut by_key: BTreeMap<(Ecosystem, String, Option<String>), Vec<&Component>> = BTreeMap::new();
-    for c in inventory.components.iter().filter(|c| c.kind == Kind::Package) {
+    let mut by_key: BTreeMap<(Ecosystem, String, Option<String>), Vec<&Component>> =
+        BTreeMap::new();
+    for c in inventory
+        .components
+        .iter()
+        .filter(|c| c.kind == Kind::Package)
+    {
         by_key
             .entry((c.ecosystem, c.name.clone(), c.version.clone()))
             .or_default()
@@ -297,7 +319,11 @@ fn collect(inventory: &Inventory) -> Vec<Pending> {
         .filter(|((e, n, v), _)| v.is_some() || !pinned.contains(&(*e, n.clone())))
         .map(|((ecosystem, name, version), comps)| {
             let first = comps[0];
-            let scope = comps.iter().map(|c| c.scope).min().unwrap_or(Scope::Runtime);
+            let scope = comps
+                .iter()
+                .map(|c| c.scope)
+                .min()
+                .unwrap_or(Scope::Runtime);
             let paths: Vec<String> = comps
                 .iter()
                 .flat_map(|c| c.locations.iter().map(|l| l.path.clone()))

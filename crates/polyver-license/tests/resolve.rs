@@ -28,7 +28,12 @@ fn row<'a>(report: &'a LicenseReport, name: &str) -> &'a PackageLicense {
 }
 
 fn local(policy: &Policy) -> LicenseReport {
-    resolve(&fixtures().join("repo"), &inventory(), &Sources::default(), policy)
+    resolve(
+        &fixtures().join("repo"),
+        &inventory(),
+        &Sources::default(),
+        policy,
+    )
 }
 
 #[test]
@@ -40,11 +45,24 @@ fn lock_file_installed_and_project_sources() {
     let ua = row(&report, "ua-parser-js");
     assert_eq!(ua.license.expression.as_deref(), Some("AGPL-3.0-or-later"));
     assert_eq!(ua.category, Category::NetworkCopyleft);
-    assert!(ua.source.as_deref().unwrap().starts_with("package-lock.json:"), "{:?}", ua.source);
+    assert!(
+        ua.source
+            .as_deref()
+            .unwrap()
+            .starts_with("package-lock.json:"),
+        "{:?}",
+        ua.source
+    );
     let argparse = row(&report, "argparse");
     assert_eq!(argparse.license.expression.as_deref(), Some("Python-2.0"));
-    assert_eq!(row(&report, "tslib").license.expression.as_deref(), Some("0BSD"));
-    assert_eq!(row(&report, "caniuse-lite").license.expression.as_deref(), Some("CC-BY-4.0"));
+    assert_eq!(
+        row(&report, "tslib").license.expression.as_deref(),
+        Some("0BSD")
+    );
+    assert_eq!(
+        row(&report, "caniuse-lite").license.expression.as_deref(),
+        Some("CC-BY-4.0")
+    );
 
     // node_modules/<name>/package.json beside web/package.json.
     let left_pad = row(&report, "left-pad");
@@ -63,7 +81,10 @@ fn lock_file_installed_and_project_sources() {
         requests.source.as_deref(),
         Some(format!("{site}/requests-2.32.3.dist-info/METADATA").as_str())
     );
-    assert_eq!(row(&report, "attrs").license.expression.as_deref(), Some("MIT"));
+    assert_eq!(
+        row(&report, "attrs").license.expression.as_deref(),
+        Some("MIT")
+    );
     let urllib3 = row(&report, "urllib3");
     assert_eq!(
         (urllib3.license.expression.as_deref(), urllib3.license.rule),
@@ -71,7 +92,10 @@ fn lock_file_installed_and_project_sources() {
     );
     // `License: LGPL` is a guess; the classifier says LGPLv2+ and wins.
     let chardet = row(&report, "chardet");
-    assert_eq!(chardet.license.expression.as_deref(), Some("LGPL-2.0-or-later"));
+    assert_eq!(
+        chardet.license.expression.as_deref(),
+        Some("LGPL-2.0-or-later")
+    );
     assert_eq!(chardet.category, Category::WeakCopyleft);
     // Two vague classifiers: a choice of two guesses, reported as a guess.
     let packaging = row(&report, "packaging");
@@ -85,12 +109,22 @@ fn lock_file_installed_and_project_sources() {
     let unknown = row(&report, "left-pad-py");
     assert_eq!(unknown.license.expression, None);
     assert_eq!(unknown.verdict.outcome, Outcome::Warn);
-    assert!(unknown.license.note.as_deref().unwrap().contains("no local source"));
+    assert!(unknown
+        .license
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("no local source"));
 
     // The project's own licence: package.json, then the LICENSE text.
     assert_eq!(report.project.expression.as_deref(), Some("MIT"));
     assert_eq!(report.project.source.as_deref(), Some("package.json:5"));
-    let file = report.project.evidence.iter().find(|e| e.source == "LICENSE").unwrap();
+    let file = report
+        .project
+        .evidence
+        .iter()
+        .find(|e| e.source == "LICENSE")
+        .unwrap();
     assert_eq!(file.license.rule, Rule::Text);
     assert_eq!(file.license.expression.as_deref(), Some("MIT"));
 
@@ -106,7 +140,10 @@ fn lock_file_installed_and_project_sources() {
 #[test]
 fn policy_over_the_real_tree() {
     let policy = Policy {
-        allow: vec![Term::parse("permissive").unwrap(), Term::parse("weak-copyleft").unwrap()],
+        allow: vec![
+            Term::parse("permissive").unwrap(),
+            Term::parse("weak-copyleft").unwrap(),
+        ],
         deny: vec![Term::parse("network-copyleft").unwrap()],
         ..Policy::default()
     };
@@ -131,7 +168,10 @@ fn metadata_field_precedence() {
         .unwrap()
     };
     let attrs = from_metadata(&meta("attrs-25.3.0"));
-    assert_eq!((attrs.expression.as_deref(), attrs.rule), (Some("MIT"), Rule::Spdx));
+    assert_eq!(
+        (attrs.expression.as_deref(), attrs.rule),
+        (Some("MIT"), Rule::Spdx)
+    );
     let chardet = from_metadata(&meta("chardet-5.2.0"));
     assert_eq!(chardet.rule, Rule::Classifier);
     // A License field holding the whole text is recognized as text.
@@ -145,7 +185,10 @@ fn metadata_field_precedence() {
     }
     folded.push_str("\n\nbody\n");
     let n = from_metadata(&folded);
-    assert_eq!((n.expression.as_deref(), n.rule), (Some("LGPL-2.1-only"), Rule::Text));
+    assert_eq!(
+        (n.expression.as_deref(), n.rule),
+        (Some("LGPL-2.1-only"), Rule::Text)
+    );
 }
 
 #[test]
@@ -216,7 +259,10 @@ fn registry_lookups_are_cached_on_disk() {
 
     // Second run: answered from the cache, no request.
     let second = resolve(&root, &inv, &sources, &Policy::default());
-    assert_eq!(row(&second, "left-pad-py").license.expression.as_deref(), Some("MIT"));
+    assert_eq!(
+        row(&second, "left-pad-py").license.expression.as_deref(),
+        Some("MIT")
+    );
     assert_eq!(second.summary.registry_cached, 1);
     assert_eq!(server.hits("/pypi/left-pad-py/1.0.0/json"), 1);
 
@@ -225,21 +271,34 @@ fn registry_lookups_are_cached_on_disk() {
     let third = resolve(
         &root,
         &inv,
-        &Sources { registry: Some(&offline), offline: true },
+        &Sources {
+            registry: Some(&offline),
+            offline: true,
+        },
         &Policy::default(),
     );
-    assert_eq!(row(&third, "left-pad-py").license.expression.as_deref(), Some("MIT"));
+    assert_eq!(
+        row(&third, "left-pad-py").license.expression.as_deref(),
+        Some("MIT")
+    );
     let empty = tempfile::tempdir().unwrap();
     let cold = registry(&server, empty.path(), true);
     let fourth = resolve(
         &root,
         &inv,
-        &Sources { registry: Some(&cold), offline: true },
+        &Sources {
+            registry: Some(&cold),
+            offline: true,
+        },
         &Policy::default(),
     );
     let pad = row(&fourth, "left-pad-py");
     assert_eq!(pad.license.expression, None);
-    assert!(pad.license.note.as_deref().unwrap().contains("offline"), "{:?}", pad.license.note);
+    assert!(
+        pad.license.note.as_deref().unwrap().contains("offline"),
+        "{:?}",
+        pad.license.note
+    );
     assert!(fourth.notes.is_empty(), "{:?}", fourth.notes);
     assert_eq!(server.requests().len(), 1);
 }
@@ -251,14 +310,18 @@ fn each_registry_is_read_its_own_way() {
     server.route("/npm/left-pad/1.3.0", Response::ok(npm));
     server.route(
         "/api/v1/crates/serde/1.0.200",
-        Response::ok(r#"{"version": {"crate": "serde", "num": "1.0.200", "license": "MIT OR Apache-2.0"}}"#),
+        Response::ok(
+            r#"{"version": {"crate": "serde", "num": "1.0.200", "license": "MIT OR Apache-2.0"}}"#,
+        ),
     );
     server.route("/pypi/nope/1.0/json", Response::status(404));
     server.route("/npm/broken/1.0.0", Response::ok("<html>"));
     let cache = tempfile::tempdir().unwrap();
     let reg = registry(&server, cache.path(), false);
     let found = |l: Lookup| match l {
-        Lookup::Found { license, source, .. } => (license.expression, source),
+        Lookup::Found {
+            license, source, ..
+        } => (license.expression, source),
         other => panic!("{other:?}"),
     };
     assert_eq!(
@@ -267,9 +330,15 @@ fn each_registry_is_read_its_own_way() {
     );
     assert_eq!(
         found(reg.lookup(Ecosystem::Cargo, "serde", "1.0.200")),
-        (Some("MIT OR Apache-2.0".to_string()), "registry:cargo".to_string())
+        (
+            Some("MIT OR Apache-2.0".to_string()),
+            "registry:cargo".to_string()
+        )
     );
-    assert!(matches!(reg.lookup(Ecosystem::Pypi, "nope", "1.0"), Lookup::NotFound(_)));
+    assert!(matches!(
+        reg.lookup(Ecosystem::Pypi, "nope", "1.0"),
+        Lookup::NotFound(_)
+    ));
     match reg.lookup(Ecosystem::Npm, "broken", "1.0.0") {
         Lookup::Failed(why) => assert!(why.contains("not JSON"), "{why}"),
         other => panic!("{other:?}"),
@@ -279,6 +348,8 @@ fn each_registry_is_read_its_own_way() {
         (Ecosystem::Cargo, "serde".into(), "1.0.200".into()),
         (Ecosystem::Npm, "left-pad".into(), "1.3.0".into()),
     ]);
-    assert!(matches!(&all[0], Lookup::Found { source, cached: true, .. } if source == "registry:cargo"));
+    assert!(
+        matches!(&all[0], Lookup::Found { source, cached: true, .. } if source == "registry:cargo")
+    );
     assert!(matches!(&all[1], Lookup::Found { source, .. } if source == "registry:npm"));
 }

@@ -655,7 +655,11 @@ fn declared_licences_are_written_and_valid() {
         root: Some("MIT".to_string()),
         ..Default::default()
     };
-    let purls: Vec<String> = inventory.components.iter().map(|c| c.purl.clone()).collect();
+    let purls: Vec<String> = inventory
+        .components
+        .iter()
+        .map(|c| c.purl.clone())
+        .collect();
     licenses
         .components
         .insert(purls[0].clone(), "Apache-2.0 OR MIT".to_string());
@@ -693,5 +697,7 @@ fn declared_licences_are_written_and_valid() {
         .collect();
     assert!(declared.contains(&"Apache-2.0 OR MIT"));
     assert!(!declared.iter().any(|d| d.contains("LicenseRef")));
-    assert!(packages.iter().all(|p| p["licenseConcluded"] == "NOASSERTION"));
+    assert!(packages
+        .iter()
+        .all(|p| p["licenseConcluded"] == "NOASSERTION"));
 }

@@ -178,9 +178,18 @@ fn project_line(report: &LicenseReport) -> String {
 
 fn summary_line(report: &LicenseReport) -> String {
     let s = &report.summary;
-    let cats: Vec<String> = s.by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let sources: Vec<String> = s.by_source.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let mut line = format!(
+    let cats: Vec<String> = s
+        .by_category
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    let sources: Vec<String> = s
+        .by_source
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    let mut line =
+        format!(
         "{} packages ({}); {} violations, {} warnings, {} unknown, {} incompatible; sources: {}",
         s.packages,
         if cats.is_empty() { "none".to_string() } else { cats.join(", ") },
@@ -200,7 +209,11 @@ fn summary_line(report: &LicenseReport) -> String {
 }
 
 fn write_table(report: &LicenseReport, out: &mut Output) -> std::io::Result<()> {
-    writeln!(out.writer, "{}", out.paint(&project_line(report), Style::Bold))?;
+    writeln!(
+        out.writer,
+        "{}",
+        out.paint(&project_line(report), Style::Bold)
+    )?;
     for e in &report.project.evidence {
         let what = e.license.expression.as_deref().unwrap_or("unrecognized");
         writeln!(out.writer, "  {}: {what} ({})", e.source, e.license.rule)?;
@@ -208,7 +221,16 @@ fn write_table(report: &LicenseReport, out: &mut Output) -> std::io::Result<()> 
     if !report.packages.is_empty() {
         writeln!(out.writer)?;
     }
-    let header = ["ECOSYSTEM", "PACKAGE", "VERSION", "LICENCE", "RULE", "CATEGORY", "VERDICT", "SOURCE"];
+    let header = [
+        "ECOSYSTEM",
+        "PACKAGE",
+        "VERSION",
+        "LICENCE",
+        "RULE",
+        "CATEGORY",
+        "VERDICT",
+        "SOURCE",
+    ];
     let rows: Vec<[String; 8]> = report
         .packages
         .iter()
@@ -255,7 +277,12 @@ fn write_table(report: &LicenseReport, out: &mut Output) -> std::io::Result<()> 
     for (r, row) in report.packages.iter().zip(&rows) {
         writeln!(out.writer, "{}", render(row, out, false))?;
         if r.verdict.outcome != Outcome::Pass {
-            writeln!(out.writer, "    {}: {}", r.verdict.outcome.id(), r.verdict.reason)?;
+            writeln!(
+                out.writer,
+                "    {}: {}",
+                r.verdict.outcome.id(),
+                r.verdict.reason
+            )?;
         }
         if let Some(c) = &r.compatibility {
             let level = match c.level {
@@ -287,11 +314,19 @@ fn write_markdown(report: &LicenseReport, w: &mut dyn Write) -> std::io::Result<
     writeln!(w, "# Licences of `{}`\n", md(&report.root))?;
     writeln!(w, "{}\n", md(&project_line(report)))?;
     writeln!(w, "{}\n", md(&summary_line(report)))?;
-    writeln!(w, "| ecosystem | package | version | licence | rule | category | verdict | source | reason |")?;
+    writeln!(
+        w,
+        "| ecosystem | package | version | licence | rule | category | verdict | source | reason |"
+    )?;
     writeln!(w, "|---|---|---|---|---|---|---|---|---|")?;
     for r in &report.packages {
         let mut reason = r.verdict.reason.clone();
-        if let Some(note) = r.license.note.as_ref().filter(|_| r.license.rule != Rule::Spdx) {
+        if let Some(note) = r
+            .license
+            .note
+            .as_ref()
+            .filter(|_| r.license.rule != Rule::Spdx)
+        {
             reason = format!("{reason}; {note}");
         }
         writeln!(
@@ -320,7 +355,13 @@ fn write_markdown(report: &LicenseReport, w: &mut dyn Write) -> std::io::Result<
                 polyver_license::compat::Level::Warning => "warning",
                 polyver_license::compat::Level::Info => "info",
             };
-            writeln!(w, "- **{level}** `{}` {}: {}", md(&r.name), md(r.version.as_deref().unwrap_or("")), md(&c.message))?;
+            writeln!(
+                w,
+                "- **{level}** `{}` {}: {}",
+                md(&r.name),
+                md(r.version.as_deref().unwrap_or("")),
+                md(&c.message)
+            )?;
         }
     }
     Ok(())
