@@ -2,6 +2,9 @@
 //! `site-packages/<name>-<version>.dist-info/METADATA` in the usual virtualenv folders, and
 //! npm's `node_modules/<name>/package.json` beside each JavaScript manifest.
 //!
+//! For Rust, the crate sources cargo unpacked (`$CARGO_HOME/registry/src/<index>/<name>-<version>/Cargo.toml`,
+//! and `vendor/<name>/Cargo.toml` from `cargo vendor`) carry the published `license`.
+//!
 //! The walker skips those folders (they hold thousands of files), so they are looked up
 //! directly by package name: one `read_dir` per site-packages folder to index the
 //! dist-info names, one `stat` per npm package. Files over 1 MiB are not read.
@@ -225,6 +228,96 @@ pub fn node_module(
         });
     }
     None
+}
+
+/// Unpacked crate sources: cargo's registry cache and `vendor/` folders.
+#[derive(Default)]
+pub struct CargoSources {
+    /// `registry/src/<index>` folders of CARGO_HOME.
+    registry: Vec<PathBuf>,
+    /// `vendor` folders in the tree.
+    vendor: Vec<PathBuf>,
+}
+
+impl CargoSources {
+    /// `cargo_home` (the caller's `$CARGO_HOME` or `~/.cargo`, `None` to skip it) and
+    /// `vendor/` under each of `dirs`.
+    pub fn discover(cargo_home: Option<&Path>, dirs: &[PathBuf]) -> CargoSources {
+        let mut registry = Vec::new();
+        if let Some(home) = cargo_home {
+            if let Ok(entries) = std::fs::read_dir(home.join("registry").join("src")) {
+                registry.extend(entries.filter_map(|e| e.ok()).take(16).map(|e| e.path()));
+            }
+        }
+        registry.sort();
+        let vendor = dirs
+            .iter()
+            .map(|d| d.join("vendor"))
+            .filter(|v| v.is_dir())
+            .collect();
+        CargoSources { registry, vendor }
+    }
+
+    /// The `license` (or `license-file`, read and recognized) of crate `name` `version`.
+    pub fn lookup(&self, root: &Path, name: &str, version: Option<&str>) -> Option<Found> {
+        let version = version?;
+        let dir_name = format!("{name}-{version}");
+        let candidates = self
+            .registry
+            .iter()
+            .map(|r| (r.join(&dir_name), true))
+            .chain(
+                self.vendor
+                    .iter()
+                    .flat_map(|v| [(v.join(&dir_name), false), (v.join(name), false)]),
+            );
+        for (dir, in_cargo_home) in candidates {
+            let manifest = dir.join("Cargo.toml");
+            let Some(text) = read_small(&manifest) else {
+                continue;
+            };
+            let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+                continue;
+            };
+            let package = doc.get("package");
+            if package
+                .and_then(|p| p.get("version"))
+                .and_then(|v| v.as_str())
+                != Some(version)
+            {
+                continue;
+            }
+            let license = match package
+                .and_then(|p| p.get("license"))
+                .and_then(|l| l.as_str())
+            {
+                Some(l) => normalize(l),
+                None => match package
+                    .and_then(|p| p.get("license-file"))
+                    .and_then(|f| f.as_str())
+                    .and_then(|f| read_small(&dir.join(f)))
+                {
+                    Some(text) => crate::project::from_text(&text),
+                    None => Normalized::unknown("", "no licence in the crate's Cargo.toml"),
+                },
+            };
+            let path = if in_cargo_home {
+                let index = dir
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                format!("$CARGO_HOME/registry/src/{index}/{dir_name}/Cargo.toml")
+            } else {
+                relative(root, &manifest)
+            };
+            return Some(Found {
+                license,
+                path,
+                version: Some(version.to_string()),
+            });
+        }
+        None
+    }
 }
 
 fn read_small(path: &Path) -> Option<String> {

@@ -4,8 +4,9 @@
 //! Sources, best first — the first one that maps to an expression wins, and its place is
 //! kept as `source`:
 //! 1. the lock file's own metadata (`package-lock.json:123`, `composer.lock:40`);
-//! 2. installed metadata in the tree (`.venv/lib/python3.12/site-packages/x.dist-info/METADATA`,
-//!    `node_modules/x/package.json`);
+//! 2. installed metadata (`.venv/lib/python3.12/site-packages/x.dist-info/METADATA`,
+//!    `node_modules/x/package.json`, `$CARGO_HOME/registry/src/…/x-1.0.0/Cargo.toml`,
+//!    `vendor/x/Cargo.toml`);
 //! 3. the registry (`registry:pypi`, `registry:npm`, `registry:cargo`), when given one.
 //!
 //! A source that answers but cannot be mapped (free text polyver does not know) is kept as
@@ -16,7 +17,7 @@
 use crate::category::Category;
 use crate::compat::{self, Compatibility};
 use crate::expression::{normalize, Normalized};
-use crate::installed::{self, SitePackages};
+use crate::installed::{self, CargoSources, SitePackages};
 use crate::policy::{effective_category, Outcome, Policy, Verdict};
 use crate::project::{project_license, ProjectLicense};
 use crate::registry::{self, Lookup, Registry};
@@ -91,6 +92,9 @@ pub struct Sources<'a> {
     pub registry: Option<&'a Registry>,
     /// Said in the unknown note of packages a registry could have answered.
     pub offline: bool,
+    /// Cargo's home (`$CARGO_HOME`, `~/.cargo`), whose unpacked crate sources carry their
+    /// licences; `None` = not looked at.
+    pub cargo_home: Option<PathBuf>,
 }
 
 /// Resolves the licences of `inventory`'s packages found under `root`.
@@ -121,12 +125,14 @@ pub fn resolve(
     let python_dirs = dirs_of(Ecosystem::Pypi);
     let npm_dirs = dirs_of(Ecosystem::Npm);
     let site = SitePackages::index(&python_dirs);
+    let cargo = CargoSources::discover(sources.cargo_home.as_deref(), &dirs_of(Ecosystem::Cargo));
     for p in packages.iter_mut().filter(|p| p.known().is_none()) {
         let found = match p.row.ecosystem {
             Ecosystem::Pypi => site.lookup(root, &p.row.name, p.row.version.as_deref()),
             Ecosystem::Npm => {
                 installed::node_module(root, &npm_dirs, &p.row.name, p.row.version.as_deref())
             }
+            Ecosystem::Cargo => cargo.lookup(root, &p.row.name, p.row.version.as_deref()),
             _ => None,
         };
         if let Some(f) = found {
@@ -259,7 +265,11 @@ pub fn resolve(
 fn source_kind(source: &str) -> &'static str {
     if source.starts_with("registry:") {
         "registry"
-    } else if source.contains("site-packages/") || source.contains("node_modules/") {
+    } else if source.contains("site-packages/")
+        || source.contains("node_modules/")
+        || source.starts_with("$CARGO_HOME/")
+        || source.starts_with("vendor/")
+    {
         "installed"
     } else {
         "lock-file"

@@ -245,7 +245,7 @@ fn registry_lookups_are_cached_on_disk() {
     let reg = registry(&server, cache.path(), false);
     let sources = Sources {
         registry: Some(&reg),
-        offline: false,
+        ..Default::default()
     };
     let first = resolve(&root, &inv, &sources, &Policy::default());
     let pad = row(&first, "left-pad-py");
@@ -274,6 +274,7 @@ fn registry_lookups_are_cached_on_disk() {
         &Sources {
             registry: Some(&offline),
             offline: true,
+            ..Default::default()
         },
         &Policy::default(),
     );
@@ -289,6 +290,7 @@ fn registry_lookups_are_cached_on_disk() {
         &Sources {
             registry: Some(&cold),
             offline: true,
+            ..Default::default()
         },
         &Policy::default(),
     );
@@ -352,4 +354,32 @@ fn each_registry_is_read_its_own_way() {
         matches!(&all[0], Lookup::Found { source, cached: true, .. } if source == "registry:cargo")
     );
     assert!(matches!(&all[1], Lookup::Found { source, .. } if source == "registry:npm"));
+}
+
+#[test]
+fn cargo_sources_and_vendor() {
+    let root = fixtures().join("rust");
+    let inv = polyver_extract::scan(&root, &polyver_extract::ScanConfig::default()).unwrap();
+    let sources = Sources {
+        cargo_home: Some(fixtures().join("cargo-home")),
+        ..Default::default()
+    };
+    let report = resolve(&root, &inv, &sources, &Policy::default());
+    let strsim = row(&report, "strsim");
+    assert_eq!(strsim.license.expression.as_deref(), Some("MIT"));
+    assert_eq!(
+        strsim.source.as_deref(),
+        Some("$CARGO_HOME/registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/Cargo.toml")
+    );
+    let spdx = row(&report, "spdx");
+    assert_eq!(spdx.license.expression.as_deref(), Some("Apache-2.0"));
+    assert_eq!(spdx.source.as_deref(), Some("vendor/spdx/Cargo.toml"));
+    assert_eq!(row(&report, "smallvec").license.expression, None);
+    assert_eq!(
+        report.project.expression.as_deref(),
+        Some("MIT OR Apache-2.0")
+    );
+    assert_eq!(report.project.source.as_deref(), Some("Cargo.toml:5"));
+    assert_eq!(report.project.category, Category::Permissive);
+    assert_eq!(report.summary.by_source["installed"], 2);
 }

@@ -101,9 +101,20 @@ pub fn licence_report(
         &Sources {
             registry: client.as_ref(),
             offline: global.offline,
+            cargo_home: cargo_home(),
         },
         &policy,
     ))
+}
+
+/// `$CARGO_HOME`, else `~/.cargo`: where cargo unpacks the crates it downloaded.
+fn cargo_home() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("CARGO_HOME").or_else(|| env("HOME").map(|h| h.join(".cargo")))
 }
 
 /// `--registry-url` over `POLYVER_{PYPI,NPM,CRATES_IO}_URL` over `[licenses] registry-urls`.
