@@ -164,7 +164,9 @@ pub fn resolve(
         let answers = reg.lookup_all(&queries);
         let mut failures = Vec::new();
         for (&i, answer) in wanted.iter().zip(answers) {
-            summary.registry_lookups += 1;
+            // Offline, a lookup the cache cannot answer was not made.
+            let made = !(sources.offline && matches!(answer, Lookup::Failed(_)));
+            summary.registry_lookups += usize::from(made);
             match answer {
                 Lookup::Found {
                     license,

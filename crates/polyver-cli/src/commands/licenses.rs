@@ -287,34 +287,43 @@ fn write_table(report: &LicenseReport, out: &mut Output) -> std::io::Result<()> 
     }
     for (r, row) in report.packages.iter().zip(&rows) {
         writeln!(out.writer, "{}", render(row, out, false))?;
-        if r.verdict.outcome != Outcome::Pass {
-            writeln!(
-                out.writer,
-                "    {}: {}",
-                r.verdict.outcome.id(),
-                r.verdict.reason
-            )?;
-        }
-        if let Some(c) = &r.compatibility {
-            let level = match c.level {
-                polyver_license::compat::Level::Warning => "incompatible",
-                polyver_license::compat::Level::Info => "note",
-            };
-            writeln!(out.writer, "    {level}: {}", c.message)?;
-        }
-        if matches!(r.license.rule, Rule::Guess | Rule::Unknown) {
-            if let Some(note) = &r.license.note {
-                let declared = if r.license.declared.is_empty() {
-                    String::new()
-                } else {
-                    format!("\"{}\": ", r.license.declared)
-                };
-                writeln!(out.writer, "    {}: {declared}{note}", r.license.rule)?;
-            }
+        for line in detail_lines(r) {
+            writeln!(out.writer, "    {line}")?;
         }
     }
     writeln!(out.writer)?;
     writeln!(out.writer, "{}", summary_line(report))
+}
+
+/// What a reviewer needs under a row: why it is not a pass, why the licence is unknown or
+/// guessed, and the fit with the project's licence.
+fn detail_lines(r: &polyver_license::PackageLicense) -> Vec<String> {
+    let mut lines = Vec::new();
+    let note = r.license.note.as_deref().unwrap_or("");
+    let declared = if r.license.declared.is_empty() {
+        String::new()
+    } else {
+        format!("\"{}\": ", r.license.declared)
+    };
+    match (r.license.rule, r.verdict.outcome) {
+        (Rule::Unknown, Outcome::Violation) => {
+            lines.push(format!("violation: {}; {declared}{note}", r.verdict.reason))
+        }
+        (Rule::Unknown, outcome) => lines.push(format!("{}: {declared}{note}", outcome.id())),
+        (_, Outcome::Pass) => {}
+        (_, outcome) => lines.push(format!("{}: {}", outcome.id(), r.verdict.reason)),
+    }
+    if r.license.rule == Rule::Guess {
+        lines.push(format!("guess: {declared}{note}"));
+    }
+    if let Some(c) = &r.compatibility {
+        let level = match c.level {
+            polyver_license::compat::Level::Warning => "incompatible",
+            polyver_license::compat::Level::Info => "note",
+        };
+        lines.push(format!("{level}: {}", c.message));
+    }
+    lines
 }
 
 fn md(s: &str) -> String {
