@@ -120,14 +120,15 @@ impl Reader<'_> {
             let term = s.value().trim();
             if let Err(message) = check_term(term) {
                 let offset = v.span().map_or(0, |s| s.start);
-                return Err(self.error(
-                    offset,
-                    message,
-                    Some(format!(
-                        "categories: {}; licence ids as in https://spdx.org/licenses/",
-                        CATEGORIES.join(", ")
-                    )),
-                ));
+                let list = format!(
+                    "categories: {}; licence ids as in https://spdx.org/licenses/",
+                    CATEGORIES.join(", ")
+                );
+                let hint = match nearest_term(term) {
+                    Some(near) => format!("did you mean `{near}`? ({list})"),
+                    None => list,
+                };
+                return Err(self.error(offset, message, Some(hint)));
             }
             out.push(term.to_string());
         }
@@ -248,6 +249,24 @@ impl Reader<'_> {
         }
         Ok(out)
     }
+}
+
+/// The category or SPDX id closest to a mistyped term (`GPL-3.0-onyl` → `GPL-3.0-only`).
+fn nearest_term(term: &str) -> Option<&'static str> {
+    let lower = term.to_ascii_lowercase();
+    CATEGORIES
+        .iter()
+        .copied()
+        .chain(spdx::identifiers::LICENSES.iter().map(|l| l.name))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// Whether `term` is a category or an SPDX licence (with optional `+` and `WITH exception`).
