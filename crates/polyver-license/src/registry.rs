@@ -156,15 +156,22 @@ impl Registry {
         }
     }
 
-    /// Looks up many packages on a bounded pool; answers in input order.
-    pub fn lookup_all(&self, wanted: &[(Ecosystem, String, String)]) -> Vec<Lookup> {
+    /// Looks up many packages on a bounded pool; answers in input order. `progress` is
+    /// called after each answer with (answered, total).
+    pub fn lookup_all(
+        &self,
+        wanted: &[(Ecosystem, String, String)],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Vec<Lookup> {
         use rayon::prelude::*;
-        let run = || {
-            wanted
-                .par_iter()
-                .map(|(e, n, v)| self.lookup(*e, n, v))
-                .collect::<Vec<_>>()
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let done = AtomicUsize::new(0);
+        let one = |(e, n, v): &(Ecosystem, String, String)| {
+            let answer = self.lookup(*e, n, v);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, wanted.len());
+            answer
         };
+        let run = || wanted.par_iter().map(one).collect::<Vec<_>>();
         match rayon::ThreadPoolBuilder::new()
             .num_threads(PARALLELISM)
             .build()

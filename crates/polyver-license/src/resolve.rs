@@ -95,6 +95,8 @@ pub struct Sources<'a> {
     /// Cargo's home (`$CARGO_HOME`, `~/.cargo`), whose unpacked crate sources carry their
     /// licences; `None` = not looked at.
     pub cargo_home: Option<PathBuf>,
+    /// Called as registry answers arrive, with (answered, total): a progress bar.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// Resolves the licences of `inventory`'s packages found under `root`.
@@ -123,14 +125,24 @@ pub fn resolve(
         dirs.into_iter().take(256).collect()
     };
     let python_dirs = dirs_of(Ecosystem::Pypi);
-    let npm_dirs = dirs_of(Ecosystem::Npm);
     let site = SitePackages::index(&python_dirs);
     let cargo = CargoSources::discover(sources.cargo_home.as_deref(), &dirs_of(Ecosystem::Cargo));
     for p in packages.iter_mut().filter(|p| p.known().is_none()) {
         let found = match p.row.ecosystem {
             Ecosystem::Pypi => site.lookup(root, &p.row.name, p.row.version.as_deref()),
             Ecosystem::Npm => {
-                installed::node_module(root, &npm_dirs, &p.row.name, p.row.version.as_deref())
+                // node_modules beside the files that declare the package, then the root's
+                // (bounded per package, not per repository).
+                let mut dirs: Vec<PathBuf> = p
+                    .paths
+                    .iter()
+                    .filter_map(|path| Path::new(path).parent())
+                    .map(|parent| root.join(parent))
+                    .collect();
+                dirs.push(root.to_path_buf());
+                dirs.dedup();
+                dirs.truncate(16);
+                installed::node_module(root, &dirs, &p.row.name, p.row.version.as_deref())
             }
             Ecosystem::Cargo => cargo.lookup(root, &p.row.name, p.row.version.as_deref()),
             _ => None,
@@ -161,7 +173,7 @@ pub fn resolve(
                 )
             })
             .collect();
-        let answers = reg.lookup_all(&queries);
+        let answers = reg.lookup_all(&queries, sources.progress.unwrap_or(&|_, _| {}));
         let mut failures = Vec::new();
         for (&i, answer) in wanted.iter().zip(answers) {
             // Offline, a lookup the cache cannot answer was not made.

@@ -346,10 +346,17 @@ fn each_registry_is_read_its_own_way() {
         other => panic!("{other:?}"),
     }
     // Many at once, on the pool, in input order.
-    let all = reg.lookup_all(&[
-        (Ecosystem::Cargo, "serde".into(), "1.0.200".into()),
-        (Ecosystem::Npm, "left-pad".into(), "1.3.0".into()),
-    ]);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let all = reg.lookup_all(
+        &[
+            (Ecosystem::Cargo, "serde".into(), "1.0.200".into()),
+            (Ecosystem::Npm, "left-pad".into(), "1.3.0".into()),
+        ],
+        &|done, total| seen.lock().unwrap().push((done, total)),
+    );
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen, [(1, 2), (2, 2)]);
     assert!(
         matches!(&all[0], Lookup::Found { source, cached: true, .. } if source == "registry:cargo")
     );

@@ -15,7 +15,7 @@ use polyver_license::registry::{Registry, RegistryUrls};
 use polyver_license::resolve::{resolve, Sources};
 use polyver_license::{LicenseReport, Rule};
 use polyver_model::Inventory;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -95,16 +95,36 @@ pub fn licence_report(
     } else {
         None
     };
-    Ok(resolve(
+    // A bar on stderr while registries answer, only on a terminal.
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        if !global.quiet && std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr_with_hz(10)
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} registry lookups {pos}/{len}  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let report = resolve(
         root,
         inventory,
         &Sources {
             registry: client.as_ref(),
             offline: global.offline,
             cargo_home: cargo_home(),
+            progress: Some(&progress),
         },
         &policy,
-    ))
+    );
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 /// `$CARGO_HOME`, else `~/.cargo`: where cargo unpacks the crates it downloaded.
