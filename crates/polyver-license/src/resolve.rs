@@ -21,7 +21,9 @@ use crate::installed::{self, CargoSources, SitePackages};
 use crate::policy::{effective_category, Outcome, Policy, Verdict};
 use crate::project::{project_license, ProjectLicense};
 use crate::registry::{self, Lookup, Registry};
-use polyver_model::{Component, Ecosystem, Inventory, Kind, Scope};
+use polyver_model::{
+    Component, Ecosystem, Finding, FindingKind, FindingSeverity, Inventory, Kind, Location, Scope,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -82,6 +84,64 @@ pub struct LicenseReport {
 impl LicenseReport {
     pub fn has_violations(&self) -> bool {
         self.summary.violations > 0
+    }
+
+    /// The report as findings (the shape `polyver check`, the store and SARIF use):
+    /// `license/denied` (high), `license/unknown` (high when the policy denies unknown
+    /// licences, else low), `license/incompatible` (medium in runtime scope, info otherwise).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for p in &self.packages {
+            let finding = |rule: &str, severity: FindingSeverity, title: String| Finding {
+                kind: FindingKind::License,
+                rule: rule.to_string(),
+                severity,
+                title,
+                ecosystem: Some(p.ecosystem),
+                name: Some(p.name.clone()),
+                version: p.version.clone(),
+                aliases: Vec::new(),
+                locations: p
+                    .location
+                    .rsplit_once(':')
+                    .and_then(|(path, line)| Some(Location::new(path, line.parse().ok()?)))
+                    .into_iter()
+                    .collect(),
+            };
+            let licence = p.license.expression.as_deref().unwrap_or("unknown licence");
+            let label = format!("{} {}", p.name, p.version.as_deref().unwrap_or(""));
+            let label = label.trim_end();
+            match (p.verdict.outcome, p.license.expression.is_some()) {
+                (Outcome::Violation, true) => out.push(finding(
+                    "license/denied",
+                    FindingSeverity::High,
+                    format!("{label}: {licence}: {}", p.verdict.reason),
+                )),
+                (Outcome::Violation, false) => out.push(finding(
+                    "license/unknown",
+                    FindingSeverity::High,
+                    format!("{label}: {}", p.verdict.reason),
+                )),
+                (Outcome::Warn, _) => out.push(finding(
+                    "license/unknown",
+                    FindingSeverity::Low,
+                    format!("{label}: {}", p.verdict.reason),
+                )),
+                (Outcome::Pass, _) => {}
+            }
+            if let Some(c) = &p.compatibility {
+                let severity = match c.level {
+                    compat::Level::Warning => FindingSeverity::Medium,
+                    compat::Level::Info => FindingSeverity::Info,
+                };
+                out.push(finding(
+                    "license/incompatible",
+                    severity,
+                    format!("{label}: {}", c.message),
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -157,6 +157,21 @@ fn policy_over_the_real_tree() {
     assert_eq!(row(&report, "chardet").verdict.outcome, Outcome::Pass);
     assert_eq!(report.summary.violations, 1);
     assert!(report.has_violations());
+
+    let findings = report.findings();
+    let denied: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "license/denied")
+        .collect();
+    assert_eq!(denied.len(), 1);
+    assert_eq!(denied[0].severity, polyver_model::FindingSeverity::High);
+    assert_eq!(denied[0].name.as_deref(), Some("ua-parser-js"));
+    assert_eq!(denied[0].locations[0].path, "package-lock.json");
+    assert!(findings
+        .iter()
+        .any(|f| f.rule == "license/unknown" && f.name.as_deref() == Some("left-pad-py")));
+    assert!(findings.iter().any(|f| f.rule == "license/incompatible"
+        && f.severity == polyver_model::FindingSeverity::Medium));
 }
 
 #[test]
