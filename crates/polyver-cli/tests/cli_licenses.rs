@@ -213,3 +213,34 @@ fn sboms_carry_local_licences_without_network() {
         .unwrap();
     assert_eq!(left_pad["licenses"][0]["expression"], "WTFPL");
 }
+
+#[test]
+fn scan_asks_registries_only_with_licenses_flag() {
+    let server = TestServer::start();
+    server.route(
+        "/pypi/left-pad-py/1.0.0/json",
+        Response::ok(r#"{"info": {"license_expression": "MIT", "classifiers": []}}"#),
+    );
+    let (dir, root) = repo("");
+    let declared = |args: &[&str]| {
+        let out = polyver(dir.path())
+            .env("POLYVER_PYPI_URL", server.url("/pypi"))
+            .args(["scan", "--format", "spdx"])
+            .args(args)
+            .arg(&root)
+            .assert()
+            .success();
+        let doc = json(&out.get_output().stdout);
+        doc["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "left-pad-py")
+            .unwrap()["licenseDeclared"]
+            .clone()
+    };
+    assert_eq!(declared(&[]), "NOASSERTION");
+    assert_eq!(server.requests().len(), 0);
+    assert_eq!(declared(&["--licenses"]), "MIT");
+    assert_eq!(server.requests().len(), 1);
+}
