@@ -130,9 +130,10 @@ pub struct ScanArgs {
     /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
     #[arg(long)]
     pub strict: bool,
-    /// For cyclonedx/spdx: also ask package registries for licences the tree does not state
-    /// (cached; never with --offline). Without it SBOM licences come from lock files and
-    /// installed metadata only.
+    /// For cyclonedx/spdx: also read cargo's crate cache and ask package registries for
+    /// licences the tree does not state (cached; cache only with --offline). Without it SBOM
+    /// licences come from the tree alone (lock files, virtualenvs, node_modules, vendor), so
+    /// the same tree gives the same SBOM anywhere.
     #[arg(long)]
     pub licenses: bool,
 }

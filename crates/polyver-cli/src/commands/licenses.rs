@@ -33,6 +33,7 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         &root,
         &inventory,
         global,
+        true,
         !args.no_registry,
         &args.registry_url,
     )?;
@@ -63,13 +64,16 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     })
 }
 
-/// Resolves the licences of `inventory` with the settings of polyver.toml `[licenses]`;
-/// registries are asked only when `registry` and the settings allow it (answers are cached;
-/// `--offline` answers from the cache only).
+/// Resolves the licences of `inventory` with the settings of polyver.toml `[licenses]`.
+/// With `beyond_tree` false only the scanned tree is read (lock files, its virtualenvs,
+/// node_modules and vendor folders), so the same tree gives the same answer anywhere (what
+/// reproducible SBOMs need); with it, cargo's crate cache is read too and registries are
+/// asked when the settings allow (answers cached; `--offline` answers from the cache only).
 pub fn licence_report(
     root: &Path,
     inventory: &Inventory,
     global: &GlobalArgs,
+    beyond_tree: bool,
     registry: bool,
     cli_urls: &[String],
 ) -> anyhow::Result<LicenseReport> {
@@ -77,7 +81,7 @@ pub fn licence_report(
         .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
         .licenses;
     let policy = Policy::from_section(&settings).map_err(|e| CliError::input(e, None))?;
-    let use_registry = registry && settings.registry != Some(false);
+    let use_registry = beyond_tree && registry && settings.registry != Some(false);
     let client = if use_registry {
         let urls = registry_urls(&settings.registry_urls, cli_urls)?;
         let client = polyver_net::Client::new(polyver_net::Options {
@@ -118,7 +122,7 @@ pub fn licence_report(
         &Sources {
             registry: client.as_ref(),
             offline: global.offline,
-            cargo_home: cargo_home(),
+            cargo_home: if beyond_tree { cargo_home() } else { None },
             progress: Some(&progress),
         },
         &policy,

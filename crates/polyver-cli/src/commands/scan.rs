@@ -39,8 +39,14 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         Format::Table => write_table(&inventory, out)?,
         Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
         Format::Cyclonedx | Format::Spdx => {
-            let report =
-                super::licenses::licence_report(&root, &inventory, global, args.licenses, &[])?;
+            let report = super::licenses::licence_report(
+                &root,
+                &inventory,
+                global,
+                args.licenses,
+                args.licenses,
+                &[],
+            )?;
             if !global.quiet {
                 for note in &report.notes {
                     eprintln!("warning: {note}");
