@@ -420,6 +420,11 @@ fn lookup(key: &str) -> Option<(&'static str, Rule, Option<&'static str>)> {
         | "proprietary license"
         | "all rights reserved" => alias("LicenseRef-Proprietary"),
         "zlib license" | "zlib/libpng license" | "zlib/libpng" => alias("Zlib"),
+        "zpl 2.1" | "zope public license 2.1" | "zpl-2.1 license" => alias("ZPL-2.1"),
+        "bsd-style license" | "bsd style license" | "bsd-like license" => guess(
+            "BSD-3-Clause",
+            "\"BSD\" names several licences (2-, 3-, 4-clause); 3-clause assumed",
+        ),
         "boost software license 1.0"
         | "boost software license 1.0 (bsl-1.0)"
         | "boost"
@@ -533,6 +538,17 @@ mod tests {
             ("UNKNOWN", None, Rule::Unknown),
             ("", None, Rule::Unknown),
             ("Totally Custom Terms v7", None, Rule::Unknown),
+            ("Apache License 2.0", Some("Apache-2.0"), Rule::Alias),
+            ("GNU GPLv3", Some("GPL-3.0-only"), Rule::Alias),
+            ("LGPLv3+", Some("LGPL-3.0-or-later"), Rule::Alias),
+            ("BSD-style license", Some("BSD-3-Clause"), Rule::Guess),
+            ("PSF License", Some("PSF-2.0"), Rule::Alias),
+            ("ZPL 2.1", Some("ZPL-2.1"), Rule::Alias),
+            ("MIT/X11", Some("MIT"), Rule::Alias),
+            ("mit", Some("MIT"), Rule::Normalized),
+            ("apache-2.0", Some("Apache-2.0"), Rule::Normalized),
+            ("GPLv2+", Some("GPL-2.0-or-later"), Rule::Alias),
+            ("Dual License", None, Rule::Unknown),
         ];
         for (input, expression, rule) in cases {
             let n = normalize(input);
