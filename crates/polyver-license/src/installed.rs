@@ -2,7 +2,8 @@
 //! `site-packages/<name>-<version>.dist-info/METADATA` in the usual virtualenv folders, and
 //! npm's `node_modules/<name>/package.json` beside each JavaScript manifest.
 //!
-//! For Rust, the crate sources cargo unpacked (`$CARGO_HOME/registry/src/<index>/<name>-<version>/Cargo.toml`,
+//! For Go, the licence files of the module cache (`$GOMODCACHE/<path>@<version>/LICENSE`)
+//! and of `vendor/<path>/`, recognized by text. For Rust, the crate sources cargo unpacked (`$CARGO_HOME/registry/src/<index>/<name>-<version>/Cargo.toml`,
 //! and `vendor/<name>/Cargo.toml` from `cargo vendor`) carry the published `license`.
 //!
 //! The walker skips those folders (they hold thousands of files), so they are looked up
@@ -318,6 +319,114 @@ impl CargoSources {
         }
         None
     }
+}
+
+/// Go module sources: the module cache (`$GOMODCACHE/<escaped path>@<version>/`) and
+/// `vendor/<path>/` from `go mod vendor`, whose licence files are recognized by text.
+#[derive(Default)]
+pub struct GoSources {
+    mod_cache: Option<PathBuf>,
+    vendor: Vec<PathBuf>,
+}
+
+impl GoSources {
+    pub fn discover(mod_cache: Option<&Path>, dirs: &[PathBuf]) -> GoSources {
+        GoSources {
+            mod_cache: mod_cache.filter(|d| d.is_dir()).map(Path::to_path_buf),
+            vendor: dirs
+                .iter()
+                .map(|d| d.join("vendor"))
+                .filter(|v| v.is_dir())
+                .collect(),
+        }
+    }
+
+    /// The licence files of module `path` at `version`. Several recognized licences are
+    /// all taken to apply (`AND`), as pkg.go.dev does.
+    pub fn lookup(&self, root: &Path, path: &str, version: Option<&str>) -> Option<Found> {
+        if path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        if let (Some(cache), Some(v)) = (&self.mod_cache, version) {
+            let dir = format!("{}@{v}", escape_module_path(path));
+            candidates.push((cache.join(&dir), Some(format!("$GOMODCACHE/{dir}"))));
+        }
+        for v in &self.vendor {
+            candidates.push((v.join(path), None));
+        }
+        for (dir, shown) in candidates {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| crate::project::is_license_file(n))
+                .take(8)
+                .collect();
+            names.sort();
+            let mut ids: Vec<String> = Vec::new();
+            let mut first = None;
+            for name in &names {
+                let Some(text) = read_small(&dir.join(name)) else {
+                    continue;
+                };
+                let n = crate::project::from_text(&text);
+                first.get_or_insert((name.clone(), n.clone()));
+                if let Some(id) = n.expression {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            let Some((file, unrecognized)) = first else {
+                continue;
+            };
+            let where_ = |f: &str| match &shown {
+                Some(s) => format!("{s}/{f}"),
+                None => relative(root, &dir.join(f)),
+            };
+            let license = match ids.len() {
+                0 => unrecognized,
+                1 => Normalized {
+                    declared: "(licence text)".to_string(),
+                    expression: ids.pop(),
+                    rule: Rule::Text,
+                    note: Some(format!("recognized in {file}")),
+                },
+                _ => Normalized {
+                    declared: "(licence texts)".to_string(),
+                    expression: Some(ids.join(" AND ")),
+                    rule: Rule::Text,
+                    note: Some(format!(
+                        "several licence files ({}): all taken to apply",
+                        names.join(", ")
+                    )),
+                },
+            };
+            return Some(Found {
+                license,
+                path: where_(&file),
+                version: version.map(str::to_string),
+            });
+        }
+        None
+    }
+}
+
+/// The module cache's case encoding: every uppercase letter becomes `!` + lowercase.
+pub fn escape_module_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    for ch in path.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('!');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 fn read_small(path: &Path) -> Option<String> {

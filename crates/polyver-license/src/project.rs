@@ -219,8 +219,8 @@ pub fn from_text(text: &str) -> Normalized {
     }
 }
 
-/// Whether a root file name is a licence file.
-fn is_license_file(name: &str) -> bool {
+/// Whether a file name is a licence file (`LICENSE`, `LICENSE.md`, `COPYING`, `LICENSE-MIT`).
+pub(crate) fn is_license_file(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     let stem = upper.split('.').next().unwrap_or("");
     ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]

@@ -6,18 +6,20 @@
 //! 1. the lock file's own metadata (`package-lock.json:123`, `composer.lock:40`);
 //! 2. installed metadata (`.venv/lib/python3.12/site-packages/x.dist-info/METADATA`,
 //!    `node_modules/x/package.json`, `$CARGO_HOME/registry/src/…/x-1.0.0/Cargo.toml`,
-//!    `vendor/x/Cargo.toml`);
+//!    `vendor/x/Cargo.toml`, Go licence files in `$GOMODCACHE/<path>@<version>/` or
+//!    `vendor/<path>/`);
 //! 3. the registry (`registry:pypi`, `registry:npm`, `registry:cargo`), when given one.
 //!
 //! A source that answers but cannot be mapped (free text polyver does not know) is kept as
 //! the fallback, so the report shows what was declared. Packages are the inventory's
-//! `package` components, one row per ecosystem/name/version; a manifest entry without a
-//! pinned version is dropped when a lock pins the same name.
+//! `package` components and the Go modules of `go.mod`, one row per
+//! ecosystem/name/version; a manifest entry without a pinned version is dropped when a lock
+//! pins the same name.
 
 use crate::category::Category;
 use crate::compat::{self, Compatibility};
 use crate::expression::{normalize, Normalized};
-use crate::installed::{self, CargoSources, SitePackages};
+use crate::installed::{self, CargoSources, GoSources, SitePackages};
 use crate::policy::{effective_category, Outcome, Policy, Verdict};
 use crate::project::{project_license, ProjectLicense};
 use crate::registry::{self, Lookup, Registry};
@@ -155,6 +157,8 @@ pub struct Sources<'a> {
     /// Cargo's home (`$CARGO_HOME`, `~/.cargo`), whose unpacked crate sources carry their
     /// licences; `None` = not looked at.
     pub cargo_home: Option<PathBuf>,
+    /// Go's module cache (`$GOMODCACHE`, `$GOPATH/pkg/mod`); `None` = not looked at.
+    pub go_mod_cache: Option<PathBuf>,
     /// Called as registry answers arrive, with (answered, total): a progress bar.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
@@ -187,6 +191,7 @@ pub fn resolve(
     let python_dirs = dirs_of(Ecosystem::Pypi);
     let site = SitePackages::index(&python_dirs);
     let cargo = CargoSources::discover(sources.cargo_home.as_deref(), &dirs_of(Ecosystem::Cargo));
+    let go = GoSources::discover(sources.go_mod_cache.as_deref(), &dirs_of(Ecosystem::Go));
     for p in packages.iter_mut().filter(|p| p.known().is_none()) {
         let found = match p.row.ecosystem {
             Ecosystem::Pypi => site.lookup(root, &p.row.name, p.row.version.as_deref()),
@@ -205,11 +210,22 @@ pub fn resolve(
                 installed::node_module(root, &dirs, &p.row.name, p.row.version.as_deref())
             }
             Ecosystem::Cargo => cargo.lookup(root, &p.row.name, p.row.version.as_deref()),
+            Ecosystem::Go => go.lookup(root, &p.row.name, p.row.version.as_deref()),
             _ => None,
         };
         if let Some(f) = found {
             p.offer(f.license, f.path);
         }
+    }
+
+    for p in packages
+        .iter_mut()
+        .filter(|p| p.known().is_none() && !registry::supported(p.row.ecosystem))
+    {
+        p.miss = Some(format!(
+            "no local source, and polyver has no {} registry lookup",
+            p.row.ecosystem
+        ));
     }
 
     // 3. the registry, for versioned packages still unknown.
@@ -342,6 +358,7 @@ fn source_kind(source: &str) -> &'static str {
     } else if source.contains("site-packages/")
         || source.contains("node_modules/")
         || source.starts_with("$CARGO_HOME/")
+        || source.starts_with("$GOMODCACHE/")
         || source.starts_with("vendor/")
     {
         "installed"
@@ -383,11 +400,13 @@ impl Pending {
 fn collect(inventory: &Inventory) -> Vec<Pending> {
     let mut by_key: BTreeMap<(Ecosystem, String, Option<String>), Vec<&Component>> =
         BTreeMap::new();
-    for c in inventory
-        .components
-        .iter()
-        .filter(|c| c.kind == Kind::Package)
-    {
+    // Packages, and Go modules as go.mod lists them (go.sum also names versions the build
+    // does not use).
+    let is_dependency = |c: &&Component| {
+        c.kind == Kind::Package
+            || (c.kind == Kind::Module && c.ecosystem == Ecosystem::Go && c.source == "go-mod")
+    };
+    for c in inventory.components.iter().filter(is_dependency) {
         by_key
             .entry((c.ecosystem, c.name.clone(), c.version.clone()))
             .or_default()

@@ -405,3 +405,64 @@ fn cargo_sources_and_vendor() {
     assert_eq!(report.project.category, Category::Permissive);
     assert_eq!(report.summary.by_source["installed"], 2);
 }
+
+/// Go modules: licence files in the module cache (case-escaped paths) and in vendor/.
+/// The texts are real licence files: the SPDX reference MIT text (from the `spdx` crate)
+/// and requests' Apache-2.0 LICENSE.
+#[test]
+fn go_module_cache_and_vendor() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("svc");
+    let cache = dir.path().join("modcache");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/svc\n\ngo 1.22\n\nrequire (\n\tgithub.com/BurntSushi/toml v1.3.2\n\tgithub.com/spf13/cobra v1.8.0\n\tgolang.org/x/text v0.14.0 // indirect\n)\n",
+    )
+    .unwrap();
+    let toml = cache.join("github.com/!burnt!sushi/toml@v1.3.2");
+    std::fs::create_dir_all(&toml).unwrap();
+    std::fs::write(
+        toml.join("COPYING"),
+        spdx::license_id("MIT").unwrap().text(),
+    )
+    .unwrap();
+    let cobra = root.join("vendor/github.com/spf13/cobra");
+    std::fs::create_dir_all(&cobra).unwrap();
+    std::fs::copy(
+        fixtures().join("texts/requests-2.32.3-LICENSE"),
+        cobra.join("LICENSE.txt"),
+    )
+    .unwrap();
+
+    let inv = polyver_extract::scan(&root, &polyver_extract::ScanConfig::default()).unwrap();
+    let sources = Sources {
+        go_mod_cache: Some(cache),
+        ..Default::default()
+    };
+    let report = resolve(&root, &inv, &sources, &Policy::default());
+    let toml = row(&report, "github.com/BurntSushi/toml");
+    assert_eq!(toml.license.expression.as_deref(), Some("MIT"));
+    assert_eq!(toml.license.rule, Rule::Text);
+    assert_eq!(
+        toml.source.as_deref(),
+        Some("$GOMODCACHE/github.com/!burnt!sushi/toml@v1.3.2/COPYING")
+    );
+    let cobra = row(&report, "github.com/spf13/cobra");
+    assert_eq!(cobra.license.expression.as_deref(), Some("Apache-2.0"));
+    assert_eq!(
+        cobra.source.as_deref(),
+        Some("vendor/github.com/spf13/cobra/LICENSE.txt")
+    );
+    let text = row(&report, "golang.org/x/text");
+    assert_eq!(text.license.expression, None);
+    assert!(text
+        .license
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("no go registry lookup"));
+    assert!(!text.direct);
+    // Only go.mod's modules: the `go` runtime is not a package.
+    assert_eq!(report.packages.len(), 3);
+}

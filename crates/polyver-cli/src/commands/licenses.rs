@@ -123,6 +123,7 @@ pub fn licence_report(
             registry: client.as_ref(),
             offline: global.offline,
             cargo_home: if beyond_tree { cargo_home() } else { None },
+            go_mod_cache: if beyond_tree { go_mod_cache() } else { None },
             progress: Some(&progress),
         },
         &policy,
@@ -139,6 +140,20 @@ fn cargo_home() -> Option<PathBuf> {
             .map(PathBuf::from)
     };
     env("CARGO_HOME").or_else(|| env("HOME").map(|h| h.join(".cargo")))
+}
+
+/// `$GOMODCACHE`, else `$GOPATH/pkg/mod` (its first entry), else `~/go/pkg/mod`.
+fn go_mod_cache() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(dir) = env("GOMODCACHE") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(gopath) = env("GOPATH") {
+        return std::env::split_paths(&gopath)
+            .next()
+            .map(|p| p.join("pkg").join("mod"));
+    }
+    env("HOME").map(|h| PathBuf::from(h).join("go").join("pkg").join("mod"))
 }
 
 /// `--registry-url` over `POLYVER_{PYPI,NPM,CRATES_IO}_URL` over `[licenses] registry-urls`.
