@@ -214,6 +214,7 @@ fn real_licence_files_are_recognized() {
         ("urllib3-2.3.0-LICENSE.txt", Some("MIT")),
         ("packaging-25.0-LICENSE.BSD", Some("BSD-2-Clause")),
         ("packaging-25.0-LICENSE.APACHE", Some("Apache-2.0")),
+        ("debug-4.3.4-LICENSE", Some("MIT")),
     ] {
         let text = std::fs::read_to_string(fixtures().join("texts").join(file)).unwrap();
         assert_eq!(
