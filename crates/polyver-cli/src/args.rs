@@ -115,6 +115,14 @@ pub enum Command {
         after_help = "Examples:\n  polyver conflicts\n  polyver conflicts services --kind unsatisfiable --kind lock-mismatch\n  polyver conflicts --fail-on medium --format json -o conflicts.json"
     )]
     Conflicts(ConflictsArgs),
+    /// The licence of every package (lock-file metadata, installed metadata, then registries),
+    /// normalized to SPDX, judged by the [licenses] policy of polyver.toml and checked against
+    /// the repository's own licence. Exit 1 on a policy violation with --fail-on-violation
+    /// (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on-violation\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
+    )]
+    Licenses(LicensesArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.
     #[command(subcommand)]
     Version(VersionCommand),
@@ -349,6 +357,28 @@ pub struct ConflictsArgs {
     /// duplicate-in-lock, floating, drift, compat.
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<polyver_analyze::ConflictKind>,
+    /// For cyclonedx/spdx: also read cargo's crate cache and ask package registries for
+    /// licences the tree does not state (cached; cache only with --offline). Without it SBOM
+    /// licences come from the tree alone (lock files, virtualenvs, node_modules, vendor), so
+    /// the same tree gives the same SBOM anywhere.
+    #[arg(long)]
+    pub licenses: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a package's licence violates the [licenses] policy.
+    #[arg(long)]
+    pub fail_on_violation: bool,
+    /// Base URL of a registry, as REGISTRY=URL with REGISTRY one of pypi, npm, crates-io
+    /// (repeatable) [default: [licenses] registry-urls, then the public registries].
+    #[arg(long, value_name = "REGISTRY=URL")]
+    pub registry_url: Vec<String>,
+    /// Never ask registries (like --offline, but without touching the cache either).
+    #[arg(long)]
+    pub no_registry: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,15 @@ pub use approved::{Approved, CompatRule, Origin, Subject};
 mod audit;
 
 pub use audit::{AuditIgnore, AuditSection};
+mod licenses;
+
+pub use licenses::{LicenseException, LicensesSection};
+
+/// The licence category names `[licenses]` accepts.
+pub fn licenses_categories() -> &'static [&'static str] {
+    licenses::CATEGORIES
+}
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Table, Value};
@@ -59,6 +68,7 @@ pub struct Config {
     pub approved: Vec<Approved>,
     /// `[[compat]]`, in file order.
     pub compat: Vec<CompatRule>,
+    pub licenses: LicensesSection,
 }
 
 /// A configuration error, located in the file.
@@ -146,6 +156,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             config.approved = reader.approved(table, "[approved]")?;
         } else if key == "compat" {
             config.compat = reader.compat(item)?;
+        } else if key == "licenses" {
+            let table = item
+                .as_table()
+                .ok_or_else(|| reader.at(item.span(), "`licenses` must be a table: [licenses]"))?;
+            config.licenses = reader.licenses(table)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),

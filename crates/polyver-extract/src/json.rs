@@ -83,6 +83,45 @@ impl Spanned {
     }
 }
 
+/// The licence an npm/Composer-style entry declares under `key`, as written: a string
+/// (`"MIT"`, `"(MIT OR Apache-2.0)"`), the legacy object form `{"type": "MIT"}`, or an array
+/// of either (Composer's `["MIT", "GPL-2.0-only"]`, old npm `licenses`), which means a choice
+/// and is joined with ` OR `. `None` when absent, empty or of another shape.
+pub fn declared_license(entry: &Spanned, key: &str) -> Option<String> {
+    fn one(v: &Spanned) -> Option<String> {
+        let text = match &v.value {
+            Value::String(s) => s.trim(),
+            Value::Object(_) => v.get("type")?.value.as_str()?.trim(),
+            _ => return None,
+        };
+        (!text.is_empty()).then(|| text.to_string())
+    }
+    let value = &entry.get(key)?.value;
+    match &value.value {
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(one).collect();
+            match parts.len() {
+                0 => None,
+                1 => parts.into_iter().next(),
+                _ => Some(
+                    parts
+                        .iter()
+                        .map(|p| {
+                            if p.contains(' ') && !p.starts_with('(') {
+                                format!("({p})")
+                            } else {
+                                p.clone()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" OR "),
+                ),
+            }
+        }
+        _ => one(value),
+    }
+}
+
 /// Parses one JSON document.
 pub fn parse(text: &str) -> Result<Spanned, JsonError> {
     let mut p = Parser {
@@ -338,5 +377,33 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(parse(&"[".repeat(100_000)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod license_tests {
+    use super::*;
+
+    #[test]
+    fn declared_license_shapes() {
+        let get = |text: &str| declared_license(&parse(text).unwrap(), "license");
+        assert_eq!(get(r#"{"license": "MIT"}"#).as_deref(), Some("MIT"));
+        assert_eq!(
+            get(r#"{"license": {"type": "ISC"}}"#).as_deref(),
+            Some("ISC")
+        );
+        assert_eq!(
+            get(r#"{"license": ["MIT", "GPL-2.0-only", {"type": "BSD"}]}"#).as_deref(),
+            Some("MIT OR GPL-2.0-only OR BSD")
+        );
+        assert_eq!(
+            get(r#"{"license": ["LGPL-2.1-only AND MIT", "GPL-3.0-only"]}"#).as_deref(),
+            Some("(LGPL-2.1-only AND MIT) OR GPL-3.0-only")
+        );
+        assert_eq!(get(r#"{"license": ["X"]}"#).as_deref(), Some("X"));
+        assert_eq!(get(r#"{"license": ""}"#), None);
+        assert_eq!(get(r#"{"license": []}"#), None);
+        assert_eq!(get(r#"{"license": 3}"#), None);
+        assert_eq!(get(r#"{}"#), None);
     }
 }

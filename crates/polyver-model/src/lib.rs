@@ -10,7 +10,8 @@
 //! Merge rule (decided here, documented in `docs/scan-json.md`): two findings become one
 //! [`Component`] with several [`Location`]s only when they are identical in every other
 //! field — kind, ecosystem, name, version, constraint, scope, direct, source format, marker,
-//! extras, url, integrity. That loses nothing (every place is still listed) while anything
+//! extras, url, integrity (a declared `license` is a fact about the package, not the
+//! finding: merged findings keep the first one, in location order). That loses nothing (every place is still listed) while anything
 //! an analysis could tell apart (a different pin, scope or file format) stays separate.
 
 pub mod finding;
@@ -351,6 +352,11 @@ pub struct Component {
     /// documents only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiInfo>,
+    /// The licence the file itself declares for this component, as written (an SPDX
+    /// expression or free text: package-lock `license`, composer.lock `license` joined with
+    /// `OR`). Only what the scanned file says; `polyver licenses` resolves the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
 }
 
 /// The versioning facts of one API description (an OpenAPI 3.x or Swagger 2.0 document).
@@ -397,6 +403,7 @@ impl Component {
             integrity: None,
             dependencies: Vec::new(),
             api: None,
+            license: None,
         };
         c.refresh_purl();
         c
@@ -441,8 +448,8 @@ impl Component {
         };
     }
 
-    /// Everything except locations and dependency edges: two findings with equal keys are
-    /// the same component found at several places.
+    /// Everything except locations, dependency edges and the declared licence: two findings
+    /// with equal keys are the same component found at several places.
     fn merge_key(&self) -> impl Ord + '_ {
         (
             (
@@ -672,6 +679,9 @@ pub fn merge_components(mut components: Vec<Component>) -> Vec<Component> {
                 last.dependencies.extend(c.dependencies);
                 last.dependencies.sort();
                 last.dependencies.dedup();
+                if last.license.is_none() {
+                    last.license = c.license;
+                }
                 continue;
             }
         }
@@ -778,6 +788,21 @@ mod tests {
         assert_eq!(
             main.locations,
             vec![Location::new("a.txt", 1), Location::new("b.txt", 3)]
+        );
+    }
+
+    #[test]
+    fn a_declared_licence_does_not_split_a_component() {
+        let mut with = pkg("b.txt", 3, "2.31.0");
+        with.license = Some("Apache-2.0".into());
+        let merged = merge_components(vec![pkg("a.txt", 1, "2.31.0"), with]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].license.as_deref(), Some("Apache-2.0"));
+        assert_eq!(merged[0].locations.len(), 2);
+        let json = serde_json::to_string(&pkg("a.txt", 1, "1")).unwrap();
+        assert!(
+            !json.contains("license"),
+            "absent licence is not serialized: {json}"
         );
     }
 

@@ -16,6 +16,7 @@
 //! | Maven `groupId:artifactId` | `group` `groupId`, `name` `artifactId` |
 //! | `integrity` | `hashes`, only well-formed SHA-1/256/384/512 values |
 //! | `locations` | `evidence.occurrences` (`location` = path, `line`) |
+//! | licence (from [`crate::DeclaredLicenses`]) | `licenses: [{expression, acknowledgement: declared}]` |
 //! | everything else | `properties` named `polyver:*` |
 //!
 //! The scanned root is `metadata.component` (type `application`) and depends on every
@@ -84,12 +85,32 @@ struct BomComponent {
     scope: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hashes: Vec<Hash>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<LicenseChoice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     purl: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     properties: Vec<Property>,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<Evidence>,
+}
+
+/// A declared licence as an SPDX expression (the `expression` form also takes single ids,
+/// and does not depend on the schema's licence-id list being as new as polyver's).
+#[derive(Serialize)]
+struct LicenseChoice {
+    expression: String,
+    acknowledgement: &'static str,
+}
+
+fn licenses(expression: Option<&str>) -> Vec<LicenseChoice> {
+    expression
+        .map(|e| LicenseChoice {
+            expression: e.to_string(),
+            acknowledgement: "declared",
+        })
+        .into_iter()
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -176,6 +197,7 @@ pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
                 component_type: "application",
                 bom_ref: Some(ROOT_REF.to_string()),
                 name: root_name(&inventory.root),
+                licenses: licenses(meta.licenses.root.as_deref()),
                 properties: vec![Property {
                     name: "polyver:root",
                     value: inventory.root.clone(),
@@ -186,7 +208,7 @@ pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
         components: components
             .iter()
             .zip(refs)
-            .map(|(c, bom_ref)| component(c, bom_ref))
+            .map(|(c, bom_ref)| component(c, bom_ref, licenses(meta.licenses.of(c))))
             .collect(),
         dependencies,
     };
@@ -204,6 +226,7 @@ impl BomComponent {
             version: None,
             scope: None,
             hashes: Vec::new(),
+            licenses: Vec::new(),
             purl: None,
             properties: Vec::new(),
             evidence: None,
@@ -211,7 +234,7 @@ impl BomComponent {
     }
 }
 
-fn component(c: &Component, bom_ref: String) -> BomComponent {
+fn component(c: &Component, bom_ref: String, licenses: Vec<LicenseChoice>) -> BomComponent {
     let (group, name) = group_and_name(c);
     BomComponent {
         component_type: component_type(c.kind),
@@ -227,6 +250,7 @@ fn component(c: &Component, bom_ref: String) -> BomComponent {
                 content: d.hex,
             })
             .collect(),
+        licenses,
         purl: Some(c.purl.clone()).filter(|p| !p.is_empty()),
         properties: properties(c),
         evidence: Some(Evidence {

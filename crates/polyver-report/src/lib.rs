@@ -4,7 +4,7 @@
 //! chain tooling (Dependency-Track, GUAC, vulnerability scanners, procurement checks)
 //! speaks the two standard SBOM formats. This crate renders an
 //! [`Inventory`](polyver_model::Inventory) into both without adding facts the scan does
-//! not have: no guessed licences, no hashes that are not well-formed, no dependency edges
+//! not have: no licences but those handed in through [`DeclaredLicenses`], no hashes that are not well-formed, no dependency edges
 //! polyver did not see.
 //!
 //! ```
@@ -42,6 +42,23 @@ pub mod spdx;
 pub use cyclonedx::cyclonedx;
 pub use spdx::spdx;
 
+/// Licences to write into an SBOM: SPDX expressions as resolved by `polyver-license`
+/// (declared licences, not conclusions). Components absent from the map keep the formats'
+/// "unknown" (`NOASSERTION` in SPDX, no `licenses` in CycloneDX).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeclaredLicenses {
+    /// The scanned repository's own licence.
+    pub root: Option<String>,
+    /// By component purl.
+    pub components: std::collections::BTreeMap<String, String>,
+}
+
+impl DeclaredLicenses {
+    fn of(&self, c: &polyver_model::Component) -> Option<&str> {
+        self.components.get(&c.purl).map(String::as_str)
+    }
+}
+
 /// The tool name written into both formats' creator/tool fields.
 const TOOL_NAME: &str = "polyver";
 
@@ -54,6 +71,8 @@ pub struct BomMeta {
     pub timestamp: String,
     /// polyver's version, recorded in `metadata.tools.components`.
     pub tool_version: String,
+    /// Licences of the root and components (`licenses` with `acknowledgement: declared`).
+    pub licenses: DeclaredLicenses,
 }
 
 impl BomMeta {
@@ -61,6 +80,7 @@ impl BomMeta {
         BomMeta {
             timestamp: timestamp.into(),
             tool_version: tool_version.into(),
+            licenses: DeclaredLicenses::default(),
         }
     }
 }
@@ -76,6 +96,8 @@ pub struct SpdxMeta {
     /// The URI prefix of `documentNamespace`; the document name and a content UUID are
     /// appended (`<base>/<name>-<uuid>`). Defaults to [`SpdxMeta::DEFAULT_NAMESPACE_BASE`].
     pub namespace_base: String,
+    /// Licences of the root and packages (`licenseDeclared`).
+    pub licenses: DeclaredLicenses,
 }
 
 impl SpdxMeta {
@@ -88,6 +110,7 @@ impl SpdxMeta {
             created: created.into(),
             tool_version: tool_version.into(),
             namespace_base: Self::DEFAULT_NAMESPACE_BASE.to_string(),
+            licenses: DeclaredLicenses::default(),
         }
     }
 }

@@ -80,8 +80,7 @@ struct Package {
     comment: Option<String>,
 }
 
-/// A package's licence fields. Today always `NOASSERTION` (polyver has not looked);
-/// licence resolution only has to construct this with SPDX expressions.
+/// A package's licence fields.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PackageLicence {
@@ -91,6 +90,14 @@ pub(crate) struct PackageLicence {
 }
 
 impl PackageLicence {
+    fn declared(expression: Option<&str>) -> Self {
+        let mut licence = Self::unknown();
+        if let Some(e) = expression.filter(|e| !e.contains("LicenseRef-")) {
+            licence.license_declared = e.to_string();
+        }
+        licence
+    }
+
     fn unknown() -> Self {
         PackageLicence {
             license_concluded: NOASSERTION.to_string(),
@@ -136,14 +143,19 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
         version_info: None,
         download_location: NOASSERTION.to_string(),
         files_analyzed: false,
-        licence: PackageLicence::unknown(),
+        licence: PackageLicence::declared(meta.licenses.root.as_deref()),
         primary_package_purpose: Some("SOURCE"),
         checksums: Vec::new(),
         external_refs: Vec::new(),
         source_info: None,
         comment: Some(format!("scanned root: {}", inventory.root)),
     }];
-    packages.extend(components.iter().zip(&ids).map(|(c, id)| package(c, id)));
+    packages.extend(
+        components
+            .iter()
+            .zip(&ids)
+            .map(|(c, id)| package(c, id, meta.licenses.of(c))),
+    );
 
     let mut relationships = vec![relationship(DOCUMENT_ID, "DESCRIBES", ROOT_ID)];
     for (c, id) in components.iter().zip(&ids) {
@@ -187,7 +199,7 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
     serde_json::to_value(document).unwrap_or_default()
 }
 
-fn package(c: &Component, id: &str) -> Package {
+fn package(c: &Component, id: &str, licence: Option<&str>) -> Package {
     let locations: Vec<String> = c.locations.iter().map(|l| l.to_string()).collect();
     let mut comment = vec![
         format!("polyver:kind={}", c.kind.id()),
@@ -208,7 +220,7 @@ fn package(c: &Component, id: &str) -> Package {
             .filter(|u| is_download_url(u))
             .unwrap_or_else(|| NOASSERTION.to_string()),
         files_analyzed: false,
-        licence: PackageLicence::unknown(),
+        licence: PackageLicence::declared(licence),
         primary_package_purpose: Some(purpose(c.kind)),
         checksums: digests(c.integrity.as_deref())
             .into_iter()

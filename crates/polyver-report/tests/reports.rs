@@ -645,3 +645,59 @@ fn cyclonedx_snapshot() {
 fn spdx_snapshot() {
     insta::assert_json_snapshot!(spdx(&realistic_inventory(), &spdx_meta()));
 }
+
+/// Declared licences land in both formats and keep them schema-valid; a `LicenseRef-` stays
+/// out of SPDX (it would need an extracted-licence entry) and in CycloneDX.
+#[test]
+fn declared_licences_are_written_and_valid() {
+    let inventory = realistic_inventory();
+    let mut licenses = polyver_report::DeclaredLicenses {
+        root: Some("MIT".to_string()),
+        ..Default::default()
+    };
+    let purls: Vec<String> = inventory
+        .components
+        .iter()
+        .map(|c| c.purl.clone())
+        .collect();
+    licenses
+        .components
+        .insert(purls[0].clone(), "Apache-2.0 OR MIT".to_string());
+    licenses
+        .components
+        .insert(purls[1].clone(), "LicenseRef-UNLICENSED".to_string());
+    let mut meta = bom_meta();
+    meta.licenses = licenses.clone();
+    let bom = cyclonedx(&inventory, &meta);
+    assert_valid(cyclonedx_validator(), &bom);
+    assert_eq!(
+        bom["metadata"]["component"]["licenses"],
+        serde_json::json!([{ "expression": "MIT", "acknowledgement": "declared" }])
+    );
+    let first = array(&bom, "components")
+        .iter()
+        .find(|c| c["purl"] == purls[0].as_str())
+        .unwrap();
+    assert_eq!(first["licenses"][0]["expression"], "Apache-2.0 OR MIT");
+    let unlicensed = array(&bom, "components")
+        .iter()
+        .filter(|c| c["licenses"].is_array())
+        .count();
+    assert!(unlicensed >= 2);
+
+    let mut meta = spdx_meta();
+    meta.licenses = licenses;
+    let doc = spdx(&inventory, &meta);
+    assert_valid(spdx_validator(), &doc);
+    let packages = array(&doc, "packages");
+    assert_eq!(packages[0]["licenseDeclared"], "MIT");
+    let declared: Vec<&str> = packages
+        .iter()
+        .filter_map(|p| p["licenseDeclared"].as_str())
+        .collect();
+    assert!(declared.contains(&"Apache-2.0 OR MIT"));
+    assert!(!declared.iter().any(|d| d.contains("LicenseRef")));
+    assert!(packages
+        .iter()
+        .all(|p| p["licenseConcluded"] == "NOASSERTION"));
+}

@@ -8,6 +8,7 @@ pub mod history;
 pub mod audit;
 pub mod db;
 pub mod conflicts;
+pub mod licenses;
 pub mod migrations;
 pub mod scan;
 pub mod store;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrations(args) => migrations::run(&args, &cli.global, &mut out)?,
         Command::History(args) => history::run(&args, &cli.global, &mut out)?,
         Command::Diff(args) => diff::run(&args, &cli.global, &mut out)?,
+        Command::Licenses(args) => licenses::run(&args, &cli.global, &mut out)?,
         Command::Version(cmd) => version::run(cmd, &cli.global, &mut out)?,
         Command::Graph(args) => graph::run_graph(&args, &cli.global, &mut out)?,
         Command::Why(args) => graph::run_why(&args, &cli.global, &mut out)?,

@@ -53,7 +53,33 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         Format::Table => write_table(&inventory, out)?,
         Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
         Format::Cyclonedx | Format::Spdx => {
-            let sbom = sbom(&inventory, &root, global.format)?;
+            let report = super::licenses::licence_report(
+                &root,
+                &inventory,
+                global,
+                args.licenses,
+                args.licenses,
+                &[],
+            )?;
+            if !global.quiet {
+                for note in &report.notes {
+                    eprintln!("warning: {note}");
+                }
+            }
+            let mut licenses = polyver_report::DeclaredLicenses {
+                root: report.project.expression.clone(),
+                ..Default::default()
+            };
+            // Guesses are shown by `polyver licenses`, never written as a declaration.
+            for p in report.packages {
+                if p.license.rule == polyver_license::Rule::Guess {
+                    continue;
+                }
+                if let Some(e) = p.license.expression {
+                    licenses.components.insert(p.purl, e);
+                }
+            }
+            let sbom = sbom(&inventory, &root, global.format, licenses)?;
             serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
             writeln!(out.writer)?;
         }
@@ -118,11 +144,13 @@ impl ScanProgress for TerminalProgress {
 
 /// The CycloneDX or SPDX document of a scan. The document is named after the scanned
 /// directory's real name (not `.`), and dated now, or at `SOURCE_DATE_EPOCH` when set
-/// (reproducible builds).
+/// (reproducible builds). Licences come from lock files and installed metadata, and from
+/// registries only with `--licenses`.
 fn sbom(
     inventory: &Inventory,
     root: &std::path::Path,
     format: Format,
+    licenses: polyver_report::DeclaredLicenses,
 ) -> anyhow::Result<serde_json::Value> {
     let mut named = inventory.clone();
     if let Ok(abs) = root.canonicalize() {
@@ -144,9 +172,15 @@ fn sbom(
     let version = env!("CARGO_PKG_VERSION");
     Ok(match format {
         Format::Spdx => {
-            polyver_report::spdx(&named, &polyver_report::SpdxMeta::new(timestamp, version))
+            let mut meta = polyver_report::SpdxMeta::new(timestamp, version);
+            meta.licenses = licenses;
+            polyver_report::spdx(&named, &meta)
         }
-        _ => polyver_report::cyclonedx(&named, &polyver_report::BomMeta::new(timestamp, version)),
+        _ => {
+            let mut meta = polyver_report::BomMeta::new(timestamp, version);
+            meta.licenses = licenses;
+            polyver_report::cyclonedx(&named, &meta)
+        }
     })
 }
 

@@ -10,7 +10,8 @@
 //! empty for GitHub zipballs), otherwise the pinned commit `source.reference` (or
 //! `dist.reference`). `require` gives the edges, to the locked version of each package;
 //! platform requirements (`php`, `ext-*`, ...) are not edges. Entries installed from a
-//! `path` repository (`dist.type == "path"`) carry their path as `url`.
+//! `path` repository (`dist.type == "path"`) carry their path as `url`. `license` (an
+//! array, meaning a choice) is kept joined with ` OR `.
 //!
 //! Direct vs transitive: the lock does not record the root requirements, so the
 //! `composer.json` beside it is read — an entry is direct when it names it in `require` or
@@ -153,6 +154,7 @@ impl Extractor for ComposerLockExtractor {
                 .map(|s| format!("sha1:{s}"))
                 .or_else(|| sub("source", "reference").map(str::to_string))
                 .or_else(|| sub("dist", "reference").map(str::to_string));
+            c.license = crate::json::declared_license(e, "license");
             if sub("dist", "type") == Some("path") {
                 c.url = sub("dist", "url").map(str::to_string);
             }

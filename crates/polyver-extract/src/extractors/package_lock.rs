@@ -11,7 +11,8 @@
 //! When a v2 file has both, `packages` wins, as in npm itself.
 //!
 //! Scopes follow npm's flags: `dev`/`devOptional` → dev, `optional` → optional, `peer` →
-//! peer. The same name@version installed at several paths is one component with several
+//! peer. `license` (v2/v3 entries; `licenses` arrays of old packages joined with `OR`) is
+//! kept as written. The same name@version installed at several paths is one component with several
 //! locations (merged by the model).
 
 use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
@@ -142,6 +143,8 @@ fn packages_map(file: &SourceFile, packages: &Spanned, out: &mut Extracted) {
             )),
         }
         c.integrity = str_field(entry, "integrity").map(str::to_string);
+        c.license = crate::json::declared_license(entry, "license")
+            .or_else(|| crate::json::declared_license(entry, "licenses"));
         c.url = str_field(entry, "resolved")
             .filter(|r| is_non_registry(r))
             .map(str::to_string);
