@@ -147,6 +147,17 @@ pub enum Command {
     /// Write a commented polyver.toml from what the repository holds, and create .polyver/.
     #[command(after_help = "Examples:\n  polyver init\n  polyver init --force")]
     Init(InitArgs),
+    /// Known vulnerabilities of every component, from the local OSV database (`polyver db`):
+    /// scans PATH, matches exact versions (pins, lock files) and reports constraints without
+    /// a lock as "version not pinned". Exit 1 with --fail-on when a finding reaches the
+    /// threshold, 3 when there is no database (formats: table, json, markdown, sarif).
+    #[command(
+        after_help = "Examples:\n  polyver db sync && polyver audit\n  polyver audit services/api --fail-on high\n  polyver audit --format sarif -o audit.sarif\n\nIgnore an advisory in polyver.toml (it reports again after `until`):\n  [[audit.ignore]]\n  id = \"GHSA-v845-jxx5-vc9f\"\n  reason = \"cookies are not used across origins\"\n  until = 2025-06-30"
+    )]
+    Audit(AuditArgs),
+    /// The local OSV advisory database: sync OSV's exports, import a folder or zip, status.
+    #[command(subcommand)]
+    Db(DbCommand),
 }
 
 /// Which lock files a graph command looks at.
@@ -209,17 +220,6 @@ pub struct InitArgs {
     /// Overwrite an existing polyver.toml.
     #[arg(long)]
     pub force: bool,
-    /// Known vulnerabilities of every component, from the local OSV database (`polyver db`):
-    /// scans PATH, matches exact versions (pins, lock files) and reports constraints without
-    /// a lock as "version not pinned". Exit 1 with --fail-on when a finding reaches the
-    /// threshold, 3 when there is no database (formats: table, json, markdown, sarif).
-    #[command(
-        after_help = "Examples:\n  polyver db sync && polyver audit\n  polyver audit services/api --fail-on high\n  polyver audit --format sarif -o audit.sarif\n\nIgnore an advisory in polyver.toml (it reports again after `until`):\n  [[audit.ignore]]\n  id = \"GHSA-v845-jxx5-vc9f\"\n  reason = \"cookies are not used across origins\"\n  until = 2025-06-30"
-    )]
-    Audit(AuditArgs),
-    /// The local OSV advisory database: sync OSV's exports, import a folder or zip, status.
-    #[command(subcommand)]
-    Db(DbCommand),
 }
 
 /// Where the OSV database lives (shared by `audit` and `db`).
@@ -318,6 +318,12 @@ pub struct ScanArgs {
     /// else the directory name; `/sub/dir` is appended when a subdirectory is scanned].
     #[arg(long, value_name = "NAME")]
     pub repo: Option<String>,
+    /// For cyclonedx/spdx: also read cargo's crate cache and ask package registries for
+    /// licences the tree does not state (cached; cache only with --offline). Without it SBOM
+    /// licences come from the tree alone (lock files, virtualenvs, node_modules, vendor), so
+    /// the same tree gives the same SBOM anywhere.
+    #[arg(long)]
+    pub licenses: bool,
 }
 
 #[derive(Debug, Args)]
@@ -357,12 +363,6 @@ pub struct ConflictsArgs {
     /// duplicate-in-lock, floating, drift, compat.
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<polyver_analyze::ConflictKind>,
-    /// For cyclonedx/spdx: also read cargo's crate cache and ask package registries for
-    /// licences the tree does not state (cached; cache only with --offline). Without it SBOM
-    /// licences come from the tree alone (lock files, virtualenvs, node_modules, vendor), so
-    /// the same tree gives the same SBOM anywhere.
-    #[arg(long)]
-    pub licenses: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,11 @@
 //! unknown or mistyped key is an error pointing at `file:line:column` with the nearest valid
 //! key, because a silently ignored `exlude = [...]` is worse than a failed run.
 //!
-//! Sections are validated by the command that owns them; this crate knows `[scan]`,
-//! `[approved]` and `[[compat]]` (module [`approved`]; their YAML mirrors in [`mirror`]) today.
-//! The other sections of the spec (`[policy]`, `[licenses]`, `[audit]`, `[server]`) are
-//! accepted as tables and left for their commands; an unknown *section* is an error.
+//! Sections are validated here, each in its own module: `[scan]` (below), `[approved]` and
+//! `[[compat]]` ([`approved`]; their YAML mirrors `.versions.yaml` and
+//! `.compatibility-matrix.yaml` in [`mirror`]), `[audit]` (`audit`) and `[licenses]`
+//! (`licenses`). `[policy]` and `[server]` are accepted as tables until their commands exist;
+//! an unknown *section* is an error.
 
 pub mod approved;
 pub mod mirror;

@@ -1,14 +1,14 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
-pub mod graph;
-pub mod init;
-pub mod lock;
-pub mod diff;
-pub mod history;
 pub mod audit;
-pub mod db;
 pub mod conflicts;
+pub mod db;
+pub mod diff;
+pub mod graph;
+pub mod history;
+pub mod init;
 pub mod licenses;
+pub mod lock;
 pub mod migrations;
 pub mod scan;
 pub mod store;
