@@ -284,3 +284,106 @@ fn summarize(conflicts: &[Conflict]) -> Summary {
     }
     s
 }
+
+/// Every rule id this crate emits, with one line saying what it means — for SARIF rule
+/// metadata and documentation. A test keeps it complete.
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "conflict/unsatisfiable",
+        "Constraints on one package in one installation admit no common version",
+    ),
+    (
+        "conflict/inconsistent-pin",
+        "One package is pinned to different versions across files or images",
+    ),
+    (
+        "conflict/lock-mismatch",
+        "The version resolved by the lock file does not satisfy the manifest's constraint",
+    ),
+    (
+        "conflict/missing-from-lock",
+        "A manifest dependency has no entry in the lock file beside it",
+    ),
+    (
+        "conflict/duplicate-in-lock",
+        "Several versions of one package are resolved in one lock file",
+    ),
+    (
+        "floating/image-latest",
+        "A container image uses the `latest` tag and no digest",
+    ),
+    (
+        "floating/image-untagged",
+        "A container image has neither a tag nor a digest",
+    ),
+    (
+        "floating/runtime-alias",
+        "A runtime version file names an alias (lts/*, node) instead of a version",
+    ),
+    (
+        "floating/action-branch",
+        "A CI action is pinned to a branch",
+    ),
+    (
+        "floating/action-tag",
+        "A CI action is pinned to a tag, not to a commit SHA",
+    ),
+    (
+        "floating/unbounded-range",
+        "A range without an upper bound that no lock file resolves",
+    ),
+    (
+        "drift/not-approved",
+        "A component's version is outside the approved versions of polyver.toml [approved]",
+    ),
+    (
+        "compat/rule",
+        "A [[compat]] rule of polyver.toml is violated",
+    ),
+    (
+        "compat/requires-python",
+        "The declared Python runtime is outside the project's requires-python",
+    ),
+    (
+        "compat/engines-node",
+        "The declared Node.js runtime is outside package.json engines.node",
+    ),
+    (
+        "compat/image-runtime",
+        "A Docker base image's runtime differs from the project's declared runtime",
+    ),
+];
+
+#[cfg(test)]
+mod rule_catalogue {
+    #[test]
+    fn every_emitted_rule_is_described() {
+        let sources = [include_str!("rules.rs"), include_str!("policy.rs")];
+        let described: Vec<&str> = super::RULES.iter().map(|(id, _)| *id).collect();
+        for source in sources {
+            for quoted in source.split('"').skip(1).step_by(2) {
+                let is_rule = ["conflict/", "drift/", "compat/"]
+                    .iter()
+                    .any(|p| quoted.starts_with(p))
+                    && !quoted.contains(' ');
+                if is_rule {
+                    assert!(described.contains(&quoted), "{quoted} is not in RULES");
+                }
+            }
+        }
+        for floating in source_floating_rules() {
+            let id = format!("floating/{floating}");
+            assert!(described.contains(&id.as_str()), "{id} is not in RULES");
+        }
+    }
+
+    /// The names passed to `floating_conflict(c, "name", ...)`.
+    fn source_floating_rules() -> Vec<String> {
+        let source = include_str!("rules.rs");
+        source
+            .split("floating_conflict(")
+            .skip(2) // the definition
+            .filter_map(|call| call.split('"').nth(1).map(str::to_string))
+            .collect()
+    }
+}

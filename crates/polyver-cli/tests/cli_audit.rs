@@ -2,6 +2,9 @@
 //! `db import`, a small repository written here, the generated monorepo corpus, every
 //! format (SARIF validated against the vendored SARIF 2.1.0 schema), ignores and exit codes.
 
+#[path = "common/sarif.rs"]
+mod sarif;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -282,17 +285,7 @@ fn sarif_is_valid_and_points_at_manifest_lines() {
         .output()
         .unwrap();
     let log = json_of(&out);
-    let schema: Value = serde_json::from_str(include_str!(
-        "../../polyver-report/tests/schemas/sarif-schema-2.1.0.json"
-    ))
-    .unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    sarif::assert_valid_sarif(&log);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let u = results
         .iter()

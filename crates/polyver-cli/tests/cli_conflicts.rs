@@ -3,6 +3,9 @@
 //! `.versions.yaml` / `.compatibility-matrix.yaml` mirrors): snapshots of each format, exit
 //! codes, filters, and located configuration errors.
 
+#[path = "common/sarif.rs"]
+mod sarif;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -73,6 +76,42 @@ fn json_has_a_schema_and_every_kind() {
         "{drift:?}"
     );
     insta::assert_snapshot!("conflicts_json", text);
+}
+
+#[test]
+fn sarif_is_valid_with_one_result_per_conflict() {
+    let (json_text, _) = stdout(polyver().args(["conflicts", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json_text).unwrap();
+    let (text, code) = stdout(polyver().args(["conflicts", "--format", "sarif"]));
+    assert_eq!(
+        code,
+        Some(1),
+        "the exit code follows --fail-on in every format"
+    );
+    let log: Value = serde_json::from_str(&text).unwrap();
+    sarif::assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), doc["conflicts"].as_array().unwrap().len());
+    let unsat = results
+        .iter()
+        .find(|r| r["ruleId"] == "conflict/unsatisfiable")
+        .expect("the planted unsatisfiable pair");
+    assert_eq!(unsat["level"], "error");
+    assert!(
+        unsat["locations"].as_array().unwrap().len() >= 2,
+        "{unsat:#}"
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "conflict/unsatisfiable")
+        .unwrap();
+    assert!(rule["shortDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("no common version"));
 }
 
 #[test]

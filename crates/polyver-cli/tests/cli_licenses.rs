@@ -2,6 +2,9 @@
 //! lock, node_modules, a virtualenv's dist-info), with policies, a local registry server and
 //! the on-disk cache.
 
+#[path = "common/sarif.rs"]
+mod sarif;
+
 use assert_cmd::Command;
 use polyver_net::testing::{Response, TestServer};
 use serde_json::Value;
@@ -96,8 +99,37 @@ fn json_and_markdown() {
     assert!(md.contains("| npm | ua-parser-js | 2.0.0 | AGPL-3.0-or-later | spdx | network-copyleft | **pass** |"), "{md}");
     assert!(md.contains("## Compatibility with the project licence"));
 
-    polyver(dir.path())
+    let out = polyver(dir.path())
         .args(["licenses", "--offline", "--format", "sarif"])
+        .arg(&root)
+        .assert()
+        .success();
+    let log = json(&out.get_output().stdout);
+    sarif::assert_valid_sarif(&log);
+    let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"license/denied"), "{rules:?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let has = |rule: &str, name: &str| {
+        results
+            .iter()
+            .any(|r| r["ruleId"] == rule && r["message"]["text"].as_str().unwrap().contains(name))
+    };
+    assert!(has("license/incompatible", "ua-parser-js"), "{results:#?}");
+    assert!(has("license/unknown", "left-pad-py"), "{results:#?}");
+    let summary = &doc["summary"];
+    let expected = ["violations", "warnings", "incompatible"]
+        .iter()
+        .map(|k| summary[*k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(results.len() as u64, expected, "one result per finding");
+
+    polyver(dir.path())
+        .args(["licenses", "--offline", "--format", "dot"])
         .arg(&root)
         .assert()
         .code(2);

@@ -8,7 +8,7 @@ use crate::CliError;
 use polyver_advisory::matcher::Status;
 use polyver_advisory::{audit, AuditOptions, AuditReport, Ignore, VulnFinding};
 use polyver_model::{Finding, FindingKind, FindingSeverity};
-use polyver_report::sarif::{sarif, SarifRule, SarifTool};
+use polyver_report::sarif::SarifRule;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -163,13 +163,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         }
         Format::Sarif => {
             let (findings, rules) = to_sarif(&report);
-            let tool = SarifTool {
-                name: "polyver".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-                information_uri: "https://example.invalid/polyver".into(),
-            };
-            serde_json::to_writer_pretty(&mut out.writer, &sarif(&findings, &rules, &tool))?;
-            writeln!(out.writer)?;
+            super::write_sarif(out, &findings, &rules)?;
         }
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
         _ => write_table(&report, inventory.components.len(), out)?,

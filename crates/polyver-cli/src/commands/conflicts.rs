@@ -13,6 +13,7 @@ use crate::CliError;
 use polyver_analyze::{analyze, Conflict, ConflictKind, Policy, Report};
 use polyver_extract::{registry, scan_with};
 use polyver_model::{FindingSeverity, Severity};
+use polyver_report::sarif::SarifRule;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,11 +71,24 @@ pub fn run(
         }
         Format::Table => write_table(&report, args.fail_on, out)?,
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
+        Format::Sarif => {
+            let rules: Vec<SarifRule> = polyver_analyze::RULES
+                .iter()
+                .map(|(id, description)| SarifRule {
+                    id: id.to_string(),
+                    short_description: description.to_string(),
+                    help: description.to_string(),
+                    tags: vec![id.split('/').next().unwrap_or(id).to_string()],
+                    ..SarifRule::default()
+                })
+                .collect();
+            super::write_sarif(out, &report.findings(), &rules)?;
+        }
         other => {
             return Err(super::unsupported_format(
                 "conflicts",
                 other,
-                "table, json, markdown",
+                "table, json, markdown, sarif",
             ))
         }
     }

@@ -49,13 +49,37 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         }
         Format::Table => write_table(&report, out)?,
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
-        other => {
-            return Err(super::unsupported_format(
-                "licenses",
-                other,
-                "table, json, markdown (licences are in `polyver scan --format cyclonedx|spdx`)",
-            ))
+        Format::Sarif => {
+            let rule = |id: &str, text: &str| polyver_report::sarif::SarifRule {
+                id: id.to_string(),
+                short_description: text.to_string(),
+                help: format!(
+                    "{text}. Policy: polyver.toml [licenses] (allow, deny, exceptions, unknown)."
+                ),
+                tags: vec!["license".to_string()],
+                ..Default::default()
+            };
+            let rules = [
+                rule(
+                    "license/denied",
+                    "A package's licence is denied by the licence policy",
+                ),
+                rule(
+                    "license/unknown",
+                    "A package's licence could not be determined",
+                ),
+                rule(
+                    "license/incompatible",
+                    "A dependency's licence conflicts with the repository's own licence",
+                ),
+            ];
+            super::write_sarif(out, &report.findings(), &rules)?;
         }
+        other => return Err(super::unsupported_format(
+            "licenses",
+            other,
+            "table, json, markdown, sarif (licences are in `polyver scan --format cyclonedx|spdx`)",
+        )),
     }
     Ok(if args.fail_on_violation && report.has_violations() {
         ExitCode::from(1)

@@ -86,3 +86,20 @@ pub fn load_scan_config(
         ..ScanConfig::default()
     })
 }
+
+/// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).
+pub fn write_sarif(
+    out: &mut Output,
+    findings: &[polyver_model::Finding],
+    rules: &[polyver_report::sarif::SarifRule],
+) -> anyhow::Result<()> {
+    let tool = polyver_report::sarif::SarifTool {
+        name: "polyver".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        information_uri: "https://example.invalid/polyver".into(),
+    };
+    let log = polyver_report::sarif::sarif(findings, rules, &tool);
+    serde_json::to_writer_pretty(&mut out.writer, &log)?;
+    writeln!(out.writer)?;
+    Ok(())
+}
