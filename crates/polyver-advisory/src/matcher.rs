@@ -308,13 +308,17 @@ fn audit_package(
         prepared.push(entries);
     }
     let pinned: Vec<&&Component> = members.iter().filter(|c| c.version.is_some()).collect();
-    let constraints: Vec<String> = members
-        .iter()
-        .filter(|c| c.version.is_none())
-        .filter_map(|c| c.constraint.as_ref().map(|k| k.raw.clone()))
-        .collect();
-    if pinned.is_empty() {
-        for c in members {
+    // A range constraint counts as resolved only by a pin in its own directory or above it
+    // (the lock beside the manifest, or a workspace lock): a pin of the same package in an
+    // unrelated service says nothing about what this manifest installs.
+    let mut resolved_constraints: Vec<(&Component, String)> = Vec::new();
+    for c in members.iter().filter(|c| c.version.is_none()) {
+        let resolvers: Vec<&Component> = pinned
+            .iter()
+            .map(|p| **p)
+            .filter(|p| resolves(p, c))
+            .collect();
+        if resolvers.is_empty() {
             report.not_pinned += 1;
             let raw = c.constraint.as_ref().map(|k| k.raw.as_str());
             let admitted: Vec<usize> = (0..advisories.len())
@@ -325,8 +329,11 @@ fn audit_package(
                 Some(Err(f)) => report.ignored.push(f),
                 None => {}
             }
+        } else if let Some(k) = &c.constraint {
+            for r in resolvers {
+                resolved_constraints.push((r, k.raw.clone()));
+            }
         }
-        return Ok(report);
     }
     // Identical (version, file) pairs are tested once; the locations merge.
     let mut by_version: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
@@ -350,7 +357,13 @@ fn audit_package(
             .map(|k| k.raw.clone())
             .filter(|raw| raw.trim() != version)
             .collect();
-        own.extend(constraints.iter().cloned());
+        // The manifest constraints these pins resolve (for the fix check).
+        own.extend(
+            resolved_constraints
+                .iter()
+                .filter(|(r, _)| comps.iter().any(|c| std::ptr::eq(*c, *r)))
+                .map(|(_, raw)| raw.clone()),
+        );
         own.sort();
         own.dedup();
         let mut locations: Vec<Location> = comps
@@ -374,6 +387,21 @@ fn audit_package(
         }
     }
     Ok(report)
+}
+
+/// Whether the pin `pin` tells what the unpinned declaration `decl` installs: the pin lives
+/// in the declaration's directory or in one above it.
+fn resolves(pin: &Component, decl: &Component) -> bool {
+    let dir = |path: &str| path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    pin.locations.iter().any(|p| {
+        let above = dir(&p.path);
+        decl.locations.iter().any(|d| {
+            let here = dir(&d.path);
+            above.is_empty()
+                || here == above
+                || (here.starts_with(&above) && here[above.len()..].starts_with('/'))
+        })
+    })
 }
 
 fn order(a: &VulnFinding, b: &VulnFinding) -> std::cmp::Ordering {

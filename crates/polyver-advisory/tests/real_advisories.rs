@@ -301,6 +301,70 @@ fn smallest_fix_and_whether_the_constraint_allows_it() {
     assert_eq!(f.fix_satisfies_constraint, Some(false));
 }
 
+/// urllib3's Cookie-header flaw, whichever of its ids is primary.
+fn is_cookie_flaw(f: &polyver_advisory::matcher::VulnFinding) -> bool {
+    f.id == "PYSEC-2023-192" || f.aliases.iter().any(|a| a == "PYSEC-2023-192")
+}
+
+#[test]
+fn a_pin_elsewhere_in_the_repository_does_not_resolve_an_unpinned_range() {
+    let Some(db) = real_db() else { return };
+    let declared = |path: &str, constraint: &str| {
+        let mut c = Component::new(
+            Kind::Package,
+            Ecosystem::Pypi,
+            "urllib3",
+            "requirements",
+            Location::new(path, 1),
+        );
+        c.constraint = Some(Constraint::new(constraint));
+        c
+    };
+    let locked = |path: &str, version: &str| {
+        let mut c = declared(path, version);
+        c.constraint = None;
+        c.with_version(version)
+    };
+    // services/a pins a vulnerable version; services/b only has a range and no lock: b must
+    // be reported as not pinned, and a's fix check must not see b's constraint.
+    let comps = [
+        locked("services/a/requirements.txt", "1.26.5"),
+        declared("services/b/requirements.txt", ">=1.26,<1.26.17"),
+    ];
+    let r = audit_components(&comps, db, &AuditOptions::default()).unwrap();
+    let b = r
+        .findings
+        .iter()
+        .find(|f| f.status == Status::NotPinned)
+        .expect("services/b reported as not pinned");
+    assert_eq!(b.locations[0].path, "services/b/requirements.txt");
+    let a = r
+        .findings
+        .iter()
+        .find(|f| is_cookie_flaw(f) && f.status == Status::Affected)
+        .unwrap();
+    assert!(a.constraints.is_empty(), "{:?}", a.constraints);
+    assert_eq!(a.fix_satisfies_constraint, None);
+
+    // A lock in the manifest's directory (or above it) resolves the range: no not-pinned
+    // finding, and the manifest's constraint is the one the fix is checked against.
+    let comps = [
+        locked("services/b/poetry.lock", "1.26.5"),
+        declared("services/b/pyproject.toml", ">=1.26,<1.26.17"),
+    ];
+    let r = audit_components(&comps, db, &AuditOptions::default()).unwrap();
+    assert!(r.findings.iter().all(|f| f.status != Status::NotPinned));
+    let f = r.findings.iter().find(|f| is_cookie_flaw(f)).unwrap();
+    assert_eq!(f.constraints, [">=1.26,<1.26.17"]);
+    assert_eq!(f.fix_satisfies_constraint, Some(false));
+    let comps = [
+        locked("poetry.lock", "1.26.5"),
+        declared("services/b/pyproject.toml", ">=1.26"),
+    ];
+    let r = audit_components(&comps, db, &AuditOptions::default()).unwrap();
+    assert!(r.findings.iter().all(|f| f.status != Status::NotPinned));
+}
+
 #[test]
 fn unpinned_constraints_report_the_advisories_their_range_admits() {
     let Some(db) = real_db() else { return };
