@@ -18,7 +18,9 @@ fn polyver(dir: &Path) -> Command {
         .env_remove("NO_COLOR")
         .env_remove("POLYVER_DATABASE_URL")
         .env_remove("POLYVER_NO_STORE")
-        .env_remove(PAUSE);
+        .env_remove(PAUSE)
+        // Never the developer's own advisory database: tests say which one they use.
+        .env("POLYVER_OSV_DB", "/nonexistent/polyver-osv");
     cmd
 }
 
@@ -436,6 +438,59 @@ fn untimed(text: &str) -> String {
         }
     }
     out
+}
+
+#[test]
+fn a_stored_scan_records_its_conflicts_and_vulnerabilities() {
+    let dir = temp("findings");
+    checkout(&dir, C1);
+    write(
+        &dir,
+        "urllib3==1.26.5\nrequests<2.20\nrequests>=2.31\n",
+        "18.2.0",
+    );
+    let osv = temp("findings-osv");
+    std::fs::create_dir_all(osv.join("advisories")).unwrap();
+    std::fs::write(
+        osv.join("advisories/TEST-2023-1.json"),
+        r#"{"id": "TEST-2023-1", "modified": "2023-10-02T00:00:00Z", "summary": "cookie leak",
+            "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:N/A:N"}],
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.26.17"}]}]}]}"#,
+    )
+    .unwrap();
+    let db = osv.join("db");
+    polyver(&dir)
+        .args(["db", "import"])
+        .arg(osv.join("advisories"))
+        .env("POLYVER_OSV_DB", &db)
+        .assert()
+        .success();
+    let url = format!("sqlite://{}", dir.join("registry.db").display());
+    polyver(&dir)
+        .args(["scan", "-q", "--db", &url])
+        .env("POLYVER_OSV_DB", &db)
+        .assert()
+        .success();
+    // Without a database the vulnerability is not recorded, the conflict still is.
+    polyver(&dir)
+        .args(["scan", "-q", "--db", &url])
+        .assert()
+        .success();
+    let out = polyver(&dir)
+        .args(["history", "--format", "json", "--db", &url])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scans = doc["scans"].as_array().unwrap();
+    assert_eq!(scans.len(), 2);
+    // Newest first: the scan without an OSV database, then the one with it.
+    assert_eq!(scans[0]["findings"]["high"], 1, "{doc:#}"); // requests <2.20 vs >=2.31
+    assert_eq!(scans[0]["findings"]["medium"], 0, "{doc:#}");
+    assert_eq!(scans[1]["findings"]["high"], 1, "{doc:#}");
+    assert_eq!(scans[1]["findings"]["medium"], 1, "{doc:#}"); // CVSS 4.4: TEST-2023-1
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&osv);
 }
 
 #[test]

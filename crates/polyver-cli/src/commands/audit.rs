@@ -18,6 +18,25 @@ use std::process::ExitCode;
 /// The JSON schema id of `polyver audit --format json` (documented in docs/audit-json.md).
 pub const AUDIT_SCHEMA: &str = "polyver.audit/v1";
 
+/// The matcher's settings from polyver.toml: `[[audit.ignore]]` and today's date (for
+/// expiries).
+pub fn audit_options(config: &polyver_config::Config) -> AuditOptions {
+    let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    AuditOptions {
+        ignores: config
+            .audit
+            .ignore
+            .iter()
+            .map(|i| Ignore {
+                id: i.id.clone(),
+                reason: i.reason.clone(),
+                until: i.until.clone(),
+            })
+            .collect(),
+        today: today[..10].to_string(),
+    }
+}
+
 pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     if !matches!(
         global.format,
@@ -40,20 +59,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             Some("give a directory".to_string()),
         )
     })?;
-    let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let options = AuditOptions {
-        ignores: config
-            .audit
-            .ignore
-            .iter()
-            .map(|i| Ignore {
-                id: i.id.clone(),
-                reason: i.reason.clone(),
-                until: i.until.clone(),
-            })
-            .collect(),
-        today: today[..10].to_string(),
-    };
+    let options = audit_options(&config);
     // Components of an ecosystem the database has nothing for would pass silently: say so.
     let missing: std::collections::BTreeSet<&str> = inventory
         .components

@@ -100,7 +100,7 @@ pub fn run(
 }
 
 /// `[approved]`/`[[compat]]` from polyver.toml and the YAML mirrors in its directory.
-fn load_policy(global: &GlobalArgs, root: &Path) -> anyhow::Result<Policy> {
+pub fn load_policy(global: &GlobalArgs, root: &Path) -> anyhow::Result<Policy> {
     let bad = |e: polyver_config::ConfigError| CliError::input(e.to_string(), e.hint.clone());
     let config = polyver_config::discover(global.config.as_deref(), root).map_err(bad)?;
     let mirror_dir = config

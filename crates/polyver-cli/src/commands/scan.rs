@@ -13,6 +13,46 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// What a stored scan records besides its diagnostics: the offline analyses — conflicts,
+/// drift and compatibility always, known vulnerabilities when a local OSV database exists —
+/// so `history` and the registry show each scan's findings by severity.
+fn stored_findings(
+    global: &GlobalArgs,
+    root: &std::path::Path,
+    inventory: &Inventory,
+) -> anyhow::Result<Vec<polyver_model::Finding>> {
+    let policy = super::conflicts::load_policy(global, root)?;
+    let mut findings = polyver_analyze::analyze(inventory, Some(root), &policy).findings();
+    let osv_arg = crate::args::OsvDbArg {
+        osv_db: std::env::var_os("POLYVER_OSV_DB")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    };
+    let path = polyver_advisory::Database::file_in(&super::db::osv_db_dir(&osv_arg));
+    if path.is_file() {
+        let config = polyver_config::discover(global.config.as_deref(), root)
+            .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
+        let audited = polyver_advisory::Database::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|db| {
+                polyver_advisory::matcher::audit(
+                    inventory,
+                    &db,
+                    &super::audit::audit_options(&config),
+                )
+                .map_err(|e| e.to_string())
+            });
+        match audited {
+            Ok(report) => findings.extend(super::audit::to_sarif(&report).0),
+            Err(e) if !global.quiet => {
+                eprintln!("warning: vulnerabilities not recorded with this scan: {e}")
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(findings)
+}
+
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let started_at = super::store::now_ms();
@@ -43,7 +83,15 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         ));
     }
     if !args.no_store {
-        super::store::record_scan(global, &root, args.repo.as_deref(), &inventory, started_at)?;
+        let findings = stored_findings(global, &root, &inventory)?;
+        super::store::record_scan(
+            global,
+            &root,
+            args.repo.as_deref(),
+            &inventory,
+            &findings,
+            started_at,
+        )?;
     }
     match global.format {
         Format::Json => {

@@ -168,6 +168,7 @@ pub fn record_scan(
     root: &Path,
     repo: Option<&str>,
     inventory: &Inventory,
+    analysis: &[Finding],
     started_at: i64,
 ) -> anyhow::Result<()> {
     let (url, explicit) = url(global, root);
@@ -184,7 +185,8 @@ pub fn record_scan(
         finished_at: now_ms(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let findings: Vec<Finding> = inventory.diagnostics.iter().map(finding_of).collect();
+    let mut findings: Vec<Finding> = inventory.diagnostics.iter().map(finding_of).collect();
+    findings.extend_from_slice(analysis);
     let stored = Store::open(&url).and_then(|store| store.record(&meta, inventory, &findings));
     match stored {
         Ok(id) => {
