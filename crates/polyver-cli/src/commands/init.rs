@@ -216,19 +216,26 @@ default-skips = true
 # major = \"review\"
 # sla-days = { critical = 0, high = 7, medium = 30, low = 30 }
 
-# Licence policy: SPDX ids or categories (permissive, weak-copyleft, copyleft, proprietary).
-# `deny` wins over `allow`; `exceptions` accepts a licence for one package.
+# Licence policy (`polyver licenses`): SPDX ids or categories (permissive, weak-copyleft,
+# copyleft, network-copyleft, proprietary, unknown). `deny` wins over `allow`; an OR
+# expression passes if one branch passes, AND if all do.
 [licenses]
-# allow = [\"permissive\", \"MPL-2.0\"]
-# deny = [\"copyleft\"]
-# exceptions = { \"pypi:psycopg2\" = \"LGPL-3.0-or-later\" }
+# allow = [\"permissive\", \"weak-copyleft\", \"MPL-2.0\"]
+# deny = [\"copyleft\", \"network-copyleft\"]
+# unknown = \"warn\"
+#
+# A licence accepted for one package (optionally one version), with the reason:
+# [[licenses.exceptions]]
+# name = \"pypi:psycopg2\"
+# allow = [\"LGPL-3.0-or-later\"]
+# reason = \"used unmodified as a separate library\"
 
 # Vulnerabilities to ignore, each with a reason and an expiry date (an expired ignore is
 # reported again).
 # [[audit.ignore]]
 # id = \"GHSA-xxxx-xxxx-xxxx\"
 # reason = \"not reachable: the vulnerable function is never called\"
-# until = \"2026-12-31\"
+# until = 2026-12-31
 
 # `polyver serve`: the central server.
 [server]
