@@ -82,7 +82,7 @@ impl CheckResult {
         mut findings: Vec<Finding>,
         fail_on: FindingSeverity,
     ) -> Self {
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         let failing = findings.iter().filter(|f| f.severity >= fail_on).count();
         CheckResult {
             name,
@@ -181,7 +181,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let mut rules: Vec<SarifRule> = Vec::new();
     for name in CheckName::ALL {
         if !enabled(name) {
-            results.push(CheckResult::skipped(name, "--skip"));
+            results.push(CheckResult::skipped(name, "by --skip"));
             continue;
         }
         let result = match name {
@@ -649,7 +649,7 @@ fn write_table(
         writeln!(
             out.writer,
             "{} {status}: {detail}",
-            out.paint(&format!("{}", r.name.id()), Style::Bold)
+            out.paint(r.name.id(), Style::Bold)
         )?;
         if let Some(note) = &r.note {
             writeln!(out.writer, "  {note}")?;
@@ -728,15 +728,18 @@ fn write_markdown(
             Status::Skipped => r.reason.clone().unwrap_or_default(),
             _ => r.note.clone().unwrap_or_default(),
         };
+        let cells: Vec<String> = ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .map(|s| match r.status {
+                Status::Skipped => "-".to_string(),
+                _ => counts[s].to_string(),
+            })
+            .collect();
         writeln!(
             w,
-            "| {} | {status} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {status} | {} | {} |",
             r.name.id(),
-            counts["critical"],
-            counts["high"],
-            counts["medium"],
-            counts["low"],
-            counts["info"],
+            cells.join(" | "),
             md(&details)
         )?;
     }
