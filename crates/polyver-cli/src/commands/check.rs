@@ -211,9 +211,9 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                 rules.extend(super::licenses::sarif_rules());
                 let s = &report.summary;
                 let note = format!(
-                    "{} packages, {} violations, {} unknown{}",
-                    s.packages,
-                    s.violations,
+                    "{}, {}, {} unknown{}",
+                    plural(s.packages, "package"),
+                    plural(s.violations, "violation"),
                     s.unknown,
                     if args.licenses_online {
                         ""
@@ -227,7 +227,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                 let policy = policy.as_ref().expect("loaded when enabled");
                 let report = polyver_analyze::analyze(&inventory, Some(&root), policy);
                 rules.extend(super::conflicts::sarif_rules());
-                let mut note = format!("{} components", inventory.components.len());
+                let mut note = plural(inventory.components.len(), "component");
                 if !report.notes.is_empty() {
                     note.push_str(&format!(
                         "; {} constraints not evaluated (`polyver conflicts -v` lists them)",
@@ -330,9 +330,9 @@ fn audit_check(
     })?;
     let (findings, rules) = super::audit::to_sarif(&report);
     let mut note = format!(
-        "{} components checked against {} advisories",
-        report.stats.checked,
-        db.advisory_count()
+        "{} checked against {}",
+        plural(report.stats.checked, "component"),
+        plural(db.advisory_count(), "advisory")
     );
     if !report.ignored.is_empty() {
         note.push_str(&format!(
@@ -513,6 +513,16 @@ fn migrations_check(inventory: &Inventory, fail_on: FindingSeverity) -> CheckRes
         n => format!("{n} migration chains"),
     };
     CheckResult::ran(CheckName::Migrations, note, findings, fail_on)
+}
+
+/// `1 package`, `2 packages`, `3 advisories`.
+fn plural(n: impl TryInto<u64>, word: &str) -> String {
+    let n: u64 = n.try_into().unwrap_or(u64::MAX);
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
 }
 
 fn rule(id: &str, text: &str, help: &str, tag: &str) -> SarifRule {
