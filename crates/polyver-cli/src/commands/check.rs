@@ -109,7 +109,7 @@ impl CheckResult {
         }
     }
 
-    /// Findings per severity, every severity present (most severe first in JSON order).
+    /// Findings per severity, every severity present.
     fn counts(&self) -> BTreeMap<&'static str, usize> {
         count(&self.findings)
     }
@@ -550,7 +550,7 @@ fn write_json(
                 "status": r.status,
                 "reason": r.reason,
                 "note": r.note,
-                "counts": r.counts(),
+                "counts": ordered(&r.counts()),
                 "total": r.findings.len(),
                 "failing": r.failing,
                 "findings": r.findings,
@@ -573,13 +573,23 @@ fn write_json(
             "skipped": with(Status::Skipped),
             "findings": all.len(),
             "failing": results.iter().map(|r| r.failing).sum::<usize>(),
-            "counts": count(&all),
+            "counts": ordered(&count(&all)),
         },
         "checks": checks,
     });
     serde_json::to_writer_pretty(&mut out.writer, &doc)?;
     writeln!(out.writer)?;
     Ok(())
+}
+
+/// Counts most severe first, as JSON (a map in that order; every severity present).
+fn ordered(counts: &BTreeMap<&'static str, usize>) -> serde_json::Value {
+    FindingSeverity::ALL
+        .iter()
+        .rev()
+        .map(|s| (s.id().to_string(), json!(counts[s.id()])))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// `1 high, 2 medium`, most severe first; `no findings` when empty.
