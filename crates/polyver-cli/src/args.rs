@@ -158,6 +158,81 @@ pub enum Command {
     /// The local OSV advisory database: sync OSV's exports, import a folder or zip, status.
     #[command(subcommand)]
     Db(DbCommand),
+    /// The CI gate: one scan, then audit (local OSV database), licences ([licenses] policy),
+    /// conflicts/drift/compatibility ([approved], [[compat]]), polyver.lock drift and schema
+    /// migration chains. Exit 1 when a finding of any check is at or above --fail-on, 2 on
+    /// input or configuration errors, 3 when the OSV database is unreadable (or missing with
+    /// --require-audit). Never writes the registry (formats: table, json, markdown, sarif).
+    #[command(
+        after_help = "Checks: audit (skipped with a warning when there is no OSV database), licenses \
+                      (from the scanned tree only unless --licenses-online), conflicts, lock \
+                      (skipped when there is no polyver.lock), migrations (static chain analysis).\n\n\
+                      Examples:\n  polyver check\n  polyver check --fail-on medium --skip migrations\n  \
+                      polyver check --require-audit --format sarif -o polyver.sarif\n  \
+                      polyver check --format markdown -o check.md"
+    )]
+    Check(CheckArgs),
+}
+
+/// The checks `polyver check` runs, in the order it reports them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum CheckName {
+    /// Known vulnerabilities from the local OSV database.
+    Audit,
+    /// The [licenses] policy and the fit with the project's licence.
+    #[value(alias = "licences")]
+    Licenses,
+    /// Unsatisfiable constraints, inconsistent pins, lock mismatches, floating versions,
+    /// drift from [approved], compatibility rules.
+    Conflicts,
+    /// polyver.lock against the scan.
+    Lock,
+    /// Schema migration chains (heads, gaps, duplicates, cycles, missing parents).
+    Migrations,
+}
+
+impl CheckName {
+    pub const ALL: [CheckName; 5] = [
+        CheckName::Audit,
+        CheckName::Licenses,
+        CheckName::Conflicts,
+        CheckName::Lock,
+        CheckName::Migrations,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CheckName::Audit => "audit",
+            CheckName::Licenses => "licenses",
+            CheckName::Conflicts => "conflicts",
+            CheckName::Lock => "lock",
+            CheckName::Migrations => "migrations",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Fail (exit 1) when a finding of any check is at or above this severity: info, low,
+    /// medium, high, critical. One threshold for every check (polyver.toml `[audit] fail-on`
+    /// is for `polyver audit` only).
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: polyver_model::FindingSeverity,
+    /// Do not run this check (repeatable): audit, licenses, conflicts, lock, migrations.
+    #[arg(long, value_name = "CHECK", value_enum)]
+    pub skip: Vec<CheckName>,
+    /// Exit 3 when there is no OSV database instead of skipping the audit with a warning.
+    #[arg(long)]
+    pub require_audit: bool,
+    /// Also resolve licences beyond the scanned tree: cargo's and Go's module caches and
+    /// registry lookups (cached; none with --offline). Without it the licence check reads
+    /// only the repository, so the same commit gives the same verdict on every runner.
+    #[arg(long)]
+    pub licenses_online: bool,
+    #[command(flatten)]
+    pub db: OsvDbArg,
 }
 
 /// Which lock files a graph command looks at.

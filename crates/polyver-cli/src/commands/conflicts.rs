@@ -72,16 +72,7 @@ pub fn run(
         Format::Table => write_table(&report, args.fail_on, out)?,
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
         Format::Sarif => {
-            let rules: Vec<SarifRule> = polyver_analyze::RULES
-                .iter()
-                .map(|(id, description)| SarifRule {
-                    id: id.to_string(),
-                    short_description: description.to_string(),
-                    help: description.to_string(),
-                    tags: vec![id.split('/').next().unwrap_or(id).to_string()],
-                    ..SarifRule::default()
-                })
-                .collect();
+            let rules = sarif_rules();
             super::write_sarif(out, &report.findings(), &rules)?;
         }
         other => {
@@ -97,6 +88,20 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One SARIF rule per `polyver-analyze` rule id (also used by `polyver check`).
+pub(crate) fn sarif_rules() -> Vec<SarifRule> {
+    polyver_analyze::RULES
+        .iter()
+        .map(|(id, description)| SarifRule {
+            id: id.to_string(),
+            short_description: description.to_string(),
+            help: description.to_string(),
+            tags: vec![id.split('/').next().unwrap_or(id).to_string()],
+            ..SarifRule::default()
+        })
+        .collect()
 }
 
 /// `[approved]`/`[[compat]]` from polyver.toml and the YAML mirrors in its directory.

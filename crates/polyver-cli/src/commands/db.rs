@@ -55,7 +55,7 @@ pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
     })
 }
 
-fn db_error(e: DbError) -> anyhow::Error {
+pub(crate) fn db_error(e: DbError) -> anyhow::Error {
     CliError {
         code: 3,
         message: e.to_string(),

@@ -50,29 +50,7 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         Format::Table => write_table(&report, out)?,
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
         Format::Sarif => {
-            let rule = |id: &str, text: &str| polyver_report::sarif::SarifRule {
-                id: id.to_string(),
-                short_description: text.to_string(),
-                help: format!(
-                    "{text}. Policy: polyver.toml [licenses] (allow, deny, exceptions, unknown)."
-                ),
-                tags: vec!["license".to_string()],
-                ..Default::default()
-            };
-            let rules = [
-                rule(
-                    "license/denied",
-                    "A package's licence is denied by the licence policy",
-                ),
-                rule(
-                    "license/unknown",
-                    "A package's licence could not be determined",
-                ),
-                rule(
-                    "license/incompatible",
-                    "A dependency's licence conflicts with the repository's own licence",
-                ),
-            ];
+            let rules = sarif_rules();
             super::write_sarif(out, &report.findings(), &rules)?;
         }
         other => return Err(super::unsupported_format(
@@ -86,6 +64,33 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The SARIF rules of the licence findings (also used by `polyver check`).
+pub(crate) fn sarif_rules() -> Vec<polyver_report::sarif::SarifRule> {
+    let rule = |id: &str, text: &str| polyver_report::sarif::SarifRule {
+        id: id.to_string(),
+        short_description: text.to_string(),
+        help: format!(
+            "{text}. Policy: polyver.toml [licenses] (allow, deny, exceptions, unknown)."
+        ),
+        tags: vec!["license".to_string()],
+        ..Default::default()
+    };
+    vec![
+        rule(
+            "license/denied",
+            "A package's licence is denied by the licence policy",
+        ),
+        rule(
+            "license/unknown",
+            "A package's licence could not be determined",
+        ),
+        rule(
+            "license/incompatible",
+            "A dependency's licence conflicts with the repository's own licence",
+        ),
+    ]
 }
 
 /// Resolves the licences of `inventory` with the settings of polyver.toml `[licenses]`.

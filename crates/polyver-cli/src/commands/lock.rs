@@ -127,12 +127,9 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(
-    path: &Path,
-    current: &[LockEntry],
-    global: &GlobalArgs,
-    out: &mut Output,
-) -> anyhow::Result<ExitCode> {
+/// Reads and parses polyver.lock: exit 2 when it is missing, too large or malformed (with
+/// file:line). Shared by `lock --check` and `check`.
+pub(crate) fn read_lock(path: &Path) -> anyhow::Result<Vec<LockEntry>> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > MAX_LOCK_SIZE {
             return Err(CliError::input(
@@ -153,14 +150,25 @@ fn check(
             Some("run `polyver lock` to write it, and commit it".to_string()),
         )
     })?;
-    let recorded = parse(&text).map_err(|e| {
-        let place = if e.line > 0 {
-            format!("{}:{}", path.display(), e.line)
-        } else {
-            path.display().to_string()
-        };
-        CliError::input(format!("{place}: {}", e.message), e.hint)
-    })?;
+    parse(&text)
+        .map_err(|e| {
+            let place = if e.line > 0 {
+                format!("{}:{}", path.display(), e.line)
+            } else {
+                path.display().to_string()
+            };
+            CliError::input(format!("{place}: {}", e.message), e.hint)
+        })
+        .map_err(Into::into)
+}
+
+fn check(
+    path: &Path,
+    current: &[LockEntry],
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
+    let recorded = read_lock(path)?;
     let drift = diff(&recorded, current);
     if global.format == Format::Json {
         let doc = serde_json::json!({

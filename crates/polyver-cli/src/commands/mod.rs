@@ -1,6 +1,7 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
 pub mod audit;
+pub mod check;
 pub mod conflicts;
 pub mod db;
 pub mod diff;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args, &cli.global, &mut out)?,
         Command::Audit(args) => audit::run(&args, &cli.global, &mut out)?,
         Command::Db(cmd) => db::run(cmd, &cli.global, &mut out)?,
+        Command::Check(args) => check::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
