@@ -234,14 +234,16 @@ impl Database {
         self.read_at(self.table_start + u64::from(blob) * 12, &mut entry)?;
         let off = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
         let len = u32::from_le_bytes(entry[8..].try_into().unwrap_or_default());
-        if (self.blobs_start + off).saturating_add(u64::from(len)) > self.len {
+        // The offset comes from the file: a damaged one can be anything up to u64::MAX.
+        let start = self.blobs_start.checked_add(off);
+        let Some(start) = start.filter(|s| s.saturating_add(u64::from(len)) <= self.len) else {
             return Err(DbError::Corrupt {
                 path: self.path.clone(),
                 reason: format!("advisory blob {blob} beyond the end"),
             });
-        }
+        };
         let mut bytes = vec![0; len as usize];
-        self.read_at(self.blobs_start + off, &mut bytes)?;
+        self.read_at(start, &mut bytes)?;
         Ok(bytes)
     }
 
@@ -656,6 +658,27 @@ mod tests {
                 let _ = db.entries();
             }
         }
+        assert!(matches!(
+            Database::open(&dir.path().join("missing.pvdb")),
+            Err(DbError::Missing(_))
+        ));
+    }
+
+    /// Found by the `advisory_db` fuzz target: a blob offset near u64::MAX overflowed
+    /// `blobs_start + offset` (a panic in debug builds, a wrapped bounds check in release).
+    #[test]
+    fn a_blob_offset_near_u64_max_is_corrupt_not_an_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        let meta_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap());
+        let meta: Meta = serde_json::from_slice(&bytes[16..16 + meta_len as usize]).unwrap();
+        let table = (16 + meta_len + meta.keys_len) as usize;
+        bytes[table..table + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let db = Database::open(&path).unwrap();
+        assert!(matches!(db.load(0), Err(DbError::Corrupt { .. })));
+        assert!(matches!(db.entries(), Err(DbError::Corrupt { .. })));
         assert!(matches!(
             Database::open(&dir.path().join("missing.pvdb")),
             Err(DbError::Missing(_))
