@@ -73,5 +73,11 @@ pub(crate) fn file_name(path: &Path) -> &str {
         Some(i) => &bytes[i + 1..],
         None => bytes,
     };
-    std::str::from_utf8(name).unwrap_or("")
+    if name.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8. This runs for every extractor on every file of
+        // the tree; the ASCII check is much cheaper than full validation of short names.
+        unsafe { std::str::from_utf8_unchecked(name) }
+    } else {
+        std::str::from_utf8(name).unwrap_or("")
+    }
 }

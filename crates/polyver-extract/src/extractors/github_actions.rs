@@ -56,8 +56,11 @@ impl Extractor for GithubActionsExtractor {
     }
 
     fn matches(&self, path: &Path) -> bool {
-        let name = file_name(path).to_ascii_lowercase();
-        if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+        let name = file_name(path).as_bytes();
+        let has_ext = |ext: &[u8]| {
+            name.len() > ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext)
+        };
+        if !(has_ext(b".yml") || has_ext(b".yaml")) {
             return false;
         }
         let dirs: Vec<&str> = path
@@ -72,7 +75,8 @@ impl Extractor for GithubActionsExtractor {
             })
             .unwrap_or_default();
         let workflow = dirs.ends_with(&[".github", "workflows"]);
-        let action = (name == "action.yml" || name == "action.yaml")
+        let action = (name.eq_ignore_ascii_case(b"action.yml")
+            || name.eq_ignore_ascii_case(b"action.yaml"))
             && dirs.windows(2).any(|w| w == [".github", "actions"]);
         workflow || action
     }

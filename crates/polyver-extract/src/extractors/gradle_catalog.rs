@@ -33,6 +33,9 @@ impl Extractor for GradleCatalogExtractor {
 
     fn matches(&self, path: &Path) -> bool {
         let name = crate::file_name(path);
+        if !name.ends_with(".versions.toml") {
+            return false;
+        }
         let in_gradle_dir = path
             .parent()
             .and_then(|p| p.file_name())

@@ -30,11 +30,14 @@ impl Extractor for GradleLockfileExtractor {
         if name == "gradle.lockfile" || name.ends_with("-gradle.lockfile") {
             return true;
         }
+        if !name.ends_with(".lockfile") {
+            return false;
+        }
         let legacy_dir = path
             .parent()
             .and_then(|p| p.to_str())
             .is_some_and(|p| p.replace('\\', "/").ends_with("gradle/dependency-locks"));
-        legacy_dir && name.ends_with(".lockfile")
+        legacy_dir
     }
 
     fn extract(&self, file: &SourceFile) -> Extracted {

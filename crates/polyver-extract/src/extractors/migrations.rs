@@ -146,8 +146,20 @@ impl Extractor for MigrationsExtractor {
     }
 
     fn matches(&self, path: &Path) -> bool {
-        path.to_str()
-            .is_some_and(|p| classify(&p.replace('\\', "/")).is_some())
+        // Called for every file of the tree: reject by file name before building segments.
+        let name = crate::file_name(path);
+        let candidate = name.ends_with(".py")
+            || name.ends_with(".rb")
+            || name.ends_with(".sql")
+            || name.starts_with("db.changelog");
+        candidate
+            && path.to_str().is_some_and(|p| {
+                if p.contains('\\') {
+                    classify(&p.replace('\\', "/")).is_some()
+                } else {
+                    classify(p).is_some()
+                }
+            })
     }
 
     fn extract(&self, file: &SourceFile) -> Extracted {

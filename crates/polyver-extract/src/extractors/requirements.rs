@@ -33,6 +33,13 @@ impl Extractor for RequirementsExtractor {
     }
 
     fn matches(&self, path: &Path) -> bool {
+        let raw = file_name(path).as_bytes();
+        let has_ext = |ext: &[u8]| {
+            raw.len() > ext.len() && raw[raw.len() - ext.len()..].eq_ignore_ascii_case(ext)
+        };
+        if !(has_ext(b".txt") || has_ext(b".in")) {
+            return false;
+        }
         let name = file_name(path).to_ascii_lowercase();
         let (stem, ext) = match name.rsplit_once('.') {
             Some((s, e)) if e == "txt" || e == "in" => (s, e),
