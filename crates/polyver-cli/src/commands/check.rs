@@ -24,10 +24,10 @@ use crate::args::{CheckArgs, CheckName, Format, GlobalArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_advisory::db::{Database, DbError};
-use polyver_extract::{registry, scan_with};
+use polyver_extract::registry;
 use polyver_lock::{describe, diff, entries, LockEntry, FILE_NAME};
 use polyver_migrations::ProblemKind;
-use polyver_model::{Finding, FindingKind, FindingSeverity, Inventory, Kind, Location, Severity};
+use polyver_model::{Finding, FindingKind, FindingSeverity, Inventory, Kind, Location};
 use polyver_report::sarif::SarifRule;
 use serde::Serialize;
 use serde_json::json;
@@ -160,21 +160,13 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     };
 
     let scan_config = super::load_scan_config(global, &root, None)?;
-    let inventory = scan_with(&root, &scan_config, &registry::extractors()).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the repository's root directory".to_string()),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
+    let inventory = super::scan_and_report(
+        global,
+        &root,
+        &scan_config,
+        &registry::extractors(),
+        "the repository's root directory",
+    )?;
 
     let fail_on = args.fail_on;
     let mut results = Vec::new();

@@ -11,8 +11,8 @@ use crate::args::{ConflictsArgs, Format, GlobalArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_analyze::{analyze, Conflict, ConflictKind, Policy, Report};
-use polyver_extract::{registry, scan_with};
-use polyver_model::{FindingSeverity, Severity};
+use polyver_extract::registry;
+use polyver_model::FindingSeverity;
 use polyver_report::sarif::SarifRule;
 use serde::Serialize;
 use std::io::Write;
@@ -35,22 +35,14 @@ pub fn run(
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let policy = load_policy(global, &root)?;
     let config = super::load_scan_config(global, &root, None)?;
-    let inventory = scan_with(&root, &config, &registry::extractors()).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the repository's directory".to_string()),
-        )
-    })?;
     // A file that could not be read holds constraints that were not checked: say so.
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
+    let inventory = super::scan_and_report(
+        global,
+        &root,
+        &config,
+        &registry::extractors(),
+        "the repository's directory",
+    )?;
     let mut report = analyze(&inventory, Some(&root), &policy);
     report.retain_kinds(&args.kind);
     let failed = report.max_severity().is_some_and(|s| s >= args.fail_on);

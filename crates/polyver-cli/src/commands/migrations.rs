@@ -9,10 +9,10 @@
 use crate::args::{Format, GlobalArgs, MigrationsArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
-use polyver_extract::{registry, scan_with};
+use polyver_extract::registry;
 use polyver_migrations::live::{self, LiveError};
 use polyver_migrations::{analyse, Chain, Report};
-use polyver_model::{Kind, Severity};
+use polyver_model::Kind;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,21 +30,13 @@ pub fn run(
         .into_iter()
         .filter(|x| x.id() == "migrations")
         .collect();
-    let inventory = scan_with(&root, &config, &extractors).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the directory holding the migrations".to_string()),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
+    let inventory = super::scan_and_report(
+        global,
+        &root,
+        &config,
+        &extractors,
+        "the directory holding the migrations",
+    )?;
     let migrations: Vec<_> = inventory
         .components
         .iter()
