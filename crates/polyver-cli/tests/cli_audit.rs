@@ -5,6 +5,9 @@
 #[path = "common/sarif.rs"]
 mod sarif;
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -12,9 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("POLYVER_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let dir = corpus::shared_dir();
     dir.join("osv/PyPI").exists().then_some(dir)
 }
 
@@ -362,19 +363,10 @@ fn db_status_shows_counts_and_age() {
 /// component whose exact version is listed must be reported with that advisory.
 #[test]
 fn generated_corpus_end_to_end() {
-    let (Some(db), Some(shared)) = (osv_db(), shared()) else {
+    let Some(db) = osv_db() else { return };
+    let Some(dir) = corpus::generate("audit-corpus", 5, 50, 7) else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("polyver-audit-corpus-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = std::process::Command::new("python3")
-        .arg(shared.join("corpus/gen_monorepo.py"))
-        .arg(&dir)
-        .args(["--services", "5", "--filler", "50", "--seed", "7"])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success());
     let scan = Command::cargo_bin("polyver")
         .unwrap()
         .args(["scan", "--format", "json"])
@@ -426,7 +418,7 @@ fn generated_corpus_end_to_end() {
         })
         .collect();
     assert!(pinned.len() > 10);
-    for entry in std::fs::read_dir(shared.join("osv/PyPI")).unwrap() {
+    for entry in std::fs::read_dir(corpus::shared_dir().join("osv/PyPI")).unwrap() {
         let doc: Value =
             serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
         if doc.get("withdrawn").is_some() {

@@ -2,6 +2,9 @@
 //! files (the extractor fixtures), on a hand-made npm lock with diamonds and a cycle, and on
 //! the generated monorepo corpus.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -414,23 +417,9 @@ fn init_writes_a_config_that_loads() {
 
 #[test]
 fn graph_and_why_on_the_generated_corpus() {
-    let shared = std::env::var_os("POLYVER_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let script = shared.join("corpus/gen_monorepo.py");
-    if !script.exists() {
-        eprintln!("skipped: shared/corpus/gen_monorepo.py not found (set POLYVER_SHARED_DIR)");
+    let Some(dir) = corpus::generate("graph-corpus", 5, 50, 7) else {
         return;
-    }
-    let dir = temp("corpus");
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&dir)
-        .args(["--services", "5", "--filler", "50", "--seed", "7"])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success());
+    };
     let json: Value = serde_json::from_str(&stdout(
         polyver(&dir).args(["graph", "--format", "json"]),
         0,

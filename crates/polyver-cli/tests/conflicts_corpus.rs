@@ -10,35 +10,18 @@
 //! whole truth there. The one extra medium finding is true too and listed explicitly: the go
 //! service's `FROM gcr.io/distroless/static-debian12` has no tag, i.e. floats like `latest`.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn generator() -> Option<PathBuf> {
-    let shared = std::env::var_os("POLYVER_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let script = shared.join("corpus/gen_monorepo.py");
-    script.exists().then_some(script)
-}
 
 #[test]
 fn conflicts_reports_exactly_the_planted_problems() {
-    let Some(script) = generator() else {
-        eprintln!("skipped: shared/corpus/gen_monorepo.py not found (set POLYVER_SHARED_DIR)");
+    let Some(dir) = corpus::generate("conflicts-corpus", 5, 50, 42) else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("polyver-conflicts-corpus-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&dir)
-        .args(["--services", "5", "--filler", "50", "--seed", "42"])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success());
 
     let out = Command::cargo_bin("polyver")
         .unwrap()

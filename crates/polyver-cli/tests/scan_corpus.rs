@@ -7,38 +7,21 @@
 //! must match too, and the list must shrink (the test fails if a pending file starts to
 //! produce components, so the list cannot go stale).
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 /// Path patterns of formats not extracted yet (none left; keep for the next format).
 const PENDING: &[&str] = &[];
 
-fn generator() -> Option<PathBuf> {
-    let shared = std::env::var_os("POLYVER_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let script = shared.join("corpus/gen_monorepo.py");
-    script.exists().then_some(script)
-}
-
 #[test]
 fn scan_matches_the_generated_corpus_ground_truth() {
-    let Some(script) = generator() else {
-        eprintln!("skipped: shared/corpus/gen_monorepo.py not found (set POLYVER_SHARED_DIR)");
+    let Some(dir) = corpus::generate("corpus", 5, 200, 7) else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("polyver-corpus-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&dir)
-        .args(["--services", "5", "--filler", "200", "--seed", "7"])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success());
 
     let out = Command::cargo_bin("polyver")
         .unwrap()
