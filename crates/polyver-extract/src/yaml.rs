@@ -73,6 +73,18 @@ pub(crate) enum Value {
 
 impl Node {
     /// The scalar's text, unless it is a YAML null (`~`, `null`, empty).
+    /// A warning that this node of `file` has the wrong shape or value (`InvalidValue`, at
+    /// the node's line and column): how every YAML extractor reports what it cannot use.
+    pub fn invalid(&self, file: &SourceFile, message: &str) -> Diagnostic {
+        Diagnostic::warning(
+            DiagnosticCode::InvalidValue,
+            file.path(),
+            self.line,
+            message,
+        )
+        .with_column(self.column)
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar { text, plain } => {

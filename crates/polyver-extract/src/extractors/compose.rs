@@ -124,13 +124,7 @@ impl Extractor for ComposeExtractor {
 }
 
 fn invalid(file: &SourceFile, node: &Node, message: &str) -> Diagnostic {
-    Diagnostic::warning(
-        DiagnosticCode::InvalidValue,
-        file.path(),
-        node.line,
-        message,
-    )
-    .with_column(node.column)
+    node.invalid(file, message)
 }
 
 /// Interpolates `text` (written at `node`), warning about each variable left unresolved.

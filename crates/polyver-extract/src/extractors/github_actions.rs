@@ -432,15 +432,7 @@ impl Scanner<'_, '_> {
     }
 
     fn invalid(&mut self, node: &Node, message: &str) {
-        self.out.diagnose(
-            Diagnostic::warning(
-                DiagnosticCode::InvalidValue,
-                self.file.path(),
-                node.line,
-                message,
-            )
-            .with_column(node.column),
-        );
+        self.out.diagnose(node.invalid(self.file, message));
     }
 }
 

@@ -227,13 +227,7 @@ impl<'a> Pipeline<'a> {
 }
 
 fn invalid(file: &SourceFile, node: &Node, message: &str) -> Diagnostic {
-    Diagnostic::warning(
-        DiagnosticCode::InvalidValue,
-        file.path(),
-        node.line,
-        message,
-    )
-    .with_column(node.column)
+    node.invalid(file, message)
 }
 
 /// Adds a `variables:` mapping (values plain or `{value: ...}`) over `vars`.

@@ -23,7 +23,7 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Ecosystem, Kind, Scope};
 use std::path::Path;
 
 pub struct HelmExtractor;
@@ -224,15 +224,7 @@ impl Scanner<'_, '_> {
     }
 
     fn invalid(&mut self, node: &Node, message: &str) {
-        self.out.diagnose(
-            Diagnostic::warning(
-                DiagnosticCode::InvalidValue,
-                self.file.path(),
-                node.line,
-                message,
-            )
-            .with_column(node.column),
-        );
+        self.out.diagnose(node.invalid(self.file, message));
     }
 }
 

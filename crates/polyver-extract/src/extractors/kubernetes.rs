@@ -32,7 +32,7 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Ecosystem, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
 pub struct KubernetesExtractor;
@@ -324,15 +324,7 @@ impl Scanner<'_, '_> {
     }
 
     fn invalid(&mut self, node: &Node, message: &str) {
-        self.out.diagnose(
-            Diagnostic::warning(
-                DiagnosticCode::InvalidValue,
-                self.file.path(),
-                node.line,
-                message,
-            )
-            .with_column(node.column),
-        );
+        self.out.diagnose(node.invalid(self.file, message));
     }
 }
 
