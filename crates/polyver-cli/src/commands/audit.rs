@@ -49,10 +49,9 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         ));
     }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let config = polyver_config::discover(global.config.as_deref(), &root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
+    let config = super::load_config(global, &root)?;
     let db = super::db::open(&args.db)?;
-    let scan_config = super::load_scan_config(global, &root, None)?;
+    let scan_config = super::scan_config_from(&config.scan, None);
     let inventory = polyver_extract::scan(&root, &scan_config).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),

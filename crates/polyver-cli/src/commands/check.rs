@@ -145,10 +145,9 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     }
     let enabled = |c: CheckName| !args.skip.contains(&c);
     // Settings first: a bad polyver.toml is exit 2 before anything runs.
-    let config = polyver_config::discover(global.config.as_deref(), &root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
+    let config = super::load_config(global, &root)?;
     let policy = if enabled(CheckName::Conflicts) {
-        Some(super::conflicts::load_policy(global, &root)?)
+        Some(super::conflicts::policy_from(&config, &root)?)
     } else {
         None
     };
@@ -159,7 +158,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         None
     };
 
-    let scan_config = super::load_scan_config(global, &root, None)?;
+    let scan_config = super::scan_config_from(&config.scan, None);
     let inventory = super::scan_and_report(
         global,
         &root,
@@ -191,6 +190,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                     &root,
                     &inventory,
                     global,
+                    &config,
                     args.licenses_online,
                     args.licenses_online,
                     &[],

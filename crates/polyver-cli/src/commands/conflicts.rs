@@ -33,8 +33,9 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let policy = load_policy(global, &root)?;
-    let config = super::load_scan_config(global, &root, None)?;
+    let settings = super::load_config(global, &root)?;
+    let policy = policy_from(&settings, &root)?;
+    let config = super::scan_config_from(&settings.scan, None);
     // A file that could not be read holds constraints that were not checked: say so.
     let inventory = super::scan_and_report(
         global,
@@ -97,19 +98,18 @@ pub(crate) fn sarif_rules() -> Vec<SarifRule> {
 }
 
 /// `[approved]`/`[[compat]]` from polyver.toml and the YAML mirrors in its directory.
-pub fn load_policy(global: &GlobalArgs, root: &Path) -> anyhow::Result<Policy> {
+pub fn policy_from(config: &polyver_config::Config, root: &Path) -> anyhow::Result<Policy> {
     let bad = |e: polyver_config::ConfigError| CliError::input(e.to_string(), e.hint.clone());
-    let config = polyver_config::discover(global.config.as_deref(), root).map_err(bad)?;
     let mirror_dir = config
         .path
         .as_deref()
         .and_then(Path::parent)
         .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
     let (approved, compat) = polyver_config::mirror::load(&mirror_dir).map_err(bad)?;
-    let mut rules = config.compat;
+    let mut rules = config.compat.clone();
     rules.extend(compat);
     let mut policy = Policy {
-        approved: polyver_config::approved::merge_approved(config.approved, approved),
+        approved: polyver_config::approved::merge_approved(config.approved.clone(), approved),
         compat: rules,
     };
     // Settings inside the scanned tree are shown relative to it, like every other location.

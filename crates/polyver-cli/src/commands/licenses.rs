@@ -22,8 +22,9 @@ use std::time::Duration;
 
 pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let config = super::load_scan_config(global, &root, None)?;
-    let inventory = scan_with(&root, &config, &extractors::extractors()).map_err(|e| {
+    let config = super::load_config(global, &root)?;
+    let scan_config = super::scan_config_from(&config.scan, None);
+    let inventory = scan_with(&root, &scan_config, &extractors::extractors()).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give the directory of the repository".to_string()),
@@ -33,6 +34,7 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         &root,
         &inventory,
         global,
+        &config,
         true,
         !args.no_registry,
         &args.registry_url,
@@ -102,14 +104,13 @@ pub fn licence_report(
     root: &Path,
     inventory: &Inventory,
     global: &GlobalArgs,
+    config: &polyver_config::Config,
     beyond_tree: bool,
     registry: bool,
     cli_urls: &[String],
 ) -> anyhow::Result<LicenseReport> {
-    let settings = polyver_config::discover(global.config.as_deref(), root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
-        .licenses;
-    let policy = Policy::from_section(&settings).map_err(|e| CliError::input(e, None))?;
+    let settings = &config.licenses;
+    let policy = Policy::from_section(settings).map_err(|e| CliError::input(e, None))?;
     let use_registry = beyond_tree && registry && settings.registry != Some(false);
     let client = if use_registry {
         let urls = registry_urls(&settings.registry_urls, cli_urls)?;

@@ -59,6 +59,14 @@ pub fn unsupported_format(
     .into()
 }
 
+/// polyver.toml for a command on `root` (`--config`, else the nearest one above `root`, else
+/// the defaults); an invalid file is an input error. Commands that use several sections read
+/// it once and pass it on.
+pub fn load_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<polyver_config::Config> {
+    Ok(polyver_config::discover(global.config.as_deref(), root)
+        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?)
+}
+
 /// The walk settings of a command that scans `root`: polyver.toml's `[scan]` (the nearest one
 /// above `root`, or `--config`), then the `scan` command line (globs add up, flags override).
 pub fn load_scan_config(
@@ -66,15 +74,20 @@ pub fn load_scan_config(
     root: &Path,
     cli: Option<&ScanArgs>,
 ) -> anyhow::Result<ScanConfig> {
-    let settings = polyver_config::discover(global.config.as_deref(), root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?
-        .scan;
-    let (mut include, mut exclude) = (settings.include, settings.exclude);
+    Ok(scan_config_from(&load_config(global, root)?.scan, cli))
+}
+
+/// [`load_scan_config`] from a polyver.toml already read.
+pub fn scan_config_from(
+    settings: &polyver_config::ScanSection,
+    cli: Option<&ScanArgs>,
+) -> ScanConfig {
+    let (mut include, mut exclude) = (settings.include.clone(), settings.exclude.clone());
     if let Some(cli) = cli {
         include.extend(cli.include.iter().cloned());
         exclude.extend(cli.exclude.iter().cloned());
     }
-    Ok(ScanConfig {
+    ScanConfig {
         include,
         exclude,
         max_file_size: cli
@@ -86,7 +99,7 @@ pub fn load_scan_config(
         skip_default_dirs: !cli.is_some_and(|c| c.no_default_skips)
             && settings.default_skips.unwrap_or(true),
         ..ScanConfig::default()
-    })
+    }
 }
 
 /// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).

@@ -18,10 +18,11 @@ use std::process::ExitCode;
 /// so `history` and the registry show each scan's findings by severity.
 fn stored_findings(
     global: &GlobalArgs,
+    config: &polyver_config::Config,
     root: &std::path::Path,
     inventory: &Inventory,
 ) -> anyhow::Result<Vec<polyver_model::Finding>> {
-    let policy = super::conflicts::load_policy(global, root)?;
+    let policy = super::conflicts::policy_from(config, root)?;
     let mut findings = polyver_analyze::analyze(inventory, Some(root), &policy).findings();
     let osv_arg = crate::args::OsvDbArg {
         osv_db: std::env::var_os("POLYVER_OSV_DB")
@@ -30,15 +31,13 @@ fn stored_findings(
     };
     let path = polyver_advisory::Database::file_in(&super::db::osv_db_dir(&osv_arg));
     if path.is_file() {
-        let config = polyver_config::discover(global.config.as_deref(), root)
-            .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
         let audited = polyver_advisory::Database::open(&path)
             .map_err(|e| e.to_string())
             .and_then(|db| {
                 polyver_advisory::matcher::audit(
                     inventory,
                     &db,
-                    &super::audit::audit_options(&config),
+                    &super::audit::audit_options(config),
                 )
                 .map_err(|e| e.to_string())
             });
@@ -56,7 +55,8 @@ fn stored_findings(
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let started_at = super::store::now_ms();
-    let config = super::load_scan_config(global, &root, Some(args))?;
+    let settings = super::load_config(global, &root)?;
+    let config = super::scan_config_from(&settings.scan, Some(args));
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
     progress.bar.finish_and_clear();
@@ -83,7 +83,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         ));
     }
     if !args.no_store {
-        let findings = stored_findings(global, &root, &inventory)?;
+        let findings = stored_findings(global, &settings, &root, &inventory)?;
         super::store::record_scan(
             global,
             &root,
@@ -105,6 +105,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 &root,
                 &inventory,
                 global,
+                &settings,
                 args.licenses,
                 args.licenses,
                 &[],
