@@ -392,14 +392,16 @@ fn audit_package(
 /// Whether the pin `pin` tells what the unpinned declaration `decl` installs: the pin lives
 /// in the declaration's directory or in one above it.
 fn resolves(pin: &Component, decl: &Component) -> bool {
-    let dir = |path: &str| path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    fn dir(path: &str) -> &str {
+        path.rsplit_once('/').map_or("", |(d, _)| d)
+    }
     pin.locations.iter().any(|p| {
         let above = dir(&p.path);
         decl.locations.iter().any(|d| {
             let here = dir(&d.path);
             above.is_empty()
                 || here == above
-                || (here.starts_with(&above) && here[above.len()..].starts_with('/'))
+                || (here.starts_with(above) && here[above.len()..].starts_with('/'))
         })
     })
 }
