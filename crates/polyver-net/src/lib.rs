@@ -79,7 +79,7 @@ pub fn default_cache_dir() -> PathBuf {
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
     #[error(
-        "{url}: not in the cache and --offline is set (run once without --offline to fetch it)"
+        "{url}: needs the network and --offline is set (nothing cached for it; run once without --offline)"
     )]
     Offline { url: String },
     #[error("{url}: timed out after {attempts} attempt(s) (check the network or proxy settings)")]
