@@ -52,7 +52,16 @@ fn inventory(db: &Database) -> Vec<Component> {
             format!("services/s{}/manifest", i % 97),
             (i % 500) as u32 + 1,
         );
-        out.push(Component::new(Kind::Package, *e, name.clone(), "bench", loc).with_version(v));
+        out.push(
+            Component::new(
+                Kind::Package,
+                *e,
+                name.clone(),
+                polyver_model::Format::Requirements,
+                loc,
+            )
+            .with_version(v),
+        );
         i += 1;
     }
     out

@@ -53,7 +53,7 @@ fn pinned(eco: Ecosystem, name: &str, version: &str) -> Component {
         Kind::Package,
         eco,
         name,
-        "test",
+        polyver_model::Format::Requirements,
         Location::new("requirements.txt", 3),
     )
     .with_version(version)
@@ -267,12 +267,12 @@ fn aliases_merge_into_one_finding_with_the_highest_severity() {
 fn smallest_fix_and_whether_the_constraint_allows_it() {
     let Some(db) = real_db() else { return };
     let mut lock = pinned(Ecosystem::Cargo, "smallvec", "1.5.0");
-    lock.source = "cargo-lock".into();
+    lock.source = polyver_model::Format::CargoLock;
     let mut manifest = Component::new(
         Kind::Package,
         Ecosystem::Cargo,
         "smallvec",
-        "cargo-toml",
+        polyver_model::Format::CargoToml,
         Location::new("Cargo.toml", 9),
     );
     manifest.constraint = Some(Constraint::new("1.5"));
@@ -314,7 +314,7 @@ fn a_pin_elsewhere_in_the_repository_does_not_resolve_an_unpinned_range() {
             Kind::Package,
             Ecosystem::Pypi,
             "urllib3",
-            "requirements",
+            polyver_model::Format::Requirements,
             Location::new(path, 1),
         );
         c.constraint = Some(Constraint::new(constraint));
@@ -372,7 +372,7 @@ fn unpinned_constraints_report_the_advisories_their_range_admits() {
         Kind::Package,
         Ecosystem::Pypi,
         "urllib3",
-        "requirements",
+        polyver_model::Format::Requirements,
         Location::new("requirements.txt", 1),
     );
     c.constraint = Some(Constraint::new(">=2.0,<2.0.6"));
@@ -426,7 +426,7 @@ fn an_ignore_removes_one_advisory_from_a_not_pinned_finding() {
         Kind::Package,
         Ecosystem::Pypi,
         "urllib3",
-        "requirements",
+        polyver_model::Format::Requirements,
         Location::new("requirements.txt", 1),
     );
     c.constraint = Some(Constraint::new(">=2.0,<2.0.6"));

@@ -21,7 +21,7 @@ fn inventory() -> Inventory {
                     Kind::Package,
                     Ecosystem::Pypi,
                     &name,
-                    "requirements",
+                    polyver_model::Format::Requirements,
                     loc(format!("{dir}/requirements.txt"), j + 1),
                 )
                 .with_version(format!("1.{}.0", j % 5))
@@ -32,7 +32,7 @@ fn inventory() -> Inventory {
                     Kind::Package,
                     Ecosystem::Pypi,
                     &name,
-                    "pyproject",
+                    polyver_model::Format::Pyproject,
                     loc(format!("{dir}/pyproject.toml"), j + 5),
                 )
                 .with_constraint(format!(">=1.{},<{}", j % 3, 3 + i)),
@@ -43,7 +43,7 @@ fn inventory() -> Inventory {
                 Kind::Runtime,
                 Ecosystem::Generic,
                 "python",
-                "version-file",
+                polyver_model::Format::VersionFile,
                 loc(format!("{dir}/.python-version"), 1),
             )
             .with_version("3.11"),
@@ -53,7 +53,7 @@ fn inventory() -> Inventory {
                 Kind::Runtime,
                 Ecosystem::Generic,
                 "python",
-                "pyproject",
+                polyver_model::Format::Pyproject,
                 loc(format!("{dir}/pyproject.toml"), 3),
             )
             .with_constraint(">=3.10"),
@@ -63,7 +63,7 @@ fn inventory() -> Inventory {
                 Kind::Image,
                 Ecosystem::Docker,
                 "python",
-                "dockerfile",
+                polyver_model::Format::Dockerfile,
                 loc(format!("{dir}/Dockerfile"), 1),
             )
             .with_version("3.11-slim"),
@@ -78,7 +78,7 @@ fn inventory() -> Inventory {
                     Kind::Package,
                     Ecosystem::Npm,
                     &name,
-                    "package-json",
+                    polyver_model::Format::PackageJson,
                     loc(format!("{dir}/package.json"), j + 1),
                 )
                 .with_constraint(format!("^{}.2.0", j % 4 + 1)),
@@ -88,7 +88,7 @@ fn inventory() -> Inventory {
                     Kind::Package,
                     Ecosystem::Npm,
                     &name,
-                    "package-lock",
+                    polyver_model::Format::PackageLock,
                     loc(format!("{dir}/package-lock.json"), j * 5 + 1),
                 )
                 .with_version(format!("{}.2.{}", j % 4 + 1, i % 9)),
@@ -98,7 +98,7 @@ fn inventory() -> Inventory {
                     Kind::Package,
                     Ecosystem::Npm,
                     &name,
-                    "package-lock",
+                    polyver_model::Format::PackageLock,
                     loc(format!("{dir}/package-lock.json"), j * 5 + 3),
                 )
                 .with_version(format!("0.9.{i}"))
@@ -111,7 +111,7 @@ fn inventory() -> Inventory {
                 Kind::Runtime,
                 Ecosystem::Generic,
                 "node",
-                "version-file",
+                polyver_model::Format::VersionFile,
                 loc(format!("{dir}/.nvmrc"), 1),
             )
             .with_version("18.19.0"),
@@ -121,7 +121,7 @@ fn inventory() -> Inventory {
                 Kind::Runtime,
                 Ecosystem::Generic,
                 "node",
-                "package-json",
+                polyver_model::Format::PackageJson,
                 loc(format!("{dir}/package.json"), 30),
             )
             .with_constraint(">=18"),
@@ -131,7 +131,7 @@ fn inventory() -> Inventory {
                 Kind::Action,
                 Ecosystem::GithubActions,
                 "actions/checkout",
-                "github-actions",
+                polyver_model::Format::GithubActions,
                 loc(format!("{dir}/.github/workflows/ci.yml"), 5),
             )
             .with_version("v4"),

@@ -16,7 +16,7 @@ use crate::rules::{ancestors, dir_of, written, Collector, Index};
 use crate::{Conflict, ConflictKind, Entry};
 use polyver_config::approved::{normalize_range, runtime_name};
 use polyver_config::{Approved, CompatRule, Subject};
-use polyver_model::{Component, Ecosystem, FindingSeverity, Kind, Location};
+use polyver_model::{Component, Ecosystem, FindingSeverity, Format, Kind, Location, Role};
 use polyver_version::Ecosystem as Scheme;
 use std::collections::HashMap;
 
@@ -283,7 +283,7 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                 && c.ecosystem == Ecosystem::Generic
                 && runtime_name(&c.name) == runtime;
             let is_image = c.kind == Kind::Image
-                && c.source == "dockerfile"
+                && c.source == Format::Dockerfile
                 && image_runtime(&c.name).as_deref() == Some(runtime);
             if !is_runtime && !is_image {
                 continue;
@@ -308,12 +308,12 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                 }
             } else if !exact
                 && matches!(
-                    c.source.as_str(),
-                    "pyproject" | "setup-cfg" | "pipfile" | "package-json"
+                    c.source,
+                    Format::Pyproject | Format::SetupCfg | Format::Pipfile | Format::PackageJson
                 )
             {
                 requires.push(d);
-            } else if exact && c.source == "version-file" {
+            } else if exact && c.source.role() == Role::RuntimePin {
                 for l in &c.locations {
                     files.entry(dir_of(&l.path)).or_default().push(Declared {
                         c,

@@ -3,41 +3,15 @@
 
 use crate::engine::{constraint_range, satisfies_any, upper_unbounded};
 use crate::{Conflict, ConflictKind, Entry, Note};
-use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Kind, Location, Scope};
+use polyver_model::{
+    Component, Ecosystem, FindingSeverity, Format, Inventory, Kind, Location, Role, Scope,
+};
 use polyver_version::Ecosystem as Scheme;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-/// Lock files: what they resolve is an installation's truth, not a declaration.
-const LOCK_SOURCES: &[&str] = &[
-    "package-lock",
-    "yarn-lock",
-    "pnpm-lock",
-    "bun-lock",
-    "cargo-lock",
-    "poetry-lock",
-    "uv-lock",
-    "pdm-lock",
-    "pipfile-lock",
-    "gemfile-lock",
-    "composer-lock",
-    "nuget-lock",
-    "gradle-lockfile",
-    "go-sum",
-];
-
-/// Manifests whose constraints a lock file beside them resolves.
-const LOCKED_MANIFESTS: &[&str] = &[
-    "package-json",
-    "cargo-toml",
-    "pyproject",
-    "pipfile",
-    "gemfile",
-    "composer-json",
-];
-
 /// Python declarations that belong to their directory's project.
-const PYTHON_PROJECT_SOURCES: &[&str] = &["pyproject", "setup-cfg", "pipfile"];
+const PYTHON_PROJECT_FORMATS: &[Format] = &[Format::Pyproject, Format::SetupCfg, Format::Pipfile];
 
 /// Distinct constraints on one package in one installation compared pairwise, at most (a
 /// real project has a handful; this bounds a pathological tree).
@@ -46,8 +20,10 @@ const MAX_DISTINCT_CONSTRAINTS: usize = 256;
 /// Requirement files larger than this are not read for includes.
 const MAX_REQUIREMENTS_BYTES: u64 = 5 << 20;
 
+/// A lock or checksum file entry: what an installation resolved (or may use), not a
+/// declaration.
 pub(crate) fn is_lock(c: &Component) -> bool {
-    LOCK_SOURCES.contains(&c.source.as_str())
+    matches!(c.source.role(), Role::Lock | Role::Checksums)
 }
 
 fn is_declared_package(c: &Component) -> bool {
@@ -88,7 +64,7 @@ impl<'a> Index<'a> {
     pub fn new(inventory: &'a Inventory) -> Self {
         let mut locks: HashMap<&str, HashMap<Ecosystem, LockEntries<'a>>> = HashMap::new();
         for c in &inventory.components {
-            if !is_lock(c) || c.source == "go-sum" {
+            if c.source.role() != Role::Lock {
                 continue;
             }
             let Some(version) = c.version.as_deref() else {
@@ -267,7 +243,7 @@ fn requirement_units<'a>(
     let files: BTreeSet<&'a str> = index
         .components
         .iter()
-        .filter(|c| c.source == "requirements")
+        .filter(|c| c.source == Format::Requirements)
         .flat_map(|c| c.locations.iter().map(|l| l.path.as_str()))
         .collect();
     let mut units: HashMap<String, BTreeSet<&'a str>> = HashMap::new();
@@ -306,12 +282,12 @@ fn units_of<'a>(
     out: &mut Vec<Unit<'a>>,
 ) {
     out.clear();
-    if c.source == "requirements" {
+    if c.source == Format::Requirements {
         match req_units.get(&loc.path) {
             Some(u) => out.extend(u.iter().map(|d| Unit::Python(d))),
             None => out.push(Unit::Python(requirements_project(&loc.path))),
         }
-    } else if PYTHON_PROJECT_SOURCES.contains(&c.source.as_str()) {
+    } else if PYTHON_PROJECT_FORMATS.contains(&c.source) {
         out.push(Unit::Python(dir_of(&loc.path)));
     } else {
         out.push(Unit::File(&loc.path));
@@ -492,8 +468,7 @@ pub(crate) fn inconsistent_pins(index: &Index, out: &mut Collector) {
         BTreeMap::new();
     for c in index.components {
         // A CI matrix of runtimes (setup-python 3.9 … 3.12) is several versions on purpose.
-        let ci_runtime =
-            c.kind == Kind::Runtime && matches!(c.source.as_str(), "github-actions" | "gitlab-ci");
+        let ci_runtime = c.kind == Kind::Runtime && c.source.role() == Role::Ci;
         if is_lock(c)
             || matches!(c.kind, Kind::Migration | Kind::Api)
             || c.name.contains('$')
@@ -551,7 +526,7 @@ pub(crate) fn inconsistent_pins(index: &Index, out: &mut Collector) {
 
 pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
     for c in index.components {
-        if !is_declared_package(c) || !LOCKED_MANIFESTS.contains(&c.source.as_str()) {
+        if !is_declared_package(c) || !c.source.is_locked_manifest() {
             continue;
         }
         let Some(scheme) = c.ecosystem.version_scheme(&c.name) else {
@@ -634,7 +609,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
 pub(crate) fn duplicates_in_locks(index: &Index, out: &mut Collector) {
     let mut groups: BTreeMap<(&str, Ecosystem, &str), BTreeMap<&str, &Location>> = BTreeMap::new();
     for c in index.components {
-        if !is_lock(c) || c.source == "go-sum" {
+        if c.source.role() != Role::Lock {
             continue;
         }
         let Some(v) = c.version.as_deref() else {
@@ -727,7 +702,7 @@ pub(crate) fn floating_rules(index: &Index, out: &mut Collector) {
                     Some(_) => {}
                 }
             }
-            Kind::Runtime if c.source == "version-file" && c.version.is_none() => {
+            Kind::Runtime if c.source.role() == Role::RuntimePin && c.version.is_none() => {
                 // `.nvmrc` with `lts/iron`, `node` or `stable`: whatever is current when run.
                 let Some(alias) = c.constraint.as_ref().map(|k| k.raw.trim()) else {
                     continue;

@@ -4,17 +4,35 @@ use polyver_analyze::{analyze, Conflict, ConflictKind, Policy};
 use polyver_config::approved::{entry, Origin};
 use polyver_config::CompatRule;
 use polyver_model::{
-    Component, Ecosystem, FindingKind, FindingSeverity, Inventory, Kind, Location, ScanStats, Scope,
+    Component, Ecosystem, FindingKind, FindingSeverity, Format, Inventory, Kind, Location,
+    ScanStats, Scope,
 };
 use std::path::Path;
 
+fn format(id: &str) -> Format {
+    Format::from_id(id).expect("a registered format id")
+}
+
 fn pkg(eco: Ecosystem, name: &str, source: &str, path: &str, constraint: &str) -> Component {
-    Component::new(Kind::Package, eco, name, source, Location::new(path, 1))
-        .with_constraint(constraint)
+    Component::new(
+        Kind::Package,
+        eco,
+        name,
+        format(source),
+        Location::new(path, 1),
+    )
+    .with_constraint(constraint)
 }
 
 fn locked(eco: Ecosystem, name: &str, source: &str, path: &str, version: &str) -> Component {
-    Component::new(Kind::Package, eco, name, source, Location::new(path, 1)).with_version(version)
+    Component::new(
+        Kind::Package,
+        eco,
+        name,
+        format(source),
+        Location::new(path, 1),
+    )
+    .with_version(version)
 }
 
 fn runtime(
@@ -28,7 +46,7 @@ fn runtime(
         Kind::Runtime,
         Ecosystem::Generic,
         name,
-        source,
+        format(source),
         Location::new(path, 1),
     );
     if let Some(v) = version {
@@ -45,7 +63,7 @@ fn image(name: &str, tag: Option<&str>, path: &str) -> Component {
         Kind::Image,
         Ecosystem::Docker,
         name,
-        "dockerfile",
+        polyver_model::Format::Dockerfile,
         Location::new(path, 1),
     );
     match tag {
@@ -241,7 +259,7 @@ fn markers_poetry_and_unreadable_constraints() {
                 Kind::Package,
                 Ecosystem::Cargo,
                 "rand",
-                "cargo-toml",
+                polyver_model::Format::CargoToml,
                 Location::new("Cargo.toml", 9),
             )
             .with_constraint("0.8")
@@ -376,7 +394,7 @@ fn floating_images_actions_and_ranges() {
         Kind::Action,
         Ecosystem::GithubActions,
         "org/act",
-        "github-actions",
+        polyver_model::Format::GithubActions,
         Location::new(".github/workflows/ci.yml", 3),
     )
     .with_constraint("main");
@@ -385,7 +403,7 @@ fn floating_images_actions_and_ranges() {
         Kind::Action,
         Ecosystem::GithubActions,
         "actions/checkout",
-        "github-actions",
+        polyver_model::Format::GithubActions,
         Location::new(".github/workflows/ci.yml", 4),
     )
     .with_version("v4");

@@ -6,6 +6,7 @@
 mod corpus;
 
 use assert_cmd::Command;
+use polyver_model::Format;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -489,14 +490,12 @@ fn every_lock_format_yields_edges() {
             with_edges.insert(source);
         }
     }
-    for source in polyver_graph::LOCK_SOURCES {
-        assert!(seen.contains(*source), "no fixture graph from {source}");
-        // Pipfile.lock records no dependency edges at all.
-        if *source != "pipfile-lock" {
-            assert!(
-                with_edges.contains(*source),
-                "{source} graphs have no edges"
-            );
+    for format in Format::ALL.iter().filter(|f| f.is_lock()) {
+        let source = format.id();
+        assert!(seen.contains(source), "no fixture graph from {source}");
+        // Pipfile.lock and gradle.lockfile record no dependency edges at all.
+        if !matches!(format, Format::PipfileLock | Format::GradleLockfile) {
+            assert!(with_edges.contains(source), "{source} graphs have no edges");
         }
     }
 }

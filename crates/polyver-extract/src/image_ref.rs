@@ -7,12 +7,12 @@
 //! for the `source` parameter.
 
 use crate::{Extracted, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 
 /// Splits `registry/path:tag@digest` into a component.
 pub(crate) fn image_component(
     reference: &str,
-    source: &str,
+    source: Format,
     file: &SourceFile,
     line: u32,
     out: &mut Extracted,

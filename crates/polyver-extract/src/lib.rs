@@ -26,14 +26,18 @@ pub use walk::{
     DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
 };
 
-use polyver_model::{Component, Diagnostic};
+use polyver_model::{Component, Diagnostic, Format};
 use std::path::Path;
 
 /// One file format's parser.
 pub trait Extractor: Send + Sync {
-    /// A stable id, also written into each component's `source` (`requirements`,
-    /// `package-lock`, ...).
-    fn id(&self) -> &'static str;
+    /// The format this extractor reads; its [`Format::info`] says what the format is for, and
+    /// it is written into each component's `source`.
+    fn format(&self) -> Format;
+    /// The format's stable id (`requirements`, `package-lock`, ...).
+    fn id(&self) -> &'static str {
+        self.format().id()
+    }
     /// Whether this extractor handles `path` (repo-relative). Must look at the path only.
     fn matches(&self, path: &Path) -> bool;
     /// Parses one file. Never panics; problems become diagnostics in the result.

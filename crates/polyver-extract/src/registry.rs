@@ -1,4 +1,10 @@
-//! The list of extractors. Adding a format = one module under `extractors/` + one line here.
+//! The registry: which extractor reads each [`Format`].
+//!
+//! The formats themselves (id, ecosystem, role, which manifest a lock resolves) are data in
+//! `polyver_model::format`; this file maps each one to its parser. The `match` is exhaustive,
+//! so a format added there does not compile until it has an extractor here. Adding a format
+//! = one module under `extractors/`, its fixtures, one line in the format table and one arm
+//! below (README, "Adding a format").
 
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
@@ -8,47 +14,65 @@ use crate::extractors::{
     requirements, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
+use polyver_model::Format;
 
-/// Every extractor, in a fixed order.
-pub fn extractors() -> Vec<Box<dyn Extractor>> {
-    vec![
-        Box::new(requirements::RequirementsExtractor),
-        Box::new(pyproject::PyprojectExtractor),
-        Box::new(setup_cfg::SetupCfgExtractor),
-        Box::new(pipfile::PipfileExtractor),
-        Box::new(pipfile_lock::PipfileLockExtractor),
-        Box::new(poetry_lock::PoetryLockExtractor),
-        Box::new(uv_lock::UvLockExtractor),
-        Box::new(pdm_lock::PdmLockExtractor),
-        Box::new(package_json::PackageJsonExtractor),
-        Box::new(package_lock::PackageLockExtractor),
-        Box::new(yarn_lock::YarnLockExtractor),
-        Box::new(pnpm_lock::PnpmLockExtractor),
-        Box::new(bun_lock::BunLockExtractor),
-        Box::new(dockerfile::DockerfileExtractor),
-        Box::new(compose::ComposeExtractor),
-        Box::new(version_files::VersionFileExtractor),
-        Box::new(gemfile::GemfileExtractor),
-        Box::new(gemfile_lock::GemfileLockExtractor),
-        Box::new(composer_json::ComposerJsonExtractor),
-        Box::new(composer_lock::ComposerLockExtractor),
-        Box::new(msbuild::MsbuildExtractor),
-        Box::new(nuget_lock::NugetLockExtractor),
-        Box::new(cargo_toml::CargoTomlExtractor),
-        Box::new(cargo_lock::CargoLockExtractor),
-        Box::new(go_mod::GoModExtractor),
-        Box::new(go_sum::GoSumExtractor),
-        Box::new(pom::PomExtractor),
-        Box::new(gradle::GradleExtractor),
-        Box::new(gradle_catalog::GradleCatalogExtractor),
-        Box::new(gradle_lockfile::GradleLockfileExtractor),
-        Box::new(github_actions::GithubActionsExtractor),
-        Box::new(gitlab_ci::GitlabCiExtractor),
-        Box::new(kubernetes::KubernetesExtractor),
-        Box::new(helm::HelmExtractor),
-        Box::new(terraform::TerraformExtractor),
-        Box::new(pulumi::PulumiExtractor),
-        Box::new(openapi::OpenapiExtractor),
-        Box::new(migrations::MigrationsExtractor),
-    ]
+/// The extractor of one format.
+pub fn extractor(format: Format) -> &'static dyn Extractor {
+    match format {
+        Format::Requirements => &requirements::RequirementsExtractor,
+        Format::Pyproject => &pyproject::PyprojectExtractor,
+        Format::SetupCfg => &setup_cfg::SetupCfgExtractor,
+        Format::Pipfile => &pipfile::PipfileExtractor,
+        Format::PipfileLock => &pipfile_lock::PipfileLockExtractor,
+        Format::PoetryLock => &poetry_lock::PoetryLockExtractor,
+        Format::UvLock => &uv_lock::UvLockExtractor,
+        Format::PdmLock => &pdm_lock::PdmLockExtractor,
+        Format::PackageJson => &package_json::PackageJsonExtractor,
+        Format::PackageLock => &package_lock::PackageLockExtractor,
+        Format::YarnLock => &yarn_lock::YarnLockExtractor,
+        Format::PnpmLock => &pnpm_lock::PnpmLockExtractor,
+        Format::BunLock => &bun_lock::BunLockExtractor,
+        Format::Dockerfile => &dockerfile::DockerfileExtractor,
+        Format::Compose => &compose::ComposeExtractor,
+        Format::VersionFile => &version_files::VersionFileExtractor,
+        Format::Gemfile => &gemfile::GemfileExtractor,
+        Format::GemfileLock => &gemfile_lock::GemfileLockExtractor,
+        Format::ComposerJson => &composer_json::ComposerJsonExtractor,
+        Format::ComposerLock => &composer_lock::ComposerLockExtractor,
+        Format::Msbuild => &msbuild::MsbuildExtractor,
+        Format::NugetLock => &nuget_lock::NugetLockExtractor,
+        Format::CargoToml => &cargo_toml::CargoTomlExtractor,
+        Format::CargoLock => &cargo_lock::CargoLockExtractor,
+        Format::GoMod => &go_mod::GoModExtractor,
+        Format::GoSum => &go_sum::GoSumExtractor,
+        Format::Pom => &pom::PomExtractor,
+        Format::Gradle => &gradle::GradleExtractor,
+        Format::GradleCatalog => &gradle_catalog::GradleCatalogExtractor,
+        Format::GradleLockfile => &gradle_lockfile::GradleLockfileExtractor,
+        Format::GithubActions => &github_actions::GithubActionsExtractor,
+        Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
+        Format::Kubernetes => &kubernetes::KubernetesExtractor,
+        Format::Helm => &helm::HelmExtractor,
+        Format::Terraform => &terraform::TerraformExtractor,
+        Format::Pulumi => &pulumi::PulumiExtractor,
+        Format::Openapi => &openapi::OpenapiExtractor,
+        Format::Migrations => &migrations::MigrationsExtractor,
+    }
+}
+
+/// Every extractor, in the format table's order.
+pub fn extractors() -> Vec<&'static dyn Extractor> {
+    Format::ALL.iter().map(|f| extractor(*f)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_format_has_the_extractor_that_writes_it() {
+        for f in Format::ALL {
+            assert_eq!(extractor(*f).format(), *f);
+        }
+    }
 }

@@ -25,8 +25,8 @@ use crate::{Extracted, Extractor};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Inventory, Kind,
-    ScanStats,
+    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Inventory, Kind,
+    Role, ScanStats,
 };
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -118,7 +118,7 @@ pub fn scan(root: &Path, config: &ScanConfig) -> Result<Inventory, ScanConfigErr
 pub fn scan_with(
     root: &Path,
     config: &ScanConfig,
-    extractors: &[Box<dyn Extractor>],
+    extractors: &[&dyn Extractor],
 ) -> Result<Inventory, ScanConfigError> {
     scan_observed(root, config, extractors, &NoProgress)
 }
@@ -127,7 +127,7 @@ pub fn scan_with(
 pub fn scan_observed(
     root: &Path,
     config: &ScanConfig,
-    extractors: &[Box<dyn Extractor>],
+    extractors: &[&dyn Extractor],
     progress: &dyn ScanProgress,
 ) -> Result<Inventory, ScanConfigError> {
     if !root.is_dir() {
@@ -276,37 +276,27 @@ pub fn scan_observed(
     ))
 }
 
-/// Extractors of the manifests and lock files a Pulumi program's providers are declared in.
-const PULUMI_PROGRAM_SOURCES: &[&str] = &[
-    "package-json",
-    "package-lock",
-    "yarn-lock",
-    "pnpm-lock",
-    "bun-lock",
-    "requirements",
-    "pyproject",
-    "setup-cfg",
-    "pipfile",
-    "pipfile-lock",
-    "poetry-lock",
-    "uv-lock",
-    "pdm-lock",
-    "go-mod",
-    "go-sum",
-];
+/// Whether a component comes from a manifest or lock file of a language Pulumi programs are
+/// written in (npm, PyPI, Go): where a program's providers are declared.
+fn is_pulumi_program_source(source: Format) -> bool {
+    matches!(
+        source.info().ecosystem,
+        Some(Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Go)
+    ) && matches!(source.role(), Role::Manifest | Role::Lock | Role::Checksums)
+}
 
 /// Pulumi's providers are ordinary packages of the program's language, so they are found by
 /// the npm/PyPI/Go extractors as `package`s (`module`s for Go). This pass, across files,
 /// marks them as `provider`s: in every directory holding a `Pulumi.yaml` (a component of
 /// the `pulumi` extractor is located there), each package or module found in that same
-/// directory's manifests and locks ([`PULUMI_PROGRAM_SOURCES`]; not in subdirectories, not
+/// directory's manifests and locks ([`is_pulumi_program_source`]; not in subdirectories, not
 /// through a `-r ../x.txt` include located elsewhere) whose name is a provider's (see
 /// [`is_pulumi_provider`]) becomes kind `provider`.
 fn mark_pulumi_providers(components: &mut [Component]) {
     let parent = |path: &str| path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let projects: BTreeSet<String> = components
         .iter()
-        .filter(|c| c.source == "pulumi")
+        .filter(|c| c.source == Format::Pulumi)
         .flat_map(|c| c.locations.iter().map(|l| parent(&l.path)))
         .collect();
     if projects.is_empty() {
@@ -314,7 +304,7 @@ fn mark_pulumi_providers(components: &mut [Component]) {
     }
     for c in components.iter_mut() {
         if matches!(c.kind, Kind::Package | Kind::Module)
-            && PULUMI_PROGRAM_SOURCES.contains(&c.source.as_str())
+            && is_pulumi_program_source(c.source)
             && c.locations
                 .iter()
                 .any(|l| projects.contains(&parent(&l.path)))
@@ -454,6 +444,7 @@ mod tests {
     }
 
     fn at(kind: Kind, eco: Ecosystem, name: &str, source: &str, path: &str) -> Component {
+        let source = Format::from_id(source).expect("a registered format id");
         Component::new(kind, eco, name, source, Location::new(path, 1))
     }
 

@@ -30,7 +30,7 @@ fn inventory() -> Inventory {
                 Kind::Package,
                 Ecosystem::Npm,
                 name(i),
-                "package-lock",
+                polyver_model::Format::PackageLock,
                 Location::new("package-lock.json", i as u32 + 2),
             )
             .with_version(format!("1.{}.0", i % 7))

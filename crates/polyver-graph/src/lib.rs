@@ -35,26 +35,9 @@ pub use render::{
 pub use stats::{FanIn, GraphStats};
 pub use why::{near_matches, why, WhyAnswer};
 
-use polyver_model::{normalize_pypi_name, Component, Ecosystem, Inventory, Kind, Scope};
+use polyver_model::{normalize_pypi_name, Component, Ecosystem, Format, Inventory, Kind, Scope};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-
-/// Extractor ids whose components are lock-file entries, i.e. graph material. Manifests
-/// are not: their entries are constraints, not resolved packages.
-pub const LOCK_SOURCES: &[&str] = &[
-    "package-lock",
-    "yarn-lock",
-    "pnpm-lock",
-    "bun-lock",
-    "poetry-lock",
-    "uv-lock",
-    "pdm-lock",
-    "pipfile-lock",
-    "cargo-lock",
-    "gemfile-lock",
-    "composer-lock",
-    "nuget-lock",
-];
 
 /// Node index inside one [`Graph`].
 pub type NodeId = u32;
@@ -89,8 +72,8 @@ impl Node {
 pub struct Graph {
     /// Repo-relative path of the lock file.
     pub lock: String,
-    /// The extractor that read it (`package-lock`, `poetry-lock`, ...).
-    pub source: String,
+    /// The format it was read as (`package-lock`, `poetry-lock`, ...).
+    pub source: Format,
     pub ecosystem: Ecosystem,
     /// Sorted by name, then version.
     pub nodes: Vec<Node>,
@@ -111,7 +94,7 @@ impl Graph {
     /// without dependents when none is.
     pub(crate) fn from_edges(
         lock: impl Into<String>,
-        source: impl Into<String>,
+        source: Format,
         ecosystem: Ecosystem,
         nodes: Vec<Node>,
         mut edges: Vec<(NodeId, NodeId)>,
@@ -124,7 +107,7 @@ impl Graph {
         let (pred_start, pred) = csr(n, edges.iter().map(|&(a, b)| (b, a)));
         let mut graph = Graph {
             lock: lock.into(),
-            source: source.into(),
+            source,
             ecosystem,
             nodes,
             roots_inferred: false,
@@ -212,7 +195,7 @@ impl Graph {
                 (a != NodeId::MAX && b != NodeId::MAX).then_some((a, b))
             })
             .collect();
-        let mut g = Graph::from_edges(&self.lock, &self.source, self.ecosystem, nodes, edges);
+        let mut g = Graph::from_edges(&self.lock, self.source, self.ecosystem, nodes, edges);
         g.roots_inferred = self.roots_inferred;
         g.unresolved_edges = self.unresolved_edges;
         g
@@ -285,9 +268,10 @@ fn version_cmp(
 
 /// One graph per lock file of the inventory, sorted by lock path.
 pub fn build(inventory: &Inventory) -> Vec<Graph> {
-    let mut per_lock: BTreeMap<(&str, &str), Vec<(&Component, u32)>> = BTreeMap::new();
+    let mut per_lock: BTreeMap<(&str, Format), Vec<(&Component, u32)>> = BTreeMap::new();
     for c in &inventory.components {
-        if c.kind != Kind::Package || !LOCK_SOURCES.contains(&c.source.as_str()) {
+        // Lock entries are graph material; a manifest's entries are constraints.
+        if c.kind != Kind::Package || !c.source.is_lock() {
             continue;
         }
         let mut last: Option<&str> = None;
@@ -295,7 +279,7 @@ pub fn build(inventory: &Inventory) -> Vec<Graph> {
         for loc in &c.locations {
             if last != Some(loc.path.as_str()) {
                 per_lock
-                    .entry((loc.path.as_str(), c.source.as_str()))
+                    .entry((loc.path.as_str(), c.source))
                     .or_default()
                     .push((c, loc.line));
                 last = Some(loc.path.as_str());
@@ -308,7 +292,7 @@ pub fn build(inventory: &Inventory) -> Vec<Graph> {
         .collect()
 }
 
-fn build_one(lock: &str, source: &str, entries: &[(&Component, u32)]) -> Graph {
+fn build_one(lock: &str, source: Format, entries: &[(&Component, u32)]) -> Graph {
     let ecosystem = entries
         .first()
         .map_or(Ecosystem::Generic, |(c, _)| c.ecosystem);
@@ -435,7 +419,13 @@ pub(crate) mod tests {
             .iter()
             .map(|&(a, b)| (a as NodeId, b as NodeId))
             .collect();
-        Graph::from_edges("test.lock", "test", Ecosystem::Npm, nodes, edges)
+        Graph::from_edges(
+            "test.lock",
+            Format::PackageLock,
+            Ecosystem::Npm,
+            nodes,
+            edges,
+        )
     }
 
     #[test]
@@ -482,7 +472,7 @@ pub(crate) mod tests {
             Kind::Package,
             Ecosystem::Pypi,
             name,
-            "poetry-lock",
+            polyver_model::Format::PoetryLock,
             polyver_model::Location::new(lock, 1),
         )
         .with_version(version)

@@ -24,7 +24,8 @@ use crate::policy::{effective_category, Outcome, Policy, Verdict};
 use crate::project::{project_license, ProjectLicense};
 use crate::registry::{self, Lookup, Registry};
 use polyver_model::{
-    Component, Ecosystem, Finding, FindingKind, FindingSeverity, Inventory, Kind, Location, Scope,
+    Component, Ecosystem, Finding, FindingKind, FindingSeverity, Format, Inventory, Kind, Location,
+    Scope,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -404,7 +405,7 @@ fn collect(inventory: &Inventory) -> Vec<Pending> {
     // does not use).
     let is_dependency = |c: &&Component| {
         c.kind == Kind::Package
-            || (c.kind == Kind::Module && c.ecosystem == Ecosystem::Go && c.source == "go-mod")
+            || (c.kind == Kind::Module && c.ecosystem == Ecosystem::Go && c.source == Format::GoMod)
     };
     for c in inventory.components.iter().filter(is_dependency) {
         by_key

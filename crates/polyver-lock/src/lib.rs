@@ -13,6 +13,10 @@
 //! recorded with what is there now: added, removed, and changed entries with the fields
 //! that changed.
 
+mod findings;
+
+pub use findings::{drift_findings, drift_note, RULES};
+
 use polyver_model::{Ecosystem, Inventory, Kind, Scope};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

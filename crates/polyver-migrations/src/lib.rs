@@ -28,6 +28,10 @@
 
 pub mod live;
 
+mod findings;
+
+pub use findings::{findings, rule_of, severity, RULES};
+
 use polyver_model::{Component, Ecosystem, Kind, Location};
 use serde::Serialize;
 use std::cmp::Ordering;

@@ -322,7 +322,7 @@ mod tests {
                     Kind::Migration,
                     Ecosystem::Alembic,
                     "app/versions",
-                    "migrations",
+                    polyver_model::Format::Migrations,
                     Location::new(format!("app/versions/{i:06}_step.py"), 2),
                 )
                 .with_version(format!("{i:06}"));

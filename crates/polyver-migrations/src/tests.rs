@@ -6,7 +6,7 @@ fn mig(eco: Ecosystem, chain: &str, version: &str, path: &str, parents: &[&str])
         Kind::Migration,
         eco,
         chain,
-        "migrations",
+        polyver_model::Format::Migrations,
         Location::new(path, 1),
     )
     .with_version(version);

@@ -131,3 +131,19 @@ pub struct Finding {
     /// Where it shows; the first is the primary location.
     pub locations: Vec<Location>,
 }
+
+/// A stable rule id and what it means. Each domain crate publishes the rules its findings
+/// use (`polyver_lock::RULES`, `polyver_migrations::RULES`, ...); the engine's catalogue
+/// gathers them, with a test that no id is used twice, for SARIF and the documentation.
+/// (Vulnerability findings use advisory ids instead, which come from the database.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub id: &'static str,
+    pub kind: FindingKind,
+    /// One line: what the rule finds.
+    pub title: &'static str,
+    /// What to do about a finding.
+    pub help: &'static str,
+    /// The severity its findings always have, when it is fixed by the rule.
+    pub severity: Option<FindingSeverity>,
+}

@@ -15,9 +15,11 @@
 //! an analysis could tell apart (a different pin, scope or file format) stays separate.
 
 pub mod finding;
+pub mod format;
 pub mod purl;
 
-pub use finding::{Finding, FindingKind, FindingSeverity};
+pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
+pub use format::{Format, FormatInfo, Role};
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -325,8 +327,8 @@ pub struct Component {
     pub scope: Scope,
     /// Declared by the repository itself, as opposed to pulled in transitively.
     pub direct: bool,
-    /// The extractor (file format) that found it: `requirements`, `package-lock`, ...
-    pub source: String,
+    /// The file format that found it, serialized as its id: `requirements`, `package-lock`, ...
+    pub source: Format,
     pub purl: String,
     pub locations: Vec<Location>,
     /// PEP 508 environment marker, as written.
@@ -382,7 +384,7 @@ impl Component {
         kind: Kind,
         ecosystem: Ecosystem,
         name: impl Into<String>,
-        source: &str,
+        source: Format,
         location: Location,
     ) -> Self {
         let mut c = Component {
@@ -393,7 +395,7 @@ impl Component {
             constraint: None,
             scope: Scope::Runtime,
             direct: true,
-            source: source.to_string(),
+            source,
             purl: String::new(),
             locations: vec![location],
             marker: None,
@@ -643,7 +645,7 @@ impl Inventory {
         for c in &components {
             *stats
                 .components_by_source
-                .entry(c.source.clone())
+                .entry(c.source.id().to_string())
                 .or_default() += 1;
         }
         Inventory {
@@ -764,7 +766,7 @@ mod tests {
             Kind::Package,
             Ecosystem::Pypi,
             "requests",
-            "requirements",
+            crate::Format::Requirements,
             Location::new(path, line),
         )
         .with_version(version)

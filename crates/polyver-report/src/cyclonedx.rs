@@ -324,7 +324,7 @@ fn properties(c: &Component) -> Vec<Property> {
         },
         Property {
             name: "polyver:source",
-            value: c.source.clone(),
+            value: c.source.id().to_string(),
         },
     ];
     if let Some(constraint) = &c.constraint {

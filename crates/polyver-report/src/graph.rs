@@ -81,7 +81,7 @@ mod tests {
             Kind::Package,
             Ecosystem::Npm,
             name,
-            "package-lock",
+            polyver_model::Format::PackageLock,
             Location::new(path, 1),
         )
         .with_version(version)

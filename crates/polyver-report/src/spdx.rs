@@ -304,7 +304,7 @@ fn package_ids(components: &[Component]) -> Vec<String> {
                 idstring(&c.name),
                 idstring(c.version.as_deref().unwrap_or("unversioned"))
             );
-            let with_source = format!("{base}-{}", idstring(&c.source));
+            let with_source = format!("{base}-{}", idstring(c.source.id()));
             let with_fingerprint = format!("{with_source}-{}", component_fingerprint(c));
             vec![base, with_source, with_fingerprint]
         })

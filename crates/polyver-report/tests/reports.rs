@@ -93,7 +93,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Pypi,
         "requests",
-        "requirements",
+        polyver_model::Format::Requirements,
         at("requirements.txt", 11),
     )
     .with_version("2.31.0")
@@ -110,7 +110,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Pypi,
         "requests",
-        "pyproject",
+        polyver_model::Format::Pyproject,
         at("pyproject.toml", 8),
     )
     .with_version("2.31.0")
@@ -122,7 +122,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Pypi,
         "pytest",
-        "requirements",
+        polyver_model::Format::Requirements,
         at("requirements-dev.txt", 1),
     )
     .with_constraint(">=8.0")
@@ -134,7 +134,7 @@ fn realistic_inventory() -> Inventory {
             Kind::Package,
             Ecosystem::Npm,
             name,
-            "package-lock",
+            polyver_model::Format::PackageLock,
             at(lock, line),
         )
         .with_version(version)
@@ -171,7 +171,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Npm,
         "express",
-        "package-json",
+        polyver_model::Format::PackageJson,
         at("web/package.json", 12).with_column(5),
     )
     .with_constraint("^4.18.0");
@@ -179,7 +179,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Npm,
         "@acme/ui",
-        "package-json",
+        polyver_model::Format::PackageJson,
         at("web/package.json", 13),
     )
     .with_constraint("workspace:*")
@@ -189,7 +189,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Pypi,
         "internal-sdk",
-        "requirements",
+        polyver_model::Format::Requirements,
         at("requirements.txt", 12),
     )
     .with_scope(Scope::Optional);
@@ -199,7 +199,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Image,
         Ecosystem::Docker,
         "python",
-        "dockerfile",
+        polyver_model::Format::Dockerfile,
         at("Dockerfile", 1),
     )
     .with_version("3.12-slim")
@@ -210,7 +210,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Image,
         Ecosystem::Docker,
         "ghcr.io/astral-sh/uv",
-        "dockerfile",
+        polyver_model::Format::Dockerfile,
         at("Dockerfile", 2),
     )
     .with_version("0.4.0")
@@ -219,7 +219,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Action,
         Ecosystem::GithubActions,
         "actions/checkout",
-        "github-actions",
+        polyver_model::Format::GithubActions,
         at(".github/workflows/ci.yml", 14),
     )
     .with_version("v4")
@@ -228,7 +228,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Package,
         Ecosystem::Maven,
         "com.google.guava:guava",
-        "pom",
+        polyver_model::Format::Pom,
         at("pom.xml", 30),
     )
     .with_version("33.0.0-jre")
@@ -237,7 +237,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Runtime,
         Ecosystem::Generic,
         "python",
-        "version-file",
+        polyver_model::Format::VersionFile,
         at(".python-version", 1),
     )
     .with_version("3.11.6");
@@ -245,7 +245,7 @@ fn realistic_inventory() -> Inventory {
         Kind::Tool,
         Ecosystem::Generic,
         "pnpm",
-        "package-json",
+        polyver_model::Format::PackageJson,
         at("web/package.json", 3),
     )
     .with_version("9.1.0")

@@ -28,7 +28,7 @@ fn inventory(n: usize, salt: usize) -> Inventory {
                 Kind::Package,
                 eco,
                 format!("package-{i}"),
-                "bench",
+                polyver_model::Format::Requirements,
                 Location::new(format!("services/s{}/lock", i % 50), (i + 1) as u32),
             );
             c.version = Some(format!("1.{}.{}", (i + salt) % 30, i % 7));
@@ -122,7 +122,7 @@ fn run(label: &str, url: &str) {
                 Kind::Package,
                 Ecosystem::Maven,
                 LOG4J,
-                "maven",
+                polyver_model::Format::Pom,
                 Location::new("pom.xml", 40),
             );
             c.version = Some(version.into());

@@ -193,7 +193,7 @@ mod tests {
             Kind::Package,
             eco,
             name,
-            "test",
+            polyver_model::Format::Requirements,
             Location::new("requirements.txt", 3),
         );
         c.version = Some(version.to_string());

@@ -497,7 +497,7 @@ impl AsyncStore {
                 Val::I(i64::from(c.direct)),
                 Val::T(c.purl.clone()),
                 Val::OT(c.integrity.clone()),
-                Val::T(c.source.clone()),
+                Val::T(c.source.id().to_string()),
                 Val::T(data),
             ]);
             for (j, l) in c.locations.iter().enumerate() {

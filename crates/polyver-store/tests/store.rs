@@ -15,7 +15,13 @@ fn component(
     path: &str,
     line: u32,
 ) -> Component {
-    let mut c = Component::new(Kind::Package, eco, name, "test", Location::new(path, line));
+    let mut c = Component::new(
+        Kind::Package,
+        eco,
+        name,
+        polyver_model::Format::Requirements,
+        Location::new(path, line),
+    );
     c.version = version.map(str::to_string);
     c
 }

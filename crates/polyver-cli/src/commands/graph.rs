@@ -12,7 +12,7 @@ use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_extract::{registry, scan_observed, Extractor, ScanConfig, ScanConfigError};
-use polyver_graph::{Graph, LOCK_SOURCES};
+use polyver_graph::Graph;
 use polyver_model::{Inventory, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ pub(crate) fn scan_with_progress(
     global: &GlobalArgs,
     root: &Path,
     config: &ScanConfig,
-    extractors: &[Box<dyn Extractor>],
+    extractors: &[&dyn Extractor],
 ) -> Result<Inventory, ScanConfigError> {
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(root, config, extractors, &progress);
@@ -41,7 +41,7 @@ pub fn load_graphs(
     let config = super::load_scan_config(global, root, None)?;
     let extractors: Vec<_> = registry::extractors()
         .into_iter()
-        .filter(|x| LOCK_SOURCES.contains(&x.id()))
+        .filter(|x| x.format().is_lock())
         .collect();
     let inventory = scan_with_progress(global, root, &config, &extractors).map_err(|e| {
         CliError::input(

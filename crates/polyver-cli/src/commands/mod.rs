@@ -126,7 +126,7 @@ pub fn scan_and_report(
     global: &GlobalArgs,
     root: &Path,
     config: &ScanConfig,
-    extractors: &[Box<dyn polyver_extract::Extractor>],
+    extractors: &[&dyn polyver_extract::Extractor],
     what: &str,
 ) -> anyhow::Result<polyver_model::Inventory> {
     let inventory = polyver_extract::scan_with(root, config, extractors).map_err(|e| {

@@ -26,16 +26,16 @@ use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDepende
 use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
 use crate::json::{Spanned, Value};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope, Severity};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope, Severity};
 use std::collections::HashMap;
 use std::path::Path;
 
 pub struct BunLockExtractor;
 
-const ID: &str = "bun-lock";
+const ID: Format = Format::BunLock;
 
 impl Extractor for BunLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -24,14 +24,16 @@
 
 use crate::extractors::python_locks::{invalid, key_line, parse_toml, str_of, tables_in};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use toml_edit::{Document, Item, TableLike};
 
 pub struct CargoLockExtractor;
 
-const ID: &str = "cargo-lock";
+const ID: Format = Format::CargoLock;
 
 /// Sources that mean crates.io itself (git index and sparse index).
 const CRATES_IO: [&str; 2] = [
@@ -79,7 +81,7 @@ fn parse_dep(s: &str) -> Option<DepRef<'_>> {
 }
 
 impl Extractor for CargoLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

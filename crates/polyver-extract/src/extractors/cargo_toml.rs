@@ -36,7 +36,9 @@
 use crate::extractors::python_locks::{invalid, key_line, line_of, parse_toml, str_of};
 use crate::source::IncludeError;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope, Severity};
+use polyver_model::{
+    Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
+};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -44,7 +46,7 @@ use toml_edit::{Document, Item, TableLike};
 
 pub struct CargoTomlExtractor;
 
-const ID: &str = "cargo-toml";
+const ID: Format = Format::CargoToml;
 
 /// Dependency tables and the scope each implies.
 const TABLES: [(&str, Scope); 5] = [
@@ -59,7 +61,7 @@ const TABLES: [(&str, Scope); 5] = [
 const MAX_ANCESTORS: usize = 64;
 
 impl Extractor for CargoTomlExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -24,16 +24,16 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope, Severity};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope, Severity};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct ComposeExtractor;
 
-const ID: &str = "compose";
+const ID: Format = Format::Compose;
 
 impl Extractor for ComposeExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

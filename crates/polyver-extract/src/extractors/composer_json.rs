@@ -15,15 +15,17 @@
 
 use crate::extractors::package_json::{parse_json, type_error};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Location, Scope};
+use polyver_model::{
+    Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location, Scope,
+};
 use std::path::Path;
 
 pub struct ComposerJsonExtractor;
 
-const ID: &str = "composer-json";
+const ID: Format = Format::ComposerJson;
 
 impl Extractor for ComposerJsonExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 
@@ -103,7 +105,7 @@ pub(crate) fn exact_version(spec: &str) -> Option<&str> {
 }
 
 /// A `name: constraint` requirement as a component (package, `php` runtime or platform tool).
-pub(crate) fn requirement(name: &str, spec: &str, loc: Location, source: &str) -> Component {
+pub(crate) fn requirement(name: &str, spec: &str, loc: Location, source: Format) -> Component {
     let name = name.trim().to_ascii_lowercase();
     let (kind, eco) = match name.as_str() {
         "php" => (Kind::Runtime, Ecosystem::Generic),

@@ -23,17 +23,17 @@ use crate::extractors::package_json::{parse_json, type_error};
 use crate::json::Spanned;
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope, Severity,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub struct ComposerLockExtractor;
 
-const ID: &str = "composer-lock";
+const ID: Format = Format::ComposerLock;
 
 impl Extractor for ComposerLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -13,16 +13,16 @@
 
 use crate::image_ref::image_component;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct DockerfileExtractor;
 
-const ID: &str = "dockerfile";
+const ID: Format = Format::Dockerfile;
 
 impl Extractor for DockerfileExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

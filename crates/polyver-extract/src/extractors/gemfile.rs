@@ -23,16 +23,16 @@
 
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct GemfileExtractor;
 
-const ID: &str = "gemfile";
+const ID: Format = Format::Gemfile;
 
 impl Extractor for GemfileExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

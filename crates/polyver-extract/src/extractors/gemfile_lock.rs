@@ -24,17 +24,17 @@
 use crate::extractors::gemfile::declared_scopes;
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub struct GemfileLockExtractor;
 
-const ID: &str = "gemfile-lock";
+const ID: Format = Format::GemfileLock;
 
 impl Extractor for GemfileLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

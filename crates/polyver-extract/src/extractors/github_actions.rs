@@ -31,12 +31,12 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
 pub struct GithubActionsExtractor;
 
-const ID: &str = "github-actions";
+const ID: Format = Format::GithubActions;
 
 /// Most values one expression-bearing string may expand to (matrix products).
 const MAX_EXPANSIONS: usize = 256;
@@ -51,7 +51,7 @@ const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
 ];
 
 impl Extractor for GithubActionsExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -20,13 +20,13 @@ use crate::extractors::compose::interpolate;
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub struct GitlabCiExtractor;
 
-const ID: &str = "gitlab-ci";
+const ID: Format = Format::GitlabCi;
 
 /// GitLab's own limit on `extends` nesting.
 const MAX_EXTENDS_DEPTH: usize = 11;
@@ -52,7 +52,7 @@ const GLOBAL_KEYWORDS: &[&str] = &[
 ];
 
 impl Extractor for GitlabCiExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -27,13 +27,13 @@
 //!   `toolchain go1.21.3` is the `go` tool at version `1.21.3`.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct GoModExtractor;
 
-const ID: &str = "go-mod";
+const ID: Format = Format::GoMod;
 
 /// Directives that may open a factored block.
 const BLOCK_VERBS: [&str; 7] = [
@@ -41,7 +41,7 @@ const BLOCK_VERBS: [&str; 7] = [
 ];
 
 impl Extractor for GoModExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

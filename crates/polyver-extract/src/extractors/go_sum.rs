@@ -16,16 +16,16 @@
 
 use crate::extractors::go_mod::direct_modules;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct GoSumExtractor;
 
-const ID: &str = "go-sum";
+const ID: Format = Format::GoSum;
 
 impl Extractor for GoSumExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

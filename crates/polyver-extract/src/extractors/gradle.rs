@@ -39,13 +39,13 @@
 
 use crate::extractors::gradle_catalog::{accessor, plain_version, Catalog};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::collections::HashMap;
 use std::path::Path;
 
 pub struct GradleExtractor;
 
-const ID: &str = "gradle";
+const ID: Format = Format::Gradle;
 
 /// How many directories up `gradle/libs.versions.toml` and `gradle.properties` are looked for.
 const MAX_UP: usize = 8;
@@ -57,7 +57,7 @@ const MAX_ARG_DEPTH: usize = 4;
 const MAX_VAR_DEPTH: usize = 8;
 
 impl Extractor for GradleExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -17,17 +17,17 @@
 
 use crate::extractors::python_locks::parse_toml;
 use crate::{Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::collections::HashMap;
 use std::path::Path;
 use toml_edit::{Item, TableLike};
 
 pub struct GradleCatalogExtractor;
 
-const ID: &str = "gradle-catalog";
+const ID: Format = Format::GradleCatalog;
 
 impl Extractor for GradleCatalogExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 
@@ -77,7 +77,7 @@ impl CatalogEntry {
     pub fn component(
         &self,
         file: &SourceFile,
-        source: &str,
+        source: Format,
         line: u32,
         scope: Scope,
         direct: bool,

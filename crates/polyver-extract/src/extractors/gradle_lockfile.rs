@@ -13,15 +13,15 @@
 //! the configuration in the file name and hold bare `group:artifact:version` lines.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
 pub struct GradleLockfileExtractor;
 
-const ID: &str = "gradle-lockfile";
+const ID: Format = Format::GradleLockfile;
 
 impl Extractor for GradleLockfileExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

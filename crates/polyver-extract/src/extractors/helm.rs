@@ -23,12 +23,12 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
 pub struct HelmExtractor;
 
-const ID: &str = "helm";
+const ID: Format = Format::Helm;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FileKind {
@@ -54,7 +54,7 @@ fn file_kind(name: &str) -> Option<FileKind> {
 }
 
 impl Extractor for HelmExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -32,12 +32,12 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
 pub struct KubernetesExtractor;
 
-const ID: &str = "kubernetes";
+const ID: Format = Format::Kubernetes;
 
 /// Most `List` nesting followed (a `List` of `List`s is legal but never deeper than 1-2).
 const MAX_LIST_DEPTH: usize = 4;
@@ -74,7 +74,7 @@ const NOT_MANIFESTS: &[&str] = &[
 ];
 
 impl Extractor for KubernetesExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -9,7 +9,7 @@
 //! reaches (no root information, e.g. an in-memory yarn classic lock) stays runtime.
 
 use crate::SourceFile;
-use polyver_model::{Component, DependencyEdge, Ecosystem, Kind, Scope};
+use polyver_model::{Component, DependencyEdge, Ecosystem, Format, Kind, Scope};
 
 /// One resolved package of a lock file.
 #[derive(Clone, Debug, Default)]
@@ -83,7 +83,7 @@ fn propagate_scopes(packages: &[LockedPackage], roots: &[RootDependency]) -> Vec
 /// Components for every package, with direct flags, scopes and edges.
 pub(crate) fn components(
     file: &SourceFile,
-    source_id: &str,
+    source_id: Format,
     packages: &[LockedPackage],
     roots: &[RootDependency],
 ) -> Vec<Component> {

@@ -29,13 +29,14 @@
 
 use crate::{Extracted, Extractor, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind, Location, Severity,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location,
+    Severity,
 };
 use std::path::Path;
 
 pub struct MigrationsExtractor;
 
-const ID: &str = "migrations";
+const ID: Format = Format::Migrations;
 
 /// How deep Liquibase includes are followed.
 const MAX_INCLUDE_DEPTH: usize = 16;
@@ -141,7 +142,7 @@ fn classify(path: &str) -> Option<Shape> {
 }
 
 impl Extractor for MigrationsExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

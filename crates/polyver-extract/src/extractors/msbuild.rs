@@ -32,7 +32,9 @@
 //!   dependency) and each `<GlobalPackageReference>` as a direct package.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope, Severity};
+use polyver_model::{
+    Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
+};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::BTreeMap;
@@ -40,13 +42,13 @@ use std::path::Path;
 
 pub struct MsbuildExtractor;
 
-const ID: &str = "msbuild";
+const ID: Format = Format::Msbuild;
 
 const CENTRAL: &str = "Directory.Packages.props";
 const BUILD_PROPS: &str = "Directory.Build.props";
 
 impl Extractor for MsbuildExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -19,17 +19,17 @@ use crate::extractors::package_json::{parse_json, type_error};
 use crate::json::Spanned;
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind, Location,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct NugetLockExtractor;
 
-const ID: &str = "nuget-lock";
+const ID: Format = Format::NugetLock;
 
 impl Extractor for NugetLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

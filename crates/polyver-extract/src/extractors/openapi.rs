@@ -22,12 +22,12 @@
 use crate::json;
 use crate::yaml::{self, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{ApiInfo, Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{ApiInfo, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::{Component as PathComponent, Path};
 
 pub struct OpenapiExtractor;
 
-const ID: &str = "openapi";
+const ID: Format = Format::Openapi;
 
 /// HTTP methods of an OpenAPI path item (every other key is not an operation).
 const METHODS: &[&str] = &[
@@ -61,7 +61,7 @@ pub(crate) fn is_openapi_name(name: &str) -> bool {
 }
 
 impl Extractor for OpenapiExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

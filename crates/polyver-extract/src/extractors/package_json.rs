@@ -11,12 +11,12 @@
 
 use crate::json::{self, Spanned};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
 pub struct PackageJsonExtractor;
 
-const ID: &str = "package-json";
+const ID: Format = Format::PackageJson;
 
 /// The dependency maps of a package manifest and their scopes.
 pub(crate) const DEPENDENCY_FIELDS: [(&str, Scope); 4] = [
@@ -27,7 +27,7 @@ pub(crate) const DEPENDENCY_FIELDS: [(&str, Scope); 4] = [
 ];
 
 impl Extractor for PackageJsonExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 
@@ -62,7 +62,7 @@ impl Extractor for PackageJsonExtractor {
                     continue;
                 };
                 let mut c = npm_dependency(&dep.key, spec, loc).with_scope(scope);
-                c.source = ID.to_string();
+                c.source = ID;
                 out.push(c);
             }
         }

@@ -19,17 +19,17 @@ use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS}
 use crate::json::{Member, Spanned};
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub struct PackageLockExtractor;
 
-const ID: &str = "package-lock";
+const ID: Format = Format::PackageLock;
 
 impl Extractor for PackageLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

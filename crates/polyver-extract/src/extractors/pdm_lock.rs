@@ -23,16 +23,18 @@ use crate::extractors::python_locks::{
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
-use polyver_model::{normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{
+    normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
+};
 use std::path::Path;
 use toml_edit::{Item, Table, TableLike};
 
 pub struct PdmLockExtractor;
 
-const ID: &str = "pdm-lock";
+const ID: Format = Format::PdmLock;
 
 impl Extractor for PdmLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

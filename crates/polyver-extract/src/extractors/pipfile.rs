@@ -17,13 +17,13 @@ use crate::extractors::python_locks::{
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::path::Path;
 use toml_edit::{Item, TableLike};
 
 pub struct PipfileExtractor;
 
-const ID: &str = "pipfile";
+const ID: Format = Format::Pipfile;
 
 /// Top-level tables that are configuration rather than package categories.
 pub(crate) const NON_CATEGORY_TABLES: [&str; 4] = ["source", "requires", "scripts", "pipenv"];
@@ -44,7 +44,7 @@ const MARKER_KEYS: [&str; 11] = [
 ];
 
 impl Extractor for PipfileExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -20,17 +20,17 @@ use crate::extractors::pipfile::{category_scope, pinned, NON_CATEGORY_TABLES};
 use crate::extractors::python_locks::{join_hashes, package, python_version};
 use crate::json::{Spanned, Value};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{normalize_pypi_name, Diagnostic, DiagnosticCode, Severity};
+use polyver_model::{normalize_pypi_name, Diagnostic, DiagnosticCode, Format, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use toml_edit::Document;
 
 pub struct PipfileLockExtractor;
 
-const ID: &str = "pipfile-lock";
+const ID: Format = Format::PipfileLock;
 
 impl Extractor for PipfileLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

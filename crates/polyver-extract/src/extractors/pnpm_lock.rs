@@ -21,13 +21,13 @@
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
 use crate::yaml::{self, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::HashMap;
 use std::path::Path;
 
 pub struct PnpmLockExtractor;
 
-const ID: &str = "pnpm-lock";
+const ID: Format = Format::PnpmLock;
 
 /// Importer dependency maps and the scope each gives.
 const IMPORTER_FIELDS: [(&str, Scope); 3] = [
@@ -43,7 +43,7 @@ const PACKAGE_FIELDS: [(&str, Scope); 2] = [
 ];
 
 impl Extractor for PnpmLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -25,16 +25,16 @@ use crate::extractors::python_locks::{
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{normalize_pypi_name, DependencyEdge, Scope};
+use polyver_model::{normalize_pypi_name, DependencyEdge, Format, Scope};
 use std::path::Path;
 use toml_edit::{Item, Table, TableLike};
 
 pub struct PoetryLockExtractor;
 
-const ID: &str = "poetry-lock";
+const ID: Format = Format::PoetryLock;
 
 impl Extractor for PoetryLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

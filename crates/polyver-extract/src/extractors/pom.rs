@@ -41,7 +41,7 @@
 //! `parse-error` at the reader's error position plus whatever was read before it.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::collections::{HashMap, HashSet};
@@ -50,7 +50,7 @@ use std::rc::Rc;
 
 pub struct PomExtractor;
 
-const ID: &str = "pom";
+const ID: Format = Format::Pom;
 
 /// Deepest XML nesting read (a POM needs about 8).
 const MAX_XML_DEPTH: usize = 128;
@@ -66,7 +66,7 @@ const MAX_PROPERTY_STEPS: usize = 4_096;
 const MAX_PROPERTY_LEN: usize = 4_096;
 
 impl Extractor for PomExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -16,15 +16,15 @@
 
 use crate::yaml::{self, locate};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::Path;
 
 pub struct PulumiExtractor;
 
-const ID: &str = "pulumi";
+const ID: Format = Format::Pulumi;
 
 impl Extractor for PulumiExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

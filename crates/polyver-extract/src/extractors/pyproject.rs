@@ -11,17 +11,17 @@
 use crate::extractors::scope_from_words;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope,
+    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
 use std::path::Path;
 use toml_edit::{Document, Item, TableLike, Value};
 
 pub struct PyprojectExtractor;
 
-const ID: &str = "pyproject";
+const ID: Format = Format::Pyproject;
 
 impl Extractor for PyprojectExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -9,8 +9,8 @@
 
 use crate::{pep508, Extracted, SourceFile};
 use polyver_model::{
-    normalize_pypi_name, Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Kind,
-    Scope,
+    normalize_pypi_name, Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format,
+    Kind, Scope,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -80,7 +80,7 @@ pub(crate) fn tables_in(item: &Item) -> Vec<&dyn TableLike> {
 }
 
 /// A PyPI package component named `name` (normalized here) found at `line`.
-pub(crate) fn package(file: &SourceFile, source: &str, name: &str, line: u32) -> Component {
+pub(crate) fn package(file: &SourceFile, source: Format, name: &str, line: u32) -> Component {
     Component::new(
         Kind::Package,
         Ecosystem::Pypi,
@@ -93,7 +93,7 @@ pub(crate) fn package(file: &SourceFile, source: &str, name: &str, line: u32) ->
 /// The `python` runtime with a constraint (`>=3.9`, `^3.10`), as written.
 pub(crate) fn python_constraint(
     file: &SourceFile,
-    source: &str,
+    source: Format,
     line: u32,
     constraint: &str,
 ) -> Component {
@@ -110,7 +110,7 @@ pub(crate) fn python_constraint(
 /// The `python` runtime at an exact version (`3.11`, `3.11.4`), as `.python-version` has it.
 pub(crate) fn python_version(
     file: &SourceFile,
-    source: &str,
+    source: Format,
     line: u32,
     version: &str,
 ) -> Component {
@@ -128,7 +128,7 @@ pub(crate) fn python_version(
 /// marker and URL as written.
 pub(crate) fn requirement(
     file: &SourceFile,
-    source: &str,
+    source: Format,
     text: &str,
     line: u32,
     scope: Scope,

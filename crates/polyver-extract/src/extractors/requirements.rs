@@ -18,17 +18,18 @@ use crate::extractors::scope_from_words;
 use crate::source::IncludeError;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
 use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope, Severity,
+    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
+    Severity,
 };
 use std::collections::HashSet;
 use std::path::Path;
 
 pub struct RequirementsExtractor;
 
-const ID: &str = "requirements";
+const ID: Format = Format::Requirements;
 
 impl Extractor for RequirementsExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

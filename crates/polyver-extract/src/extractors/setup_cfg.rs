@@ -18,15 +18,15 @@
 use crate::extractors::python_locks::{python_constraint, requirement};
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::path::Path;
 
 pub struct SetupCfgExtractor;
 
-const ID: &str = "setup-cfg";
+const ID: Format = Format::SetupCfg;
 
 impl Extractor for SetupCfgExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -43,13 +43,15 @@ use crate::{file_name, Extracted, Extractor, SourceFile};
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Location, Scope};
+use polyver_model::{
+    Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location, Scope,
+};
 use std::ops::Range;
 use std::path::{Component as PathComponent, Path};
 
 pub struct TerraformExtractor;
 
-const ID: &str = "terraform";
+const ID: Format = Format::Terraform;
 
 /// The registry host Terraform assumes for short provider and module addresses.
 const DEFAULT_REGISTRY: &str = "registry.terraform.io/";
@@ -58,7 +60,7 @@ const DEFAULT_REGISTRY: &str = "registry.terraform.io/";
 const MAX_RECOVERY_ATTEMPTS: usize = 16;
 
 impl Extractor for TerraformExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

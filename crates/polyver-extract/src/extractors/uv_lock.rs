@@ -25,17 +25,19 @@ use crate::extractors::python_locks::{
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{
+    normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
+};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
 use toml_edit::{Item, Table, TableLike};
 
 pub struct UvLockExtractor;
 
-const ID: &str = "uv-lock";
+const ID: Format = Format::UvLock;
 
 impl Extractor for UvLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

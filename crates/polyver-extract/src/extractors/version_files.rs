@@ -10,13 +10,13 @@
 //! managed here" and is skipped. Languages are `runtime`, everything else `tool`.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::Path;
 use toml_edit::{Document, Item};
 
 pub struct VersionFileExtractor;
 
-const ID: &str = "version-file";
+const ID: Format = Format::VersionFile;
 
 const RUNTIMES: &[&str] = &[
     "python", "node", "ruby", "go", "rust", "java", "deno", "bun", "erlang", "elixir", "php",
@@ -24,7 +24,7 @@ const RUNTIMES: &[&str] = &[
 ];
 
 impl Extractor for VersionFileExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -23,16 +23,16 @@ use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDepende
 use crate::extractors::package_json::DEPENDENCY_FIELDS;
 use crate::yaml::{self, Node};
 use crate::{file_name, json, Extracted, Extractor, SourceFile};
-use polyver_model::{Diagnostic, DiagnosticCode, Scope};
+use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::HashMap;
 use std::path::Path;
 
 pub struct YarnLockExtractor;
 
-const ID: &str = "yarn-lock";
+const ID: Format = Format::YarnLock;
 
 impl Extractor for YarnLockExtractor {
-    fn id(&self) -> &'static str {
+    fn format(&self) -> Format {
         ID
     }
 

@@ -35,8 +35,8 @@ pub fn extract_fixture(id: &str, dir: &str) -> Snapshot {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(dir);
-    let all = extractors();
-    let extractor: &dyn Extractor = all.iter().find(|x| x.id() == id).unwrap().as_ref();
+    let format = polyver_model::Format::from_id(id).expect("a registered format id");
+    let extractor: &dyn Extractor = polyver_extract::registry::extractor(format);
     let mut rels = Vec::new();
     files(&root, &root, &mut rels);
     let mut components = Vec::new();
