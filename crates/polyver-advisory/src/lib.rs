@@ -9,6 +9,7 @@
 //! ordering); severity is CVSS v3.x/v4 scored with the `cvss` crate ([`severity`]).
 
 pub mod db;
+mod findings;
 pub mod import;
 pub mod matcher;
 pub mod osv;

@@ -40,7 +40,7 @@ mod policy;
 mod rules;
 
 use polyver_config::{Approved, CompatRule};
-use polyver_model::{Ecosystem, Finding, FindingKind, FindingSeverity, Inventory, Location};
+use polyver_model::{Ecosystem, Finding, FindingKind, FindingSeverity, Inventory, Location, Rule};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -287,71 +287,119 @@ fn summarize(conflicts: &[Conflict]) -> Summary {
 
 /// Every rule id this crate emits, with one line saying what it means — for SARIF rule
 /// metadata and documentation. A test keeps it complete.
-pub const RULES: &[(&str, &str)] = &[
-    (
-        "conflict/unsatisfiable",
-        "Constraints on one package in one installation admit no common version",
-    ),
-    (
-        "conflict/inconsistent-pin",
-        "One package is pinned to different versions across files or images",
-    ),
-    (
-        "conflict/lock-mismatch",
-        "The version resolved by the lock file does not satisfy the manifest's constraint",
-    ),
-    (
-        "conflict/missing-from-lock",
-        "A manifest dependency has no entry in the lock file beside it",
-    ),
-    (
-        "conflict/duplicate-in-lock",
-        "Several versions of one package are resolved in one lock file",
-    ),
-    (
-        "floating/image-latest",
-        "A container image uses the `latest` tag and no digest",
-    ),
-    (
-        "floating/image-untagged",
-        "A container image has neither a tag nor a digest",
-    ),
-    (
-        "floating/runtime-alias",
-        "A runtime version file names an alias (lts/*, node) instead of a version",
-    ),
-    (
-        "floating/action-branch",
-        "A CI action is pinned to a branch",
-    ),
-    (
-        "floating/action-tag",
-        "A CI action is pinned to a tag, not to a commit SHA",
-    ),
-    (
-        "floating/unbounded-range",
-        "A range without an upper bound that no lock file resolves",
-    ),
-    (
-        "drift/not-approved",
-        "A component's version is outside the approved versions of polyver.toml [approved]",
-    ),
-    (
-        "compat/rule",
-        "A [[compat]] rule of polyver.toml is violated",
-    ),
-    (
-        "compat/requires-python",
-        "The declared Python runtime is outside the project's requires-python",
-    ),
-    (
-        "compat/engines-node",
-        "The declared Node.js runtime is outside package.json engines.node",
-    ),
-    (
-        "compat/image-runtime",
-        "A Docker base image's runtime differs from the project's declared runtime",
-    ),
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "conflict/unsatisfiable",
+        kind: FindingKind::Conflict,
+        title: "Constraints on one package in one installation admit no common version",
+        help: "`polyver conflicts` shows every place involved; align the constraints or pins.",
+        severity: None,
+    },
+    Rule {
+        id: "conflict/inconsistent-pin",
+        kind: FindingKind::Conflict,
+        title: "One package is pinned to different versions across files or images",
+        help: "`polyver conflicts` shows every place involved; align the constraints or pins.",
+        severity: None,
+    },
+    Rule {
+        id: "conflict/lock-mismatch",
+        kind: FindingKind::Conflict,
+        title: "The version resolved by the lock file does not satisfy the manifest's constraint",
+        help: "`polyver conflicts` shows every place involved; align the constraints or pins.",
+        severity: None,
+    },
+    Rule {
+        id: "conflict/missing-from-lock",
+        kind: FindingKind::Conflict,
+        title: "A manifest dependency has no entry in the lock file beside it",
+        help: "`polyver conflicts` shows every place involved; align the constraints or pins.",
+        severity: None,
+    },
+    Rule {
+        id: "conflict/duplicate-in-lock",
+        kind: FindingKind::Conflict,
+        title: "Several versions of one package are resolved in one lock file",
+        help: "`polyver conflicts` shows every place involved; align the constraints or pins.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/image-latest",
+        kind: FindingKind::Floating,
+        title: "A container image uses the `latest` tag and no digest",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/image-untagged",
+        kind: FindingKind::Floating,
+        title: "A container image has neither a tag nor a digest",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/runtime-alias",
+        kind: FindingKind::Floating,
+        title: "A runtime version file names an alias (lts/*, node) instead of a version",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/action-branch",
+        kind: FindingKind::Floating,
+        title: "A CI action is pinned to a branch",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/action-tag",
+        kind: FindingKind::Floating,
+        title: "A CI action is pinned to a tag, not to a commit SHA",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "floating/unbounded-range",
+        kind: FindingKind::Floating,
+        title: "A range without an upper bound that no lock file resolves",
+        help: "Pin an exact version (or a digest / commit SHA) so every build uses the same one.",
+        severity: None,
+    },
+    Rule {
+        id: "drift/not-approved",
+        kind: FindingKind::Drift,
+        title: "A component's version is outside the approved versions of polyver.toml [approved]",
+        help: "Move to an approved version, or change [approved] in polyver.toml.",
+        severity: None,
+    },
+    Rule {
+        id: "compat/rule",
+        kind: FindingKind::Compat,
+        title: "A [[compat]] rule of polyver.toml is violated",
+        help: "Change the runtime or the dependency so the rule holds, or fix the rule in polyver.toml.",
+        severity: None,
+    },
+    Rule {
+        id: "compat/requires-python",
+        kind: FindingKind::Compat,
+        title: "The declared Python runtime is outside the project's requires-python",
+        help: "Change the runtime or the dependency so the rule holds, or fix the rule in polyver.toml.",
+        severity: None,
+    },
+    Rule {
+        id: "compat/engines-node",
+        kind: FindingKind::Compat,
+        title: "The declared Node.js runtime is outside package.json engines.node",
+        help: "Change the runtime or the dependency so the rule holds, or fix the rule in polyver.toml.",
+        severity: None,
+    },
+    Rule {
+        id: "compat/image-runtime",
+        kind: FindingKind::Compat,
+        title: "A Docker base image's runtime differs from the project's declared runtime",
+        help: "Change the runtime or the dependency so the rule holds, or fix the rule in polyver.toml.",
+        severity: None,
+    },
 ];
 
 #[cfg(test)]
@@ -359,7 +407,7 @@ mod rule_catalogue {
     #[test]
     fn every_emitted_rule_is_described() {
         let sources = [include_str!("rules.rs"), include_str!("policy.rs")];
-        let described: Vec<&str> = super::RULES.iter().map(|(id, _)| *id).collect();
+        let described: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();
         for source in sources {
             for quoted in source.split('"').skip(1).step_by(2) {
                 let is_rule = ["conflict/", "drift/", "compat/"]

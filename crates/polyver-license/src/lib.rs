@@ -28,3 +28,30 @@ pub use category::Category;
 pub use expression::{normalize, Normalized, Rule};
 pub use policy::{Outcome, Policy, Verdict};
 pub use resolve::{LicenseReport, PackageLicense, LICENSES_SCHEMA};
+
+const POLICY_HELP: &str = "Policy: polyver.toml [licenses] (allow, deny, exceptions, unknown).";
+
+/// The rules of this crate's findings (`LicenseReport::findings`).
+pub const RULES: &[polyver_model::Rule] = &[
+    polyver_model::Rule {
+        id: "license/denied",
+        kind: polyver_model::FindingKind::License,
+        title: "A package's licence is denied by the licence policy",
+        help: POLICY_HELP,
+        severity: None,
+    },
+    polyver_model::Rule {
+        id: "license/unknown",
+        kind: polyver_model::FindingKind::License,
+        title: "A package's licence could not be determined",
+        help: POLICY_HELP,
+        severity: None,
+    },
+    polyver_model::Rule {
+        id: "license/incompatible",
+        kind: polyver_model::FindingKind::License,
+        title: "A dependency's licence conflicts with the repository's own licence",
+        help: POLICY_HELP,
+        severity: None,
+    },
+];

@@ -7,7 +7,7 @@
 //! result lands on the manifest line. A rule's `security-severity` property (a CVSS-like
 //! score) is what GitHub uses to rank security results.
 
-use polyver_model::{Finding, FindingSeverity};
+use polyver_model::{Finding, FindingSeverity, Rule};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -32,6 +32,21 @@ pub struct SarifRule {
     /// A 0.0–10.0 score (GitHub's `security-severity`).
     pub security_severity: Option<f64>,
     pub tags: Vec<String>,
+}
+
+impl SarifRule {
+    /// The SARIF rule of a catalogue rule: its title, its title and help as help text, its
+    /// family (`conflict`, `license`, ...) as the tag.
+    pub fn from_rule(rule: &Rule) -> SarifRule {
+        SarifRule {
+            id: rule.id.to_string(),
+            short_description: rule.title.to_string(),
+            help: format!("{}. {}", rule.title, rule.help),
+            severity: rule.severity,
+            tags: vec![rule.id.split('/').next().unwrap_or(rule.id).to_string()],
+            ..SarifRule::default()
+        }
+    }
 }
 
 /// SARIF `level` of a severity.

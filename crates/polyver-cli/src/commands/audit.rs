@@ -6,8 +6,8 @@ use crate::args::{AuditArgs, Format, GlobalArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_advisory::matcher::Status;
-use polyver_advisory::{audit, AuditOptions, AuditReport, Ignore, VulnFinding};
-use polyver_model::{Finding, FindingKind, FindingSeverity};
+use polyver_advisory::{audit, AuditReport, VulnFinding};
+use polyver_model::FindingSeverity;
 use polyver_report::sarif::SarifRule;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -17,25 +17,6 @@ use std::process::ExitCode;
 
 /// The JSON schema id of `polyver audit --format json` (documented in docs/audit-json.md).
 pub const AUDIT_SCHEMA: &str = "polyver.audit/v1";
-
-/// The matcher's settings from polyver.toml: `[[audit.ignore]]` and today's date (for
-/// expiries).
-pub fn audit_options(config: &polyver_config::Config) -> AuditOptions {
-    let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    AuditOptions {
-        ignores: config
-            .audit
-            .ignore
-            .iter()
-            .map(|i| Ignore {
-                id: i.id.clone(),
-                reason: i.reason.clone(),
-                until: i.until.clone(),
-            })
-            .collect(),
-        today: today[..10].to_string(),
-    }
-}
 
 pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     if !matches!(
@@ -58,7 +39,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             Some("give a directory".to_string()),
         )
     })?;
-    let options = audit_options(&config);
+    let options = polyver_engine::audit::audit_options(&config);
     // Components of an ecosystem the database has nothing for would pass silently: say so.
     let missing: std::collections::BTreeSet<&str> = inventory
         .components
@@ -167,7 +148,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             writeln!(out.writer)?;
         }
         Format::Sarif => {
-            let (findings, rules) = to_sarif(&report);
+            let (findings, rules) = (report.findings(), sarif_rules(&report));
             super::write_sarif(out, &findings, &rules)?;
         }
         Format::Markdown => write_markdown(&report, &mut out.writer)?,
@@ -203,28 +184,6 @@ fn severity_cell(f: &VulnFinding) -> String {
     }
 }
 
-/// `fix 1.26.17 (within >=1.26)`, `fix 2.0.6 (constraint ==2.0.5 must change)`, `no fix`.
-fn fix_cell(f: &VulnFinding) -> String {
-    if f.status == Status::NotPinned {
-        return format!("admits: {}", f.admitted.join(", "));
-    }
-    match (&f.smallest_fix, f.fix_satisfies_constraint) {
-        (Some(fix), Some(true)) => {
-            format!("fix: {fix} (allowed by {})", f.constraints.join(", "))
-        }
-        (Some(fix), Some(false)) => format!(
-            "fix: {fix} (needs a constraint change: {})",
-            f.constraints.join(", ")
-        ),
-        (Some(fix), None) => format!("fix: {fix}"),
-        (None, _) if f.fixed_versions.is_empty() => "no fixed version published".to_string(),
-        (None, _) => format!(
-            "no fix above this version (fixed in: {})",
-            f.fixed_versions.join(", ")
-        ),
-    }
-}
-
 fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std::io::Result<()> {
     for f in &report.findings {
         let sev = severity_cell(f);
@@ -247,7 +206,7 @@ fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std
             out.paint(&format!("{} {what}", f.ecosystem), Style::Bold)
         )?;
         writeln!(out.writer, "    {}", f.summary)?;
-        writeln!(out.writer, "    {}", fix_cell(f))?;
+        writeln!(out.writer, "    {}", f.fix_text())?;
         match &f.ignore {
             Some(ig) if ig.expired => writeln!(
                 out.writer,
@@ -341,7 +300,7 @@ fn write_markdown(report: &AuditReport, w: &mut dyn Write) -> std::io::Result<()
                     format!(" ({})", f.aliases.join(", "))
                 },
                 cell(&f.summary),
-                cell(&fix_cell(f)),
+                cell(&f.fix_text()),
                 at.join(", "),
             )?;
         }
@@ -366,51 +325,32 @@ fn write_markdown(report: &AuditReport, w: &mut dyn Write) -> std::io::Result<()
     Ok(())
 }
 
-/// The audit's findings in the shared `Finding` shape, and one SARIF rule per advisory.
-pub fn to_sarif(report: &AuditReport) -> (Vec<Finding>, Vec<SarifRule>) {
+/// One SARIF rule per advisory of the report (also used by `polyver check`).
+pub fn sarif_rules(report: &AuditReport) -> Vec<SarifRule> {
     let mut rules: BTreeMap<String, SarifRule> = BTreeMap::new();
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| {
-            let title = match &f.version {
-                Some(v) => format!("{} {v}: {} ({}) — {}", f.name, f.id, f.summary, fix_cell(f)),
-                None => format!("{}: {} — {}", f.name, f.summary, fix_cell(f)),
-            };
-            rules.entry(f.id.clone()).or_insert_with(|| SarifRule {
-                id: f.id.clone(),
-                short_description: if f.status == Status::NotPinned {
-                    format!("{} (and others) admitted by an unpinned constraint", f.id)
+    for f in &report.findings {
+        rules.entry(f.id.clone()).or_insert_with(|| SarifRule {
+            id: f.id.clone(),
+            short_description: if f.status == Status::NotPinned {
+                format!("{} (and others) admitted by an unpinned constraint", f.id)
+            } else {
+                f.summary.clone()
+            },
+            help: format!(
+                "{}{}. Details: {}",
+                f.summary,
+                if f.aliases.is_empty() {
+                    String::new()
                 } else {
-                    f.summary.clone()
+                    format!(" (also known as {})", f.aliases.join(", "))
                 },
-                help: format!(
-                    "{}{}. Details: {}",
-                    f.summary,
-                    if f.aliases.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (also known as {})", f.aliases.join(", "))
-                    },
-                    f.url
-                ),
-                help_uri: Some(f.url.clone()),
-                severity: Some(f.effective_severity),
-                security_severity: f.score,
-                tags: vec!["security".into(), "vulnerability".into()],
-            });
-            Finding {
-                kind: FindingKind::Vulnerability,
-                rule: f.id.clone(),
-                severity: f.effective_severity,
-                title,
-                ecosystem: Some(f.ecosystem),
-                name: Some(f.name.clone()),
-                version: f.version.clone(),
-                aliases: f.aliases.clone(),
-                locations: f.locations.clone(),
-            }
-        })
-        .collect();
-    (findings, rules.into_values().collect())
+                f.url
+            ),
+            help_uri: Some(f.url.clone()),
+            severity: Some(f.effective_severity),
+            security_severity: f.score,
+            tags: vec!["security".into(), "vulnerability".into()],
+        });
+    }
+    rules.into_values().collect()
 }

@@ -9,14 +9,14 @@
 
 use crate::args::{ConflictsArgs, Format, GlobalArgs};
 use crate::output::{Output, Style};
-use crate::CliError;
-use polyver_analyze::{analyze, Conflict, ConflictKind, Policy, Report};
+use polyver_analyze::{analyze, Conflict, ConflictKind, Report};
+use polyver_engine::Engine;
 use polyver_extract::registry;
 use polyver_model::FindingSeverity;
 use polyver_report::sarif::SarifRule;
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Serialize)]
@@ -33,14 +33,14 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let settings = super::load_config(global, &root)?;
-    let policy = policy_from(&settings, &root)?;
-    let config = super::scan_config_from(&settings.scan, None);
+    let engine = Engine::new(&root, &super::overrides(global)).map_err(super::engine_error)?;
+    let policy =
+        polyver_engine::conflicts::policy(&engine.settings).map_err(super::engine_error)?;
     // A file that could not be read holds constraints that were not checked: say so.
     let inventory = super::scan_and_report(
         global,
         &root,
-        &config,
+        &engine.settings.scan,
         &registry::extractors(),
         "the repository's directory",
     )?;
@@ -83,54 +83,12 @@ pub fn run(
     })
 }
 
-/// One SARIF rule per `polyver-analyze` rule id (also used by `polyver check`).
-pub(crate) fn sarif_rules() -> Vec<SarifRule> {
+/// One SARIF rule per `polyver-analyze` rule id.
+fn sarif_rules() -> Vec<SarifRule> {
     polyver_analyze::RULES
         .iter()
-        .map(|(id, description)| SarifRule {
-            id: id.to_string(),
-            short_description: description.to_string(),
-            help: description.to_string(),
-            tags: vec![id.split('/').next().unwrap_or(id).to_string()],
-            ..SarifRule::default()
-        })
+        .map(SarifRule::from_rule)
         .collect()
-}
-
-/// `[approved]`/`[[compat]]` from polyver.toml and the YAML mirrors in its directory.
-pub fn policy_from(config: &polyver_config::Config, root: &Path) -> anyhow::Result<Policy> {
-    let bad = |e: polyver_config::ConfigError| CliError::input(e.to_string(), e.hint.clone());
-    let mirror_dir = config
-        .path
-        .as_deref()
-        .and_then(Path::parent)
-        .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-    let (approved, compat) = polyver_config::mirror::load(&mirror_dir).map_err(bad)?;
-    let mut rules = config.compat.clone();
-    rules.extend(compat);
-    let mut policy = Policy {
-        approved: polyver_config::approved::merge_approved(config.approved.clone(), approved),
-        compat: rules,
-    };
-    // Settings inside the scanned tree are shown relative to it, like every other location.
-    let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let relative = |o: &mut polyver_config::Origin| {
-        let full = o.path.canonicalize().unwrap_or_else(|_| o.path.clone());
-        if let Ok(rel) = full.strip_prefix(&base) {
-            o.path = rel.to_path_buf();
-        }
-    };
-    for a in &mut policy.approved {
-        relative(&mut a.origin);
-    }
-    for r in &mut policy.compat {
-        relative(&mut r.origin);
-        r.when
-            .iter_mut()
-            .chain(r.require.iter_mut())
-            .for_each(|a| relative(&mut a.origin));
-    }
-    Ok(policy)
 }
 
 fn severity_style(s: FindingSeverity) -> Style {

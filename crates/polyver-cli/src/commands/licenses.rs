@@ -10,15 +10,12 @@ use crate::args::{Format, GlobalArgs, LicensesArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_extract::{registry as extractors, scan_with};
-use polyver_license::policy::{Outcome, Policy};
-use polyver_license::registry::{Registry, RegistryUrls};
-use polyver_license::resolve::{resolve, Sources};
+use polyver_license::policy::Outcome;
 use polyver_license::{LicenseReport, Rule};
 use polyver_model::Inventory;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -68,38 +65,16 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     })
 }
 
-/// The SARIF rules of the licence findings (also used by `polyver check`).
-pub(crate) fn sarif_rules() -> Vec<polyver_report::sarif::SarifRule> {
-    let rule = |id: &str, text: &str| polyver_report::sarif::SarifRule {
-        id: id.to_string(),
-        short_description: text.to_string(),
-        help: format!(
-            "{text}. Policy: polyver.toml [licenses] (allow, deny, exceptions, unknown)."
-        ),
-        tags: vec!["license".to_string()],
-        ..Default::default()
-    };
-    vec![
-        rule(
-            "license/denied",
-            "A package's licence is denied by the licence policy",
-        ),
-        rule(
-            "license/unknown",
-            "A package's licence could not be determined",
-        ),
-        rule(
-            "license/incompatible",
-            "A dependency's licence conflicts with the repository's own licence",
-        ),
-    ]
+/// The SARIF rules of the licence findings.
+fn sarif_rules() -> Vec<polyver_report::sarif::SarifRule> {
+    polyver_license::RULES
+        .iter()
+        .map(polyver_report::sarif::SarifRule::from_rule)
+        .collect()
 }
 
-/// Resolves the licences of `inventory` with the settings of polyver.toml `[licenses]`.
-/// With `beyond_tree` false only the scanned tree is read (lock files, its virtualenvs,
-/// node_modules and vendor folders), so the same tree gives the same answer anywhere (what
-/// reproducible SBOMs need); with it, cargo's crate cache is read too and registries are
-/// asked when the settings allow (answers cached; `--offline` answers from the cache only).
+/// The engine's licence resolution (see `polyver_engine::licenses`) with a progress bar on
+/// stderr while registries answer, only on a terminal.
 pub fn licence_report(
     root: &Path,
     inventory: &Inventory,
@@ -109,27 +84,13 @@ pub fn licence_report(
     registry: bool,
     cli_urls: &[String],
 ) -> anyhow::Result<LicenseReport> {
-    let settings = &config.licenses;
-    let policy = Policy::from_section(settings).map_err(|e| CliError::input(e, None))?;
-    let use_registry = beyond_tree && registry && settings.registry != Some(false);
-    let client = if use_registry {
-        let urls = registry_urls(&settings.registry_urls, cli_urls)?;
-        let client = polyver_net::Client::new(polyver_net::Options {
-            offline: global.offline,
-            timeout: Duration::from_secs(30),
-            retries: 2,
-            ..Default::default()
-        })
-        .map_err(|e| CliError {
-            code: 3,
-            message: e.to_string(),
-            hint: None,
-        })?;
-        Some(Registry::new(client, urls))
-    } else {
-        None
+    let settings = polyver_engine::Settings {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        scan: polyver_engine::scan_config(&config.scan, &super::overrides(global)),
+        osv_db: polyver_engine::osv_db_dir(None),
+        offline: global.offline,
     };
-    // A bar on stderr while registries answer, only on a terminal.
     let bar = indicatif::ProgressBar::with_draw_target(
         None,
         if !global.quiet && std::io::stderr().is_terminal() {
@@ -146,99 +107,19 @@ pub fn licence_report(
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let report = resolve(
-        root,
+    let report = polyver_engine::licenses::licence_report(
+        &settings,
         inventory,
-        &Sources {
-            registry: client.as_ref(),
-            offline: global.offline,
-            cargo_home: if beyond_tree { cargo_home() } else { None },
-            go_mod_cache: if beyond_tree { go_mod_cache() } else { None },
-            progress: Some(&progress),
+        &polyver_engine::licenses::LicenseSources {
+            beyond_tree,
+            registry,
+            registry_urls: cli_urls.to_vec(),
         },
-        &policy,
-    );
+        Some(&progress),
+    )
+    .map_err(super::engine_error)?;
     bar.finish_and_clear();
     Ok(report)
-}
-
-/// `$CARGO_HOME`, else `~/.cargo`: where cargo unpacks the crates it downloaded.
-fn cargo_home() -> Option<PathBuf> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("CARGO_HOME").or_else(|| env("HOME").map(|h| h.join(".cargo")))
-}
-
-/// `$GOMODCACHE`, else `$GOPATH/pkg/mod` (its first entry), else `~/go/pkg/mod`.
-fn go_mod_cache() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-    if let Some(dir) = env("GOMODCACHE") {
-        return Some(PathBuf::from(dir));
-    }
-    if let Some(gopath) = env("GOPATH") {
-        return std::env::split_paths(&gopath)
-            .next()
-            .map(|p| p.join("pkg").join("mod"));
-    }
-    env("HOME").map(|h| PathBuf::from(h).join("go").join("pkg").join("mod"))
-}
-
-/// `--registry-url` over `POLYVER_{PYPI,NPM,CRATES_IO}_URL` over `[licenses] registry-urls`.
-fn registry_urls(
-    config: &std::collections::BTreeMap<String, String>,
-    cli: &[String],
-) -> anyhow::Result<RegistryUrls> {
-    let mut urls = RegistryUrls::default();
-    let mut set = |key: &str, value: &str| -> anyhow::Result<()> {
-        let slot = match key {
-            "pypi" => &mut urls.pypi,
-            "npm" => &mut urls.npm,
-            "crates-io" => &mut urls.crates_io,
-            other => {
-                return Err(CliError::input(
-                    format!("unknown registry `{other}` in --registry-url"),
-                    Some("use pypi=URL, npm=URL or crates-io=URL".to_string()),
-                )
-                .into())
-            }
-        };
-        if !(value.starts_with("http://") || value.starts_with("https://")) {
-            return Err(CliError::input(
-                format!("registry URL `{value}` is not an http(s) URL"),
-                Some("for example --registry-url pypi=https://pypi.org/pypi".to_string()),
-            )
-            .into());
-        }
-        *slot = value.to_string();
-        Ok(())
-    };
-    for (k, v) in config {
-        set(k, v)?;
-    }
-    for (key, var) in [
-        ("pypi", "POLYVER_PYPI_URL"),
-        ("npm", "POLYVER_NPM_URL"),
-        ("crates-io", "POLYVER_CRATES_IO_URL"),
-    ] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.is_empty() {
-                set(key, &v)?;
-            }
-        }
-    }
-    for arg in cli {
-        let (k, v) = arg.split_once('=').ok_or_else(|| {
-            CliError::input(
-                format!("--registry-url `{arg}` is not REGISTRY=URL"),
-                Some("for example --registry-url npm=https://registry.npmjs.org".to_string()),
-            )
-        })?;
-        set(k.trim(), v.trim())?;
-    }
-    Ok(urls)
 }
 
 fn licence_cell(r: &polyver_license::PackageLicense) -> String {

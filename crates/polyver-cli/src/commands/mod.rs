@@ -59,6 +59,34 @@ pub fn unsupported_format(
     .into()
 }
 
+/// An engine error as the CLI reports it (exit 2 for input, 3 for the environment).
+pub fn engine_error(e: polyver_engine::EngineError) -> anyhow::Error {
+    CliError {
+        code: e.exit_code(),
+        message: e.message,
+        hint: e.hint,
+    }
+    .into()
+}
+
+/// The engine's overrides from the global flags (commands add their own).
+pub fn overrides(global: &GlobalArgs) -> polyver_engine::Overrides {
+    polyver_engine::Overrides {
+        config: global.config.clone(),
+        offline: global.offline,
+        ..polyver_engine::Overrides::default()
+    }
+}
+
+/// Warnings on stderr, unless `-q`.
+pub fn warn(global: &GlobalArgs, warnings: &[String]) {
+    if !global.quiet {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+}
+
 /// polyver.toml for a command on `root` (`--config`, else the nearest one above `root`, else
 /// the defaults); an invalid file is an input error. Commands that use several sections read
 /// it once and pass it on.

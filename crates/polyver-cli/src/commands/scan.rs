@@ -22,7 +22,8 @@ fn stored_findings(
     root: &std::path::Path,
     inventory: &Inventory,
 ) -> anyhow::Result<Vec<polyver_model::Finding>> {
-    let policy = super::conflicts::policy_from(config, root)?;
+    let policy =
+        polyver_engine::conflicts::policy_for(config, root).map_err(super::engine_error)?;
     let mut findings = polyver_analyze::analyze(inventory, Some(root), &policy).findings();
     let osv_arg = crate::args::OsvDbArg {
         osv_db: std::env::var_os("POLYVER_OSV_DB")
@@ -37,12 +38,12 @@ fn stored_findings(
                 polyver_advisory::matcher::audit(
                     inventory,
                     &db,
-                    &super::audit::audit_options(config),
+                    &polyver_engine::audit::audit_options(config),
                 )
                 .map_err(|e| e.to_string())
             });
         match audited {
-            Ok(report) => findings.extend(super::audit::to_sarif(&report).0),
+            Ok(report) => findings.extend(report.findings()),
             Err(e) if !global.quiet => {
                 eprintln!("warning: vulnerabilities not recorded with this scan: {e}")
             }

@@ -1,0 +1,385 @@
+//! The CI gate (`polyver check`): one scan, then every check on that same inventory against
+//! one threshold. Settings and the database are prepared before the scan, so a bad
+//! polyver.toml (exit 2) or an unusable database (exit 3) fails fast.
+//!
+//! - `audit`: the local OSV database with `[[audit.ignore]]`. No database: skipped with a
+//!   warning, or an error with `require_audit`; a database that exists but cannot be read is
+//!   always an error (someone meant to audit).
+//! - `licenses`: the `[licenses]` policy and the fit with the project's own licence, from the
+//!   repository only unless `licenses_online` (one commit, one verdict on every runner).
+//! - `conflicts`: `polyver-analyze` with `[approved]` and `[[compat]]`.
+//! - `lock`: polyver.lock against the scan; skipped when there is none.
+//! - `migrations`: the static analysis of schema migration chains.
+
+use crate::{audit, conflicts, licenses, EngineError, Settings};
+use polyver_advisory::db::Database;
+use polyver_analyze::Policy;
+use polyver_model::{Finding, FindingSeverity, Inventory};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One check of the gate, in report order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Check {
+    Audit,
+    Licenses,
+    Conflicts,
+    Lock,
+    Migrations,
+}
+
+impl Check {
+    pub const ALL: [Check; 5] = [
+        Check::Audit,
+        Check::Licenses,
+        Check::Conflicts,
+        Check::Lock,
+        Check::Migrations,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Check::Audit => "audit",
+            Check::Licenses => "licenses",
+            Check::Conflicts => "conflicts",
+            Check::Lock => "lock",
+            Check::Migrations => "migrations",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Skipped,
+}
+
+impl CheckStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub check: Check,
+    pub status: CheckStatus,
+    /// Why it was skipped.
+    pub reason: Option<String>,
+    /// What it looked at (one line).
+    pub note: Option<String>,
+    /// Most severe first.
+    pub findings: Vec<Finding>,
+    /// How many are at or above the threshold.
+    pub failing: usize,
+}
+
+impl CheckResult {
+    fn ran(
+        check: Check,
+        note: String,
+        mut findings: Vec<Finding>,
+        fail_on: FindingSeverity,
+    ) -> Self {
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let failing = findings.iter().filter(|f| f.severity >= fail_on).count();
+        CheckResult {
+            check,
+            status: if failing > 0 {
+                CheckStatus::Fail
+            } else {
+                CheckStatus::Pass
+            },
+            reason: None,
+            note: Some(note),
+            findings,
+            failing,
+        }
+    }
+
+    fn skipped(check: Check, reason: impl Into<String>) -> Self {
+        CheckResult {
+            check,
+            status: CheckStatus::Skipped,
+            reason: Some(reason.into()),
+            note: None,
+            findings: Vec::new(),
+            failing: 0,
+        }
+    }
+
+    /// Findings per severity id, every severity present.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        count(&self.findings)
+    }
+}
+
+/// Findings per severity id, every severity present.
+pub fn count(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
+    let mut counts: BTreeMap<&'static str, usize> =
+        FindingSeverity::ALL.iter().map(|s| (s.id(), 0)).collect();
+    for f in findings {
+        *counts.entry(f.severity.id()).or_default() += 1;
+    }
+    counts
+}
+
+/// How the gate runs.
+#[derive(Clone, Debug)]
+pub struct GateOptions {
+    /// Fail on a finding at or above this severity.
+    pub fail_on: FindingSeverity,
+    pub skip: Vec<Check>,
+    /// No OSV database is an error instead of a skipped audit.
+    pub require_audit: bool,
+    /// Resolve licences beyond the tree (module caches, registries).
+    pub licenses_online: bool,
+}
+
+impl Default for GateOptions {
+    fn default() -> Self {
+        GateOptions {
+            fail_on: FindingSeverity::High,
+            skip: Vec::new(),
+            require_audit: false,
+            licenses_online: false,
+        }
+    }
+}
+
+/// What the gate prepared before the scan.
+pub struct PreparedGate<'s> {
+    settings: &'s Settings,
+    options: GateOptions,
+    policy: Option<Policy>,
+    db: Option<Result<Database, String>>,
+    /// Said before the scan (a missing database).
+    pub warnings: Vec<String>,
+}
+
+/// The gate's verdict.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    pub fail_on: FindingSeverity,
+    pub results: Vec<CheckResult>,
+    /// Whether some check failed.
+    pub failed: bool,
+    /// What a person should know (ecosystems the database lacks, licence notes).
+    pub warnings: Vec<String>,
+    /// The audit's full report when it ran (advisory details for SARIF rules).
+    pub audit: Option<polyver_advisory::AuditReport>,
+}
+
+impl Gate {
+    /// Prepares the gate: the conflicts policy and the database, before any scan.
+    pub fn prepare(
+        settings: &Settings,
+        options: GateOptions,
+    ) -> Result<PreparedGate<'_>, EngineError> {
+        let enabled = |c: Check| !options.skip.contains(&c);
+        let policy = if enabled(Check::Conflicts) {
+            Some(conflicts::policy(settings)?)
+        } else {
+            None
+        };
+        let mut warnings = Vec::new();
+        let db = if enabled(Check::Audit) {
+            Some(match audit::open_database(&settings.osv_db) {
+                Ok(db) => Ok(db),
+                Err(audit::NoDatabase::Broken(e)) => return Err(e),
+                Err(audit::NoDatabase::Missing(p)) => {
+                    if options.require_audit {
+                        return Err(audit::missing_database(&p));
+                    }
+                    warnings.push(format!(
+                        "no OSV database at {}: the audit is skipped (run `polyver db sync`; --require-audit fails instead)",
+                        p.display()
+                    ));
+                    Err(format!(
+                        "no OSV database at {} (run `polyver db sync`)",
+                        p.display()
+                    ))
+                }
+            })
+        } else {
+            None
+        };
+        Ok(PreparedGate {
+            settings,
+            options,
+            policy,
+            db,
+            warnings: std::mem::take(&mut warnings),
+        })
+    }
+}
+
+impl PreparedGate<'_> {
+    /// Runs every enabled check on `inventory`.
+    pub fn run(mut self, inventory: &Inventory) -> Result<Gate, EngineError> {
+        let fail_on = self.options.fail_on;
+        let mut results = Vec::new();
+        let mut warnings = Vec::new();
+        let mut audit_report = None;
+        for check in Check::ALL {
+            if self.options.skip.contains(&check) {
+                results.push(CheckResult::skipped(check, "by --skip"));
+                continue;
+            }
+            let result = match check {
+                Check::Audit => match self.db.take().expect("opened when enabled") {
+                    Ok(db) => {
+                        let (result, report) = self.audit(inventory, &db, &mut warnings)?;
+                        audit_report = Some(report);
+                        result
+                    }
+                    Err(reason) => CheckResult::skipped(check, reason),
+                },
+                Check::Licenses => self.licenses(inventory, &mut warnings)?,
+                Check::Conflicts => {
+                    let policy = self.policy.as_ref().expect("loaded when enabled");
+                    let report =
+                        polyver_analyze::analyze(inventory, Some(&self.settings.root), policy);
+                    let mut note = plural(inventory.components.len(), "component");
+                    if !report.notes.is_empty() {
+                        note.push_str(&format!(
+                            "; {} constraints not evaluated (`polyver conflicts -v` lists them)",
+                            report.notes.len()
+                        ));
+                    }
+                    CheckResult::ran(check, note, report.findings(), fail_on)
+                }
+                Check::Lock => self.lock(inventory)?,
+                Check::Migrations => {
+                    let migrations: Vec<_> = inventory
+                        .components
+                        .iter()
+                        .filter(|c| c.kind == polyver_model::Kind::Migration)
+                        .cloned()
+                        .collect();
+                    let chains = polyver_migrations::analyse(&migrations);
+                    let note = match chains.len() {
+                        0 => "no schema migrations found".to_string(),
+                        1 => "1 migration chain".to_string(),
+                        n => format!("{n} migration chains"),
+                    };
+                    CheckResult::ran(check, note, polyver_migrations::findings(&chains), fail_on)
+                }
+            };
+            results.push(result);
+        }
+        let failed = results.iter().any(|r| r.status == CheckStatus::Fail);
+        Ok(Gate {
+            fail_on,
+            results,
+            failed,
+            warnings,
+            audit: audit_report,
+        })
+    }
+
+    fn audit(
+        &self,
+        inventory: &Inventory,
+        db: &Database,
+        warnings: &mut Vec<String>,
+    ) -> Result<(CheckResult, polyver_advisory::AuditReport), EngineError> {
+        let outcome = audit::audit(self.settings, inventory, db)?;
+        for e in &outcome.missing_ecosystems {
+            warnings.push(format!(
+                "the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"
+            ));
+        }
+        let report = &outcome.report;
+        let mut note = format!(
+            "{} checked against {}",
+            plural(report.stats.checked, "component"),
+            plural(outcome.advisories, "advisory")
+        );
+        if !report.ignored.is_empty() {
+            note.push_str(&format!(
+                "; {} ignored by polyver.toml",
+                report.ignored.len()
+            ));
+        }
+        if !outcome.missing_ecosystems.is_empty() {
+            let list: Vec<&str> = outcome.missing_ecosystems.iter().copied().collect();
+            note.push_str(&format!("; no advisories for {}", list.join(", ")));
+        }
+        let result = CheckResult::ran(Check::Audit, note, report.findings(), self.options.fail_on);
+        Ok((result, outcome.report))
+    }
+
+    fn licenses(
+        &self,
+        inventory: &Inventory,
+        warnings: &mut Vec<String>,
+    ) -> Result<CheckResult, EngineError> {
+        let online = self.options.licenses_online;
+        let report = licenses::licence_report(
+            self.settings,
+            inventory,
+            &licenses::LicenseSources {
+                beyond_tree: online,
+                registry: online,
+                registry_urls: Vec::new(),
+            },
+            None,
+        )?;
+        warnings.extend(report.notes.iter().cloned());
+        let s = &report.summary;
+        let note = format!(
+            "{}, {}, {} unknown{}",
+            plural(s.packages, "package"),
+            plural(s.violations, "violation"),
+            s.unknown,
+            if online {
+                ""
+            } else {
+                "; read from the repository only"
+            }
+        );
+        Ok(CheckResult::ran(
+            Check::Licenses,
+            note,
+            report.findings(),
+            self.options.fail_on,
+        ))
+    }
+
+    fn lock(&self, inventory: &Inventory) -> Result<CheckResult, EngineError> {
+        let path = self.settings.root.join(polyver_lock::FILE_NAME);
+        if !path.exists() {
+            return Ok(CheckResult::skipped(
+                Check::Lock,
+                "no polyver.lock (run `polyver lock` and commit it to check drift)",
+            ));
+        }
+        let recorded = crate::read_lock(&path)?;
+        let drift = polyver_lock::diff(&recorded, &polyver_lock::entries(inventory));
+        Ok(CheckResult::ran(
+            Check::Lock,
+            polyver_lock::drift_note(&drift),
+            polyver_lock::drift_findings(&drift),
+            self.options.fail_on,
+        ))
+    }
+}
+
+/// `1 package`, `2 packages`, `3 advisories`.
+pub fn plural(n: impl TryInto<u64>, word: &str) -> String {
+    let n: u64 = n.try_into().unwrap_or(u64::MAX);
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
+}
