@@ -1,7 +1,8 @@
 //! Every flag and subcommand of `polyver`, declared once with its documentation; the help
 //! text is generated from here. The work itself lives in `commands/`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use polyver_version::Ecosystem;
 use std::path::PathBuf;
 
@@ -31,8 +32,9 @@ pub struct GlobalArgs {
     /// Read settings from FILE instead of the nearest polyver.toml above the scanned path.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    /// Output format: each command's own `--format`, whose values are those it renders
+    /// ([`formats`]); filled in by [`Cli::parse_args`].
+    #[arg(skip = Format::Table)]
     pub format: Format,
     /// Write the result to FILE instead of standard output.
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
@@ -74,8 +76,113 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart (`graph`).
     Mermaid,
-    /// One self-contained HTML file (`report`).
-    Html,
+}
+
+/// The formats `command` (a top-level command name; `db` and `version` for all their
+/// subcommands) renders: exactly the values its `--format` accepts and its help lists.
+pub fn formats(command: &str) -> &'static [Format] {
+    use Format::*;
+    match command {
+        "scan" => &[Table, Json, Markdown, Cyclonedx, Spdx],
+        "diff" => &[Table, Json, Markdown],
+        "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
+        "graph" => &[Table, Json, Dot, Mermaid],
+        _ => &[Table, Json],
+    }
+}
+
+/// `--format` with the values of one command.
+#[derive(Clone)]
+struct FormatParser(&'static [Format]);
+
+impl FormatParser {
+    fn values(&self) -> Vec<PossibleValue> {
+        self.0
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .collect()
+    }
+}
+
+impl TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        // clap's own error (with the valid values) for anything else.
+        let name = PossibleValuesParser::new(self.values()).parse_ref(cmd, arg, value)?;
+        Ok(self
+            .0
+            .iter()
+            .copied()
+            .find(|f| f.to_possible_value().is_some_and(|v| v.get_name() == name))
+            .unwrap_or(Format::Table))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.values().into_iter()))
+    }
+}
+
+/// Adds `--format` (the values of `formats`) to `cmd`, or to each of its subcommands.
+fn with_format(cmd: clap::Command, formats: &'static [Format]) -> clap::Command {
+    let subcommands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    if subcommands.is_empty() {
+        return cmd.arg(
+            clap::Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .help("Output format")
+                .value_parser(FormatParser(formats))
+                .default_value("table"),
+        );
+    }
+    subcommands.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| with_format(sub, formats))
+    })
+}
+
+impl Cli {
+    /// The command line: the declarations above, plus each command's `--format`.
+    pub fn command_line() -> clap::Command {
+        let cmd = <Cli as CommandFactory>::command();
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        names.iter().fold(cmd, |cmd, name| {
+            cmd.mut_subcommand(name, |sub| with_format(sub, formats(name)))
+        })
+    }
+
+    /// Parses `args` (the program name first); a usage error is clap's, with its exit code.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut matches = Cli::command_line().try_get_matches_from(args)?;
+        let mut leaf = &matches;
+        while let Some((_, sub)) = leaf.subcommand() {
+            leaf = sub;
+        }
+        let format = leaf.get_one::<Format>("format").copied();
+        let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
+        cli.global.format = format.unwrap_or(Format::Table);
+        Ok(cli)
+    }
+
+    /// Parses the process's arguments, exiting with clap's message on a usage error.
+    pub fn parse_args() -> Cli {
+        Cli::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,12 +1,11 @@
 //! The `polyver` binary: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 check failed, 2 usage or input error, 3 internal or environment error).
 
-use clap::Parser;
 use polyver_cli::{args, commands, CliError};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = args::Cli::parse_args();
     if let Some(dir) = &cli.global.directory {
         if let Err(e) = std::env::set_current_dir(dir) {
             eprintln!("error: cannot change to {}: {e}", dir.display());

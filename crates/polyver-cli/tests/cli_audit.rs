@@ -27,8 +27,21 @@ fn polyver(db: &Path) -> Command {
     cmd
 }
 
-/// A database of all of shared/osv, imported once through the CLI.
+/// [`imported_db`]; `None` when shared/osv is missing (after [`polyver_testkit::skip`], which
+/// fails in CI).
 fn osv_db() -> Option<&'static Path> {
+    let db = imported_db();
+    if db.is_none() {
+        polyver_testkit::skip(
+            "shared/osv not found",
+            "put the OSV snapshot in shared/osv beside the repository, or set POLYVER_SHARED_DIR",
+        );
+    }
+    db
+}
+
+/// A database of all of shared/osv, imported once through the CLI.
+fn imported_db() -> Option<&'static Path> {
     static DB: OnceLock<Option<PathBuf>> = OnceLock::new();
     DB.get_or_init(|| {
         let osv = shared()?.join("osv");
@@ -107,10 +120,7 @@ fn no_database_exits_3_with_what_to_run() {
 
 #[test]
 fn audit_json_pinned_locked_and_unpinned() {
-    let Some(db) = osv_db() else {
-        eprintln!("skipped: shared/osv not found");
-        return;
-    };
+    let Some(db) = osv_db() else { return };
     let root = small_repo("json");
     let out = polyver(db)
         .args(["audit", "--format", "json"])

@@ -146,7 +146,9 @@ fn fail_on_and_kind_filters_set_the_exit_code() {
         .args(["conflicts", "--format", "cyclonedx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("has no cyclonedx output"));
+        .stderr(predicate::str::contains(
+            "invalid value 'cyclonedx' for '--format",
+        ));
 }
 
 #[test]

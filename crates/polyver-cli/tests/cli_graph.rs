@@ -372,6 +372,8 @@ fn init_writes_a_config_that_loads() {
         "[licenses]",
         "# [[audit.ignore]]",
         "[server]",
+        "# [[server.webhook]]",
+        "[registries]",
     ] {
         assert!(text.contains(section), "{section} missing");
     }
@@ -403,6 +405,20 @@ fn init_writes_a_config_that_loads() {
     assert_eq!(loaded.compat.len(), 1);
     assert_eq!(loaded.licenses.exceptions.len(), 1);
     assert_eq!(loaded.licenses.deny, ["copyleft", "network-copyleft"]);
+    assert_eq!(
+        loaded.policy.major,
+        Some(polyver_config::UpdateAction::Review)
+    );
+    assert_eq!(loaded.policy.sla, polyver_config::SlaDays::default());
+    assert_eq!(loaded.policy.groups.len(), 2);
+    assert_eq!(loaded.server.webhooks.len(), 2);
+    assert_eq!(loaded.server.alerts.scan_stale_after, Some(7 * 86_400));
+    assert_eq!(loaded.server.token_expiry_days, Some(90));
+    assert_eq!(loaded.registries.by_ecosystem.len(), 4);
+    assert!(matches!(
+        loaded.registries.get("maven").and_then(|r| r.auth.clone()),
+        Some(polyver_config::RegistryAuth::Basic { .. })
+    ));
 
     let out = polyver(&dir).arg("init").output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -1,6 +1,7 @@
 //! The registry end to end through the binary: `scan` stores, `history` lists, `diff`
 //! compares; the same bodies run on SQLite and on PostgreSQL (a schema of its own in
-//! POLYVER_TEST_DATABASE_URL, skipped with a message when no server answers). A writer
+//! POLYVER_TEST_DATABASE_URL; when no server answers, skipped with a message, or failed
+//! under CI=true). A writer
 //! killed before COMMIT leaves the previous state intact.
 
 use assert_cmd::Command;
@@ -92,7 +93,7 @@ impl PgSchema {
         {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("SKIPPED: no PostgreSQL at {base} ({e}); set POLYVER_TEST_DATABASE_URL");
+                polyver_testkit::skip(&format!("no PostgreSQL at {base} ({e})"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
                 return None;
             }
         };

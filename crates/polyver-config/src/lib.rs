@@ -7,9 +7,10 @@
 //!
 //! Sections are validated here, each in its own module: `[scan]` (below), `[approved]` and
 //! `[[compat]]` ([`approved`]; their YAML mirrors `.versions.yaml` and
-//! `.compatibility-matrix.yaml` in [`mirror`]), `[audit]` (`audit`) and `[licenses]`
-//! (`licenses`). `[policy]` and `[server]` are accepted as tables until their commands exist;
-//! an unknown *section* is an error.
+//! `.compatibility-matrix.yaml` in [`mirror`]), `[audit]` (`audit`), `[licenses]`
+//! (`licenses`), `[policy]` (`policy`), `[server]` (`server`) and `[registries]`
+//! (`registries`); value readers they share are in `values`. An unknown *section* is an
+//! error.
 
 pub mod approved;
 pub mod mirror;
@@ -22,6 +23,14 @@ pub use audit::{AuditIgnore, AuditSection};
 mod licenses;
 
 pub use licenses::{LicenseException, LicensesSection};
+mod policy;
+mod registries;
+mod server;
+mod values;
+
+pub use policy::{Bump, MaxLag, PolicySection, SlaDays, UpdateAction, UpdateGroup};
+pub use registries::{RegistriesSection, Registry, RegistryAuth, REGISTRY_IDS};
+pub use server::{AlertThresholds, ReadAccess, ServerSection, Webhook, WebhookKind};
 
 /// The licence category names `[licenses]` accepts.
 pub fn licenses_categories() -> &'static [&'static str] {
@@ -37,7 +46,14 @@ pub const FILE_NAME: &str = "polyver.toml";
 
 /// Top-level sections of polyver.toml (PRODUCT.md §2).
 const SECTIONS: &[&str] = &[
-    "scan", "approved", "compat", "policy", "licenses", "audit", "server",
+    "scan",
+    "approved",
+    "compat",
+    "policy",
+    "licenses",
+    "audit",
+    "server",
+    "registries",
 ];
 /// Keys of `[scan]`.
 const SCAN_KEYS: &[&str] = &[
@@ -70,6 +86,9 @@ pub struct Config {
     /// `[[compat]]`, in file order.
     pub compat: Vec<CompatRule>,
     pub licenses: LicensesSection,
+    pub policy: PolicySection,
+    pub server: ServerSection,
+    pub registries: RegistriesSection,
 }
 
 /// A configuration error, located in the file.
@@ -162,6 +181,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .as_table()
                 .ok_or_else(|| reader.at(item.span(), "`licenses` must be a table: [licenses]"))?;
             config.licenses = reader.licenses(table)?;
+        } else if key == "policy" {
+            config.policy = reader.policy(item)?;
+        } else if key == "server" {
+            config.server = reader.server(item)?;
+        } else if key == "registries" {
+            config.registries = reader.registries(item)?;
         } else if !(item.is_table() || item.is_array_of_tables() || item.is_inline_table()) {
             return Err(reader.at(
                 item.span().or(key_span),

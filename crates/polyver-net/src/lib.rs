@@ -13,6 +13,7 @@
 //! streamed to a destination through a temporary file and renamed into place only when
 //! complete, with validators the caller stores (so an unchanged export is not fetched again).
 
+#[cfg(feature = "testing")]
 pub mod testing;
 
 use reqwest::blocking::Response;

@@ -2,6 +2,9 @@
 //! and a record of every request — so tests of network features never need the network and
 //! can prove what was (not) requested.
 //!
+//! Compiled only with the `testing` feature, which only dev-dependencies enable: the release
+//! binary does not contain it.
+//!
 //! Routes answer `304 Not Modified` by themselves when the request's `If-None-Match` /
 //! `If-Modified-Since` equals the route's `ETag` / `Last-Modified`, like a real server.
 

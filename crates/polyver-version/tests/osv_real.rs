@@ -14,12 +14,20 @@ use polyver_version::Ecosystem;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+/// shared/osv; `None` when missing (after [`polyver_testkit::skip`], which fails in CI).
 fn osv_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("POLYVER_SHARED_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
         .join("osv");
-    dir.is_dir().then_some(dir)
+    if !dir.is_dir() {
+        polyver_testkit::skip(
+            "shared/osv not found",
+            "put the OSV snapshot in shared/osv beside the repository, or set POLYVER_SHARED_DIR",
+        );
+        return None;
+    }
+    Some(dir)
 }
 
 fn events(range: &Value) -> Vec<Event> {
@@ -71,7 +79,6 @@ fn affected(eco: Ecosystem, adv: &Value, version: &str) -> bool {
 #[test]
 fn known_cases() {
     let Some(dir) = osv_dir() else {
-        eprintln!("skipped: shared/osv not found (set POLYVER_SHARED_DIR)");
         return;
     };
     // urllib3: `introduced 2.0.0, fixed 2.0.6, introduced 0, fixed 1.26.17`, plus a GIT range.
@@ -161,7 +168,6 @@ const DATA_INCONSISTENCIES: &[(&str, &str, &str)] = &[
 #[test]
 fn every_listed_version_is_inside_the_ranges() {
     let Some(dir) = osv_dir() else {
-        eprintln!("skipped: shared/osv not found (set POLYVER_SHARED_DIR)");
         return;
     };
     let mut checked = 0usize;

@@ -208,13 +208,34 @@ default-skips = true
 # require = { \"pypi:fastapi\" = \">=0.100,<0.105\" }
 
 # How `polyver update` applies each kind of update: \"auto\" (commit it), \"pr\" (open a pull
-# request) or \"review\" (only report it); and the days allowed to fix a vulnerability, per
-# severity (an overdue fix is an SLA breach).
+# request), \"review\" (only report it) or \"ignore\". [policy.sla]: the days allowed to fix a
+# vulnerability, per severity (an overdue fix is an SLA breach; the defaults are shown).
+# max-lag: how far behind a component may fall (majors, minors, days). ignore / allow: name
+# patterns never proposed, or the only ones proposed (`*` matches any characters, an
+# \"ecosystem:\" prefix narrows it). [[policy.group]]: updates that travel together in one
+# branch, selected by name patterns, ecosystem and/or bump kinds.
 [policy]
 # patch = \"auto\"
 # minor = \"pr\"
 # major = \"review\"
-# sla-days = { critical = 0, high = 7, medium = 30, low = 30 }
+# max-lag = { majors = 1, days = 365 }
+# ignore = [\"pypi:django*\"]
+# allow = []
+#
+# [policy.sla]
+# critical = 0
+# high = 7
+# medium = 30
+# low = 30
+#
+# [[policy.group]]
+# name = \"babel\"
+# patterns = [\"@babel/*\"]
+#
+# [[policy.group]]
+# name = \"npm-patches\"
+# ecosystem = \"npm\"
+# bumps = [\"patch\"]
 
 # Licence policy (`polyver licenses`): SPDX ids or categories (permissive, weak-copyleft,
 # copyleft, network-copyleft, proprietary, unknown). `deny` wins over `allow`; an OR
@@ -237,11 +258,42 @@ default-skips = true
 # reason = \"not reachable: the vulnerable function is never called\"
 # until = 2026-12-31
 
-# `polyver serve`: the central server.
+# `polyver serve`: the central server (its command-line flags override these). Reads are
+# \"open\" or need a \"token\"; new tokens expire after expiry-days (0: never). New findings are
+# posted to each webhook: \"slack\" (a Slack-compatible message) or \"json\" (signed with
+# HMAC-SHA256, the key read from the environment variable named by secret-env). `polyver
+# alerts` fires when a repository's health score is below health-below or its latest scan is
+# older than scan-stale-after (a number with m, h, d or w).
 [server]
 # listen = \"127.0.0.1:8080\"
 # database-url = \"postgres://polyver@db.internal/polyver\"
-# webhooks = [\"https://hooks.example.com/polyver\"]
+# read = \"token\"
+#
+# [server.tokens]
+# expiry-days = 90
+#
+# [server.alerts]
+# health-below = 60
+# scan-stale-after = \"7d\"
+#
+# [[server.webhook]]
+# url = \"https://hooks.slack.com/services/T000/B000/XXXX\"
+# kind = \"slack\"
+#
+# [[server.webhook]]
+# url = \"https://alerts.example.com/polyver\"
+# kind = \"json\"
+# secret-env = \"POLYVER_WEBHOOK_SECRET\"
+
+# Upstream registries (`polyver outdated`, `plan`, `update`) by ecosystem: pypi, npm, cargo,
+# go, maven, rubygems, composer, nuget, docker, github, terraform, helm. A base URL (a mirror
+# or private registry), or a table with url and credentials named by environment variable:
+# token-env, or username-env with password-env. An unlisted one is the public registry.
+[registries]
+# pypi = \"https://pypi.internal/simple\"
+# npm = { url = \"https://npm.internal\", token-env = \"NPM_TOKEN\" }
+# maven = { url = \"https://repo.internal/maven2\", username-env = \"MAVEN_USER\", password-env = \"MAVEN_PASSWORD\" }
+# github = { token-env = \"GITHUB_TOKEN\" }
 ",
     );
     t

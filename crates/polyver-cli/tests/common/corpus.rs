@@ -11,11 +11,15 @@ pub fn shared_dir() -> PathBuf {
 }
 
 /// Writes a corpus (`services`, `filler` files, `seed`) into a fresh temp directory named
-/// after `name`; `None`, after saying the test was skipped, when the generator is missing.
+/// after `name`; `None` when the generator is missing (after [`polyver_testkit::skip`], which
+/// fails in CI).
 pub fn generate(name: &str, services: u32, filler: u32, seed: u32) -> Option<PathBuf> {
     let script = shared_dir().join("corpus/gen_monorepo.py");
     if !script.exists() {
-        eprintln!("skipped: shared/corpus/gen_monorepo.py not found (set POLYVER_SHARED_DIR)");
+        polyver_testkit::skip(
+            "shared/corpus/gen_monorepo.py not found",
+            "put the shared data beside the repository, or set POLYVER_SHARED_DIR",
+        );
         return None;
     }
     let dir = std::env::temp_dir().join(format!("polyver-{name}-{}", std::process::id()));

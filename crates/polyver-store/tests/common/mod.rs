@@ -1,6 +1,7 @@
 //! One test body, two backends: `backends!` turns each `fn(&Store)` into a SQLite test (a
 //! temporary file) and a PostgreSQL test (its own schema in POLYVER_TEST_DATABASE_URL,
-//! dropped afterwards; skipped with a message when the server is unreachable).
+//! dropped afterwards; skipped with a message when the server is unreachable, failed under
+//! CI=true).
 #![allow(dead_code)]
 
 use polyver_store::Store;
@@ -28,7 +29,8 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 impl PgSchema {
-    /// `None` (and a message) when no PostgreSQL server answers.
+    /// `None` when no PostgreSQL server answers (after [`polyver_testkit::skip`], which fails
+    /// in CI).
     pub fn create(tag: &str) -> Option<PgSchema> {
         static N: AtomicU32 = AtomicU32::new(0);
         let base = pg_base_url();
@@ -54,7 +56,7 @@ impl PgSchema {
             Some(())
         });
         if created.is_none() {
-            eprintln!("SKIPPED: no PostgreSQL at {base} (set POLYVER_TEST_DATABASE_URL)");
+            polyver_testkit::skip(&format!("no PostgreSQL at {base}"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
             return None;
         }
         let sep = if base.contains('?') { '&' } else { '?' };
