@@ -32,6 +32,7 @@
 //! Relations are a pure order test, so `to_set` is exact.
 
 use crate::algebra::{Constraint, Term, VersionSet};
+use crate::error::offset_in;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -56,8 +57,93 @@ fn is_c_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// Why dpkg rejects a version or polyver a relation list: dpkg's own messages for versions
+/// (`parseversion`). `at` is the byte offset in the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("version string contains NUL")]
+    Nul { at: usize },
+    #[error("version string is empty")]
+    Empty,
+    #[error("version string has embedded spaces")]
+    EmbeddedSpace { at: usize },
+    #[error("epoch in version is empty")]
+    EpochEmpty,
+    #[error("epoch in version is not number")]
+    EpochNotNumber,
+    #[error("epoch in version is negative")]
+    EpochNegative,
+    #[error("epoch in version is too big")]
+    EpochTooBig,
+    #[error("nothing after colon in version number")]
+    NothingAfterColon,
+    #[error("revision number is empty")]
+    RevisionEmpty,
+    #[error("version number is empty")]
+    UpstreamEmpty,
+    #[error("version number does not start with digit")]
+    UpstreamNoDigit { at: usize },
+    #[error("invalid character in version number")]
+    UpstreamChar { at: usize },
+    #[error("invalid character in revision number")]
+    RevisionChar { at: usize },
+    #[error("empty range")]
+    EmptyRange,
+    #[error("missing closing parenthesis")]
+    NoClosingParenthesis { at: usize },
+    #[error("bad version relationship")]
+    BadRelationship { at: usize },
+    #[error("empty relation")]
+    EmptyRelation { at: usize },
+    #[error("relation has no version")]
+    NoVersion { at: usize },
+    #[error("version `{version}` contains a space or parenthesis")]
+    SpaceInVersion { version: String, at: usize },
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        use ParseError as E;
+        match self {
+            E::Nul { at }
+            | E::EmbeddedSpace { at }
+            | E::UpstreamNoDigit { at }
+            | E::UpstreamChar { at }
+            | E::RevisionChar { at }
+            | E::NoClosingParenthesis { at }
+            | E::BadRelationship { at }
+            | E::EmptyRelation { at }
+            | E::NoVersion { at }
+            | E::SpaceInVersion { at, .. } => Some(*at),
+            E::Empty
+            | E::EpochEmpty
+            | E::EpochNotNumber
+            | E::EpochNegative
+            | E::EpochTooBig
+            | E::NothingAfterColon
+            | E::RevisionEmpty
+            | E::UpstreamEmpty
+            | E::EmptyRange => None,
+        }
+    }
+
+    /// The same error with its offset moved by `by` (a version inside a range).
+    fn shifted(mut self, by: usize) -> Self {
+        use ParseError as E;
+        if let E::Nul { at }
+        | E::EmbeddedSpace { at }
+        | E::UpstreamNoDigit { at }
+        | E::UpstreamChar { at }
+        | E::RevisionChar { at } = &mut self
+        {
+            *at += by;
+        }
+        self
+    }
+}
+
 /// The epoch text before the first `:`, read the way dpkg does with `strtol`.
-fn parse_epoch(e: &[u8]) -> Result<u32, String> {
+fn parse_epoch(e: &[u8]) -> Result<u32, ParseError> {
     let mut i = 0;
     while i < e.len() && is_c_space(e[i]) {
         i += 1;
@@ -76,10 +162,10 @@ fn parse_epoch(e: &[u8]) -> Result<u32, String> {
     let digits = &e[i..];
     let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
     if n == 0 {
-        return Err("epoch in version is empty".into());
+        return Err(ParseError::EpochEmpty);
     }
     if n != digits.len() {
-        return Err("epoch in version is not number".into());
+        return Err(ParseError::EpochNotNumber);
     }
     let mut value: u64 = 0;
     for &d in digits.iter().skip_while(|&&d| d == b'0') {
@@ -87,34 +173,35 @@ fn parse_epoch(e: &[u8]) -> Result<u32, String> {
         if value > i32::MAX as u64 {
             // strtol saturates (LONG_MIN / LONG_MAX); dpkg then reports sign first.
             return Err(if negative {
-                "epoch in version is negative"
+                ParseError::EpochNegative
             } else {
-                "epoch in version is too big"
-            }
-            .into());
+                ParseError::EpochTooBig
+            });
         }
     }
     if negative && value != 0 {
-        return Err("epoch in version is negative".into());
+        return Err(ParseError::EpochNegative);
     }
     // value <= i32::MAX, so it fits.
     Ok(value as u32)
 }
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         let b = s.as_bytes();
-        if b.contains(&0) {
-            return Err("version string contains NUL".into());
+        if let Some(at) = b.iter().position(|&c| c == 0) {
+            return Err(ParseError::Nul { at });
         }
         let start = b
             .iter()
             .position(|&c| !is_blank(c))
-            .ok_or("version string is empty")?;
+            .ok_or(ParseError::Empty)?;
         let rest = &b[start..];
         let len = rest.iter().position(|&c| is_blank(c)).unwrap_or(rest.len());
-        if rest[len..].iter().any(|&c| !is_blank(c)) {
-            return Err("version string has embedded spaces".into());
+        if let Some(i) = rest[len..].iter().position(|&c| !is_blank(c)) {
+            return Err(ParseError::EmbeddedSpace {
+                at: start + len + i,
+            });
         }
         let tok = &rest[..len];
         let (epoch, body) = match tok.iter().position(|&c| c == b':') {
@@ -122,37 +209,44 @@ impl Version {
                 let epoch = parse_epoch(&tok[..colon])?;
                 let body = &tok[colon + 1..];
                 if body.is_empty() {
-                    return Err("nothing after colon in version number".into());
+                    return Err(ParseError::NothingAfterColon);
                 }
                 (epoch, body)
             }
             None => (0, tok),
         };
         let upstream_len = match body.iter().rposition(|&c| c == b'-') {
-            Some(h) if h + 1 == body.len() => return Err("revision number is empty".into()),
+            Some(h) if h + 1 == body.len() => return Err(ParseError::RevisionEmpty),
             Some(h) => h,
             None => body.len(),
         };
         let (upstream, revision) = (&body[..upstream_len], body.get(upstream_len + 1..));
         match upstream.first() {
-            None => return Err("version number is empty".into()),
+            None => return Err(ParseError::UpstreamEmpty),
             Some(c) if !c.is_ascii_digit() => {
-                return Err("version number does not start with digit".into())
+                return Err(ParseError::UpstreamNoDigit {
+                    at: offset_in(b, upstream),
+                })
             }
             Some(_) => {}
         }
-        if upstream
+        if let Some(i) = upstream
             .iter()
-            .any(|&c| !c.is_ascii_alphanumeric() && !b".-+~:".contains(&c))
+            .position(|&c| !c.is_ascii_alphanumeric() && !b".-+~:".contains(&c))
         {
-            return Err("invalid character in version number".into());
+            return Err(ParseError::UpstreamChar {
+                at: offset_in(b, upstream) + i,
+            });
         }
-        if revision
-            .unwrap_or_default()
-            .iter()
-            .any(|&c| !c.is_ascii_alphanumeric() && !b".+~".contains(&c))
-        {
-            return Err("invalid character in revision number".into());
+        if let Some(revision) = revision {
+            if let Some(i) = revision
+                .iter()
+                .position(|&c| !c.is_ascii_alphanumeric() && !b".+~".contains(&c))
+            {
+                return Err(ParseError::RevisionChar {
+                    at: offset_in(b, revision) + i,
+                });
+            }
         }
         // Every byte was checked to be ASCII.
         let body: String = body.iter().map(|&c| char::from(c)).collect();
@@ -360,12 +454,15 @@ impl Relation {
         }
     }
 
-    fn parse(s: &str) -> Result<Relation, String> {
+    /// One relation, a slice of the range text `whole` (for offsets).
+    fn parse(whole: &str, s: &str) -> Result<Relation, ParseError> {
         let mut t = s.trim_matches(is_space_char);
         if let Some(inner) = t.strip_prefix('(') {
             t = inner
                 .strip_suffix(')')
-                .ok_or("missing closing parenthesis")?
+                .ok_or(ParseError::NoClosingParenthesis {
+                    at: offset_in(whole, t),
+                })?
                 .trim_matches(is_space_char);
         }
         let b = t.as_bytes();
@@ -379,23 +476,36 @@ impl Relation {
                 match c2 {
                     Some(b'=') => (loose, 2),
                     Some(&c) if c == c1 => (strict, 2),
-                    Some(b'<' | b'>') => return Err("bad version relationship".into()),
+                    Some(b'<' | b'>') => {
+                        return Err(ParseError::BadRelationship {
+                            at: offset_in(whole, t),
+                        })
+                    }
                     // Deprecated `<` / `>`: dpkg reads them as `<=` / `>=`.
                     _ => (loose, 1),
                 }
             }
             (Some(b'='), _) => (Op::Eq, 1),
-            (None, _) => return Err("empty relation".into()),
+            (None, _) => {
+                return Err(ParseError::EmptyRelation {
+                    at: offset_in(whole, s),
+                })
+            }
             _ => (Op::Eq, 0),
         };
         let v = t[len..].trim_start_matches(is_space_char);
         if v.is_empty() {
-            return Err("relation has no version".into());
+            return Err(ParseError::NoVersion {
+                at: offset_in(whole, t),
+            });
         }
         if v.contains(|c: char| is_space_char(c) || c == '(' || c == ')') {
-            return Err(format!("version `{v}` contains a space or parenthesis"));
+            return Err(ParseError::SpaceInVersion {
+                version: v.to_string(),
+                at: offset_in(whole, v),
+            });
         }
-        let version = Version::parse(v)?;
+        let version = Version::parse(v).map_err(|e| e.shifted(offset_in(whole, v)))?;
         Ok(Relation { op, version })
     }
 }
@@ -437,23 +547,23 @@ pub struct Range {
 }
 
 impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         if s.trim_matches(is_space_char).is_empty() {
-            return Err("empty range".into());
+            return Err(ParseError::EmptyRange);
         }
         let groups = s
             .split(',')
             .map(|g| {
                 let alts = g
                     .split('|')
-                    .map(Relation::parse)
+                    .map(|r| Relation::parse(s, r))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Group {
                     text: g.trim_matches(is_space_char).to_string(),
                     alts,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, ParseError>>()?;
         Ok(Range { groups })
     }
 

@@ -43,6 +43,7 @@
 //! rejected (the reference turns it into a range matching nothing).
 
 use crate::algebra::{Bound, Constraint, Interval, VersionSet};
+use crate::error::offset_in;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -270,16 +271,55 @@ fn cmp_lists(mut a: &[Box<[Atom]>], mut b: &[Box<[Atom]>]) -> Ordering {
     }
 }
 
-/// polyver's validity rule (see the module docs).
-fn check_version(s: &str) -> Result<(), String> {
-    if s.is_empty() {
-        return Err("empty version".into());
+/// Why a Maven version or version range is rejected: polyver's version rule (module docs) or
+/// `VersionRange.createFromVersionSpec`'s messages. `at` is the byte offset in the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty version")]
+    EmptyVersion,
+    #[error("contains whitespace or a control character ({c:?})")]
+    BadChar { c: char, at: usize },
+    #[error("version `{version}` in `{spec}`: {reason}")]
+    Bound {
+        version: String,
+        spec: String,
+        at: usize,
+        reason: Box<ParseError>,
+    },
+    #[error("single version must be surrounded by []: {spec}")]
+    SingleNotInclusive { spec: String },
+    #[error("range defies version ordering: {spec}")]
+    DefiesOrdering { spec: String },
+    #[error("empty range")]
+    EmptyRange,
+    #[error("unbounded range: {spec}")]
+    Unbounded { spec: String },
+    #[error("ranges overlap: {spec}")]
+    Overlap { spec: String },
+    #[error("only fully-qualified sets allowed in multiple set scenario: {spec}")]
+    NotFullyQualified { spec: String },
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ParseError::BadChar { at, .. } => Some(*at),
+            ParseError::Bound { at, reason, .. } => Some(at + reason.offset().unwrap_or(0)),
+            _ => None,
+        }
     }
-    match s.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        Some(c) => Err(format!(
-            "contains whitespace or a control character ({:?})",
-            c
-        )),
+}
+
+/// polyver's validity rule (see the module docs).
+fn check_version(s: &str) -> Result<(), ParseError> {
+    if s.is_empty() {
+        return Err(ParseError::EmptyVersion);
+    }
+    match s
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    {
+        Some((at, c)) => Err(ParseError::BadChar { c, at }),
         None => Ok(()),
     }
 }
@@ -297,7 +337,7 @@ impl Version {
         })
     }
 
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         check_version(s)?;
         Ok(Self::parse_any(s))
     }
@@ -436,7 +476,7 @@ impl fmt::Display for Version {
 }
 
 impl std::str::FromStr for Version {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Version::parse(s)
     }
@@ -506,12 +546,18 @@ fn java_trim(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ')
 }
 
-fn bound_version(s: &str, spec: &str) -> Result<Version, String> {
-    Version::parse(s).map_err(|e| format!("version `{s}` in `{spec}`: {e}"))
+/// A bound `s` of the restriction `spec`, a slice of the range text `whole`.
+fn bound_version(whole: &str, s: &str, spec: &str) -> Result<Version, ParseError> {
+    Version::parse(s).map_err(|e| ParseError::Bound {
+        version: s.to_string(),
+        spec: spec.to_string(),
+        at: offset_in(whole, s),
+        reason: Box::new(e),
+    })
 }
 
 /// `VersionRange.parseRestriction` on `[...]` / `(...)`.
-fn parse_restriction(spec: &str) -> Result<Restriction, String> {
+fn parse_restriction(whole: &str, spec: &str) -> Result<Restriction, ParseError> {
     let lower_inclusive = spec.starts_with('[');
     let upper_inclusive = spec.ends_with(']');
     // spec starts with `[`/`(` and ends with `]`/`)`, both ASCII.
@@ -519,9 +565,9 @@ fn parse_restriction(spec: &str) -> Result<Restriction, String> {
     match process.find(',') {
         None => {
             if !lower_inclusive || !upper_inclusive {
-                return Err(format!("single version must be surrounded by []: {spec}"));
+                return Err(ParseError::SingleNotInclusive { spec: spec.into() });
             }
-            let v = bound_version(process, spec)?;
+            let v = bound_version(whole, process, spec)?;
             Ok(Restriction {
                 lower: Some(v.clone()),
                 lower_inclusive,
@@ -532,17 +578,17 @@ fn parse_restriction(spec: &str) -> Result<Restriction, String> {
         Some(i) => {
             let (lo, hi) = (java_trim(&process[..i]), java_trim(&process[i + 1..]));
             let lower = (!lo.is_empty())
-                .then(|| bound_version(lo, spec))
+                .then(|| bound_version(whole, lo, spec))
                 .transpose()?;
             let upper = (!hi.is_empty())
-                .then(|| bound_version(hi, spec))
+                .then(|| bound_version(whole, hi, spec))
                 .transpose()?;
             if let (Some(l), Some(u)) = (&lower, &upper) {
                 // 3.8.7: `[1.0,1.0]` is allowed, `(1.0,1.0.0)` and `[2.0,1.0]` are not.
                 match u.cmp(l) {
-                    Ordering::Less => return Err(format!("range defies version ordering: {spec}")),
+                    Ordering::Less => return Err(ParseError::DefiesOrdering { spec: spec.into() }),
                     Ordering::Equal if !(lower_inclusive && upper_inclusive) => {
-                        return Err(format!("range defies version ordering: {spec}"))
+                        return Err(ParseError::DefiesOrdering { spec: spec.into() })
                     }
                     _ => {}
                 }
@@ -559,9 +605,9 @@ fn parse_restriction(spec: &str) -> Result<Restriction, String> {
 
 impl Range {
     /// `VersionRange.createFromVersionSpec`, plus polyver's version rule for every version in it.
-    pub fn parse(spec: &str) -> Result<Range, String> {
+    pub fn parse(spec: &str) -> Result<Range, ParseError> {
         if spec.is_empty() {
-            return Err("empty range".into());
+            return Err(ParseError::EmptyRange);
         }
         let mut restrictions: Vec<Restriction> = Vec::new();
         let mut process = spec;
@@ -570,12 +616,12 @@ impl Range {
             let index = match (process.find(')'), process.find(']')) {
                 (Some(a), Some(b)) => a.min(b),
                 (Some(a), None) | (None, Some(a)) => a,
-                (None, None) => return Err(format!("unbounded range: {spec}")),
+                (None, None) => return Err(ParseError::Unbounded { spec: spec.into() }),
             };
-            let r = parse_restriction(&process[..=index])?;
+            let r = parse_restriction(spec, &process[..=index])?;
             if let Some(ub) = &upper_bound {
                 if r.lower.as_ref().is_none_or(|l| l < ub) {
-                    return Err(format!("ranges overlap: {spec}"));
+                    return Err(ParseError::Overlap { spec: spec.into() });
                 }
             }
             upper_bound = r.upper.clone();
@@ -588,11 +634,15 @@ impl Range {
         let mut recommended = None;
         if !process.is_empty() {
             if !restrictions.is_empty() {
-                return Err(format!(
-                    "only fully-qualified sets allowed in multiple set scenario: {spec}"
-                ));
+                return Err(ParseError::NotFullyQualified { spec: spec.into() });
             }
-            recommended = Some(Version::parse(process)?);
+            recommended = Some(Version::parse(process).map_err(|e| match e {
+                ParseError::BadChar { c, at } => ParseError::BadChar {
+                    c,
+                    at: at + offset_in(spec, process),
+                },
+                e => e,
+            })?);
             restrictions.push(Restriction::EVERYTHING);
         }
         Ok(Range {

@@ -286,31 +286,48 @@ fn safe_int(digits: &str) -> Option<u64> {
     (v <= MAX_SAFE_INTEGER).then_some(v)
 }
 
+/// Why npm's `semver` rejects a version or a range. Its regexes say no without saying where,
+/// so there is no offset.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("longer than {MAX_LENGTH} characters")]
+    TooLong,
+    #[error("not a valid semver version")]
+    InvalidVersion,
+    #[error("{part} version exceeds MAX_SAFE_INTEGER")]
+    NotSafeInteger { part: &'static str },
+    #[error("invalid comparator `{comparator}`")]
+    InvalidComparator { comparator: String },
+    #[error("version longer than {MAX_LENGTH} characters in `{comparator}`")]
+    ComparatorTooLong { comparator: String },
+    #[error("not a valid semver range")]
+    InvalidRange,
+}
+
 impl Version {
     /// `semver.valid(s) !== null` with default (strict) options.
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         Self::parse_with(s, false)
     }
 
     /// `semver.valid(s, {loose: true})`: also `=v1.2.3`, `01.2.3`, `1.2.3beta`.
-    pub fn parse_loose(s: &str) -> Result<Version, String> {
+    pub fn parse_loose(s: &str) -> Result<Version, ParseError> {
         Self::parse_with(s, true)
     }
 
-    fn parse_with(input: &str, loose: bool) -> Result<Version, String> {
+    fn parse_with(input: &str, loose: bool) -> Result<Version, ParseError> {
         if too_long(input) {
-            return Err(format!("longer than {MAX_LENGTH} characters"));
+            return Err(ParseError::TooLong);
         }
         let s = js_trim(input);
-        let parts =
-            match_plain(s, loose).ok_or_else(|| "not a valid semver version".to_string())?;
+        let parts = match_plain(s, loose).ok_or(ParseError::InvalidVersion)?;
         Self::from_parts(s, &parts)
     }
 
-    fn from_parts(s: &str, p: &Parts) -> Result<Version, String> {
-        let num = |i: usize, what: &str| {
+    fn from_parts(s: &str, p: &Parts) -> Result<Version, ParseError> {
+        let num = |i: usize, part: &'static str| {
             let (a, b) = p.nums[i];
-            safe_int(&s[a..b]).ok_or_else(|| format!("{what} version exceeds MAX_SAFE_INTEGER"))
+            safe_int(&s[a..b]).ok_or(ParseError::NotSafeInteger { part })
         };
         let (major, minor, patch) = (num(0, "major")?, num(1, "minor")?, num(2, "patch")?);
         let mut pre = Vec::new();
@@ -1066,7 +1083,7 @@ struct Comparator {
 
 impl Comparator {
     /// `COMPARATOR(LOOSE)` then `new SemVer`.
-    fn parse(comp: &str, loose: bool) -> Result<Comparator, String> {
+    fn parse(comp: &str, loose: bool) -> Result<Comparator, ParseError> {
         if comp.is_empty() {
             return Ok(Comparator {
                 op: Op::Eq,
@@ -1078,12 +1095,13 @@ impl Comparator {
         let b = comp.as_bytes();
         let g = gtlt_end(b);
         let rest = &comp[g + usize::from(ws(b.get(g)))..];
-        let invalid = || format!("invalid comparator `{comp}`");
-        let parts = match_plain(rest, loose).ok_or_else(invalid)?;
+        let parts = match_plain(rest, loose).ok_or_else(|| ParseError::InvalidComparator {
+            comparator: comp.to_string(),
+        })?;
         if too_long(rest) {
-            return Err(format!(
-                "version longer than {MAX_LENGTH} characters in `{comp}`"
-            ));
+            return Err(ParseError::ComparatorTooLong {
+                comparator: comp.to_string(),
+            });
         }
         let version = Version::from_parts(rest, &parts)?;
         let op = match &comp[..g] {
@@ -1171,7 +1189,7 @@ fn collapse_ws(s: &str) -> String {
 }
 
 /// `Range.parseRange` for one `||` alternative.
-fn parse_set(part: &str, loose: bool) -> Result<Vec<Comparator>, String> {
+fn parse_set(part: &str, loose: bool) -> Result<Vec<Comparator>, ParseError> {
     let stripped = strip_builds(part);
     let hyphen = replace_hyphen(&stripped, loose);
     let hyphenated = hyphen.is_some();
@@ -1236,17 +1254,17 @@ fn parse_set(part: &str, loose: bool) -> Result<Vec<Comparator>, String> {
 
 impl Range {
     /// `new semver.Range(s)` with default options.
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         Self::parse_with(s, false)
     }
 
     /// `new semver.Range(s, {loose: true})`: invalid comparators are dropped, versions parse
     /// loose (`=1.2.3`, `v1.2`, `1.2.3beta`).
-    pub fn parse_loose(s: &str) -> Result<Range, String> {
+    pub fn parse_loose(s: &str) -> Result<Range, ParseError> {
         Self::parse_with(s, true)
     }
 
-    fn parse_with(input: &str, loose: bool) -> Result<Range, String> {
+    fn parse_with(input: &str, loose: bool) -> Result<Range, ParseError> {
         let raw = collapse_ws(input);
         let mut set = Vec::new();
         for part in raw.split("||") {
@@ -1256,7 +1274,7 @@ impl Range {
             }
         }
         if set.is_empty() {
-            return Err("not a valid semver range".to_string());
+            return Err(ParseError::InvalidRange);
         }
         if set.len() > 1 {
             let first = set[0].clone();

@@ -21,6 +21,7 @@
 //!   does not cap the upper end (`1.*` is satisfied by `2.0.0`).
 
 use crate::algebra::{Bound, Constraint, Interval, VersionSet};
+use crate::error::offset_in;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -91,10 +92,76 @@ fn valid_part(s: &str, allow_leading_zeros: bool) -> bool {
             || !(s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())))
 }
 
+/// Why NuGet rejects a version or a version range (`NuGetVersion.TryParse`,
+/// `VersionRange.TryParse`). `at` is the byte offset in the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty version")]
+    EmptyVersion,
+    #[error("missing version number")]
+    NoNumber,
+    #[error("expected a number at `{text}`")]
+    ExpectedNumber { text: String, at: usize },
+    #[error("version number larger than 2147483647")]
+    NumberTooLarge { at: usize },
+    #[error("version ends with `.`")]
+    TrailingDot,
+    #[error("unexpected `{text}`")]
+    Unexpected { text: String, at: usize },
+    #[error("more than 4 version numbers")]
+    TooManyNumbers,
+    #[error("invalid pre-release label `{label}`")]
+    Label { label: String, at: usize },
+    #[error("invalid build metadata `{metadata}`")]
+    Metadata { metadata: String, at: usize },
+    #[error("invalid floating version `{version}`")]
+    Floating { version: String },
+    #[error("empty range")]
+    EmptyRange,
+    #[error("a range must end with `]` or `)`")]
+    NoClosingBracket,
+    #[error("more than two versions in a range")]
+    TooManyBounds,
+    #[error("a range needs at least one bound")]
+    NoBound,
+    #[error("a single version must be written `[1.0]`")]
+    SingleNotInclusive,
+    #[error("minimum above maximum")]
+    MinAboveMax,
+    #[error("empty range: equal bounds, one excluded")]
+    EqualBoundsExcluded,
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ParseError::ExpectedNumber { at, .. }
+            | ParseError::NumberTooLarge { at }
+            | ParseError::Unexpected { at, .. }
+            | ParseError::Label { at, .. }
+            | ParseError::Metadata { at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+
+    /// The same error with its offset moved by `by` (a part parsed on its own).
+    fn shifted(mut self, by: usize) -> Self {
+        if let ParseError::ExpectedNumber { at, .. }
+        | ParseError::NumberTooLarge { at }
+        | ParseError::Unexpected { at, .. }
+        | ParseError::Label { at, .. }
+        | ParseError::Metadata { at, .. } = &mut self
+        {
+            *at += by;
+        }
+        self
+    }
+}
+
 /// `TryGetNormalizedVersion`: 1-4 numbers separated by `.`, whitespace allowed around each.
-fn parse_numbers(s: &str) -> Result<[u32; 4], String> {
+fn parse_numbers(s: &str) -> Result<[u32; 4], ParseError> {
     if s.trim().is_empty() {
-        return Err("missing version number".into());
+        return Err(ParseError::NoNumber);
     }
     let mut out = [0u32; 4];
     let mut rest = s;
@@ -105,36 +172,46 @@ fn parse_numbers(s: &str) -> Result<[u32; 4], String> {
         let t = rest.trim_start();
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return Err(format!("expected a number at `{t}`"));
+            return Err(ParseError::ExpectedNumber {
+                text: t.to_string(),
+                at: offset_in(s, t),
+            });
         }
         let mut n: u64 = 0;
         for b in t[..digits].bytes() {
             n = n * 10 + u64::from(b - b'0');
             if n > i32::MAX as u64 {
-                return Err("version number larger than 2147483647".into());
+                return Err(ParseError::NumberTooLarge {
+                    at: offset_in(s, t),
+                });
             }
         }
         *slot = n as u32;
         let after = t[digits..].trim_start();
         rest = match after.strip_prefix('.') {
-            Some("") => return Err("version ends with `.`".into()),
+            Some("") => return Err(ParseError::TrailingDot),
             Some(r) => r,
             None if after.is_empty() => "",
-            None => return Err(format!("unexpected `{after}`")),
+            None => {
+                return Err(ParseError::Unexpected {
+                    text: after.to_string(),
+                    at: offset_in(s, after),
+                })
+            }
         };
     }
     if !rest.is_empty() {
-        return Err("more than 4 version numbers".into());
+        return Err(ParseError::TooManyNumbers);
     }
     Ok(out)
 }
 
 impl Version {
     /// `NuGetVersion.TryParse`.
-    pub fn parse(s: &str) -> Result<Version, String> {
-        let s = s.trim();
+    pub fn parse(input: &str) -> Result<Version, ParseError> {
+        let s = input.trim();
         if s.is_empty() {
-            return Err("empty version".into());
+            return Err(ParseError::EmptyVersion);
         }
         // ParseSections: the first `-` or `+` ends the numbers (a trailing one stays in them
         // and makes them invalid), the first `+` after a `-` ends the labels.
@@ -153,7 +230,7 @@ impl Version {
                 }
             }
         };
-        let parts = parse_numbers(numbers)?;
+        let parts = parse_numbers(numbers).map_err(|e| e.shifted(offset_in(input, numbers)))?;
         let labels: Vec<Label> = match labels {
             None => Vec::new(),
             Some(l) => l
@@ -161,13 +238,19 @@ impl Version {
                 .map(|p| {
                     valid_part(p, false)
                         .then(|| Label::new(p))
-                        .ok_or_else(|| format!("invalid pre-release label `{p}`"))
+                        .ok_or_else(|| ParseError::Label {
+                            label: p.to_string(),
+                            at: offset_in(input, p),
+                        })
                 })
                 .collect::<Result<_, _>>()?,
         };
         if let Some(m) = metadata {
             if !m.split('.').all(|p| valid_part(p, true)) {
-                return Err(format!("invalid build metadata `{m}`"));
+                return Err(ParseError::Metadata {
+                    metadata: m.to_string(),
+                    at: offset_in(input, m),
+                });
             }
         }
         Ok(Version {
@@ -255,7 +338,7 @@ impl fmt::Display for Version {
 }
 
 impl std::str::FromStr for Version {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Version::parse(s)
     }
@@ -272,8 +355,10 @@ pub struct Range {
 }
 
 /// `FloatRange.TryParse(...).MinVersion`: the lowest version a floating spec admits.
-fn float_min(s: &str) -> Result<Version, String> {
-    let bad = || format!("invalid floating version `{s}`");
+fn float_min(s: &str) -> Result<Version, ParseError> {
+    let bad = || ParseError::Floating {
+        version: s.to_string(),
+    };
     if s == "*" {
         return Version::parse("0.0.0").map_err(|_| bad());
     }
@@ -317,10 +402,10 @@ fn float_min(s: &str) -> Result<Version, String> {
 
 impl Range {
     /// `VersionRange.TryParse(value, allowFloating: true)`.
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         let t = s.trim();
         if t.is_empty() {
-            return Err("empty range".into());
+            return Err(ParseError::EmptyRange);
         }
         let text: Box<str> = t.into();
         if t == "*" {
@@ -337,18 +422,18 @@ impl Range {
             let max_inclusive = match t.as_bytes()[t.len() - 1] {
                 b']' => true,
                 b')' => false,
-                _ => return Err("a range must end with `]` or `)`".into()),
+                _ => return Err(ParseError::NoClosingBracket),
             };
             let inner = if t.len() >= 2 { &t[1..t.len() - 1] } else { "" };
             let parts: Vec<&str> = inner.split(',').collect();
             if parts.len() > 2 {
-                return Err("more than two versions in a range".into());
+                return Err(ParseError::TooManyBounds);
             }
             if parts.iter().all(|p| p.is_empty()) {
-                return Err("a range needs at least one bound".into());
+                return Err(ParseError::NoBound);
             }
             if parts.len() == 1 && !(min_inclusive && max_inclusive) {
-                return Err("a single version must be written `[1.0]`".into());
+                return Err(ParseError::SingleNotInclusive);
             }
             let max = if parts.len() == 2 { parts[1] } else { parts[0] };
             (parts[0], Some(max), min_inclusive, max_inclusive)
@@ -360,17 +445,19 @@ impl Range {
         } else if min_s.contains('*') {
             Some(float_min(min_s)?)
         } else {
-            Some(Version::parse(min_s)?)
+            Some(Version::parse(min_s).map_err(|e| e.shifted(offset_in(s, min_s)))?)
         };
         let max = match max_s {
-            Some(m) if !m.trim().is_empty() => Some(Version::parse(m)?),
+            Some(m) if !m.trim().is_empty() => {
+                Some(Version::parse(m).map_err(|e| e.shifted(offset_in(s, m)))?)
+            }
             _ => None,
         };
         if let (Some(lo), Some(hi)) = (&min, &max) {
             match lo.cmp(hi) {
-                Ordering::Greater => return Err("minimum above maximum".into()),
+                Ordering::Greater => return Err(ParseError::MinAboveMax),
                 Ordering::Equal if min_inclusive != max_inclusive => {
-                    return Err("empty range: equal bounds, one excluded".into())
+                    return Err(ParseError::EqualBoundsExcluded)
                 }
                 _ => {}
             }

@@ -34,8 +34,11 @@
 //! fold to `i`/`s`) and a number beyond Python's digit limit. `packaging` raises on them
 //! (`AssertionError`, `ValueError`) unless an earlier specifier already said no.
 
+mod error;
 mod range;
 mod version;
+
+pub use error::ParseError;
 
 pub use range::{Operator, Range, Specifier};
 pub use version::{Num, PreKind, Version};

@@ -117,14 +117,24 @@ fn is_zero(b: &[u8]) -> bool {
     b.iter().all(|&c| c == b'0')
 }
 
+/// Why RubyGems rejects a version or a requirement, in its own words
+/// (`Gem::Version.new`, `Gem::Requirement.parse`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("Malformed version number string {input}")]
+    MalformedVersion { input: String },
+    #[error("Illformed requirement [{input:?}]")]
+    IllformedRequirement { input: String },
+}
+
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         let core = s.trim_matches(is_ruby_space);
         if core.is_empty() {
             return Ok(Self::from_text("0".into()));
         }
         if !matches_version_pattern(core.as_bytes()) {
-            return Err(format!("Malformed version number string {s}"));
+            return Err(ParseError::MalformedVersion { input: s.into() });
         }
         Ok(Self::from_text(core.replace('-', ".pre.")))
     }
@@ -322,7 +332,7 @@ pub struct Requirement {
 
 impl Requirement {
     /// `Gem::Requirement.parse`: `\A\s*(op)?\s*(VERSION_PATTERN)\s*\z`.
-    pub fn parse(s: &str) -> Result<Requirement, String> {
+    pub fn parse(s: &str) -> Result<Requirement, ParseError> {
         let t = s.trim_matches(is_ruby_space);
         let (op, rest) = [
             ("!=", Op::Ne),
@@ -338,7 +348,7 @@ impl Requirement {
         .unwrap_or((Op::Eq, t));
         let v = rest.trim_start_matches(is_ruby_space);
         if v.is_empty() || !matches_version_pattern(v.as_bytes()) {
-            return Err(format!("Illformed requirement [{s:?}]"));
+            return Err(ParseError::IllformedRequirement { input: s.into() });
         }
         let version = Version::parse(v)?;
         let bump = (op == Op::Tilde).then(|| version.bump());
@@ -401,7 +411,7 @@ pub struct Range {
 }
 
 impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         if s.trim_matches(is_ruby_space).is_empty() {
             return Ok(Range {
                 reqs: vec![Requirement::parse(">= 0")?],

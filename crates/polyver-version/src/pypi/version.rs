@@ -1,5 +1,7 @@
 //! PEP 440 versions as `packaging.version.Version` parses, prints and orders them.
 
+use super::ParseError;
+use crate::error::offset_in;
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 use std::hash::{Hash, Hasher};
@@ -30,12 +32,12 @@ impl Num {
     }
 
     /// Parses a non-empty run of ASCII digits.
-    fn from_digits(d: &[u8]) -> Result<Num, String> {
+    fn from_digits(d: &[u8]) -> Result<Num, ParseError> {
         if d.len() > MAX_DIGITS {
-            return Err(format!(
-                "a number has {} digits (Python's limit is {MAX_DIGITS})",
-                d.len()
-            ));
+            return Err(ParseError::TooManyDigits {
+                digits: d.len(),
+                limit: MAX_DIGITS,
+            });
         }
         let start = d.iter().position(|&c| c != b'0').unwrap_or(d.len());
         let d = &d[start..];
@@ -239,7 +241,7 @@ impl<'a> Scanner<'a> {
         ok
     }
 
-    fn optional_num(&mut self) -> Result<Num, String> {
+    fn optional_num(&mut self) -> Result<Num, ParseError> {
         match self.digits() {
             Some(d) => Num::from_digits(d),
             None => Ok(Num::ZERO),
@@ -250,14 +252,15 @@ impl<'a> Scanner<'a> {
 impl Version {
     /// Parses like `packaging.version.Version(s)`: surrounding whitespace, a leading `v`, any
     /// case, every alternative spelling and separator of PEP 440's normalization rules.
-    pub fn parse(input: &str) -> Result<Version, String> {
+    pub fn parse(input: &str) -> Result<Version, ParseError> {
         if !input.is_empty() && input.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
             return Self::parse_release_only(input);
         }
         let s = py_strip(input);
         if s.is_empty() {
-            return Err("empty version".into());
+            return Err(ParseError::Empty);
         }
+        let stripped = offset_in(input, s);
         let mut sc = Scanner {
             b: s.as_bytes(),
             i: 0,
@@ -281,7 +284,7 @@ impl Version {
         let mut release = Vec::with_capacity(4);
         match sc.digits() {
             Some(d) => release.push(Num::from_digits(d)?),
-            None => return Err(unexpected(s, sc.i, "a release number")),
+            None => return Err(unexpected(s, sc.i, stripped, "a release number")),
         }
         while sc.peek() == Some(b'.') && sc.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
             sc.i += 1;
@@ -331,7 +334,7 @@ impl Version {
             local = Some(parse_local(&mut sc)?);
         }
         if sc.i != s.len() {
-            return Err(unexpected(s, sc.i, "the end of the version"));
+            return Err(unexpected(s, sc.i, stripped, "the end of the version"));
         }
         let mut v = Version {
             epoch,
@@ -354,12 +357,14 @@ impl Version {
     }
 
     /// Digits and dots only (most versions; `packaging` has the same fast path).
-    fn parse_release_only(input: &str) -> Result<Version, String> {
+    fn parse_release_only(input: &str) -> Result<Version, ParseError> {
         let mut release = Vec::with_capacity(input.len() / 2 + 1);
         let mut canonical = true;
         for part in input.split('.') {
             if part.is_empty() {
-                return Err("empty release component".into());
+                return Err(ParseError::EmptyReleaseComponent {
+                    at: offset_in(input, part),
+                });
             }
             canonical &= part.len() == 1 || !part.starts_with('0');
             release.push(Num::from_digits(part.as_bytes())?);
@@ -617,19 +622,18 @@ impl Version {
     }
 }
 
-fn unexpected(s: &str, at: usize, expected: &str) -> String {
-    match s.get(at..) {
-        Some(rest) if !rest.is_empty() => {
-            let shown: String = rest.chars().take(20).collect();
-            format!("expected {expected} at `{shown}`")
-        }
-        _ => format!("expected {expected} at the end"),
+/// `expected` was not found at `at` in `s`, which starts `base` bytes into the input.
+fn unexpected(s: &str, at: usize, base: usize, expected: &'static str) -> ParseError {
+    ParseError::Expected {
+        expected,
+        found: s.get(at..).unwrap_or("").chars().take(20).collect(),
+        at: base + at,
     }
 }
 
 /// `[a-z0-9]+(?:[._-][a-z0-9]+)*+` after the `+`, normalized as `_parse_local_version` and
 /// `str()` do: segments joined by `.`, lowercase, digit-only segments as integers.
-fn parse_local(sc: &mut Scanner<'_>) -> Result<Box<str>, String> {
+fn parse_local(sc: &mut Scanner<'_>) -> Result<Box<str>, ParseError> {
     let mut out = String::new();
     loop {
         let start = sc.i;
@@ -641,7 +645,8 @@ fn parse_local(sc: &mut Scanner<'_>) -> Result<Box<str>, String> {
             out.push('.');
         }
         if seg.iter().all(u8::is_ascii_digit) {
-            write!(out, "{}", Num::from_digits(seg)?).map_err(|e| e.to_string())?;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{}", Num::from_digits(seg)?);
         } else {
             out.extend(seg.iter().map(|c| char::from(c.to_ascii_lowercase())));
         }
@@ -783,7 +788,7 @@ impl fmt::Display for Version {
 }
 
 impl std::str::FromStr for Version {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Version::parse(s)
     }
