@@ -35,13 +35,16 @@
 //! (`AssertionError`, `ValueError`) unless an earlier specifier already said no.
 
 mod error;
+mod num;
+mod parse;
 mod range;
 mod version;
 
 pub use error::ParseError;
 
+pub use num::Num;
 pub use range::{Operator, Range, Specifier};
-pub use version::{Num, PreKind, Version};
+pub use version::{PreKind, Version};
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! PEP 440 specifier sets as `packaging.specifiers.SpecifierSet` parses and matches them.
 
-use super::version::{is_py_space, py_strip, Num, Version};
+use super::num::Num;
+use super::parse::{is_py_space, py_strip};
+use super::version::Version;
 use super::ParseError;
 use crate::algebra::{Constraint, Term, VersionSet};
 use crate::error::offset_in;
