@@ -8,9 +8,11 @@
 //! by differential tests (`tests/differential.rs`).
 //!
 //! Every module has the same shape: a `Version` (parsed, totally ordered), a `Range` (the
-//! ecosystem's constraint syntax, with `contains` = the reference membership test) and
-//! [`algebra::Constraint`] for range algebra. This file dispatches on [`Ecosystem`] for callers
-//! that only have strings, such as the CLI and the OSV matcher.
+//! ecosystem's constraint syntax, with `contains` = the reference membership test),
+//! [`algebra::Constraint`] for range algebra and a `ParseError` enum saying why an input is
+//! rejected (with a byte offset where one place is to blame; see [`VersionError`]). This file
+//! dispatches on [`Ecosystem`] for callers that only have strings, such as the CLI and the OSV
+//! matcher.
 
 pub mod algebra;
 pub mod cargo;
@@ -367,6 +369,13 @@ mod tests {
             e.to_string(),
             "invalid debian version `1:2.0_1`: invalid character in version number"
         );
+
+        let e = compare(Ecosystem::Pypi, "1.0", "1.0..0").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid pypi version `1.0..0`: empty release component"
+        );
+        assert_eq!(e.offset(), Some(4), "the empty component between the dots");
 
         let e = validate_range(Ecosystem::Maven, "[1.0, 2 0]").unwrap_err();
         assert_eq!(e.offset(), Some(7), "the space inside `2 0`");
