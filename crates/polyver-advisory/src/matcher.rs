@@ -722,7 +722,7 @@ fn admits(scheme: Scheme, constraint: Option<&str>, affected: &Affected) -> bool
     macro_rules! with {
         ($m:ident) => {{
             use polyver_version::$m as m;
-            admits_in::<m::Version, m::Range>(
+            admits_in::<m::Version, m::Range, _, _>(
                 constraint,
                 affected,
                 m::Version::parse,
@@ -743,11 +743,11 @@ fn admits(scheme: Scheme, constraint: Option<&str>, affected: &Affected) -> bool
     known.unwrap_or(true)
 }
 
-fn admits_in<V, R>(
+fn admits_in<V, R, E1, E2>(
     constraint: Option<&str>,
     affected: &Affected,
-    parse_version: impl Fn(&str) -> Result<V, String>,
-    parse_range: impl Fn(&str) -> Result<R, String>,
+    parse_version: impl Fn(&str) -> Result<V, E1>,
+    parse_range: impl Fn(&str) -> Result<R, E2>,
 ) -> Option<bool>
 where
     V: Ord + Clone + std::fmt::Display,

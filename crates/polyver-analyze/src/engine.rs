@@ -89,7 +89,7 @@ pub fn satisfies_any<'v>(
     versions: impl IntoIterator<Item = &'v str>,
 ) -> Result<bool, String> {
     with_range!(scheme, m => {
-        let r = m::Range::parse(range)?;
+        let r = m::Range::parse(range).map_err(|e| e.to_string())?;
         Ok(versions
             .into_iter()
             .any(|v| m::Version::parse(v).map_or(true, |v| r.contains(&v))))
@@ -99,7 +99,7 @@ pub fn satisfies_any<'v>(
 /// Whether a range admits arbitrarily new versions (`>=1.0`, `*`).
 pub fn upper_unbounded(scheme: Scheme, range: &str) -> Result<bool, String> {
     with_range!(scheme, m => {
-        let r = m::Range::parse(range)?;
+        let r = m::Range::parse(range).map_err(|e| e.to_string())?;
         let set = r.to_set();
         Ok(set
             .intervals()

@@ -16,14 +16,17 @@ use std::fmt;
 
 pub use semver::Version as SemverVersion;
 
+/// Why Cargo rejects a version or a requirement: the `semver` crate's error.
+pub type ParseError = crate::SemverError;
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version(pub semver::Version);
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         semver::Version::parse(s)
             .map(Version)
-            .map_err(|e| e.to_string())
+            .map_err(ParseError::from)
     }
 }
 
@@ -37,10 +40,10 @@ impl fmt::Display for Version {
 pub struct Range(pub semver::VersionReq);
 
 impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         semver::VersionReq::parse(s)
             .map(Range)
-            .map_err(|e| e.to_string())
+            .map_err(ParseError::from)
     }
 
     pub fn contains(&self, v: &Version) -> bool {

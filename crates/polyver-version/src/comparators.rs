@@ -8,7 +8,37 @@
 //! a Docker tag comparator never matches a tag of another variant.
 
 use crate::algebra::{Term, VersionSet};
+use crate::error::offset_in;
 use std::fmt;
+
+/// Why a comparator list is rejected; `at` is the byte offset in the range text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("empty alternative around `||`")]
+    EmptyAlternative { at: usize },
+    #[error("operator `{op}` without a version")]
+    MissingVersion { op: &'static str, at: usize },
+    #[error("unexpected operator in `{text}`")]
+    UnexpectedOperator { text: String, at: usize },
+    /// A comparator's version that the scheme rejects.
+    #[error("`{text}`: {reason}")]
+    Version {
+        text: String,
+        at: usize,
+        reason: Box<crate::Reason>,
+    },
+}
+
+impl RangeError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            RangeError::EmptyAlternative { at }
+            | RangeError::MissingVersion { at, .. }
+            | RangeError::UnexpectedOperator { at, .. } => Some(*at),
+            RangeError::Version { at, reason, .. } => Some(at + reason.offset().unwrap_or(0)),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -36,7 +66,8 @@ impl Op {
 /// What a scheme supplies to use the comparator grammar.
 pub trait Scheme {
     type Version: Ord + Clone + fmt::Display;
-    fn parse(s: &str) -> Result<Self::Version, String>;
+    type Error: Into<crate::Reason>;
+    fn parse(s: &str) -> Result<Self::Version, Self::Error>;
     /// Whether a comparator on `bound` can say anything about `v` (default: always).
     fn comparable(_bound: &Self::Version, _v: &Self::Version) -> bool {
         true
@@ -91,7 +122,7 @@ pub struct ComparatorRange<V> {
 }
 
 impl<V: Ord + Clone + fmt::Display> ComparatorRange<V> {
-    pub fn parse<S: Scheme<Version = V>>(input: &str) -> Result<Self, String> {
+    pub fn parse<S: Scheme<Version = V>>(input: &str) -> Result<Self, RangeError> {
         let trimmed = input.trim();
         if trimmed.is_empty() || trimmed == "*" {
             return Ok(ComparatorRange {
@@ -101,15 +132,21 @@ impl<V: Ord + Clone + fmt::Display> ComparatorRange<V> {
         let mut alternatives = Vec::new();
         for alt in trimmed.split("||") {
             let mut comparators = Vec::new();
-            let tokens = tokenize(alt)?;
+            let tokens = tokenize(input, alt)?;
             if tokens.is_empty() {
-                return Err("empty alternative around `||`".into());
+                return Err(RangeError::EmptyAlternative {
+                    at: offset_in(input, alt),
+                });
             }
             for (op, text) in tokens {
                 if text == "*" && op.is_none() {
                     continue;
                 }
-                let version = S::parse(text).map_err(|e| format!("`{text}`: {e}"))?;
+                let version = S::parse(text).map_err(|e| RangeError::Version {
+                    text: text.to_string(),
+                    at: offset_in(input, text),
+                    reason: Box::new(e.into()),
+                })?;
                 comparators.push(Comparator {
                     op: op.unwrap_or(Op::Eq),
                     version,
@@ -186,8 +223,10 @@ macro_rules! comparator_range {
         pub struct Range($crate::comparators::ComparatorRange<Version>);
 
         impl Range {
-            pub fn parse(s: &str) -> Result<Range, String> {
-                $crate::comparators::ComparatorRange::parse::<$scheme>(s).map(Range)
+            pub fn parse(s: &str) -> Result<Range, ParseError> {
+                $crate::comparators::ComparatorRange::parse::<$scheme>(s)
+                    .map(Range)
+                    .map_err(ParseError::from)
             }
             pub fn contains(&self, v: &Version) -> bool {
                 self.0.contains::<$scheme>(v)
@@ -214,8 +253,9 @@ macro_rules! comparator_range {
 pub(crate) use comparator_range;
 
 /// Splits one alternative into (operator, version) pairs. Comparators are separated by commas
-/// and/or whitespace; an operator may be followed by spaces (`>= 1.0`).
-fn tokenize(alt: &str) -> Result<Vec<(Option<Op>, &str)>, String> {
+/// and/or whitespace; an operator may be followed by spaces (`>= 1.0`). `input` is the whole
+/// range, for offsets.
+fn tokenize<'a>(input: &str, alt: &'a str) -> Result<Vec<(Option<Op>, &'a str)>, RangeError> {
     let mut out = Vec::new();
     let mut rest = alt.trim_start_matches([' ', '\t', ',']);
     while !rest.is_empty() {
@@ -233,13 +273,16 @@ fn tokenize(alt: &str) -> Result<Vec<(Option<Op>, &str)>, String> {
         let end = after.find([' ', '\t', ',']).unwrap_or(after.len());
         let text = &after[..end];
         if text.is_empty() {
-            return Err(format!(
-                "operator `{}` without a version",
-                op.map_or("", Op::as_str)
-            ));
+            return Err(RangeError::MissingVersion {
+                op: op.map_or("", Op::as_str),
+                at: offset_in(input, rest),
+            });
         }
         if text.starts_with(['<', '>', '=', '!']) {
-            return Err(format!("unexpected operator in `{text}`"));
+            return Err(RangeError::UnexpectedOperator {
+                text: text.to_string(),
+                at: offset_in(input, text),
+            });
         }
         out.push((op, text));
         rest = after[end..].trim_start_matches([' ', '\t', ',']);
@@ -254,8 +297,11 @@ mod tests {
     struct Num;
     impl Scheme for Num {
         type Version = u32;
-        fn parse(s: &str) -> Result<u32, String> {
-            s.parse().map_err(|e| format!("{e}"))
+        // Any scheme's error will do; RubyGems' says "malformed version".
+        type Error = crate::rubygems::ParseError;
+        fn parse(s: &str) -> Result<u32, Self::Error> {
+            s.parse()
+                .map_err(|_| crate::rubygems::ParseError::MalformedVersion { input: s.into() })
         }
     }
 
@@ -278,5 +324,18 @@ mod tests {
         for bad in [">=", ">=>1", "1 ||", "x"] {
             assert!(ComparatorRange::parse::<Num>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn errors_point_at_the_comparator() {
+        let err = |s: &str| ComparatorRange::parse::<Num>(s).unwrap_err();
+        assert_eq!(err(">=1, <x").offset(), Some(6));
+        assert_eq!(
+            err(">=1, <x").to_string(),
+            "`x`: Malformed version number string x"
+        );
+        assert_eq!(err("1 || ").offset(), Some(4));
+        assert_eq!(err(">=1 >=").offset(), Some(4));
+        assert_eq!(err("1 >=>2").offset(), Some(4));
     }
 }

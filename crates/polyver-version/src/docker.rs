@@ -31,25 +31,53 @@ pub struct Version {
     raw: Box<str>,
 }
 
-fn valid_tag(s: &str) -> Result<(), String> {
-    let first = s.chars().next().ok_or("empty tag")?;
+/// Why a tag or a comparator list of tags is rejected; `at` is the byte offset in the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty tag")]
+    Empty,
+    #[error("a tag has at most 128 characters")]
+    TooLong,
+    #[error("a tag cannot start with `{first}`")]
+    BadStart { first: char },
+    #[error("`{c}` is not allowed in a tag")]
+    BadChar { c: char, at: usize },
+    #[error("number `{digits}` too large")]
+    NumberTooLarge { digits: String, at: usize },
+    #[error(transparent)]
+    Range(#[from] crate::comparators::RangeError),
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ParseError::Empty | ParseError::TooLong => None,
+            ParseError::BadStart { .. } => Some(0),
+            ParseError::BadChar { at, .. } | ParseError::NumberTooLarge { at, .. } => Some(*at),
+            ParseError::Range(e) => e.offset(),
+        }
+    }
+}
+
+fn valid_tag(s: &str) -> Result<(), ParseError> {
+    let first = s.chars().next().ok_or(ParseError::Empty)?;
     if s.len() > 128 {
-        return Err("a tag has at most 128 characters".into());
+        return Err(ParseError::TooLong);
     }
     if !(first.is_ascii_alphanumeric() || first == '_') {
-        return Err(format!("a tag cannot start with `{first}`"));
+        return Err(ParseError::BadStart { first });
     }
-    if let Some(c) = s
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    if let Some((at, c)) = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
     {
-        return Err(format!("`{c}` is not allowed in a tag"));
+        return Err(ParseError::BadChar { c, at });
     }
     Ok(())
 }
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         valid_tag(s)?;
         let numeric = s
             .strip_prefix('v')
@@ -88,8 +116,10 @@ impl Version {
         let release = nums
             .split('.')
             .map(|p| {
-                p.parse::<u64>()
-                    .map_err(|_| format!("number `{p}` too large"))
+                p.parse::<u64>().map_err(|_| ParseError::NumberTooLarge {
+                    digits: p.to_string(),
+                    at: crate::error::offset_in(s, p),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Version {
@@ -193,7 +223,8 @@ impl fmt::Display for Version {
 struct DockerScheme;
 impl Scheme for DockerScheme {
     type Version = Version;
-    fn parse(s: &str) -> Result<Version, String> {
+    type Error = ParseError;
+    fn parse(s: &str) -> Result<Version, ParseError> {
         Version::parse(s)
     }
     fn comparable(bound: &Version, v: &Version) -> bool {

@@ -10,6 +10,7 @@
 //! of any length are accepted and compared by value, as x/mod does.
 
 use crate::comparators::Scheme;
+use crate::error::offset_in;
 use semver::Prerelease;
 use std::cmp::Ordering;
 use std::fmt;
@@ -61,14 +62,62 @@ impl PartialOrd for Num {
     }
 }
 
-fn parse_int(s: &str) -> Result<(Num, &str), String> {
+/// Why a Go module version is rejected; `at` is the byte offset in the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("a Go module version starts with `v` (e.g. v1.2.3)")]
+    NoV,
+    #[error("expected a number")]
+    ExpectedNumber { at: usize },
+    #[error("leading zero in `{digits}`")]
+    LeadingZero { digits: String, at: usize },
+    #[error("expected `.` after the {part} version")]
+    ExpectedDot { part: &'static str, at: usize },
+    #[error("unexpected `{text}` after the patch version")]
+    AfterPatch { text: String, at: usize },
+    #[error("invalid pre-release `{text}`")]
+    Prerelease { text: String, at: usize },
+    #[error("invalid pre-release `{text}`: {reason}")]
+    PrereleaseSemver {
+        text: String,
+        at: usize,
+        reason: crate::SemverError,
+    },
+    #[error("invalid build metadata `{text}`")]
+    Build { text: String, at: usize },
+    #[error(transparent)]
+    Range(#[from] crate::comparators::RangeError),
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ParseError::NoV => Some(0),
+            ParseError::ExpectedNumber { at }
+            | ParseError::LeadingZero { at, .. }
+            | ParseError::ExpectedDot { at, .. }
+            | ParseError::AfterPatch { at, .. }
+            | ParseError::Prerelease { at, .. }
+            | ParseError::PrereleaseSemver { at, .. }
+            | ParseError::Build { at, .. } => Some(*at),
+            ParseError::Range(e) => e.offset(),
+        }
+    }
+}
+
+/// A number at the start of `s`, a suffix of `input`.
+fn parse_int<'a>(input: &str, s: &'a str) -> Result<(Num, &'a str), ParseError> {
     let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let digits = &s[..end];
+    let at = offset_in(input, s);
     if digits.is_empty() {
-        return Err("expected a number".into());
+        return Err(ParseError::ExpectedNumber { at });
     }
     if digits.len() > 1 && digits.starts_with('0') {
-        return Err(format!("leading zero in `{digits}`"));
+        return Err(ParseError::LeadingZero {
+            digits: digits.to_string(),
+            at,
+        });
     }
     Ok((Num(digits.into()), &s[end..]))
 }
@@ -78,11 +127,9 @@ fn valid_ident(id: &str) -> bool {
 }
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
-        let rest = s
-            .strip_prefix('v')
-            .ok_or("a Go module version starts with `v` (e.g. v1.2.3)")?;
-        let (major, rest) = parse_int(rest)?;
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
+        let rest = s.strip_prefix('v').ok_or(ParseError::NoV)?;
+        let (major, rest) = parse_int(s, rest)?;
         let mk = |minor, patch, pre| Version {
             major,
             minor,
@@ -93,17 +140,19 @@ impl Version {
         if rest.is_empty() {
             return Ok(mk(Num::zero(), Num::zero(), Prerelease::EMPTY));
         }
-        let rest = rest
-            .strip_prefix('.')
-            .ok_or("expected `.` after the major version")?;
-        let (minor, rest) = parse_int(rest)?;
+        let rest = rest.strip_prefix('.').ok_or(ParseError::ExpectedDot {
+            part: "major",
+            at: offset_in(s, rest),
+        })?;
+        let (minor, rest) = parse_int(s, rest)?;
         if rest.is_empty() {
             return Ok(mk(minor, Num::zero(), Prerelease::EMPTY));
         }
-        let rest = rest
-            .strip_prefix('.')
-            .ok_or("expected `.` after the minor version")?;
-        let (patch, rest) = parse_int(rest)?;
+        let rest = rest.strip_prefix('.').ok_or(ParseError::ExpectedDot {
+            part: "minor",
+            at: offset_in(s, rest),
+        })?;
+        let (patch, rest) = parse_int(s, rest)?;
         let (pre_text, build) = match rest.find('+') {
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
@@ -111,18 +160,29 @@ impl Version {
         let pre = match pre_text {
             "" => Prerelease::EMPTY,
             t => {
-                let body = t
-                    .strip_prefix('-')
-                    .ok_or_else(|| format!("unexpected `{t}` after the patch version"))?;
+                let body = t.strip_prefix('-').ok_or_else(|| ParseError::AfterPatch {
+                    text: t.to_string(),
+                    at: offset_in(s, t),
+                })?;
                 if !body.split('.').all(valid_ident) {
-                    return Err(format!("invalid pre-release `{body}`"));
+                    return Err(ParseError::Prerelease {
+                        text: body.to_string(),
+                        at: offset_in(s, body),
+                    });
                 }
-                Prerelease::new(body).map_err(|e| format!("invalid pre-release `{body}`: {e}"))?
+                Prerelease::new(body).map_err(|e| ParseError::PrereleaseSemver {
+                    text: body.to_string(),
+                    at: offset_in(s, body),
+                    reason: e.into(),
+                })?
             }
         };
         if let Some(b) = build {
             if !b.split('.').all(valid_ident) {
-                return Err(format!("invalid build metadata `{b}`"));
+                return Err(ParseError::Build {
+                    text: b.to_string(),
+                    at: offset_in(s, b),
+                });
             }
         }
         Ok(mk(minor, patch, pre))
@@ -208,7 +268,8 @@ impl fmt::Display for Version {
 struct GoScheme;
 impl Scheme for GoScheme {
     type Version = Version;
-    fn parse(s: &str) -> Result<Version, String> {
+    type Error = ParseError;
+    fn parse(s: &str) -> Result<Version, ParseError> {
         Version::parse(s)
     }
 }

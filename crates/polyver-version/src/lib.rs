@@ -8,15 +8,18 @@
 //! by differential tests (`tests/differential.rs`).
 //!
 //! Every module has the same shape: a `Version` (parsed, totally ordered), a `Range` (the
-//! ecosystem's constraint syntax, with `contains` = the reference membership test) and
-//! [`algebra::Constraint`] for range algebra. This file dispatches on [`Ecosystem`] for callers
-//! that only have strings, such as the CLI and the OSV matcher.
+//! ecosystem's constraint syntax, with `contains` = the reference membership test),
+//! [`algebra::Constraint`] for range algebra and a `ParseError` enum saying why an input is
+//! rejected (with a byte offset where one place is to blame; see [`VersionError`]). This file
+//! dispatches on [`Ecosystem`] for callers that only have strings, such as the CLI and the OSV
+//! matcher.
 
 pub mod algebra;
 pub mod cargo;
 pub mod comparators;
 pub mod debian;
 pub mod docker;
+mod error;
 pub mod go;
 pub mod maven;
 pub mod npm;
@@ -31,6 +34,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use algebra::{Bound, Constraint, Intersection, Interval, Term, VersionSet};
+pub use error::{InputKind, Reason, SemverError, VersionError};
 
 /// A version scheme, named by polyver's ecosystem ids (PRODUCT.md §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,47 +132,6 @@ impl FromStr for Ecosystem {
     }
 }
 
-/// What was rejected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputKind {
-    Version,
-    Range,
-    /// Two valid versions with no order between them (Docker tags of two variants).
-    Comparison,
-}
-
-/// An input the ecosystem's rules reject, with the input, the ecosystem and the reason.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", describe(self))]
-pub struct VersionError {
-    pub eco: Ecosystem,
-    pub kind: InputKind,
-    pub input: String,
-    pub reason: String,
-}
-
-fn describe(e: &VersionError) -> String {
-    match e.kind {
-        InputKind::Version => format!("invalid {} version `{}`: {}", e.eco, e.input, e.reason),
-        InputKind::Range => format!("invalid {} range `{}`: {}", e.eco, e.input, e.reason),
-        InputKind::Comparison => format!(
-            "cannot compare {} versions {}: {}",
-            e.eco, e.input, e.reason
-        ),
-    }
-}
-
-impl VersionError {
-    fn new(eco: Ecosystem, kind: InputKind, input: &str, reason: impl Into<String>) -> Self {
-        VersionError {
-            eco,
-            kind,
-            input: input.to_string(),
-            reason: reason.into(),
-        }
-    }
-}
-
 /// Runs `$body` with `$m` bound to the module implementing `$eco`.
 macro_rules! with_scheme {
     ($eco:expr, $m:ident => $body:expr) => {
@@ -235,20 +198,25 @@ pub enum AnyVersion {
 
 impl AnyVersion {
     pub fn parse(eco: Ecosystem, input: &str) -> Result<Self, VersionError> {
-        let err = |reason: String| VersionError::new(eco, InputKind::Version, input, reason);
+        macro_rules! parse {
+            ($m:ident, $variant:ident) => {
+                AnyVersion::$variant(
+                    $m::Version::parse(input)
+                        .map_err(|r| VersionError::new(eco, InputKind::Version, input, r))?,
+                )
+            };
+        }
         Ok(match eco {
-            Ecosystem::Pypi => AnyVersion::Pypi(pypi::Version::parse(input).map_err(err)?),
-            Ecosystem::Npm => AnyVersion::Npm(npm::Version::parse(input).map_err(err)?),
-            Ecosystem::Cargo => AnyVersion::Cargo(cargo::Version::parse(input).map_err(err)?),
-            Ecosystem::Go => AnyVersion::Go(go::Version::parse(input).map_err(err)?),
-            Ecosystem::Maven => AnyVersion::Maven(maven::Version::parse(input).map_err(err)?),
-            Ecosystem::Debian => AnyVersion::Debian(debian::Version::parse(input).map_err(err)?),
-            Ecosystem::Rubygems => {
-                AnyVersion::Rubygems(rubygems::Version::parse(input).map_err(err)?)
-            }
-            Ecosystem::Nuget => AnyVersion::Nuget(nuget::Version::parse(input).map_err(err)?),
-            Ecosystem::Docker => AnyVersion::Docker(docker::Version::parse(input).map_err(err)?),
-            Ecosystem::Semver => AnyVersion::Semver(semver2::Version::parse(input).map_err(err)?),
+            Ecosystem::Pypi => parse!(pypi, Pypi),
+            Ecosystem::Npm => parse!(npm, Npm),
+            Ecosystem::Cargo => parse!(cargo, Cargo),
+            Ecosystem::Go => parse!(go, Go),
+            Ecosystem::Maven => parse!(maven, Maven),
+            Ecosystem::Debian => parse!(debian, Debian),
+            Ecosystem::Rubygems => parse!(rubygems, Rubygems),
+            Ecosystem::Nuget => parse!(nuget, Nuget),
+            Ecosystem::Docker => parse!(docker, Docker),
+            Ecosystem::Semver => parse!(semver2, Semver),
         })
     }
 
@@ -303,11 +271,10 @@ pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Result<Ordering, VersionErro
                 eco,
                 InputKind::Comparison,
                 &format!("`{a}` and `{b}`"),
-                format!(
-                    "different image variants (`{}` vs `{}`); tags only compare within one variant",
-                    va.variant(),
-                    vb.variant()
-                ),
+                Reason::DifferentVariants {
+                    a: va.variant().to_string(),
+                    b: vb.variant().to_string(),
+                },
             ));
         }
         return Ok(va.cmp(&vb));
@@ -376,5 +343,55 @@ mod tests {
             e.to_string().starts_with("invalid npm range `>=>1`: "),
             "{e}"
         );
+    }
+
+    #[test]
+    fn errors_are_typed_and_point_at_the_culprit() {
+        let e = satisfies(Ecosystem::Pypi, "1.0", ">=1.0, <2.0x").unwrap_err();
+        assert_eq!(e.kind, InputKind::Range);
+        assert!(
+            matches!(&e.reason, Reason::Pypi(pypi::ParseError::Specifier { item, .. }) if item == "<2.0x"),
+            "{e:?}"
+        );
+        assert_eq!(e.offset(), Some(11), "the `x`");
+        assert_eq!(
+            e.to_string(),
+            "invalid pypi range `>=1.0, <2.0x`: invalid specifier `<2.0x`: expected the end of the version at `x`"
+        );
+
+        let e = compare(Ecosystem::Debian, "1.0", "1:2.0_1").unwrap_err();
+        assert_eq!(
+            e.reason,
+            Reason::Debian(debian::ParseError::UpstreamChar { at: 5 })
+        );
+        assert_eq!(e.offset(), Some(5));
+        assert_eq!(
+            e.to_string(),
+            "invalid debian version `1:2.0_1`: invalid character in version number"
+        );
+
+        let e = compare(Ecosystem::Pypi, "1.0", "1.0..0").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid pypi version `1.0..0`: empty release component"
+        );
+        assert_eq!(e.offset(), Some(4), "the empty component between the dots");
+
+        let e = validate_range(Ecosystem::Maven, "[1.0, 2 0]").unwrap_err();
+        assert_eq!(e.offset(), Some(7), "the space inside `2 0`");
+
+        let e = validate_range(Ecosystem::Go, ">=v1.2.0, <v1.x").unwrap_err();
+        assert_eq!(e.offset(), Some(14), "the `x`");
+
+        let e = compare(Ecosystem::Docker, "3.11-alpine", "3.12-slim").unwrap_err();
+        assert_eq!(e.kind, InputKind::Comparison);
+        assert_eq!(
+            e.reason,
+            Reason::DifferentVariants {
+                a: "alpine".into(),
+                b: "slim".into()
+            }
+        );
+        assert_eq!(e.offset(), None);
     }
 }

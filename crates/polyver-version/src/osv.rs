@@ -93,7 +93,7 @@ fn parse_point(eco: Ecosystem, kind: RangeType, s: &str) -> Result<AnyVersion, V
                 eco: Ecosystem::Semver,
                 kind: InputKind::Version,
                 input: s.to_string(),
-                reason: r,
+                reason: r.into(),
             }),
         _ => AnyVersion::parse(eco, s),
     }

@@ -34,11 +34,17 @@
 //! fold to `i`/`s`) and a number beyond Python's digit limit. `packaging` raises on them
 //! (`AssertionError`, `ValueError`) unless an earlier specifier already said no.
 
+mod error;
+mod num;
+mod parse;
 mod range;
 mod version;
 
+pub use error::ParseError;
+
+pub use num::Num;
 pub use range::{Operator, Range, Specifier};
-pub use version::{Num, PreKind, Version};
+pub use version::{PreKind, Version};
 
 #[cfg(test)]
 mod tests {

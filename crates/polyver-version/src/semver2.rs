@@ -7,6 +7,25 @@
 
 use crate::comparators::Scheme;
 use std::cmp::Ordering;
+
+/// Why a SemVer version or comparator list is rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error(transparent)]
+    Semver(crate::SemverError),
+    #[error(transparent)]
+    Range(#[from] crate::comparators::RangeError),
+}
+
+impl ParseError {
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ParseError::Semver(_) => None,
+            ParseError::Range(e) => e.offset(),
+        }
+    }
+}
+
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -14,14 +33,14 @@ use std::hash::{Hash, Hasher};
 pub struct Version(pub semver::Version);
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, ParseError> {
         semver::Version::parse(s)
             .map(Version)
-            .map_err(|e| e.to_string())
+            .map_err(|e| ParseError::Semver(e.into()))
     }
 
     /// Accepts a leading `v`, surrounding whitespace and missing minor/patch (`1.2` → `1.2.0`).
-    pub fn parse_lenient(s: &str) -> Result<Version, String> {
+    pub fn parse_lenient(s: &str) -> Result<Version, ParseError> {
         let s = s.trim();
         let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
         if let Ok(v) = Version::parse(s) {
@@ -83,7 +102,8 @@ impl fmt::Display for Version {
 struct SemverScheme;
 impl Scheme for SemverScheme {
     type Version = Version;
-    fn parse(s: &str) -> Result<Version, String> {
+    type Error = ParseError;
+    fn parse(s: &str) -> Result<Version, ParseError> {
         Version::parse(s)
     }
 }

@@ -8,11 +8,11 @@
 //! {"kind":"range","range":"~1.2","loose":false,"expect":">=1.2.0 <1.3.0-0"}
 //! ```
 
-use polyver_version::npm::{Range, Version};
+use polyver_version::npm::{ParseError, Range, Version};
 use serde_json::Value;
 use std::path::Path;
 
-fn parse_range(s: &str, loose: bool) -> Result<Range, String> {
+fn parse_range(s: &str, loose: bool) -> Result<Range, ParseError> {
     if loose {
         Range::parse_loose(s)
     } else {

@@ -38,11 +38,11 @@ fn hash_of<T: Hash>(t: &T) -> u64 {
 
 /// Runs the properties for one scheme. `templates` turn two versions into range strings
 /// (`{a}` and `{b}` are replaced); templates that give an invalid range are skipped.
-fn check<V, R>(
+fn check<V, R, E1, E2>(
     versions: &[String],
     templates: &[&str],
-    parse_version: fn(&str) -> Result<V, String>,
-    parse_range: fn(&str) -> Result<R, String>,
+    parse_version: fn(&str) -> Result<V, E1>,
+    parse_range: fn(&str) -> Result<R, E2>,
     contains: fn(&R, &V) -> bool,
     in_domain: fn(&V) -> bool,
 ) where

@@ -1,7 +1,11 @@
 //! PEP 440 specifier sets as `packaging.specifiers.SpecifierSet` parses and matches them.
 
-use super::version::{is_py_space, py_strip, Num, Version};
+use super::num::Num;
+use super::parse::{is_py_space, py_strip};
+use super::version::Version;
+use super::ParseError;
 use crate::algebra::{Constraint, Term, VersionSet};
+use crate::error::offset_in;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -107,7 +111,7 @@ impl Specifier {
 
     /// Parses one stripped, non-empty item of a set: `Specifier._regex`, then the version
     /// that `packaging` parses when it first evaluates the specifier.
-    fn parse(item: &str) -> Result<Specifier, String> {
+    fn parse(item: &str) -> Result<Specifier, ParseError> {
         if let Some(rest) = item.strip_prefix("===") {
             // ===\s*[^\s;)]*
             let text = py_strip(rest);
@@ -115,7 +119,7 @@ impl Specifier {
                 .chars()
                 .find(|&c| is_py_space(c) || c == ';' || c == ')')
             {
-                return Err(format!("`{c}` in the string of `===`"));
+                return Err(ParseError::ArbitraryChar { c });
             }
             let lower = text.to_lowercase();
             let version = Version::parse(text).ok();
@@ -145,11 +149,11 @@ impl Specifier {
             .iter()
             .find_map(|(s, op)| item.strip_prefix(s).map(|rest| (*op, rest)))
         else {
-            return Err("expected an operator (~=, ==, !=, <=, >=, <, >, ===)".into());
+            return Err(ParseError::NoOperator);
         };
         let text = py_strip(rest);
         if text.is_empty() {
-            return Err(format!("no version after `{}`", op.as_str()));
+            return Err(ParseError::NoVersion { op: op.as_str() });
         }
         let prefix = match op {
             Operator::Equal | Operator::NotEqual => text.strip_suffix(".*"),
@@ -158,23 +162,17 @@ impl Specifier {
         let version = match prefix {
             Some(base) => {
                 if !is_plain_release(base) {
-                    return Err(format!(
-                        "`.*` must follow a plain release (`{}1.2.*`)",
-                        op.as_str()
-                    ));
+                    return Err(ParseError::WildcardNotRelease { op: op.as_str() });
                 }
-                Version::parse(base)?
+                Version::parse(base).map_err(|e| e.shifted(offset_in(item, base)))?
             }
-            None => Version::parse(text)?,
+            None => Version::parse(text).map_err(|e| e.shifted(offset_in(item, text)))?,
         };
         if version.local().is_some() && !matches!(op, Operator::Equal | Operator::NotEqual) {
-            return Err(format!(
-                "a local version is not allowed with `{}`",
-                op.as_str()
-            ));
+            return Err(ParseError::LocalNotAllowed { op: op.as_str() });
         }
         if op == Operator::Compatible && version.release().len() < 2 {
-            return Err("`~=` needs at least two release components".into());
+            return Err(ParseError::CompatibleTooShort);
         }
         let wildcard = prefix.is_some();
         let set = spec_set(op, &version, wildcard, text.contains('+'));
@@ -283,15 +281,18 @@ pub struct Range {
 }
 
 impl Range {
-    pub fn parse(s: &str) -> Result<Range, String> {
+    pub fn parse(s: &str) -> Result<Range, ParseError> {
         let mut specs = Vec::new();
         for item in s.split(',') {
             let item = py_strip(item);
             if item.is_empty() {
                 continue;
             }
-            let spec = Specifier::parse(item)
-                .map_err(|why| format!("invalid specifier `{item}`: {why}"))?;
+            let spec = Specifier::parse(item).map_err(|why| ParseError::Specifier {
+                item: item.to_string(),
+                at: offset_in(s, item),
+                reason: Box::new(why),
+            })?;
             specs.push(spec);
         }
         let mut order: Vec<&Specifier> = specs.iter().collect();
@@ -355,7 +356,7 @@ impl fmt::Display for Range {
 }
 
 impl std::str::FromStr for Range {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Range::parse(s)
     }

@@ -1,127 +1,11 @@
 //! PEP 440 versions as `packaging.version.Version` parses, prints and orders them.
 
+use super::num::{Num, Repr};
+use super::parse::EqIgnoreCase;
+use super::ParseError;
 use std::cmp::Ordering;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::hash::{Hash, Hasher};
-
-/// Python's `int()` refuses longer digit strings (`sys.int_info.default_max_str_digits`), so
-/// `packaging` raises on them: such versions are invalid here too.
-const MAX_DIGITS: usize = 4300;
-
-/// A non-negative integer of any size, as Python's `int` holds version components.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Num(Repr);
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Repr {
-    Small(u64),
-    /// Above `u64::MAX`: decimal digits, no leading zero. Boxed twice to keep `Num` small.
-    Big(Box<Box<str>>),
-    /// Only in range bounds: the post number of the point above every `V.postN` (see
-    /// [`Version::after_posts`]).
-    Inf,
-}
-
-impl Num {
-    pub const ZERO: Num = Num(Repr::Small(0));
-
-    pub fn new(n: u64) -> Num {
-        Num(Repr::Small(n))
-    }
-
-    /// Parses a non-empty run of ASCII digits.
-    fn from_digits(d: &[u8]) -> Result<Num, String> {
-        if d.len() > MAX_DIGITS {
-            return Err(format!(
-                "a number has {} digits (Python's limit is {MAX_DIGITS})",
-                d.len()
-            ));
-        }
-        let start = d.iter().position(|&c| c != b'0').unwrap_or(d.len());
-        let d = &d[start..];
-        if d.len() < 20 || (d.len() == 20 && d <= b"18446744073709551615".as_slice()) {
-            let n = d.iter().fold(0u64, |n, &c| {
-                n.wrapping_mul(10).wrapping_add(u64::from(c - b'0'))
-            });
-            return Ok(Num(Repr::Small(n)));
-        }
-        // Digits are ASCII, so this is valid UTF-8.
-        let s = String::from_utf8_lossy(d).into_owned();
-        Ok(Num(Repr::Big(Box::new(s.into_boxed_str()))))
-    }
-
-    /// The value, when it fits in a `u64`.
-    pub fn as_u64(&self) -> Option<u64> {
-        match self.0 {
-            Repr::Small(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    pub fn is_zero(&self) -> bool {
-        matches!(self.0, Repr::Small(0))
-    }
-
-    /// `self + 1`.
-    pub fn succ(&self) -> Num {
-        match &self.0 {
-            Repr::Small(n) => match n.checked_add(1) {
-                Some(m) => Num(Repr::Small(m)),
-                None => Num(Repr::Big(Box::new("18446744073709551616".into()))),
-            },
-            Repr::Big(s) => {
-                let mut d = s.as_bytes().to_vec();
-                let mut i = d.len();
-                loop {
-                    if i == 0 {
-                        d.insert(0, b'1');
-                        break;
-                    }
-                    i -= 1;
-                    if d[i] == b'9' {
-                        d[i] = b'0';
-                    } else {
-                        d[i] += 1;
-                        break;
-                    }
-                }
-                let s = String::from_utf8_lossy(&d).into_owned();
-                Num(Repr::Big(Box::new(s.into_boxed_str())))
-            }
-            Repr::Inf => Num(Repr::Inf),
-        }
-    }
-}
-
-impl Ord for Num {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (&self.0, &other.0) {
-            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
-            (Repr::Small(_), _) => Ordering::Less,
-            (_, Repr::Small(_)) => Ordering::Greater,
-            (Repr::Big(a), Repr::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
-            (Repr::Big(_), Repr::Inf) => Ordering::Less,
-            (Repr::Inf, Repr::Big(_)) => Ordering::Greater,
-            (Repr::Inf, Repr::Inf) => Ordering::Equal,
-        }
-    }
-}
-
-impl PartialOrd for Num {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Num {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Repr::Small(n) => write!(f, "{n}"),
-            Repr::Big(s) => f.write_str(s),
-            Repr::Inf => f.write_str("∞"),
-        }
-    }
-}
 
 /// The pre-release kind, normalized (`alpha` → `a`, `c`/`pre`/`preview` → `rc`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -149,232 +33,19 @@ impl PreKind {
 /// form.
 #[derive(Clone, Debug)]
 pub struct Version {
-    epoch: Num,
-    release: Vec<Num>,
-    pre: Option<(PreKind, Num)>,
-    post: Option<Num>,
-    dev: Option<Num>,
+    pub(super) epoch: Num,
+    pub(super) release: Vec<Num>,
+    pub(super) pre: Option<(PreKind, Num)>,
+    pub(super) post: Option<Num>,
+    pub(super) dev: Option<Num>,
     /// Normalized: lowercase, `.`-separated, numeric segments without leading zeros.
-    local: Option<Box<str>>,
+    pub(super) local: Option<Box<str>>,
     /// The input, lowercased, when it is not just the normalized form in another case: `===`
     /// compares the string as given.
-    literal: Option<Box<str>>,
-}
-
-/// Python's `str.isspace()`, which is also what `\s` matches in `packaging`'s regexes.
-pub(crate) fn is_py_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t'..='\r'
-            | '\u{1c}'..=' '
-            | '\u{85}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-    )
-}
-
-/// Python's `str.strip()`.
-pub(crate) fn py_strip(s: &str) -> &str {
-    s.trim_matches(is_py_space)
-}
-
-const PRE_WORDS: [(&[u8], PreKind); 8] = [
-    (b"alpha", PreKind::Alpha),
-    (b"a", PreKind::Alpha),
-    (b"beta", PreKind::Beta),
-    (b"b", PreKind::Beta),
-    (b"preview", PreKind::Rc),
-    (b"pre", PreKind::Rc),
-    (b"c", PreKind::Rc),
-    (b"rc", PreKind::Rc),
-];
-const POST_WORDS: [&[u8]; 3] = [b"post", b"rev", b"r"];
-
-/// A cursor over the bytes of a version; each method mirrors one piece of `VERSION_PATTERN`.
-struct Scanner<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Scanner<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn peek_at(&self, k: usize) -> Option<u8> {
-        self.b.get(self.i + k).copied()
-    }
-
-    /// `[._-]?`
-    fn sep(&mut self) {
-        if matches!(self.peek(), Some(b'.' | b'_' | b'-')) {
-            self.i += 1;
-        }
-    }
-
-    /// `[0-9]+`
-    fn digits(&mut self) -> Option<&'a [u8]> {
-        let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.i += 1;
-        }
-        (self.i > start).then(|| &self.b[start..self.i])
-    }
-
-    /// A keyword, ASCII case-insensitively.
-    fn word(&mut self, w: &[u8]) -> bool {
-        let ok = self
-            .b
-            .get(self.i..self.i + w.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(w));
-        if ok {
-            self.i += w.len();
-        }
-        ok
-    }
-
-    fn optional_num(&mut self) -> Result<Num, String> {
-        match self.digits() {
-            Some(d) => Num::from_digits(d),
-            None => Ok(Num::ZERO),
-        }
-    }
+    pub(super) literal: Option<Box<str>>,
 }
 
 impl Version {
-    /// Parses like `packaging.version.Version(s)`: surrounding whitespace, a leading `v`, any
-    /// case, every alternative spelling and separator of PEP 440's normalization rules.
-    pub fn parse(input: &str) -> Result<Version, String> {
-        if !input.is_empty() && input.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
-            return Self::parse_release_only(input);
-        }
-        let s = py_strip(input);
-        if s.is_empty() {
-            return Err("empty version".into());
-        }
-        let mut sc = Scanner {
-            b: s.as_bytes(),
-            i: 0,
-        };
-        // v?+
-        if matches!(sc.peek(), Some(b'v' | b'V')) {
-            sc.i += 1;
-        }
-        // (?:(?P<epoch>[0-9]+)!)?+
-        let start = sc.i;
-        let mut epoch = Num::ZERO;
-        if let Some(d) = sc.digits() {
-            if sc.peek() == Some(b'!') {
-                epoch = Num::from_digits(d)?;
-                sc.i += 1;
-            } else {
-                sc.i = start;
-            }
-        }
-        // [0-9]+(?:\.[0-9]+)*+
-        let mut release = Vec::with_capacity(4);
-        match sc.digits() {
-            Some(d) => release.push(Num::from_digits(d)?),
-            None => return Err(unexpected(s, sc.i, "a release number")),
-        }
-        while sc.peek() == Some(b'.') && sc.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
-            sc.i += 1;
-            if let Some(d) = sc.digits() {
-                release.push(Num::from_digits(d)?);
-            }
-        }
-        // (?P<pre>[._-]?+(?P<pre_l>...)[._-]?+(?P<pre_n>[0-9]+)?)?+
-        let start = sc.i;
-        sc.sep();
-        let mut pre = None;
-        if let Some(kind) = PRE_WORDS.iter().find(|(w, _)| sc.word(w)).map(|&(_, k)| k) {
-            sc.sep();
-            pre = Some((kind, sc.optional_num()?));
-        } else {
-            sc.i = start;
-        }
-        // (?P<post>-(?P<post_n1>[0-9]+)|[._-]?(?P<post_l>post|rev|r)[._-]?(?P<post_n2>[0-9]+)?)?+
-        let start = sc.i;
-        let mut post = None;
-        if sc.peek() == Some(b'-') && sc.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
-            sc.i += 1;
-            post = Some(sc.optional_num()?);
-        } else {
-            sc.sep();
-            if POST_WORDS.iter().any(|w| sc.word(w)) {
-                sc.sep();
-                post = Some(sc.optional_num()?);
-            } else {
-                sc.i = start;
-            }
-        }
-        // (?P<dev>[._-]?+(?P<dev_l>dev)[._-]?+(?P<dev_n>[0-9]+)?)?+
-        let start = sc.i;
-        sc.sep();
-        let mut dev = None;
-        if sc.word(b"dev") {
-            sc.sep();
-            dev = Some(sc.optional_num()?);
-        } else {
-            sc.i = start;
-        }
-        // (?:\+(?P<local>[a-z0-9]+(?:[._-][a-z0-9]+)*+))?+
-        let mut local = None;
-        if sc.peek() == Some(b'+') && sc.peek_at(1).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            sc.i += 1;
-            local = Some(parse_local(&mut sc)?);
-        }
-        if sc.i != s.len() {
-            return Err(unexpected(s, sc.i, "the end of the version"));
-        }
-        let mut v = Version {
-            epoch,
-            release,
-            pre,
-            post,
-            dev,
-            local,
-            literal: None,
-        };
-        let mut w = EqIgnoreCase {
-            rest: input.as_bytes(),
-            ok: true,
-        };
-        let _ = v.write_to(&mut w);
-        if !(w.ok && w.rest.is_empty()) {
-            v.literal = Some(input.to_lowercase().into_boxed_str());
-        }
-        Ok(v)
-    }
-
-    /// Digits and dots only (most versions; `packaging` has the same fast path).
-    fn parse_release_only(input: &str) -> Result<Version, String> {
-        let mut release = Vec::with_capacity(input.len() / 2 + 1);
-        let mut canonical = true;
-        for part in input.split('.') {
-            if part.is_empty() {
-                return Err("empty release component".into());
-            }
-            canonical &= part.len() == 1 || !part.starts_with('0');
-            release.push(Num::from_digits(part.as_bytes())?);
-        }
-        Ok(Version {
-            epoch: Num::ZERO,
-            release,
-            pre: None,
-            post: None,
-            dev: None,
-            local: None,
-            literal: (!canonical).then(|| input.into()),
-        })
-    }
-
     /// The version from its parts (no local, no literal): the points range bounds need.
     fn from_parts(
         epoch: Num,
@@ -582,7 +253,7 @@ impl Version {
         v.to_string()
     }
 
-    fn write_to<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+    pub(super) fn write_to<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         if !self.epoch.is_zero() {
             write!(w, "{}!", self.epoch)?;
         }
@@ -614,63 +285,6 @@ impl Version {
             None if self.post.is_none() && self.dev.is_some() => (-1, None),
             None => (3, None),
         }
-    }
-}
-
-fn unexpected(s: &str, at: usize, expected: &str) -> String {
-    match s.get(at..) {
-        Some(rest) if !rest.is_empty() => {
-            let shown: String = rest.chars().take(20).collect();
-            format!("expected {expected} at `{shown}`")
-        }
-        _ => format!("expected {expected} at the end"),
-    }
-}
-
-/// `[a-z0-9]+(?:[._-][a-z0-9]+)*+` after the `+`, normalized as `_parse_local_version` and
-/// `str()` do: segments joined by `.`, lowercase, digit-only segments as integers.
-fn parse_local(sc: &mut Scanner<'_>) -> Result<Box<str>, String> {
-    let mut out = String::new();
-    loop {
-        let start = sc.i;
-        while sc.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
-            sc.i += 1;
-        }
-        let seg = &sc.b[start..sc.i];
-        if !out.is_empty() {
-            out.push('.');
-        }
-        if seg.iter().all(u8::is_ascii_digit) {
-            write!(out, "{}", Num::from_digits(seg)?).map_err(|e| e.to_string())?;
-        } else {
-            out.extend(seg.iter().map(|c| char::from(c.to_ascii_lowercase())));
-        }
-        if matches!(sc.peek(), Some(b'.' | b'_' | b'-'))
-            && sc.peek_at(1).is_some_and(|c| c.is_ascii_alphanumeric())
-        {
-            sc.i += 1;
-        } else {
-            return Ok(out.into_boxed_str());
-        }
-    }
-}
-
-/// A `fmt::Write` that checks the text written equals `rest`, ASCII case-insensitively.
-struct EqIgnoreCase<'a> {
-    rest: &'a [u8],
-    ok: bool,
-}
-
-impl fmt::Write for EqIgnoreCase<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let s = s.as_bytes();
-        match self.rest.get(..s.len()) {
-            Some(head) if self.ok && head.eq_ignore_ascii_case(s) => {
-                self.rest = &self.rest[s.len()..]
-            }
-            _ => self.ok = false,
-        }
-        Ok(())
     }
 }
 
@@ -783,7 +397,7 @@ impl fmt::Display for Version {
 }
 
 impl std::str::FromStr for Version {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Version::parse(s)
     }
