@@ -315,11 +315,7 @@ fn audit_check(
             );
         }
     }
-    let report = polyver_advisory::audit(inventory, db, &options).map_err(|e| CliError {
-        code: 3,
-        message: e.to_string(),
-        hint: Some("re-create the database with `polyver db sync` or `polyver db import`".into()),
-    })?;
+    let report = polyver_advisory::audit(inventory, db, &options).map_err(super::db::db_error)?;
     let (findings, rules) = super::audit::to_sarif(&report);
     let mut note = format!(
         "{} checked against {}",
