@@ -668,3 +668,39 @@ fn a_damaged_advisory_record_fails_the_audit_and_db_status_verify() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fails its checksum"));
 }
+
+/// A database of the previous format (no checksums) is not read as if it were current:
+/// every command that opens it says to rebuild it.
+#[test]
+fn a_database_of_the_previous_format_asks_for_a_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    std::fs::create_dir_all(&db).unwrap();
+    let mut old = b"PVOSVDB1".to_vec();
+    old.extend_from_slice(&2u64.to_le_bytes());
+    old.extend_from_slice(b"{}");
+    std::fs::write(db.join("advisories.pvdb"), &old).unwrap();
+    let root = small_repo("old-format");
+    for args in [
+        vec!["audit", root.to_str().unwrap()],
+        vec!["db", "status"],
+        vec![
+            "db",
+            "sync",
+            "--offline",
+            "--ecosystem",
+            "PyPI",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+    ] {
+        let out = polyver(&db).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.contains("format 1"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("delete") && stderr.contains("db sync"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -230,16 +230,25 @@ fn sync_cmd(
         let hint = match &e {
             sync::SyncError::Net { .. } if global.offline => {
                 "db sync needs the network; drop --offline, or use `polyver db import PATH`"
+                    .to_string()
             }
             sync::SyncError::Net { .. } => {
                 "check the network or --base-url; ecosystems synced before this one are kept, and the database is otherwise unchanged"
+                    .to_string()
             }
-            _ => "the previous database is unchanged",
+            // The existing file cannot be read, so it cannot be updated: it must be rebuilt.
+            sync::SyncError::Db(DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. }) => {
+                format!(
+                    "delete {} and run `polyver db sync` again to rebuild it",
+                    path.display()
+                )
+            }
+            _ => "the previous database is unchanged".to_string(),
         };
         CliError {
             code: 3,
             message: format!("db sync failed: {e}"),
-            hint: Some(hint.to_string()),
+            hint: Some(hint),
         }
     })?;
     if !global.quiet {
