@@ -704,3 +704,22 @@ fn a_database_of_the_previous_format_asks_for_a_rebuild() {
         );
     }
 }
+
+/// An import whose entries are all corrupt is an error (exit 3) that writes nothing, not
+/// "imported 0 advisories" with exit 0.
+#[test]
+fn db_import_of_only_corrupt_entries_fails_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    let zip = tmp.path().join("broken.zip");
+    std::fs::write(&zip, zip_of(&[("A.json", b"{oops"), ("B.json", b"[1]")])).unwrap();
+    let out = polyver(&db)
+        .args(["db", "import"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("all 2 entries"), "{stderr}");
+    assert!(!db.join("advisories.pvdb").exists());
+}

@@ -111,6 +111,19 @@ fn import_cmd(
             eprintln!("{w}");
         }
     }
+    // Nothing readable at all is a broken source, not an empty one: say so, write nothing.
+    if imported.advisories.is_empty() && imported.withdrawn == 0 && !imported.warnings.is_empty() {
+        return Err(CliError {
+            code: 3,
+            message: format!(
+                "db import: all {} entries of {} are corrupt; nothing was imported (the database is unchanged)",
+                imported.warnings.len(),
+                path.display()
+            ),
+            hint: Some("the warnings above say what is wrong with each entry".to_string()),
+        }
+        .into());
+    }
     let db_path = Database::file_in(&osv_db_dir(arg));
     let origin = Origin {
         source: path
