@@ -362,13 +362,12 @@ fn status_cmd(
                 (name.clone(), v)
             })
             .collect();
-        let doc = json!({
+        let mut doc = json!({
             "schema": "polyver.db-status/v1",
             "database": db.path(),
             "advisories": db.advisory_count(),
             "ecosystems": ecosystems,
         });
-        let mut doc = doc;
         if let Some(v) = verified {
             doc["verified"] = json!(v);
         }
