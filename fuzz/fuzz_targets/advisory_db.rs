@@ -1,7 +1,7 @@
 //! The advisory database reader on arbitrary bytes written to a file: `Database::open`,
-//! every key's lookup and blob load, and `touch` (which reads the catalog and every blob
-//! back to rewrite the file) must report a damaged file, never panic or allocate what the
-//! file cannot hold.
+//! every key's lookup and blob load, `verify` (every checksum), and `touch` (which reads the
+//! catalog and every blob back to rewrite the file) must report a damaged file, never panic
+//! or allocate what the file cannot hold.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,6 +37,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = db.load(u32::MAX);
+    let _ = db.verify();
     drop(db);
     let _ = touch(&path, &ecosystems, 1);
 });

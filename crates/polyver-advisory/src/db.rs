@@ -6,12 +6,20 @@
 //! needs no native dependency. Layout (integers little-endian):
 //!
 //! ```text
-//! "PVOSVDB1" | u64 meta length | meta (JSON: format, per-ecosystem state, section lengths)
+//! "PVOSVDB2" | u64 meta length | u32 CRC-32 of meta
+//! meta:    JSON: format, per-ecosystem state, section lengths and CRC-32s
 //! keys:    u32 count, then per key: u16+ecosystem, u16+normalized name, u32 n, n × u32 blob
-//! table:   per blob: u64 offset (from the start of blobs), u32 length      (fixed size)
+//! table:   per blob: u64 offset (from the start of blobs), u32 length, u32 CRC-32 of the blob
 //! catalog: per blob: u16+id, u16+modified, u32 n, n × key        (read only when rewriting)
 //! blobs:   one compact JSON advisory each (see `osv::Advisory`)
 //! ```
+//!
+//! Why checksums: one changed byte in a blob (a `fixed` version) would otherwise hide an
+//! advisory without a trace. Opening checks the header, meta and key index (small, so
+//! cheap); every blob is checked when it is read; [`Database::verify`] checks the whole
+//! file. A damaged file is an error, never fewer findings. CRC-32 (crc32fast, SIMD) finds
+//! accidental damage — disk, copy, truncation — not deliberate forgery, which needs write
+//! access to the file anyway.
 //!
 //! Writes go to a temporary file in the same directory, are fsynced, then renamed over the
 //! old file (and the directory fsynced): a failed or interrupted import leaves the previous
@@ -25,8 +33,14 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"PVOSVDB1";
-const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"PVOSVDB2";
+/// The magic without its format digit: what every format of this file starts with.
+const MAGIC_FAMILY: &[u8; 7] = b"PVOSVDB";
+const FORMAT: u32 = 2;
+/// The header: magic, meta length, meta CRC.
+const HEAD_LEN: u64 = 20;
+/// A blob table entry: offset, length, CRC.
+const TABLE_ENTRY: u64 = 16;
 /// The file name inside the database directory.
 pub const FILE_NAME: &str = "advisories.pvdb";
 
@@ -61,6 +75,10 @@ struct Meta {
     keys_len: u64,
     table_len: u64,
     catalog_len: u64,
+    blobs_len: u64,
+    keys_crc: u32,
+    table_crc: u32,
+    catalog_crc: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +93,15 @@ pub enum DbError {
     },
     #[error("{path}: not a polyver advisory database or damaged ({reason})")]
     Corrupt { path: PathBuf, reason: String },
+    #[error("{path}: advisory database format {found} was written by an older polyver (this one reads format {FORMAT})")]
+    OldFormat { path: PathBuf, found: String },
+}
+
+/// What [`Database::verify`] checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    pub advisories: u64,
+    pub bytes: u64,
 }
 
 struct Key {
@@ -120,18 +147,32 @@ impl Database {
             Err(e) => return Err(io(e)),
         };
         let len = file.metadata().map_err(io)?.len();
-        let mut head = [0u8; 16];
-        file.read_exact(&mut head)
+        let mut magic = [0u8; 8];
+        file.read_exact(&mut magic)
             .map_err(|_| corrupt("shorter than its header"))?;
-        if &head[..8] != MAGIC {
+        if &magic != MAGIC {
+            if magic.starts_with(MAGIC_FAMILY) {
+                return Err(DbError::OldFormat {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&magic[7..]).into_owned(),
+                });
+            }
             return Err(corrupt("wrong magic"));
         }
-        let meta_len = u64::from_le_bytes(head[8..16].try_into().unwrap_or_default());
+        let mut head = [0u8; 12];
+        file.read_exact(&mut head)
+            .map_err(|_| corrupt("shorter than its header"))?;
+        let meta_len = u64::from_le_bytes(head[..8].try_into().unwrap_or_default());
+        let meta_crc = u32::from_le_bytes(head[8..].try_into().unwrap_or_default());
         if meta_len > len {
             return Err(corrupt("meta length beyond the end"));
         }
         let mut meta_bytes = vec![0; meta_len as usize];
-        file.read_exact(&mut meta_bytes).map_err(io)?;
+        file.read_exact(&mut meta_bytes)
+            .map_err(|_| corrupt("meta beyond the end"))?;
+        if crc32fast::hash(&meta_bytes) != meta_crc {
+            return Err(corrupt("header checksum mismatch"));
+        }
         let meta: Meta =
             serde_json::from_slice(&meta_bytes).map_err(|e| corrupt(&e.to_string()))?;
         if meta.format != FORMAT {
@@ -140,15 +181,25 @@ impl Database {
                 meta.format
             )));
         }
-        let keys_start = 16 + meta_len;
+        let keys_start = HEAD_LEN + meta_len;
         let table_start = keys_start.saturating_add(meta.keys_len);
         let catalog_start = table_start.saturating_add(meta.table_len);
         let blobs_start = catalog_start.saturating_add(meta.catalog_len);
-        if blobs_start > len {
-            return Err(corrupt("sections beyond the end"));
+        // A truncated or extended file is found here, before any blob is read.
+        if blobs_start.saturating_add(meta.blobs_len) != len {
+            return Err(corrupt(&format!(
+                "{len} bytes where its sections take {}",
+                blobs_start.saturating_add(meta.blobs_len)
+            )));
+        }
+        if !meta.table_len.is_multiple_of(TABLE_ENTRY) {
+            return Err(corrupt("blob table length"));
         }
         let mut keys_bytes = vec![0; meta.keys_len as usize];
         file.read_exact(&mut keys_bytes).map_err(io)?;
+        if crc32fast::hash(&keys_bytes) != meta.keys_crc {
+            return Err(corrupt("key index checksum mismatch"));
+        }
         let mut r = Cursor::new(&keys_bytes);
         let n = r.u32().ok_or_else(|| corrupt("key index"))?;
         // A key takes at least 8 bytes: never trust a count the section cannot hold.
@@ -171,7 +222,7 @@ impl Database {
                 count,
             });
         }
-        let blob_count = meta.table_len / 12;
+        let blob_count = meta.table_len / TABLE_ENTRY;
         if postings.iter().any(|&b| u64::from(b) >= blob_count) {
             return Err(corrupt("index points past the blob table"));
         }
@@ -198,7 +249,7 @@ impl Database {
 
     /// Number of distinct advisories stored.
     pub fn advisory_count(&self) -> u64 {
-        self.meta.table_len / 12
+        self.meta.table_len / TABLE_ENTRY
     }
 
     /// Every (OSV ecosystem, normalized name) with advisories, sorted.
@@ -230,21 +281,84 @@ impl Database {
     }
 
     fn raw(&self, blob: u32) -> Result<Vec<u8>, DbError> {
-        let mut entry = [0u8; 12];
-        self.read_at(self.table_start + u64::from(blob) * 12, &mut entry)?;
-        let off = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
-        let len = u32::from_le_bytes(entry[8..].try_into().unwrap_or_default());
+        let mut entry = [0u8; TABLE_ENTRY as usize];
+        self.read_at(self.table_start + u64::from(blob) * TABLE_ENTRY, &mut entry)?;
+        self.blob_of(blob, &entry)
+    }
+
+    /// Reads the blob a table entry points to and checks its CRC.
+    fn blob_of(&self, blob: u32, entry: &[u8]) -> Result<Vec<u8>, DbError> {
+        let field = |at: usize, n: usize| entry.get(at..at + n).unwrap_or_default();
+        let off = u64::from_le_bytes(field(0, 8).try_into().unwrap_or_default());
+        let len = u32::from_le_bytes(field(8, 4).try_into().unwrap_or_default());
+        let crc = u32::from_le_bytes(field(12, 4).try_into().unwrap_or_default());
+        let corrupt = |what: &str| DbError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("advisory record {blob} {what}"),
+        };
         // The offset comes from the file: a damaged one can be anything up to u64::MAX.
         let start = self.blobs_start.checked_add(off);
         let Some(start) = start.filter(|s| s.saturating_add(u64::from(len)) <= self.len) else {
-            return Err(DbError::Corrupt {
-                path: self.path.clone(),
-                reason: format!("advisory blob {blob} beyond the end"),
-            });
+            return Err(corrupt("beyond the end"));
         };
         let mut bytes = vec![0; len as usize];
         self.read_at(start, &mut bytes)?;
+        if crc32fast::hash(&bytes) != crc {
+            return Err(corrupt("fails its checksum"));
+        }
         Ok(bytes)
+    }
+
+    /// A whole section, checked against its CRC.
+    fn section(&self, start: u64, len: u64, crc: u32, name: &str) -> Result<Vec<u8>, DbError> {
+        let mut bytes = vec![0; len as usize]; // bounded by `open`
+        self.read_at(start, &mut bytes)?;
+        if crc32fast::hash(&bytes) != crc {
+            return Err(DbError::Corrupt {
+                path: self.path.clone(),
+                reason: format!("{name} checksum mismatch"),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Checks every byte of the file against its checksums (`db status --verify`): the
+    /// blob table, the catalog, and every advisory record, which must also tile the blob
+    /// section exactly.
+    pub fn verify(&self) -> Result<Verified, DbError> {
+        let table = self.section(
+            self.table_start,
+            self.meta.table_len,
+            self.meta.table_crc,
+            "blob table",
+        )?;
+        self.section(
+            self.catalog_start,
+            self.meta.catalog_len,
+            self.meta.catalog_crc,
+            "catalog",
+        )?;
+        let mut next = 0u64;
+        for (blob, entry) in table.chunks_exact(TABLE_ENTRY as usize).enumerate() {
+            let off = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
+            if off != next {
+                return Err(DbError::Corrupt {
+                    path: self.path.clone(),
+                    reason: format!("advisory record {blob} out of place"),
+                });
+            }
+            next += self.blob_of(blob as u32, entry)?.len() as u64;
+        }
+        if next != self.meta.blobs_len {
+            return Err(DbError::Corrupt {
+                path: self.path.clone(),
+                reason: "advisory records do not fill their section".to_string(),
+            });
+        }
+        Ok(Verified {
+            advisories: self.advisory_count(),
+            bytes: self.len,
+        })
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), DbError> {
@@ -261,8 +375,19 @@ impl Database {
             path: self.path.clone(),
             reason: "catalog".to_string(),
         };
-        let mut catalog = vec![0; self.meta.catalog_len as usize]; // bounded by `open`
-        self.read_at(self.catalog_start, &mut catalog)?;
+        let table = self.section(
+            self.table_start,
+            self.meta.table_len,
+            self.meta.table_crc,
+            "blob table",
+        )?;
+        let catalog = self.section(
+            self.catalog_start,
+            self.meta.catalog_len,
+            self.meta.catalog_crc,
+            "catalog",
+        )?;
+        let mut entries = table.chunks_exact(TABLE_ENTRY as usize);
         let mut r = Cursor::new(&catalog);
         let mut out = Vec::new();
         for blob in 0..self.advisory_count() as u32 {
@@ -280,7 +405,7 @@ impl Database {
                 ecosystems: keys.iter().map(|(e, _)| e.clone()).collect(),
                 keys,
                 modified,
-                json: self.raw(blob)?,
+                json: self.blob_of(blob, entries.next().ok_or_else(corrupt)?)?,
             });
         }
         Ok(out)
@@ -515,12 +640,13 @@ fn write(
             keys.extend_from_slice(&b.to_le_bytes());
         }
     }
-    let mut table = Vec::with_capacity(entries.len() * 12);
+    let mut table = Vec::with_capacity(entries.len() * TABLE_ENTRY as usize);
     let mut catalog = Vec::new();
     let mut offset = 0u64;
     for e in entries {
         table.extend_from_slice(&offset.to_le_bytes());
         table.extend_from_slice(&(e.json.len() as u32).to_le_bytes());
+        table.extend_from_slice(&crc32fast::hash(&e.json).to_le_bytes());
         offset += e.json.len() as u64;
         put_str(&mut catalog, &e.id);
         put_str(&mut catalog, &e.modified);
@@ -536,6 +662,10 @@ fn write(
         keys_len: keys.len() as u64,
         table_len: table.len() as u64,
         catalog_len: catalog.len() as u64,
+        blobs_len: offset,
+        keys_crc: crc32fast::hash(&keys),
+        table_crc: crc32fast::hash(&table),
+        catalog_crc: crc32fast::hash(&catalog),
     };
     let meta_json = serde_json::to_vec(&meta).map_err(|e| io(std::io::Error::other(e)))?;
 
@@ -548,6 +678,7 @@ fn write(
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
         w.write_all(MAGIC)?;
         w.write_all(&(meta_json.len() as u64).to_le_bytes())?;
+        w.write_all(&crc32fast::hash(&meta_json).to_le_bytes())?;
         w.write_all(&meta_json)?;
         w.write_all(&keys)?;
         w.write_all(&table)?;
@@ -672,8 +803,8 @@ mod tests {
         let path = sample(dir.path());
         let mut bytes = std::fs::read(&path).unwrap();
         let meta_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap());
-        let meta: Meta = serde_json::from_slice(&bytes[16..16 + meta_len as usize]).unwrap();
-        let table = (16 + meta_len + meta.keys_len) as usize;
+        let meta: Meta = serde_json::from_slice(&bytes[20..20 + meta_len as usize]).unwrap();
+        let table = (20 + meta_len + meta.keys_len) as usize;
         bytes[table..table + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         std::fs::write(&path, &bytes).unwrap();
         let db = Database::open(&path).unwrap();
@@ -683,5 +814,64 @@ mod tests {
             Database::open(&dir.path().join("missing.pvdb")),
             Err(DbError::Missing(_))
         ));
+    }
+    /// The whole file is covered: no changed byte goes unnoticed by `verify`, and none
+    /// panics.
+    #[test]
+    fn every_changed_byte_is_found_by_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let good = std::fs::read(&path).unwrap();
+        assert_eq!(
+            Database::open(&path).unwrap().verify().unwrap().advisories,
+            3
+        );
+        let bad = dir.path().join("bad.pvdb");
+        for at in 0..good.len() {
+            for flip in [0x01, 0x80] {
+                let mut damaged = good.clone();
+                damaged[at] ^= flip;
+                std::fs::write(&bad, &damaged).unwrap();
+                let verified = Database::open(&bad).and_then(|db| db.verify());
+                assert!(verified.is_err(), "byte {at} ^ {flip:#x} went unnoticed");
+            }
+        }
+        for cut in 0..good.len() {
+            std::fs::write(&bad, &good[..cut]).unwrap();
+            assert!(
+                Database::open(&bad).is_err(),
+                "truncation at {cut} went unnoticed"
+            );
+        }
+    }
+
+    /// Found by the fault campaign: changing one byte of a `fixed` version hid an advisory
+    /// without a warning. The record now fails its checksum when the audit reads it.
+    #[test]
+    fn an_edited_record_is_an_error_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.windows(7).rposition(|w| w == b"\"1.0.0\"").unwrap();
+        bytes[at + 1] = b'9';
+        std::fs::write(&path, &bytes).unwrap();
+        let db = Database::open(&path).expect("opening checks only the index");
+        let blob = db.lookup("npm", "other")[0];
+        let err = db.load(blob).unwrap_err();
+        assert!(err.to_string().contains("fails its checksum"), "{err}");
+        assert!(db.verify().is_err());
+    }
+
+    #[test]
+    fn a_file_of_the_previous_format_asks_for_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let mut old = b"PVOSVDB1".to_vec();
+        old.extend_from_slice(&2u64.to_le_bytes());
+        old.extend_from_slice(b"{}");
+        std::fs::write(&path, &old).unwrap();
+        let err = Database::open(&path).err().unwrap();
+        assert!(matches!(err, DbError::OldFormat { .. }), "{err}");
+        assert!(err.to_string().contains("format 1"), "{err}");
     }
 }

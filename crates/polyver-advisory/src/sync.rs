@@ -6,6 +6,11 @@
 //! database (polyver-net writes it through a temporary file), read with the import limits,
 //! and the database is then swapped atomically: a failed or interrupted sync of one
 //! ecosystem leaves the previous database complete and usable.
+//!
+//! An export that would empty or sharply shrink an ecosystem is refused (see
+//! [`shrink_refusal`]): a broken mirror or a truncated export must not silently replace
+//! good advisories with nothing, which would make every later audit pass. `allow_shrink`
+//! accepts it on purpose.
 
 use crate::db::{self, Database, DbError, Mode, Origin};
 use crate::import::{import_zip, ImportError, ImportLimits, Warning};
@@ -51,14 +56,34 @@ pub fn canonical_ecosystem(input: &str) -> Option<&'static str> {
 pub struct SyncOutcome {
     pub ecosystem: String,
     pub url: String,
-    /// `updated` or `not-modified`.
+    /// `updated`, `not-modified` or `refused` (the previous advisories are kept).
     pub status: &'static str,
     pub bytes: u64,
     pub advisories: usize,
     pub skipped: usize,
     pub withdrawn: usize,
+    /// Why the export was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     #[serde(skip)]
     pub warnings: Vec<Warning>,
+}
+
+/// Why an export of `incoming` usable advisories (and `corrupt` unreadable entries) must
+/// not replace an ecosystem that has `previous` advisories, if it must not: every entry is
+/// corrupt, or more than half of the advisories would disappear. OSV's exports only grow
+/// by day, so such a drop means a broken download or mirror, not a real change.
+pub fn shrink_refusal(previous: usize, incoming: usize, corrupt: usize) -> Option<String> {
+    if incoming == 0 && corrupt > 0 {
+        return Some(format!("all {corrupt} entries of the export are corrupt"));
+    }
+    if incoming.saturating_mul(2) < previous {
+        return Some(format!(
+            "the export has {incoming} advisories where the database has {previous} \
+             (more than half would disappear)"
+        ));
+    }
+    None
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,13 +110,17 @@ pub fn export_url(base: &str, ecosystem: &str) -> String {
 }
 
 /// Syncs `ecosystems` into the database at `db_path`, one atomic swap per changed export.
+/// An export that [`shrink_refusal`] refuses is not stored (unless `allow_shrink`): its
+/// outcome says `refused`, and the other ecosystems are still synced.
 /// `progress(ecosystem, done, total)` reports download progress.
+#[allow(clippy::too_many_arguments)]
 pub fn sync(
     client: &Client,
     db_path: &Path,
     base_url: &str,
     ecosystems: &[String],
     limits: &ImportLimits,
+    allow_shrink: bool,
     now: u64,
     progress: &dyn Fn(&str, u64, Option<u64>),
 ) -> Result<Vec<SyncOutcome>, SyncError> {
@@ -131,6 +160,7 @@ pub fn sync(
                     advisories: known.map(|m| m.advisories).unwrap_or(0),
                     skipped: 0,
                     withdrawn: 0,
+                    refused: None,
                     warnings: Vec::new(),
                 });
             }
@@ -161,6 +191,22 @@ pub fn sync(
                                 .is_some_and(|p| crate::osv::base_ecosystem(&p.ecosystem) == eco)
                         })
                     });
+                    let previous = known.as_ref().map_or(0, |m| m.advisories);
+                    let refusal = shrink_refusal(previous, imported.advisories.len(), skipped)
+                        .filter(|_| !allow_shrink);
+                    if let Some(reason) = refusal {
+                        return Ok(SyncOutcome {
+                            ecosystem: eco.clone(),
+                            url: url.clone(),
+                            status: "refused",
+                            bytes,
+                            advisories: previous,
+                            skipped,
+                            withdrawn,
+                            refused: Some(reason),
+                            warnings,
+                        });
+                    }
                     db::update(db_path, imported, Mode::Replace(only), &origin, now)?;
                     let advisories = Database::open(db_path)?
                         .ecosystems()
@@ -175,6 +221,7 @@ pub fn sync(
                         advisories,
                         skipped,
                         withdrawn,
+                        refused: None,
                         warnings,
                     })
                 })();

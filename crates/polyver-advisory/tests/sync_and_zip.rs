@@ -2,7 +2,7 @@
 
 use polyver_advisory::db::Database;
 use polyver_advisory::import::{import_path, import_zip, ImportError};
-use polyver_advisory::sync::{export_url, sync};
+use polyver_advisory::sync::{export_url, shrink_refusal, sync};
 use polyver_advisory::ImportLimits;
 use polyver_net::testing::{Response, TestServer};
 use polyver_net::{Client, Options};
@@ -65,6 +65,7 @@ fn sync_downloads_imports_and_revalidates() {
         server.base_url(),
         &ecos,
         &limits,
+        false,
         10,
         &|_, _, _| {},
     )
@@ -86,6 +87,7 @@ fn sync_downloads_imports_and_revalidates() {
         server.base_url(),
         &ecos,
         &limits,
+        false,
         20,
         &|_, _, _| {},
     )
@@ -113,6 +115,7 @@ fn sync_downloads_imports_and_revalidates() {
         server.base_url(),
         &ecos,
         &limits,
+        false,
         30,
         &|_, _, _| {},
     )
@@ -130,6 +133,7 @@ fn sync_downloads_imports_and_revalidates() {
         server.base_url(),
         &ecos,
         &limits,
+        false,
         40,
         &|_, _, _| {}
     )
@@ -142,6 +146,7 @@ fn sync_downloads_imports_and_revalidates() {
         server.base_url(),
         &ecos,
         &limits,
+        false,
         50,
         &|_, _, _| {},
     )
@@ -169,6 +174,7 @@ fn offline_sync_fails_without_touching_the_network() {
         server.base_url(),
         &["PyPI".to_string()],
         &ImportLimits::default(),
+        false,
         1,
         &|_, _, _| {},
     )
@@ -242,4 +248,116 @@ fn a_folder_and_a_zip_import_the_same() {
     let from_zip = import_path(&dir.path().join("all.zip"), &ImportLimits::default()).unwrap();
     assert_eq!(from_dir.advisories, from_zip.advisories);
     assert_eq!(from_dir.advisories.len(), 1);
+}
+
+/// Found by the fault campaign: a mirror whose all.zip held only corrupt entries left PyPI
+/// with 0 advisories, exit 0. Such an export, or one that loses more than half of the
+/// advisories, is now refused and the previous data kept; `allow_shrink` accepts it.
+#[test]
+fn an_export_that_empties_or_halves_an_ecosystem_is_refused() {
+    let server = TestServer::start();
+    let good: Vec<(String, Vec<u8>)> = (1..=4)
+        .map(|i| {
+            let id = format!("PYSEC-{i}");
+            let body = advisory(&id, "PyPI", &format!("pkg{i}"), "1.0").into_bytes();
+            (format!("{id}.json"), body)
+        })
+        .collect();
+    let good: Vec<(&str, Vec<u8>)> = good.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(zip_of(&good)).header("ETag", "\"good\""),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = Database::file_in(&dir.path().join("osv"));
+    let client = client(&dir.path().join("cache"), false);
+    let ecos = vec!["PyPI".to_string()];
+    let limits = ImportLimits::default();
+    let run = |allow_shrink: bool| {
+        sync(
+            &client,
+            &db_path,
+            server.base_url(),
+            &ecos,
+            &limits,
+            allow_shrink,
+            10,
+            &|_, _, _| {},
+        )
+        .unwrap()
+    };
+    assert_eq!(run(false)[0].advisories, 4);
+    let before = std::fs::read(&db_path).unwrap();
+
+    // Every entry corrupt.
+    let corrupt = zip_of(&[
+        ("PYSEC-1.json", b"{\"id\": 1".to_vec()),
+        ("PYSEC-2.json", b"not json".to_vec()),
+    ]);
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(corrupt).header("ETag", "\"broken\""),
+    );
+    let out = run(false);
+    assert_eq!(out[0].status, "refused");
+    assert_eq!(out[0].advisories, 4, "the previous count is reported");
+    let reason = out[0].refused.as_deref().unwrap();
+    assert!(reason.contains("all 2 entries"), "{reason}");
+    assert_eq!(
+        std::fs::read(&db_path).unwrap(),
+        before,
+        "database untouched"
+    );
+
+    // An empty export, then one with 1 of the 4 advisories.
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(zip_of(&[])).header("ETag", "\"empty\""),
+    );
+    assert_eq!(run(false)[0].status, "refused");
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(zip_of(&good[..1])).header("ETag", "\"one\""),
+    );
+    let out = run(false);
+    assert_eq!(out[0].status, "refused");
+    assert!(out[0]
+        .refused
+        .as_deref()
+        .unwrap()
+        .contains("more than half"));
+    let db = Database::open(&db_path).unwrap();
+    assert_eq!(db.ecosystems()["PyPI"].advisories, 4);
+    assert_eq!(db.ecosystems()["PyPI"].etag.as_deref(), Some("\"good\""));
+    drop(db);
+
+    // Half is still accepted; and on purpose, anything is.
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(zip_of(&good[..2])).header("ETag", "\"two\""),
+    );
+    assert_eq!(run(false)[0].status, "updated");
+    server.route(
+        "/PyPI/all.zip",
+        Response::ok(zip_of(&[])).header("ETag", "\"empty\""),
+    );
+    let out = run(true);
+    assert_eq!(out[0].status, "updated");
+    assert_eq!(out[0].advisories, 0);
+}
+
+#[test]
+fn shrink_refusal_thresholds() {
+    assert_eq!(shrink_refusal(0, 0, 0), None, "a first, empty export");
+    assert!(
+        shrink_refusal(0, 0, 3).is_some(),
+        "a first export of corrupt entries"
+    );
+    assert_eq!(shrink_refusal(10, 5, 0), None);
+    assert!(shrink_refusal(10, 4, 0).is_some());
+    assert_eq!(
+        shrink_refusal(10, 12, 40),
+        None,
+        "some corrupt entries are only warnings"
+    );
 }

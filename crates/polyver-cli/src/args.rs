@@ -433,9 +433,11 @@ fn parse_severity(s: &str) -> Result<polyver_model::FindingSeverity, String> {
 pub enum DbCommand {
     /// Download OSV's per-ecosystem exports (`<base>/<Ecosystem>/all.zip`) and replace those
     /// ecosystems in the database. Unchanged exports (ETag/Last-Modified) are not fetched
-    /// again; a failed sync leaves the previous database in place.
+    /// again; a failed sync leaves the previous database in place. An export whose entries
+    /// are all corrupt, or that would remove more than half of an ecosystem's advisories, is
+    /// refused (the previous advisories are kept; exit 3) unless --allow-shrink.
     #[command(
-        after_help = "Examples:\n  polyver db sync\n  polyver db sync --ecosystem PyPI --ecosystem npm\n  polyver db sync --base-url https://mirror.internal/osv"
+        after_help = "Examples:\n  polyver db sync\n  polyver db sync --ecosystem PyPI --ecosystem npm\n  polyver db sync --base-url https://mirror.internal/osv\n  polyver db sync --ecosystem npm --allow-shrink"
     )]
     Sync {
         /// An OSV ecosystem (PyPI, npm, crates.io, Go, Maven, RubyGems, Packagist, NuGet;
@@ -447,6 +449,10 @@ pub enum DbCommand {
         /// https://osv-vulnerabilities.storage.googleapis.com].
         #[arg(long, value_name = "URL", env = "POLYVER_OSV_URL")]
         base_url: Option<String>,
+        /// Accept an export that removes more than half of an ecosystem's advisories (or
+        /// whose entries are all corrupt), which is otherwise refused.
+        #[arg(long)]
+        allow_shrink: bool,
         #[command(flatten)]
         db: OsvDbArg,
     },
@@ -463,7 +469,12 @@ pub enum DbCommand {
         db: OsvDbArg,
     },
     /// Advisories and packages per ecosystem, and how old each is (formats: table, json).
+    /// Opening checks the header and index checksums; --verify checks every record (exit 3
+    /// when one is damaged).
     Status {
+        /// Check the checksum of every advisory record, not only of the index.
+        #[arg(long)]
+        verify: bool,
         #[command(flatten)]
         db: OsvDbArg,
     },

@@ -561,3 +561,175 @@ fn db_sync_from_a_local_server() {
         .iter()
         .any(|f| f["id"] == "RUSTSEC-1" && f["version"] == "1.5.0"));
 }
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(body).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const SMALLVEC_ADVISORY: &[u8] = br#"{"id":"RUSTSEC-1","summary":"s","affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.1"}]}]}]}"#;
+
+/// Found by the fault campaign: a mirror serving an all.zip of corrupt entries emptied the
+/// ecosystem with exit 0. Now: exit 3, the previous advisories kept and still found.
+#[test]
+fn db_sync_refuses_an_export_of_corrupt_entries_and_keeps_the_advisories() {
+    use polyver_net::testing::{Response, TestServer};
+    let server = TestServer::start();
+    server.route(
+        "/crates.io/all.zip",
+        Response::ok(zip_of(&[("RUSTSEC-1.json", SMALLVEC_ADVISORY)])).header("ETag", "\"a\""),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    let sync = |extra: &[&str]| {
+        polyver(&db)
+            .env("POLYVER_CACHE_DIR", tmp.path().join("cache"))
+            .args(["db", "sync", "--ecosystem", "cargo", "--base-url"])
+            .arg(server.base_url())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(sync(&[]).status.success());
+    server.route(
+        "/crates.io/all.zip",
+        Response::ok(zip_of(&[("RUSTSEC-1.json", b"{broken"), ("X.json", b"[]")]))
+            .header("ETag", "\"b\""),
+    );
+    let out = sync(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("refused") && stderr.contains("all 2 entries"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-shrink"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("refused") && stdout.contains("1 advisories"),
+        "{stdout}"
+    );
+    let root = small_repo("refused-sync");
+    let out = polyver(&db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "RUSTSEC-1"));
+    // On purpose, the empty result is accepted.
+    assert!(sync(&["--allow-shrink"]).status.success());
+}
+
+/// Found by the fault campaign: one changed byte in a record (its fixed version) hid the
+/// advisory with no warning, and `db status` saw nothing. Now the audit fails with exit 3
+/// and what to run, and `db status --verify` finds it.
+#[test]
+fn a_damaged_advisory_record_fails_the_audit_and_db_status_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    let zip = tmp.path().join("crates.zip");
+    std::fs::write(&zip, zip_of(&[("RUSTSEC-1.json", SMALLVEC_ADVISORY)])).unwrap();
+    let out = polyver(&db)
+        .args(["db", "import"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = polyver(&db)
+        .args(["db", "status", "--verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("verified"));
+
+    let file = db.join("advisories.pvdb");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.windows(5).rposition(|w| w == b"1.6.1").unwrap();
+    bytes[at] = b'0'; // fixed in 0.6.1: 1.5.0 would no longer be affected
+    std::fs::write(&file, &bytes).unwrap();
+
+    let root = small_repo("damaged-record");
+    let out = polyver(&db).arg("audit").arg(&root).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("fails its checksum"), "{stderr}");
+    assert!(stderr.contains("db sync"), "{stderr}");
+    let out = polyver(&db).args(["db", "status"]).output().unwrap();
+    assert!(out.status.success(), "the index itself is intact");
+    let out = polyver(&db)
+        .args(["db", "status", "--verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fails its checksum"));
+}
+
+/// A database of the previous format (no checksums) is not read as if it were current:
+/// every command that opens it says to rebuild it.
+#[test]
+fn a_database_of_the_previous_format_asks_for_a_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    std::fs::create_dir_all(&db).unwrap();
+    let mut old = b"PVOSVDB1".to_vec();
+    old.extend_from_slice(&2u64.to_le_bytes());
+    old.extend_from_slice(b"{}");
+    std::fs::write(db.join("advisories.pvdb"), &old).unwrap();
+    let root = small_repo("old-format");
+    for args in [
+        vec!["audit", root.to_str().unwrap()],
+        vec!["db", "status"],
+        vec![
+            "db",
+            "sync",
+            "--offline",
+            "--ecosystem",
+            "PyPI",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+    ] {
+        let out = polyver(&db).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.contains("format 1"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("delete") && stderr.contains("db sync"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// An import whose entries are all corrupt is an error (exit 3) that writes nothing, not
+/// "imported 0 advisories" with exit 0.
+#[test]
+fn db_import_of_only_corrupt_entries_fails_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv");
+    let zip = tmp.path().join("broken.zip");
+    std::fs::write(&zip, zip_of(&[("A.json", b"{oops"), ("B.json", b"[1]")])).unwrap();
+    let out = polyver(&db)
+        .args(["db", "import"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("all 2 entries"), "{stderr}");
+    assert!(!db.join("advisories.pvdb").exists());
+}

@@ -45,10 +45,14 @@ pub fn open_database(dir: &Path) -> Result<Database, NoDatabase> {
 
 /// The error for a database that exists but cannot be read.
 pub fn database_error(e: DbError) -> EngineError {
-    EngineError::environment(
-        e.to_string(),
-        Some("re-create it with `polyver db sync` or `polyver db import PATH`".into()),
-    )
+    let hint = match &e {
+        DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. } => format!(
+            "delete {} and rebuild it with `polyver db sync` (or `polyver db import PATH`)",
+            path.display()
+        ),
+        _ => "re-create it with `polyver db sync` or `polyver db import PATH`".to_string(),
+    };
+    EngineError::environment(e.to_string(), Some(hint))
 }
 
 /// The error for no database where one is required.

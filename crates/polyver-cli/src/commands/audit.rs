@@ -64,11 +64,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         }
     }
     let started = std::time::Instant::now();
-    let report = audit(&inventory, &db, &options).map_err(|e| CliError {
-        code: 3,
-        message: e.to_string(),
-        hint: Some("re-create the database with `polyver db sync` or `polyver db import`".into()),
-    })?;
+    let report = audit(&inventory, &db, &options).map_err(super::db::db_error)?;
     let elapsed = started.elapsed();
     if global.verbose > 0 {
         for w in &report.warnings {

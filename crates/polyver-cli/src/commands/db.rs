@@ -55,11 +55,19 @@ pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
     })
 }
 
+/// An unreadable database as exit 3, with how to rebuild it.
 pub(crate) fn db_error(e: DbError) -> anyhow::Error {
+    let hint = match &e {
+        DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. } => format!(
+            "delete {} and rebuild it with `polyver db sync` (or `polyver db import PATH`)",
+            path.display()
+        ),
+        _ => "re-create it with `polyver db sync` or `polyver db import PATH`".to_string(),
+    };
     CliError {
         code: 3,
         message: e.to_string(),
-        hint: Some("re-create it with `polyver db sync` or `polyver db import PATH`".into()),
+        hint: Some(hint),
     }
     .into()
 }
@@ -70,9 +78,10 @@ pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Res
         DbCommand::Sync {
             ecosystems,
             base_url,
+            allow_shrink,
             db,
-        } => sync_cmd(&ecosystems, base_url, &db, global, out),
-        DbCommand::Status { db } => status_cmd(&db, global, out),
+        } => sync_cmd(&ecosystems, base_url, allow_shrink, &db, global, out),
+        DbCommand::Status { verify, db } => status_cmd(&db, verify, global, out),
     }
 }
 
@@ -101,6 +110,19 @@ fn import_cmd(
         for w in &imported.warnings {
             eprintln!("{w}");
         }
+    }
+    // Nothing readable at all is a broken source, not an empty one: say so, write nothing.
+    if imported.advisories.is_empty() && imported.withdrawn == 0 && !imported.warnings.is_empty() {
+        return Err(CliError {
+            code: 3,
+            message: format!(
+                "db import: all {} entries of {} are corrupt; nothing was imported (the database is unchanged)",
+                imported.warnings.len(),
+                path.display()
+            ),
+            hint: Some("the warnings above say what is wrong with each entry".to_string()),
+        }
+        .into());
     }
     let db_path = Database::file_in(&osv_db_dir(arg));
     let origin = Origin {
@@ -142,6 +164,7 @@ fn import_cmd(
 fn sync_cmd(
     requested: &[String],
     base_url: Option<String>,
+    allow_shrink: bool,
     arg: &OsvDbArg,
     global: &GlobalArgs,
     out: &mut Output,
@@ -211,6 +234,7 @@ fn sync_cmd(
         &base,
         &ecosystems,
         &ImportLimits::default(),
+        allow_shrink,
         now(),
         &progress,
     );
@@ -219,16 +243,25 @@ fn sync_cmd(
         let hint = match &e {
             sync::SyncError::Net { .. } if global.offline => {
                 "db sync needs the network; drop --offline, or use `polyver db import PATH`"
+                    .to_string()
             }
             sync::SyncError::Net { .. } => {
                 "check the network or --base-url; ecosystems synced before this one are kept, and the database is otherwise unchanged"
+                    .to_string()
             }
-            _ => "the previous database is unchanged",
+            // The existing file cannot be read, so it cannot be updated: it must be rebuilt.
+            sync::SyncError::Db(DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. }) => {
+                format!(
+                    "delete {} and run `polyver db sync` again to rebuild it",
+                    path.display()
+                )
+            }
+            _ => "the previous database is unchanged".to_string(),
         };
         CliError {
             code: 3,
             message: format!("db sync failed: {e}"),
-            hint: Some(hint.to_string()),
+            hint: Some(hint),
         }
     })?;
     if !global.quiet {
@@ -249,28 +282,47 @@ fn sync_cmd(
         writeln!(out.writer)?;
     } else {
         for o in &outcomes {
-            let what = if o.status == "updated" {
-                out.paint("updated", Style::Good)
-            } else {
-                "unchanged".to_string()
+            let what = match o.status {
+                "updated" => out.paint("updated", Style::Good),
+                "refused" => out.paint("refused", Style::Bad),
+                _ => "unchanged".to_string(),
             };
             writeln!(
                 out.writer,
                 "{:<12} {what:<9} {} advisories{}",
                 o.ecosystem,
                 o.advisories,
-                if o.status == "updated" {
-                    format!(
+                match (&o.refused, o.status) {
+                    (Some(reason), _) => format!(" kept: {reason}"),
+                    (None, "updated") => format!(
                         " ({} KiB downloaded, {} skipped, {} withdrawn)",
                         o.bytes / 1024,
                         o.skipped,
                         o.withdrawn
-                    )
-                } else {
-                    String::new()
+                    ),
+                    _ => String::new(),
                 }
             )?;
         }
+    }
+    let refused: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| Some(format!("{}: {}", o.ecosystem, o.refused.as_ref()?)))
+        .collect();
+    if !refused.is_empty() {
+        return Err(CliError {
+            code: 3,
+            message: format!(
+                "db sync refused an export, and kept the previous advisories: {}",
+                refused.join("; ")
+            ),
+            hint: Some(
+                "check the mirror or --base-url and sync again; --allow-shrink accepts the \
+                 export as it is"
+                    .to_string(),
+            ),
+        }
+        .into());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -286,9 +338,19 @@ pub fn age(seconds: u64) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
-fn status_cmd(arg: &OsvDbArg, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
+fn status_cmd(
+    arg: &OsvDbArg,
+    verify: bool,
+    global: &GlobalArgs,
+    out: &mut Output,
+) -> anyhow::Result<ExitCode> {
     check_format(global, "db status")?;
     let db = open(arg)?;
+    let verified = if verify {
+        Some(db.verify().map_err(db_error)?)
+    } else {
+        None
+    };
     let now = now();
     if global.format == Format::Json {
         let ecosystems: serde_json::Map<String, serde_json::Value> = db
@@ -300,12 +362,15 @@ fn status_cmd(arg: &OsvDbArg, global: &GlobalArgs, out: &mut Output) -> anyhow::
                 (name.clone(), v)
             })
             .collect();
-        let doc = json!({
+        let mut doc = json!({
             "schema": "polyver.db-status/v1",
             "database": db.path(),
             "advisories": db.advisory_count(),
             "ecosystems": ecosystems,
         });
+        if let Some(v) = verified {
+            doc["verified"] = json!(v);
+        }
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
         return Ok(ExitCode::SUCCESS);
@@ -352,5 +417,13 @@ fn status_cmd(arg: &OsvDbArg, global: &GlobalArgs, out: &mut Output) -> anyhow::
         writeln!(out.writer, "{}", line.trim_end())?;
     }
     writeln!(out.writer, "{} advisories in total", db.advisory_count())?;
+    if let Some(v) = verified {
+        writeln!(
+            out.writer,
+            "verified: every checksum of the {} advisory records ({} KiB) matches",
+            v.advisories,
+            v.bytes / 1024
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

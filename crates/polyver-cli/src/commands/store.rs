@@ -30,48 +30,54 @@ pub fn time(ms: i64) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-/// A store error as a CLI error: its exit code and what to do next.
-pub fn cli_error(e: StoreError, url: &str) -> anyhow::Error {
+/// What to do about a store error.
+fn hint_for(e: &StoreError, url: &str) -> String {
     let postgres = url.starts_with("postgres");
-    let (code, hint) = match &e {
-        _ if e.is_from_newer_polyver() => (
-            3,
+    match e {
+        _ if e.is_from_newer_polyver() => {
             "the registry was written by a newer polyver: upgrade polyver, or use another --db"
-                .to_string(),
-        ),
-        StoreError::Connect { .. } | StoreError::Migrate { .. } if postgres => (
-            3,
+                .to_string()
+        }
+        _ if e.is_disk_full() => "the disk holding the registry is full (nothing of this scan \
+             was stored; the registry is unchanged): free some space and run the command again, \
+             or scan with --no-store"
+            .to_string(),
+        _ if e.is_damaged() => "restore the registry file from a backup, or move it away \
+             together with its -wal and -shm files (by default .polyver/polyver.db*) and scan \
+             again to start a new history"
+            .to_string(),
+        StoreError::Connect { .. } | StoreError::Migrate { .. } if postgres => {
             "check that the server is up and the URL is right \
              (postgres://USER:PASSWORD@HOST:5432/DATABASE), or set POLYVER_DATABASE_URL"
-                .to_string(),
-        ),
-        StoreError::Connect { .. } | StoreError::Migrate { .. } => (
-            3,
+                .to_string()
+        }
+        StoreError::Connect { .. } | StoreError::Migrate { .. } => {
             "check that the directory is writable, give another file with \
              --db sqlite://PATH, or scan with --no-store"
-                .to_string(),
-        ),
-        StoreError::BadUrl(_) => (
-            2,
-            "--db takes sqlite://PATH (relative or absolute) or postgres://...".to_string(),
-        ),
-        StoreError::NotFound(_) => (
-            2,
-            "`polyver history` lists the stored scans; a scan is -N, latest, an id, or a \
-             commit prefix"
-                .to_string(),
-        ),
-        StoreError::Query(_) | StoreError::Corrupt(_) => (
-            3,
-            "the registry may be from a newer polyver, or damaged; try again, or use \
-             another --db"
-                .to_string(),
-        ),
+                .to_string()
+        }
+        StoreError::BadUrl(_) => {
+            "--db takes sqlite://PATH (relative or absolute) or postgres://...".to_string()
+        }
+        StoreError::NotFound(_) => "`polyver history` lists the stored scans; a scan is -N, \
+             latest, an id, or a commit prefix"
+            .to_string(),
+        StoreError::Query(_) | StoreError::Corrupt(_) | StoreError::Damaged { .. } => {
+            "the registry may be from a newer polyver; try again, or use another --db".to_string()
+        }
+    }
+}
+
+/// A store error as a CLI error: its exit code and what to do next.
+pub fn cli_error(e: StoreError, url: &str) -> anyhow::Error {
+    let code = match &e {
+        StoreError::BadUrl(_) | StoreError::NotFound(_) => 2,
+        _ => 3,
     };
     CliError {
         code,
+        hint: Some(hint_for(&e, url)),
         message: e.to_string(),
-        hint: Some(hint),
     }
     .into()
 }
@@ -187,7 +193,11 @@ pub fn record_scan(
     };
     let mut findings: Vec<Finding> = inventory.diagnostics.iter().map(finding_of).collect();
     findings.extend_from_slice(analysis);
-    let stored = Store::open(&url).and_then(|store| store.record(&meta, inventory, &findings));
+    // The full integrity check only here: a damaged registry must take no more scans.
+    let stored = Store::open(&url).and_then(|store| {
+        store.check_integrity()?;
+        store.record(&meta, inventory, &findings)
+    });
     match stored {
         Ok(id) => {
             if !explicit {
@@ -206,12 +216,15 @@ pub fn record_scan(
             }
             Ok(())
         }
-        Err(e) if !explicit => {
+        // A damaged registry is an error even by default: scans must not pile up in it.
+        Err(e) if !explicit && !e.is_damaged() => {
             if !global.quiet {
-                eprintln!(
-                    "warning: the scan was not stored: {e}\nhint: pass --no-store, or \
-                     --db sqlite://PATH for a writable place"
-                );
+                let hint = if e.is_disk_full() {
+                    hint_for(&e, &url)
+                } else {
+                    "pass --no-store, or --db sqlite://PATH for a writable place".to_string()
+                };
+                eprintln!("warning: the scan was not stored: {e}\nhint: {hint}");
             }
             Ok(())
         }
