@@ -149,6 +149,75 @@ fn with_format(cmd: clap::Command, formats: &'static [Format]) -> clap::Command 
     })
 }
 
+/// PRODUCT.md lists `--format` among the global flags (`polyver --format json scan`), while
+/// each command declares its own `--format` with the values it renders. A `--format` given
+/// before the command is moved behind the innermost command, where clap checks its value.
+fn format_after_command(
+    command: &clap::Command,
+    args: Vec<std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut moved = Vec::new();
+    let mut cmd = command;
+    let mut iter = args.into_iter();
+    if let Some(program) = iter.next() {
+        out.push(program);
+    }
+    let mut leaf_at = None;
+    while let Some(arg) = iter.next() {
+        let text = arg.to_string_lossy().into_owned();
+        if text == "--" {
+            out.push(arg);
+            out.extend(iter.by_ref());
+            break;
+        }
+        if text == "--format" && cmd.get_subcommands().next().is_some() {
+            moved.push(arg);
+            moved.extend(iter.next());
+            continue;
+        }
+        if text.starts_with("--format=") && cmd.get_subcommands().next().is_some() {
+            moved.push(arg);
+            continue;
+        }
+        if let Some(option) = text.strip_prefix('-') {
+            // Skip the value of an option that takes one (`--config FILE`, `-C DIR`).
+            let takes_value = cmd.get_arguments().any(|a| {
+                let long = option.strip_prefix('-');
+                let named = match long {
+                    Some(l) => a.get_long() == Some(l),
+                    None => option.len() == 1 && a.get_short() == option.chars().next(),
+                };
+                named && a.get_action().takes_values()
+            });
+            out.push(arg);
+            if takes_value {
+                out.extend(iter.next());
+            }
+            continue;
+        }
+        let sub = cmd.find_subcommand(&text);
+        out.push(arg);
+        match sub {
+            Some(sub) => {
+                cmd = sub;
+                if sub.get_subcommands().next().is_none() {
+                    leaf_at = Some(out.len());
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    out.extend(iter);
+    if let Some(at) = leaf_at {
+        out.splice(at..at, moved);
+    } else {
+        out.extend(moved);
+    }
+    out
+}
+
 impl Cli {
     /// The command line: the declarations above, plus each command's `--format`.
     pub fn command_line() -> clap::Command {
@@ -168,7 +237,9 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let mut matches = Cli::command_line().try_get_matches_from(args)?;
+        let command = Cli::command_line();
+        let args = format_after_command(&command, args.into_iter().map(Into::into).collect());
+        let mut matches = command.try_get_matches_from(args)?;
         let mut leaf = &matches;
         while let Some((_, sub)) = leaf.subcommand() {
             leaf = sub;
@@ -649,4 +720,35 @@ fn parse_model_ecosystem(s: &str) -> Result<polyver_model::Ecosystem, String> {
 fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {
     s.parse()
         .map_err(|e: polyver_version::UnknownEcosystem| e.to_string())
+}
+
+#[cfg(test)]
+mod format_position {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_args(std::iter::once("polyver").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn format_before_the_command_is_the_command_format() {
+        let cli = parse(&["--config", "x.toml", "--format", "json", "db", "status"]).unwrap();
+        assert_eq!(cli.global.format, Format::Json);
+        assert_eq!(
+            cli.global.config.as_deref(),
+            Some(std::path::Path::new("x.toml"))
+        );
+        let cli = parse(&["-C", "dir", "--format=sarif", "check"]).unwrap();
+        assert_eq!(cli.global.format, Format::Sarif);
+        let cli = parse(&["--format", "json", "version", "compare", "pypi", "1", "2"]).unwrap();
+        assert_eq!(cli.global.format, Format::Json);
+        // Still checked against the command's own values.
+        assert!(parse(&["--format", "sarif", "init"]).is_err());
+        // A value that happens to be a command name is a value.
+        let cli = parse(&["--config", "scan", "lock"]).unwrap();
+        assert_eq!(
+            cli.global.config.as_deref(),
+            Some(std::path::Path::new("scan"))
+        );
+    }
 }

@@ -16,10 +16,12 @@
 
 pub mod finding;
 pub mod format;
+pub mod project;
 pub mod purl;
 
 pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
+pub use project::{Link, LinkKind};
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -625,6 +627,9 @@ pub struct Inventory {
     pub components: Vec<Component>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: ScanStats,
+    /// How files refer to each other (includes), sorted; in-process only, not in the JSON.
+    #[serde(skip)]
+    pub links: Vec<Link>,
 }
 
 impl Inventory {
@@ -654,7 +659,16 @@ impl Inventory {
             components,
             diagnostics,
             stats,
+            links: Vec::new(),
         }
+    }
+
+    /// Records the walk's links (sorted, without duplicates).
+    pub fn with_links(mut self, mut links: Vec<Link>) -> Inventory {
+        links.sort();
+        links.dedup();
+        self.links = links;
+        self
     }
 }
 
