@@ -161,14 +161,14 @@ fn bench(cr: &mut Criterion) {
             origin: o(),
         }],
     };
-    let report = analyze(&inv, None, &policy);
+    let report = analyze(&inv, &policy);
     eprintln!(
         "{} components, {} conflicts",
         inv.components.len(),
         report.conflicts.len()
     );
     cr.bench_function("analyze 10k components", |b| {
-        b.iter(|| analyze(black_box(&inv), None, &policy))
+        b.iter(|| analyze(black_box(&inv), &policy))
     });
 }
 

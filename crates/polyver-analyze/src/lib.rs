@@ -44,7 +44,6 @@ use polyver_model::{Ecosystem, Finding, FindingKind, FindingSeverity, Inventory,
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 /// The schema id of `polyver conflicts --format json`.
 pub const SCHEMA: &str = "polyver.conflicts/v1";
@@ -235,13 +234,12 @@ pub struct Policy {
     pub compat: Vec<CompatRule>,
 }
 
-/// Runs every rule. `root` is where requirement files are read from to follow their
-/// `-r`/`-c` includes (the inventory's locations are relative to it); without it, each
-/// requirement file is its own installation.
-pub fn analyze(inventory: &Inventory, root: Option<&Path>, policy: &Policy) -> Report {
+/// Runs every rule on the inventory alone: requirement files are joined into installations
+/// through the includes the walk recorded (`Inventory::links`); nothing is read from disk.
+pub fn analyze(inventory: &Inventory, policy: &Policy) -> Report {
     let mut out = rules::Collector::default();
     let index = rules::Index::new(inventory);
-    rules::unsatisfiable(&index, root, &mut out);
+    rules::unsatisfiable(&index, &mut out);
     rules::inconsistent_pins(&index, &mut out);
     rules::lock_mismatch(&index, &mut out);
     rules::duplicates_in_locks(&index, &mut out);

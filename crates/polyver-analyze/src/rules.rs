@@ -4,11 +4,10 @@
 use crate::engine::{constraint_range, satisfies_any, upper_unbounded};
 use crate::{Conflict, ConflictKind, Entry, Note};
 use polyver_model::{
-    Component, Ecosystem, FindingSeverity, Format, Inventory, Kind, Location, Role, Scope,
+    Component, Ecosystem, FindingSeverity, Format, Inventory, Kind, Link, Location, Role, Scope,
 };
 use polyver_version::Ecosystem as Scheme;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
 
 /// Python declarations that belong to their directory's project.
 const PYTHON_PROJECT_FORMATS: &[Format] = &[Format::Pyproject, Format::SetupCfg, Format::Pipfile];
@@ -16,9 +15,6 @@ const PYTHON_PROJECT_FORMATS: &[Format] = &[Format::Pyproject, Format::SetupCfg,
 /// Distinct constraints on one package in one installation compared pairwise, at most (a
 /// real project has a handful; this bounds a pathological tree).
 const MAX_DISTINCT_CONSTRAINTS: usize = 256;
-
-/// Requirement files larger than this are not read for includes.
-const MAX_REQUIREMENTS_BYTES: u64 = 5 << 20;
 
 /// A lock or checksum file entry: what an installation resolved (or may use), not a
 /// declaration.
@@ -50,6 +46,8 @@ pub(crate) fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 /// What the rules look up: lock contents per (ecosystem, directory).
 pub(crate) struct Index<'a> {
     pub components: &'a [Component],
+    /// Includes between files, from the walk (sorted).
+    links: &'a [Link],
     locks: HashMap<&'a str, HashMap<Ecosystem, LockEntries<'a>>>,
     /// Engine ranges of declared constraints, once per distinct (scheme, text).
     ranges: HashMap<&'a str, Vec<(Scheme, EngineRange)>>,
@@ -97,6 +95,7 @@ impl<'a> Index<'a> {
         }
         Index {
             components: &inventory.components,
+            links: &inventory.links,
             locks,
             ranges,
         }
@@ -188,80 +187,30 @@ fn requirements_project(path: &str) -> &str {
     }
 }
 
-/// `-r`/`-c` targets of one requirement file, as repository-relative paths.
-fn includes_of(root: &Path, path: &str) -> Vec<String> {
-    let full = root.join(path);
-    let too_big = std::fs::metadata(&full).map_or(true, |m| m.len() > MAX_REQUIREMENTS_BYTES);
-    if too_big {
-        return Vec::new();
-    }
-    let Ok(text) = std::fs::read_to_string(&full) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.split(" #").next().unwrap_or("").trim();
-        let target = ["--requirement", "--constraint", "-r", "-c"]
-            .iter()
-            .find_map(|opt| line.strip_prefix(opt))
-            .map(|rest| rest.trim_start_matches('=').trim());
-        let Some(target) = target.filter(|t| !t.is_empty() && !t.contains("://")) else {
-            continue;
-        };
-        if let Some(p) = join_relative(dir_of(path), target) {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// `base/rel` with `.` and `..` resolved; `None` when it leaves the repository.
-fn join_relative(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        return None;
-    } else {
-        base.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for seg in rel.split(['/', '\\']) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// For every requirement file: the Python projects (directories) whose installation it is
 /// part of — its own, and every project with a file that includes it, transitively.
-fn requirement_units<'a>(
-    index: &Index<'a>,
-    root: Option<&Path>,
-) -> HashMap<String, BTreeSet<&'a str>> {
+fn requirement_units<'a>(index: &Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str>> {
     let files: BTreeSet<&'a str> = index
         .components
         .iter()
         .filter(|c| c.source == Format::Requirements)
         .flat_map(|c| c.locations.iter().map(|l| l.path.as_str()))
         .collect();
-    let mut units: HashMap<String, BTreeSet<&'a str>> = HashMap::new();
-    let mut includes: HashMap<String, Vec<String>> = HashMap::new();
+    // `-r`/`-c` targets of each file, as the requirements extractor resolved them.
+    let mut includes: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    for link in index.links {
+        includes.entry(&link.from).or_default().push(&link.to);
+    }
+    let mut units: HashMap<&'a str, BTreeSet<&'a str>> = HashMap::new();
     for &file in &files {
         let project = requirements_project(file);
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut stack = vec![file.to_string()];
+        let mut seen: HashSet<&'a str> = HashSet::new();
+        let mut stack = vec![file];
         while let Some(f) = stack.pop() {
-            if !seen.insert(f.clone()) || seen.len() > 10_000 {
+            if !seen.insert(f) {
                 continue;
             }
-            if let Some(root) = root {
-                let next = includes
-                    .entry(f.clone())
-                    .or_insert_with(|| includes_of(root, &f));
-                stack.extend(next.iter().cloned());
-            }
+            stack.extend(includes.get(f).into_iter().flatten().copied());
             units.entry(f).or_default().insert(project);
         }
     }
@@ -278,12 +227,12 @@ enum Unit<'a> {
 fn units_of<'a>(
     c: &'a Component,
     loc: &'a Location,
-    req_units: &HashMap<String, BTreeSet<&'a str>>,
+    req_units: &HashMap<&'a str, BTreeSet<&'a str>>,
     out: &mut Vec<Unit<'a>>,
 ) {
     out.clear();
     if c.source == Format::Requirements {
-        match req_units.get(&loc.path) {
+        match req_units.get(loc.path.as_str()) {
             Some(u) => out.extend(u.iter().map(|d| Unit::Python(d))),
             None => out.push(Unit::Python(requirements_project(&loc.path))),
         }
@@ -325,8 +274,8 @@ struct Decl<'a> {
     scheme: Scheme,
 }
 
-pub(crate) fn unsatisfiable(index: &Index, root: Option<&Path>, out: &mut Collector) {
-    let req_units = requirement_units(index, root);
+pub(crate) fn unsatisfiable(index: &Index, out: &mut Collector) {
+    let req_units = requirement_units(index);
     let mut decls: Vec<Decl> = Vec::new();
     let mut ranges: Vec<&str> = Vec::new();
     let mut groups: HashMap<(Unit, Ecosystem, &str), Vec<usize>> = HashMap::new();
@@ -784,11 +733,6 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(
-            join_relative("services/a", "../../requirements/base.txt").unwrap(),
-            "requirements/base.txt"
-        );
-        assert_eq!(join_relative("", "../x.txt"), None);
         assert_eq!(requirements_project("requirements/prod.txt"), "");
         assert_eq!(requirements_project("svc/requirements/prod.txt"), "svc");
         assert_eq!(requirements_project("svc/requirements.txt"), "svc");

@@ -4,10 +4,9 @@ use polyver_analyze::{analyze, Conflict, ConflictKind, Policy};
 use polyver_config::approved::{entry, Origin};
 use polyver_config::CompatRule;
 use polyver_model::{
-    Component, Ecosystem, FindingKind, FindingSeverity, Format, Inventory, Kind, Location,
-    ScanStats, Scope,
+    Component, Ecosystem, FindingKind, FindingSeverity, Format, Inventory, Kind, Link, LinkKind,
+    Location, ScanStats, Scope,
 };
-use std::path::Path;
 
 fn format(id: &str) -> Format {
     Format::from_id(id).expect("a registered format id")
@@ -72,9 +71,9 @@ fn image(name: &str, tag: Option<&str>, path: &str) -> Component {
     }
 }
 
-fn run(components: Vec<Component>, root: Option<&Path>, policy: &Policy) -> Vec<Conflict> {
-    let inv = Inventory::finish(".", components, vec![], ScanStats::default());
-    analyze(&inv, root, policy).conflicts
+fn run(components: Vec<Component>, links: Vec<Link>, policy: &Policy) -> Vec<Conflict> {
+    let inv = Inventory::finish(".", components, vec![], ScanStats::default()).with_links(links);
+    analyze(&inv, policy).conflicts
 }
 
 fn of(conflicts: &[Conflict], kind: ConflictKind) -> Vec<&Conflict> {
@@ -125,7 +124,7 @@ fn unsatisfiable_within_one_project_only() {
             )
             .with_version("4.2"),
         ],
-        None,
+        Vec::new(),
         &p,
     );
     let u = of(&found, ConflictKind::Unsatisfiable);
@@ -162,7 +161,7 @@ fn unsatisfiable_within_one_project_only() {
                 None,
             ),
         ],
-        None,
+        Vec::new(),
         &p,
     );
     assert!(matrix.is_empty(), "{matrix:#?}");
@@ -170,15 +169,6 @@ fn unsatisfiable_within_one_project_only() {
 
 #[test]
 fn includes_join_installations() {
-    let dir = std::env::temp_dir().join(format!("polyver-analyze-inc-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("svc")).unwrap();
-    std::fs::create_dir_all(dir.join("shared")).unwrap();
-    std::fs::write(
-        dir.join("svc/requirements.txt"),
-        "-r ../shared/base.txt\nflask==2.0\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("shared/base.txt"), "flask==3.0\n").unwrap();
     let comps = vec![
         pkg(
             Ecosystem::Pypi,
@@ -195,12 +185,18 @@ fn includes_join_installations() {
             "==3.0",
         ),
     ];
-    let with_root = run(comps.clone(), Some(&dir), &Policy::default());
-    assert_eq!(of(&with_root, ConflictKind::Unsatisfiable).len(), 1);
-    // Without the files, the include is unknown: no conflict claimed.
-    let without = run(comps, None, &Policy::default());
+    // The walk recorded `-r ../shared/base.txt` at svc/requirements.txt:1.
+    let include = Link::new(
+        "svc/requirements.txt",
+        1,
+        "shared/base.txt",
+        LinkKind::Requirements,
+    );
+    let with_include = run(comps.clone(), vec![include], &Policy::default());
+    assert_eq!(of(&with_include, ConflictKind::Unsatisfiable).len(), 1);
+    // Without the include, two separate installations: no conflict claimed.
+    let without = run(comps, Vec::new(), &Policy::default());
     assert!(of(&without, ConflictKind::Unsatisfiable).is_empty());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -280,7 +276,7 @@ fn markers_poetry_and_unreadable_constraints() {
                 "==1",
             ),
         ],
-        None,
+        Vec::new(),
         &Policy::default(),
     );
     let u = of(&found, ConflictKind::Unsatisfiable);
@@ -357,7 +353,7 @@ fn lock_mismatch_missing_and_duplicates() {
                 "1.0.50",
             ),
         ],
-        None,
+        Vec::new(),
         &Policy::default(),
     );
     let m = of(&found, ConflictKind::LockMismatch);
@@ -432,7 +428,7 @@ fn floating_images_actions_and_ranges() {
                 ">=1.0,<2",
             ),
         ],
-        None,
+        Vec::new(),
         &Policy::default(),
     );
     let f: Vec<(&str, &str, FindingSeverity)> = of(&found, ConflictKind::Floating)
@@ -506,7 +502,7 @@ fn drift_from_approved() {
                 ">=0.105",
             ),
         ],
-        None,
+        Vec::new(),
         &policy,
     );
     let d: Vec<(String, String)> = of(&found, ConflictKind::Drift)
@@ -571,7 +567,7 @@ fn compat_rules_apply_where_their_condition_holds() {
                 "0.111.0",
             ),
         ],
-        None,
+        Vec::new(),
         &policy,
     );
     let c = of(&found, ConflictKind::Compat);
@@ -626,7 +622,7 @@ fn derived_runtime_rules() {
             ),
             image("python", Some("3.11-slim"), "ok/Dockerfile"),
         ],
-        None,
+        Vec::new(),
         &Policy::default(),
     );
     let c: Vec<(&str, String)> = of(&found, ConflictKind::Compat)

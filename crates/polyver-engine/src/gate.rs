@@ -246,8 +246,7 @@ impl PreparedGate<'_> {
                 Check::Licenses => self.licenses(inventory, &mut warnings)?,
                 Check::Conflicts => {
                     let policy = self.policy.as_ref().expect("loaded when enabled");
-                    let report =
-                        polyver_analyze::analyze(inventory, Some(&self.settings.root), policy);
+                    let report = polyver_analyze::analyze(inventory, policy);
                     let mut note = plural(inventory.components.len(), "component");
                     if !report.notes.is_empty() {
                         note.push_str(&format!(

@@ -53,6 +53,7 @@ fn inventory(n: usize, salt: usize) -> Inventory {
         components,
         diagnostics: vec![],
         stats: Default::default(),
+        links: Vec::new(),
     }
 }
 

@@ -31,6 +31,7 @@ fn inventory(n: usize) -> Inventory {
         components,
         diagnostics: vec![],
         stats: Default::default(),
+        links: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ fn inventory(components: Vec<Component>) -> Inventory {
         components,
         diagnostics: vec![],
         stats: Default::default(),
+        links: Vec::new(),
     }
 }
 

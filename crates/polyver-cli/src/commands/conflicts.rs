@@ -44,7 +44,7 @@ pub fn run(
         &registry::extractors(),
         "the repository's directory",
     )?;
-    let mut report = analyze(&inventory, Some(&root), &policy);
+    let mut report = analyze(&inventory, &policy);
     report.retain_kinds(&args.kind);
     let failed = report.max_severity().is_some_and(|s| s >= args.fail_on);
     if global.verbose > 0 {

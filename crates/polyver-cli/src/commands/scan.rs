@@ -24,7 +24,7 @@ fn stored_findings(
 ) -> anyhow::Result<Vec<polyver_model::Finding>> {
     let policy =
         polyver_engine::conflicts::policy_for(config, root).map_err(super::engine_error)?;
-    let mut findings = polyver_analyze::analyze(inventory, Some(root), &policy).findings();
+    let mut findings = polyver_analyze::analyze(inventory, &policy).findings();
     let osv_arg = crate::args::OsvDbArg {
         osv_db: std::env::var_os("POLYVER_OSV_DB")
             .filter(|v| !v.is_empty())
