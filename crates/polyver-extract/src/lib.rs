@@ -20,10 +20,10 @@ mod source;
 mod walk;
 mod yaml;
 
-pub use source::SourceFile;
+pub use source::{IncludeError, ScanContext, SourceFile};
 pub use walk::{
     scan, scan_observed, scan_with, NoProgress, ScanConfig, ScanConfigError, ScanProgress,
-    DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS, MAX_DIAGNOSTICS_PER_FILE, MAX_MESSAGE_CHARS,
 };
 
 use polyver_model::{Component, Diagnostic};
