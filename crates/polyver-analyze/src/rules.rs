@@ -214,12 +214,13 @@ fn requirements_project(path: &str) -> &str {
 
 /// `-r`/`-c` targets of one requirement file, as repository-relative paths.
 fn includes_of(root: &Path, path: &str) -> Vec<String> {
-    let full = root.join(path);
-    let too_big = std::fs::metadata(&full).map_or(true, |m| m.len() > MAX_REQUIREMENTS_BYTES);
-    if too_big {
+    // The scanned repository's file: read as the scan read it (inside the root, no symlinks,
+    // regular files only, capped).
+    let limits = polyver_model::read::ReadLimits::new(MAX_REQUIREMENTS_BYTES);
+    let Ok(bytes) = polyver_model::read::read_in_root(root, path, limits) else {
         return Vec::new();
-    }
-    let Ok(text) = std::fs::read_to_string(&full) else {
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -85,7 +85,7 @@ impl SitePackages {
             None => candidates.first()?,
         };
         let path = dir.join("METADATA");
-        let text = read_small(&path)?;
+        let text = read_small(root, &path)?;
         Some(Found {
             license: from_metadata(&text),
             path: relative(root, &path),
@@ -208,7 +208,7 @@ pub fn node_module(
 ) -> Option<Found> {
     for dir in dirs {
         let path = dir.join("node_modules").join(name).join("package.json");
-        let Some(text) = read_small(&path) else {
+        let Some(text) = read_small(root, &path) else {
             continue;
         };
         let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -274,7 +274,7 @@ impl CargoSources {
             );
         for (dir, in_cargo_home) in candidates {
             let manifest = dir.join("Cargo.toml");
-            let Some(text) = read_small(&manifest) else {
+            let Some(text) = read_small(root, &manifest) else {
                 continue;
             };
             let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
@@ -296,7 +296,7 @@ impl CargoSources {
                 None => match package
                     .and_then(|p| p.get("license-file"))
                     .and_then(|f| f.as_str())
-                    .and_then(|f| read_small(&dir.join(f)))
+                    .and_then(|f| read_small(root, &dir.join(f)))
                 {
                     Some(text) => crate::project::from_text(&text),
                     None => Normalized::unknown("", "no licence in the crate's Cargo.toml"),
@@ -369,7 +369,7 @@ impl GoSources {
             let mut ids: Vec<String> = Vec::new();
             let mut first = None;
             for name in &names {
-                let Some(text) = read_small(&dir.join(name)) else {
+                let Some(text) = read_small(root, &dir.join(name)) else {
                     continue;
                 };
                 let n = crate::project::from_text(&text);
@@ -429,12 +429,11 @@ pub fn escape_module_path(path: &str) -> String {
     out
 }
 
-fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
+/// Installed metadata is the scanned repository's: read only if it lands inside `root`
+/// (symlinks within it are pnpm's layout), regular files only, capped.
+fn read_small(root: &Path, path: &Path) -> Option<String> {
+    let bytes = polyver_model::read::read_contained(root, path, MAX_FILE).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 pub(crate) fn relative(root: &Path, path: &Path) -> String {

@@ -107,6 +107,18 @@ pub fn read_in_root(root: &Path, rel: &str, limits: ReadLimits) -> Result<Vec<u8
     })
 }
 
+/// Reads `path` (under `root`), which may pass through symlinks as long as the file it lands
+/// on is inside `root`: for installed packages, where pnpm's `node_modules` is a farm of
+/// links into `node_modules/.pnpm`.
+pub fn read_contained(root: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let root = root.canonicalize()?;
+    let real = path.canonicalize()?;
+    if !real.starts_with(&root) {
+        return Err(ReadError::OutsideRoot);
+    }
+    read_file(&real, ReadLimits::new(max_bytes))
+}
+
 /// Reads the file at `path` (not confined to a root); see the module docs.
 pub fn read_file(path: &Path, limits: ReadLimits) -> Result<Vec<u8>, ReadError> {
     let file = open(path, limits.follow_symlinks)?;
