@@ -133,10 +133,14 @@ fn fifos_hang_no_command() {
         let out = run(&dir, &["--format", "json", "scan"]);
         assert!(out.status.code().is_some());
         match fifo {
-            // The mirrors are settings: a clear error, exit 2.
+            // The mirrors are settings: a diagnostic for a (storing) scan, a clear error
+            // (exit 2) for the commands that apply them.
             ".versions.yaml" | ".compatibility-matrix.yaml" => {
-                assert_eq!(out.status.code(), Some(2), "{fifo}: {}", text(&out));
+                assert!(out.status.success(), "{fifo}: {}", text(&out));
                 assert!(text(&out).contains("FIFO"), "{fifo}: {}", text(&out));
+                let conflicts = run(&dir, &["conflicts"]);
+                assert_eq!(conflicts.status.code(), Some(2), "{}", text(&conflicts));
+                assert!(text(&conflicts).contains("FIFO"), "{}", text(&conflicts));
             }
             "pipe.txt" => assert!(text(&out).contains("FIFO"), "{}", text(&out)),
             _ => assert!(out.status.success(), "{fifo}: {}", text(&out)),
@@ -172,6 +176,31 @@ fn a_four_thousand_file_include_chain_ends_with_a_diagnostic() {
         .filter(|d| d["code"] == "include-depth")
         .collect();
     assert_eq!(depth.len(), 1, "{depth:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_oversized_versions_yaml_is_a_diagnostic_of_a_storing_scan() {
+    let dir = temp("bigyaml");
+    std::fs::write(dir.join("requirements.txt"), "flask==3.0.0\n").unwrap();
+    std::fs::write(dir.join(".versions.yaml"), "x: 1\n".repeat(1 << 19)).unwrap();
+    let out = run(&dir, &["--format", "json", "scan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == ".versions.yaml")
+        .expect("a diagnostic on .versions.yaml");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 1048576 bytes"),
+        "{d}"
+    );
+    assert_eq!(doc["components"].as_array().unwrap().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

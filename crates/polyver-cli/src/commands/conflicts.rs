@@ -100,12 +100,20 @@ pub(crate) fn sarif_rules() -> Vec<SarifRule> {
 /// `[approved]`/`[[compat]]` from polyver.toml and the YAML mirrors in its directory.
 pub fn policy_from(config: &polyver_config::Config, root: &Path) -> anyhow::Result<Policy> {
     let bad = |e: polyver_config::ConfigError| CliError::input(e.to_string(), e.hint.clone());
+    Ok(policy_or_config_error(config, root).map_err(bad)?)
+}
+
+/// [`policy_from`], with the mirrors' error as it is (`scan` makes it a diagnostic).
+pub fn policy_or_config_error(
+    config: &polyver_config::Config,
+    root: &Path,
+) -> Result<Policy, polyver_config::ConfigError> {
     let mirror_dir = config
         .path
         .as_deref()
         .and_then(Path::parent)
         .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-    let (approved, compat) = polyver_config::mirror::load(&mirror_dir).map_err(bad)?;
+    let (approved, compat) = polyver_config::mirror::load(&mirror_dir)?;
     let mut rules = config.compat.clone();
     rules.extend(compat);
     let mut policy = Policy {
