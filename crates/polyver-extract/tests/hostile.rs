@@ -182,6 +182,13 @@ fn diagnostics_per_file_and_their_length_are_capped() {
     std::fs::create_dir(root.join("long")).unwrap();
     let line = format!("go {}\x1b[2J\n", "1".repeat(1 << 20));
     std::fs::write(root.join("long/go.mod"), format!("module m\n{line}")).unwrap();
+    // Content a requirements diagnostic quotes: an option, a URL, a version.
+    let secret = format!("{SECRET}\x07{}", "z".repeat(10_000));
+    std::fs::write(
+        root.join("requirements.txt"),
+        format!("--{secret}\nhttps://x/{secret}\nflask==1.0{secret}\n"),
+    )
+    .unwrap();
 
     let (inv, _) = scan(root);
     let of = |path: &'static str| inv.diagnostics.iter().filter(move |d| d.path == path);
@@ -198,4 +205,11 @@ fn diagnostics_per_file_and_their_length_are_capped() {
         assert!(!d.message.contains('\x1b'), "{d}");
     }
     assert!(of("long/go.mod").count() > 0);
+    let quoted: Vec<_> = of("requirements.txt").collect();
+    assert_eq!(quoted.len(), 3, "{quoted:#?}");
+    for d in quoted {
+        // The excerpt: at most 80 characters of the file, escaped.
+        assert!(d.message.chars().count() < 200, "{d}");
+        assert!(!d.message.contains('\x07'), "{d}");
+    }
 }
