@@ -150,7 +150,9 @@ fn series(raw: &str) -> Option<String> {
         .map(|p| p.parse().ok())
         .collect::<Option<_>>()?;
     let mut next = parts.clone();
-    *next.last_mut()? += 1;
+    // `18446744073709551615` has no next series: the caller pins the value exactly.
+    let last = next.last_mut()?;
+    *last = last.checked_add(1)?;
     let next: Vec<String> = next.iter().map(u64::to_string).collect();
     Some(format!(">={raw},<{}", next.join(".")))
 }
@@ -389,6 +391,34 @@ mod toml_tests {
         assert_eq!(c.compat.len(), 1);
         assert_eq!(c.compat[0].origin.line, 6);
         assert_eq!(c.compat[0].when[0].range, ">=3.10,<3.11");
+    }
+
+    #[test]
+    fn oversized_special_and_linked_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(crate::FILE_NAME);
+        std::fs::write(&file, "# x\n".repeat(crate::MAX_CONFIG_BYTES as usize)).unwrap();
+        let e = crate::load(&file).unwrap_err();
+        assert!(e.message.contains("over the 1048576-byte limit"), "{e}");
+        std::fs::remove_file(&file).unwrap();
+        #[cfg(unix)]
+        {
+            let status = std::process::Command::new("mkfifo")
+                .arg(&file)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let e = crate::load(&file).unwrap_err();
+            assert!(e.message.contains("FIFO"), "{e}");
+            std::fs::remove_file(&file).unwrap();
+            // Discovered inside the repository: a symlink is not followed.
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("p.toml"), "[approved]\n").unwrap();
+            std::os::unix::fs::symlink(outside.path().join("p.toml"), &file).unwrap();
+            let e = crate::discover(None, dir.path()).unwrap_err();
+            assert!(e.message.contains("symbolic link"), "{e}");
+            assert!(crate::discover(Some(&file), dir.path()).is_ok());
+        }
     }
 
     #[test]

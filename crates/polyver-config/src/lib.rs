@@ -127,12 +127,26 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError> {
     match explicit {
         Some(path) => load(path),
-        None => find(start).map_or_else(|| Ok(Config::default()), |p| load(&p)),
+        None => find(start).map_or_else(|| Ok(Config::default()), |p| load_with(&p, false)),
     }
 }
 
+/// The largest polyver.toml read (a settings file is a few KiB; a hostile one must not cost
+/// the scan seconds and gigabytes).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Reads `path`: an explicit `--config` may be a symlink, a discovered file (inside the
+/// repository being scanned) may not. Regular files only, at most [`MAX_CONFIG_BYTES`].
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    load_with(path, true)
+}
+
+fn load_with(path: &Path, follow_symlinks: bool) -> Result<Config, ConfigError> {
+    let limits = polyver_model::read::ReadLimits {
+        max_bytes: MAX_CONFIG_BYTES,
+        follow_symlinks,
+    };
+    let text = polyver_model::read::read_file_to_string(path, limits).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         line: 0,
         column: 0,

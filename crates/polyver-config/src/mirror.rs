@@ -22,6 +22,7 @@
 
 use crate::approved::{entry, Approved, CompatRule, Origin, COMPAT_KEYS};
 use crate::ConfigError;
+use polyver_model::read::{ReadError, ReadLimits};
 use std::path::{Path, PathBuf};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
@@ -55,13 +56,16 @@ fn read(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigError> {
         message,
         hint: None,
     };
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(None);
+    // In the scanned repository: regular files only (a FIFO must not hang the command), no
+    // symlinks, capped.
+    let text = match polyver_model::read::read_file_to_string(path, ReadLimits::new(MAX_BYTES)) {
+        Ok(text) => text,
+        Err(ReadError::NotFound) => return Ok(None),
+        Err(ReadError::TooLarge { .. }) => {
+            return Err(err(0, format!("larger than {MAX_BYTES} bytes; not read")))
+        }
+        Err(e) => return Err(err(0, format!("cannot read: {e}"))),
     };
-    if meta.len() > MAX_BYTES {
-        return Err(err(0, format!("larger than {MAX_BYTES} bytes; not read")));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| err(0, format!("cannot read: {e}")))?;
     Ok(Some((path.to_path_buf(), text)))
 }
 
@@ -278,6 +282,48 @@ pub fn parse_matrix(path: &Path, text: &str) -> Result<Vec<CompatRule>, ConfigEr
 mod tests {
     use super::*;
     use crate::Subject;
+
+    #[test]
+    fn a_version_at_the_integer_limit_is_pinned_not_overflowed() {
+        // fuzz/corpus/config_mirror/u64-max-version: `attempt to add with overflow`.
+        let a = parse_versions(
+            Path::new(".versions.yaml"),
+            "python: \"18446744073709551615\"\n",
+        )
+        .unwrap();
+        assert_eq!(a[0].range, "==18446744073709551615");
+    }
+
+    #[test]
+    fn special_large_and_linked_files_are_refused_quickly() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join(VERSIONS_FILE),
+            "x: 1\n".repeat(MAX_BYTES as usize / 4),
+        )
+        .unwrap();
+        let e = load(root).unwrap_err();
+        assert!(e.message.contains("larger than 1048576 bytes"), "{e}");
+        std::fs::remove_file(root.join(VERSIONS_FILE)).unwrap();
+        #[cfg(unix)]
+        {
+            let status = std::process::Command::new("mkfifo")
+                .arg(root.join(VERSIONS_FILE))
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let e = load(root).unwrap_err();
+            assert!(e.message.contains("FIFO"), "{e}");
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("m.yaml"), "- when: {}\n").unwrap();
+            std::os::unix::fs::symlink(outside.path().join("m.yaml"), root.join(MATRIX_FILE))
+                .unwrap();
+            std::fs::remove_file(root.join(VERSIONS_FILE)).unwrap();
+            let e = load(root).unwrap_err();
+            assert!(e.message.contains("symbolic link"), "{e}");
+        }
+    }
 
     #[test]
     fn versions_yaml_keeps_scalars_as_written() {

@@ -8,11 +8,15 @@ use std::path::Path;
 /// The policy of a run. Settings inside the scanned tree are shown relative to it, like
 /// every other location.
 pub fn policy(settings: &Settings) -> Result<Policy, EngineError> {
-    policy_for(&settings.config, &settings.root)
+    Ok(policy_for(&settings.config, &settings.root)?)
 }
 
-/// [`policy`] from a polyver.toml already read, for a scan of `root`.
-pub fn policy_for(config: &polyver_config::Config, root: &Path) -> Result<Policy, EngineError> {
+/// [`policy`] from a polyver.toml already read, for a scan of `root`, with the mirrors'
+/// error as it is (a storing `scan` makes it a diagnostic instead of stopping).
+pub fn policy_for(
+    config: &polyver_config::Config,
+    root: &Path,
+) -> Result<Policy, polyver_config::ConfigError> {
     let mirror_dir = config
         .path
         .as_deref()

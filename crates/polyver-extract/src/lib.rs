@@ -20,13 +20,13 @@ mod source;
 mod walk;
 mod yaml;
 
-pub use source::SourceFile;
+pub use source::{IncludeError, ScanContext, SourceFile};
 pub use walk::{
     scan, scan_observed, scan_with, NoProgress, ScanConfig, ScanConfigError, ScanProgress,
-    DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS, MAX_DIAGNOSTICS_PER_FILE, MAX_MESSAGE_CHARS,
 };
 
-use polyver_model::{Component, Diagnostic, Format};
+use polyver_model::{Component, Diagnostic, Format, Link};
 use std::path::Path;
 
 /// One file format's parser.
@@ -49,6 +49,8 @@ pub trait Extractor: Send + Sync {
 pub struct Extracted {
     pub components: Vec<Component>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How this file refers to others (`-r`/`-c` includes), for the project model.
+    pub links: Vec<Link>,
 }
 
 impl Extracted {
@@ -63,6 +65,7 @@ impl Extracted {
     pub fn extend(&mut self, other: Extracted) {
         self.components.extend(other.components);
         self.diagnostics.extend(other.diagnostics);
+        self.links.extend(other.links);
     }
 }
 

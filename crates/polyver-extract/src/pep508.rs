@@ -7,6 +7,8 @@
 //! garbage with a reason: name, optional extras, then either a version specifier list
 //! (optionally parenthesized) or `@ url`, then an optional `; marker`.
 
+use polyver_model::read::excerpt;
+
 /// A parsed requirement. Texts are trimmed but otherwise as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Requirement {
@@ -48,7 +50,7 @@ pub fn parse(input: &str) -> Result<Requirement, String> {
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
         || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
     {
-        return Err(format!("invalid package name {name:?}"));
+        return Err(format!("invalid package name {:?}", excerpt(name)));
     }
     let mut req = Requirement {
         name: name.to_string(),
@@ -68,7 +70,7 @@ pub fn parse(input: &str) -> Result<Requirement, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             {
-                return Err(format!("invalid extra {extra:?}"));
+                return Err(format!("invalid extra {:?}", excerpt(extra)));
             }
             req.extras.push(extra.to_string());
         }
@@ -131,7 +133,7 @@ fn parse_specifiers(spec: &str) -> Result<String, String> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '+' | '!' | '-' | '_'))
             || (version.starts_with("${") && version.ends_with('}'));
         if !ok {
-            return Err(format!("invalid version {version:?}"));
+            return Err(format!("invalid version {:?}", excerpt(version)));
         }
         out.push(format!("{op}{version}"));
     }

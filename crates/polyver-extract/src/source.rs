@@ -4,18 +4,104 @@
 //! UTF-16 with a BOM (what `pip freeze > requirements.txt` writes in Windows PowerShell) is
 //! decoded, and anything else that is not UTF-8 becomes a `not-utf8` diagnostic instead of
 //! garbage. Positions are 1-based lines and character columns, computed from byte offsets.
+//!
+//! Every read, of a scanned file or of an include (`-r`, a pom parent, compose's `.env`),
+//! goes through [`polyver_model::read::read_in_root`]: it stays inside the scanned root, does
+//! not follow symlinks unless `follow_symlinks` is set, opens regular files only (a FIFO
+//! cannot hang the scan) and caps the bytes read. Files of one scan share a [`ScanContext`],
+//! which also memoizes work an extractor would otherwise repeat from every file that
+//! includes the same file.
 
+use polyver_model::read::{read_in_root, ReadError, ReadLimits};
 use polyver_model::{Diagnostic, DiagnosticCode, Location};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Component as PathComponent, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-/// A decoded file. `root` is set when the file came from disk, so includes can be read.
+/// What the files of one scan share: the root, how to read under it, and a memo.
+pub struct ScanContext {
+    root: PathBuf,
+    limits: ReadLimits,
+    files_read: AtomicU64,
+    memo: Mutex<HashMap<(TypeId, String), Arc<dyn Any + Send + Sync>>>,
+}
+
+impl ScanContext {
+    pub fn new(root: &Path, limits: ReadLimits) -> Arc<ScanContext> {
+        Arc::new(ScanContext {
+            root: root.to_path_buf(),
+            limits,
+            files_read: AtomicU64::new(0),
+            memo: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Files read from disk so far (scanned files and includes, successful or not).
+    pub fn files_read(&self) -> u64 {
+        self.files_read.load(Ordering::Relaxed)
+    }
+
+    /// Reads and decodes `rel` (repo-relative, `/` separators); a failure is a diagnostic
+    /// on `rel`.
+    pub fn load(self: &Arc<Self>, rel: &str) -> Result<SourceFile, Diagnostic> {
+        self.read(rel).map_err(|e| match e {
+            Err(d) => d,
+            Ok(e @ ReadError::TooLarge { .. }) => {
+                Diagnostic::warning(DiagnosticCode::FileTooLarge, rel, 0, e.to_string())
+            }
+            Ok(ReadError::NotFound) => Diagnostic::error(
+                DiagnosticCode::IoError,
+                rel,
+                0,
+                "cannot read file: file does not exist",
+            ),
+            Ok(e) => Diagnostic::error(DiagnosticCode::IoError, rel, 0, e.to_string()),
+        })
+    }
+
+    /// The error is the read's, or the decoding diagnostic.
+    fn read(self: &Arc<Self>, rel: &str) -> Result<SourceFile, Result<ReadError, Diagnostic>> {
+        self.files_read.fetch_add(1, Ordering::Relaxed);
+        let bytes = read_in_root(&self.root, rel, self.limits).map_err(Ok)?;
+        let mut file = SourceFile::decode(rel, bytes).map_err(Err)?;
+        file.context = Some(Arc::clone(self));
+        Ok(file)
+    }
+
+    fn memoized<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let value = memo.get(&(TypeId::of::<T>(), key.to_string()))?;
+        Arc::clone(value).downcast::<T>().ok()
+    }
+
+    fn remember<T: Any + Send + Sync>(&self, key: &str, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let stored = memo
+            .entry((TypeId::of::<T>(), key.to_string()))
+            .or_insert_with(|| value.clone() as Arc<dyn Any + Send + Sync>);
+        Arc::clone(stored).downcast::<T>().unwrap_or(value)
+    }
+}
+
+impl std::fmt::Debug for ScanContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanContext")
+            .field("root", &self.root)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decoded file. `context` is set when the file came from disk, so includes can be read.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     path: String,
     text: String,
     line_starts: Vec<usize>,
-    root: Option<PathBuf>,
-    max_size: u64,
+    context: Option<Arc<ScanContext>>,
 }
 
 impl SourceFile {
@@ -32,8 +118,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
-            root: None,
-            max_size: u64::MAX,
+            context: None,
         }
     }
 
@@ -87,26 +172,9 @@ impl SourceFile {
     }
 
     /// Reads `rel` (repo-relative, `/` separators) under `root`, refusing files larger than
-    /// `max_size`.
+    /// `max_size` (a scan of its own: symlinks not followed, nothing memoized with others).
     pub fn load(root: &Path, rel: &str, max_size: u64) -> Result<SourceFile, Diagnostic> {
-        let full = root.join(rel);
-        let io_err = |e: std::io::Error| {
-            Diagnostic::error(
-                DiagnosticCode::IoError,
-                rel,
-                0,
-                format!("cannot read file: {e}"),
-            )
-        };
-        let meta = std::fs::metadata(&full).map_err(io_err)?;
-        if meta.len() > max_size {
-            return Err(too_large(rel, meta.len(), max_size));
-        }
-        let bytes = std::fs::read(&full).map_err(io_err)?;
-        let mut file = SourceFile::decode(rel, bytes)?;
-        file.root = Some(root.to_path_buf());
-        file.max_size = max_size;
-        Ok(file)
+        ScanContext::new(root, ReadLimits::new(max_size)).load(rel)
     }
 
     /// Repo-relative path with `/` separators.
@@ -147,19 +215,52 @@ impl SourceFile {
     }
 
     /// Opens a file named relative to this file's directory (`-r ../base.txt`), staying
-    /// inside the scanned root. Returns the repo-relative path of the target either way, so
-    /// callers can detect cycles before reading.
+    /// inside the scanned root (see the module docs for what else is refused).
     pub fn open_relative(&self, rel: &str) -> Result<SourceFile, IncludeError> {
         let target = self
             .resolve_relative(rel)
             .ok_or(IncludeError::OutsideRoot)?;
-        let Some(root) = &self.root else {
+        self.open_repo_path(&target)
+    }
+
+    /// Opens a file by its repo-relative path, in this file's scan.
+    pub fn open_repo_path(&self, target: &str) -> Result<SourceFile, IncludeError> {
+        let Some(context) = &self.context else {
             return Err(IncludeError::NoFilesystem);
         };
-        if !root.join(&target).is_file() {
-            return Err(IncludeError::NotFound(target));
+        context.read(target).map_err(|e| match e {
+            Ok(ReadError::NotFound) => IncludeError::NotFound(target.to_string()),
+            Ok(e @ (ReadError::Symlink { .. } | ReadError::OutsideRoot)) => {
+                IncludeError::Rejected(target.to_string(), e.to_string())
+            }
+            Ok(e @ ReadError::TooLarge { .. }) => IncludeError::Unreadable(Diagnostic::warning(
+                DiagnosticCode::FileTooLarge,
+                target,
+                0,
+                e.to_string(),
+            )),
+            Ok(e) => IncludeError::Unreadable(Diagnostic::error(
+                DiagnosticCode::IoError,
+                target,
+                0,
+                e.to_string(),
+            )),
+            Err(d) => IncludeError::Unreadable(d),
+        })
+    }
+
+    /// The value remembered under `key` in this scan, if any (never for in-memory files).
+    pub fn memoized<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        self.context.as_ref()?.memoized(key)
+    }
+
+    /// Remembers `value` under `key` for the rest of the scan (the first value stored for a
+    /// key wins) and returns the stored value.
+    pub fn remember<T: Any + Send + Sync>(&self, key: &str, value: T) -> Arc<T> {
+        match &self.context {
+            Some(context) => context.remember(key, value),
+            None => Arc::new(value),
         }
-        SourceFile::load(root, &target, self.max_size).map_err(IncludeError::Unreadable)
     }
 
     /// The repo-relative path `rel` refers to from this file, or `None` when it leaves the
@@ -194,17 +295,11 @@ pub enum IncludeError {
     NoFilesystem,
     #[error("included file {0} does not exist")]
     NotFound(String),
+    /// A symlink (not followed) or a path out of the root; the reason is the message.
+    #[error("include {0} not read: {1}")]
+    Rejected(String, String),
     #[error("{}", .0.message)]
     Unreadable(Diagnostic),
-}
-
-pub(crate) fn too_large(rel: &str, size: u64, max: u64) -> Diagnostic {
-    Diagnostic::warning(
-        DiagnosticCode::FileTooLarge,
-        rel,
-        0,
-        format!("file is {size} bytes, over the {max}-byte limit; not scanned"),
-    )
 }
 
 #[cfg(test)]

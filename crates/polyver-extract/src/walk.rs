@@ -13,29 +13,42 @@
 //! - Symlinks are not followed unless `follow_symlinks` is set (loops then become
 //!   diagnostics).
 //! - Extractors are chosen on the path alone; only claimed files are read, and files over
-//!   `max_file_size` are reported instead of read.
+//!   `max_file_size` are reported instead of read. Every read goes through the scan's
+//!   [`ScanContext`] (regular files only, inside the root, capped).
+//! - A file keeps at most [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics (plus one
+//!   `too-many-diagnostics` counting the rest), each message at most
+//!   [`MAX_MESSAGE_CHARS`] characters with control characters escaped: a hostile file must
+//!   not turn into megabytes of output or a stored secret.
 //!
 //! The walk collects claimed paths in parallel, then sorts them and extracts in parallel
 //! with rayon; [`Inventory::finish`] sorts the findings, so output never depends on thread
 //! scheduling.
 
 use crate::registry;
-use crate::source::SourceFile;
+use crate::source::ScanContext;
 use crate::{Extracted, Extractor};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use polyver_model::read::{clamp, ReadLimits};
 use polyver_model::{
     normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Inventory, Kind,
     Role, ScanStats,
 };
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// 5 MiB: larger than any hand-written manifest, smaller than a vendored blob.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Diagnostics kept per file; the rest are counted in one `too-many-diagnostics`.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
+/// The longest diagnostic message kept, in characters (extractors quote file content
+/// through [`polyver_model::read::excerpt`]; this bounds whatever else slips through).
+pub const MAX_MESSAGE_CHARS: usize = 400;
 
 /// Directories that hold installed or generated code, never the repository's own manifests.
 pub const DEFAULT_SKIP_DIRS: &[&str] = &[
@@ -103,6 +116,9 @@ pub trait ScanProgress: Sync {
     fn walk_done(&self, _claimed: u64) {}
     /// One more claimed file was parsed.
     fn extracted(&self) {}
+    /// Extraction is over; `files_read` files were read from disk in all (claimed files and
+    /// the files they include).
+    fn finished(&self, _files_read: u64) {}
 }
 
 /// Reports nothing.
@@ -215,13 +231,21 @@ pub fn scan_observed(
     claimed.sort();
     progress.walk_done(claimed.len() as u64);
     let too_large_count = AtomicU64::new(0);
+    let context = ScanContext::new(
+        root,
+        ReadLimits {
+            max_bytes: config.max_file_size,
+            follow_symlinks: config.follow_symlinks,
+        },
+    );
     let extract = |(rel, which): &(String, Vec<usize>)| -> (u64, Extracted) {
         let mut out = Extracted::default();
-        let parsed = match SourceFile::load(root, rel, config.max_file_size) {
+        let parsed = match context.load(rel) {
             Ok(file) => {
                 for i in which {
                     out.extend(extractors[*i].extract(&file));
                 }
+                bound_diagnostics(&mut out.diagnostics);
                 (1, out)
             }
             Err(d) => {
@@ -243,13 +267,16 @@ pub fn scan_observed(
         Err(_) => claimed.iter().map(extract).collect(),
     };
 
+    progress.finished(context.files_read());
     let mut components = Vec::new();
     let mut diagnostics = diagnostics.into_inner().unwrap();
+    let mut links = Vec::new();
     let mut extracted_files = 0;
     for (n, r) in results {
         extracted_files += n;
         components.extend(r.components);
         diagnostics.extend(r.diagnostics);
+        links.extend(r.links);
     }
     for c in &mut components {
         if let (Some(constraint), Some(scheme)) =
@@ -273,7 +300,37 @@ pub fn scan_observed(
         components,
         diagnostics,
         stats,
-    ))
+    )
+    .with_links(links))
+}
+
+/// Applies [`MAX_DIAGNOSTICS_PER_FILE`] (per path: one scanned file's output also holds its
+/// includes') and [`MAX_MESSAGE_CHARS`].
+fn bound_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: HashMap<String, usize> = HashMap::new();
+    let mut dropped: HashMap<String, usize> = HashMap::new();
+    diagnostics.retain_mut(|d| {
+        let count = kept.entry(d.path.clone()).or_default();
+        if *count >= MAX_DIAGNOSTICS_PER_FILE {
+            *dropped.entry(d.path.clone()).or_default() += 1;
+            return false;
+        }
+        *count += 1;
+        if d.message.chars().count() > MAX_MESSAGE_CHARS || d.message.contains(char::is_control) {
+            d.message = clamp(&d.message, MAX_MESSAGE_CHARS);
+        }
+        true
+    });
+    let mut dropped: Vec<(String, usize)> = dropped.into_iter().collect();
+    dropped.sort();
+    for (path, n) in dropped {
+        diagnostics.push(Diagnostic::warning(
+            DiagnosticCode::TooManyDiagnostics,
+            path,
+            0,
+            format!("{n} more diagnostics in this file not shown (at most {MAX_DIAGNOSTICS_PER_FILE} per file)"),
+        ));
+    }
 }
 
 /// Whether a component comes from a manifest or lock file of a language Pulumi programs are

@@ -185,3 +185,49 @@ fn not_utf8_is_a_diagnostic() {
         .iter()
         .any(|d| d.code == DiagnosticCode::NotUtf8 && d.line == 2));
 }
+
+#[test]
+fn includes_are_recorded_as_links_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(
+        r,
+        "svc/requirements.txt",
+        "-r ../shared/base.txt\n-c ../constraints.txt\nflask==2.0\n",
+    );
+    write(r, "shared/base.txt", "--requirement common.in\nrequests\n");
+    write(r, "shared/common.in", "idna\n");
+    write(r, "constraints.txt", "requests<3\n");
+    let inv = scan(r, &ScanConfig::default()).unwrap();
+    let links: Vec<(String, u32, String, polyver_model::LinkKind)> = inv
+        .links
+        .iter()
+        .map(|l| (l.from.clone(), l.line, l.to.clone(), l.kind))
+        .collect();
+    use polyver_model::LinkKind::{Constraints, Requirements};
+    assert_eq!(
+        links,
+        [
+            (
+                "shared/base.txt".into(),
+                1,
+                "shared/common.in".into(),
+                Requirements
+            ),
+            (
+                "svc/requirements.txt".into(),
+                1,
+                "shared/base.txt".into(),
+                Requirements
+            ),
+            (
+                "svc/requirements.txt".into(),
+                2,
+                "constraints.txt".into(),
+                Constraints
+            ),
+        ]
+    );
+    // Links are in-process facts: the scan JSON does not change.
+    assert!(!serde_json::to_string(&inv).unwrap().contains("links"));
+}

@@ -85,7 +85,7 @@ impl SitePackages {
             None => candidates.first()?,
         };
         let path = dir.join("METADATA");
-        let text = read_small(&path)?;
+        let text = read_small(dir, &path)?;
         Some(Found {
             license: from_metadata(&text),
             path: relative(root, &path),
@@ -208,7 +208,7 @@ pub fn node_module(
 ) -> Option<Found> {
     for dir in dirs {
         let path = dir.join("node_modules").join(name).join("package.json");
-        let Some(text) = read_small(&path) else {
+        let Some(text) = read_small(&dir.join("node_modules"), &path) else {
             continue;
         };
         let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -274,7 +274,7 @@ impl CargoSources {
             );
         for (dir, in_cargo_home) in candidates {
             let manifest = dir.join("Cargo.toml");
-            let Some(text) = read_small(&manifest) else {
+            let Some(text) = read_small(&dir, &manifest) else {
                 continue;
             };
             let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
@@ -296,7 +296,7 @@ impl CargoSources {
                 None => match package
                     .and_then(|p| p.get("license-file"))
                     .and_then(|f| f.as_str())
-                    .and_then(|f| read_small(&dir.join(f)))
+                    .and_then(|f| read_small(&dir, &dir.join(f)))
                 {
                     Some(text) => crate::project::from_text(&text),
                     None => Normalized::unknown("", "no licence in the crate's Cargo.toml"),
@@ -369,7 +369,7 @@ impl GoSources {
             let mut ids: Vec<String> = Vec::new();
             let mut first = None;
             for name in &names {
-                let Some(text) = read_small(&dir.join(name)) else {
+                let Some(text) = read_small(&dir, &dir.join(name)) else {
                     continue;
                 };
                 let n = crate::project::from_text(&text);
@@ -429,12 +429,12 @@ pub fn escape_module_path(path: &str) -> String {
     out
 }
 
-fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
+/// Installed metadata may be the scanned repository's: read only if it lands inside `base`,
+/// the directory the lookup searched (a package's own directory; `node_modules` for npm,
+/// whose pnpm layout links into `node_modules/.pnpm`), regular files only, capped.
+fn read_small(base: &Path, path: &Path) -> Option<String> {
+    let bytes = polyver_model::read::read_contained(base, path, MAX_FILE).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
@@ -442,4 +442,36 @@ pub(crate) fn relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use super::*;
+
+    #[test]
+    fn installed_metadata_is_read_only_where_it_lands_inside_the_tree() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("package.json"),
+            r#"{"version": "1.0.0", "license": "SECRET-ISC"}"#,
+        )
+        .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let nm = root.path().join("node_modules");
+        // pnpm: a link into node_modules/.pnpm is fine.
+        let store = nm.join(".pnpm/a@1.0.0/node_modules/a");
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::write(
+            store.join("package.json"),
+            r#"{"version": "1.0.0", "license": "MIT"}"#,
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&store, nm.join("a")).unwrap();
+        // A link out of the tree is not read.
+        std::os::unix::fs::symlink(outside.path(), nm.join("b")).unwrap();
+        let dirs = [root.path().to_path_buf()];
+        let a = node_module(root.path(), &dirs, "a", Some("1.0.0")).unwrap();
+        assert_eq!(a.license.expression.as_deref(), Some("MIT"));
+        assert!(node_module(root.path(), &dirs, "b", Some("1.0.0")).is_none());
+    }
 }

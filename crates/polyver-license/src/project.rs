@@ -86,12 +86,12 @@ pub fn project_license(root: &Path) -> ProjectLicense {
     }
 }
 
-fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
+/// `rel` under `root` (a name from a manifest, such as `SEE LICENSE IN ../x`, included):
+/// inside the root, no symlinks, regular files only, capped.
+fn read_small(root: &Path, rel: &str) -> Option<String> {
+    let limits = polyver_model::read::ReadLimits::new(MAX_FILE);
+    let bytes = polyver_model::read::read_in_root(root, rel, limits).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 fn line_of(text: &str, needle: &str) -> u32 {
@@ -102,7 +102,7 @@ fn line_of(text: &str, needle: &str) -> u32 {
 fn manifest_declarations(root: &Path) -> Vec<Evidence> {
     let mut out = Vec::new();
     for file in ["package.json", "composer.json"] {
-        let Some(text) = read_small(&root.join(file)) else {
+        let Some(text) = read_small(root, file) else {
             continue;
         };
         let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -128,7 +128,7 @@ fn manifest_declarations(root: &Path) -> Vec<Evidence> {
             &[&["project", "license"][..], &["tool", "poetry", "license"]][..],
         ),
     ] {
-        let Some(text) = read_small(&root.join(file)) else {
+        let Some(text) = read_small(root, file) else {
             continue;
         };
         let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
@@ -158,7 +158,7 @@ fn manifest_declarations(root: &Path) -> Vec<Evidence> {
                 break;
             }
             if let Some(f) = from_file {
-                if let Some(body) = read_small(&root.join(f)) {
+                if let Some(body) = read_small(root, f) {
                     out.push(Evidence {
                         source: format!("{file}:{line} ({f})"),
                         license: from_text(&body),
@@ -244,7 +244,7 @@ fn license_files(root: &Path) -> Vec<Evidence> {
     names
         .into_iter()
         .filter_map(|name| {
-            let text = read_small(&root.join(&name))?;
+            let text = read_small(root, &name)?;
             Some(Evidence {
                 source: name,
                 license: from_text(&text),

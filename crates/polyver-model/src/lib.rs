@@ -18,6 +18,7 @@ pub mod finding;
 pub mod format;
 pub mod project;
 pub mod purl;
+pub mod read;
 
 pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
@@ -513,6 +514,10 @@ pub enum DiagnosticCode {
     IncludeNotFound,
     /// An include would leave the repository or revisit a file already being read.
     IncludeRejected,
+    /// A chain of includes is deeper than the limit; the deeper files are not read.
+    IncludeDepth,
+    /// A file gave more diagnostics than are kept per file; this one counts the rest.
+    TooManyDiagnostics,
     /// A construct polyver recognizes but does not evaluate (kept as written).
     Unsupported,
 }
@@ -528,6 +533,8 @@ impl DiagnosticCode {
             DiagnosticCode::WalkError => "walk-error",
             DiagnosticCode::IncludeNotFound => "include-not-found",
             DiagnosticCode::IncludeRejected => "include-rejected",
+            DiagnosticCode::IncludeDepth => "include-depth",
+            DiagnosticCode::TooManyDiagnostics => "too-many-diagnostics",
             DiagnosticCode::Unsupported => "unsupported",
         }
     }

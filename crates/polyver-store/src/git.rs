@@ -3,9 +3,20 @@
 //! server), and reading `HEAD`, loose refs and `packed-refs` is all that is needed. Linked
 //! worktrees (a `.git` *file* with `gitdir:`) and submodules are followed; anything unreadable
 //! degrades to "no commit" rather than an error, since a scan is useful without it.
+//!
+//! These files belong to the scanned (untrusted) repository, so they are read through
+//! [`polyver_model::read`]: regular files only (a FIFO at `packed-refs` must not hang a
+//! scan), symlinks not followed, and capped (1 MiB for small files, [`MAX_PACKED_REFS`] for
+//! `packed-refs`, which grows with the number of tags).
 
+use polyver_model::read::{read_file_to_string, ReadLimits};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Git's own metadata files (HEAD, loose refs, config) are small.
+const MAX_SMALL: u64 = 1 << 20;
+/// `packed-refs` of the largest public repositories is tens of MiB.
+pub const MAX_PACKED_REFS: u64 = 64 << 20;
 
 /// What the store records about where a scan came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -103,7 +114,11 @@ fn resolve_loose_or_packed(common: &Path, name: &str) -> Option<String> {
             return Some(text.to_ascii_lowercase());
         }
     }
-    let packed = fs::read_to_string(common.join("packed-refs")).ok()?;
+    let packed = read_file_to_string(
+        &common.join("packed-refs"),
+        ReadLimits::new(MAX_PACKED_REFS),
+    )
+    .ok()?;
     packed.lines().find_map(|line| {
         let (id, r) = line.split_once(' ')?;
         (r.trim() == name && is_object_id(id)).then(|| id.to_ascii_lowercase())
@@ -155,13 +170,9 @@ fn is_object_id(s: &str) -> bool {
     (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Git metadata files are small; a huge one is not ours to read.
+/// Git metadata files are small; a huge or special one is not ours to read.
 fn read_small(path: &Path) -> Option<String> {
-    let meta = fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > 1 << 20 {
-        return None;
-    }
-    fs::read_to_string(path).ok()
+    read_file_to_string(path, ReadLimits::new(MAX_SMALL)).ok()
 }
 
 #[cfg(test)]
@@ -233,6 +244,37 @@ mod tests {
         assert_eq!(info.commit.as_deref(), Some(B));
         assert_eq!(info.branch.as_deref(), Some("feature/x"));
         assert_eq!(info.origin.as_deref(), Some("git@example.com:org/app.git"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_and_linked_git_files_are_not_read() {
+        let t = tree();
+        let g = t.path().join("repo/.git");
+        fs::remove_file(g.join("packed-refs")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(g.join("packed-refs"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(
+            outside.path().join("config"),
+            "[remote \"origin\"]\nurl = x:y/z\n",
+        )
+        .unwrap();
+        fs::remove_file(g.join("config")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("config"), g.join("config")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dir = t.path().join("repo");
+        std::thread::spawn(move || tx.send(discover(&dir)));
+        let info = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("discover blocked on a FIFO")
+            .unwrap();
+        assert_eq!(info.branch.as_deref(), Some("main"));
+        assert_eq!(info.commit, None);
+        assert_eq!(info.origin, None);
     }
 
     #[test]

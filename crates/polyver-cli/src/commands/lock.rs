@@ -90,7 +90,11 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         return check(&path, &current, global, out);
     }
     let text = render(&current);
-    let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
+    let unchanged = polyver_model::read::read_file_to_string(
+        &path,
+        polyver_model::read::ReadLimits::new(MAX_LOCK_SIZE),
+    )
+    .is_ok_and(|old| old == text);
     if !unchanged {
         write_atomically(&path, &text).map_err(|e| CliError {
             code: 3,
@@ -130,26 +134,31 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
 /// Reads and parses polyver.lock: exit 2 when it is missing, too large or malformed (with
 /// file:line). Shared by `lock --check` and `check`.
 pub(crate) fn read_lock(path: &Path) -> anyhow::Result<Vec<LockEntry>> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > MAX_LOCK_SIZE {
+    // In the repository: a regular file (a FIFO must not hang `check`), not a symlink
+    // (`polyver lock` never writes one), read up to the cap whatever its metadata says.
+    let limits = polyver_model::read::ReadLimits::new(MAX_LOCK_SIZE);
+    let text = match polyver_model::read::read_file_to_string(path, limits) {
+        Ok(text) => text,
+        Err(polyver_model::read::ReadError::TooLarge { size, .. }) => {
+            let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
             return Err(CliError::input(
                 format!(
-                    "{} is {} bytes, more than polyver reads ({} MiB)",
+                    "{} is {size}more than polyver reads ({} MiB)",
                     path.display(),
-                    meta.len(),
                     MAX_LOCK_SIZE >> 20
                 ),
                 Some("is it really a polyver.lock? `polyver lock` rewrites it".to_string()),
             )
             .into());
         }
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::input(
-            format!("cannot read {}: {e}", path.display()),
-            Some("run `polyver lock` to write it, and commit it".to_string()),
-        )
-    })?;
+        Err(e) => {
+            return Err(CliError::input(
+                format!("cannot read {}: {e}", path.display()),
+                Some("run `polyver lock` to write it, and commit it".to_string()),
+            )
+            .into())
+        }
+    };
     parse(&text)
         .map_err(|e| {
             let place = if e.line > 0 {

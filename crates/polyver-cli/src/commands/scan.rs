@@ -19,12 +19,10 @@ use std::process::ExitCode;
 fn stored_findings(
     global: &GlobalArgs,
     config: &polyver_config::Config,
-    root: &std::path::Path,
+    policy: &polyver_analyze::Policy,
     inventory: &Inventory,
 ) -> anyhow::Result<Vec<polyver_model::Finding>> {
-    let policy =
-        polyver_engine::conflicts::policy_for(config, root).map_err(super::engine_error)?;
-    let mut findings = polyver_analyze::analyze(inventory, &policy).findings();
+    let mut findings = polyver_analyze::analyze(inventory, policy).findings();
     let osv_arg = crate::args::OsvDbArg {
         osv_db: std::env::var_os("POLYVER_OSV_DB")
             .filter(|v| !v.is_empty())
@@ -61,12 +59,35 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
     progress.bar.finish_and_clear();
-    let inventory = scanned.map_err(|e| {
+    let mut inventory = scanned.map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give a directory, and globs like `legacy/**` or `*.lock`".to_string()),
         )
     })?;
+    // A storing scan records the policy analyses; an unreadable `.versions.yaml` or
+    // `.compatibility-matrix.yaml` is then one more diagnostic, not the end of the scan.
+    let policy = if args.no_store {
+        polyver_analyze::Policy::default()
+    } else {
+        polyver_engine::conflicts::policy_for(&settings, &root).unwrap_or_else(|e| {
+            let base = root.canonicalize().unwrap_or_else(|_| root.clone());
+            let full = e.path.canonicalize().unwrap_or_else(|_| e.path.clone());
+            let path = full.strip_prefix(&base).unwrap_or(&full);
+            let mut d = polyver_model::Diagnostic::error(
+                polyver_model::DiagnosticCode::InvalidValue,
+                path.to_string_lossy().replace('\\', "/"),
+                e.line,
+                format!("{}; the policy analyses are recorded without it", e.message),
+            );
+            if e.column > 0 {
+                d = d.with_column(e.column);
+            }
+            inventory.diagnostics.push(d);
+            inventory.diagnostics.sort();
+            polyver_analyze::Policy::default()
+        })
+    };
 
     if !global.quiet {
         for d in &inventory.diagnostics {
@@ -84,7 +105,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         ));
     }
     if !args.no_store {
-        let findings = stored_findings(global, &settings, &root, &inventory)?;
+        let findings = stored_findings(global, &settings, &policy, &inventory)?;
         super::store::record_scan(
             global,
             &root,

@@ -459,7 +459,10 @@ fn find_workspace_root(file: &SourceFile, explicit: Option<&str>) -> Option<Sour
         file.resolve_relative(&rel)?;
         match file.open_relative(&rel) {
             Ok(f) if has_workspace(&f) => return Some(f),
-            Ok(_) | Err(IncludeError::NotFound(_)) | Err(IncludeError::Unreadable(_)) => {}
+            Ok(_)
+            | Err(IncludeError::NotFound(_))
+            | Err(IncludeError::Rejected(..))
+            | Err(IncludeError::Unreadable(_)) => {}
             Err(IncludeError::NoFilesystem) | Err(IncludeError::OutsideRoot) => return None,
         }
         rel.insert_str(0, "../");

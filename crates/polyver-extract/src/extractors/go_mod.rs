@@ -27,6 +27,7 @@
 //!   `toolchain go1.21.3` is the `go` tool at version `1.21.3`.
 
 use crate::{file_name, Extracted, Extractor, SourceFile};
+use polyver_model::read::excerpt;
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -336,7 +337,7 @@ pub(crate) fn parse(file: &SourceFile, out: &mut Extracted) -> GoMod {
                     out,
                     line,
                     Some(first.col),
-                    format!("`{verb}` cannot start a block"),
+                    format!("`{}` cannot start a block", excerpt(verb)),
                 );
             }
             if let Some(extra) = rest.get(1) {
@@ -357,7 +358,7 @@ pub(crate) fn parse(file: &SourceFile, out: &mut Extracted) -> GoMod {
             out,
             line,
             None,
-            format!("`{verb} (` block is never closed with `)`"),
+            format!("`{} (` block is never closed with `)`", excerpt(&verb)),
         );
     }
     m
@@ -392,7 +393,7 @@ fn directive(
             _ => err(
                 out,
                 col(0),
-                format!("invalid go version {:?}", texts.join(" ")),
+                format!("invalid go version {:?}", excerpt(&texts.join(" "))),
             ),
         },
         "toolchain" => match texts.as_slice() {
@@ -402,7 +403,11 @@ fn directive(
                 .filter(|v| is_go_version(v.split(['-', '+']).next().unwrap_or("")))
             {
                 Some(v) => m.toolchain = Some((v.to_string(), line)),
-                None => err(out, col(0), format!("invalid toolchain name {t:?}")),
+                None => err(
+                    out,
+                    col(0),
+                    format!("invalid toolchain name {:?}", excerpt(t)),
+                ),
             },
             _ => err(out, col(0), "usage: toolchain go1.21.3".into()),
         },
@@ -413,7 +418,11 @@ fn directive(
                 indirect: is_indirect(comment),
                 line,
             }),
-            [_, version] => err(out, col(1), format!("invalid module version {version:?}")),
+            [_, version] => err(
+                out,
+                col(1),
+                format!("invalid module version {:?}", excerpt(version)),
+            ),
             _ => err(out, col(0), "usage: require module/path v1.2.3".into()),
         },
         "exclude" => match texts.as_slice() {
@@ -443,7 +452,7 @@ fn directive(
             let (new_path, new_version) = match right {
                 [p] if is_local_path(p) => (p, None),
                 [p] => {
-                    err(out, col(arrow + 1), format!("replacement module {p} needs a version, or a directory path starting with ./ or ../"));
+                    err(out, col(arrow + 1), format!("replacement module {} needs a version, or a directory path starting with ./ or ../", excerpt(p)));
                     return;
                 }
                 [p, v] if is_version(v) => (p, Some(v.to_string())),
@@ -469,7 +478,7 @@ fn directive(
         // versioned dependency.
         "retract" | "godebug" | "tool" | "ignore" => {
             if texts.is_empty() {
-                err(out, None, format!("`{verb}` needs an argument"));
+                err(out, None, format!("`{}` needs an argument", excerpt(verb)));
             }
         }
         _ => out.diagnose(
@@ -477,7 +486,7 @@ fn directive(
                 DiagnosticCode::Unsupported,
                 file.path(),
                 line,
-                format!("unknown go.mod directive `{verb}`"),
+                format!("unknown go.mod directive `{}`", excerpt(verb)),
             )
             .with_column(
                 args.first()

@@ -9,20 +9,29 @@
 //! collected, and global options (`-i`, `--extra-index-url`, ...) are skipped. `${VAR}`
 //! references are kept as written: the scan must not depend on the scanner's environment.
 //!
-//! Includes are read inside the scanned root only and at most once per run (cycle-safe);
-//! included components keep their own file's location and scope. Entries of a constraints
+//! Includes are read inside the scanned root only and at most once per run (cycle-safe),
+//! at most [`MAX_INCLUDE_DEPTH`] files deep (`include-depth` beyond), walked with an explicit
+//! stack; each file is parsed once per scan (memoized in the scan context), so a chain of n
+//! files that are each scanned costs n parses, not n²/2. Included components keep their own
+//! file's location and scope. Entries of a constraints
 //! file (named `constraints*` or included with `-c`) are not direct dependencies: they are
 //! reported with `direct: false` and their constraint.
 
 use crate::extractors::scope_from_words;
 use crate::source::IncludeError;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use polyver_model::read::excerpt;
 use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
-    Severity,
+    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Link,
+    LinkKind, Scope, Severity,
 };
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
+
+/// How many files deep `-r`/`-c` includes are followed (pip has no limit, but a real chain
+/// is a handful of files; a hostile one must not cost the scan).
+pub const MAX_INCLUDE_DEPTH: usize = 64;
 
 pub struct RequirementsExtractor;
 
@@ -58,15 +67,93 @@ impl Extractor for RequirementsExtractor {
     }
 
     fn extract(&self, file: &SourceFile) -> Extracted {
-        let mut out = Extracted::default();
         let constraints = file
             .file_name()
             .to_ascii_lowercase()
             .starts_with("constraints");
+        let mut out = Extracted::default();
         let mut visited = HashSet::new();
         visited.insert(file.path().to_string());
-        parse_file(file, constraints, &mut visited, &mut out);
+        // Depth-first, in line order (the first visit of a file decides whether it is read
+        // as constraints): a stack of files whose includes are still to be followed.
+        let mut stack = vec![(parsed(file, constraints), 0usize)];
+        while let Some((current, depth)) = stack.pop() {
+            out.extend(current.own.clone());
+            for inc in current.includes.iter().rev() {
+                if !visited.insert(inc.target.clone()) {
+                    // Already read in this run: a cycle or a diamond; its entries are
+                    // reported once.
+                    continue;
+                }
+                if depth + 1 > MAX_INCLUDE_DEPTH {
+                    out.diagnose(Diagnostic::warning(
+                        DiagnosticCode::IncludeDepth,
+                        &current.path,
+                        inc.line,
+                        format!(
+                            "includes nested deeper than {MAX_INCLUDE_DEPTH} files; {} not read",
+                            inc.target
+                        ),
+                    ));
+                    continue;
+                }
+                let key = memo_key(&inc.target, inc.constraints);
+                if let Some(done) = file.memoized::<ParsedFile>(&key) {
+                    stack.push((done, depth + 1));
+                    continue;
+                }
+                match file.open_repo_path(&inc.target) {
+                    Ok(included) => stack.push((parsed(&included, inc.constraints), depth + 1)),
+                    Err(IncludeError::NoFilesystem) => {}
+                    Err(e) => out.diagnose(include_error(&current.path, inc.line, e)),
+                }
+            }
+        }
         out
+    }
+}
+
+/// One file's own findings and the includes it names, resolved to repo paths.
+struct ParsedFile {
+    path: String,
+    own: Extracted,
+    includes: Vec<Include>,
+}
+
+struct Include {
+    line: u32,
+    target: String,
+    constraints: bool,
+}
+
+fn memo_key(path: &str, constraints: bool) -> String {
+    format!("requirements:{constraints}:{path}")
+}
+
+/// `file` parsed, once per scan.
+fn parsed(file: &SourceFile, constraints: bool) -> Arc<ParsedFile> {
+    let key = memo_key(file.path(), constraints);
+    match file.memoized::<ParsedFile>(&key) {
+        Some(done) => done,
+        None => file.remember(&key, parse_file(file, constraints)),
+    }
+}
+
+fn include_error(path: &str, line: u32, e: IncludeError) -> Diagnostic {
+    match e {
+        IncludeError::NotFound(p) => Diagnostic::warning(
+            DiagnosticCode::IncludeNotFound,
+            path,
+            line,
+            format!("included file {p} does not exist"),
+        ),
+        IncludeError::Unreadable(d) => d,
+        other => Diagnostic::warning(
+            DiagnosticCode::IncludeRejected,
+            path,
+            line,
+            other.to_string(),
+        ),
     }
 }
 
@@ -152,24 +239,33 @@ const GLOBAL_OPTIONS: &[&str] = &[
     "--progress-bar",
 ];
 
-fn parse_file(
-    file: &SourceFile,
-    constraints: bool,
-    visited: &mut HashSet<String>,
-    out: &mut Extracted,
-) {
+fn parse_file(file: &SourceFile, constraints: bool) -> ParsedFile {
+    let mut parsed = ParsedFile {
+        path: file.path().to_string(),
+        own: Extracted::default(),
+        includes: Vec::new(),
+    };
+    let out = &mut parsed.own;
     let scope = scope_from_words(
         file.path().rsplit('/').next().unwrap_or_default(),
         Scope::Runtime,
     );
     for line in logical_lines(file.text()) {
         let text = line.text.as_str();
-        if let Some(target) = option_value(text, "-r", "--requirement") {
-            include(file, line.line, target, constraints, visited, out);
-            continue;
-        }
-        if let Some(target) = option_value(text, "-c", "--constraint") {
-            include(file, line.line, target, true, visited, out);
+        let target = match option_value(text, "-r", "--requirement") {
+            Some(t) => Some((t, LinkKind::Requirements)),
+            None => option_value(text, "-c", "--constraint").map(|t| (t, LinkKind::Constraints)),
+        };
+        if let Some((target, kind)) = target {
+            include(
+                file,
+                line.line,
+                target,
+                constraints || kind == LinkKind::Constraints,
+                kind,
+                &mut parsed.includes,
+                out,
+            );
             continue;
         }
         if let Some(target) = option_value(text, "-e", "--editable") {
@@ -190,21 +286,24 @@ fn parse_file(
                     DiagnosticCode::Unsupported,
                     file.path(),
                     line.line,
-                    format!("unknown pip option `{opt}`; line skipped"),
+                    format!("unknown pip option `{}`; line skipped", excerpt(opt)),
                 ));
             }
             continue;
         }
         requirement(file, line.line, text, scope, constraints, out);
     }
+    parsed
 }
 
+/// Records an include to follow, or why it is not followed.
 fn include(
     file: &SourceFile,
     line: u32,
     target: &str,
     constraints: bool,
-    visited: &mut HashSet<String>,
+    kind: LinkKind,
+    includes: &mut Vec<Include>,
     out: &mut Extracted,
 ) {
     if target.contains("://") {
@@ -213,32 +312,32 @@ fn include(
             DiagnosticCode::Unsupported,
             file.path(),
             line,
-            format!("remote include {target} is not fetched (static, offline scan)"),
+            format!(
+                "remote include {} is not fetched (static, offline scan)",
+                excerpt(target)
+            ),
         ));
         return;
     }
-    if let Some(path) = file.resolve_relative(target) {
-        if !visited.insert(path.clone()) {
-            // Already read in this run: a cycle or a diamond; its entries are reported once.
-            return;
+    match file.resolve_relative(target) {
+        Some(target) => {
+            out.links
+                .push(Link::new(file.path(), line, target.as_str(), kind));
+            includes.push(Include {
+                line,
+                target,
+                constraints,
+            })
         }
-    }
-    match file.open_relative(target) {
-        Ok(included) => parse_file(&included, constraints, visited, out),
-        Err(IncludeError::NoFilesystem) => {}
-        Err(IncludeError::OutsideRoot) => out.diagnose(Diagnostic::warning(
+        None => out.diagnose(Diagnostic::warning(
             DiagnosticCode::IncludeRejected,
             file.path(),
             line,
-            format!("include {target} is outside the scanned directory; not read"),
+            format!(
+                "include {} is outside the scanned directory; not read",
+                excerpt(target)
+            ),
         )),
-        Err(IncludeError::NotFound(p)) => out.diagnose(Diagnostic::warning(
-            DiagnosticCode::IncludeNotFound,
-            file.path(),
-            line,
-            format!("included file {p} does not exist"),
-        )),
-        Err(IncludeError::Unreadable(d)) => out.diagnose(d),
     }
 }
 
@@ -358,7 +457,8 @@ fn url_requirement(spec: &str) -> Result<pep508::Requirement, String> {
     });
     let Some(name) = name.filter(|n| !n.is_empty()) else {
         return Err(format!(
-            "cannot tell the package name of {url:?} (add #egg=name or use `name @ url`)"
+            "cannot tell the package name of {:?} (add #egg=name or use `name @ url`)",
+            excerpt(url)
         ));
     };
     let (name, extras) = match name.split_once('[') {
