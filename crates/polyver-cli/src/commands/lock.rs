@@ -12,7 +12,7 @@ use crate::args::{Format, GlobalArgs, LockArgs};
 use crate::output::{Output, Style};
 use crate::CliError;
 use polyver_extract::registry;
-use polyver_lock::{describe, diff, entries, parse, render, LockEntry, FILE_NAME};
+use polyver_lock::{describe, diff, entries, render, LockEntry, FILE_NAME};
 use polyver_model::{Ecosystem, Inventory, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -134,41 +134,7 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
 /// Reads and parses polyver.lock: exit 2 when it is missing, too large or malformed (with
 /// file:line). Shared by `lock --check` and `check`.
 pub(crate) fn read_lock(path: &Path) -> anyhow::Result<Vec<LockEntry>> {
-    // In the repository: a regular file (a FIFO must not hang `check`), not a symlink
-    // (`polyver lock` never writes one), read up to the cap whatever its metadata says.
-    let limits = polyver_model::read::ReadLimits::new(MAX_LOCK_SIZE);
-    let text = match polyver_model::read::read_file_to_string(path, limits) {
-        Ok(text) => text,
-        Err(polyver_model::read::ReadError::TooLarge { size, .. }) => {
-            let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
-            return Err(CliError::input(
-                format!(
-                    "{} is {size}more than polyver reads ({} MiB)",
-                    path.display(),
-                    MAX_LOCK_SIZE >> 20
-                ),
-                Some("is it really a polyver.lock? `polyver lock` rewrites it".to_string()),
-            )
-            .into());
-        }
-        Err(e) => {
-            return Err(CliError::input(
-                format!("cannot read {}: {e}", path.display()),
-                Some("run `polyver lock` to write it, and commit it".to_string()),
-            )
-            .into())
-        }
-    };
-    parse(&text)
-        .map_err(|e| {
-            let place = if e.line > 0 {
-                format!("{}:{}", path.display(), e.line)
-            } else {
-                path.display().to_string()
-            };
-            CliError::input(format!("{place}: {}", e.message), e.hint)
-        })
-        .map_err(Into::into)
+    polyver_engine::read_lock(path).map_err(super::engine_error)
 }
 
 fn check(
