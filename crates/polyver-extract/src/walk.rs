@@ -14,6 +14,9 @@
 //!   diagnostics).
 //! - Extractors are chosen on the path alone; only claimed files are read, and files over
 //!   `max_file_size` are reported instead of read.
+//! - A path that is not UTF-8 is named losslessly, each invalid byte as `\xNN`
+//!   (`dir\xff/requirements.txt`), and its file is still read (from the real path; includes
+//!   it names are not followed).
 //!
 //! The walk collects claimed paths in parallel, then sorts them and extracts in parallel
 //! with rayon; [`Inventory::finish`] sorts the findings, so output never depends on thread
@@ -136,6 +139,8 @@ pub fn scan_observed(
     let include = glob_set(&config.include)?;
     let exclude = glob_set(&config.exclude)?;
     let claimed: Mutex<Vec<(String, Vec<usize>)>> = Mutex::new(Vec::new());
+    // Claimed files whose path is not UTF-8, so not reachable from their escaped name.
+    let not_utf8: Mutex<std::collections::HashMap<String, PathBuf>> = Mutex::default();
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let walked = AtomicU64::new(0);
 
@@ -205,6 +210,10 @@ pub fn scan_observed(
                 .map(|(i, _)| i)
                 .collect();
             if !which.is_empty() {
+                if entry.path().to_str().is_none() {
+                    let full = entry.path().to_path_buf();
+                    not_utf8.lock().unwrap().insert(rel.clone(), full);
+                }
                 claimed.lock().unwrap().push((rel, which));
             }
             WalkState::Continue
@@ -217,7 +226,11 @@ pub fn scan_observed(
     let too_large_count = AtomicU64::new(0);
     let extract = |(rel, which): &(String, Vec<usize>)| -> (u64, Extracted) {
         let mut out = Extracted::default();
-        let parsed = match SourceFile::load(root, rel, config.max_file_size) {
+        let loaded = match not_utf8.lock().unwrap().get(rel) {
+            Some(full) => load_not_utf8(full, rel, config.max_file_size),
+            None => SourceFile::load(root, rel, config.max_file_size),
+        };
+        let parsed = match loaded {
             Ok(file) => {
                 for i in which {
                     out.extend(extractors[*i].extract(&file));
@@ -356,9 +369,51 @@ fn relative(root: &Path, path: &Path) -> String {
         }
     }
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| lossless(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A path component as text, every byte that is not UTF-8 written `\xNN`.
+fn lossless(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    name.to_string_lossy().into_owned()
+}
+
+/// A claimed file whose real path is not UTF-8, read from that path and named `rel`.
+fn load_not_utf8(full: &Path, rel: &str, max_size: u64) -> Result<SourceFile, Diagnostic> {
+    let io_err = |e: std::io::Error| {
+        Diagnostic::error(
+            DiagnosticCode::IoError,
+            rel,
+            0,
+            format!("cannot read file: {e}"),
+        )
+    };
+    let file = std::fs::File::open(full).map_err(io_err)?;
+    let len = file.metadata().map_err(io_err)?.len();
+    if len > max_size {
+        return Err(crate::source::too_large(rel, len, max_size));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max_size), &mut bytes)
+        .map_err(io_err)?;
+    SourceFile::decode(rel, bytes)
 }
 
 /// Both the full-path set and the name-only set of a glob list (see the module docs).

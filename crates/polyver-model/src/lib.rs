@@ -16,8 +16,10 @@
 
 pub mod finding;
 pub mod purl;
+pub mod text;
 
 pub use finding::{Finding, FindingKind, FindingSeverity};
+pub use text::escape_control;
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -276,8 +278,8 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.column {
-            Some(c) => write!(f, "{}:{}:{}", self.path, self.line, c),
-            None => write!(f, "{}:{}", self.path, self.line),
+            Some(c) => write!(f, "{}:{}:{}", escape_control(&self.path), self.line, c),
+            None => write!(f, "{}:{}", escape_control(&self.path), self.line),
         }
     }
 }
@@ -586,7 +588,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path, self.line)?;
+        // Human-readable (stderr, tables): repository text escaped, see `text`.
+        write!(f, "{}:{}", escape_control(&self.path), self.line)?;
         if let Some(c) = self.column {
             write!(f, ":{c}")?;
         }
@@ -595,7 +598,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        write!(f, ": {sev}[{}]: {}", self.code.id(), self.message)
+        write!(
+            f,
+            ": {sev}[{}]: {}",
+            self.code.id(),
+            escape_control(&self.message)
+        )
     }
 }
 

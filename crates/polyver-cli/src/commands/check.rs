@@ -21,7 +21,7 @@
 //! environment (an unreadable OSV database, or none with `--require-audit`).
 
 use crate::args::{CheckArgs, CheckName, Format, GlobalArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_advisory::db::{Database, DbError};
 use polyver_extract::registry;
@@ -197,7 +197,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                 )?;
                 if !global.quiet {
                     for note in &report.notes {
-                        eprintln!("warning: {note}");
+                        eprintln!("warning: {}", escaped(note));
                     }
                 }
                 rules.extend(super::licenses::sarif_rules());
