@@ -1,6 +1,7 @@
 //! The `polyver` binary: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 check failed, 2 usage or input error, 3 internal or environment error).
 
+use polyver_cli::output::escaped;
 use polyver_cli::{args, commands, CliError};
 use std::process::ExitCode;
 
@@ -19,9 +20,9 @@ fn main() -> ExitCode {
                 Some(e) => (e.code, e.hint.clone()),
                 None => (3, None),
             };
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", escaped(format!("{err:#}")));
             if let Some(hint) = hint {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", escaped(hint));
             }
             ExitCode::from(code)
         }

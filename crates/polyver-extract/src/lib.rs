@@ -18,6 +18,7 @@ mod pep508;
 pub mod registry;
 mod source;
 mod walk;
+mod xml;
 mod yaml;
 
 pub use source::{IncludeError, ScanContext, SourceFile};

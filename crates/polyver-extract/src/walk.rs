@@ -19,6 +19,9 @@
 //!   `too-many-diagnostics` counting the rest), each message at most
 //!   [`MAX_MESSAGE_CHARS`] characters with control characters escaped: a hostile file must
 //!   not turn into megabytes of output or a stored secret.
+//! - A path that is not UTF-8 is named losslessly, each invalid byte as `\xNN`
+//!   (`dir\xff/requirements.txt`), and its file is still read (from the real path; includes
+//!   it names are not followed).
 //!
 //! The walk collects claimed paths in parallel, then sorts them and extracts in parallel
 //! with rayon; [`Inventory::finish`] sorts the findings, so output never depends on thread
@@ -26,6 +29,7 @@
 
 use crate::registry;
 use crate::source::ScanContext;
+use crate::SourceFile;
 use crate::{Extracted, Extractor};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -152,6 +156,8 @@ pub fn scan_observed(
     let include = glob_set(&config.include)?;
     let exclude = glob_set(&config.exclude)?;
     let claimed: Mutex<Vec<(String, Vec<usize>)>> = Mutex::new(Vec::new());
+    // Claimed files whose path is not UTF-8, so not reachable from their escaped name.
+    let not_utf8: Mutex<std::collections::HashMap<String, PathBuf>> = Mutex::default();
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let walked = AtomicU64::new(0);
 
@@ -221,6 +227,10 @@ pub fn scan_observed(
                 .map(|(i, _)| i)
                 .collect();
             if !which.is_empty() {
+                if entry.path().to_str().is_none() {
+                    let full = entry.path().to_path_buf();
+                    not_utf8.lock().unwrap().insert(rel.clone(), full);
+                }
                 claimed.lock().unwrap().push((rel, which));
             }
             WalkState::Continue
@@ -240,7 +250,11 @@ pub fn scan_observed(
     );
     let extract = |(rel, which): &(String, Vec<usize>)| -> (u64, Extracted) {
         let mut out = Extracted::default();
-        let parsed = match context.load(rel) {
+        let loaded = match not_utf8.lock().unwrap().get(rel) {
+            Some(full) => load_not_utf8(full, rel, config.max_file_size),
+            None => context.load(rel),
+        };
+        let parsed = match loaded {
             Ok(file) => {
                 for i in which {
                     out.extend(extractors[*i].extract(&file));
@@ -403,9 +417,50 @@ fn relative(root: &Path, path: &Path) -> String {
         }
     }
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| lossless(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A path component as text, every byte that is not UTF-8 written `\xNN`.
+fn lossless(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    name.to_string_lossy().into_owned()
+}
+
+/// A claimed file whose real path is not UTF-8, read from that path and named `rel`.
+fn load_not_utf8(full: &Path, rel: &str, max_size: u64) -> Result<SourceFile, Diagnostic> {
+    // The same safe read as every other file (regular files only, capped), on the real path.
+    match polyver_model::read::read_file(full, ReadLimits::new(max_size)) {
+        Ok(bytes) => SourceFile::decode(rel, bytes),
+        Err(e @ polyver_model::read::ReadError::TooLarge { .. }) => Err(Diagnostic::warning(
+            DiagnosticCode::FileTooLarge,
+            rel,
+            0,
+            e.to_string(),
+        )),
+        Err(e) => Err(Diagnostic::error(
+            DiagnosticCode::IoError,
+            rel,
+            0,
+            format!("cannot read file: {e}"),
+        )),
+    }
 }
 
 /// Both the full-path set and the name-only set of a glob list (see the module docs).

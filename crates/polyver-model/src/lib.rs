@@ -19,10 +19,12 @@ pub mod format;
 pub mod project;
 pub mod purl;
 pub mod read;
+pub mod text;
 
 pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
 pub use project::{Link, LinkKind};
+pub use text::escape_control;
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -281,8 +283,8 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.column {
-            Some(c) => write!(f, "{}:{}:{}", self.path, self.line, c),
-            None => write!(f, "{}:{}", self.path, self.line),
+            Some(c) => write!(f, "{}:{}:{}", escape_control(&self.path), self.line, c),
+            None => write!(f, "{}:{}", escape_control(&self.path), self.line),
         }
     }
 }
@@ -597,7 +599,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path, self.line)?;
+        // Human-readable (stderr, tables): repository text escaped, see `text`.
+        write!(f, "{}:{}", escape_control(&self.path), self.line)?;
         if let Some(c) = self.column {
             write!(f, ":{c}")?;
         }
@@ -606,7 +609,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        write!(f, ": {sev}[{}]: {}", self.code.id(), self.message)
+        write!(
+            f,
+            ": {sev}[{}]: {}",
+            self.code.id(),
+            escape_control(&self.message)
+        )
     }
 }
 

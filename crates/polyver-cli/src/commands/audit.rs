@@ -3,7 +3,7 @@
 //! Findings go to stdout in the chosen format; `--fail-on` turns them into exit code 1.
 
 use crate::args::{AuditArgs, Format, GlobalArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_advisory::matcher::Status;
 use polyver_advisory::{audit, AuditReport, VulnFinding};
@@ -68,7 +68,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let elapsed = started.elapsed();
     if global.verbose > 0 {
         for w in &report.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", escaped(w));
         }
         eprintln!(
             "matched {} components ({} packages, {} advisories read) in {:.1} ms",
@@ -85,7 +85,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
                     "warning: the ignore of {} expired on {} (reason was: {}); it is reported again",
                     ig.id,
                     ig.until.as_deref().unwrap_or("?"),
-                    ig.reason
+                    escaped(&ig.reason)
                 );
             }
         }

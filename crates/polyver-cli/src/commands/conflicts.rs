@@ -8,7 +8,7 @@
 //! 2 input errors (bad path, invalid polyver.toml or YAML mirror).
 
 use crate::args::{ConflictsArgs, Format, GlobalArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use polyver_analyze::{analyze, Conflict, ConflictKind, Report};
 use polyver_engine::Engine;
 use polyver_extract::registry;
@@ -49,7 +49,7 @@ pub fn run(
     let failed = report.max_severity().is_some_and(|s| s >= args.fail_on);
     if global.verbose > 0 {
         for n in &report.notes {
-            eprintln!("{}: note: {}", n.location, n.message);
+            eprintln!("{}: note: {}", n.location, escaped(&n.message));
         }
     }
     match global.format {

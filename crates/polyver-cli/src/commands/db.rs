@@ -3,7 +3,7 @@
 //! progress on a terminal and prints what changed.
 
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_advisory::db::{self, Database, DbError, Mode, Origin};
@@ -108,7 +108,7 @@ fn import_cmd(
     })?;
     if !global.quiet {
         for w in &imported.warnings {
-            eprintln!("{w}");
+            eprintln!("{}", escaped(w));
         }
     }
     // Nothing readable at all is a broken source, not an empty one: say so, write nothing.
@@ -267,7 +267,7 @@ fn sync_cmd(
     if !global.quiet {
         for o in &outcomes {
             for w in &o.warnings {
-                eprintln!("{w}");
+                eprintln!("{}", escaped(w));
             }
         }
     }

@@ -7,7 +7,7 @@
 //! path, bad polyver.toml, bad `--registry-url`); 3 the HTTP client cannot be set up.
 
 use crate::args::{Format, GlobalArgs, LicensesArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_extract::{registry as extractors, scan_with};
 use polyver_license::policy::Outcome;
@@ -38,7 +38,7 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     )?;
     if !global.quiet {
         for note in &report.notes {
-            eprintln!("warning: {note}");
+            eprintln!("warning: {}", escaped(note));
         }
     }
     match global.format {

@@ -82,7 +82,7 @@ pub fn overrides(global: &GlobalArgs) -> polyver_engine::Overrides {
 pub fn warn(global: &GlobalArgs, warnings: &[String]) {
     if !global.quiet {
         for w in warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::output::escaped(w));
         }
     }
 }

@@ -3,7 +3,7 @@
 //! stderr so a CI log shows them whatever the format.
 
 use crate::args::{Format, GlobalArgs, ScanArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_extract::{registry, scan_observed, ScanProgress};
@@ -43,7 +43,10 @@ fn stored_findings(
         match audited {
             Ok(report) => findings.extend(report.findings()),
             Err(e) if !global.quiet => {
-                eprintln!("warning: vulnerabilities not recorded with this scan: {e}")
+                eprintln!(
+                    "warning: vulnerabilities not recorded with this scan: {}",
+                    escaped(e)
+                )
             }
             Err(_) => {}
         }
@@ -134,7 +137,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             )?;
             if !global.quiet {
                 for note in &report.notes {
-                    eprintln!("warning: {note}");
+                    eprintln!("warning: {}", escaped(note));
                 }
             }
             let mut licenses = polyver_report::DeclaredLicenses {
@@ -313,7 +316,7 @@ fn summary(inventory: &Inventory) -> String {
 fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
     let groups = by_file(inventory);
     for (path, components) in &groups {
-        writeln!(out.writer, "{}", out.paint(path, Style::Bold))?;
+        writeln!(out.writer, "{}", out.paint(&escaped(path), Style::Bold))?;
         let rows: Vec<[String; 6]> = components
             .iter()
             .map(|c| {
@@ -323,8 +326,8 @@ fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
                         .map_or(String::new(), |l| format!(":{}", l.line)),
                     c.kind.to_string(),
                     c.ecosystem.to_string(),
-                    c.name.clone(),
-                    version_cell(c),
+                    escaped(&c.name),
+                    escaped(version_cell(c)),
                     format!("{}{}", c.scope, if c.direct { "" } else { ", transitive" }),
                 ]
             })
@@ -358,8 +361,9 @@ fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
     writeln!(out.writer, "{}", summary(inventory))
 }
 
+/// A markdown table cell or inline text: control characters and `|` escaped.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    escaped(s).replace('|', "\\|")
 }
 
 fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<()> {
@@ -393,7 +397,7 @@ fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<(
                 w,
                 "- **{}** `{}:{}` {}: {}",
                 severity_word(d.severity),
-                d.path,
+                md_escape(&d.path),
                 d.line,
                 d.code.id(),
                 md_escape(&d.message)

@@ -3,8 +3,9 @@
 //! the legacy `packages.config`.
 //!
 //! XML is read with `quick-xml` as a flat event stream (no recursion, no DTD, no entity
-//! expansion beyond the five predefined ones; an undefined entity is a diagnostic). Lines
-//! come from the byte offset of each element.
+//! expansion beyond the five predefined ones). A DTD entity reference (`Version="&v;"`) is
+//! kept as written, never taken as a version, with an "unresolved" warning at its line.
+//! Lines come from the byte offset of each element.
 //!
 //! * `<PackageReference Include="X" Version="1.2.3" />` and the child-element form
 //!   (`<Version>1.2.3</Version>`) are NuGet packages; `VersionOverride` wins over the
@@ -31,6 +32,7 @@
 //!   non-direct pin (like a constraints file: it allows a version, it does not add a
 //!   dependency) and each `<GlobalPackageReference>` as a direct package.
 
+use crate::xml::{decode_text, entity_reference};
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
@@ -95,6 +97,18 @@ impl Extractor for MsbuildExtractor {
                         "net{}",
                         value.trim().trim_start_matches('v').replace('.', "")
                     );
+                }
+                if let Some(entity) = entity_reference(&value) {
+                    // Written here, it was reported while parsing.
+                    if entity_reference(v).is_none() {
+                        out.diagnose(Diagnostic::warning(
+                            DiagnosticCode::Unsupported,
+                            file.path(),
+                            *line,
+                            format!("`{k}` {v:?} unresolved: its value has the entity reference {entity}, which is not expanded"),
+                        ));
+                    }
+                    continue;
                 }
                 for tfm in value.split(';').map(str::trim).filter(|t| !t.is_empty()) {
                     out.push(
@@ -180,6 +194,20 @@ impl Extractor for MsbuildExtractor {
                                 "property `$({m})` is not defined here; version kept as written"
                             ),
                         ));
+                    } else if let Some(entity) = entity_reference(&value) {
+                        // Written in the item, it was reported while parsing.
+                        let own = [&item.version_override, &item.version];
+                        if !own
+                            .iter()
+                            .any(|w| w.as_deref().is_some_and(|w| w.contains(entity)))
+                        {
+                            out.diagnose(Diagnostic::warning(
+                                DiagnosticCode::Unsupported,
+                                file.path(),
+                                item.line,
+                                format!("version of `{include}` unresolved: {raw:?} has the entity reference {entity}, which is not expanded"),
+                            ));
+                        }
                     } else if let Some(v) = exact_version(&value) {
                         c = c.with_version(v);
                     }
@@ -308,8 +336,9 @@ fn attrs(
         match a {
             Ok(a) => {
                 let key = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
-                match a.unescape_value() {
-                    Ok(val) => v.push((key, val.into_owned())),
+                let raw = String::from_utf8_lossy(&a.value);
+                match decoded(&raw, file, line, out) {
+                    Ok(val) => v.push((key, val)),
                     Err(err) => out.diagnose(Diagnostic::warning(
                         DiagnosticCode::ParseError,
                         file.path(),
@@ -330,6 +359,24 @@ fn attrs(
         }
     }
     v
+}
+
+/// Attribute or text content decoded; a DTD entity reference stays as written (so it can
+/// never pass for a version) with an "unresolved" warning.
+fn decoded(raw: &str, file: &SourceFile, line: u32, out: &mut Extracted) -> Result<String, String> {
+    let (text, unexpanded) = decode_text(raw)?;
+    for name in unexpanded {
+        out.diagnose(Diagnostic::warning(
+            DiagnosticCode::Unsupported,
+            file.path(),
+            line,
+            format!(
+                "unresolved entity reference `&{name};`: entities declared in a DTD are never \
+                 expanded; the value is kept as written and is no version"
+            ),
+        ));
+    }
+    Ok(text.into_owned())
 }
 
 fn item_from(element: String, line: u32, attrs: Vec<(String, String)>) -> Item {
@@ -413,7 +460,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                     doc.items.push(item_from(name, line, a));
                 }
             }
-            Event::Text(t) => match t.unescape() {
+            Event::Text(t) => match decoded(&String::from_utf8_lossy(&t), file, line, out) {
                 Ok(s) => text_buf.push_str(&s),
                 Err(err) => out.diagnose(Diagnostic::warning(
                     DiagnosticCode::ParseError,
@@ -469,4 +516,41 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
         }
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dtd_entity_is_unresolved_never_the_version() {
+        let file = SourceFile::from_text(
+            "App.csproj",
+            "<!DOCTYPE Project [<!ENTITY v \"9.9\"><!ENTITY tf \"net8.0\">]>\n<Project>\n\
+             <PropertyGroup><TargetFramework>&tf;</TargetFramework><Ver>&v;</Ver></PropertyGroup>\n\
+             <ItemGroup>\n<PackageReference Include=\"A\" Version=\"&v;\" />\n\
+             <PackageReference Include=\"B\"><Version>1.&v;</Version></PackageReference>\n\
+             <PackageReference Include=\"C\" Version=\"$(Ver)\" />\n\
+             <PackageReference Include=\"D&amp;E\" Version=\"&#49;.0\" />\n\
+             </ItemGroup></Project>\n",
+        );
+        let out = MsbuildExtractor.extract(&file);
+        let by_name = |n: &str| out.components.iter().find(|c| c.name == n).unwrap();
+        for (name, written) in [("A", "&v;"), ("B", "1.&v;"), ("C", "&v;")] {
+            let c = by_name(name);
+            assert_eq!(c.version, None, "{name}");
+            assert_eq!(c.constraint.as_ref().unwrap().raw, written, "{name}");
+        }
+        assert_eq!(by_name("D&E").version.as_deref(), Some("1.0"));
+        // No `dotnet` runtime with `&tf;` as its version.
+        assert!(out.components.iter().all(|c| c.name != "dotnet"));
+        let lines: Vec<u32> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("unresolved"))
+            .map(|d| d.line)
+            .collect();
+        // `&tf;` and `&v;` in the properties, A, B, and C through `$(Ver)`.
+        assert_eq!(lines, [3, 3, 5, 6, 7], "{:?}", out.diagnostics);
+    }
 }

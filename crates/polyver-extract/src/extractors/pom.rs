@@ -37,9 +37,12 @@
 //!
 //! XML is read with `quick-xml`, which never expands DTD entities (only the five predefined
 //! ones and character references), so "billion laughs" is not a risk; nesting is bounded.
+//! A value with a DTD entity reference (`<version>&v;</version>`) is unresolved: kept as
+//! written in the constraint, never the version, with a warning at its line.
 //! Byte offsets the reader reports give every element its line. A malformed file yields a
 //! `parse-error` at the reader's error position plus whatever was read before it.
 
+use crate::xml::{decode_text, entity_reference};
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use quick_xml::events::Event;
@@ -193,9 +196,11 @@ fn parse_xml(text: &str) -> (Node, Option<(usize, String)>) {
                 }
             }
             Ok(Event::Text(t)) => {
-                let s = match t.unescape() {
-                    Ok(s) => s.into_owned(),
-                    Err(_) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+                // A DTD entity (`&v;`) stays as written, for `Report::expand` to reject.
+                let raw = String::from_utf8_lossy(t.as_ref());
+                let s = match decode_text(&raw) {
+                    Ok((s, _)) => s.into_owned(),
+                    Err(_) => raw.into_owned(),
                 };
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&s);
@@ -765,6 +770,17 @@ impl Report<'_> {
     /// Interpolates, warning about references left as written.
     fn expand(&mut self, raw: &str, at: usize, what: &str) -> (String, bool) {
         let e = self.model.props.expand(raw);
+        if let Some(entity) = entity_reference(&e.text) {
+            self.warn(
+                DiagnosticCode::Unsupported,
+                at,
+                format!(
+                    "{what} {raw:?} unresolved: the entity reference {entity} is not expanded \
+                     (entities declared in a DTD never are)"
+                ),
+            );
+            return (raw.to_string(), false);
+        }
         if e.unresolved.is_empty() {
             return (e.text, true);
         }
@@ -945,7 +961,7 @@ fn with_version(c: Component, v: &str, resolved: bool) -> Component {
 fn is_plain_version(v: &str) -> bool {
     !v.is_empty()
         && !v.starts_with(['[', '('])
-        && !v.contains(['$', ',', ' '])
+        && !v.contains(['$', '&', ',', ' '])
         && v != "LATEST"
         && v != "RELEASE"
 }
@@ -956,6 +972,43 @@ mod tests {
 
     fn extract(text: &str) -> Extracted {
         PomExtractor.extract(&SourceFile::from_text("pom.xml", text))
+    }
+
+    #[test]
+    fn dtd_entity_is_unresolved_never_the_version() {
+        let x = extract(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE project [<!ENTITY v \"9.9\"> <!ENTITY ext SYSTEM \"file:///etc/passwd\">]>\n\
+             <project><groupId>g</groupId><version>1.0</version>\n\
+             <properties><lib.version>&v;</lib.version></properties>\n<dependencies>\n\
+             <dependency><groupId>g</groupId><artifactId>a</artifactId>\n<version>&v;</version></dependency>\n\
+             <dependency><groupId>g</groupId><artifactId>b</artifactId><version>${lib.version}</version></dependency>\n\
+             <dependency><groupId>g</groupId><artifactId>c</artifactId><version>&ext;</version></dependency>\n\
+             <dependency><groupId>R&amp;D</groupId><artifactId>d</artifactId><version>&#50;.0</version></dependency>\n\
+             </dependencies></project>\n",
+        );
+        let by_name = |n: &str| x.components.iter().find(|c| c.name == n).unwrap();
+        for (name, written) in [("g:a", "&v;"), ("g:b", "${lib.version}"), ("g:c", "&ext;")] {
+            let c = by_name(name);
+            assert_eq!(c.version, None, "{name}");
+            assert_eq!(c.constraint.as_ref().unwrap().raw, written, "{name}");
+        }
+        // Predefined entities and character references decode as usual.
+        assert_eq!(by_name("R&D:d").version.as_deref(), Some("2.0"));
+        let lines: Vec<(u32, &str)> = x
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        // At the line of each `<version>`: written there, or through a property.
+        assert_eq!(lines[0].0, 7);
+        assert!(lines[0]
+            .1
+            .contains("unresolved: the entity reference &v; is not expanded"));
+        assert_eq!(lines[1].0, 8);
+        assert!(lines[1].1.contains("\"${lib.version}\" unresolved"));
+        assert_eq!(lines[2].0, 9);
+        assert!(lines[2].1.contains("&ext;"));
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! Repositories with hostile file names (issue 19, item 9): a newline, an ANSI escape or a
+//! carriage return in a name must not reach the terminal or the CI log raw, in any
+//! human-readable output; a directory whose name is not UTF-8 is still scanned and named
+//! losslessly.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn polyver() -> Command {
+    let mut cmd = Command::cargo_bin("polyver").unwrap();
+    cmd.env_remove("NO_COLOR").env("POLYVER_NO_STORE", "1");
+    cmd
+}
+
+/// A directory named with a newline, an ANSI colour and a carriage return, holding a
+/// malformed requirements file (a diagnostic naming it) and a package.json whose dependency
+/// name has an escape and a newline.
+fn hostile_tree(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("polyver-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let evil = dir.join("svc\n\x1b[31merror: forged\x1b[0m\r");
+    std::fs::create_dir_all(&evil).unwrap();
+    std::fs::write(
+        evil.join("requirements.txt"),
+        "requests==2.31.0\nbroken[extra\n",
+    )
+    .unwrap();
+    std::fs::write(
+        evil.join("package.json"),
+        "{\"dependencies\": {\"left\\u001b[2Jpad\\nerror: x\": \"1.0.0\"}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// No control byte but the layout's newlines and tabs; and no line starting with the
+/// forged text.
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for (i, c) in text.char_indices() {
+        assert!(
+            c == '\n' || c == '\t' || !c.is_control(),
+            "{what}: raw control character {c:?} at byte {i}:\n{text}"
+        );
+    }
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("error: forged") || l.starts_with("error: x")),
+        "{what}: a forged line:\n{text}"
+    );
+}
+
+#[test]
+fn control_characters_in_names_are_escaped_in_table_markdown_and_stderr() {
+    let dir = hostile_tree("scan");
+    for format in ["table", "markdown"] {
+        let out = polyver()
+            .args(["scan", "--format", format])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_clean(&format!("{format} stdout"), &out.stdout);
+        assert_clean(&format!("{format} stderr"), &out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Named, escaped, rather than dropped.
+        assert!(
+            stdout.contains("svc\\n\\x1b[31merror: forged\\x1b[0m\\r/requirements.txt"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("left\\x1b[2Jpad\\nerror: x"), "{stdout}");
+        assert!(
+            stderr.contains("svc\\n\\x1b[31merror: forged\\x1b[0m\\r/requirements.txt:2"),
+            "{stderr}"
+        );
+    }
+    // JSON keeps the names exactly (serde escapes them).
+    let out = polyver()
+        .args(["scan", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "left\x1b[2Jpad\nerror: x"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn conflicts_and_errors_escape_names_too() {
+    let dir = hostile_tree("conflicts");
+    let out = polyver().arg("conflicts").arg(&dir).output().unwrap();
+    assert_clean("conflicts stdout", &out.stdout);
+    assert_clean("conflicts stderr", &out.stderr);
+    // An error naming a hostile path.
+    let missing = dir.join("no\x1b[31mpe\nerror: forged");
+    let out = polyver().arg("scan").arg(&missing).output().unwrap();
+    assert!(!out.status.success());
+    assert_clean("error stderr", &out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_that_is_not_utf8_is_scanned_and_named_losslessly() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("polyver-not-utf8-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let odd = dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9-\xff"));
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(
+        odd.join("requirements.txt"),
+        "requests==2.31.0\nbroken[extra\n",
+    )
+    .unwrap();
+    let out = polyver()
+        .args(["scan", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let requests = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "requests")
+        .expect("the file under the non-UTF-8 directory was scanned");
+    assert_eq!(
+        requests["locations"][0]["path"],
+        "caf\\xe9-\\xff/requirements.txt"
+    );
+    assert_eq!(requests["version"], "2.31.0");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("caf\\xe9-\\xff/requirements.txt:2"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
