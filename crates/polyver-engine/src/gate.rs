@@ -184,6 +184,12 @@ impl Gate {
         settings: &Settings,
         options: GateOptions,
     ) -> Result<PreparedGate<'_>, EngineError> {
+        if !settings.root.is_dir() {
+            return Err(EngineError::input(
+                format!("{} is not a directory", settings.root.display()),
+                Some("give the repository's root directory".to_string()),
+            ));
+        }
         let enabled = |c: Check| !options.skip.contains(&c);
         let policy = if enabled(Check::Conflicts) {
             Some(conflicts::policy(settings)?)

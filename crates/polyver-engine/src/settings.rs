@@ -43,14 +43,9 @@ pub struct Settings {
 
 impl Settings {
     /// Resolves the settings of a run on `root`. An invalid polyver.toml is an input error
-    /// (with file:line and the nearest valid key), before anything runs.
+    /// (with file:line and the nearest valid key), before anything runs. (Whether `root` is a
+    /// directory is the scan's to say, with its own message.)
     pub fn resolve(root: &Path, overrides: &Overrides) -> Result<Settings, EngineError> {
-        if !root.is_dir() {
-            return Err(EngineError::input(
-                format!("{} is not a directory", root.display()),
-                Some("give the repository's root directory".to_string()),
-            ));
-        }
         let config = polyver_config::discover(overrides.config.as_deref(), root)?;
         let scan = scan_config(&config.scan, overrides);
         Ok(Settings {
@@ -130,8 +125,12 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_root_is_an_input_error() {
-        let e = Settings::resolve(Path::new("/no/such/dir"), &Overrides::default()).unwrap_err();
+    fn a_bad_polyver_toml_is_an_input_error_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("polyver.toml"), "[scan]\nexlude = []\n").unwrap();
+        let e = Settings::resolve(dir.path(), &Overrides::default()).unwrap_err();
         assert_eq!(e.exit_code(), 2);
+        assert!(e.message.contains(":2:"), "{}", e.message);
+        assert!(e.hint.unwrap_or_default().contains("exclude"));
     }
 }

@@ -30,9 +30,9 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         ));
     }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let config = super::load_config(global, &root)?;
+    let settings = super::settings(global, &root, None)?;
     let db = super::db::open(&args.db)?;
-    let scan_config = super::scan_config_from(&config.scan, None);
+    let (config, scan_config) = (settings.config, settings.scan);
     let inventory = polyver_extract::scan(&root, &scan_config).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),

@@ -15,20 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The database directory: `--osv-db`/`POLYVER_OSV_DB`, else `$POLYVER_DATA_DIR/osv`, else
-/// `$XDG_DATA_HOME/polyver/osv`, else `~/.local/share/polyver/osv`.
+/// The database directory (`polyver_engine::osv_db_dir`).
 pub fn osv_db_dir(arg: &OsvDbArg) -> PathBuf {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    arg.osv_db
-        .clone()
-        .or_else(|| env("POLYVER_DATA_DIR").map(|d| d.join("osv")))
-        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("polyver/osv")))
-        .or_else(|| env("HOME").map(|d| d.join(".local/share/polyver/osv")))
-        .unwrap_or_else(|| PathBuf::from(".polyver/osv"))
+    polyver_engine::osv_db_dir(arg.osv_db.as_deref())
 }
 
 pub fn now() -> u64 {
@@ -39,37 +28,18 @@ pub fn now() -> u64 {
 
 /// Opens the database, or explains how to get one (exit 3).
 pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
-    let path = Database::file_in(&osv_db_dir(arg));
-    Database::open(&path).map_err(|e| match e {
-        DbError::Missing(p) => CliError {
-            code: 3,
-            message: format!("no OSV database at {}", p.display()),
-            hint: Some(
-                "run `polyver db sync` (downloads OSV's exports) or `polyver db import PATH` \
-                 (a folder or zip of OSV JSON); --osv-db DIR picks another database"
-                    .to_string(),
-            ),
-        }
-        .into(),
-        other => db_error(other),
+    use polyver_engine::audit::{missing_database, open_database, NoDatabase};
+    open_database(&osv_db_dir(arg)).map_err(|e| {
+        super::engine_error(match e {
+            NoDatabase::Missing(p) => missing_database(&p),
+            NoDatabase::Broken(e) => e,
+        })
     })
 }
 
 /// An unreadable database as exit 3, with how to rebuild it.
 pub(crate) fn db_error(e: DbError) -> anyhow::Error {
-    let hint = match &e {
-        DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. } => format!(
-            "delete {} and rebuild it with `polyver db sync` (or `polyver db import PATH`)",
-            path.display()
-        ),
-        _ => "re-create it with `polyver db sync` or `polyver db import PATH`".to_string(),
-    };
-    CliError {
-        code: 3,
-        message: e.to_string(),
-        hint: Some(hint),
-    }
-    .into()
+    super::engine_error(polyver_engine::audit::database_error(e))
 }
 
 pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {

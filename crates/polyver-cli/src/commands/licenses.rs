@@ -19,8 +19,8 @@ use std::process::ExitCode;
 
 pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let config = super::load_config(global, &root)?;
-    let scan_config = super::scan_config_from(&config.scan, None);
+    let settings = super::settings(global, &root, None)?;
+    let (config, scan_config) = (settings.config, settings.scan);
     let inventory = scan_with(&root, &scan_config, &extractors::extractors()).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),

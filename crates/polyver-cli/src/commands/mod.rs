@@ -87,47 +87,37 @@ pub fn warn(global: &GlobalArgs, warnings: &[String]) {
     }
 }
 
-/// polyver.toml for a command on `root` (`--config`, else the nearest one above `root`, else
-/// the defaults); an invalid file is an input error. Commands that use several sections read
-/// it once and pass it on.
-pub fn load_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<polyver_config::Config> {
-    Ok(polyver_config::discover(global.config.as_deref(), root)
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?)
+/// The settings of a command on `root`, resolved once by the engine: `--config` (else the
+/// nearest polyver.toml above `root`, else the defaults), `[scan]` with the `scan` command
+/// line on top (globs add up, flags override). An invalid polyver.toml is an input error.
+pub fn settings(
+    global: &GlobalArgs,
+    root: &Path,
+    cli: Option<&ScanArgs>,
+) -> anyhow::Result<polyver_engine::Settings> {
+    let mut o = overrides(global);
+    if let Some(cli) = cli {
+        o.include = cli.include.clone();
+        o.exclude = cli.exclude.clone();
+        o.max_file_size = cli.max_file_size;
+        o.follow_symlinks = cli.follow_symlinks;
+        o.no_default_skips = cli.no_default_skips;
+    }
+    polyver_engine::Settings::resolve(root, &o).map_err(engine_error)
 }
 
-/// The walk settings of a command that scans `root`: polyver.toml's `[scan]` (the nearest one
-/// above `root`, or `--config`), then the `scan` command line (globs add up, flags override).
+/// polyver.toml for a command on `root` (see [`settings`]).
+pub fn load_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<polyver_config::Config> {
+    Ok(settings(global, root, None)?.config)
+}
+
+/// The walk settings of a command that scans `root` (see [`settings`]).
 pub fn load_scan_config(
     global: &GlobalArgs,
     root: &Path,
     cli: Option<&ScanArgs>,
 ) -> anyhow::Result<ScanConfig> {
-    Ok(scan_config_from(&load_config(global, root)?.scan, cli))
-}
-
-/// [`load_scan_config`] from a polyver.toml already read.
-pub fn scan_config_from(
-    settings: &polyver_config::ScanSection,
-    cli: Option<&ScanArgs>,
-) -> ScanConfig {
-    let (mut include, mut exclude) = (settings.include.clone(), settings.exclude.clone());
-    if let Some(cli) = cli {
-        include.extend(cli.include.iter().cloned());
-        exclude.extend(cli.exclude.iter().cloned());
-    }
-    ScanConfig {
-        include,
-        exclude,
-        max_file_size: cli
-            .and_then(|c| c.max_file_size)
-            .or(settings.max_file_size)
-            .unwrap_or(polyver_extract::DEFAULT_MAX_FILE_SIZE),
-        follow_symlinks: cli.is_some_and(|c| c.follow_symlinks)
-            || settings.follow_symlinks.unwrap_or(false),
-        skip_default_dirs: !cli.is_some_and(|c| c.no_default_skips)
-            && settings.default_skips.unwrap_or(true),
-        ..ScanConfig::default()
-    }
+    Ok(settings(global, root, cli)?.scan)
 }
 
 /// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).

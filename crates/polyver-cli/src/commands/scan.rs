@@ -57,8 +57,8 @@ fn stored_findings(
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let started_at = super::store::now_ms();
-    let settings = super::load_config(global, &root)?;
-    let config = super::scan_config_from(&settings.scan, Some(args));
+    let resolved = super::settings(global, &root, Some(args))?;
+    let (settings, config) = (resolved.config, resolved.scan);
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
     let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
     progress.bar.finish_and_clear();
