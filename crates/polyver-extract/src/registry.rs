@@ -3,7 +3,8 @@
 //! The formats themselves (id, ecosystem, role, which manifest a lock resolves) are data in
 //! `polyver_model::format`; this file maps each one to its parser. The `match` is exhaustive,
 //! so a format added there does not compile until it has an extractor here. Adding a format
-//! = one module under `extractors/`, its fixtures, one line in the format table and one arm
+//! = one module in its family folder under `extractors/`, its fixtures, one line in the format
+//! table and one arm
 //! below (README, "Adding a format").
 
 use crate::extractors::{

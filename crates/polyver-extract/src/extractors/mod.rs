@@ -1,45 +1,36 @@
 //! One module per file format; each implements [`crate::Extractor`].
 
-pub mod bun_lock;
-pub mod cargo_lock;
-pub mod cargo_toml;
-pub mod compose;
-pub mod composer_json;
-pub mod composer_lock;
-pub mod dockerfile;
-pub mod gemfile;
-pub mod gemfile_lock;
-pub mod github_actions;
-pub mod gitlab_ci;
-pub mod go_mod;
-pub mod go_sum;
-pub mod gradle;
-pub mod gradle_catalog;
-pub mod gradle_lockfile;
-pub mod helm;
-pub mod kubernetes;
-mod lock_graph;
+pub mod ci;
+pub mod containers;
+pub mod dotnet;
+pub mod go;
+pub mod infrastructure;
+pub mod javascript;
+pub mod jvm;
 pub mod migrations;
-pub mod msbuild;
-pub mod nuget_lock;
 pub mod openapi;
-pub mod package_json;
-pub mod package_lock;
-pub mod pdm_lock;
-pub mod pipfile;
-pub mod pipfile_lock;
-pub mod pnpm_lock;
-pub mod poetry_lock;
-pub mod pom;
-pub mod pulumi;
-pub mod pyproject;
-pub(crate) mod python_locks;
-pub mod requirements;
-pub mod setup_cfg;
-pub mod terraform;
-pub mod uv_lock;
+pub mod php;
+pub mod python;
+pub mod ruby;
+pub mod rust;
 pub mod version_files;
-pub mod yarn_lock;
+
+// Every format module stays reachable at `extractors::<format>` (fuzz targets, tests).
+pub use ci::{github_actions, gitlab_ci};
+pub use containers::{compose, dockerfile, helm, kubernetes};
+pub use dotnet::{msbuild, nuget_lock};
+pub use go::{go_mod, go_sum};
+pub use infrastructure::{pulumi, terraform};
+pub(crate) use javascript::lock_graph;
+pub use javascript::{bun_lock, package_json, package_lock, pnpm_lock, yarn_lock};
+pub use jvm::{gradle, gradle_catalog, gradle_lockfile, pom};
+pub use php::{composer_json, composer_lock};
+pub(crate) use python::python_locks;
+pub use python::{
+    pdm_lock, pipfile, pipfile_lock, poetry_lock, pyproject, requirements, setup_cfg, uv_lock,
+};
+pub use ruby::{gemfile, gemfile_lock};
+pub use rust::{cargo_lock, cargo_toml};
 
 use polyver_model::Scope;
 

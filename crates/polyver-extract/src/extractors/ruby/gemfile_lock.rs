@@ -17,7 +17,7 @@
 //! there.
 //!
 //! Scopes: the lock does not record groups, so the `Gemfile` beside it is read (see
-//! [`super::gemfile::declared_scopes`]): a direct gem takes its group's scope, and a
+//! [`crate::extractors::gemfile::declared_scopes`]): a direct gem takes its group's scope, and a
 //! transitive one the strongest scope of the direct gems that reach it (runtime wins over
 //! dev, dev over test). Without a readable Gemfile everything is runtime.
 

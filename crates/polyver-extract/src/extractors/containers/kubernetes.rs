@@ -86,7 +86,9 @@ impl Extractor for KubernetesExtractor {
         else {
             return false;
         };
-        if NOT_MANIFESTS.contains(&name.as_str()) || super::openapi::is_openapi_name(&name) {
+        if NOT_MANIFESTS.contains(&name.as_str())
+            || crate::extractors::openapi::is_openapi_name(&name)
+        {
             return false;
         }
         // Compose (`compose.yaml`, `docker-compose.prod.yml`), Helm values

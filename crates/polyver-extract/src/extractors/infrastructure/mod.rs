@@ -1,0 +1,4 @@
+//! Infrastructure as code: Terraform and Pulumi.
+
+pub mod pulumi;
+pub mod terraform;

@@ -1,0 +1,6 @@
+//! JVM: Maven pom.xml and Gradle build scripts, version catalogs and lock files.
+
+pub mod gradle;
+pub mod gradle_catalog;
+pub mod gradle_lockfile;
+pub mod pom;
