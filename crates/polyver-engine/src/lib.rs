@@ -18,12 +18,14 @@ mod error;
 pub mod gate;
 pub mod licenses;
 mod lock;
+mod record;
 pub mod rules;
 mod settings;
 
 pub use error::{EngineError, ErrorKind};
 pub use gate::{Check, CheckResult, CheckStatus, Gate, GateOptions, PreparedGate};
 pub use lock::{read_lock, MAX_LOCK_SIZE};
+pub use record::findings_to_record;
 pub use settings::{osv_db_dir, scan_config, Overrides, Settings};
 
 use polyver_extract::{NoProgress, ScanProgress};

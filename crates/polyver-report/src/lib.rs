@@ -36,6 +36,7 @@ pub mod cyclonedx;
 mod graph;
 mod identity;
 mod integrity;
+pub mod markdown;
 pub mod sarif;
 pub mod spdx;
 

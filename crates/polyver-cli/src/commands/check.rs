@@ -304,10 +304,6 @@ fn write_table(
     Ok(())
 }
 
-fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 fn write_markdown(
     results: &[CheckResult],
     fail_on: FindingSeverity,
@@ -348,7 +344,7 @@ fn write_markdown(
             "| {} | {status} | {} | {} |",
             r.check.id(),
             cells.join(" | "),
-            md(&details)
+            polyver_report::markdown::cell(&details)
         )?;
     }
     for r in results.iter().filter(|r| !r.findings.is_empty()) {
@@ -367,7 +363,7 @@ fn write_markdown(
                 .map(|l| {
                     format!(
                         "`{}`",
-                        md(&if l.line > 0 {
+                        polyver_report::markdown::cell(&if l.line > 0 {
                             l.to_string()
                         } else {
                             l.path.clone()
@@ -378,8 +374,8 @@ fn write_markdown(
             writeln!(
                 w,
                 "| {sev} | `{}` | {} | {} |",
-                md(&f.rule),
-                md(&f.title),
+                polyver_report::markdown::cell(&f.rule),
+                polyver_report::markdown::cell(&f.title),
                 at.join(", ")
             )?;
         }

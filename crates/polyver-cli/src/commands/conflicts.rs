@@ -184,10 +184,6 @@ fn write_table(report: &Report, fail_on: FindingSeverity, out: &mut Output) -> a
     Ok(())
 }
 
-fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 fn write_markdown(report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(w, "# Conflicts\n")?;
     for (kind, conflicts) in groups(report) {
@@ -199,17 +195,23 @@ fn write_markdown(report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
             let places: Vec<String> = c
                 .entries
                 .iter()
-                .map(|e| format!("`{}` {}", md(&e.location.to_string()), md(&e.requirement)))
+                .map(|e| {
+                    format!(
+                        "`{}` {}",
+                        polyver_report::markdown::cell(&e.location.to_string()),
+                        polyver_report::markdown::cell(&e.requirement)
+                    )
+                })
                 .collect();
-            let mut problem = md(&c.title);
+            let mut problem = polyver_report::markdown::cell(&c.title);
             if let Some(x) = &c.explanation {
-                problem.push_str(&format!(" — {}", md(x)));
+                problem.push_str(&format!(" — {}", polyver_report::markdown::cell(x)));
             }
             writeln!(
                 w,
                 "| {} | {eco}{} | {problem} | {} |",
                 c.severity,
-                md(&c.name),
+                polyver_report::markdown::cell(&c.name),
                 places.join("<br>")
             )?;
         }

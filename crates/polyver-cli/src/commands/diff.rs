@@ -188,10 +188,6 @@ fn write_table(
     writeln!(out.writer, "\n{}", summary_line(diff))
 }
 
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
 fn write_markdown(
     repository: &str,
     from: &ScanSummary,
@@ -199,7 +195,11 @@ fn write_markdown(
     diff: &Diff,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    writeln!(w, "# Changes in `{}`\n", md(repository))?;
+    writeln!(
+        w,
+        "# Changes in `{}`\n",
+        polyver_report::markdown::cell(repository)
+    )?;
     writeln!(w, "From {} to {}.\n", scan_label(from), scan_label(to))?;
     writeln!(w, "{}\n", summary_line(diff))?;
     if diff.changes.is_empty() {
@@ -225,9 +225,9 @@ fn write_markdown(
                 w,
                 "| {} | {} | {} | {} |",
                 c.change.id(),
-                md(&c.name),
-                md(&versions(c)),
-                md(c.location.as_deref().unwrap_or(""))
+                polyver_report::markdown::cell(&c.name),
+                polyver_report::markdown::cell(&versions(c)),
+                polyver_report::markdown::cell(c.location.as_deref().unwrap_or(""))
             )?;
         }
     }

@@ -276,14 +276,22 @@ fn detail_lines(r: &polyver_license::PackageLicense) -> Vec<String> {
     lines
 }
 
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
 fn write_markdown(report: &LicenseReport, w: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(w, "# Licences of `{}`\n", md(&report.root))?;
-    writeln!(w, "{}\n", md(&project_line(report)))?;
-    writeln!(w, "{}\n", md(&summary_line(report)))?;
+    writeln!(
+        w,
+        "# Licences of `{}`\n",
+        polyver_report::markdown::cell(&report.root)
+    )?;
+    writeln!(
+        w,
+        "{}\n",
+        polyver_report::markdown::cell(&project_line(report))
+    )?;
+    writeln!(
+        w,
+        "{}\n",
+        polyver_report::markdown::cell(&summary_line(report))
+    )?;
     writeln!(
         w,
         "| ecosystem | package | version | licence | rule | category | verdict | source | reason |"
@@ -303,14 +311,14 @@ fn write_markdown(report: &LicenseReport, w: &mut dyn Write) -> std::io::Result<
             w,
             "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} |",
             r.ecosystem,
-            md(&r.name),
-            md(r.version.as_deref().unwrap_or("-")),
-            md(&licence_cell(r)),
+            polyver_report::markdown::cell(&r.name),
+            polyver_report::markdown::cell(r.version.as_deref().unwrap_or("-")),
+            polyver_report::markdown::cell(&licence_cell(r)),
             r.license.rule,
             r.category,
             r.verdict.outcome.id(),
-            md(r.source.as_deref().unwrap_or("-")),
-            md(&reason),
+            polyver_report::markdown::cell(r.source.as_deref().unwrap_or("-")),
+            polyver_report::markdown::cell(&reason),
         )?;
     }
     let compat: Vec<_> = report
@@ -328,9 +336,9 @@ fn write_markdown(report: &LicenseReport, w: &mut dyn Write) -> std::io::Result<
             writeln!(
                 w,
                 "- **{level}** `{}` {}: {}",
-                md(&r.name),
-                md(r.version.as_deref().unwrap_or("")),
-                md(&c.message)
+                polyver_report::markdown::cell(&r.name),
+                polyver_report::markdown::cell(r.version.as_deref().unwrap_or("")),
+                polyver_report::markdown::cell(&c.message)
             )?;
         }
     }

@@ -13,44 +13,24 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// What a stored scan records besides its diagnostics: the offline analyses — conflicts,
-/// drift and compatibility always, known vulnerabilities when a local OSV database exists —
-/// so `history` and the registry show each scan's findings by severity.
+/// What a stored scan records besides its diagnostics (`polyver_engine::findings_to_record`);
+/// the database is where `POLYVER_OSV_DB` (else the default data directory) says.
 fn stored_findings(
     global: &GlobalArgs,
     config: &polyver_config::Config,
     policy: &polyver_analyze::Policy,
     inventory: &Inventory,
 ) -> anyhow::Result<Vec<polyver_model::Finding>> {
-    let mut findings = polyver_analyze::analyze(inventory, policy).findings();
-    let osv_arg = crate::args::OsvDbArg {
-        osv_db: std::env::var_os("POLYVER_OSV_DB")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
-    };
-    let path = polyver_advisory::Database::file_in(&super::db::osv_db_dir(&osv_arg));
-    if path.is_file() {
-        let audited = polyver_advisory::Database::open(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|db| {
-                polyver_advisory::matcher::audit(
-                    inventory,
-                    &db,
-                    &polyver_engine::audit::audit_options(config),
-                )
-                .map_err(|e| e.to_string())
-            });
-        match audited {
-            Ok(report) => findings.extend(report.findings()),
-            Err(e) if !global.quiet => {
-                eprintln!(
-                    "warning: vulnerabilities not recorded with this scan: {}",
-                    escaped(e)
-                )
-            }
-            Err(_) => {}
-        }
-    }
+    let osv_db = std::env::var_os("POLYVER_OSV_DB")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let (findings, warnings) = polyver_engine::findings_to_record(
+        config,
+        policy,
+        inventory,
+        &polyver_engine::osv_db_dir(osv_db.as_deref()),
+    );
+    super::warn(global, &warnings);
     Ok(findings)
 }
 
@@ -361,13 +341,12 @@ fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
     writeln!(out.writer, "{}", summary(inventory))
 }
 
-/// A markdown table cell or inline text: control characters and `|` escaped.
-fn md_escape(s: &str) -> String {
-    escaped(s).replace('|', "\\|")
-}
-
 fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(w, "# Inventory of `{}`\n", md_escape(&inventory.root))?;
+    writeln!(
+        w,
+        "# Inventory of `{}`\n",
+        polyver_report::markdown::cell(&inventory.root)
+    )?;
     writeln!(w, "{}\n", summary(inventory))?;
     writeln!(
         w,
@@ -379,12 +358,12 @@ fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<(
             writeln!(
                 w,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                md_escape(path),
+                polyver_report::markdown::cell(path),
                 c.locations.first().map_or(0, |l| l.line),
                 c.kind,
                 c.ecosystem,
-                md_escape(&c.name),
-                md_escape(&version_cell(c)),
+                polyver_report::markdown::cell(&c.name),
+                polyver_report::markdown::cell(&version_cell(c)),
                 c.scope,
                 if c.direct { "yes" } else { "no" },
             )?;
@@ -397,10 +376,10 @@ fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<(
                 w,
                 "- **{}** `{}:{}` {}: {}",
                 severity_word(d.severity),
-                md_escape(&d.path),
+                polyver_report::markdown::cell(&d.path),
                 d.line,
                 d.code.id(),
-                md_escape(&d.message)
+                polyver_report::markdown::cell(&d.message)
             )?;
         }
     }
