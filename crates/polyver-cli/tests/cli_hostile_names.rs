@@ -141,3 +141,25 @@ fn a_directory_that_is_not_utf8_is_scanned_and_named_losslessly() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_gate_and_licences_escape_names_in_their_tables() {
+    // The unknown-licence finding of the hostile package names it: in `check`'s table (the
+    // CI log) and `licenses`'s, a newline in that name must not start a forged line.
+    let dir = hostile_tree("gate");
+    for args in [
+        &["check", "--format", "table"][..],
+        &["check", "--format", "markdown"],
+        &["licenses", "--offline", "--format", "table"],
+    ] {
+        let out = polyver().args(args).arg(&dir).output().unwrap();
+        assert_clean(&format!("{args:?} stdout"), &out.stdout);
+        assert_clean(&format!("{args:?} stderr"), &out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("left\\x1b[2Jpad\\nerror: x"),
+            "{args:?}: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -187,10 +187,10 @@ fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std
             FindingSeverity::Critical | FindingSeverity::High => out.paint(&sev, Style::Bad),
             _ => sev,
         };
-        let what = match &f.version {
+        let what = escaped(match &f.version {
             Some(v) => format!("{} {v}", f.name),
             None => format!("{} (not pinned)", f.name),
-        };
+        });
         let ids = if f.aliases.is_empty() {
             f.id.clone()
         } else {
@@ -201,8 +201,8 @@ fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std
             "{painted}  {}  {ids}",
             out.paint(&format!("{} {what}", f.ecosystem), Style::Bold)
         )?;
-        writeln!(out.writer, "    {}", f.summary)?;
-        writeln!(out.writer, "    {}", f.fix_text())?;
+        writeln!(out.writer, "    {}", escaped(&f.summary))?;
+        writeln!(out.writer, "    {}", escaped(f.fix_text()))?;
         match &f.ignore {
             Some(ig) if ig.expired => writeln!(
                 out.writer,
@@ -219,7 +219,7 @@ fn write_table(report: &AuditReport, components: usize, out: &mut Output) -> std
             None => {}
         }
         let at: Vec<String> = f.locations.iter().map(|l| l.to_string()).collect();
-        writeln!(out.writer, "    at {}", at.join(", "))?;
+        writeln!(out.writer, "    at {}", escaped(at.join(", ")))?;
     }
     let counts = by_severity(report);
     let parts: Vec<String> = ["critical", "high", "medium", "low", "info", "unknown"]

@@ -21,7 +21,7 @@
 //! environment (an unreadable OSV database, or none with `--require-audit`).
 
 use crate::args::{CheckArgs, CheckName, Format, GlobalArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use polyver_engine::gate::count;
 use polyver_engine::{Check, CheckResult, CheckStatus as Status, Engine, GateOptions, Overrides};
 use polyver_model::{Finding, FindingSeverity, Inventory};
@@ -256,7 +256,7 @@ fn write_table(
             out.paint(r.check.id(), Style::Bold)
         )?;
         if let Some(note) = &r.note {
-            writeln!(out.writer, "  {note}")?;
+            writeln!(out.writer, "  {}", escaped(note))?;
         }
         for f in r.findings.iter().take(TABLE_TOP) {
             let sev = format!("{:<8}", f.severity.id());
@@ -265,10 +265,15 @@ fn write_table(
             } else {
                 sev
             };
-            writeln!(out.writer, "  {sev} {}  {}", f.rule, f.title)?;
+            writeln!(
+                out.writer,
+                "  {sev} {}  {}",
+                escaped(&f.rule),
+                escaped(&f.title)
+            )?;
             let at = where_of(f);
             if !at.is_empty() {
-                writeln!(out.writer, "           at {at}")?;
+                writeln!(out.writer, "           at {}", escaped(&at))?;
             }
         }
         if r.findings.len() > TABLE_TOP {

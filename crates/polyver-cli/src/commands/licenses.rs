@@ -198,13 +198,13 @@ fn write_table(report: &LicenseReport, out: &mut Output) -> std::io::Result<()> 
         .map(|r| {
             [
                 r.ecosystem.to_string(),
-                r.name.clone(),
-                r.version.clone().unwrap_or_else(|| "-".into()),
-                licence_cell(r),
+                escaped(&r.name),
+                escaped(r.version.as_deref().unwrap_or("-")),
+                escaped(licence_cell(r)),
                 r.license.rule.to_string(),
                 r.category.to_string(),
                 r.verdict.outcome.id().to_string(),
-                r.source.clone().unwrap_or_else(|| "-".into()),
+                escaped(r.source.as_deref().unwrap_or("-")),
             ]
         })
         .collect();
