@@ -223,7 +223,7 @@ impl Gate {
             options,
             policy,
             db,
-            warnings: std::mem::take(&mut warnings),
+            warnings,
         })
     }
 }
