@@ -163,3 +163,32 @@ fn the_gate_and_licences_escape_names_in_their_tables() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn lock_drift_escapes_names() {
+    // A hostile package recorded in polyver.lock, then removed: `lock --check` names it.
+    let dir = hostile_tree("lock");
+    let out = polyver().arg("lock").arg(&dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let evil = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    std::fs::write(evil.join("package.json"), "{\"dependencies\": {}}\n").unwrap();
+    let out = polyver()
+        .args(["lock", "--check"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_clean("lock --check stdout", &out.stdout);
+    assert_clean("lock --check stderr", &out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("left\\x1b[2Jpad\\nerror: x"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

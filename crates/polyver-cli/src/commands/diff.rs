@@ -2,7 +2,7 @@
 //! and the latest), per ecosystem. JSON schema `polyver.diff/v1` (docs/schemas/diff.md).
 
 use crate::args::{DiffArgs, Format, GlobalArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use polyver_store::{Change, ChangeKind, Comparison, Diff, ScanRef, ScanSummary};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -159,12 +159,12 @@ fn write_table(
         writeln!(out.writer, "\n{}", out.paint(eco.id(), Style::Bold))?;
         let name_w = changes
             .iter()
-            .map(|c| c.name.chars().count())
+            .map(|c| escaped(&c.name).chars().count())
             .max()
             .unwrap_or(0);
         let ver_w = changes
             .iter()
-            .map(|c| versions(c).chars().count())
+            .map(|c| escaped(versions(c)).chars().count())
             .max()
             .unwrap_or(0);
         for c in changes {
@@ -175,8 +175,8 @@ fn write_table(
             };
             let line = format!(
                 "  {word}  {:<name_w$}  {:<ver_w$}  {}",
-                c.name,
-                versions(c),
+                escaped(&c.name),
+                escaped(versions(c)),
                 c.location.as_deref().unwrap_or("")
             );
             writeln!(out.writer, "{}", line.trim_end())?;

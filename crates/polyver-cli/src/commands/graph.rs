@@ -9,7 +9,7 @@
 
 use super::scan::TerminalProgress;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_extract::{registry, scan_observed, Extractor, ScanConfig, ScanConfigError};
 use polyver_graph::Graph;
@@ -138,10 +138,12 @@ pub fn run_graph(
 }
 
 fn labels(g: &Graph, path: &[u32]) -> String {
-    path.iter()
+    let text = path
+        .iter()
         .map(|&i| g.node(i).label())
         .collect::<Vec<_>>()
-        .join(" → ")
+        .join(" → ");
+    escaped(text)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -165,7 +167,7 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
         writeln!(
             out.writer,
             "{} ({}, {})",
-            out.paint(&g.lock, Style::Bold),
+            out.paint(&escaped(&g.lock), Style::Bold),
             g.ecosystem,
             g.source
         )?;
@@ -206,7 +208,11 @@ fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Res
                 .iter()
                 .map(|f| format!("{} ({})", g.node(f.node).label(), f.dependents))
                 .collect();
-            writeln!(out.writer, "  most depended on: {}", list.join(", "))?;
+            writeln!(
+                out.writer,
+                "  most depended on: {}",
+                escaped(list.join(", "))
+            )?;
         }
     }
     writeln!(
@@ -329,8 +335,8 @@ pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
         writeln!(
             out.writer,
             "{} in {} ({}): {}{}, {}, {count}",
-            out.paint(&node.label(), Style::Bold),
-            g.lock,
+            out.paint(&escaped(node.label()), Style::Bold),
+            escaped(&g.lock),
             g.ecosystem,
             if node.direct { "direct, " } else { "" },
             format_args!("depth {}", g.depths()[answer.target as usize]),

@@ -2,7 +2,7 @@
 //! `polyver.history/v1` (docs/schemas/history.md).
 
 use crate::args::{Format, GlobalArgs, HistoryArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use polyver_store::ScanSummary;
 use serde_json::json;
 use std::io::Write;
@@ -62,7 +62,11 @@ fn short(commit: &Option<String>) -> String {
 }
 
 fn write_table(repository: &str, scans: &[ScanSummary], out: &mut Output) -> std::io::Result<()> {
-    writeln!(out.writer, "{}", out.paint(repository, Style::Bold))?;
+    writeln!(
+        out.writer,
+        "{}",
+        out.paint(&escaped(repository), Style::Bold)
+    )?;
     if scans.is_empty() {
         return writeln!(out.writer, "no scans stored");
     }
@@ -86,7 +90,7 @@ fn write_table(repository: &str, scans: &[ScanSummary], out: &mut Output) -> std
                 s.id.to_string(),
                 super::store::time(s.started_at),
                 short(&s.commit),
-                s.branch.clone().unwrap_or_else(|| "-".into()),
+                escaped(s.branch.as_deref().unwrap_or("-")),
                 s.components.to_string(),
                 s.direct_components.to_string(),
                 s.findings.critical.to_string(),

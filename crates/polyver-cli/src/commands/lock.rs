@@ -9,7 +9,7 @@
 //! file:line).
 
 use crate::args::{Format, GlobalArgs, LockArgs};
-use crate::output::{Output, Style};
+use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_extract::registry;
 use polyver_lock::{describe, diff, entries, render, LockEntry, FILE_NAME};
@@ -189,7 +189,7 @@ fn check(
         }
         let width = per_file
             .keys()
-            .map(|f| f.chars().count())
+            .map(|f| escaped(f).chars().count())
             .max()
             .unwrap_or(0);
         for (file, [added, removed, changed]) in &per_file {
@@ -201,7 +201,8 @@ fn check(
             );
             writeln!(
                 out.writer,
-                "  {file:<width$} | {:>3} {marks}",
+                "  {:<width$} | {:>3} {marks}",
+                escaped(file),
                 added + removed + changed
             )?;
         }
@@ -211,25 +212,25 @@ fn check(
         for e in &drift.added {
             lines.push((
                 (e.ecosystem, &e.name),
-                out.paint(&format!("+ {}", describe(e)), Style::Good),
+                out.paint(&escaped(format!("+ {}", describe(e))), Style::Good),
             ));
         }
         for e in &drift.removed {
             lines.push((
                 (e.ecosystem, &e.name),
-                out.paint(&format!("- {}", describe(e)), Style::Bad),
+                out.paint(&escaped(format!("- {}", describe(e))), Style::Bad),
             ));
         }
         for c in &drift.changed {
             lines.push((
                 (c.after.ecosystem, &c.after.name),
-                format!(
+                escaped(format!(
                     "~ {} {}: {} (in {})",
                     c.after.ecosystem,
                     c.after.name,
                     c.fields.join("; "),
                     c.after.files.join(", ")
-                ),
+                )),
             ));
         }
         lines.sort_by(|a, b| a.0.cmp(&b.0));
