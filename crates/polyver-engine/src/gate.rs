@@ -380,7 +380,7 @@ impl PreparedGate<'_> {
 }
 
 /// `1 package`, `2 packages`, `3 advisories`.
-pub fn plural(n: impl TryInto<u64>, word: &str) -> String {
+fn plural(n: impl TryInto<u64>, word: &str) -> String {
     let n: u64 = n.try_into().unwrap_or(u64::MAX);
     match (n, word.strip_suffix('y')) {
         (1, _) => format!("1 {word}"),

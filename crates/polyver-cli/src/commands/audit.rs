@@ -6,7 +6,7 @@ use crate::args::{AuditArgs, Format, GlobalArgs};
 use crate::output::{escaped, Output, Style};
 use crate::CliError;
 use polyver_advisory::matcher::Status;
-use polyver_advisory::{audit, AuditReport, VulnFinding};
+use polyver_advisory::{AuditReport, VulnFinding};
 use polyver_model::FindingSeverity;
 use polyver_report::sarif::SarifRule;
 use serde_json::json;
@@ -32,24 +32,21 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
     let db = super::db::open(&args.db)?;
-    let (config, scan_config) = (settings.config, settings.scan);
-    let inventory = polyver_extract::scan(&root, &scan_config).map_err(|e| {
+    let inventory = polyver_extract::scan(&root, &settings.scan).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give a directory".to_string()),
         )
     })?;
-    let options = polyver_engine::audit::audit_options(&config);
-    // Components of an ecosystem the database has nothing for would pass silently: say so.
-    let missing: std::collections::BTreeSet<&str> = inventory
-        .components
-        .iter()
-        .filter_map(|c| polyver_advisory::osv_ecosystem(c.ecosystem))
-        .filter(|e| !db.ecosystems().contains_key(*e))
-        .collect();
+    let config = &settings.config;
+    let started = std::time::Instant::now();
+    // Components of an ecosystem the database has nothing for would pass silently: the
+    // engine lists those ecosystems, and they are said here.
+    let outcome =
+        polyver_engine::audit::audit(&settings, &inventory, &db).map_err(super::engine_error)?;
     let now = super::db::now();
     if !global.quiet {
-        for e in &missing {
+        for e in &outcome.missing_ecosystems {
             eprintln!(
                 "warning: the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"
             );
@@ -63,8 +60,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             }
         }
     }
-    let started = std::time::Instant::now();
-    let report = audit(&inventory, &db, &options).map_err(super::db::db_error)?;
+    let (report, missing) = (outcome.report, outcome.missing_ecosystems);
     let elapsed = started.elapsed();
     if global.verbose > 0 {
         for w in &report.warnings {

@@ -38,7 +38,7 @@ pub fn load_graphs(
     root: &Path,
     filter: &GraphFilter,
 ) -> anyhow::Result<Vec<Graph>> {
-    let config = super::load_scan_config(global, root, None)?;
+    let config = super::load_scan_config(global, root)?;
     let extractors: Vec<_> = registry::extractors()
         .into_iter()
         .filter(|x| x.format().is_lock())

@@ -329,7 +329,7 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         .into());
     }
     // A broken polyver.toml being replaced must not stop the scan that replaces it.
-    let config = match super::load_scan_config(global, &root, None) {
+    let config = match super::load_scan_config(global, &root) {
         Ok(c) => c,
         Err(_) if args.force => ScanConfig::default(),
         Err(e) => return Err(e),

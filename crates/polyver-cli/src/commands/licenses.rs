@@ -14,24 +14,22 @@ use polyver_license::policy::Outcome;
 use polyver_license::{LicenseReport, Rule};
 use polyver_model::Inventory;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
-    let (config, scan_config) = (settings.config, settings.scan);
-    let inventory = scan_with(&root, &scan_config, &extractors::extractors()).map_err(|e| {
+    let inventory = scan_with(&root, &settings.scan, &extractors::extractors()).map_err(|e| {
         CliError::input(
             format!("cannot scan {}: {e}", root.display()),
             Some("give the directory of the repository".to_string()),
         )
     })?;
     let report = licence_report(
-        &root,
+        &settings,
         &inventory,
         global,
-        &config,
         true,
         !args.no_registry,
         &args.registry_url,
@@ -76,21 +74,13 @@ fn sarif_rules() -> Vec<polyver_report::sarif::SarifRule> {
 /// The engine's licence resolution (see `polyver_engine::licenses`) with a progress bar on
 /// stderr while registries answer, only on a terminal.
 pub fn licence_report(
-    root: &Path,
+    settings: &polyver_engine::Settings,
     inventory: &Inventory,
     global: &GlobalArgs,
-    config: &polyver_config::Config,
     beyond_tree: bool,
     registry: bool,
     cli_urls: &[String],
 ) -> anyhow::Result<LicenseReport> {
-    let settings = polyver_engine::Settings {
-        root: root.to_path_buf(),
-        config: config.clone(),
-        scan: polyver_engine::scan_config(&config.scan, &super::overrides(global)),
-        osv_db: polyver_engine::osv_db_dir(None),
-        offline: global.offline,
-    };
     let bar = indicatif::ProgressBar::with_draw_target(
         None,
         if !global.quiet && std::io::stderr().is_terminal() {
@@ -108,7 +98,7 @@ pub fn licence_report(
         bar.set_position(done as u64);
     };
     let report = polyver_engine::licenses::licence_report(
-        &settings,
+        settings,
         inventory,
         &polyver_engine::licenses::LicenseSources {
             beyond_tree,

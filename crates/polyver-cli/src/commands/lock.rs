@@ -25,7 +25,7 @@ const WRITE_SCHEMA: &str = "polyver.lock-write/v1";
 const MAX_LOCK_SIZE: u64 = 256 << 20;
 
 fn scan(global: &GlobalArgs, root: &Path) -> anyhow::Result<Inventory> {
-    let config = super::load_scan_config(global, root, None)?;
+    let config = super::load_scan_config(global, root)?;
     let inventory =
         super::graph::scan_with_progress(global, root, &config, &registry::extractors()).map_err(
             |e| {

@@ -24,7 +24,7 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let config = super::load_scan_config(global, &root, None)?;
+    let config = super::load_scan_config(global, &root)?;
     // Only the migrations extractor: the other formats are not needed here.
     let extractors: Vec<_> = registry::extractors()
         .into_iter()

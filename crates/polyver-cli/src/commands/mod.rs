@@ -106,18 +106,9 @@ pub fn settings(
     polyver_engine::Settings::resolve(root, &o).map_err(engine_error)
 }
 
-/// polyver.toml for a command on `root` (see [`settings`]).
-pub fn load_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<polyver_config::Config> {
-    Ok(settings(global, root, None)?.config)
-}
-
 /// The walk settings of a command that scans `root` (see [`settings`]).
-pub fn load_scan_config(
-    global: &GlobalArgs,
-    root: &Path,
-    cli: Option<&ScanArgs>,
-) -> anyhow::Result<ScanConfig> {
-    Ok(settings(global, root, cli)?.scan)
+pub fn load_scan_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<ScanConfig> {
+    Ok(settings(global, root, None)?.scan)
 }
 
 /// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).

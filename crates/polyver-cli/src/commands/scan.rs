@@ -37,10 +37,9 @@ fn stored_findings(
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let started_at = super::store::now_ms();
-    let resolved = super::settings(global, &root, Some(args))?;
-    let (settings, config) = (resolved.config, resolved.scan);
+    let settings = super::settings(global, &root, Some(args))?;
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
-    let scanned = scan_observed(&root, &config, &registry::extractors(), &progress);
+    let scanned = scan_observed(&root, &settings.scan, &registry::extractors(), &progress);
     progress.bar.finish_and_clear();
     let mut inventory = scanned.map_err(|e| {
         CliError::input(
@@ -53,7 +52,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     let policy = if args.no_store {
         polyver_analyze::Policy::default()
     } else {
-        polyver_engine::conflicts::policy_for(&settings, &root).unwrap_or_else(|e| {
+        polyver_engine::conflicts::policy_for(&settings.config, &root).unwrap_or_else(|e| {
             let base = root.canonicalize().unwrap_or_else(|_| root.clone());
             let full = e.path.canonicalize().unwrap_or_else(|_| e.path.clone());
             let path = full.strip_prefix(&base).unwrap_or(&full);
@@ -88,7 +87,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         ));
     }
     if !args.no_store {
-        let findings = stored_findings(global, &settings, &policy, &inventory)?;
+        let findings = stored_findings(global, &settings.config, &policy, &inventory)?;
         super::store::record_scan(
             global,
             &root,
@@ -107,10 +106,9 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
         Format::Cyclonedx | Format::Spdx => {
             let report = super::licenses::licence_report(
-                &root,
+                &settings,
                 &inventory,
                 global,
-                &settings,
                 args.licenses,
                 args.licenses,
                 &[],
