@@ -5,6 +5,8 @@
 #[path = "common/corpus.rs"]
 mod corpus;
 
+#[path = "common/temp.rs"]
+mod temp;
 use assert_cmd::Command;
 use polyver_model::Format;
 use serde_json::Value;
@@ -38,10 +40,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("polyver-cli-graph-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    temp::fresh_dir("graph", name)
 }
 
 /// Real lock files of five ecosystems, copied from the extractor fixtures.

@@ -2,10 +2,11 @@
 //! (stdout, stderr, JSON, the registry), FIFOs must not hang any command, a deep include
 //! chain must not abort the process, oversized settings fail fast.
 
+#[path = "common/temp.rs"]
+mod temp;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 const SECRET: &str = "s3cr3t-token-value";
@@ -23,15 +24,7 @@ fn polyver(dir: &Path) -> Command {
 }
 
 fn temp(name: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "polyver-cli-hostile-{name}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    temp::fresh_dir("hostile", name)
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {

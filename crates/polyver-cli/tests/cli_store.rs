@@ -4,10 +4,11 @@
 //! under CI=true). A writer
 //! killed before COMMIT leaves the previous state intact.
 
+#[path = "common/temp.rs"]
+mod temp;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 const C1: &str = "1111111111111111111111111111111111111111";
@@ -28,15 +29,7 @@ fn polyver(dir: &Path) -> Command {
 const PAUSE: &str = "POLYVER_TEST_PAUSE_BEFORE_COMMIT";
 
 fn temp(name: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "polyver-cli-store-{name}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    temp::fresh_dir("store", name)
 }
 
 /// A checkout at `commit` on `main` with an origin remote, written the way git writes it.
