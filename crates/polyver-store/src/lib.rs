@@ -358,15 +358,42 @@ fn sqlite_message(e: &sqlx::Error) -> String {
     }
 }
 
+/// SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
 async fn configure_sqlite(conn: &mut AnyConnection) -> sqlx::Result<()> {
-    // The busy timeout first: setting WAL on a new file takes a lock that a concurrent
-    // first scan may hold. WAL: readers never block the writer; NORMAL sync is durable
-    // enough in WAL mode and never corrupts.
+    // WAL: readers never block the writer; NORMAL sync is durable enough in WAL mode and
+    // never corrupts.
     conn.execute("PRAGMA busy_timeout = 10000").await?;
-    conn.execute("PRAGMA journal_mode = WAL").await?;
+    enable_wal(conn).await?;
     conn.execute("PRAGMA synchronous = NORMAL").await?;
     conn.execute("PRAGMA foreign_keys = ON").await?;
     Ok(())
+}
+
+/// Switching a file into WAL takes an exclusive lock that SQLite's busy timeout does not
+/// wait for: with several first scans of a new file at once, all but one got "database is
+/// locked" at once. Retried here for as long as the busy timeout would have waited.
+async fn enable_wal(conn: &mut AnyConnection) -> sqlx::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match conn.execute("PRAGMA journal_mode = WAL").await {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            result => return result.map(|_| ()),
+        }
+    }
 }
 
 /// `PRAGMA quick_check`: every page and b-tree, without integrity_check's slower
