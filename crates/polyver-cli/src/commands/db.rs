@@ -169,6 +169,7 @@ fn sync_cmd(
     }
     let client = polyver_net::Client::new(polyver_net::Options {
         offline: global.offline,
+        ca_certs: global.ca_cert.clone(),
         ..Default::default()
     })
     .map_err(|e| CliError {
