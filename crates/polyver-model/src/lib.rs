@@ -336,7 +336,8 @@ pub struct Component {
     pub source: Format,
     pub purl: String,
     pub locations: Vec<Location>,
-    /// PEP 508 environment marker, as written.
+    /// The condition it applies under, as written: a PEP 508 environment marker, or the CI
+    /// expression that chooses it (`${{ matrix.db && 'postgres:17.5' || '' }}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// Requested extras / features, sorted.

@@ -15,12 +15,12 @@
 //! --from` its stage's ARGs (a global one only once re-declared with `ARG NAME`) and ENV.
 //! Why all or nothing: a half-substituted `${PY}-slim` or `3.12}` looks like a version and
 //! is not one. A reference that cannot be known statically (no default, an unsupported
-//! form, a syntax error) is reported as written, its tag as a constraint rather than a
-//! version, with an "unresolved" warning saying why.
+//! form, a syntax error) is never split as text: with a literal name it is that image
+//! without a version, else no component; an "unresolved" warning says why.
 
-use crate::image_ref::image_component;
+use crate::image_ref::{image_component, unresolved_image_component};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Constraint, Diagnostic, DiagnosticCode, Format, Scope};
+use polyver_model::{Component, Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -130,8 +130,8 @@ impl Extractor for DockerfileExtractor {
                         }
                         _ => None,
                     };
-                    let (reference, resolved) =
-                        resolve(image, escape, &global, file, ins.line, &mut out);
+                    let resolved = expand(image, escape, &global);
+                    let reference = resolved.as_deref().unwrap_or(image);
                     let parent = aliases.get(&reference.to_ascii_lowercase()).copied();
                     let mut stage = Stage::default();
                     if let Some(parent) = parent {
@@ -144,19 +144,20 @@ impl Extractor for DockerfileExtractor {
                             .take_while(|w| w.starts_with("--"))
                             .find_map(|w| w.strip_prefix("--platform="))
                             .map(str::to_string);
-                        stage.base = image_component(&reference, ID, file, ins.line, &mut out).map(
-                            |mut c| {
-                                if !resolved {
-                                    as_written(&mut c);
-                                }
-                                if platform.is_some() {
-                                    c.platform = platform;
-                                    c.refresh_purl();
-                                }
-                                images.push(c);
-                                images.len() - 1
-                            },
-                        );
+                        let c = match &resolved {
+                            Ok(reference) => {
+                                image_component(reference, ID, file, ins.line, &mut out)
+                            }
+                            Err(reason) => unresolved(image, reason, file, ins.line, &mut out),
+                        };
+                        stage.base = c.map(|mut c| {
+                            if platform.is_some() {
+                                c.platform = platform;
+                                c.refresh_purl();
+                            }
+                            images.push(c);
+                            images.len() - 1
+                        });
                     }
                     if let Some(a) = alias {
                         aliases.insert(a, stages.len());
@@ -170,19 +171,16 @@ impl Extractor for DockerfileExtractor {
                         .find_map(|w| w.strip_prefix("--from="));
                     if let Some(from) = from {
                         let vars = stages.last().map_or(&global, |s| &s.vars);
-                        let (from, resolved) =
-                            resolve(from, escape, vars, file, ins.line, &mut out);
-                        let is_stage = aliases.contains_key(&from.to_ascii_lowercase())
-                            || from.chars().all(|c| c.is_ascii_digit());
+                        let resolved = expand(from, escape, vars);
+                        let word = resolved.as_deref().unwrap_or(from);
+                        let is_stage = aliases.contains_key(&word.to_ascii_lowercase())
+                            || word.chars().all(|c| c.is_ascii_digit());
                         if !is_stage {
-                            if let Some(mut c) =
-                                image_component(&from, ID, file, ins.line, &mut out)
-                            {
-                                if !resolved {
-                                    as_written(&mut c);
-                                }
-                                images.push(c);
-                            }
+                            let c = match &resolved {
+                                Ok(from) => image_component(from, ID, file, ins.line, &mut out),
+                                Err(reason) => unresolved(from, reason, file, ins.line, &mut out),
+                            };
+                            images.extend(c);
                         }
                     }
                 }
@@ -374,36 +372,28 @@ fn known(expanded: Result<String, String>) -> Var {
     }
 }
 
-/// Expands `word` (an image reference); when it cannot be known statically, warns and
-/// returns it as written with `false`, never a half-substituted string.
-fn resolve(
+/// The component of a reference that cannot be known statically (see the module doc), with
+/// the warning saying why and what was recorded.
+fn unresolved(
     word: &str,
-    escape: char,
-    vars: &Vars,
+    reason: &str,
     file: &SourceFile,
     line: u32,
     out: &mut Extracted,
-) -> (String, bool) {
-    match expand(word, escape, vars) {
-        Ok(value) => (value, true),
-        Err(reason) => {
-            out.diagnose(Diagnostic::warning(
-                DiagnosticCode::Unsupported,
-                file.path(),
-                line,
-                format!("unresolved image reference `{word}`: {reason}; reported as written"),
-            ));
-            (word.to_string(), false)
-        }
-    }
-}
-
-/// An image named as written: its tag (with `$` references in it) is no version.
-fn as_written(c: &mut Component) {
-    if let Some(tag) = c.version.take() {
-        c.constraint = Some(Constraint::new(tag));
-    }
-    c.refresh_purl();
+) -> Option<Component> {
+    let c = unresolved_image_component(word, ID, file, line, out);
+    let recorded = if c.is_some() {
+        "recorded without a version"
+    } else {
+        "no component"
+    };
+    out.diagnose(Diagnostic::warning(
+        DiagnosticCode::Unsupported,
+        file.path(),
+        line,
+        format!("unresolved image reference `{word}`: {reason}; {recorded}"),
+    ));
+    c
 }
 
 /// Deepest `${...}` nesting expanded.
@@ -818,18 +808,26 @@ mod expand_tests {
     }
 
     #[test]
-    fn unresolved_reference_is_reported_as_written_with_a_reason() {
+    fn unresolved_reference_is_never_split_as_text() {
         let out = extract("ARG PY\nARG TAG=${PY}-slim\nFROM python:${TAG}\n");
-        assert_eq!(
-            images(&out),
-            [("python".to_string(), None, Some("${TAG}".to_string()))]
-        );
+        assert_eq!(images(&out), [("python".to_string(), None, None)]);
         let d = &out.diagnostics[0];
         assert_eq!((d.line, d.code), (3, DiagnosticCode::Unsupported));
         assert!(d
             .message
             .starts_with("unresolved image reference `python:${TAG}`"));
         assert!(d.message.contains("`PY` has no default"), "{}", d.message);
+        assert!(
+            d.message.ends_with("recorded without a version"),
+            "{}",
+            d.message
+        );
+        assert_eq!(out.diagnostics.len(), 1);
+
+        // An unknown name: no component at all.
+        let out = extract("ARG REG\nFROM ${REG}/app:1.0\n");
+        assert!(out.components.is_empty(), "{:?}", out.components);
+        assert!(out.diagnostics[0].message.ends_with("no component"));
 
         let out = extract("ARG PY=3.12\nFROM python:${PY%%.*}-slim\n");
         assert_eq!(out.components[0].version, None);
@@ -851,14 +849,14 @@ mod expand_tests {
         let names = images(&out);
         assert_eq!(names[0], image("python", "3.12"));
         assert_eq!(names[1], image("ghcr.io/astral-sh/uv", "0.4.18"));
-        // The global `TOOLS` was not re-declared in the stage: unresolved there.
-        assert_eq!(names[2].0, "${TOOLS}");
-        assert_eq!(names[2].1, None);
+        // The global `TOOLS` was not re-declared in the stage: unresolved there, and its
+        // name is not guessed.
         assert!(out.diagnostics[0]
             .message
             .contains("`TOOLS` is not declared"));
         // ENV is inherited by a stage built on the stage.
-        assert_eq!(names[3], image("busybox", "1.2"));
+        assert_eq!(names[2], image("busybox", "1.2"));
+        assert_eq!(names.len(), 3);
         assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
     }
 
