@@ -167,6 +167,7 @@ impl Extractor for MsbuildExtractor {
                 .version_override
                 .clone()
                 .or_else(|| item.version.clone())
+                .filter(|v| !v.trim().is_empty())
                 .or_else(|| {
                     (item.element == "PackageReference")
                         .then(|| central_versions.get(&include.to_ascii_lowercase()).cloned())
@@ -213,12 +214,21 @@ impl Extractor for MsbuildExtractor {
                     }
                     c = c.with_constraint(value.trim());
                 }
-                None => out.diagnose(Diagnostic::warning(
-                    DiagnosticCode::InvalidValue,
-                    file.path(),
-                    item.line,
-                    format!("`{include}` has no version (none here nor in a {CENTRAL})"),
-                )),
+                None => {
+                    let empty_here = [&item.version_override, &item.version]
+                        .iter()
+                        .any(|v| v.as_deref().is_some_and(|v| v.trim().is_empty()));
+                    out.diagnose(Diagnostic::warning(
+                        DiagnosticCode::InvalidValue,
+                        file.path(),
+                        item.line,
+                        if empty_here {
+                            format!("`{include}` has an empty version")
+                        } else {
+                            format!("`{include}` has no version (none here nor in a {CENTRAL})")
+                        },
+                    ));
+                }
             }
             out.push(c);
         }
@@ -418,6 +428,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
     // Text collected for the current leaf element.
     let mut text_buf = String::new();
     let mut leaf_line = 0u32;
+    let mut saw_root = false;
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let line = file.line_col(skip_ws(text, before)).0;
@@ -440,6 +451,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
         };
         match event {
             Event::Start(e) => {
+                saw_root = true;
                 let name = local(&e);
                 let parent_is_items = stack.last().is_some_and(|p| p == "ItemGroup");
                 if parent_is_items && ITEM_ELEMENTS.contains(&name.as_str()) {
@@ -451,6 +463,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                 leaf_line = line;
             }
             Event::Empty(e) => {
+                saw_root = true;
                 let name = local(&e);
                 let parent = stack.last().map(String::as_str);
                 if (parent == Some("ItemGroup") && ITEM_ELEMENTS.contains(&name.as_str()))
@@ -459,6 +472,15 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                     let a = attrs(&e, file, line, out);
                     doc.items.push(item_from(name, line, a));
                 }
+            }
+            Event::Text(t) if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) => {
+                out.diagnose(Diagnostic::error(
+                    DiagnosticCode::ParseError,
+                    file.path(),
+                    line,
+                    "invalid XML: text outside the root element (is this an MSBuild file?)",
+                ));
+                break;
             }
             Event::Text(t) => match decoded(&String::from_utf8_lossy(&t), file, line, out) {
                 Ok(s) => text_buf.push_str(&s),
@@ -496,6 +518,14 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                 text_buf.clear();
             }
             Event::Eof => {
+                if !saw_root {
+                    out.diagnose(Diagnostic::error(
+                        DiagnosticCode::ParseError,
+                        file.path(),
+                        1,
+                        "invalid XML: no root element",
+                    ));
+                }
                 if let Some(open) = stack.last() {
                     out.diagnose(Diagnostic::error(
                         DiagnosticCode::ParseError,
@@ -521,6 +551,33 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18 item 1: files in a claimed format that are not XML, and an empty version,
+    /// say so at their line instead of giving nothing silently.
+    #[test]
+    fn malformed_files_and_empty_versions_are_diagnosed() {
+        for name in ["App.csproj", "Directory.Packages.props", "packages.config"] {
+            for text in ["this is not xml\n", "", "  \n"] {
+                let out = MsbuildExtractor.extract(&SourceFile::from_text(name, text));
+                assert!(out.components.is_empty(), "{name} {text:?}");
+                let d = &out.diagnostics[0];
+                assert_eq!(
+                    (d.severity, d.code, d.line),
+                    (Severity::Error, DiagnosticCode::ParseError, 1),
+                    "{name} {text:?}: {d:?}"
+                );
+            }
+        }
+        let out = MsbuildExtractor.extract(&SourceFile::from_text(
+            "App.csproj",
+            "<Project>\n<ItemGroup>\n<PackageReference Include=\"X\" Version=\"\" />\n\
+             </ItemGroup>\n</Project>\n",
+        ));
+        assert_eq!(out.components[0].version, None);
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(out.diagnostics[0].line, 3);
+        assert!(out.diagnostics[0].message.contains("empty version"));
+    }
 
     #[test]
     fn dtd_entity_is_unresolved_never_the_version() {
