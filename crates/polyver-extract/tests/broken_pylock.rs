@@ -103,8 +103,18 @@ const MALFORMED: &[(&str, &str, &str, u32)] = &[
         "\n[[package]]\nsummary = \"x\"\n",
         2,
     ),
-    ("pylock", "pylock.toml", "lock-version = \"1.0\"\n[[packages]\n", 2),
-    ("pylock", "pylock.toml", "lock-version = \"1.0\"\npackages = 1\n", 2),
+    (
+        "pylock",
+        "pylock.toml",
+        "lock-version = \"1.0\"\n[[packages]\n",
+        2,
+    ),
+    (
+        "pylock",
+        "pylock.toml",
+        "lock-version = \"1.0\"\npackages = 1\n",
+        2,
+    ),
     (
         "pylock",
         "pylock.toml",
