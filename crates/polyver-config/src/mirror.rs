@@ -55,6 +55,7 @@ fn read(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigError> {
         column: if line > 0 { 1 } else { 0 },
         message,
         hint: None,
+        source_line: None,
     };
     // In the scanned repository: regular files only (a FIFO must not hang the command), no
     // symlinks, capped.
@@ -92,6 +93,7 @@ fn error(path: &Path, (line, column): (u32, u32), message: String) -> ConfigErro
         column,
         message,
         hint: None,
+        source_line: None,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod extractors;
 mod image_ref;
 mod json;
 mod pep508;
+mod snippet;
 pub mod registry;
 mod source;
 mod walk;
