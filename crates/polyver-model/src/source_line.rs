@@ -47,11 +47,7 @@ impl SourceLine {
         let start = wanted
             .saturating_sub(Self::MAX_CHARS / 2)
             .clamp(1, last_start);
-        let text: String = line
-            .chars()
-            .skip(start - 1)
-            .take(Self::MAX_CHARS)
-            .collect();
+        let text: String = line.chars().skip(start - 1).take(Self::MAX_CHARS).collect();
         SourceLine {
             text,
             first_column: start as u32,

@@ -66,7 +66,7 @@ pub fn render(diagnostic: &Diagnostic, color: bool) -> String {
 pub fn stderr_color(no_color_flag: bool) -> bool {
     use std::io::IsTerminal;
     !no_color_flag
-        && !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal()
 }
 

@@ -65,7 +65,10 @@ fn control_characters_are_escaped_and_the_caret_stays_on_its_character() {
     d.path = "x\ny.txt".into();
     let out = render(&d, false);
     assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
-    assert!(out.starts_with("warning[parse-error]: forged\\n\\x1b[0m\n"), "{out}");
+    assert!(
+        out.starts_with("warning[parse-error]: forged\\n\\x1b[0m\n"),
+        "{out}"
+    );
     assert!(out.contains("--> x\\ny.txt:2:3\n"), "{out}");
     let (line, caret) = excerpt_and_caret(&out);
     assert_eq!(line, "2 | a\\x1b[31mb");
@@ -78,7 +81,10 @@ fn line_zero_is_the_whole_file_and_shows_no_line() {
     let out = render(&at(0, None, "first line"), false);
     assert_eq!(out, "warning[parse-error]: bad\n --> dir/file.txt\n");
     let d = Diagnostic::error(DiagnosticCode::NotUtf8, "bin.txt", 3, "not UTF-8");
-    assert_eq!(render(&d, false), "error[not-utf8]: not UTF-8\n --> bin.txt:3\n");
+    assert_eq!(
+        render(&d, false),
+        "error[not-utf8]: not UTF-8\n --> bin.txt:3\n"
+    );
 }
 
 #[test]
@@ -92,7 +98,10 @@ fn a_cut_line_is_marked_and_the_caret_lands_in_the_window() {
     let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
     let out = render(&at(1, Some(501), &line), false);
     let (shown, caret) = excerpt_and_caret(&out);
-    assert!(shown.starts_with("1 | ...") && shown.ends_with("..."), "{shown}");
+    assert!(
+        shown.starts_with("1 | ...") && shown.ends_with("..."),
+        "{shown}"
+    );
     let x = shown.find('X').unwrap();
     assert_eq!(caret.find('^'), Some(x), "{out}");
 }
@@ -123,6 +132,9 @@ fn colour_only_when_asked() {
     let d = at(1, Some(1), "x");
     assert!(!render(&d, false).contains('\x1b'));
     let coloured = render(&d, true);
-    assert!(coloured.starts_with("\x1b[1;33mwarning[parse-error]\x1b[0m"), "{coloured:?}");
+    assert!(
+        coloured.starts_with("\x1b[1;33mwarning[parse-error]\x1b[0m"),
+        "{coloured:?}"
+    );
     assert!(coloured.contains("\x1b[1;33m^\x1b[0m"), "{coloured:?}");
 }
