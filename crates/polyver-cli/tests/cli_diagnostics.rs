@@ -118,3 +118,16 @@ fn a_version_input_is_shown_with_a_caret_at_the_offset() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_yaml_mirror_error_shows_its_line_too() {
+    let dir = temp::fresh_dir("diagnostics", "mirror");
+    std::fs::write(dir.join(".versions.yaml"), "python: 3.10\npypi:flask: ^2\n").unwrap();
+    let (code, _, err) = stderr_of(polyver(&dir).args(["conflicts", "."]));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(".versions.yaml:2:1\n  |\n2 | pypi:flask: ^2\n  | ^\n"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -65,6 +65,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             if e.column > 0 {
                 d = d.with_column(e.column);
             }
+            d.source_line = e.source_line;
             inventory.diagnostics.push(d);
             inventory.diagnostics.sort();
             polyver_analyze::Policy::default()
