@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Issue 18 item 1: files in a claimed format that are not XML, and an empty version,
