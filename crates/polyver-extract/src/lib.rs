@@ -16,6 +16,7 @@ mod image_ref;
 mod json;
 mod pep508;
 pub mod registry;
+mod snippet;
 mod source;
 mod walk;
 mod xml;

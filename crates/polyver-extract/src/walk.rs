@@ -260,6 +260,7 @@ pub fn scan_observed(
                     out.extend(extractors[*i].extract(&file));
                 }
                 bound_diagnostics(&mut out.diagnostics);
+                crate::snippet::attach_source_lines(&file, &mut out.diagnostics);
                 (1, out)
             }
             Err(d) => {

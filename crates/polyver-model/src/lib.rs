@@ -19,11 +19,13 @@ pub mod format;
 pub mod project;
 pub mod purl;
 pub mod read;
+pub mod source_line;
 pub mod text;
 
 pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
 pub use project::{Link, LinkKind};
+pub use source_line::SourceLine;
 pub use text::escape_control;
 
 use serde::{Deserialize, Serialize};
@@ -554,6 +556,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub code: DiagnosticCode,
     pub message: String,
+    /// The line `line` points at, when the walker had the file's text (never serialized).
+    #[serde(skip)]
+    pub source_line: Option<SourceLine>,
 }
 
 impl Diagnostic {
@@ -571,6 +576,7 @@ impl Diagnostic {
             severity,
             code,
             message: message.into(),
+            source_line: None,
         }
     }
 

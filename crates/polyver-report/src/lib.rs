@@ -33,6 +33,7 @@
 //! (hash) parsing, dependency-edge resolution, and unique identifier assignment.
 
 pub mod cyclonedx;
+pub mod diagnostic;
 mod graph;
 mod identity;
 mod integrity;

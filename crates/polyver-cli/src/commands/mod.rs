@@ -60,13 +60,17 @@ pub fn unsupported_format(
 }
 
 /// An engine error as the CLI reports it (exit 2 for input, 3 for the environment).
+/// A polyver.toml error stays underneath, for `main` to show its line.
 pub fn engine_error(e: polyver_engine::EngineError) -> anyhow::Error {
-    CliError {
+    let error = CliError {
         code: e.exit_code(),
         message: e.message,
         hint: e.hint,
+    };
+    match e.config {
+        Some(config) => anyhow::Error::new(*config).context(error),
+        None => error.into(),
     }
-    .into()
 }
 
 /// The engine's overrides from the global flags (commands add their own).

@@ -65,6 +65,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             if e.column > 0 {
                 d = d.with_column(e.column);
             }
+            d.source_line = e.source_line;
             inventory.diagnostics.push(d);
             inventory.diagnostics.sort();
             polyver_analyze::Policy::default()
@@ -72,8 +73,9 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     };
 
     if !global.quiet {
+        let color = polyver_report::diagnostic::stderr_color(global.no_color);
         for d in &inventory.diagnostics {
-            eprintln!("{d}");
+            eprint!("{}", polyver_report::diagnostic::render(d, color));
         }
     }
     if !matches!(
