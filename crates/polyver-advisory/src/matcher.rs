@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod actions;
 mod findings;
 mod ranges;
 
@@ -127,6 +128,9 @@ pub struct AuditStats {
     pub git_ranges_skipped: usize,
     /// Ranges whose events the ecosystem's version rules reject (skipped, see warnings).
     pub ranges_unparsed: usize,
+    /// Components whose reference names no version (a GitHub Actions branch, or a SHA
+    /// without a `# vX.Y.Z` comment): not looked up, not counted as checked.
+    pub version_unknown: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -186,7 +190,28 @@ pub fn audit_components(
     let mut report = AuditReport::default();
     report.stats.components = components.len();
     let mut groups: BTreeMap<(&'static str, String), Vec<&Component>> = BTreeMap::new();
-    for c in components {
+    // GitHub Actions refs in the form OSV's ranges compare (see `actions`).
+    let actions: Vec<Component> = components
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::GithubActions)
+        .filter_map(actions::matchable)
+        .collect();
+    report.stats.version_unknown = components
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::GithubActions)
+        .count()
+        - actions.len();
+    if report.stats.version_unknown > 0 {
+        report.warnings.push(format!(
+            "{} GitHub Actions reference(s) name no version (a branch, or a commit SHA without a \
+             `# vX.Y.Z` comment): not checked",
+            report.stats.version_unknown
+        ));
+    }
+    let others = components
+        .iter()
+        .filter(|c| c.ecosystem != Ecosystem::GithubActions);
+    for c in others.chain(actions.iter()) {
         let Some(key) = osv_key(c) else {
             continue;
         };
@@ -318,17 +343,33 @@ fn audit_package(
     // (the lock beside the manifest, or a workspace lock): a pin of the same package in an
     // unrelated service says nothing about what this manifest installs.
     let mut resolved_constraints: Vec<(&Component, String)> = Vec::new();
+    let is_actions = eco == "GitHub Actions";
     for c in members.iter().filter(|c| c.version.is_none()) {
+        // A floating action tag is never resolved by another workflow's pin: each `uses:`
+        // fetches what its own tag points at.
         let resolvers: Vec<&Component> = pinned
             .iter()
             .map(|p| **p)
-            .filter(|p| resolves(p, c))
+            .filter(|p| !is_actions && resolves(p, c))
             .collect();
         if resolvers.is_empty() {
             report.not_pinned += 1;
             let raw = c.constraint.as_ref().map(|k| k.raw.as_str());
+            // A floating tag admits what the releases it moves over admit (npm's semver).
+            let floating = match raw.map(actions::parse_ref) {
+                Some(actions::ActionRef::Floating(range)) if is_actions => Some(range),
+                _ => None,
+            };
+            let (check_scheme, check_raw) = match &floating {
+                Some(range) => (Scheme::Npm, Some(range.as_str())),
+                None => (scheme, raw),
+            };
             let admitted: Vec<usize> = (0..advisories.len())
-                .filter(|&i| prepared[i].iter().any(|p| admits(scheme, raw, p.affected)))
+                .filter(|&i| {
+                    prepared[i]
+                        .iter()
+                        .any(|p| admits(check_scheme, check_raw, p.affected))
+                })
                 .collect();
             match unpinned_finding(c, raw, &advisories, &ratings, &admitted, options) {
                 Some(Ok(f)) => report.findings.push(f),
