@@ -3,8 +3,9 @@
 
 use crate::engine::{constraint_range, satisfies_any, upper_unbounded};
 use crate::{Conflict, ConflictKind, Entry, Note};
+use polyver_model::project::Project;
 use polyver_model::{
-    Component, Ecosystem, FindingSeverity, Format, Inventory, Kind, Link, Location, Role, Scope,
+    Component, Ecosystem, FindingSeverity, Format, Inventory, Kind, Location, Role, Scope,
 };
 use polyver_version::Ecosystem as Scheme;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -43,12 +44,13 @@ pub(crate) fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(Some(dir), |d| parent_dir(d))
 }
 
-/// What the rules look up: lock contents per (ecosystem, directory).
+/// What the rules look up: the project model (locks paired with manifests, includes) and
+/// each lock's entries by name.
 pub(crate) struct Index<'a> {
     pub components: &'a [Component],
-    /// Includes between files, from the walk (sorted).
-    links: &'a [Link],
-    locks: HashMap<&'a str, HashMap<Ecosystem, LockEntries<'a>>>,
+    project: Project,
+    /// Entries of `project.locks[i]` by name (entries with a version).
+    lock_entries: Vec<LockEntries<'a>>,
     /// Engine ranges of declared constraints, once per distinct (scheme, text).
     ranges: HashMap<&'a str, Vec<(Scheme, EngineRange)>>,
 }
@@ -60,25 +62,28 @@ type LockEntries<'a> = HashMap<&'a str, Vec<(&'a str, &'a Location)>>;
 
 impl<'a> Index<'a> {
     pub fn new(inventory: &'a Inventory) -> Self {
-        let mut locks: HashMap<&str, HashMap<Ecosystem, LockEntries<'a>>> = HashMap::new();
-        for c in &inventory.components {
-            if c.source.role() != Role::Lock {
-                continue;
-            }
-            let Some(version) = c.version.as_deref() else {
-                continue;
-            };
-            for loc in &c.locations {
-                locks
-                    .entry(dir_of(&loc.path))
-                    .or_default()
-                    .entry(c.ecosystem)
-                    .or_default()
-                    .entry(c.name.as_str())
-                    .or_default()
-                    .push((version, loc));
-            }
-        }
+        let project = Project::of(inventory);
+        let components = &inventory.components;
+        let lock_entries = project
+            .locks
+            .iter()
+            .map(|lock| {
+                let mut entries: LockEntries<'a> = HashMap::new();
+                for &i in &lock.entries {
+                    let c = &components[i];
+                    let Some(version) = c.version.as_deref() else {
+                        continue;
+                    };
+                    for loc in c.locations.iter().filter(|l| l.path == lock.path) {
+                        entries
+                            .entry(c.name.as_str())
+                            .or_default()
+                            .push((version, loc));
+                    }
+                }
+                entries
+            })
+            .collect();
         let mut ranges = HashMap::new();
         for c in &inventory.components {
             let (Some(scheme), Some(k)) = (c.ecosystem.version_scheme(&c.name), &c.constraint)
@@ -95,8 +100,8 @@ impl<'a> Index<'a> {
         }
         Index {
             components: &inventory.components,
-            links: &inventory.links,
-            locks,
+            project,
+            lock_entries,
             ranges,
         }
     }
@@ -112,18 +117,28 @@ impl<'a> Index<'a> {
             .filter(|r| !matches!(r, Ok(s) if s.is_empty()))
     }
 
-    /// The lock of `eco` in `dir` or the nearest directory above that has one.
-    pub fn nearest_lock(&self, eco: Ecosystem, dir: &str) -> Option<&LockEntries<'a>> {
-        self.nearest_lock_dir(eco, dir).map(|(_, l)| l)
+    /// The entries of the locks that resolve a manifest of `format` in `dir`: beside it, or
+    /// in the nearest directory above (a workspace lock); see `Project::locks_for`.
+    pub fn nearest_lock(&self, format: Format, dir: &str) -> Option<Vec<&LockEntries<'a>>> {
+        self.nearest_lock_dir(format, dir).map(|(_, l)| l)
     }
 
-    /// [`Index::nearest_lock`] with the directory it was found in.
+    /// [`Index::nearest_lock`] with the directory the locks were found in.
     pub fn nearest_lock_dir<'d>(
         &self,
-        eco: Ecosystem,
+        format: Format,
         dir: &'d str,
-    ) -> Option<(&'d str, &LockEntries<'a>)> {
-        ancestors(dir).find_map(|d| self.locks.get(d).and_then(|m| m.get(&eco)).map(|l| (d, l)))
+    ) -> Option<(&'d str, Vec<&LockEntries<'a>>)> {
+        let (d, _) = self.project.locks_for(format, dir)?;
+        let found = self
+            .project
+            .locks
+            .iter()
+            .zip(&self.lock_entries)
+            .filter(|(l, _)| l.dir() == d && l.format.info().resolves.contains(&format))
+            .map(|(_, e)| e)
+            .collect();
+        Some((d, found))
     }
 }
 
@@ -189,7 +204,7 @@ fn requirements_project(path: &str) -> &str {
 
 /// For every requirement file: the Python projects (directories) whose installation it is
 /// part of — its own, and every project with a file that includes it, transitively.
-fn requirement_units<'a>(index: &Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str>> {
+fn requirement_units<'a>(index: &'a Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str>> {
     let files: BTreeSet<&'a str> = index
         .components
         .iter()
@@ -197,20 +212,10 @@ fn requirement_units<'a>(index: &Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str
         .flat_map(|c| c.locations.iter().map(|l| l.path.as_str()))
         .collect();
     // `-r`/`-c` targets of each file, as the requirements extractor resolved them.
-    let mut includes: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
-    for link in index.links {
-        includes.entry(&link.from).or_default().push(&link.to);
-    }
     let mut units: HashMap<&'a str, BTreeSet<&'a str>> = HashMap::new();
     for &file in &files {
         let project = requirements_project(file);
-        let mut seen: HashSet<&'a str> = HashSet::new();
-        let mut stack = vec![file];
-        while let Some(f) = stack.pop() {
-            if !seen.insert(f) {
-                continue;
-            }
-            stack.extend(includes.get(f).into_iter().flatten().copied());
+        for f in index.project.includes.reachable(file) {
             units.entry(f).or_default().insert(project);
         }
     }
@@ -486,7 +491,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
         }
         for loc in &c.locations {
             let dir = dir_of(&loc.path);
-            let Some((lock_dir, lock)) = index.nearest_lock_dir(c.ecosystem, dir) else {
+            let Some((lock_dir, locks)) = index.nearest_lock_dir(c.source, dir) else {
                 continue;
             };
             // A lock in a directory above is a workspace's for Cargo (members have none of
@@ -499,7 +504,11 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
             let Some(range) = range_or_note(index, c, scheme, out) else {
                 break;
             };
-            let Some(resolved) = lock.get(c.name.as_str()) else {
+            let resolved: Vec<(&str, &Location)> = locks
+                .iter()
+                .flat_map(|l| l.get(c.name.as_str()).into_iter().flatten().copied())
+                .collect();
+            if resolved.is_empty() {
                 if !matches!(c.scope, Scope::Optional | Scope::Peer) {
                     out.conflicts.push(Conflict {
                         kind: ConflictKind::LockMismatch,
@@ -519,7 +528,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
                     });
                 }
                 continue;
-            };
+            }
             let ok = satisfies_any(scheme, range, resolved.iter().map(|(v, _)| *v)).unwrap_or(true);
             if ok {
                 continue;
@@ -707,8 +716,8 @@ pub(crate) fn floating_rules(index: &Index, out: &mut Collector) {
                 }
                 let locked = c.locations.iter().all(|l| {
                     index
-                        .nearest_lock(c.ecosystem, dir_of(&l.path))
-                        .is_some_and(|lock| lock.contains_key(c.name.as_str()))
+                        .nearest_lock(c.source, dir_of(&l.path))
+                        .is_some_and(|locks| locks.iter().any(|l| l.contains_key(c.name.as_str())))
                 });
                 if locked {
                     continue;
