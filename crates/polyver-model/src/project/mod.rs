@@ -23,7 +23,7 @@ mod tests;
 pub use pulumi::{is_pulumi_provider, mark_pulumi_providers, PulumiProject};
 pub use resolve::{match_key, LockGraph, LockNode};
 
-use crate::{Ecosystem, Format, Inventory, Role};
+use crate::{Component, Ecosystem, Format, Inventory, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -131,7 +131,11 @@ pub struct Project {
 impl Project {
     /// The project of `inventory`: a pure function of it (see the module docs).
     pub fn of(inventory: &Inventory) -> Project {
-        let components = &inventory.components;
+        Project::from_parts(&inventory.components, &inventory.links)
+    }
+
+    /// [`Project::of`] for components and links held apart from an inventory.
+    pub fn from_parts(components: &[Component], links: &[Link]) -> Project {
         let mut graphs: BTreeMap<(String, Format), LockGraph> = resolve::lock_graphs(components)
             .into_iter()
             .map(|g| ((g.path.clone(), g.format), g))
@@ -178,7 +182,7 @@ impl Project {
         let mut project = Project {
             locks,
             includes: Includes {
-                links: inventory.links.clone(),
+                links: links.to_vec(),
             },
             pulumi: pulumi::projects(components),
             chain_edges: resolve::chain_edges(components),
@@ -230,6 +234,13 @@ impl Project {
                 .collect();
             (!found.is_empty()).then_some((d, found))
         })
+    }
+
+    /// Whether the lock file at `lock_path` resolves the manifest of `format` at
+    /// `manifest_path` (beside it, or as the workspace lock above it).
+    pub fn lock_resolves(&self, lock_path: &str, format: Format, manifest_path: &str) -> bool {
+        self.locks_for(format, dir_of(manifest_path))
+            .is_some_and(|(_, locks)| locks.iter().any(|l| l.path == lock_path))
     }
 
     /// The lock files whose ecosystem is `ecosystem`.
