@@ -13,6 +13,7 @@
 
 pub mod extractors;
 mod image_ref;
+pub mod installed;
 mod json;
 mod pep508;
 pub mod registry;

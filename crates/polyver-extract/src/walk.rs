@@ -346,7 +346,7 @@ fn bound_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Repo-relative path with `/` separators.
-fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     // The common case (called for every walked file): already `/`-separated UTF-8.
     if std::path::MAIN_SEPARATOR == '/' {
@@ -403,12 +403,12 @@ fn load_not_utf8(full: &Path, rel: &str, max_size: u64) -> Result<SourceFile, Di
 
 /// Both the full-path set and the name-only set of a glob list (see the module docs).
 #[derive(Clone)]
-struct Globs {
+pub(crate) struct Globs {
     by_path: GlobSet,
     by_name: GlobSet,
 }
 
-fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
+pub(crate) fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
     if globs.is_empty() {
         return Ok(None);
     }
@@ -443,7 +443,7 @@ fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
     }))
 }
 
-fn matches_set(set: &Globs, rel: &str) -> bool {
+pub(crate) fn matches_set(set: &Globs, rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     set.by_path.is_match(rel) || set.by_name.is_match(name)
 }
