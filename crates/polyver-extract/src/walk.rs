@@ -33,6 +33,7 @@ use crate::SourceFile;
 use crate::{Extracted, Extractor};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use polyver_model::project::is_license_file;
 use polyver_model::read::{clamp, ReadLimits};
 use polyver_model::{Diagnostic, DiagnosticCode, Inventory, ScanStats};
 use rayon::prelude::*;
@@ -157,6 +158,7 @@ pub fn scan_observed(
     let not_utf8: Mutex<std::collections::HashMap<String, PathBuf>> = Mutex::default();
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let walked = AtomicU64::new(0);
+    let license_files: Mutex<Vec<String>> = Mutex::default();
 
     let skip_defaults = config.skip_default_dirs;
     let exclude_dirs = exclude.clone();
@@ -212,6 +214,10 @@ pub fn scan_observed(
             let rel = relative(root, entry.path());
             if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
                 return WalkState::Continue;
+            }
+            // The project's own licence text, for `polyver licenses` (never extracted).
+            if entry.depth() == 1 && is_license_file(&rel) {
+                license_files.lock().unwrap().push(rel.clone());
             }
             if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
                 return WalkState::Continue;
@@ -282,12 +288,14 @@ pub fn scan_observed(
     let mut components = Vec::new();
     let mut diagnostics = diagnostics.into_inner().unwrap();
     let mut links = Vec::new();
+    let mut declared_licenses = Vec::new();
     let mut extracted_files = 0;
     for (n, r) in results {
         extracted_files += n;
         components.extend(r.components);
         diagnostics.extend(r.diagnostics);
         links.extend(r.links);
+        declared_licenses.extend(r.declared_licenses);
     }
     for c in &mut components {
         if let (Some(constraint), Some(scheme)) =
@@ -313,7 +321,8 @@ pub fn scan_observed(
         diagnostics,
         stats,
     )
-    .with_links(links))
+    .with_links(links)
+    .with_license_facts(declared_licenses, license_files.into_inner().unwrap()))
 }
 
 /// Applies [`MAX_DIAGNOSTICS_PER_FILE`] (per path: one scanned file's output also holds its

@@ -296,7 +296,7 @@ impl GoSources {
             let mut names: Vec<String> = entries
                 .filter_map(|e| e.ok())
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| crate::project::is_license_file(n))
+                .filter(|n| polyver_model::project::is_license_file(n))
                 .take(8)
                 .collect();
             names.sort();

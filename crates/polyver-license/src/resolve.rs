@@ -202,7 +202,7 @@ pub fn resolve(
     sources: &Sources,
     policy: &Policy,
 ) -> LicenseReport {
-    let project = project_license(root);
+    let project = project_license(root, inventory);
     let mut packages = collect(inventory);
     let mut notes = Vec::new();
     let mut summary = Summary::default();

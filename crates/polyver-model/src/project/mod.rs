@@ -15,11 +15,13 @@
 //! Links are carried in-process with the inventory (not part of the `polyver.scan/v1` JSON:
 //! the same facts are in the components' locations); the project is not serialized either.
 
+mod license;
 mod pulumi;
 mod resolve;
 #[cfg(test)]
 mod tests;
 
+pub use license::{is_license_file, license_choice, DeclaredLicense, LicenseDeclaration};
 pub use pulumi::{is_pulumi_provider, mark_pulumi_providers, PulumiProject};
 pub use resolve::{match_key, LockGraph, LockNode};
 
