@@ -1,7 +1,9 @@
 //! How the files of a repository belong together, computed once after the walk by one pure
 //! function of the [`Inventory`] ([`Project::of`]), so that graph, analyze, advisory,
 //! licences, lock and every report answer cross-file questions the same way and nothing
-//! re-reads the tree. A stored scan read back from the registry gives the same project.
+//! re-reads the tree. It depends on the inventory alone: a scan read back from the registry
+//! gives the same lock pairing, graphs and Pulumi projects (the include graph also needs the
+//! walk's links, which the registry does not store yet).
 //!
 //! - **Lock files** with the manifests they resolve: a lock resolves the manifests of the
 //!   formats its [`Format`] `resolves` in its own directory; manifests below it with no such
@@ -12,8 +14,8 @@
 //! - **Resolved edges**: each lock file's graph ([`LockGraph`], the one edge resolver
 //!   `polyver graph` and the CycloneDX/SPDX writers share) and the migration chains' edges.
 //!
-//! Links are carried in-process with the inventory (not part of the `polyver.scan/v1` JSON:
-//! the same facts are in the components' locations); the project is not serialized either.
+//! Links (and the licence facts of [`LicenseDeclaration`]) are carried in-process with the
+//! inventory, not in the `polyver.scan/v1` JSON; the project is not serialized either.
 
 mod license;
 mod pulumi;
@@ -25,7 +27,7 @@ pub use license::{is_license_file, license_choice, DeclaredLicense, LicenseDecla
 pub use pulumi::{is_pulumi_provider, mark_pulumi_providers, PulumiProject};
 pub use resolve::{match_key, LockGraph, LockNode};
 
-use crate::{Component, Ecosystem, Format, Inventory, Role};
+use crate::{Component, Format, Inventory, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,10 +111,6 @@ impl Includes {
             }
         }
         seen
-    }
-
-    pub fn links(&self) -> &[Link] {
-        &self.links
     }
 }
 
@@ -243,13 +241,6 @@ impl Project {
     pub fn lock_resolves(&self, lock_path: &str, format: Format, manifest_path: &str) -> bool {
         self.locks_for(format, dir_of(manifest_path))
             .is_some_and(|(_, locks)| locks.iter().any(|l| l.path == lock_path))
-    }
-
-    /// The lock files whose ecosystem is `ecosystem`.
-    pub fn locks_of(&self, ecosystem: Ecosystem) -> impl Iterator<Item = &LockFile> {
-        self.locks
-            .iter()
-            .filter(move |l| l.format.info().ecosystem == Some(ecosystem))
     }
 
     /// For each of `count` components (by inventory index), the components its recorded

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{Component, DependencyEdge, Kind, Link, LinkKind, Location};
+use crate::{Component, DependencyEdge, Ecosystem, Kind, Link, LinkKind, Location};
 
 fn at(kind: Kind, eco: Ecosystem, name: &str, source: &str, path: &str) -> Component {
     let source = Format::from_id(source).expect("a registered format id");
