@@ -410,3 +410,46 @@ fn root_level_project() {
     assert_eq!(cs[1].kind, Kind::Provider);
     assert_eq!(cs[2].kind, Kind::Package);
 }
+
+#[test]
+fn providers_a_pulumi_project_marked_stay_nodes_of_their_lock() {
+    let mut aws = at(
+        Kind::Package,
+        Ecosystem::Npm,
+        "@pulumi/aws",
+        "package-lock",
+        "infra/package-lock.json",
+    )
+    .with_version("6.0.0");
+    aws.dependencies = vec![DependencyEdge {
+        name: "mime".into(),
+        version: Some("2.6.0".into()),
+    }];
+    let mut cs = vec![
+        at(
+            Kind::Runtime,
+            Ecosystem::Generic,
+            "nodejs",
+            "pulumi",
+            "infra/Pulumi.yaml",
+        ),
+        aws,
+        at(
+            Kind::Package,
+            Ecosystem::Npm,
+            "mime",
+            "package-lock",
+            "infra/package-lock.json",
+        )
+        .with_version("2.6.0"),
+    ];
+    mark_pulumi_providers(&mut cs);
+    let inventory = Inventory::finish(".", cs, vec![], Default::default());
+    let project = Project::of(&inventory);
+    let g = &project.locks[0].graph;
+    assert_eq!(
+        labels(g, &g.edges),
+        [("@pulumi/aws@6.0.0".to_string(), "mime@2.6.0".to_string())]
+    );
+    assert_eq!(project.pulumi[0].providers.len(), 1);
+}
