@@ -18,6 +18,7 @@
 use crate::db::{Database, DbError};
 use crate::osv::{normalize_name, osv_ecosystem, version_scheme, Advisory, Affected};
 use crate::severity::{rate, Rated};
+use polyver_model::project::{ancestors, dir_of, Project};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Location};
 use polyver_version::osv::{PreparedRange, RangeType};
 use polyver_version::{AnyVersion, Ecosystem as Scheme};
@@ -189,6 +190,7 @@ pub fn audit_components(
 ) -> Result<AuditReport, DbError> {
     let mut report = AuditReport::default();
     report.stats.components = components.len();
+    let project = Project::from_parts(components, &[]);
     let mut groups: BTreeMap<(&'static str, String), Vec<&Component>> = BTreeMap::new();
     // GitHub Actions refs in the form OSV's ranges compare (see `actions`).
     let actions: Vec<Component> = components
@@ -223,7 +225,7 @@ pub fn audit_components(
     let groups: Vec<_> = groups.into_iter().collect();
     let results: Vec<Result<PackageResult, DbError>> = groups
         .par_iter()
-        .map(|((eco, name), members)| audit_package(db, eco, name, members, options))
+        .map(|((eco, name), members)| audit_package(db, &project, eco, name, members, options))
         .collect();
     for r in results {
         let r = r?;
@@ -268,6 +270,7 @@ struct PackageResult {
 /// Matches the components of one package (same OSV ecosystem and normalized name).
 fn audit_package(
     db: &Database,
+    project: &Project,
     eco: &str,
     name: &str,
     members: &[&Component],
@@ -350,7 +353,7 @@ fn audit_package(
         let resolvers: Vec<&Component> = pinned
             .iter()
             .map(|p| **p)
-            .filter(|p| !is_actions && resolves(p, c))
+            .filter(|p| !is_actions && resolves(project, p, c))
             .collect();
         if resolvers.is_empty() {
             report.not_pinned += 1;
@@ -436,19 +439,17 @@ fn audit_package(
     Ok(report)
 }
 
-/// Whether the pin `pin` tells what the unpinned declaration `decl` installs: the pin lives
-/// in the declaration's directory or in one above it.
-fn resolves(pin: &Component, decl: &Component) -> bool {
-    fn dir(path: &str) -> &str {
-        path.rsplit_once('/').map_or("", |(d, _)| d)
-    }
+/// Whether the pin `pin` tells what the unpinned declaration `decl` installs: a lock pin
+/// when the project pairs that lock with the declaring manifest (beside it, or the workspace
+/// lock above); any other pin when it lives in the declaration's directory or one above.
+fn resolves(project: &Project, pin: &Component, decl: &Component) -> bool {
     pin.locations.iter().any(|p| {
-        let above = dir(&p.path);
         decl.locations.iter().any(|d| {
-            let here = dir(&d.path);
-            above.is_empty()
-                || here == above
-                || (here.starts_with(above) && here[above.len()..].starts_with('/'))
+            if pin.source.is_lock() {
+                return project.lock_resolves(&p.path, decl.source, &d.path);
+            }
+            let (above, here) = (dir_of(&p.path), dir_of(&d.path));
+            ancestors(here).any(|a| a == above)
         })
     })
 }

@@ -3,7 +3,8 @@
 
 use crate::engine::constraint_range;
 use crate::{Conflict, Note};
-use polyver_model::{Component, Ecosystem, Format, Inventory, Kind, Link, Location, Role};
+use polyver_model::project::Project;
+use polyver_model::{Component, Format, Inventory, Kind, Location, Role};
 use polyver_version::Ecosystem as Scheme;
 use std::collections::HashMap;
 
@@ -51,12 +52,13 @@ pub(crate) fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(Some(dir), |d| parent_dir(d))
 }
 
-/// What the rules look up: lock contents per (ecosystem, directory).
+/// What the rules look up: the project model (locks paired with manifests, includes) and
+/// each lock's entries by name.
 pub(crate) struct Index<'a> {
     pub components: &'a [Component],
-    /// Includes between files, from the walk (sorted).
-    links: &'a [Link],
-    locks: HashMap<&'a str, HashMap<Ecosystem, LockEntries<'a>>>,
+    project: Project,
+    /// Entries of `project.locks[i]` by name (entries with a version).
+    lock_entries: Vec<LockEntries<'a>>,
     /// Engine ranges of declared constraints, once per distinct (scheme, text).
     ranges: HashMap<&'a str, Vec<(Scheme, EngineRange)>>,
 }
@@ -68,25 +70,28 @@ type LockEntries<'a> = HashMap<&'a str, Vec<(&'a str, &'a Location)>>;
 
 impl<'a> Index<'a> {
     pub fn new(inventory: &'a Inventory) -> Self {
-        let mut locks: HashMap<&str, HashMap<Ecosystem, LockEntries<'a>>> = HashMap::new();
-        for c in &inventory.components {
-            if c.source.role() != Role::Lock {
-                continue;
-            }
-            let Some(version) = c.version.as_deref() else {
-                continue;
-            };
-            for loc in &c.locations {
-                locks
-                    .entry(dir_of(&loc.path))
-                    .or_default()
-                    .entry(c.ecosystem)
-                    .or_default()
-                    .entry(c.name.as_str())
-                    .or_default()
-                    .push((version, loc));
-            }
-        }
+        let project = Project::of(inventory);
+        let components = &inventory.components;
+        let lock_entries = project
+            .locks
+            .iter()
+            .map(|lock| {
+                let mut entries: LockEntries<'a> = HashMap::new();
+                for &i in &lock.entries {
+                    let c = &components[i];
+                    let Some(version) = c.version.as_deref() else {
+                        continue;
+                    };
+                    for loc in c.locations.iter().filter(|l| l.path == lock.path) {
+                        entries
+                            .entry(c.name.as_str())
+                            .or_default()
+                            .push((version, loc));
+                    }
+                }
+                entries
+            })
+            .collect();
         let mut ranges = HashMap::new();
         for c in &inventory.components {
             let (Some(scheme), Some(k)) = (c.ecosystem.version_scheme(&c.name), &c.constraint)
@@ -103,8 +108,8 @@ impl<'a> Index<'a> {
         }
         Index {
             components: &inventory.components,
-            links: &inventory.links,
-            locks,
+            project,
+            lock_entries,
             ranges,
         }
     }
@@ -120,18 +125,28 @@ impl<'a> Index<'a> {
             .filter(|r| !matches!(r, Ok(s) if s.is_empty()))
     }
 
-    /// The lock of `eco` in `dir` or the nearest directory above that has one.
-    pub fn nearest_lock(&self, eco: Ecosystem, dir: &str) -> Option<&LockEntries<'a>> {
-        self.nearest_lock_dir(eco, dir).map(|(_, l)| l)
+    /// The entries of the locks that resolve a manifest of `format` in `dir`: beside it, or
+    /// in the nearest directory above (a workspace lock); see `Project::locks_for`.
+    pub fn nearest_lock(&self, format: Format, dir: &str) -> Option<Vec<&LockEntries<'a>>> {
+        self.nearest_lock_dir(format, dir).map(|(_, l)| l)
     }
 
-    /// [`Index::nearest_lock`] with the directory it was found in.
+    /// [`Index::nearest_lock`] with the directory the locks were found in.
     pub fn nearest_lock_dir<'d>(
         &self,
-        eco: Ecosystem,
+        format: Format,
         dir: &'d str,
-    ) -> Option<(&'d str, &LockEntries<'a>)> {
-        ancestors(dir).find_map(|d| self.locks.get(d).and_then(|m| m.get(&eco)).map(|l| (d, l)))
+    ) -> Option<(&'d str, Vec<&LockEntries<'a>>)> {
+        let (d, _) = self.project.locks_for(format, dir)?;
+        let found = self
+            .project
+            .locks
+            .iter()
+            .zip(&self.lock_entries)
+            .filter(|(l, _)| l.dir() == d && l.format.info().resolves.contains(&format))
+            .map(|(_, e)| e)
+            .collect();
+        Some((d, found))
     }
 }
 

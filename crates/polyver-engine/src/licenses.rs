@@ -63,6 +63,7 @@ pub fn licence_report(
                 None
             },
             progress,
+            scan: settings.scan.clone(),
         },
         &policy,
     ))

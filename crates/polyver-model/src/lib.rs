@@ -652,6 +652,12 @@ pub struct Inventory {
     /// How files refer to each other (includes), sorted; in-process only, not in the JSON.
     #[serde(skip)]
     pub links: Vec<Link>,
+    /// The licences manifests declare for their own project, sorted; in-process only.
+    #[serde(skip)]
+    pub declared_licenses: Vec<project::LicenseDeclaration>,
+    /// Licence files at the root (`LICENSE`, `COPYING-MIT`), sorted; in-process only.
+    #[serde(skip)]
+    pub license_files: Vec<String>,
 }
 
 impl Inventory {
@@ -682,7 +688,24 @@ impl Inventory {
             diagnostics,
             stats,
             links: Vec::new(),
+            declared_licenses: Vec::new(),
+            license_files: Vec::new(),
         }
+    }
+
+    /// Records what the walk learned about the project's own licence (sorted, deduplicated).
+    pub fn with_license_facts(
+        mut self,
+        mut declared: Vec<project::LicenseDeclaration>,
+        mut files: Vec<String>,
+    ) -> Inventory {
+        declared.sort();
+        declared.dedup();
+        files.sort();
+        files.dedup();
+        self.declared_licenses = declared;
+        self.license_files = files;
+        self
     }
 
     /// Records the walk's links (sorted, without duplicates).

@@ -110,8 +110,8 @@ pub(crate) fn floating_rules(index: &Index, out: &mut Collector) {
                 }
                 let locked = c.locations.iter().all(|l| {
                     index
-                        .nearest_lock(c.ecosystem, dir_of(&l.path))
-                        .is_some_and(|lock| lock.contains_key(c.name.as_str()))
+                        .nearest_lock(c.source, dir_of(&l.path))
+                        .is_some_and(|locks| locks.iter().any(|l| l.contains_key(c.name.as_str())))
                 });
                 if locked {
                     continue;

@@ -20,7 +20,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
         }
         for loc in &c.locations {
             let dir = dir_of(&loc.path);
-            let Some((lock_dir, lock)) = index.nearest_lock_dir(c.ecosystem, dir) else {
+            let Some((lock_dir, locks)) = index.nearest_lock_dir(c.source, dir) else {
                 continue;
             };
             // A lock in a directory above is a workspace's for Cargo (members have none of
@@ -33,7 +33,11 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
             let Some(range) = range_or_note(index, c, scheme, out) else {
                 break;
             };
-            let Some(resolved) = lock.get(c.name.as_str()) else {
+            let resolved: Vec<(&str, &Location)> = locks
+                .iter()
+                .flat_map(|l| l.get(c.name.as_str()).into_iter().flatten().copied())
+                .collect();
+            if resolved.is_empty() {
                 if !matches!(c.scope, Scope::Optional | Scope::Peer) {
                     out.conflicts.push(Conflict {
                         kind: ConflictKind::LockMismatch,
@@ -53,7 +57,7 @@ pub(crate) fn lock_mismatch(index: &Index, out: &mut Collector) {
                     });
                 }
                 continue;
-            };
+            }
             let ok = satisfies_any(scheme, range, resolved.iter().map(|(v, _)| *v)).unwrap_or(true);
             if ok {
                 continue;

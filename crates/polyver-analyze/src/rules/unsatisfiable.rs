@@ -8,7 +8,7 @@ use super::{
 use crate::{Conflict, ConflictKind, Entry};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Format, Location};
 use polyver_version::Ecosystem as Scheme;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The project directory of a requirement file: its directory, or the one above a
 /// `requirements/` directory.
@@ -24,7 +24,7 @@ pub(super) fn requirements_project(path: &str) -> &str {
 
 /// For every requirement file: the Python projects (directories) whose installation it is
 /// part of — its own, and every project with a file that includes it, transitively.
-pub(super) fn requirement_units<'a>(index: &Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str>> {
+pub(super) fn requirement_units<'a>(index: &'a Index<'a>) -> HashMap<&'a str, BTreeSet<&'a str>> {
     let files: BTreeSet<&'a str> = index
         .components
         .iter()
@@ -32,20 +32,10 @@ pub(super) fn requirement_units<'a>(index: &Index<'a>) -> HashMap<&'a str, BTree
         .flat_map(|c| c.locations.iter().map(|l| l.path.as_str()))
         .collect();
     // `-r`/`-c` targets of each file, as the requirements extractor resolved them.
-    let mut includes: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
-    for link in index.links {
-        includes.entry(&link.from).or_default().push(&link.to);
-    }
     let mut units: HashMap<&'a str, BTreeSet<&'a str>> = HashMap::new();
     for &file in &files {
         let project = requirements_project(file);
-        let mut seen: HashSet<&'a str> = HashSet::new();
-        let mut stack = vec![file];
-        while let Some(f) = stack.pop() {
-            if !seen.insert(f) {
-                continue;
-            }
-            stack.extend(includes.get(f).into_iter().flatten().copied());
+        for f in index.project.includes.reachable(file) {
             units.entry(f).or_default().insert(project);
         }
     }
