@@ -37,8 +37,11 @@ mod graph;
 mod identity;
 mod integrity;
 pub mod markdown;
+pub mod render;
 pub mod sarif;
 pub mod spdx;
+pub mod table;
+pub mod term;
 
 pub use cyclonedx::cyclonedx;
 pub use spdx::spdx;

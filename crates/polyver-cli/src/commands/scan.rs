@@ -3,12 +3,12 @@
 //! stderr so a CI log shows them whatever the format.
 
 use crate::args::{Format, GlobalArgs, ScanArgs};
-use crate::output::{escaped, Output, Style};
+use crate::output::{escaped, Output};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_extract::{registry, scan_observed, ScanProgress};
-use polyver_model::{Component, Inventory, Severity};
-use std::collections::BTreeMap;
+use polyver_model::{Inventory, Severity};
+use polyver_report::render::scan as render;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,8 +102,8 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             serde_json::to_writer_pretty(&mut out.writer, &inventory)?;
             writeln!(out.writer)?;
         }
-        Format::Table => write_table(&inventory, out)?,
-        Format::Markdown => write_markdown(&inventory, &mut out.writer)?,
+        Format::Table => out.write(&render::table(&inventory, &out.term))?,
+        Format::Markdown => out.write(&render::markdown(&inventory))?,
         Format::Cyclonedx | Format::Spdx => {
             let report = super::licenses::licence_report(
                 &settings,
@@ -118,20 +118,16 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                     eprintln!("warning: {}", escaped(note));
                 }
             }
-            let mut licenses = polyver_report::DeclaredLicenses {
-                root: report.project.expression.clone(),
-                ..Default::default()
+            let kind = match global.format {
+                Format::Spdx => render::Sbom::Spdx,
+                _ => render::Sbom::CycloneDx,
             };
-            // Guesses are shown by `polyver licenses`, never written as a declaration.
-            for p in report.packages {
-                if p.license.rule == polyver_license::Rule::Guess {
-                    continue;
-                }
-                if let Some(e) = p.license.expression {
-                    licenses.components.insert(p.purl, e);
-                }
-            }
-            let sbom = sbom(&inventory, &root, global.format, licenses)?;
+            let root_name = root
+                .canonicalize()
+                .ok()
+                .map(|abs| abs.to_string_lossy().replace('\\', "/"));
+            let licenses = render::declared_licenses(&report);
+            let sbom = render::sbom(&inventory, root_name, kind, sbom_timestamp()?, licenses);
             serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
             writeln!(out.writer)?;
         }
@@ -194,20 +190,8 @@ impl ScanProgress for TerminalProgress {
     }
 }
 
-/// The CycloneDX or SPDX document of a scan. The document is named after the scanned
-/// directory's real name (not `.`), and dated now, or at `SOURCE_DATE_EPOCH` when set
-/// (reproducible builds). Licences come from lock files and installed metadata, and from
-/// registries only with `--licenses`.
-fn sbom(
-    inventory: &Inventory,
-    root: &std::path::Path,
-    format: Format,
-    licenses: polyver_report::DeclaredLicenses,
-) -> anyhow::Result<serde_json::Value> {
-    let mut named = inventory.clone();
-    if let Ok(abs) = root.canonicalize() {
-        named.root = abs.to_string_lossy().replace('\\', "/");
-    }
+/// When an SBOM is dated: now, or `SOURCE_DATE_EPOCH` when set (reproducible builds).
+fn sbom_timestamp() -> anyhow::Result<String> {
     let when = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(secs) => {
             let secs: u64 = secs.trim().parse().map_err(|_| {
@@ -220,166 +204,5 @@ fn sbom(
         }
         Err(_) => std::time::SystemTime::now(),
     };
-    let timestamp = humantime::format_rfc3339_seconds(when).to_string();
-    let version = env!("CARGO_PKG_VERSION");
-    Ok(match format {
-        Format::Spdx => {
-            let mut meta = polyver_report::SpdxMeta::new(timestamp, version);
-            meta.licenses = licenses;
-            polyver_report::spdx(&named, &meta)
-        }
-        _ => {
-            let mut meta = polyver_report::BomMeta::new(timestamp, version);
-            meta.licenses = licenses;
-            polyver_report::cyclonedx(&named, &meta)
-        }
-    })
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-/// What a component is pinned to, as one cell: `2.31.0`, `>=2.0,<3`, or `2.31.0 (==2.31.0)`.
-fn version_cell(c: &Component) -> String {
-    match (&c.version, &c.constraint) {
-        (Some(v), Some(k)) if k.raw.trim_start_matches(['=', 'v']) != v => {
-            format!("{v} ({})", k.raw)
-        }
-        (Some(v), _) => v.clone(),
-        (None, Some(k)) => k.raw.clone(),
-        (None, None) => c.url.clone().unwrap_or_else(|| "-".into()),
-    }
-}
-
-/// Components grouped by the file that declares them (their first location).
-fn by_file(inventory: &Inventory) -> BTreeMap<&str, Vec<&Component>> {
-    let mut groups: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
-    for c in &inventory.components {
-        let path = c.locations.first().map_or("", |l| l.path.as_str());
-        groups.entry(path).or_default().push(c);
-    }
-    for list in groups.values_mut() {
-        list.sort_by_key(|c| c.locations.first().map_or(0, |l| l.line));
-    }
-    groups
-}
-
-fn summary(inventory: &Inventory) -> String {
-    let direct = inventory.components.iter().filter(|c| c.direct).count();
-    let mut ecosystems: BTreeMap<String, usize> = BTreeMap::new();
-    for c in &inventory.components {
-        *ecosystems.entry(c.ecosystem.to_string()).or_default() += 1;
-    }
-    let per_eco: Vec<String> = ecosystems.iter().map(|(e, n)| format!("{e} {n}")).collect();
-    let errors = inventory
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    format!(
-        "{} components ({direct} direct, {} transitive) in {} files; {}; {} diagnostics ({errors} errors)",
-        inventory.components.len(),
-        inventory.components.len() - direct,
-        inventory.stats.files_extracted,
-        if per_eco.is_empty() { "no ecosystems".to_string() } else { per_eco.join(", ") },
-        inventory.diagnostics.len(),
-    )
-}
-
-fn write_table(inventory: &Inventory, out: &mut Output) -> std::io::Result<()> {
-    let groups = by_file(inventory);
-    for (path, components) in &groups {
-        writeln!(out.writer, "{}", out.paint(&escaped(path), Style::Bold))?;
-        let rows: Vec<[String; 6]> = components
-            .iter()
-            .map(|c| {
-                [
-                    c.locations
-                        .first()
-                        .map_or(String::new(), |l| format!(":{}", l.line)),
-                    c.kind.to_string(),
-                    c.ecosystem.to_string(),
-                    escaped(&c.name),
-                    escaped(version_cell(c)),
-                    format!("{}{}", c.scope, if c.direct { "" } else { ", transitive" }),
-                ]
-            })
-            .collect();
-        let mut widths = [0usize; 6];
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        for row in rows {
-            let mut line = String::from("  ");
-            for (i, cell) in row.iter().enumerate() {
-                let pad = widths[i] - cell.chars().count();
-                let painted = match i {
-                    3 => out.paint(cell, Style::Bold),
-                    4 if cell == "latest" || cell == "-" => out.paint(cell, Style::Bad),
-                    _ => cell.clone(),
-                };
-                line.push_str(&painted);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(pad + 2));
-                }
-            }
-            writeln!(out.writer, "{}", line.trim_end())?;
-        }
-    }
-    if !groups.is_empty() {
-        writeln!(out.writer)?;
-    }
-    writeln!(out.writer, "{}", summary(inventory))
-}
-
-fn write_markdown(inventory: &Inventory, w: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "# Inventory of `{}`\n",
-        polyver_report::markdown::cell(&inventory.root)
-    )?;
-    writeln!(w, "{}\n", summary(inventory))?;
-    writeln!(
-        w,
-        "| file | line | kind | ecosystem | name | version | scope | direct |"
-    )?;
-    writeln!(w, "|---|---:|---|---|---|---|---|---|")?;
-    for (path, components) in by_file(inventory) {
-        for c in components {
-            writeln!(
-                w,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                polyver_report::markdown::cell(path),
-                c.locations.first().map_or(0, |l| l.line),
-                c.kind,
-                c.ecosystem,
-                polyver_report::markdown::cell(&c.name),
-                polyver_report::markdown::cell(&version_cell(c)),
-                c.scope,
-                if c.direct { "yes" } else { "no" },
-            )?;
-        }
-    }
-    if !inventory.diagnostics.is_empty() {
-        writeln!(w, "\n## Diagnostics\n")?;
-        for d in &inventory.diagnostics {
-            writeln!(
-                w,
-                "- **{}** `{}:{}` {}: {}",
-                severity_word(d.severity),
-                polyver_report::markdown::cell(&d.path),
-                d.line,
-                d.code.id(),
-                polyver_report::markdown::cell(&d.message)
-            )?;
-        }
-    }
-    Ok(())
+    Ok(humantime::format_rfc3339_seconds(when).to_string())
 }
