@@ -394,7 +394,7 @@ fn db() {
                 "--ecosystem",
                 "PyPI",
                 "--base-url",
-                &base_url,
+                base_url,
                 "--osv-db",
                 osv.to_str().unwrap(),
                 "--format",
