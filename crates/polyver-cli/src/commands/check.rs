@@ -101,7 +101,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             let mut rules: Vec<SarifRule> = verdict
                 .audit
                 .as_ref()
-                .map(super::audit::sarif_rules)
+                .map(polyver_report::render::audit::sarif_rules)
                 .unwrap_or_default();
             rules.extend(
                 polyver_engine::rules::catalogue()

@@ -9,6 +9,7 @@
 //! [`Term`]: crate::term::Term
 //! [`escaped`]: crate::term::escaped
 
+pub mod audit;
 pub mod conflicts;
 pub mod scan;
 
