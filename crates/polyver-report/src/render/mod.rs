@@ -10,6 +10,7 @@
 //! [`escaped`]: crate::term::escaped
 
 pub mod audit;
+pub mod check;
 pub mod conflicts;
 pub mod scan;
 
