@@ -9,11 +9,12 @@
 
 use super::scan::TerminalProgress;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
-use crate::output::{escaped, Output, Style};
+use crate::output::Output;
 use crate::CliError;
 use polyver_extract::{registry, scan_observed, Extractor, ScanConfig, ScanConfigError};
 use polyver_graph::Graph;
 use polyver_model::{Inventory, Severity};
+use polyver_report::render::{self, graph as render_graph};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -125,7 +126,7 @@ pub fn run_graph(
         Format::Mermaid => out
             .writer
             .write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
-        Format::Table => write_summary(&graphs, args.top, out)?,
+        Format::Table => out.write(&render_graph::summary(&graphs, args.top, &out.term))?,
         other => {
             return Err(super::unsupported_format(
                 "graph",
@@ -135,94 +136,6 @@ pub fn run_graph(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn labels(g: &Graph, path: &[u32]) -> String {
-    let text = path
-        .iter()
-        .map(|&i| g.node(i).label())
-        .collect::<Vec<_>>()
-        .join(" → ");
-    escaped(text)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Result<()> {
-    if graphs.is_empty() {
-        return writeln!(
-            out.writer,
-            "no lock file found (polyver reads package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock, poetry.lock, uv.lock, pdm.lock, Pipfile.lock, Cargo.lock, Gemfile.lock, composer.lock, packages.lock.json)"
-        );
-    }
-    let (mut nodes, mut edges, mut depth, mut cycles) = (0, 0, 0, 0);
-    for g in graphs {
-        let s = g.stats(top);
-        nodes += s.nodes;
-        edges += s.edges;
-        depth = depth.max(s.max_depth);
-        cycles += s.cycles;
-        writeln!(
-            out.writer,
-            "{} ({}, {})",
-            out.paint(&escaped(&g.lock), Style::Bold),
-            g.ecosystem,
-            g.source
-        )?;
-        let roots = if g.roots_inferred {
-            format!(
-                "{} (inferred: the lock names no direct dependency)",
-                plural(s.roots, "root", "roots")
-            )
-        } else {
-            format!("{} direct", s.roots)
-        };
-        let mut line = format!(
-            "  {}, {}, {roots}; max depth {}; {}",
-            plural(s.nodes, "package", "packages"),
-            plural(s.edges, "edge", "edges"),
-            s.max_depth,
-            plural(s.cycles, "cycle", "cycles"),
-        );
-        if s.cycles > 0 {
-            line.push_str(&format!(" ({} packages in cycles)", s.nodes_in_cycles));
-        }
-        if s.unreachable > 0 {
-            line.push_str(&format!("; {} unreachable", s.unreachable));
-        }
-        if s.unresolved_edges > 0 {
-            line.push_str(&format!(
-                "; {} unresolved",
-                plural(s.unresolved_edges, "edge", "edges")
-            ));
-        }
-        writeln!(out.writer, "{line}")?;
-        if s.deepest_path.len() > 1 {
-            writeln!(out.writer, "  deepest: {}", labels(g, &s.deepest_path))?;
-        }
-        if !s.top_fan_in.is_empty() {
-            let list: Vec<String> = s
-                .top_fan_in
-                .iter()
-                .map(|f| format!("{} ({})", g.node(f.node).label(), f.dependents))
-                .collect();
-            writeln!(
-                out.writer,
-                "  most depended on: {}",
-                escaped(list.join(", "))
-            )?;
-        }
-    }
-    writeln!(
-        out.writer,
-        "\n{}: {}, {}, max depth {depth}, {}",
-        plural(graphs.len(), "lock file", "lock files"),
-        plural(nodes, "package", "packages"),
-        plural(edges, "edge", "edges"),
-        plural(cycles, "cycle", "cycles"),
-    )
 }
 
 /// `name@version` (as `graph` prints nodes) is read as `--version`; a leading `@` is an npm
@@ -302,7 +215,7 @@ pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
         eprintln!(
             "{what} is in no dependency graph under {} ({} searched)",
             root.display(),
-            plural(graphs.len(), "lock file", "lock files")
+            render::plural(graphs.len(), "lock file", "lock files")
         );
         eprintln!("hint: {hint}");
         return Ok(ExitCode::from(1));
@@ -321,52 +234,7 @@ pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
         writeln!(out.writer)?;
         return Ok(ExitCode::SUCCESS);
     }
-    for (i, (g, answer)) in matches.iter().enumerate() {
-        if i > 0 {
-            writeln!(out.writer)?;
-        }
-        let node = g.node(answer.target);
-        let total = answer.paths.len() + answer.more;
-        let count = if answer.more_is_lower_bound {
-            format!("at least {total} paths")
-        } else {
-            plural(total, "path", "paths")
-        };
-        writeln!(
-            out.writer,
-            "{} in {} ({}): {}{}, {}, {count}",
-            out.paint(&escaped(node.label()), Style::Bold),
-            escaped(&g.lock),
-            g.ecosystem,
-            if node.direct { "direct, " } else { "" },
-            format_args!("depth {}", g.depths()[answer.target as usize]),
-            plural(g.dependents(answer.target).len(), "dependent", "dependents"),
-        )?;
-        if answer.paths.is_empty() && !node.direct {
-            let why_not = if g.edge_count() == 0 {
-                "this lock file records no dependency edges (Pipfile.lock never does): what pulls it in is unknown"
-            } else {
-                "no direct dependency reaches it: the lock keeps an entry nothing requires"
-            };
-            writeln!(out.writer, "  {}", out.paint(why_not, Style::Bad))?;
-        }
-        for path in &answer.paths {
-            writeln!(out.writer, "  {}", labels(g, path))?;
-        }
-        if answer.more > 0 {
-            writeln!(
-                out.writer,
-                "  … and {}{} more {} (--max-paths to list more)",
-                if answer.more_is_lower_bound {
-                    "at least "
-                } else {
-                    ""
-                },
-                answer.more,
-                if answer.more == 1 { "path" } else { "paths" },
-            )?;
-        }
-    }
+    out.write(&render_graph::why(&matches, &out.term))?;
     Ok(ExitCode::SUCCESS)
 }
 

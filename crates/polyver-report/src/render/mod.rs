@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod check;
 pub mod conflicts;
+pub mod graph;
 pub mod licenses;
 pub mod scan;
 
