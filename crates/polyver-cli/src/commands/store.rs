@@ -24,12 +24,6 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Unix milliseconds as RFC 3339 UTC, to the second.
-pub fn time(ms: i64) -> String {
-    let t = UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_seconds(t).to_string()
-}
-
 /// What to do about a store error.
 fn hint_for(e: &StoreError, url: &str) -> String {
     let postgres = url.starts_with("postgres");

@@ -12,7 +12,9 @@
 pub mod audit;
 pub mod check;
 pub mod conflicts;
+pub mod diff;
 pub mod graph;
+pub mod history;
 pub mod licenses;
 pub mod scan;
 
