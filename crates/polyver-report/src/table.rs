@@ -64,6 +64,8 @@ struct Row {
     style: Option<Style>,
     /// Lines written under the row (indented by the table's indent plus `detail_indent`).
     details: Vec<String>,
+    /// Pieces written after the last cell, outside the columns, each with its own style.
+    tail: Vec<(String, Option<Style>)>,
 }
 
 /// A table being built; [`Table::render`] lays it out.
@@ -119,6 +121,7 @@ impl Table {
             cells,
             style: None,
             details: Vec::new(),
+            tail: Vec::new(),
         });
         self
     }
@@ -129,6 +132,7 @@ impl Table {
             cells,
             style: None,
             details: Vec::new(),
+            tail: Vec::new(),
         });
         self
     }
@@ -145,6 +149,15 @@ impl Table {
     pub fn details(&mut self, lines: impl IntoIterator<Item = String>) -> &mut Table {
         if let Some(row) = self.rows.last_mut() {
             row.details.extend(lines);
+        }
+        self
+    }
+
+    /// Pieces written after the last cell of the last row (escaped and painted like cells,
+    /// not aligned): `+++--~` of a diff stat.
+    pub fn tail(&mut self, pieces: Vec<(String, Option<Style>)>) -> &mut Table {
+        if let Some(row) = self.rows.last_mut() {
+            row.tail = pieces;
         }
         self
     }
@@ -178,10 +191,17 @@ impl Table {
                 .zip(&row.cells)
                 .map(|(text, (_, style))| (text, *style))
                 .collect();
-            let line = match row.style {
+            let mut line = match row.style {
                 Some(style) => term.paint(&self.line(&cells, &widths, &Term::PLAIN), style),
                 None => self.line(&cells, &widths, term),
             };
+            if !row.tail.is_empty() {
+                line.push_str(&self.gap);
+                for (text, style) in &row.tail {
+                    let text = escape(text);
+                    line.push_str(&style.map_or_else(|| text.clone(), |s| term.paint(&text, s)));
+                }
+            }
             let _ = writeln!(out, "{line}");
             for d in &row.details {
                 let pad = " ".repeat(self.indent + self.detail_indent);

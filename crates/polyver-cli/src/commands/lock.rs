@@ -9,18 +9,17 @@
 //! file:line).
 
 use crate::args::{Format, GlobalArgs, LockArgs};
-use crate::output::{escaped, Output, Style};
+use crate::output::Output;
 use crate::CliError;
 use polyver_extract::registry;
-use polyver_lock::{describe, diff, entries, render, LockEntry, FILE_NAME};
-use polyver_model::{Ecosystem, Inventory, Severity};
-use std::collections::{BTreeMap, BTreeSet};
+use polyver_lock::{diff, entries, LockEntry, FILE_NAME};
+use polyver_model::{Inventory, Severity};
+use polyver_report::render::lock as render;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const CHECK_SCHEMA: &str = "polyver.lock-check/v1";
-const WRITE_SCHEMA: &str = "polyver.lock-write/v1";
 /// The largest polyver.lock `--check` reads (a 100k-component lock is about 25 MiB).
 const MAX_LOCK_SIZE: u64 = 256 << 20;
 
@@ -89,7 +88,7 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     if args.check {
         return check(&path, &current, global, out);
     }
-    let text = render(&current);
+    let text = polyver_lock::render(&current);
     let unchanged = polyver_model::read::read_file_to_string(
         &path,
         polyver_model::read::ReadLimits::new(MAX_LOCK_SIZE),
@@ -102,31 +101,18 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             hint: Some("check the directory's permissions and free space".into()),
         })?;
     }
+    let shown = path.display().to_string();
     if global.format == Format::Json {
-        let doc = serde_json::json!({
-            "schema": WRITE_SCHEMA,
-            "path": path.to_string_lossy(),
-            "components": current.len(),
-            "files": files.len(),
-            "written": !unchanged,
-        });
+        let doc = render::write_json(&shown, current.len(), files.len(), !unchanged);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
-    } else if unchanged {
-        writeln!(
-            out.writer,
-            "{} is up to date ({} components)",
-            path.display(),
-            current.len()
-        )?;
     } else {
-        writeln!(
-            out.writer,
-            "wrote {}: {} components from {} files",
-            path.display(),
+        out.write(&render::written(
+            &shown,
             current.len(),
-            files.len()
-        )?;
+            files.len(),
+            !unchanged,
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -145,98 +131,13 @@ fn check(
 ) -> anyhow::Result<ExitCode> {
     let recorded = read_lock(path)?;
     let drift = diff(&recorded, current);
+    let shown = path.display().to_string();
     if global.format == Format::Json {
-        let doc = serde_json::json!({
-            "schema": CHECK_SCHEMA,
-            "path": path.to_string_lossy(),
-            "up_to_date": drift.is_empty(),
-            "unchanged": drift.unchanged,
-            "added": drift.added,
-            "removed": drift.removed,
-            "changed": drift.changed,
-        });
+        let doc = render::check_json(&shown, &drift);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
-    } else if drift.is_empty() {
-        writeln!(
-            out.writer,
-            "{} is up to date ({} components)",
-            path.display(),
-            drift.unchanged
-        )?;
     } else {
-        writeln!(
-            out.writer,
-            "{} is out of date: {} added, {} removed, {} changed, {} unchanged",
-            path.display(),
-            drift.added.len(),
-            drift.removed.len(),
-            drift.changed.len(),
-            drift.unchanged
-        )?;
-        // Per file, like `git diff --stat`: how many entries it added, removed, changed.
-        let mut per_file: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-        for (entries, slot) in [(&drift.added, 0), (&drift.removed, 1)] {
-            for f in entries.iter().flat_map(|e| &e.files) {
-                per_file.entry(f.as_str()).or_default()[slot] += 1;
-            }
-        }
-        for c in &drift.changed {
-            let files: BTreeSet<&String> = c.before.files.iter().chain(&c.after.files).collect();
-            for f in files {
-                per_file.entry(f.as_str()).or_default()[2] += 1;
-            }
-        }
-        let width = per_file
-            .keys()
-            .map(|f| escaped(f).chars().count())
-            .max()
-            .unwrap_or(0);
-        for (file, [added, removed, changed]) in &per_file {
-            let marks = format!(
-                "{}{}{}",
-                out.paint(&"+".repeat((*added).min(40)), Style::Good),
-                out.paint(&"-".repeat((*removed).min(40)), Style::Bad),
-                "~".repeat((*changed).min(40))
-            );
-            writeln!(
-                out.writer,
-                "  {:<width$} | {:>3} {marks}",
-                escaped(file),
-                added + removed + changed
-            )?;
-        }
-        writeln!(out.writer)?;
-        // One line per entry, in name order, like a diff.
-        let mut lines: Vec<((Ecosystem, &str), String)> = Vec::new();
-        for e in &drift.added {
-            lines.push((
-                (e.ecosystem, &e.name),
-                out.paint(&escaped(format!("+ {}", describe(e))), Style::Good),
-            ));
-        }
-        for e in &drift.removed {
-            lines.push((
-                (e.ecosystem, &e.name),
-                out.paint(&escaped(format!("- {}", describe(e))), Style::Bad),
-            ));
-        }
-        for c in &drift.changed {
-            lines.push((
-                (c.after.ecosystem, &c.after.name),
-                escaped(format!(
-                    "~ {} {}: {} (in {})",
-                    c.after.ecosystem,
-                    c.after.name,
-                    c.fields.join("; "),
-                    c.after.files.join(", ")
-                )),
-            ));
-        }
-        lines.sort_by(|a, b| a.0.cmp(&b.0));
-        for (_, line) in lines {
-            writeln!(out.writer, "  {line}")?;
-        }
+        out.write(&render::check(&shown, &drift, &out.term))?;
     }
     if drift.is_empty() {
         Ok(ExitCode::SUCCESS)

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod graph;
 pub mod history;
 pub mod licenses;
+pub mod lock;
 pub mod scan;
 
 /// `1 package` / `2 packages`.

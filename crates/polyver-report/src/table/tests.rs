@@ -86,3 +86,18 @@ fn minimum_widths_and_a_custom_gap() {
     t.row(["added", "1", "+"]);
     assert_eq!(t.render(&Term::PLAIN), "added        1 +\n");
 }
+
+#[test]
+fn a_tail_follows_the_last_cell_escaped_and_painted_piece_by_piece() {
+    let mut t = Table::new(vec![Column::left(), Column::right().min(3)]).gap(" ");
+    t.row(["a.lock", "3"]).tail(vec![
+        ("++".into(), Some(Style::Good)),
+        ("-".into(), Some(Style::Bad)),
+        ("~\n".into(), None),
+    ]);
+    assert_eq!(t.render(&Term::PLAIN), "a.lock   3 ++-~\\n\n");
+    assert_eq!(
+        t.render(&colour(None)),
+        "a.lock   3 \x1b[32m++\x1b[0m\x1b[31m-\x1b[0m~\\n\n"
+    );
+}
