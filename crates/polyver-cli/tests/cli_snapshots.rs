@@ -2,7 +2,8 @@
 //! through the real binary on one small repository (`fixtures/snapshots/repo`, copied into a
 //! temporary directory with an OSV database, two stored scans and a polyver.lock), snapshotted
 //! as exit code, stdout and stderr together. A change to any user-visible output shows up as a
-//! `.snap` diff. Colours are off (`NO_COLOR=1`) and the width fixed (`COLUMNS`); timestamps,
+//! `.snap` diff. Colours are off (`NO_COLOR=1`) and the width fixed (`COLUMNS=160`, 80 for
+//! one table cut to fit); timestamps,
 //! durations, ports and the temporary directory are replaced by placeholders.
 //!
 //! A command or format missing here fails `every_offered_format_has_a_snapshot`, so a new one
@@ -64,7 +65,7 @@ fn polyver(dir: &Path, cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("polyver").unwrap();
     cmd.current_dir(cwd)
         .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
+        .env("COLUMNS", "160")
         .env("SOURCE_DATE_EPOCH", "1714521600")
         .env("POLYVER_OSV_DB", dir.join("osv"))
         .env("POLYVER_CACHE_DIR", dir.join("cache"))
@@ -167,9 +168,14 @@ fn filters(dir: &Path) -> Vec<(String, &'static str)> {
 
 /// Runs `polyver ARGS` in `cwd` and snapshots exit code, stdout and stderr as `name`.
 fn snapshot(name: &str, cwd: &Path, args: &[&str], stdin: Option<&str>) {
+    snapshot_at(name, cwd, args, stdin, 160);
+}
+
+/// [`snapshot`] on a terminal `columns` wide.
+fn snapshot_at(name: &str, cwd: &Path, args: &[&str], stdin: Option<&str>, columns: usize) {
     let w = world();
     let mut cmd = polyver(&w.dir, cwd);
-    cmd.args(args);
+    cmd.env("COLUMNS", columns.to_string()).args(args);
     if let Some(input) = stdin {
         cmd.write_stdin(input);
     }
@@ -291,6 +297,10 @@ fn diff() {
 #[test]
 fn licenses() {
     each_format("licenses", &["licenses"], &["--offline"], None);
+    // On a narrow terminal the SOURCE column is cut; nothing wraps.
+    let repo = world().dir.join("repo");
+    let args = ["licenses", "--offline", "--format", "table"];
+    snapshot_at("licenses_table_80_columns", &repo, &args, None, 80);
 }
 
 #[test]

@@ -53,7 +53,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
             if now.saturating_sub(oldest) > 7 * 86_400 {
                 eprintln!(
                     "warning: the OSV database was last updated {}; run `polyver db sync`",
-                    super::db::age(now.saturating_sub(oldest))
+                    polyver_report::render::db::age(now.saturating_sub(oldest))
                 );
             }
         }

@@ -3,13 +3,13 @@
 //! progress on a terminal and prints what changed.
 
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
-use crate::output::{escaped, Output, Style};
+use crate::output::{escaped, Output};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_advisory::db::{self, Database, DbError, Mode, Origin};
 use polyver_advisory::sync::{self, DEFAULT_BASE_URL, DEFAULT_ECOSYSTEMS};
 use polyver_advisory::{import, ImportLimits};
-use serde_json::json;
+use polyver_report::render::db as render;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,29 +104,13 @@ fn import_cmd(
         ..Origin::default()
     };
     let summary = db::update(&db_path, imported, Mode::Merge, &origin, now()).map_err(db_error)?;
-    let elapsed = started.elapsed();
+    let seconds = started.elapsed().as_secs_f64();
     if global.format == Format::Json {
-        let doc = json!({
-            "schema": "polyver.db-import/v1",
-            "database": db_path,
-            "summary": summary,
-            "seconds": elapsed.as_secs_f64(),
-        });
+        let doc = render::import_json(&db_path, &summary, seconds);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
     } else {
-        writeln!(
-            out.writer,
-            "imported {} advisories ({}) into {}: {} skipped as corrupt, {} withdrawn, {} without a package; {} in the database ({:.2}s)",
-            summary.imported,
-            summary.ecosystems.join(", "),
-            db_path.display(),
-            summary.skipped,
-            summary.withdrawn,
-            summary.without_package,
-            summary.total,
-            elapsed.as_secs_f64(),
-        )?;
+        out.write(&render::import_line(&db_path, &summary, seconds))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -242,38 +226,11 @@ fn sync_cmd(
         }
     }
     if global.format == Format::Json {
-        let doc = json!({
-            "schema": "polyver.db-sync/v1",
-            "database": db_path,
-            "base_url": base,
-            "ecosystems": outcomes,
-        });
+        let doc = render::sync_json(&db_path, &base, &outcomes);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
     } else {
-        for o in &outcomes {
-            let what = match o.status {
-                "updated" => out.paint("updated", Style::Good),
-                "refused" => out.paint("refused", Style::Bad),
-                _ => "unchanged".to_string(),
-            };
-            writeln!(
-                out.writer,
-                "{:<12} {what:<9} {} advisories{}",
-                o.ecosystem,
-                o.advisories,
-                match (&o.refused, o.status) {
-                    (Some(reason), _) => format!(" kept: {reason}"),
-                    (None, "updated") => format!(
-                        " ({} KiB downloaded, {} skipped, {} withdrawn)",
-                        o.bytes / 1024,
-                        o.skipped,
-                        o.withdrawn
-                    ),
-                    _ => String::new(),
-                }
-            )?;
-        }
+        out.write(&render::sync_table(&outcomes, &out.term))?;
     }
     let refused: Vec<String> = outcomes
         .iter()
@@ -297,17 +254,6 @@ fn sync_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `3 days`, `5 hours`, `just now`.
-pub fn age(seconds: u64) -> String {
-    let (n, unit) = match seconds {
-        s if s < 60 => return "just now".to_string(),
-        s if s < 3600 => (s / 60, "minute"),
-        s if s < 86_400 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
-}
-
 fn status_cmd(
     arg: &OsvDbArg,
     verify: bool,
@@ -323,77 +269,16 @@ fn status_cmd(
     };
     let now = now();
     if global.format == Format::Json {
-        let ecosystems: serde_json::Map<String, serde_json::Value> = db
-            .ecosystems()
-            .iter()
-            .map(|(name, m)| {
-                let mut v = serde_json::to_value(m).unwrap_or_default();
-                v["age_seconds"] = json!(now.saturating_sub(m.imported_at));
-                (name.clone(), v)
-            })
-            .collect();
-        let mut doc = json!({
-            "schema": "polyver.db-status/v1",
-            "database": db.path(),
-            "advisories": db.advisory_count(),
-            "ecosystems": ecosystems,
-        });
-        if let Some(v) = verified {
-            doc["verified"] = json!(v);
-        }
+        let doc = render::status_json(&db, verified.as_ref(), now);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    writeln!(
-        out.writer,
-        "{}",
-        out.paint(&db.path().display().to_string(), Style::Bold)
-    )?;
-    let mut rows = vec![[
-        "ecosystem".to_string(),
-        "advisories".to_string(),
-        "packages".to_string(),
-        "updated".to_string(),
-        "newest advisory".to_string(),
-        "source".to_string(),
-    ]];
-    for (name, m) in db.ecosystems() {
-        rows.push([
-            name.clone(),
-            m.advisories.to_string(),
-            m.packages.to_string(),
-            age(now.saturating_sub(m.imported_at)),
-            m.newest_modified.get(..10).unwrap_or("-").to_string(),
-            m.source.clone(),
-        ]);
-    }
-    let mut widths = [0usize; 6];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let mut line = String::from("  ");
-        for (j, cell) in row.iter().enumerate() {
-            let padded = format!("{cell:<w$}  ", w = widths[j]);
-            line.push_str(&if i == 0 {
-                out.paint(&padded, Style::Bold)
-            } else {
-                padded
-            });
-        }
-        writeln!(out.writer, "{}", line.trim_end())?;
-    }
-    writeln!(out.writer, "{} advisories in total", db.advisory_count())?;
-    if let Some(v) = verified {
-        writeln!(
-            out.writer,
-            "verified: every checksum of the {} advisory records ({} KiB) matches",
-            v.advisories,
-            v.bytes / 1024
-        )?;
+    } else {
+        out.write(&render::status_table(
+            &db,
+            verified.as_ref(),
+            now,
+            &out.term,
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

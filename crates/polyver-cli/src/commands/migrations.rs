@@ -7,12 +7,13 @@
 //! migrations); 2 input errors (bad path, bad URL); 3 the database cannot be reached or read.
 
 use crate::args::{Format, GlobalArgs, MigrationsArgs};
-use crate::output::{Output, Style};
+use crate::output::Output;
 use crate::CliError;
 use polyver_extract::registry;
 use polyver_migrations::live::{self, LiveError};
-use polyver_migrations::{analyse, Chain, Report};
+use polyver_migrations::{analyse, Report};
 use polyver_model::Kind;
+use polyver_report::render::migrations as render;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,7 +65,11 @@ pub fn run(
             serde_json::to_writer_pretty(&mut out.writer, &report)?;
             writeln!(out.writer)?;
         }
-        Format::Table => write_table(&report, args.database_url.is_some(), out)?,
+        Format::Table => out.write(&render::table(
+            &report,
+            args.database_url.is_some(),
+            &out.term,
+        ))?,
         other => {
             return Err(super::unsupported_format(
                 "migrations",
@@ -122,89 +127,4 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
-}
-
-fn write_table(report: &Report, with_db: bool, out: &mut Output) -> std::io::Result<()> {
-    if report.chains.is_empty() {
-        writeln!(out.writer, "no schema migrations found in {}", report.root)?;
-        return Ok(());
-    }
-    for chain in &report.chains {
-        write_chain(chain, with_db, out)?;
-    }
-    let chains = report.chains.len();
-    let summary = format!(
-        "{chains} chain{}, {} problem{}",
-        if chains == 1 { "" } else { "s" },
-        report.problems,
-        if report.problems == 1 { "" } else { "s" }
-    );
-    let style = if report.problems == 0 {
-        Style::Good
-    } else {
-        Style::Bad
-    };
-    writeln!(out.writer, "{}", out.paint(&summary, style))
-}
-
-fn write_chain(chain: &Chain, with_db: bool, out: &mut Output) -> std::io::Result<()> {
-    let title = format!("{} {}", chain.framework, chain.name);
-    let count = chain.migrations.len();
-    writeln!(
-        out.writer,
-        "{}  ({count} migration{})",
-        out.paint(&title, Style::Bold),
-        if count == 1 { "" } else { "s" }
-    )?;
-    let heads = if chain.heads.is_empty() {
-        "-".to_string()
-    } else {
-        chain.heads.join(", ")
-    };
-    writeln!(
-        out.writer,
-        "  head{}: {heads}",
-        if chain.heads.len() > 1 { "s" } else { "" }
-    )?;
-    if !chain.merges.is_empty() {
-        writeln!(out.writer, "  merges: {}", chain.merges.join(", "))?;
-    }
-    if let Some(v) = &chain.schema_version {
-        writeln!(out.writer, "  db/schema.rb: {v}")?;
-    }
-    if with_db {
-        match &chain.database {
-            Some(db) if !db.initialised => writeln!(
-                out.writer,
-                "  database: not initialised (no {} table)",
-                db.table
-            )?,
-            Some(db) => writeln!(
-                out.writer,
-                "  database: {} ({}), {} pending, {} unknown",
-                if db.heads.is_empty() {
-                    "-".to_string()
-                } else {
-                    db.heads.join(", ")
-                },
-                db.table,
-                db.pending.len(),
-                db.unknown.len()
-            )?,
-            None => writeln!(out.writer, "  database: not checked")?,
-        }
-    }
-    for p in &chain.problems {
-        let at = p
-            .location
-            .as_ref()
-            .map_or(String::new(), |l| format!(" ({l})"));
-        writeln!(
-            out.writer,
-            "  {} {}{at}",
-            out.paint(&format!("{}:", p.kind.id()), Style::Bad),
-            p.message
-        )?;
-    }
-    Ok(())
 }

@@ -12,11 +12,13 @@
 pub mod audit;
 pub mod check;
 pub mod conflicts;
+pub mod db;
 pub mod diff;
 pub mod graph;
 pub mod history;
 pub mod licenses;
 pub mod lock;
+pub mod migrations;
 pub mod scan;
 
 /// `1 package` / `2 packages`.
