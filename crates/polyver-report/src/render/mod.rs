@@ -16,6 +16,7 @@ pub mod db;
 pub mod diff;
 pub mod graph;
 pub mod history;
+pub mod init;
 pub mod licenses;
 pub mod lock;
 pub mod migrations;
