@@ -22,6 +22,7 @@ mod lock;
 mod record;
 pub mod rules;
 mod settings;
+pub mod version_eval;
 
 pub use error::{EngineError, ErrorKind};
 pub use gate::{Check, CheckResult, CheckStatus, Gate, GateOptions, PreparedGate};

@@ -21,6 +21,7 @@ pub mod licenses;
 pub mod lock;
 pub mod migrations;
 pub mod scan;
+pub mod version;
 
 /// `1 package` / `2 packages`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
