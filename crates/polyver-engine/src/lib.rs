@@ -20,6 +20,7 @@ pub mod init;
 pub mod licenses;
 mod lock;
 mod record;
+pub mod registry;
 pub mod rules;
 mod settings;
 pub mod version_eval;

@@ -3,6 +3,7 @@
 
 use crate::args::{DiffArgs, Format, GlobalArgs};
 use crate::output::Output;
+use polyver_engine::registry;
 use polyver_report::render::diff as render;
 use polyver_store::ScanRef;
 use std::io::Write;
@@ -31,9 +32,10 @@ pub fn run(args: &DiffArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     }
     let a = parse(args.a.as_deref(), ScanRef::Back(1))?;
     let b = parse(args.b.as_deref(), ScanRef::Back(0))?;
-    let store = super::store::open_existing(global)?;
-    let repository = super::store::repository(&store, args.repo.as_deref())?;
-    let err = |e| super::store::cli_error(e, "");
+    let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;
+    let repository =
+        registry::repository(&store, args.repo.as_deref()).map_err(super::engine_error)?;
+    let err = |e| super::engine_error(registry::store_error(e, ""));
     let from = store.resolve(&repository, &a).map_err(err)?;
     let to = store.resolve(&repository, &b).map_err(err)?;
     let diff = polyver_store::diff(

@@ -3,6 +3,7 @@
 
 use crate::args::{Format, GlobalArgs, HistoryArgs};
 use crate::output::Output;
+use polyver_engine::registry;
 use polyver_report::render::history as render;
 use std::io::Write;
 use std::process::ExitCode;
@@ -15,11 +16,12 @@ pub fn run(args: &HistoryArgs, global: &GlobalArgs, out: &mut Output) -> anyhow:
             "table, json",
         ));
     }
-    let store = super::store::open_existing(global)?;
-    let repository = super::store::repository(&store, args.repo.as_deref())?;
+    let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;
+    let repository =
+        registry::repository(&store, args.repo.as_deref()).map_err(super::engine_error)?;
     let scans = store
         .history(&repository, args.limit)
-        .map_err(|e| super::store::cli_error(e, ""))?;
+        .map_err(|e| super::engine_error(registry::store_error(e, "")))?;
     match global.format {
         Format::Json => {
             let doc = render::json(&repository, store.backend(), &scans);

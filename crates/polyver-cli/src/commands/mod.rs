@@ -12,7 +12,6 @@ pub mod licenses;
 pub mod lock;
 pub mod migrations;
 pub mod scan;
-pub mod store;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};

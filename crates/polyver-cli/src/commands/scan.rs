@@ -6,7 +6,8 @@ use crate::args::{Format, GlobalArgs, ScanArgs};
 use crate::output::{escaped, Output};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polyver_extract::{registry, scan_observed, ScanProgress};
+use polyver_engine::registry;
+use polyver_extract::{scan_observed, ScanProgress};
 use polyver_model::{Inventory, Severity};
 use polyver_report::render::scan as render;
 use std::io::{IsTerminal, Write};
@@ -36,10 +37,15 @@ fn stored_findings(
 
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let started_at = super::store::now_ms();
+    let started_at = polyver_engine::registry::now_ms();
     let settings = super::settings(global, &root, Some(args))?;
     let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
-    let scanned = scan_observed(&root, &settings.scan, &registry::extractors(), &progress);
+    let scanned = scan_observed(
+        &root,
+        &settings.scan,
+        &polyver_extract::registry::extractors(),
+        &progress,
+    );
     progress.bar.finish_and_clear();
     let mut inventory = scanned.map_err(|e| {
         CliError::input(
@@ -88,14 +94,31 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     }
     if !args.no_store {
         let findings = stored_findings(global, &settings.config, &policy, &inventory)?;
-        super::store::record_scan(
-            global,
-            &root,
-            args.repo.as_deref(),
-            &inventory,
-            &findings,
+        let recording = registry::Recording {
+            db: global.db.as_deref(),
+            root: &root,
+            repository: args.repo.as_deref(),
+            inventory: &inventory,
+            analysis: &findings,
             started_at,
-        )?;
+        };
+        match registry::record(&recording).map_err(super::engine_error)? {
+            registry::Recorded::Stored {
+                id,
+                repository,
+                url,
+            } if global.verbose > 0 => {
+                eprintln!(
+                    "stored scan {id} of {} in {}",
+                    escaped(repository),
+                    escaped(url)
+                );
+            }
+            registry::Recorded::Skipped { warning, hint } if !global.quiet => {
+                eprintln!("warning: {}\nhint: {}", escaped(warning), escaped(hint));
+            }
+            _ => {}
+        }
     }
     match global.format {
         Format::Json => {
