@@ -19,6 +19,7 @@ pub mod gate;
 pub mod init;
 pub mod licenses;
 mod lock;
+pub mod osv;
 mod record;
 pub mod registry;
 pub mod rules;

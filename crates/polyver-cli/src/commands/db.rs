@@ -6,25 +6,19 @@ use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
 use crate::output::{escaped, Output};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polyver_advisory::db::{self, Database, DbError, Mode, Origin};
-use polyver_advisory::sync::{self, DEFAULT_BASE_URL, DEFAULT_ECOSYSTEMS};
-use polyver_advisory::{import, ImportLimits};
+use polyver_advisory::db::{Database, DbError};
+use polyver_engine::osv;
 use polyver_report::render::db as render;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The database directory (`polyver_engine::osv_db_dir`).
 pub fn osv_db_dir(arg: &OsvDbArg) -> PathBuf {
     polyver_engine::osv_db_dir(arg.osv_db.as_deref())
 }
 
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
+pub use polyver_engine::osv::now;
 
 /// Opens the database, or explains how to get one (exit 3).
 pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
@@ -70,40 +64,14 @@ fn import_cmd(
 ) -> anyhow::Result<ExitCode> {
     check_format(global, "db import")?;
     let started = std::time::Instant::now();
-    let imported = import::import_path(path, &ImportLimits::default()).map_err(|e| {
-        CliError::input(
-            e.to_string(),
-            Some("give a directory of OSV JSON files or an OSV all.zip export".to_string()),
-        )
-    })?;
+    let imported = osv::read_source(path).map_err(super::engine_error)?;
     if !global.quiet {
         for w in &imported.warnings {
             eprintln!("{}", escaped(w));
         }
     }
-    // Nothing readable at all is a broken source, not an empty one: say so, write nothing.
-    if imported.advisories.is_empty() && imported.withdrawn == 0 && !imported.warnings.is_empty() {
-        return Err(CliError {
-            code: 3,
-            message: format!(
-                "db import: all {} entries of {} are corrupt; nothing was imported (the database is unchanged)",
-                imported.warnings.len(),
-                path.display()
-            ),
-            hint: Some("the warnings above say what is wrong with each entry".to_string()),
-        }
-        .into());
-    }
-    let db_path = Database::file_in(&osv_db_dir(arg));
-    let origin = Origin {
-        source: path
-            .canonicalize()
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string(),
-        ..Origin::default()
-    };
-    let summary = db::update(&db_path, imported, Mode::Merge, &origin, now()).map_err(db_error)?;
+    let (db_path, summary) =
+        osv::import(path, imported, &osv_db_dir(arg)).map_err(super::engine_error)?;
     let seconds = started.elapsed().as_secs_f64();
     if global.format == Format::Json {
         let doc = render::import_json(&db_path, &summary, seconds);
@@ -126,40 +94,6 @@ fn sync_cmd(
     check_format(global, "db sync")?;
     let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
         .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
-    let base = base_url
-        .or(config.audit.osv_url)
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-    let db_path = Database::file_in(&osv_db_dir(arg));
-    let mut ecosystems = Vec::new();
-    for e in requested {
-        let canonical = sync::canonical_ecosystem(e).ok_or_else(|| {
-            CliError::input(
-                format!("unknown OSV ecosystem `{e}`"),
-                Some(format!(
-                    "one of: {}, GitHub Actions",
-                    DEFAULT_ECOSYSTEMS.join(", ")
-                )),
-            )
-        })?;
-        if !ecosystems.iter().any(|x| x == canonical) {
-            ecosystems.push(canonical.to_string());
-        }
-    }
-    if ecosystems.is_empty() {
-        ecosystems = match Database::open(&db_path) {
-            Ok(db) if !db.ecosystems().is_empty() => db.ecosystems().keys().cloned().collect(),
-            _ => DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
-        };
-    }
-    let client = polyver_net::Client::new(polyver_net::Options {
-        offline: global.offline,
-        ..Default::default()
-    })
-    .map_err(|e| CliError {
-        code: 3,
-        message: e.to_string(),
-        hint: None,
-    })?;
     let visible = !global.quiet && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(
         None,
@@ -182,76 +116,33 @@ fn sync_cmd(
         }
         bar.set_position(done);
     };
-    let result = sync::sync(
-        &client,
-        &db_path,
-        &base,
-        &ecosystems,
-        &ImportLimits::default(),
+    let request = osv::SyncRequest {
+        ecosystems: requested,
+        base_url,
+        config: &config,
         allow_shrink,
-        now(),
-        &progress,
-    );
+        offline: global.offline,
+        dir: &osv_db_dir(arg),
+    };
+    let result = osv::sync(&request, &progress);
     bar.finish_and_clear();
-    let outcomes = result.map_err(|e| {
-        let hint = match &e {
-            sync::SyncError::Net { .. } if global.offline => {
-                "db sync needs the network; drop --offline, or use `polyver db import PATH`"
-                    .to_string()
-            }
-            sync::SyncError::Net { .. } => {
-                "check the network or --base-url; ecosystems synced before this one are kept, and the database is otherwise unchanged"
-                    .to_string()
-            }
-            // The existing file cannot be read, so it cannot be updated: it must be rebuilt.
-            sync::SyncError::Db(DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. }) => {
-                format!(
-                    "delete {} and run `polyver db sync` again to rebuild it",
-                    path.display()
-                )
-            }
-            _ => "the previous database is unchanged".to_string(),
-        };
-        CliError {
-            code: 3,
-            message: format!("db sync failed: {e}"),
-            hint: Some(hint),
-        }
-    })?;
+    let synced = result.map_err(super::engine_error)?;
     if !global.quiet {
-        for o in &outcomes {
-            for w in &o.warnings {
-                eprintln!("{}", escaped(w));
-            }
+        for w in synced.outcomes.iter().flat_map(|o| &o.warnings) {
+            eprintln!("{}", escaped(w));
         }
     }
     if global.format == Format::Json {
-        let doc = render::sync_json(&db_path, &base, &outcomes);
+        let doc = render::sync_json(&synced.database, &synced.base_url, &synced.outcomes);
         serde_json::to_writer_pretty(&mut out.writer, &doc)?;
         writeln!(out.writer)?;
     } else {
-        out.write(&render::sync_table(&outcomes, &out.term))?;
+        out.write(&render::sync_table(&synced.outcomes, &out.term))?;
     }
-    let refused: Vec<String> = outcomes
-        .iter()
-        .filter_map(|o| Some(format!("{}: {}", o.ecosystem, o.refused.as_ref()?)))
-        .collect();
-    if !refused.is_empty() {
-        return Err(CliError {
-            code: 3,
-            message: format!(
-                "db sync refused an export, and kept the previous advisories: {}",
-                refused.join("; ")
-            ),
-            hint: Some(
-                "check the mirror or --base-url and sync again; --allow-shrink accepts the \
-                 export as it is"
-                    .to_string(),
-            ),
-        }
-        .into());
+    match synced.refused() {
+        Some(e) => Err(super::engine_error(e)),
+        None => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn status_cmd(
