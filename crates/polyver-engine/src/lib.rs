@@ -16,6 +16,7 @@ pub mod audit;
 pub mod conflicts;
 mod error;
 pub mod gate;
+pub mod graph;
 pub mod init;
 pub mod licenses;
 mod lock;

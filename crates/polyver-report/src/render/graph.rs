@@ -4,7 +4,9 @@
 
 use super::plural;
 use crate::term::{escaped, Style, Term};
+use polyver_engine::graph::Query;
 use polyver_graph::{Graph, WhyAnswer};
+use polyver_model::Ecosystem;
 use std::fmt::{self, Write as _};
 
 fn labels(g: &Graph, path: &[u32]) -> String {
@@ -150,4 +152,39 @@ fn write_why(matches: &[(&Graph, WhyAnswer)], term: &Term, w: &mut String) -> fm
         }
     }
     Ok(())
+}
+
+/// The `polyver.why/v1` document: the query (with the lock and ecosystem filters) and every
+/// match with its paths.
+pub fn why_json(
+    query: &Query,
+    ecosystem: Option<Ecosystem>,
+    lock: Option<&std::path::Path>,
+    matches: &[(&Graph, WhyAnswer)],
+) -> serde_json::Value {
+    let docs: Vec<_> = matches
+        .iter()
+        .map(|(g, a)| polyver_graph::why_json(g, a, g.depths()[a.target as usize]))
+        .collect();
+    serde_json::json!({
+        "schema": polyver_graph::WHY_SCHEMA,
+        "query": {
+            "name": query.name,
+            "version": query.version,
+            "ecosystem": ecosystem,
+            "lock": lock,
+        },
+        "matches": docs,
+    })
+}
+
+/// The two lines on stderr when `why` finds nothing: what was searched, and `hint`.
+pub fn not_found(query: &Query, root: &str, lock_files: usize, hint: &str) -> String {
+    format!(
+        "{} is in no dependency graph under {} ({} searched)\nhint: {}\n",
+        escaped(query.label()),
+        escaped(root),
+        plural(lock_files, "lock file", "lock files"),
+        escaped(hint)
+    )
 }
