@@ -20,6 +20,7 @@ pub mod graph;
 pub mod init;
 pub mod licenses;
 mod lock;
+pub mod migrations;
 pub mod osv;
 mod record;
 pub mod registry;
