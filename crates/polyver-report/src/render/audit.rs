@@ -216,3 +216,57 @@ pub fn sarif_rules(report: &AuditReport) -> Vec<SarifRule> {
     }
     rules.into_values().collect()
 }
+
+/// The JSON schema id of `polyver audit --format json` (documented in docs/audit-json.md).
+pub const AUDIT_SCHEMA: &str = "polyver.audit/v1";
+
+/// The `polyver.audit/v1` document of an audit of the repository at `root`, against `db`,
+/// with its threshold; ages counted from `now` (Unix seconds).
+pub fn json(
+    root: &str,
+    outcome: &polyver_engine::audit::AuditOutcome,
+    db: &polyver_advisory::db::Database,
+    threshold: Option<FindingSeverity>,
+    now: u64,
+) -> serde_json::Value {
+    let report = &outcome.report;
+    let ecosystems: BTreeMap<&String, serde_json::Value> = db
+        .ecosystems()
+        .iter()
+        .map(|(k, m)| {
+            let doc = serde_json::json!({
+                "advisories": m.advisories,
+                "imported_at": m.imported_at,
+                "age_seconds": now.saturating_sub(m.imported_at),
+            });
+            (k, doc)
+        })
+        .collect();
+    let not_pinned = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::NotPinned)
+        .count();
+    serde_json::json!({
+        "schema": AUDIT_SCHEMA,
+        "root": root,
+        "database": {
+            "path": db.path(),
+            "advisories": db.advisory_count(),
+            "ecosystems": ecosystems,
+            "missing_ecosystems": outcome.missing_ecosystems,
+        },
+        "summary": {
+            "findings": report.findings.len(),
+            "by_severity": by_severity(report),
+            "not_pinned": not_pinned,
+            "ignored": report.ignored.len(),
+            "fail_on": threshold,
+            "failing": outcome.failing(threshold),
+        },
+        "stats": report.stats,
+        "findings": report.findings,
+        "ignored": report.ignored,
+        "warnings": report.warnings,
+    })
+}
