@@ -11,16 +11,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(
-        global.format,
-        Format::Table | Format::Json | Format::Markdown | Format::Sarif
-    ) {
-        return Err(super::unsupported_format(
-            "audit",
-            global.format,
-            "table, json, markdown, sarif",
-        ));
-    }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
     let db = super::db::open(&args.db)?;

@@ -39,16 +39,6 @@ fn check_of(name: CheckName) -> Check {
 }
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(
-        global.format,
-        Format::Table | Format::Json | Format::Markdown | Format::Sarif
-    ) {
-        return Err(super::unsupported_format(
-            "check",
-            global.format,
-            "table, json, markdown, sarif",
-        ));
-    }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let overrides = Overrides {
         config: global.config.clone(),

@@ -62,16 +62,9 @@ pub fn run(
             serde_json::to_writer_pretty(&mut out.writer, &doc)?;
             writeln!(out.writer)?;
         }
-        Format::Table => out.write(&render::table(&report, args.fail_on, &out.term))?,
         Format::Markdown => out.write(&render::markdown(&report))?,
         Format::Sarif => super::write_sarif(out, &report.findings(), &render::sarif_rules())?,
-        other => {
-            return Err(super::unsupported_format(
-                "conflicts",
-                other,
-                "table, json, markdown, sarif",
-            ))
-        }
+        _ => out.write(&render::table(&report, args.fail_on, &out.term))?,
     }
     Ok(if failed {
         ExitCode::from(1)

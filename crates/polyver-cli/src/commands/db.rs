@@ -49,20 +49,12 @@ pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Res
     }
 }
 
-fn check_format(global: &GlobalArgs, command: &str) -> anyhow::Result<()> {
-    match global.format {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(super::unsupported_format(command, other, "table, json")),
-    }
-}
-
 fn import_cmd(
     path: &Path,
     arg: &OsvDbArg,
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db import")?;
     let started = std::time::Instant::now();
     let imported = osv::read_source(path).map_err(super::engine_error)?;
     if !global.quiet {
@@ -91,7 +83,6 @@ fn sync_cmd(
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db sync")?;
     let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
         .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
     let visible = !global.quiet && std::io::stderr().is_terminal();
@@ -151,7 +142,6 @@ fn status_cmd(
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db status")?;
     let db = open(arg)?;
     let verified = if verify {
         Some(db.verify().map_err(db_error)?)

@@ -20,16 +20,6 @@ fn parse(s: Option<&str>, default: ScanRef) -> anyhow::Result<ScanRef> {
 }
 
 pub fn run(args: &DiffArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(
-        global.format,
-        Format::Table | Format::Json | Format::Markdown
-    ) {
-        return Err(super::unsupported_format(
-            "diff",
-            global.format,
-            "table, json, markdown",
-        ));
-    }
     let a = parse(args.a.as_deref(), ScanRef::Back(1))?;
     let b = parse(args.b.as_deref(), ScanRef::Back(0))?;
     let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;

@@ -95,14 +95,7 @@ pub fn run_graph(
         Format::Mermaid => out
             .writer
             .write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
-        Format::Table => out.write(&render::summary(&graphs, args.top, &out.term))?,
-        other => {
-            return Err(super::unsupported_format(
-                "graph",
-                other,
-                "table, json, dot, mermaid",
-            ))
-        }
+        _ => out.write(&render::summary(&graphs, args.top, &out.term))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,13 +9,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(args: &HistoryArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format(
-            "history",
-            global.format,
-            "table, json",
-        ));
-    }
     let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;
     let repository =
         registry::repository(&store, args.repo.as_deref()).map_err(super::engine_error)?;

@@ -20,13 +20,6 @@ const STATE_GITIGNORE: &str =
     "# polyver's local state (registry database, caches): not for version control.\n*\n";
 
 pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format(
-            "init",
-            global.format,
-            "table, json",
-        ));
-    }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !root.is_dir() {
         return Err(CliError::input(

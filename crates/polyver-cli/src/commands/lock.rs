@@ -66,13 +66,6 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format(
-            "lock",
-            global.format,
-            "table, json",
-        ));
-    }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let path = if root == Path::new(".") {
         PathBuf::from(FILE_NAME)

@@ -39,18 +39,11 @@ pub fn run(
             serde_json::to_writer_pretty(&mut out.writer, &report)?;
             writeln!(out.writer)?;
         }
-        Format::Table => out.write(&render::table(
+        _ => out.write(&render::table(
             &report,
             args.database_url.is_some(),
             &out.term,
         ))?,
-        other => {
-            return Err(super::unsupported_format(
-                "migrations",
-                other,
-                "table, json",
-            ))
-        }
     }
     Ok(if report.problems > 0 {
         ExitCode::from(1)

@@ -23,6 +23,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The command line offers each command only its formats; a library caller is held to
+    // the same list here, once, so no command renders a format it does not have.
+    let name = command_name(&cli.command);
+    let offered = crate::args::formats(name);
+    if !offered.contains(&cli.global.format) {
+        return Err(unsupported_format(name, cli.global.format, offered));
+    }
     let mut out = Output::open(&cli.global)?;
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
@@ -44,16 +51,37 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// The command's name as `args::formats` knows it.
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Scan(_) => "scan",
+        Command::Conflicts(_) => "conflicts",
+        Command::Migrations(_) => "migrations",
+        Command::History(_) => "history",
+        Command::Diff(_) => "diff",
+        Command::Licenses(_) => "licenses",
+        Command::Version(_) => "version",
+        Command::Graph(_) => "graph",
+        Command::Why(_) => "why",
+        Command::Lock(_) => "lock",
+        Command::Init(_) => "init",
+        Command::Audit(_) => "audit",
+        Command::Db(_) => "db",
+        Command::Check(_) => "check",
+    }
+}
+
 /// The error for `--format F` on a command that does not produce F.
-pub fn unsupported_format(
+fn unsupported_format(
     command: &str,
     format: crate::args::Format,
-    supported: &str,
+    offered: &[crate::args::Format],
 ) -> anyhow::Error {
-    let name = format!("{format:?}").to_lowercase();
+    let lower = |f: &crate::args::Format| format!("{f:?}").to_lowercase();
+    let list: Vec<String> = offered.iter().map(lower).collect();
     crate::CliError::input(
-        format!("`polyver {command}` has no {name} output"),
-        Some(format!("use --format with one of: {supported}")),
+        format!("`polyver {command}` has no {} output", lower(&format)),
+        Some(format!("use --format with one of: {}", list.join(", "))),
     )
     .into()
 }

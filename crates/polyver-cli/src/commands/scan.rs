@@ -82,16 +82,6 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             eprintln!("{d}");
         }
     }
-    if !matches!(
-        global.format,
-        Format::Json | Format::Table | Format::Markdown | Format::Cyclonedx | Format::Spdx
-    ) {
-        return Err(super::unsupported_format(
-            "scan",
-            global.format,
-            "table, json, markdown, cyclonedx, spdx",
-        ));
-    }
     if !args.no_store {
         let findings = stored_findings(global, &settings.config, &policy, &inventory)?;
         let recording = registry::Recording {
@@ -125,7 +115,6 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             serde_json::to_writer_pretty(&mut out.writer, &inventory)?;
             writeln!(out.writer)?;
         }
-        Format::Table => out.write(&render::table(&inventory, &out.term))?,
         Format::Markdown => out.write(&render::markdown(&inventory))?,
         Format::Cyclonedx | Format::Spdx => {
             let report = super::licenses::licence_report(
@@ -154,13 +143,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
             writeln!(out.writer)?;
         }
-        other => {
-            return Err(super::unsupported_format(
-                "scan",
-                other,
-                "table, json, markdown, cyclonedx, spdx",
-            ))
-        }
+        _ => out.write(&render::table(&inventory, &out.term))?,
     }
     let failed = args.strict
         && inventory

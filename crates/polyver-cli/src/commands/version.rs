@@ -28,13 +28,6 @@ fn input_error(e: VersionError) -> anyhow::Error {
 }
 
 pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format(
-            "version",
-            global.format,
-            "table, json",
-        ));
-    }
     match cmd {
         VersionCommand::Compare { eco, a, b } => {
             let ord = pv::compare(eco, &a, &b).map_err(input_error)?;
