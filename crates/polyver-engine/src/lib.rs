@@ -30,7 +30,7 @@ pub mod version_eval;
 
 pub use error::{EngineError, ErrorKind};
 pub use gate::{Check, CheckResult, CheckStatus, Gate, GateOptions, PreparedGate};
-pub use lock::{read_lock, MAX_LOCK_SIZE};
+pub use lock::{read_lock, write_atomically, write_lock, Written, MAX_LOCK_SIZE};
 pub use record::findings_to_record;
 pub use settings::{osv_db_dir, scan_config, Overrides, Settings};
 

@@ -66,7 +66,7 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         }
         .into());
     }
-    super::lock::write_atomically(&path, &text).map_err(|e| CliError {
+    polyver_engine::write_atomically(&path, &text).map_err(|e| CliError {
         code: 3,
         message: format!("cannot write {}: {e}", path.display()),
         hint: Some("check the directory's permissions".into()),
