@@ -4,7 +4,7 @@
 
 use crate::args::{AuditArgs, Format, GlobalArgs};
 use crate::output::{escaped, Output};
-use crate::CliError;
+use crate::progress::{self, Shown};
 use polyver_report::render::audit as render;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,12 +14,15 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
     let db = super::db::open(&args.db)?;
-    let inventory = polyver_extract::scan(&root, &settings.scan).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give a directory".to_string()),
-        )
-    })?;
+    let extractors = polyver_extract::registry::extractors();
+    let inventory = progress::scan(
+        global,
+        &root,
+        &settings.scan,
+        &extractors,
+        "a directory",
+        Shown::Nothing,
+    )?;
     let started = std::time::Instant::now();
     // Components of an ecosystem the database has nothing for would pass silently: the
     // engine lists those ecosystems, and they are said here.

@@ -22,6 +22,7 @@
 
 use crate::args::{CheckArgs, CheckName, Format, GlobalArgs};
 use crate::output::Output;
+use crate::progress::Shown;
 use polyver_engine::{Check, Engine, GateOptions, Overrides};
 use polyver_report::render::check as render;
 use std::io::Write;
@@ -58,12 +59,13 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         })
         .map_err(super::engine_error)?;
     super::warn(global, &gate.warnings);
-    let inventory = super::scan_and_report(
+    let inventory = crate::progress::scan(
         global,
         &root,
         &engine.settings.scan,
         &polyver_extract::registry::extractors(),
         "the repository's root directory",
+        Shown::Problems,
     )?;
     let verdict = gate.run(&inventory).map_err(super::engine_error)?;
     super::warn(global, &verdict.warnings);

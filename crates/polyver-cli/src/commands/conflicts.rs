@@ -9,6 +9,7 @@
 
 use crate::args::{ConflictsArgs, Format, GlobalArgs};
 use crate::output::{escaped, Output};
+use crate::progress::Shown;
 use polyver_analyze::{analyze, Report};
 use polyver_engine::Engine;
 use polyver_extract::registry;
@@ -37,12 +38,13 @@ pub fn run(
     let policy =
         polyver_engine::conflicts::policy(&engine.settings).map_err(super::engine_error)?;
     // A file that could not be read holds constraints that were not checked: say so.
-    let inventory = super::scan_and_report(
+    let inventory = crate::progress::scan(
         global,
         &root,
         &engine.settings.scan,
         &registry::extractors(),
         "the repository's directory",
+        Shown::Problems,
     )?;
     let mut report = analyze(&inventory, &policy);
     report.retain_kinds(&args.kind);

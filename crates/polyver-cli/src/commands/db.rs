@@ -5,11 +5,10 @@
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
 use crate::output::{escaped, Output};
 use crate::CliError;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_advisory::db::{Database, DbError};
 use polyver_engine::osv;
 use polyver_report::render::db as render;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -85,18 +84,9 @@ fn sync_cmd(
 ) -> anyhow::Result<ExitCode> {
     let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
         .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
-    let visible = !global.quiet && std::io::stderr().is_terminal();
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if visible {
-            ProgressDrawTarget::stderr_with_hz(10)
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        ProgressStyle::with_template("{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = crate::progress::bar(
+        global,
+        "{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
     );
     let progress = |eco: &str, done: u64, total: Option<u64>| {
         if bar.message() != eco {

@@ -7,32 +7,16 @@
 //! Exit codes: `graph` 0 (also with no lock file: an empty graph is an answer); `why` 0 when
 //! NAME is in some graph, 1 when it is in none (with near names as the hint); 2 bad input.
 
-use super::scan::TerminalProgress;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
 use crate::output::Output;
+use crate::progress::{self, Shown};
 use crate::CliError;
 use polyver_engine::graph as engine;
-use polyver_extract::{scan_observed, Extractor, ScanConfig, ScanConfigError};
 use polyver_graph::Graph;
-use polyver_model::{Inventory, Severity};
 use polyver_report::render::graph as render;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// [`scan_observed`] with the scan command's progress display on stderr (when it is a
-/// terminal and not `--quiet`); shared by graph, why, lock and init.
-pub(crate) fn scan_with_progress(
-    global: &GlobalArgs,
-    root: &Path,
-    config: &ScanConfig,
-    extractors: &[&dyn Extractor],
-) -> Result<Inventory, ScanConfigError> {
-    let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
-    let scanned = scan_observed(root, config, extractors, &progress);
-    progress.bar.finish_and_clear();
-    scanned
-}
 
 /// Scans `root` with the lock extractors and builds the graphs `filter` selects.
 pub fn load_graphs(
@@ -42,21 +26,8 @@ pub fn load_graphs(
 ) -> anyhow::Result<Vec<Graph>> {
     let config = super::load_scan_config(global, root)?;
     let extractors = engine::lock_extractors();
-    let inventory = scan_with_progress(global, root, &config, &extractors).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the directory holding the lock files".to_string()),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
+    let what = "the directory holding the lock files";
+    let inventory = progress::scan(global, root, &config, &extractors, what, Shown::Problems)?;
     engine::select(&inventory, root, filter.lock.as_deref(), filter.ecosystem)
         .map_err(super::engine_error)
 }

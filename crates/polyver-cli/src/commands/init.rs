@@ -7,8 +7,9 @@
 
 use crate::args::{Format, GlobalArgs, InitArgs};
 use crate::output::Output;
+use crate::progress::{self, Shown};
 use crate::CliError;
-use polyver_extract::{registry, ScanConfig};
+use polyver_extract::ScanConfig;
 use polyver_report::render::init as render;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -47,15 +48,9 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         Err(_) if args.force => ScanConfig::default(),
         Err(e) => return Err(e),
     };
-    let inventory =
-        super::graph::scan_with_progress(global, &root, &config, &registry::extractors()).map_err(
-            |e| {
-                CliError::input(
-                    format!("cannot scan {}: {e}", root.display()),
-                    Some("give the repository root".to_string()),
-                )
-            },
-        )?;
+    let extractors = polyver_extract::registry::extractors();
+    let what = "the repository root";
+    let inventory = progress::scan(global, &root, &config, &extractors, what, Shown::Nothing)?;
     let text = render::config(&inventory);
     // What is written must load: a bug here must not hand users a broken file.
     if let Err(e) = polyver_config::parse(&path, &text) {

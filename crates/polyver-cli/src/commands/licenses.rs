@@ -8,24 +8,27 @@
 
 use crate::args::{Format, GlobalArgs, LicensesArgs};
 use crate::output::{escaped, Output};
-use crate::CliError;
-use polyver_extract::{registry as extractors, scan_with};
+use crate::progress::{self, Shown};
 use polyver_license::LicenseReport;
 use polyver_model::Inventory;
 use polyver_report::render::licenses as render;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
-    let inventory = scan_with(&root, &settings.scan, &extractors::extractors()).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the directory of the repository".to_string()),
-        )
-    })?;
+    let extractors = polyver_extract::registry::extractors();
+    let what = "the directory of the repository";
+    let inventory = progress::scan(
+        global,
+        &root,
+        &settings.scan,
+        &extractors,
+        what,
+        Shown::Nothing,
+    )?;
     let report = licence_report(
         &settings,
         &inventory,
@@ -65,18 +68,7 @@ pub fn licence_report(
     registry: bool,
     cli_urls: &[String],
 ) -> anyhow::Result<LicenseReport> {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        None,
-        if !global.quiet && std::io::stderr().is_terminal() {
-            indicatif::ProgressDrawTarget::stderr_with_hz(10)
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} registry lookups {pos}/{len}  {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = progress::bar(global, "{bar:30} registry lookups {pos}/{len}  {elapsed}");
     let progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);

@@ -10,37 +10,12 @@
 
 use crate::args::{Format, GlobalArgs, LockArgs};
 use crate::output::Output;
-use crate::CliError;
-use polyver_extract::registry;
+use crate::progress::{self, Shown};
 use polyver_lock::{diff, entries, LockEntry, FILE_NAME};
-use polyver_model::{Inventory, Severity};
 use polyver_report::render::lock as render;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-fn scan(global: &GlobalArgs, root: &Path) -> anyhow::Result<Inventory> {
-    let config = super::load_scan_config(global, root)?;
-    let inventory =
-        super::graph::scan_with_progress(global, root, &config, &registry::extractors()).map_err(
-            |e| {
-                CliError::input(
-                    format!("cannot scan {}: {e}", root.display()),
-                    Some("give the repository root".to_string()),
-                )
-            },
-        )?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            eprintln!("{d}");
-        }
-    }
-    Ok(inventory)
-}
 
 pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -49,7 +24,10 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     } else {
         root.join(FILE_NAME)
     };
-    let inventory = scan(global, &root)?;
+    let config = super::load_scan_config(global, &root)?;
+    let extractors = polyver_extract::registry::extractors();
+    let what = "the repository root";
+    let inventory = progress::scan(global, &root, &config, &extractors, what, Shown::Errors)?;
     let current = entries(&inventory);
     if args.check {
         return check(&path, &current, global, out);

@@ -8,6 +8,7 @@
 
 use crate::args::{Format, GlobalArgs, MigrationsArgs};
 use crate::output::Output;
+use crate::progress::Shown;
 use polyver_engine::migrations as engine;
 use polyver_report::render::migrations as render;
 use std::io::Write;
@@ -22,12 +23,13 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let config = super::load_scan_config(global, &root)?;
-    let inventory = super::scan_and_report(
+    let inventory = crate::progress::scan(
         global,
         &root,
         &config,
         &engine::extractors(),
         "the directory holding the migrations",
+        Shown::Problems,
     )?;
     let mut report = engine::report(&inventory, &args.chain);
     if let Some(url) = &args.database_url {

@@ -154,31 +154,3 @@ pub fn write_sarif(
     writeln!(out.writer)?;
     Ok(())
 }
-
-/// Scans `root` for a command that analyses the inventory: a scan error is an input error
-/// (exit 2) with `give {what}` as the hint, and the files that could not be read are listed on
-/// stderr unless `-q` (what was not read was not checked).
-pub fn scan_and_report(
-    global: &GlobalArgs,
-    root: &Path,
-    config: &ScanConfig,
-    extractors: &[&dyn polyver_extract::Extractor],
-    what: &str,
-) -> anyhow::Result<polyver_model::Inventory> {
-    let inventory = polyver_extract::scan_with(root, config, extractors).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some(format!("give {what}")),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != polyver_model::Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
-    Ok(inventory)
-}

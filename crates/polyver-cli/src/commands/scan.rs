@@ -4,13 +4,12 @@
 
 use crate::args::{Format, GlobalArgs, ScanArgs};
 use crate::output::{escaped, Output};
+use crate::progress::{self, Shown};
 use crate::CliError;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polyver_engine::registry;
-use polyver_extract::{scan_observed, ScanProgress};
 use polyver_model::{Inventory, Severity};
 use polyver_report::render::scan as render;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,42 +38,22 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let started_at = polyver_engine::registry::now_ms();
     let settings = super::settings(global, &root, Some(args))?;
-    let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
-    let scanned = scan_observed(
+    let extractors = polyver_extract::registry::extractors();
+    let what = "a directory, and globs like `legacy/**` or `*.lock`";
+    let mut inventory = progress::scan(
+        global,
         &root,
         &settings.scan,
-        &polyver_extract::registry::extractors(),
-        &progress,
-    );
-    progress.bar.finish_and_clear();
-    let mut inventory = scanned.map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give a directory, and globs like `legacy/**` or `*.lock`".to_string()),
-        )
-    })?;
+        &extractors,
+        what,
+        Shown::Nothing,
+    )?;
     // A storing scan records the policy analyses; an unreadable `.versions.yaml` or
     // `.compatibility-matrix.yaml` is then one more diagnostic, not the end of the scan.
     let policy = if args.no_store {
         polyver_analyze::Policy::default()
     } else {
-        polyver_engine::conflicts::policy_for(&settings.config, &root).unwrap_or_else(|e| {
-            let base = root.canonicalize().unwrap_or_else(|_| root.clone());
-            let full = e.path.canonicalize().unwrap_or_else(|_| e.path.clone());
-            let path = full.strip_prefix(&base).unwrap_or(&full);
-            let mut d = polyver_model::Diagnostic::error(
-                polyver_model::DiagnosticCode::InvalidValue,
-                path.to_string_lossy().replace('\\', "/"),
-                e.line,
-                format!("{}; the policy analyses are recorded without it", e.message),
-            );
-            if e.column > 0 {
-                d = d.with_column(e.column);
-            }
-            inventory.diagnostics.push(d);
-            inventory.diagnostics.sort();
-            polyver_analyze::Policy::default()
-        })
+        polyver_engine::conflicts::policy_or_diagnostic(&settings.config, &root, &mut inventory)
     };
 
     if !global.quiet {
@@ -155,45 +134,6 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// A spinner while walking, then a bar over the claimed files, drawn on stderr. Hidden (no
-/// drawing at all) when stderr is not a terminal, so logs and pipes stay clean.
-pub(crate) struct TerminalProgress {
-    pub(crate) bar: ProgressBar,
-}
-
-impl TerminalProgress {
-    pub(crate) fn new(visible: bool) -> Self {
-        let target = if visible {
-            ProgressDrawTarget::stderr_with_hz(10)
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} walking: {pos} files  {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        TerminalProgress { bar }
-    }
-}
-
-impl ScanProgress for TerminalProgress {
-    fn walked(&self) {
-        self.bar.inc(1);
-    }
-    fn walk_done(&self, claimed: u64) {
-        self.bar.set_style(
-            ProgressStyle::with_template("{bar:30} parsing {pos}/{len} manifests  {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        self.bar.set_length(claimed);
-        self.bar.set_position(0);
-    }
-    fn extracted(&self) {
-        self.bar.inc(1);
-    }
 }
 
 /// When an SBOM is dated: now, or `SOURCE_DATE_EPOCH` when set (reproducible builds).
