@@ -16,9 +16,13 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let (code, hint) = match err.downcast_ref::<CliError>() {
-                Some(e) => (e.code, e.hint.clone()),
-                None => (3, None),
+            let (code, hint) = match (
+                err.downcast_ref::<CliError>(),
+                err.downcast_ref::<polyver_engine::EngineError>(),
+            ) {
+                (Some(e), _) => (e.code, e.hint.clone()),
+                (None, Some(e)) => (e.exit_code(), e.hint.clone()),
+                (None, None) => (3, None),
             };
             eprintln!("error: {}", escaped(format!("{err:#}")));
             if let Some(hint) = hint {

@@ -55,4 +55,10 @@ impl Output {
     pub fn write(&mut self, text: &str) -> io::Result<()> {
         self.writer.write_all(text.as_bytes())
     }
+
+    /// Writes `value` as pretty JSON and a newline.
+    pub fn json(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.writer, value)?;
+        writeln!(self.writer)
+    }
 }

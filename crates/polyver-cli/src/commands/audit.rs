@@ -6,7 +6,6 @@ use crate::args::{AuditArgs, Format, GlobalArgs};
 use crate::output::{escaped, Output};
 use crate::progress::{self, Shown};
 use polyver_report::render::audit as render;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,8 +25,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let started = std::time::Instant::now();
     // Components of an ecosystem the database has nothing for would pass silently: the
     // engine lists those ecosystems, and they are said here.
-    let outcome =
-        polyver_engine::audit::audit(&settings, &inventory, &db).map_err(super::engine_error)?;
+    let outcome = polyver_engine::audit::audit(&settings, &inventory, &db)?;
     let now = super::db::now();
     let elapsed = started.elapsed();
     let report = &outcome.report;
@@ -53,8 +51,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     match global.format {
         Format::Json => {
             let doc = render::json(&inventory.root, &outcome, &db, threshold, now);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Sarif => {
             let (findings, rules) = (report.findings(), render::sarif_rules(report));

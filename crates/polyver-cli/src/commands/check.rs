@@ -25,7 +25,6 @@ use crate::output::Output;
 use crate::progress::Shown;
 use polyver_engine::{Check, Engine, GateOptions, Overrides};
 use polyver_report::render::check as render;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,15 +48,13 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     };
     // Settings, policy and database before the scan: a bad polyver.toml is exit 2 and an
     // unusable database exit 3 before anything runs.
-    let engine = Engine::new(&root, &overrides).map_err(super::engine_error)?;
-    let gate = engine
-        .gate(GateOptions {
-            fail_on: args.fail_on,
-            skip: args.skip.iter().copied().map(check_of).collect(),
-            require_audit: args.require_audit,
-            licenses_online: args.licenses_online,
-        })
-        .map_err(super::engine_error)?;
+    let engine = Engine::new(&root, &overrides)?;
+    let gate = engine.gate(GateOptions {
+        fail_on: args.fail_on,
+        skip: args.skip.iter().copied().map(check_of).collect(),
+        require_audit: args.require_audit,
+        licenses_online: args.licenses_online,
+    })?;
     super::warn(global, &gate.warnings);
     let inventory = crate::progress::scan(
         global,
@@ -67,15 +64,14 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
         "the repository's root directory",
         Shown::Problems,
     )?;
-    let verdict = gate.run(&inventory).map_err(super::engine_error)?;
+    let verdict = gate.run(&inventory)?;
     super::warn(global, &verdict.warnings);
 
     let (fail_on, failed, results) = (verdict.fail_on, verdict.failed, &verdict.results);
     match global.format {
         Format::Json => {
             let doc = render::json(&inventory.root, results, fail_on, failed);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Markdown => out.write(&render::markdown(results, fail_on, failed))?,
         Format::Sarif => {

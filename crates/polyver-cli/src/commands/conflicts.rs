@@ -16,7 +16,6 @@ use polyver_extract::registry;
 use polyver_model::FindingSeverity;
 use polyver_report::render::conflicts as render;
 use serde::Serialize;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,9 +33,8 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let engine = Engine::new(&root, &super::overrides(global)).map_err(super::engine_error)?;
-    let policy =
-        polyver_engine::conflicts::policy(&engine.settings).map_err(super::engine_error)?;
+    let engine = Engine::new(&root, &super::overrides(global))?;
+    let policy = polyver_engine::conflicts::policy(&engine.settings)?;
     // A file that could not be read holds constraints that were not checked: say so.
     let inventory = crate::progress::scan(
         global,
@@ -61,8 +59,7 @@ pub fn run(
                 fail_on: args.fail_on,
                 failed,
             };
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Markdown => out.write(&render::markdown(&report))?,
         Format::Sarif => super::write_sarif(out, &report.findings(), &render::sarif_rules())?,

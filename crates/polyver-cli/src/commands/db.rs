@@ -8,7 +8,6 @@ use crate::CliError;
 use polyver_advisory::db::{Database, DbError};
 use polyver_engine::osv;
 use polyver_report::render::db as render;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,17 +21,15 @@ pub use polyver_engine::osv::now;
 /// Opens the database, or explains how to get one (exit 3).
 pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
     use polyver_engine::audit::{missing_database, open_database, NoDatabase};
-    open_database(&osv_db_dir(arg)).map_err(|e| {
-        super::engine_error(match e {
-            NoDatabase::Missing(p) => missing_database(&p),
-            NoDatabase::Broken(e) => e,
-        })
-    })
+    Ok(open_database(&osv_db_dir(arg)).map_err(|e| match e {
+        NoDatabase::Missing(p) => missing_database(&p),
+        NoDatabase::Broken(e) => e,
+    })?)
 }
 
 /// An unreadable database as exit 3, with how to rebuild it.
 pub(crate) fn db_error(e: DbError) -> anyhow::Error {
-    super::engine_error(polyver_engine::audit::database_error(e))
+    polyver_engine::audit::database_error(e).into()
 }
 
 pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
@@ -55,19 +52,17 @@ fn import_cmd(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let imported = osv::read_source(path).map_err(super::engine_error)?;
+    let imported = osv::read_source(path)?;
     if !global.quiet {
         for w in &imported.warnings {
             eprintln!("{}", escaped(w));
         }
     }
-    let (db_path, summary) =
-        osv::import(path, imported, &osv_db_dir(arg)).map_err(super::engine_error)?;
+    let (db_path, summary) = osv::import(path, imported, &osv_db_dir(arg))?;
     let seconds = started.elapsed().as_secs_f64();
     if global.format == Format::Json {
         let doc = render::import_json(&db_path, &summary, seconds);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::import_line(&db_path, &summary, seconds))?;
     }
@@ -107,7 +102,7 @@ fn sync_cmd(
     };
     let result = osv::sync(&request, &progress);
     bar.finish_and_clear();
-    let synced = result.map_err(super::engine_error)?;
+    let synced = result?;
     if !global.quiet {
         for w in synced.outcomes.iter().flat_map(|o| &o.warnings) {
             eprintln!("{}", escaped(w));
@@ -115,13 +110,12 @@ fn sync_cmd(
     }
     if global.format == Format::Json {
         let doc = render::sync_json(&synced.database, &synced.base_url, &synced.outcomes);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::sync_table(&synced.outcomes, &out.term))?;
     }
     match synced.refused() {
-        Some(e) => Err(super::engine_error(e)),
+        Some(e) => Err(e.into()),
         None => Ok(ExitCode::SUCCESS),
     }
 }
@@ -141,8 +135,7 @@ fn status_cmd(
     let now = now();
     if global.format == Format::Json {
         let doc = render::status_json(&db, verified.as_ref(), now);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::status_table(
             &db,

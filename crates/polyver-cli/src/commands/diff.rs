@@ -6,7 +6,6 @@ use crate::output::Output;
 use polyver_engine::registry;
 use polyver_report::render::diff as render;
 use polyver_store::ScanRef;
-use std::io::Write;
 use std::process::ExitCode;
 
 fn parse(s: Option<&str>, default: ScanRef) -> anyhow::Result<ScanRef> {
@@ -22,10 +21,9 @@ fn parse(s: Option<&str>, default: ScanRef) -> anyhow::Result<ScanRef> {
 pub fn run(args: &DiffArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let a = parse(args.a.as_deref(), ScanRef::Back(1))?;
     let b = parse(args.b.as_deref(), ScanRef::Back(0))?;
-    let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;
-    let repository =
-        registry::repository(&store, args.repo.as_deref()).map_err(super::engine_error)?;
-    let err = |e| super::engine_error(registry::store_error(e, ""));
+    let store = registry::open_existing(global.db.as_deref())?;
+    let repository = registry::repository(&store, args.repo.as_deref())?;
+    let err = |e| registry::store_error(e, "");
     let from = store.resolve(&repository, &a).map_err(err)?;
     let to = store.resolve(&repository, &b).map_err(err)?;
     let diff = polyver_store::diff(
@@ -35,8 +33,7 @@ pub fn run(args: &DiffArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     match global.format {
         Format::Json => {
             let doc = render::json(&repository, &from, &to, &diff);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Markdown => out.write(&render::markdown(&repository, &from, &to, &diff))?,
         _ => out.write(&render::table(&repository, &from, &to, &diff, &out.term))?,

@@ -28,8 +28,12 @@ pub fn load_graphs(
     let extractors = engine::lock_extractors();
     let what = "the directory holding the lock files";
     let inventory = progress::scan(global, root, &config, &extractors, what, Shown::Problems)?;
-    engine::select(&inventory, root, filter.lock.as_deref(), filter.ecosystem)
-        .map_err(super::engine_error)
+    Ok(engine::select(
+        &inventory,
+        root,
+        filter.lock.as_deref(),
+        filter.ecosystem,
+    )?)
 }
 
 fn root_of(path: &Option<PathBuf>) -> PathBuf {
@@ -57,8 +61,7 @@ pub fn run_graph(
         Format::Json => {
             let root = root.to_string_lossy();
             let doc = polyver_graph::json_document(&root, &graphs, args.top);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Dot => out
             .writer
@@ -72,16 +75,14 @@ pub fn run_graph(
 }
 
 pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    let query =
-        engine::Query::parse(&args.name, args.version.as_deref()).map_err(super::engine_error)?;
+    let query = engine::Query::parse(&args.name, args.version.as_deref())?;
     let root = root_of(&args.path);
     let graphs = load_graphs(global, &root, &args.filter)?;
     let matches = engine::why(&graphs, &query, args.max_paths);
     let (ecosystem, lock) = (args.filter.ecosystem, args.filter.lock.as_deref());
     if global.format == Format::Json {
         let doc = render::why_json(&query, ecosystem, lock, &matches);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::why(&matches, &out.term))?;
     }

@@ -5,21 +5,18 @@ use crate::args::{Format, GlobalArgs, HistoryArgs};
 use crate::output::Output;
 use polyver_engine::registry;
 use polyver_report::render::history as render;
-use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(args: &HistoryArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    let store = registry::open_existing(global.db.as_deref()).map_err(super::engine_error)?;
-    let repository =
-        registry::repository(&store, args.repo.as_deref()).map_err(super::engine_error)?;
+    let store = registry::open_existing(global.db.as_deref())?;
+    let repository = registry::repository(&store, args.repo.as_deref())?;
     let scans = store
         .history(&repository, args.limit)
-        .map_err(|e| super::engine_error(registry::store_error(e, "")))?;
+        .map_err(|e| registry::store_error(e, ""))?;
     match global.format {
         Format::Json => {
             let doc = render::json(&repository, store.backend(), &scans);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         _ => out.write(&render::table(&repository, &scans, &out.term))?,
     }

@@ -12,7 +12,6 @@ use crate::CliError;
 use polyver_extract::ScanConfig;
 use polyver_report::render::init as render;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -91,8 +90,7 @@ pub fn run(args: &InitArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             "components": inventory.components.len(),
             "runtimes": runtimes,
         });
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         let approved = polyver_engine::init::approved(&detected);
         let components = inventory.components.len();

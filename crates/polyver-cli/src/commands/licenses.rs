@@ -12,7 +12,6 @@ use crate::progress::{self, Shown};
 use polyver_license::LicenseReport;
 use polyver_model::Inventory;
 use polyver_report::render::licenses as render;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,8 +43,7 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     }
     match global.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out.writer, &report)?;
-            writeln!(out.writer)?;
+            out.json(&report)?;
         }
         Format::Markdown => out.write(&render::markdown(&report))?,
         Format::Sarif => super::write_sarif(out, &report.findings(), &render::sarif_rules())?,
@@ -82,8 +80,7 @@ pub fn licence_report(
             registry_urls: cli_urls.to_vec(),
         },
         Some(&progress),
-    )
-    .map_err(super::engine_error)?;
+    )?;
     bar.finish_and_clear();
     Ok(report)
 }

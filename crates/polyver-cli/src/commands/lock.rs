@@ -13,7 +13,6 @@ use crate::output::Output;
 use crate::progress::{self, Shown};
 use polyver_lock::{diff, entries, LockEntry, FILE_NAME};
 use polyver_report::render::lock as render;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,12 +31,11 @@ pub fn run(args: &LockArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     if args.check {
         return check(&path, &current, global, out);
     }
-    let done = polyver_engine::write_lock(&path, &current).map_err(super::engine_error)?;
+    let done = polyver_engine::write_lock(&path, &current)?;
     let shown = path.display().to_string();
     if global.format == Format::Json {
         let doc = render::write_json(&shown, done.components, done.files, done.written);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::written(
             &shown,
@@ -56,13 +54,12 @@ fn check(
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     // Missing, too large or malformed: exit 2 (with file:line).
-    let recorded = polyver_engine::read_lock(path).map_err(super::engine_error)?;
+    let recorded = polyver_engine::read_lock(path)?;
     let drift = diff(&recorded, current);
     let shown = path.display().to_string();
     if global.format == Format::Json {
         let doc = render::check_json(&shown, &drift);
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        out.json(&doc)?;
     } else {
         out.write(&render::check(&shown, &drift, &out.term))?;
     }

@@ -11,7 +11,6 @@ use crate::output::Output;
 use crate::progress::Shown;
 use polyver_engine::migrations as engine;
 use polyver_report::render::migrations as render;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,12 +33,11 @@ pub fn run(
     let mut report = engine::report(&inventory, &args.chain);
     if let Some(url) = &args.database_url {
         let timeout = Duration::from_secs(args.connect_timeout.max(1));
-        engine::check_database(&mut report, url, timeout).map_err(super::engine_error)?;
+        engine::check_database(&mut report, url, timeout)?;
     }
     match global.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out.writer, &report)?;
-            writeln!(out.writer)?;
+            out.json(&report)?;
         }
         _ => out.write(&render::table(
             &report,

@@ -16,7 +16,6 @@ pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
 use crate::output::Output;
-use crate::CliError;
 use polyver_extract::ScanConfig;
 use std::io::Write as _;
 use std::path::Path;
@@ -86,16 +85,6 @@ fn unsupported_format(
     .into()
 }
 
-/// An engine error as the CLI reports it (exit 2 for input, 3 for the environment).
-pub fn engine_error(e: polyver_engine::EngineError) -> anyhow::Error {
-    CliError {
-        code: e.exit_code(),
-        message: e.message,
-        hint: e.hint,
-    }
-    .into()
-}
-
 /// The engine's overrides from the global flags (commands add their own).
 pub fn overrides(global: &GlobalArgs) -> polyver_engine::Overrides {
     polyver_engine::Overrides {
@@ -130,7 +119,7 @@ pub fn settings(
         o.follow_symlinks = cli.follow_symlinks;
         o.no_default_skips = cli.no_default_skips;
     }
-    polyver_engine::Settings::resolve(root, &o).map_err(engine_error)
+    Ok(polyver_engine::Settings::resolve(root, &o)?)
 }
 
 /// The walk settings of a command that scans `root` (see [`settings`]).
@@ -150,7 +139,6 @@ pub fn write_sarif(
         information_uri: "https://example.invalid/polyver".into(),
     };
     let log = polyver_report::sarif::sarif(findings, rules, &tool);
-    serde_json::to_writer_pretty(&mut out.writer, &log)?;
-    writeln!(out.writer)?;
+    out.json(&log)?;
     Ok(())
 }

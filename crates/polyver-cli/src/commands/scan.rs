@@ -9,7 +9,6 @@ use crate::CliError;
 use polyver_engine::registry;
 use polyver_model::{Inventory, Severity};
 use polyver_report::render::scan as render;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -71,7 +70,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             analysis: &findings,
             started_at,
         };
-        match registry::record(&recording).map_err(super::engine_error)? {
+        match registry::record(&recording)? {
             registry::Recorded::Stored {
                 id,
                 repository,
@@ -91,8 +90,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     }
     match global.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out.writer, &inventory)?;
-            writeln!(out.writer)?;
+            out.json(&inventory)?;
         }
         Format::Markdown => out.write(&render::markdown(&inventory))?,
         Format::Cyclonedx | Format::Spdx => {
@@ -119,8 +117,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 .map(|abs| abs.to_string_lossy().replace('\\', "/"));
             let licenses = render::declared_licenses(&report);
             let sbom = render::sbom(&inventory, root_name, kind, sbom_timestamp()?, licenses);
-            serde_json::to_writer_pretty(&mut out.writer, &sbom)?;
-            writeln!(out.writer)?;
+            out.json(&sbom)?;
         }
         _ => out.write(&render::table(&inventory, &out.term))?,
     }

@@ -6,7 +6,7 @@ use crate::output::Output;
 use crate::CliError;
 use polyver_report::render::version as render;
 use polyver_version::{self as pv, VersionError};
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 
 fn input_error(e: VersionError) -> anyhow::Error {
@@ -32,7 +32,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
         VersionCommand::Compare { eco, a, b } => {
             let ord = pv::compare(eco, &a, &b).map_err(input_error)?;
             match global.format {
-                Format::Json => print_json(out, render::compare_json(eco, &a, &b, ord))?,
+                Format::Json => out.json(&render::compare_json(eco, &a, &b, ord))?,
                 _ => out.write(&render::compare(&a, &b, ord, &out.term))?,
             }
             Ok(ExitCode::SUCCESS)
@@ -44,7 +44,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
         } => {
             let ok = pv::satisfies(eco, &version, &range).map_err(input_error)?;
             match global.format {
-                Format::Json => print_json(out, render::satisfies_json(eco, &version, &range, ok))?,
+                Format::Json => out.json(&render::satisfies_json(eco, &version, &range, ok))?,
                 _ => out.write(&render::satisfies(eco, &version, &range, ok, &out.term))?,
             }
             Ok(if ok {
@@ -56,7 +56,7 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
         VersionCommand::Intersect { eco, a, b } => {
             let i = pv::intersect(eco, &a, &b).map_err(input_error)?;
             match global.format {
-                Format::Json => print_json(out, render::intersect_json(eco, &a, &b, &i))?,
+                Format::Json => out.json(&render::intersect_json(eco, &a, &b, &i))?,
                 _ => out.write(&render::intersect(&i, &out.term))?,
             }
             Ok(if i.empty {
@@ -71,9 +71,4 @@ pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn print_json(out: &mut Output, value: serde_json::Value) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut out.writer, &value)?;
-    writeln!(out.writer)
 }
