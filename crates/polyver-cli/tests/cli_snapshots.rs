@@ -357,6 +357,9 @@ fn init() {
             None,
         );
     }
+    // Run again: polyver.toml is there now, and is not replaced without --force.
+    let again = w.dir.join("init-table");
+    snapshot("init_exists", &again, &["init"], None);
 }
 
 #[test]

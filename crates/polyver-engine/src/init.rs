@@ -56,3 +56,80 @@ pub fn best_version<'a>(versions: &'a BTreeMap<String, BTreeSet<&str>>) -> Optio
         })
         .map(|(v, _)| v)
 }
+
+const STATE_DIR: &str = ".polyver";
+const STATE_GITIGNORE: &str =
+    "# polyver's local state (registry database, caches): not for version control.\n*\n";
+
+/// Where `init` writes in `root`: polyver.toml and the state directory (relative paths
+/// when `root` is `.`, as the user sees them).
+pub struct Target {
+    pub config: std::path::PathBuf,
+    pub state: std::path::PathBuf,
+}
+
+/// Checks that `root` is a directory and that polyver.toml is not there already (unless
+/// `force`).
+pub fn target(root: &std::path::Path, force: bool) -> Result<Target, crate::EngineError> {
+    if !root.is_dir() {
+        return Err(crate::EngineError::input(
+            format!("{} is not a directory", root.display()),
+            Some("give the repository root".to_string()),
+        ));
+    }
+    let at = |name: &str| {
+        if root == std::path::Path::new(".") {
+            std::path::PathBuf::from(name)
+        } else {
+            root.join(name)
+        }
+    };
+    let target = Target {
+        config: at(polyver_config::FILE_NAME),
+        state: at(STATE_DIR),
+    };
+    if target.config.exists() && !force {
+        return Err(crate::EngineError::input(
+            format!("{} exists already", target.config.display()),
+            Some("edit it, or run `polyver init --force` to replace it".to_string()),
+        ));
+    }
+    Ok(target)
+}
+
+/// Writes polyver.toml (`text`, which must load: a bug must not hand users a broken file)
+/// atomically, and the state directory with its `.gitignore`; true when that directory is new.
+pub fn write(target: &Target, text: &str) -> Result<bool, crate::EngineError> {
+    if let Err(e) = polyver_config::parse(&target.config, text) {
+        return Err(crate::EngineError::environment(
+            format!("internal error: the generated polyver.toml does not load: {e}"),
+            None,
+        ));
+    }
+    let failed = |what: &std::path::Path, e: std::io::Error| {
+        crate::EngineError::environment(
+            format!(
+                "cannot {} {}: {e}",
+                if what == target.config {
+                    "write"
+                } else {
+                    "create"
+                },
+                what.display()
+            ),
+            Some("check the directory's permissions".into()),
+        )
+    };
+    crate::write_atomically(&target.config, text).map_err(|e| failed(&target.config, e))?;
+    let created = !target.state.is_dir();
+    let state = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&target.state)?;
+        let ignore = target.state.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(ignore, STATE_GITIGNORE)?;
+        }
+        Ok(())
+    };
+    state().map_err(|e| failed(&target.state, e))?;
+    Ok(created)
+}

@@ -273,3 +273,24 @@ pub fn done(
         if state_created { "created" } else { "kept" },
     )
 }
+
+/// The `polyver.init/v1` document.
+pub fn json(
+    config: &str,
+    state: &str,
+    state_created: bool,
+    inventory: &Inventory,
+) -> serde_json::Value {
+    let runtimes: BTreeMap<String, Vec<String>> = runtimes(inventory)
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.keys().cloned().collect()))
+        .collect();
+    serde_json::json!({
+        "schema": SCHEMA,
+        "config": config,
+        "state_dir": state,
+        "state_dir_created": state_created,
+        "components": inventory.components.len(),
+        "runtimes": runtimes,
+    })
+}
