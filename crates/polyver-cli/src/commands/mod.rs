@@ -118,6 +118,10 @@ pub fn settings(
         o.max_file_size = cli.max_file_size;
         o.follow_symlinks = cli.follow_symlinks;
         o.no_default_skips = cli.no_default_skips;
+        // What a storing scan records comes from the database audit reads.
+        o.osv_db = std::env::var_os("POLYVER_OSV_DB")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
     }
     Ok(polyver_engine::Settings::resolve(root, &o)?)
 }

@@ -5,33 +5,11 @@
 use crate::args::{Format, GlobalArgs, ScanArgs};
 use crate::output::{escaped, Output};
 use crate::progress::{self, Shown};
-use crate::CliError;
 use polyver_engine::registry;
-use polyver_model::{Inventory, Severity};
+use polyver_model::Severity;
 use polyver_report::render::scan as render;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// What a stored scan records besides its diagnostics (`polyver_engine::findings_to_record`);
-/// the database is where `POLYVER_OSV_DB` (else the default data directory) says.
-fn stored_findings(
-    global: &GlobalArgs,
-    config: &polyver_config::Config,
-    policy: &polyver_analyze::Policy,
-    inventory: &Inventory,
-) -> anyhow::Result<Vec<polyver_model::Finding>> {
-    let osv_db = std::env::var_os("POLYVER_OSV_DB")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let (findings, warnings) = polyver_engine::findings_to_record(
-        config,
-        policy,
-        inventory,
-        &polyver_engine::osv_db_dir(osv_db.as_deref()),
-    );
-    super::warn(global, &warnings);
-    Ok(findings)
-}
 
 pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -61,7 +39,14 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         }
     }
     if !args.no_store {
-        let findings = stored_findings(global, &settings.config, &policy, &inventory)?;
+        // What a stored scan records besides its diagnostics.
+        let (findings, warnings) = polyver_engine::findings_to_record(
+            &settings.config,
+            &policy,
+            &inventory,
+            &settings.osv_db,
+        );
+        super::warn(global, &warnings);
         let recording = registry::Recording {
             db: global.db.as_deref(),
             root: &root,
@@ -116,7 +101,13 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 .ok()
                 .map(|abs| abs.to_string_lossy().replace('\\', "/"));
             let licenses = render::declared_licenses(&report);
-            let sbom = render::sbom(&inventory, root_name, kind, sbom_timestamp()?, licenses);
+            let sbom = render::sbom(
+                &inventory,
+                root_name,
+                kind,
+                polyver_engine::sbom_timestamp()?,
+                licenses,
+            );
             out.json(&sbom)?;
         }
         _ => out.write(&render::table(&inventory, &out.term))?,
@@ -131,21 +122,4 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// When an SBOM is dated: now, or `SOURCE_DATE_EPOCH` when set (reproducible builds).
-fn sbom_timestamp() -> anyhow::Result<String> {
-    let when = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(secs) => {
-            let secs: u64 = secs.trim().parse().map_err(|_| {
-                CliError::input(
-                    format!("SOURCE_DATE_EPOCH `{secs}` is not a number of seconds"),
-                    Some("unset it, or set it to a Unix time such as 1700000000".to_string()),
-                )
-            })?;
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
-        }
-        Err(_) => std::time::SystemTime::now(),
-    };
-    Ok(humantime::format_rfc3339_seconds(when).to_string())
 }
