@@ -43,6 +43,15 @@ pub fn open_database(dir: &Path) -> Result<Database, NoDatabase> {
     })
 }
 
+/// Opens the OSV database in `dir` for a command that needs one: a missing database is an
+/// error saying how to get one.
+pub fn open(dir: &Path) -> Result<Database, EngineError> {
+    open_database(dir).map_err(|e| match e {
+        NoDatabase::Missing(p) => missing_database(&p),
+        NoDatabase::Broken(e) => e,
+    })
+}
+
 /// The error for a database that exists but cannot be read.
 pub fn database_error(e: DbError) -> EngineError {
     let hint = match &e {

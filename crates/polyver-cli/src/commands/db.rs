@@ -5,7 +5,7 @@
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
 use crate::output::{escaped, Output};
 use crate::CliError;
-use polyver_advisory::db::{Database, DbError};
+use polyver_advisory::db::Database;
 use polyver_engine::osv;
 use polyver_report::render::db as render;
 use std::path::{Path, PathBuf};
@@ -20,16 +20,7 @@ pub use polyver_engine::osv::now;
 
 /// Opens the database, or explains how to get one (exit 3).
 pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
-    use polyver_engine::audit::{missing_database, open_database, NoDatabase};
-    Ok(open_database(&osv_db_dir(arg)).map_err(|e| match e {
-        NoDatabase::Missing(p) => missing_database(&p),
-        NoDatabase::Broken(e) => e,
-    })?)
-}
-
-/// An unreadable database as exit 3, with how to rebuild it.
-pub(crate) fn db_error(e: DbError) -> anyhow::Error {
-    polyver_engine::audit::database_error(e).into()
+    Ok(polyver_engine::audit::open(&osv_db_dir(arg))?)
 }
 
 pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
@@ -128,7 +119,7 @@ fn status_cmd(
 ) -> anyhow::Result<ExitCode> {
     let db = open(arg)?;
     let verified = if verify {
-        Some(db.verify().map_err(db_error)?)
+        Some(db.verify().map_err(polyver_engine::audit::database_error)?)
     } else {
         None
     };

@@ -131,18 +131,13 @@ pub fn load_scan_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<Scan
     Ok(settings(global, root, None)?.scan)
 }
 
-/// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).
+/// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses,
+/// check).
 pub fn write_sarif(
     out: &mut Output,
     findings: &[polyver_model::Finding],
     rules: &[polyver_report::sarif::SarifRule],
 ) -> anyhow::Result<()> {
-    let tool = polyver_report::sarif::SarifTool {
-        name: "polyver".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        information_uri: "https://example.invalid/polyver".into(),
-    };
-    let log = polyver_report::sarif::sarif(findings, rules, &tool);
-    out.json(&log)?;
-    Ok(())
+    let tool = polyver_report::sarif::SarifTool::polyver();
+    Ok(out.json(&polyver_report::sarif::sarif(findings, rules, &tool))?)
 }
