@@ -10,22 +10,12 @@
 use crate::args::{ConflictsArgs, Format, GlobalArgs};
 use crate::output::{escaped, Output};
 use crate::progress::Shown;
-use polyver_analyze::{analyze, Report};
+use polyver_analyze::analyze;
 use polyver_engine::Engine;
 use polyver_extract::registry;
-use polyver_model::FindingSeverity;
 use polyver_report::render::conflicts as render;
-use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    #[serde(flatten)]
-    report: &'a Report,
-    fail_on: FindingSeverity,
-    failed: bool,
-}
 
 pub fn run(
     args: &ConflictsArgs,
@@ -53,14 +43,11 @@ pub fn run(
         }
     }
     match global.format {
-        Format::Json => {
-            let doc = Document {
-                report: &report,
-                fail_on: args.fail_on,
-                failed,
-            };
-            out.json(&doc)?;
-        }
+        Format::Json => out.json(&render::Document {
+            report: &report,
+            fail_on: args.fail_on,
+            failed,
+        })?,
         Format::Markdown => out.write(&render::markdown(&report))?,
         Format::Sarif => super::write_sarif(out, &report.findings(), &render::sarif_rules())?,
         _ => out.write(&render::table(&report, args.fail_on, &out.term))?,

@@ -146,3 +146,12 @@ fn write_markdown(report: &Report, w: &mut String) -> fmt::Result {
     }
     writeln!(w, "{} findings.", report.summary.total)
 }
+
+/// The JSON document of `polyver conflicts`: the report with its threshold and verdict.
+#[derive(serde::Serialize)]
+pub struct Document<'a> {
+    #[serde(flatten)]
+    pub report: &'a Report,
+    pub fail_on: FindingSeverity,
+    pub failed: bool,
+}
