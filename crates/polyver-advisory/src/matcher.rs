@@ -18,12 +18,20 @@
 use crate::db::{Database, DbError};
 use crate::osv::{normalize_name, osv_ecosystem, version_scheme, Advisory, Affected};
 use crate::severity::{rate, Rated};
+use polyver_model::project::{ancestors, dir_of, Project};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Location};
 use polyver_version::osv::{PreparedRange, RangeType};
 use polyver_version::{AnyVersion, Ecosystem as Scheme};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+mod actions;
+mod findings;
+mod ranges;
+
+use findings::{alias_groups, apply_ignores, order, pinned_finding, unpinned_finding};
+use ranges::{admits, affects};
 
 /// An `[[audit.ignore]]` entry of polyver.toml.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -121,6 +129,9 @@ pub struct AuditStats {
     pub git_ranges_skipped: usize,
     /// Ranges whose events the ecosystem's version rules reject (skipped, see warnings).
     pub ranges_unparsed: usize,
+    /// Components whose reference names no version (a GitHub Actions branch, or a SHA
+    /// without a `# vX.Y.Z` comment): not looked up, not counted as checked.
+    pub version_unknown: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -179,8 +190,30 @@ pub fn audit_components(
 ) -> Result<AuditReport, DbError> {
     let mut report = AuditReport::default();
     report.stats.components = components.len();
+    let project = Project::from_parts(components, &[]);
     let mut groups: BTreeMap<(&'static str, String), Vec<&Component>> = BTreeMap::new();
-    for c in components {
+    // GitHub Actions refs in the form OSV's ranges compare (see `actions`).
+    let actions: Vec<Component> = components
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::GithubActions)
+        .filter_map(actions::matchable)
+        .collect();
+    report.stats.version_unknown = components
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::GithubActions)
+        .count()
+        - actions.len();
+    if report.stats.version_unknown > 0 {
+        report.warnings.push(format!(
+            "{} GitHub Actions reference(s) name no version (a branch, or a commit SHA without a \
+             `# vX.Y.Z` comment): not checked",
+            report.stats.version_unknown
+        ));
+    }
+    let others = components
+        .iter()
+        .filter(|c| c.ecosystem != Ecosystem::GithubActions);
+    for c in others.chain(actions.iter()) {
         let Some(key) = osv_key(c) else {
             continue;
         };
@@ -192,7 +225,7 @@ pub fn audit_components(
     let groups: Vec<_> = groups.into_iter().collect();
     let results: Vec<Result<PackageResult, DbError>> = groups
         .par_iter()
-        .map(|((eco, name), members)| audit_package(db, eco, name, members, options))
+        .map(|((eco, name), members)| audit_package(db, &project, eco, name, members, options))
         .collect();
     for r in results {
         let r = r?;
@@ -237,6 +270,7 @@ struct PackageResult {
 /// Matches the components of one package (same OSV ecosystem and normalized name).
 fn audit_package(
     db: &Database,
+    project: &Project,
     eco: &str,
     name: &str,
     members: &[&Component],
@@ -312,17 +346,33 @@ fn audit_package(
     // (the lock beside the manifest, or a workspace lock): a pin of the same package in an
     // unrelated service says nothing about what this manifest installs.
     let mut resolved_constraints: Vec<(&Component, String)> = Vec::new();
+    let is_actions = eco == "GitHub Actions";
     for c in members.iter().filter(|c| c.version.is_none()) {
+        // A floating action tag is never resolved by another workflow's pin: each `uses:`
+        // fetches what its own tag points at.
         let resolvers: Vec<&Component> = pinned
             .iter()
             .map(|p| **p)
-            .filter(|p| resolves(p, c))
+            .filter(|p| !is_actions && resolves(project, p, c))
             .collect();
         if resolvers.is_empty() {
             report.not_pinned += 1;
             let raw = c.constraint.as_ref().map(|k| k.raw.as_str());
+            // A floating tag admits what the releases it moves over admit (npm's semver).
+            let floating = match raw.map(actions::parse_ref) {
+                Some(actions::ActionRef::Floating(range)) if is_actions => Some(range),
+                _ => None,
+            };
+            let (check_scheme, check_raw) = match &floating {
+                Some(range) => (Scheme::Npm, Some(range.as_str())),
+                None => (scheme, raw),
+            };
             let admitted: Vec<usize> = (0..advisories.len())
-                .filter(|&i| prepared[i].iter().any(|p| admits(scheme, raw, p.affected)))
+                .filter(|&i| {
+                    prepared[i]
+                        .iter()
+                        .any(|p| admits(check_scheme, check_raw, p.affected))
+                })
                 .collect();
             match unpinned_finding(c, raw, &advisories, &ratings, &admitted, options) {
                 Some(Ok(f)) => report.findings.push(f),
@@ -389,473 +439,17 @@ fn audit_package(
     Ok(report)
 }
 
-/// Whether the pin `pin` tells what the unpinned declaration `decl` installs: the pin lives
-/// in the declaration's directory or in one above it.
-fn resolves(pin: &Component, decl: &Component) -> bool {
-    fn dir(path: &str) -> &str {
-        path.rsplit_once('/').map_or("", |(d, _)| d)
-    }
+/// Whether the pin `pin` tells what the unpinned declaration `decl` installs: a lock pin
+/// when the project pairs that lock with the declaring manifest (beside it, or the workspace
+/// lock above); any other pin when it lives in the declaration's directory or one above.
+fn resolves(project: &Project, pin: &Component, decl: &Component) -> bool {
     pin.locations.iter().any(|p| {
-        let above = dir(&p.path);
         decl.locations.iter().any(|d| {
-            let here = dir(&d.path);
-            above.is_empty()
-                || here == above
-                || (here.starts_with(above) && here[above.len()..].starts_with('/'))
+            if pin.source.is_lock() {
+                return project.lock_resolves(&p.path, decl.source, &d.path);
+            }
+            let (above, here) = (dir_of(&p.path), dir_of(&d.path));
+            ancestors(here).any(|a| a == above)
         })
     })
-}
-
-fn order(a: &VulnFinding, b: &VulnFinding) -> std::cmp::Ordering {
-    b.effective_severity
-        .cmp(&a.effective_severity)
-        .then_with(|| {
-            b.score
-                .unwrap_or(-1.0)
-                .partial_cmp(&a.score.unwrap_or(-1.0))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
-        .then_with(|| a.name.cmp(&b.name))
-        .then_with(|| a.version.cmp(&b.version))
-        .then_with(|| a.id.cmp(&b.id))
-}
-
-/// The schema's `IsAffected` for one affected entry: in the `versions` list (equality in the
-/// ecosystem's scheme, else as strings, as `polyver_version::osv::in_versions_list`), or in
-/// one of the ranges.
-fn affects(p: &Prepared, q: &Query) -> bool {
-    if q.ecosystem
-        .as_ref()
-        .is_some_and(|v| p.listed.binary_search(v).is_ok())
-        || p.listed_raw.contains(&q.raw)
-    {
-        return true;
-    }
-    p.ranges.iter().any(|(kind, r)| {
-        let v = match kind {
-            RangeType::Semver => q.semver.as_ref(),
-            _ => q.ecosystem.as_ref(),
-        };
-        v.is_some_and(|v| r.contains(v))
-    })
-}
-
-/// Groups advisory indexes that name each other (or share an alias) into one flaw.
-fn alias_groups(advisories: &[Advisory], hits: &[usize]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..hits.len()).collect();
-    fn find(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    let mut owner: HashMap<&str, usize> = HashMap::new();
-    for (slot, &i) in hits.iter().enumerate() {
-        let a = &advisories[i];
-        for id in std::iter::once(&a.id).chain(a.aliases.iter()) {
-            match owner.get(id.as_str()) {
-                Some(&other) => {
-                    let (x, y) = (find(&mut parent, slot), find(&mut parent, other));
-                    parent[x] = y;
-                }
-                None => {
-                    owner.insert(id, slot);
-                }
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (slot, &hit) in hits.iter().enumerate() {
-        let root = find(&mut parent, slot);
-        groups.entry(root).or_default().push(hit);
-    }
-    groups.into_values().collect()
-}
-
-/// The primary id of a group: a database's own id (PYSEC, GO, RUSTSEC, GHSA) before a CVE,
-/// then the smallest.
-fn primary_and_aliases(advisories: &[Advisory], group: &[usize]) -> (String, Vec<String>) {
-    let mut stored: Vec<&str> = group.iter().map(|&i| advisories[i].id.as_str()).collect();
-    stored.sort_by_key(|id| (id.starts_with("CVE-"), *id));
-    let primary = stored[0].to_string();
-    let mut all: BTreeSet<String> = BTreeSet::new();
-    for &i in group {
-        all.insert(advisories[i].id.clone());
-        all.extend(advisories[i].aliases.iter().cloned());
-    }
-    all.remove(&primary);
-    (primary, all.into_iter().collect())
-}
-
-fn group_rating(ratings: &[Rated], group: &[usize]) -> Rated {
-    group
-        .iter()
-        .map(|&i| ratings[i].clone())
-        .fold(Rated::UNKNOWN, Rated::max)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn pinned_finding(
-    component: &Component,
-    version: &str,
-    constraints: &[String],
-    locations: &[Location],
-    advisories: &[Advisory],
-    ratings: &[Rated],
-    group: &[usize],
-    prepared: &[Vec<Prepared>],
-    scheme: Scheme,
-) -> VulnFinding {
-    let entries = || group.iter().flat_map(|&i| prepared[i].iter());
-    let (id, aliases) = primary_and_aliases(advisories, group);
-    let rated = group_rating(ratings, group);
-    let primary = group
-        .iter()
-        .map(|&i| &advisories[i])
-        .find(|a| a.id == id)
-        .unwrap_or(&advisories[group[0]]);
-    let summary = group
-        .iter()
-        .map(|&i| advisories[i].summary.as_str())
-        .find(|s| !s.is_empty())
-        .unwrap_or_default()
-        .to_string();
-    // Fixed versions of every affecting range, in that range's order.
-    let mut fixes: Vec<(AnyVersion, String)> = Vec::new();
-    let mut current: Option<AnyVersion> = None;
-    let query = Query::new(scheme, version);
-    for p in entries() {
-        for (kind, r) in &p.ranges {
-            let parsed = match kind {
-                RangeType::Semver => query.semver.as_ref(),
-                _ => query.ecosystem.as_ref(),
-            };
-            let Some(v) = parsed else {
-                continue;
-            };
-            if current.is_none() {
-                current = Some(v.clone());
-            }
-            for f in r.fixed_versions() {
-                fixes.push((f.clone(), f.to_string()));
-            }
-        }
-    }
-    fixes.sort_by(|a, b| a.0.cmp(&b.0));
-    fixes.dedup_by(|a, b| a.0 == b.0);
-    let go_prefix = component.ecosystem == Ecosystem::Go && version.starts_with('v');
-    let shown = |s: &str| {
-        if go_prefix && !s.starts_with('v') {
-            format!("v{s}")
-        } else {
-            s.to_string()
-        }
-    };
-    let smallest_fix = fixes
-        .iter()
-        .filter(|(f, _)| current.as_ref().is_none_or(|c| f > c))
-        .find(|(_, text)| {
-            let candidate = shown(text);
-            let query = Query::new(scheme, &candidate);
-            !entries().any(|p| affects(p, &query))
-        })
-        .map(|(_, text)| shown(text));
-    let fix_satisfies_constraint = match (&smallest_fix, constraints.is_empty()) {
-        (Some(fix), false) => {
-            let mut all = true;
-            let mut known = false;
-            for c in constraints {
-                if let Ok(ok) = polyver_version::satisfies(scheme, fix, c) {
-                    known = true;
-                    all &= ok;
-                }
-            }
-            known.then_some(all)
-        }
-        _ => None,
-    };
-    VulnFinding {
-        id,
-        aliases,
-        status: Status::Affected,
-        summary,
-        ecosystem: component.ecosystem,
-        name: component.name.clone(),
-        version: Some(version.to_string()),
-        constraints: constraints.to_vec(),
-        locations: locations.to_vec(),
-        severity: rated.severity,
-        effective_severity: rated.severity.unwrap_or(FindingSeverity::Medium),
-        score: rated.score,
-        vector: rated.vector,
-        severity_source: rated.source,
-        fixed_versions: fixes.iter().map(|(_, t)| shown(t)).collect(),
-        smallest_fix,
-        fix_satisfies_constraint,
-        admitted: Vec::new(),
-        url: primary.url(),
-        ignore: None,
-    }
-}
-
-/// The ignore that applies to a flaw known by `ids`, if any.
-fn ignore_for<'a>(options: &'a AuditOptions, ids: &[&str]) -> Option<(&'a Ignore, bool)> {
-    options
-        .ignores
-        .iter()
-        .find(|ig| ids.iter().any(|id| id.eq_ignore_ascii_case(&ig.id)))
-        .map(|ig| {
-            let expired = ig
-                .until
-                .as_deref()
-                .is_some_and(|until| until < options.today.as_str());
-            (ig, expired)
-        })
-}
-
-fn applied(ig: &Ignore, expired: bool) -> AppliedIgnore {
-    AppliedIgnore {
-        id: ig.id.clone(),
-        reason: ig.reason.clone(),
-        until: ig.until.clone(),
-        expired,
-    }
-}
-
-/// The not-pinned finding of a component, with the advisories its constraint admits. An
-/// `[[audit.ignore]]` removes its advisory from the list; when it removes all of them the
-/// finding is ignored as a whole. (`Err` = ignored.)
-fn unpinned_finding(
-    c: &Component,
-    constraint: Option<&str>,
-    advisories: &[Advisory],
-    ratings: &[Rated],
-    admitted: &[usize],
-    options: &AuditOptions,
-) -> Option<Result<VulnFinding, VulnFinding>> {
-    if admitted.is_empty() {
-        return None;
-    }
-    let mut ids = Vec::new();
-    let mut ignored_ids = Vec::new();
-    let mut ignore: Option<AppliedIgnore> = None;
-    let mut rated = Rated::UNKNOWN;
-    let mut top: Option<(Rated, String)> = None;
-    for g in &alias_groups(advisories, admitted) {
-        let (id, aliases) = primary_and_aliases(advisories, g);
-        let all: Vec<&str> = std::iter::once(id.as_str())
-            .chain(aliases.iter().map(String::as_str))
-            .collect();
-        match ignore_for(options, &all) {
-            Some((ig, false)) => {
-                ignore.get_or_insert_with(|| applied(ig, false));
-                ignored_ids.push(id);
-                continue;
-            }
-            Some((ig, true)) => ignore = Some(applied(ig, true)),
-            None => {}
-        }
-        let r = group_rating(ratings, g);
-        rated = rated.max(r.clone());
-        if top
-            .as_ref()
-            .is_none_or(|(t, _)| r.clone().max(t.clone()) != *t)
-        {
-            top = Some((r, id.clone()));
-        }
-        ids.push(id);
-    }
-    ids.sort();
-    ignored_ids.sort();
-    let what = match constraint {
-        Some(raw) => format!("`{raw}`"),
-        None => "no constraint".to_string(),
-    };
-    let all_ignored = ids.is_empty();
-    let top_id = match top {
-        Some((_, id)) => id,
-        None => ignored_ids.first()?.clone(),
-    };
-    let shown = if all_ignored { &ignored_ids } else { &ids };
-    let finding = VulnFinding {
-        id: top_id.clone(),
-        aliases: Vec::new(),
-        status: Status::NotPinned,
-        summary: format!(
-            "version not pinned: {what} admits {} known vulnerabilit{}{} (pin it or add a lock file)",
-            shown.len(),
-            if shown.len() == 1 { "y" } else { "ies" },
-            if all_ignored || ignored_ids.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} more ignored)", ignored_ids.len())
-            }
-        ),
-        ecosystem: c.ecosystem,
-        name: c.name.clone(),
-        version: None,
-        constraints: constraint.map(str::to_string).into_iter().collect(),
-        locations: c.locations.clone(),
-        severity: rated.severity,
-        effective_severity: rated.severity.unwrap_or(FindingSeverity::Medium),
-        score: rated.score,
-        vector: rated.vector,
-        severity_source: rated.source,
-        fixed_versions: Vec::new(),
-        smallest_fix: None,
-        fix_satisfies_constraint: None,
-        admitted: shown.clone(),
-        url: format!("https://osv.dev/vulnerability/{top_id}"),
-        ignore,
-    };
-    Some(if all_ignored {
-        Err(finding)
-    } else {
-        Ok(finding)
-    })
-}
-
-/// Whether some version admitted by `constraint` (any version when `None` or unparseable)
-/// is affected by `affected`, on the interval form of both.
-fn admits(scheme: Scheme, constraint: Option<&str>, affected: &Affected) -> bool {
-    macro_rules! with {
-        ($m:ident) => {{
-            use polyver_version::$m as m;
-            admits_in::<m::Version, m::Range, _, _>(
-                constraint,
-                affected,
-                m::Version::parse,
-                m::Range::parse,
-            )
-        }};
-    }
-    let known = match scheme {
-        Scheme::Pypi => with!(pypi),
-        Scheme::Npm => with!(npm),
-        Scheme::Cargo => with!(cargo),
-        Scheme::Maven => with!(maven),
-        Scheme::Rubygems => with!(rubygems),
-        Scheme::Nuget => with!(nuget),
-        _ => None,
-    };
-    // When the sets cannot be built, say it may be affected rather than pass silently.
-    known.unwrap_or(true)
-}
-
-fn admits_in<V, R, E1, E2>(
-    constraint: Option<&str>,
-    affected: &Affected,
-    parse_version: impl Fn(&str) -> Result<V, E1>,
-    parse_range: impl Fn(&str) -> Result<R, E2>,
-) -> Option<bool>
-where
-    V: Ord + Clone + std::fmt::Display,
-    R: polyver_version::algebra::Constraint<Version = V>,
-{
-    use polyver_version::{Bound, Interval, VersionSet};
-    let allowed = match constraint
-        .map(str::trim)
-        .filter(|c| !c.is_empty() && *c != "*")
-    {
-        Some(c) => parse_range(c).ok()?.to_set(),
-        None => VersionSet::full(),
-    };
-    for listed in &affected.versions {
-        if let Ok(v) = parse_version(listed) {
-            if allowed.contains(&v) {
-                return Some(true);
-            }
-        }
-    }
-    for range in &affected.ranges {
-        if range.kind == "GIT" {
-            continue;
-        }
-        let mut events: Vec<(Option<V>, u8)> = Vec::new();
-        let mut limit: Option<Option<V>> = None;
-        for e in &range.events {
-            let (text, kind) = match e.to_engine()? {
-                polyver_version::osv::Event::Introduced(t) => (t, 0),
-                polyver_version::osv::Event::Fixed(t) => (t, 1),
-                polyver_version::osv::Event::LastAffected(t) => (t, 2),
-                polyver_version::osv::Event::Limit(t) => {
-                    let v = if t.contains('*') {
-                        None
-                    } else {
-                        Some(parse_version(&t).ok()?)
-                    };
-                    limit = Some(match (limit, v) {
-                        (Some(Some(a)), Some(b)) => Some(a.max(b)),
-                        (_, v) => v,
-                    });
-                    continue;
-                }
-            };
-            let v = if kind == 0 && text == "0" {
-                None
-            } else {
-                Some(parse_version(&text).ok()?)
-            };
-            events.push((v, kind));
-        }
-        events.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut intervals = Vec::new();
-        let mut open: Option<Bound<V>> = None;
-        for (v, kind) in events {
-            let at = |v: Option<V>, inclusive: bool| match v {
-                None => Bound::Unbounded,
-                Some(v) if inclusive => Bound::Included(v),
-                Some(v) => Bound::Excluded(v),
-            };
-            match (kind, open.take()) {
-                (0, None) => open = Some(at(v, true)),
-                (0, still) => open = still,
-                (1, Some(lower)) => intervals.extend(Interval::new(lower, at(v, false))),
-                (2, Some(lower)) => intervals.extend(Interval::new(lower, at(v, true))),
-                (_, None) => {}
-                (_, Some(lower)) => open = Some(lower),
-            }
-        }
-        if let Some(lower) = open {
-            intervals.extend(Interval::new(lower, Bound::Unbounded));
-        }
-        let mut set = VersionSet::from_intervals(intervals);
-        if let Some(Some(l)) = limit {
-            set = set.intersect(&VersionSet::less_than(l));
-        }
-        if !set.intersect(&allowed).is_empty() {
-            return Some(true);
-        }
-    }
-    Some(false)
-}
-
-/// Routes the affected findings an `[[audit.ignore]]` names (by id or alias) to `ignored`;
-/// an expired ignore leaves the finding reported, marked as such. (Not-pinned findings were
-/// filtered per advisory already.)
-fn apply_ignores(report: &mut AuditReport, options: &AuditOptions) {
-    if options.ignores.is_empty() {
-        return;
-    }
-    let findings = std::mem::take(&mut report.findings);
-    for mut f in findings {
-        if f.status == Status::NotPinned {
-            report.findings.push(f);
-            continue;
-        }
-        let ids: Vec<&str> = std::iter::once(f.id.as_str())
-            .chain(f.aliases.iter().map(String::as_str))
-            .collect();
-        match ignore_for(options, &ids).map(|(ig, expired)| applied(ig, expired)) {
-            Some(ig) if !ig.expired => {
-                f.ignore = Some(ig);
-                report.ignored.push(f);
-            }
-            other => {
-                f.ignore = other;
-                report.findings.push(f);
-            }
-        }
-    }
 }

@@ -375,6 +375,29 @@ fn a_pin_elsewhere_in_the_repository_does_not_resolve_an_unpinned_range() {
     ];
     let r = audit_components(&comps, db, &AuditOptions::default()).unwrap();
     assert!(r.findings.iter().all(|f| f.status != Status::NotPinned));
+
+    // A lock pin counts only where the project pairs the lock with the manifest: poetry.lock
+    // resolves pyproject.toml, not a requirements file beside it (pip never reads it).
+    let poetry = |path: &str| {
+        let mut c = locked(path, "1.26.5");
+        c.source = polyver_model::Format::PoetryLock;
+        c
+    };
+    let comps = [
+        poetry("services/c/poetry.lock"),
+        declared("services/c/requirements.txt", ">=1.26,<1.26.17"),
+    ];
+    let r = audit_components(&comps, db, &AuditOptions::default()).unwrap();
+    assert!(r.findings.iter().any(|f| f.status == Status::NotPinned));
+    let mut pyproject = declared("services/c/pyproject.toml", ">=1.26,<1.26.17");
+    pyproject.source = polyver_model::Format::Pyproject;
+    let r = audit_components(
+        &[poetry("services/c/poetry.lock"), pyproject],
+        db,
+        &AuditOptions::default(),
+    )
+    .unwrap();
+    assert!(r.findings.iter().all(|f| f.status != Status::NotPinned));
 }
 
 #[test]

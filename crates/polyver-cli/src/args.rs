@@ -46,6 +46,10 @@ pub struct GlobalArgs {
     /// what is cached or stored locally.
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Trust the certificate authorities in this PEM file for HTTPS, on top of the system's
+    /// store (which `SSL_CERT_FILE` replaces): the CA of a TLS-inspecting proxy. Repeatable.
+    #[arg(long, global = true, value_name = "FILE", env = "POLYVER_CA_CERT")]
+    pub ca_cert: Vec<PathBuf>,
     /// The registry store: `sqlite://PATH` or `postgres://...` [default:
     /// sqlite://.polyver/polyver.db under the repository root].
     #[arg(long, global = true, value_name = "URL", env = "POLYVER_DATABASE_URL")]

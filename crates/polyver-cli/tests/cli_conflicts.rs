@@ -166,8 +166,9 @@ fn configuration_errors_are_located() {
         .arg(&dir)
         .assert()
         .code(2)
+        .stderr(predicate::str::contains("error: unknown key `requires`"))
         .stderr(predicate::str::contains(
-            "polyver.toml:3:1: unknown key `requires`",
+            "polyver.toml:3:1\n  |\n3 | requires = ",
         ))
         .stderr(predicate::str::contains("did you mean `require`?"));
     std::fs::write(dir.join("polyver.toml"), "[approved]\nnode = \">=>18\"\n").unwrap();
@@ -178,8 +179,9 @@ fn configuration_errors_are_located() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "polyver.toml:2:8: `node = \">=>18\"`: invalid npm range",
-        ));
+            "error: `node = \">=>18\"`: invalid npm range",
+        ))
+        .stderr(predicate::str::contains("polyver.toml:2:8\n"));
     std::fs::write(dir.join("polyver.toml"), "").unwrap();
     std::fs::write(dir.join(".versions.yaml"), "python: 3.10\npypi:flask: ^2\n").unwrap();
     Command::cargo_bin("polyver")

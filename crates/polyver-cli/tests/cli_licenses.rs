@@ -171,7 +171,9 @@ fn config_errors_point_at_the_line() {
         .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("polyver.toml:3:9: `GPL-3.0-onyl` is neither"),
+        stderr.contains("error: `GPL-3.0-onyl` is neither")
+            && stderr
+                .contains("polyver.toml:3:9\n  |\n3 | deny = [\"GPL-3.0-onyl\"]\n  |         ^\n"),
         "{stderr}"
     );
 }

@@ -101,6 +101,8 @@ pub struct ConfigError {
     pub message: String,
     /// What to do about it (`did you mean ...`).
     pub hint: Option<String>,
+    /// The line `line` points at, taken while the text was parsed (for a caret under it).
+    pub source_line: Option<polyver_model::SourceLine>,
 }
 
 impl fmt::Display for ConfigError {
@@ -152,6 +154,7 @@ fn load_with(path: &Path, follow_symlinks: bool) -> Result<Config, ConfigError> 
         column: 0,
         message: format!("cannot read: {e}"),
         hint: None,
+        source_line: None,
     })?;
     parse(path, &text)
 }
@@ -231,6 +234,7 @@ impl Reader<'_> {
             column,
             message,
             hint,
+            source_line: polyver_model::SourceLine::of_text(self.text, line, Some(column)),
         }
     }
 

@@ -23,6 +23,7 @@
 use crate::approved::{entry, Approved, CompatRule, Origin, COMPAT_KEYS};
 use crate::ConfigError;
 use polyver_model::read::{ReadError, ReadLimits};
+use polyver_model::SourceLine;
 use std::path::{Path, PathBuf};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
@@ -38,14 +39,20 @@ const MAX_DEPTH: usize = 64;
 /// Reads both files under `root` when they exist.
 pub fn load(root: &Path) -> Result<(Vec<Approved>, Vec<CompatRule>), ConfigError> {
     let approved = match read(&root.join(VERSIONS_FILE))? {
-        Some((path, text)) => parse_versions(&path, &text)?,
+        Some((path, text)) => parse_versions(&path, &text).map_err(|e| with_line(e, &text))?,
         None => Vec::new(),
     };
     let compat = match read(&root.join(MATRIX_FILE))? {
-        Some((path, text)) => parse_matrix(&path, &text)?,
+        Some((path, text)) => parse_matrix(&path, &text).map_err(|e| with_line(e, &text))?,
         None => Vec::new(),
     };
     Ok((approved, compat))
+}
+
+/// `e` with the line of `text` it points at, for a caret under it.
+fn with_line(mut e: ConfigError, text: &str) -> ConfigError {
+    e.source_line = SourceLine::of_text(text, e.line, (e.column > 0).then_some(e.column));
+    e
 }
 
 fn read(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigError> {
@@ -55,6 +62,7 @@ fn read(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigError> {
         column: if line > 0 { 1 } else { 0 },
         message,
         hint: None,
+        source_line: None,
     };
     // In the scanned repository: regular files only (a FIFO must not hang the command), no
     // symlinks, capped.
@@ -92,6 +100,7 @@ fn error(path: &Path, (line, column): (u32, u32), message: String) -> ConfigErro
         column,
         message,
         hint: None,
+        source_line: None,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn policy_or_diagnostic(
         if e.column > 0 {
             d = d.with_column(e.column);
         }
+        d.source_line = e.source_line;
         inventory.diagnostics.push(d);
         inventory.diagnostics.sort();
         Policy::default()

@@ -19,6 +19,8 @@ pub struct EngineError {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The polyver.toml error this is, kept whole so the edge can show its line.
+    pub config: Option<Box<polyver_config::ConfigError>>,
 }
 
 impl EngineError {
@@ -27,6 +29,7 @@ impl EngineError {
             kind: ErrorKind::Input,
             message: message.into(),
             hint,
+            config: None,
         }
     }
 
@@ -35,6 +38,7 @@ impl EngineError {
             kind: ErrorKind::Environment,
             message: message.into(),
             hint,
+            config: None,
         }
     }
 
@@ -55,6 +59,9 @@ impl fmt::Display for EngineError {
 
 impl From<polyver_config::ConfigError> for EngineError {
     fn from(e: polyver_config::ConfigError) -> Self {
-        EngineError::input(e.to_string(), e.hint.clone())
+        EngineError {
+            config: Some(Box::new(e.clone())),
+            ..EngineError::input(e.to_string(), e.hint.clone())
+        }
     }
 }

@@ -37,10 +37,9 @@ pub fn licence_report(
     let client = if use_registry {
         let urls = registry_urls(&section.registry_urls, &sources.registry_urls)?;
         let client = polyver_net::Client::new(polyver_net::Options {
-            offline: settings.offline,
             timeout: Duration::from_secs(30),
             retries: 2,
-            ..Default::default()
+            ..settings.net_options()
         })
         .map_err(|e| EngineError::environment(e.to_string(), None))?;
         Some(Registry::new(client, urls))
@@ -64,6 +63,7 @@ pub fn licence_report(
                 None
             },
             progress,
+            scan: settings.scan.clone(),
         },
         &policy,
     ))

@@ -71,6 +71,8 @@ pub struct SyncRequest<'a> {
     pub config: &'a polyver_config::Config,
     pub allow_shrink: bool,
     pub offline: bool,
+    /// Extra CA certificates (`--ca-cert`, POLYVER_CA_CERT).
+    pub ca_certs: Vec<PathBuf>,
     /// The database directory.
     pub dir: &'a Path,
 }
@@ -148,6 +150,7 @@ pub fn sync(
     let ecosystems = ecosystems(request.ecosystems, &database)?;
     let client = polyver_net::Client::new(polyver_net::Options {
         offline: request.offline,
+        ca_certs: request.ca_certs.clone(),
         ..Default::default()
     })
     .map_err(|e| EngineError::environment(e.to_string(), None))?;

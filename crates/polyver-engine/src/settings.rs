@@ -25,6 +25,8 @@ pub struct Overrides {
     pub osv_db: Option<PathBuf>,
     /// `--offline`.
     pub offline: bool,
+    /// `--ca-cert FILE` / `POLYVER_CA_CERT`: extra CAs for every HTTPS request.
+    pub ca_certs: Vec<PathBuf>,
 }
 
 /// Everything a run needs to know, resolved.
@@ -39,9 +41,21 @@ pub struct Settings {
     /// The OSV database directory.
     pub osv_db: PathBuf,
     pub offline: bool,
+    /// Extra certificate authorities for HTTPS (see [`Settings::net_options`]).
+    pub ca_certs: Vec<PathBuf>,
 }
 
 impl Settings {
+    /// The HTTP client settings every network call of this run uses: `--offline` and the
+    /// extra CAs (the platform store and `SSL_CERT_FILE` are always trusted).
+    pub fn net_options(&self) -> polyver_net::Options {
+        polyver_net::Options {
+            offline: self.offline,
+            ca_certs: self.ca_certs.clone(),
+            ..Default::default()
+        }
+    }
+
     /// Resolves the settings of a run on `root`. An invalid polyver.toml is an input error
     /// (with file:line and the nearest valid key), before anything runs. (Whether `root` is a
     /// directory is the scan's to say, with its own message.)
@@ -54,6 +68,7 @@ impl Settings {
             scan,
             osv_db: osv_db_dir(overrides.osv_db.as_deref()),
             offline: overrides.offline,
+            ca_certs: overrides.ca_certs.clone(),
         })
     }
 }

@@ -13,9 +13,12 @@
 
 pub mod extractors;
 mod image_ref;
+pub mod installed;
 mod json;
+mod license;
 mod pep508;
 pub mod registry;
+mod snippet;
 mod source;
 mod walk;
 mod xml;
@@ -27,6 +30,7 @@ pub use walk::{
     DEFAULT_MAX_FILE_SIZE, DEFAULT_SKIP_DIRS, MAX_DIAGNOSTICS_PER_FILE, MAX_MESSAGE_CHARS,
 };
 
+use polyver_model::project::LicenseDeclaration;
 use polyver_model::{Component, Diagnostic, Format, Link};
 use std::path::Path;
 
@@ -52,6 +56,9 @@ pub struct Extracted {
     pub diagnostics: Vec<Diagnostic>,
     /// How this file refers to others (`-r`/`-c` includes), for the project model.
     pub links: Vec<Link>,
+    /// The licence this manifest declares for its own project (`license` in package.json,
+    /// Cargo.toml, pyproject.toml, composer.json).
+    pub declared_licenses: Vec<LicenseDeclaration>,
 }
 
 impl Extracted {
@@ -67,6 +74,7 @@ impl Extracted {
         self.components.extend(other.components);
         self.diagnostics.extend(other.diagnostics);
         self.links.extend(other.links);
+        self.declared_licenses.extend(other.declared_licenses);
     }
 }
 

@@ -11,8 +11,8 @@ use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
     gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
     gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pyproject,
-    requirements, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
+    pyproject, requirements, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -28,6 +28,7 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::PoetryLock => &poetry_lock::PoetryLockExtractor,
         Format::UvLock => &uv_lock::UvLockExtractor,
         Format::PdmLock => &pdm_lock::PdmLockExtractor,
+        Format::Pylock => &pylock::PylockExtractor,
         Format::PackageJson => &package_json::PackageJsonExtractor,
         Format::PackageLock => &package_lock::PackageLockExtractor,
         Format::YarnLock => &yarn_lock::YarnLockExtractor,

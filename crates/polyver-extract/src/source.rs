@@ -203,6 +203,17 @@ impl SourceFile {
         (line as u32 + 1, col as u32 + 1)
     }
 
+    /// The text of 1-based line `line`, without its terminator; `None` for 0 or past the end.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let index = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text.get(start..end)
+    }
+
     /// The location of a byte offset.
     pub fn location_at(&self, offset: usize) -> Location {
         let (line, col) = self.line_col(offset);

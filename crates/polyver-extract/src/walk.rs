@@ -33,13 +33,11 @@ use crate::SourceFile;
 use crate::{Extracted, Extractor};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use polyver_model::project::is_license_file;
 use polyver_model::read::{clamp, ReadLimits};
-use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Inventory, Kind,
-    Role, ScanStats,
-};
+use polyver_model::{Diagnostic, DiagnosticCode, Inventory, ScanStats};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -160,6 +158,7 @@ pub fn scan_observed(
     let not_utf8: Mutex<std::collections::HashMap<String, PathBuf>> = Mutex::default();
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let walked = AtomicU64::new(0);
+    let license_files: Mutex<Vec<String>> = Mutex::default();
 
     let skip_defaults = config.skip_default_dirs;
     let exclude_dirs = exclude.clone();
@@ -216,6 +215,10 @@ pub fn scan_observed(
             if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
                 return WalkState::Continue;
             }
+            // The project's own licence text, for `polyver licenses` (never extracted).
+            if entry.depth() == 1 && is_license_file(&rel) {
+                license_files.lock().unwrap().push(rel.clone());
+            }
             if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
                 return WalkState::Continue;
             }
@@ -260,6 +263,7 @@ pub fn scan_observed(
                     out.extend(extractors[*i].extract(&file));
                 }
                 bound_diagnostics(&mut out.diagnostics);
+                crate::snippet::attach_source_lines(&file, &mut out.diagnostics);
                 (1, out)
             }
             Err(d) => {
@@ -285,12 +289,14 @@ pub fn scan_observed(
     let mut components = Vec::new();
     let mut diagnostics = diagnostics.into_inner().unwrap();
     let mut links = Vec::new();
+    let mut declared_licenses = Vec::new();
     let mut extracted_files = 0;
     for (n, r) in results {
         extracted_files += n;
         components.extend(r.components);
         diagnostics.extend(r.diagnostics);
         links.extend(r.links);
+        declared_licenses.extend(r.declared_licenses);
     }
     for c in &mut components {
         if let (Some(constraint), Some(scheme)) =
@@ -302,7 +308,8 @@ pub fn scan_observed(
             }
         }
     }
-    mark_pulumi_providers(&mut components);
+    // Cross-file, before identical findings merge (see `polyver_model::project`).
+    polyver_model::project::mark_pulumi_providers(&mut components);
     let stats = ScanStats {
         files_walked: walked.into_inner(),
         files_extracted: extracted_files,
@@ -315,7 +322,8 @@ pub fn scan_observed(
         diagnostics,
         stats,
     )
-    .with_links(links))
+    .with_links(links)
+    .with_license_facts(declared_licenses, license_files.into_inner().unwrap()))
 }
 
 /// Applies [`MAX_DIAGNOSTICS_PER_FILE`] (per path: one scanned file's output also holds its
@@ -347,68 +355,8 @@ fn bound_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a component comes from a manifest or lock file of a language Pulumi programs are
-/// written in (npm, PyPI, Go): where a program's providers are declared.
-fn is_pulumi_program_source(source: Format) -> bool {
-    matches!(
-        source.info().ecosystem,
-        Some(Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Go)
-    ) && matches!(source.role(), Role::Manifest | Role::Lock | Role::Checksums)
-}
-
-/// Pulumi's providers are ordinary packages of the program's language, so they are found by
-/// the npm/PyPI/Go extractors as `package`s (`module`s for Go). This pass, across files,
-/// marks them as `provider`s: in every directory holding a `Pulumi.yaml` (a component of
-/// the `pulumi` extractor is located there), each package or module found in that same
-/// directory's manifests and locks ([`is_pulumi_program_source`]; not in subdirectories, not
-/// through a `-r ../x.txt` include located elsewhere) whose name is a provider's (see
-/// [`is_pulumi_provider`]) becomes kind `provider`.
-fn mark_pulumi_providers(components: &mut [Component]) {
-    let parent = |path: &str| path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let projects: BTreeSet<String> = components
-        .iter()
-        .filter(|c| c.source == Format::Pulumi)
-        .flat_map(|c| c.locations.iter().map(|l| parent(&l.path)))
-        .collect();
-    if projects.is_empty() {
-        return;
-    }
-    for c in components.iter_mut() {
-        if matches!(c.kind, Kind::Package | Kind::Module)
-            && is_pulumi_program_source(c.source)
-            && c.locations
-                .iter()
-                .any(|l| projects.contains(&parent(&l.path)))
-            && is_pulumi_provider(c.ecosystem, &c.name)
-        {
-            c.kind = Kind::Provider;
-        }
-    }
-}
-
-/// Whether a package is a Pulumi provider SDK: npm `@pulumi/*` except the engine SDK
-/// `@pulumi/pulumi`; PyPI `pulumi-*` (any PEP 503 spelling) except `pulumi`; Go
-/// `github.com/pulumi/pulumi-<name>/sdk` (any major version suffix).
-fn is_pulumi_provider(ecosystem: Ecosystem, name: &str) -> bool {
-    match ecosystem {
-        Ecosystem::Npm => name
-            .strip_prefix("@pulumi/")
-            .is_some_and(|n| !n.is_empty() && n != "pulumi"),
-        Ecosystem::Pypi => normalize_pypi_name(name)
-            .strip_prefix("pulumi-")
-            .is_some_and(|n| !n.is_empty()),
-        Ecosystem::Go => name
-            .strip_prefix("github.com/pulumi/pulumi-")
-            .and_then(|rest| rest.split_once('/'))
-            .is_some_and(|(provider, path)| {
-                !provider.is_empty() && (path == "sdk" || path.starts_with("sdk/"))
-            }),
-        _ => false,
-    }
-}
-
 /// Repo-relative path with `/` separators.
-fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     // The common case (called for every walked file): already `/`-separated UTF-8.
     if std::path::MAIN_SEPARATOR == '/' {
@@ -465,12 +413,12 @@ fn load_not_utf8(full: &Path, rel: &str, max_size: u64) -> Result<SourceFile, Di
 
 /// Both the full-path set and the name-only set of a glob list (see the module docs).
 #[derive(Clone)]
-struct Globs {
+pub(crate) struct Globs {
     by_path: GlobSet,
     by_name: GlobSet,
 }
 
-fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
+pub(crate) fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
     if globs.is_empty() {
         return Ok(None);
     }
@@ -505,7 +453,7 @@ fn glob_set(globs: &[String]) -> Result<Option<Globs>, ScanConfigError> {
     }))
 }
 
-fn matches_set(set: &Globs, rel: &str) -> bool {
+pub(crate) fn matches_set(set: &Globs, rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     set.by_path.is_match(rel) || set.by_name.is_match(name)
 }
@@ -519,143 +467,5 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use polyver_model::Location;
-
-    #[test]
-    fn pulumi_provider_names() {
-        for (eco, name) in [
-            (Ecosystem::Npm, "@pulumi/aws"),
-            (Ecosystem::Npm, "@pulumi/kubernetes"),
-            (Ecosystem::Pypi, "pulumi-vultr"),
-            (Ecosystem::Pypi, "Pulumi_AWS"),
-            (Ecosystem::Go, "github.com/pulumi/pulumi-aws/sdk"),
-            (Ecosystem::Go, "github.com/pulumi/pulumi-aws/sdk/v6"),
-        ] {
-            assert!(is_pulumi_provider(eco, name), "{name}");
-        }
-        for (eco, name) in [
-            (Ecosystem::Npm, "@pulumi/pulumi"),
-            (Ecosystem::Npm, "pulumi-aws"),
-            (Ecosystem::Npm, "@pulumi/"),
-            (Ecosystem::Pypi, "pulumi"),
-            (Ecosystem::Pypi, "pulumi-"),
-            (Ecosystem::Pypi, "pulumilib"),
-            (Ecosystem::Go, "github.com/pulumi/pulumi/sdk/v3"),
-            (Ecosystem::Go, "github.com/pulumi/pulumi-aws"),
-            (Ecosystem::Go, "github.com/pulumi/pulumi-aws/provider"),
-            (Ecosystem::Cargo, "pulumi-aws"),
-        ] {
-            assert!(!is_pulumi_provider(eco, name), "{name}");
-        }
-    }
-
-    fn at(kind: Kind, eco: Ecosystem, name: &str, source: &str, path: &str) -> Component {
-        let source = Format::from_id(source).expect("a registered format id");
-        Component::new(kind, eco, name, source, Location::new(path, 1))
-    }
-
-    #[test]
-    fn only_manifests_beside_pulumi_yaml_are_marked() {
-        let mut cs = vec![
-            at(
-                Kind::Runtime,
-                Ecosystem::Generic,
-                "python",
-                "pulumi",
-                "infra/Pulumi.yaml",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Pypi,
-                "pulumi-aws",
-                "requirements",
-                "infra/requirements.txt",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Pypi,
-                "pulumi",
-                "requirements",
-                "infra/requirements.txt",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Pypi,
-                "pulumi-aws",
-                "requirements",
-                "app/requirements.txt",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Pypi,
-                "pulumi-aws",
-                "requirements",
-                "infra/sub/requirements.txt",
-            ),
-            at(
-                Kind::Module,
-                Ecosystem::Go,
-                "github.com/pulumi/pulumi-gcp/sdk/v7",
-                "go-mod",
-                "infra/go.mod",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Npm,
-                "@pulumi/aws",
-                "package-json",
-                "infra/package.json",
-            ),
-        ];
-        mark_pulumi_providers(&mut cs);
-        let kinds: Vec<Kind> = cs.iter().map(|c| c.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                Kind::Runtime,
-                Kind::Provider,
-                Kind::Package,
-                Kind::Package,
-                Kind::Package,
-                Kind::Provider,
-                Kind::Provider,
-            ]
-        );
-    }
-
-    #[test]
-    fn root_level_project() {
-        let mut cs = vec![
-            at(
-                Kind::Runtime,
-                Ecosystem::Generic,
-                "node",
-                "pulumi",
-                "Pulumi.yaml",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Npm,
-                "@pulumi/aws",
-                "package-lock",
-                "package-lock.json",
-            ),
-            at(
-                Kind::Package,
-                Ecosystem::Npm,
-                "@pulumi/aws",
-                "package-json",
-                "web/package.json",
-            ),
-        ];
-        mark_pulumi_providers(&mut cs);
-        assert_eq!(cs[1].kind, Kind::Provider);
-        assert_eq!(cs[2].kind, Kind::Package);
     }
 }

@@ -103,6 +103,24 @@ const MALFORMED: &[(&str, &str, &str, u32)] = &[
         "\n[[package]]\nsummary = \"x\"\n",
         2,
     ),
+    (
+        "pylock",
+        "pylock.toml",
+        "lock-version = \"1.0\"\n[[packages]\n",
+        2,
+    ),
+    (
+        "pylock",
+        "pylock.toml",
+        "lock-version = \"1.0\"\npackages = 1\n",
+        2,
+    ),
+    (
+        "pylock",
+        "pylock.toml",
+        "lock-version = \"1.0\"\n\n[[packages]]\nname = \"a\"\n",
+        4,
+    ),
 ];
 
 #[test]
@@ -121,6 +139,8 @@ fn garbage_and_truncation_never_panic() {
         ("uv.lock", "uv-lock/workspace/uv.lock"),
         ("pdm.lock", "pdm-lock/v4/pdm.lock"),
         ("pdm.lock", "pdm-lock/v3/pdm.lock"),
+        ("pylock.toml", "pylock/spec/pylock.toml"),
+        ("pylock.toml", "pylock/uv/pylock.toml"),
     ];
     let extra: Vec<String> = vec![
         "[".repeat(10_000),

@@ -1,6 +1,7 @@
 //! Snapshot tests for the Python manifest and lock extractors: `setup.cfg`, `Pipfile`,
 //! `Pipfile.lock`, `poetry.lock` (lock-version 1.1, 2.0, 2.1), `uv.lock` (workspace and
-//! virtual roots) and `pdm.lock` (4.x and 3.x). Fixture directories hold the manifest
+//! virtual roots), `pdm.lock` (4.x and 3.x) and PEP 751 `pylock.toml` (as uv and pip write
+//! it, and every source kind of the PEP). Fixture directories hold the manifest
 //! beside a lock where the lock needs it to tell direct from transitive entries.
 
 mod common;
@@ -55,4 +56,22 @@ fn pdm_lock_v4() {
 #[test]
 fn pdm_lock_v3() {
     insta::assert_json_snapshot!(extract_fixture("pdm-lock", "pdm-lock/v3"));
+}
+
+/// Written by `uv export --format pylock.toml` (uv 0.13), wheels cut to two per package.
+#[test]
+fn pylock_uv() {
+    insta::assert_json_snapshot!(extract_fixture("pylock", "pylock/uv"));
+}
+
+/// Written by `pip lock requests==2.32.3 -o pylock.pip.toml` (pip 26.3): no manifest, no
+/// edges, so no entry is called direct.
+#[test]
+fn pylock_pip() {
+    insta::assert_json_snapshot!(extract_fixture("pylock", "pylock/pip"));
+}
+
+#[test]
+fn pylock_spec_sources() {
+    insta::assert_json_snapshot!(extract_fixture("pylock", "pylock/spec"));
 }

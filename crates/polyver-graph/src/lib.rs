@@ -9,13 +9,16 @@
 //! locations; [`build`] splits them back by location path.)
 //!
 //! **Edges** are the components' `dependencies` (`name` + version when the lock records
-//! one). An edge resolves inside its own lock file only. With a version: the entry of that
-//! name and version; else the single entry of that name; else the highest entry whose
-//! version satisfies the edge's version read as a range (yarn and pnpm may record ranges).
-//! Without a version: every entry of that name — one, or several when a dependency is split
-//! by environment markers (Poetry and uv lock `numpy` 1.24 for Python 3.8 and 1.26 above, and
-//! the dependent needs both, each somewhere). An edge that matches nothing is counted as
-//! unresolved and left out; self-edges are dropped.
+//! one), resolved once by the project model (`polyver_model::project`, whose docs give the
+//! rules; the CycloneDX and SPDX writers use the same resolution). An edge resolves inside
+//! its own lock file only. With a version: the entry of that name and version; else the
+//! single entry of that name; else the highest entry whose version satisfies the edge's
+//! version read as a range (yarn and pnpm may record ranges). Without a version: every entry
+//! of that name — one, or several when a dependency is split by environment markers (Poetry
+//! and uv lock `numpy` 1.24 for Python 3.8 and 1.26 above, and the dependent needs both, each
+//! somewhere). An edge that matches nothing is counted as unresolved and left out;
+//! self-edges are dropped. Package entries and those a Pulumi project marked as providers
+//! are nodes.
 //!
 //! **Roots** are the direct dependencies (`direct = true`; the extractors decide it from the
 //! lock's root entry or the manifest beside it). A lock without any direct entry gets its
@@ -35,9 +38,8 @@ pub use render::{
 pub use stats::{FanIn, GraphStats};
 pub use why::{near_matches, why, WhyAnswer};
 
-use polyver_model::{normalize_pypi_name, Component, Ecosystem, Format, Inventory, Kind, Scope};
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use polyver_model::project::{match_key, LockGraph, Project};
+use polyver_model::{Ecosystem, Format, Inventory, Scope};
 
 /// Node index inside one [`Graph`].
 pub type NodeId = u32;
@@ -230,167 +232,50 @@ fn csr(n: usize, pairs: impl Iterator<Item = (NodeId, NodeId)> + Clone) -> (Vec<
     (start, targets)
 }
 
-/// How an edge's name is matched to an entry's name.
-fn match_key(ecosystem: Ecosystem, name: &str) -> String {
-    match ecosystem {
-        Ecosystem::Pypi => normalize_pypi_name(name),
-        Ecosystem::Composer | Ecosystem::Nuget => name.to_lowercase(),
-        _ => name.to_string(),
-    }
-}
-
-/// Lower is stronger: a package needed at runtime by one entry is a runtime package.
-fn scope_rank(scope: Scope) -> u8 {
-    match scope {
-        Scope::Runtime => 0,
-        Scope::Build => 1,
-        Scope::Optional => 2,
-        Scope::Peer => 3,
-        Scope::Test => 4,
-        Scope::Dev => 5,
-    }
-}
-
-fn version_cmp(
-    ecosystem: Ecosystem,
-    name: &str,
-    a: &Option<String>,
-    b: &Option<String>,
-) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => ecosystem
-            .version_scheme(name)
-            .and_then(|s| polyver_version::compare(s, a, b).ok())
-            .unwrap_or_else(|| a.cmp(b)),
-        _ => a.cmp(b),
-    }
-}
-
 /// One graph per lock file of the inventory, sorted by lock path.
 pub fn build(inventory: &Inventory) -> Vec<Graph> {
-    let mut per_lock: BTreeMap<(&str, Format), Vec<(&Component, u32)>> = BTreeMap::new();
-    for c in &inventory.components {
-        // Lock entries are graph material; a manifest's entries are constraints.
-        if c.kind != Kind::Package || !c.source.is_lock() {
-            continue;
-        }
-        let mut last: Option<&str> = None;
-        // Locations are sorted, so each path's first line comes first.
-        for loc in &c.locations {
-            if last != Some(loc.path.as_str()) {
-                per_lock
-                    .entry((loc.path.as_str(), c.source))
-                    .or_default()
-                    .push((c, loc.line));
-                last = Some(loc.path.as_str());
-            }
-        }
-    }
-    per_lock
-        .into_iter()
-        .map(|((lock, source), entries)| build_one(lock, source, &entries))
+    from_project(&Project::of(inventory))
+}
+
+/// One graph per lock file of `project` that has package entries, sorted by lock path: the
+/// project's resolution (`polyver_model::project::LockGraph`) in a compact adjacency list.
+pub fn from_project(project: &Project) -> Vec<Graph> {
+    project
+        .locks
+        .iter()
+        .filter(|l| !l.graph.nodes.is_empty())
+        .map(|l| from_lock(&l.graph))
         .collect()
 }
 
-fn build_one(lock: &str, source: Format, entries: &[(&Component, u32)]) -> Graph {
-    let ecosystem = entries
-        .first()
-        .map_or(Ecosystem::Generic, |(c, _)| c.ecosystem);
-    // Nodes: one per (name, version), merging entries that differ in scope, marker, ...
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    let keys: Vec<String> = entries
+fn from_lock(lock: &LockGraph) -> Graph {
+    let nodes = lock
+        .nodes
         .iter()
-        .map(|(c, _)| match_key(ecosystem, &c.name))
+        .map(|n| Node {
+            name: n.name.clone(),
+            version: n.version.clone(),
+            direct: n.direct,
+            scope: n.scope,
+            line: n.line,
+            key: n.key.clone(),
+        })
         .collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (entries[a].0, entries[b].0);
-        keys[a]
-            .cmp(&keys[b])
-            .then_with(|| version_cmp(ecosystem, &ca.name, &ca.version, &cb.version))
-            .then_with(|| ca.version.cmp(&cb.version))
-    });
-    let mut nodes: Vec<Node> = Vec::with_capacity(entries.len());
-    let mut node_of = vec![0 as NodeId; entries.len()];
-    for &i in &order {
-        let (c, line) = entries[i];
-        if let Some(last) = nodes.last_mut() {
-            if last.key == keys[i] && last.version == c.version {
-                last.direct |= c.direct;
-                if scope_rank(c.scope) < scope_rank(last.scope) {
-                    last.scope = c.scope;
-                }
-                last.line = last.line.min(line);
-                node_of[i] = (nodes.len() - 1) as NodeId;
-                continue;
-            }
-        }
-        node_of[i] = nodes.len() as NodeId;
-        nodes.push(Node {
-            name: c.name.clone(),
-            version: c.version.clone(),
-            direct: c.direct,
-            scope: c.scope,
-            line,
-            key: keys[i].clone(),
-        });
-    }
-    let mut graph = Graph::from_edges(lock, source, ecosystem, nodes, Vec::new());
-    let mut edges = Vec::new();
-    let mut unresolved = 0;
-    for (i, (c, _)) in entries.iter().enumerate() {
-        for dep in &c.dependencies {
-            match dep.version {
-                Some(_) => match resolve(&graph, &dep.name, dep.version.as_deref()) {
-                    Some(to) => edges.push((node_of[i], to)),
-                    None => unresolved += 1,
-                },
-                // No version: every entry of that name (one, or the versions a
-                // marker-split dependency locks, as Poetry and uv record them).
-                None => {
-                    let range = graph.name_range(&match_key(ecosystem, &dep.name));
-                    if range.is_empty() {
-                        unresolved += 1;
-                    }
-                    edges.extend(range.map(|to| (node_of[i], to)));
-                }
-            }
-        }
-    }
-    let nodes = std::mem::take(&mut graph.nodes);
-    let mut graph = Graph::from_edges(lock, source, ecosystem, nodes, edges);
-    graph.unresolved_edges = unresolved;
+    let mut graph = Graph::from_edges(
+        &lock.path,
+        lock.format,
+        lock.ecosystem,
+        nodes,
+        lock.edges.clone(),
+    );
+    graph.unresolved_edges = lock.unresolved_edges;
     graph
-}
-
-/// The entry an edge `name` + `version` points at; see the module docs for the order.
-fn resolve(graph: &Graph, name: &str, version: Option<&str>) -> Option<NodeId> {
-    let range = graph.name_range(&match_key(graph.ecosystem, name));
-    if range.is_empty() {
-        return None;
-    }
-    let version = version?;
-    if let Some(exact) = range
-        .clone()
-        .find(|&i| graph.nodes[i as usize].version.as_deref() == Some(version))
-    {
-        return Some(exact);
-    }
-    if range.len() == 1 {
-        return Some(range.start);
-    }
-    let scheme = graph.ecosystem.version_scheme(name)?;
-    // Nodes of one name are sorted by version: the last that satisfies is the highest.
-    range.rev().find(|&i| {
-        graph.nodes[i as usize]
-            .version
-            .as_deref()
-            .is_some_and(|v| polyver_version::satisfies(scheme, v, version).unwrap_or(false))
-    })
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use polyver_model::{Component, Kind};
 
     /// A graph over `names` (each `name@version` or `name`, sorted by name), `*` marking
     /// direct ones.

@@ -6,20 +6,18 @@
 //! and of `vendor/<path>/`, recognized by text. For Rust, the crate sources cargo unpacked (`$CARGO_HOME/registry/src/<index>/<name>-<version>/Cargo.toml`,
 //! and `vendor/<name>/Cargo.toml` from `cargo vendor`) carry the published `license`.
 //!
-//! The walker skips those folders (they hold thousands of files), so they are looked up
-//! directly by package name: one `read_dir` per site-packages folder to index the
-//! dist-info names, one `stat` per npm package. Files over 1 MiB are not read.
+//! The scan skips `node_modules` and virtualenvs (they hold thousands of files); the npm and
+//! Python metadata in them is found after the walk by `polyver_extract::installed`, by package
+//! name and with the scan's rules (exclude globs, symlink policy, size cap, safe read); this
+//! module reads the licence out of what it found. Cargo's and Go's sources (module caches
+//! outside the tree, `vendor/` folders) are looked up here directly; files over 1 MiB are not
+//! read.
 
 use crate::expression::{from_classifier, normalize, Normalized, Rule};
-use polyver_model::normalize_pypi_name;
-use std::collections::HashMap;
+use polyver_extract::installed::Installed;
 use std::path::{Path, PathBuf};
 
 const MAX_FILE: u64 = 1 << 20;
-/// Virtualenv folder names looked in, at the root and beside Python manifests.
-const VENV_DIRS: &[&str] = &[".venv", "venv", "env", ".env", "virtualenv"];
-/// At most this many dist-info entries are indexed per site-packages folder.
-const MAX_ENTRIES: usize = 100_000;
 
 /// A licence found in installed metadata.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,85 +29,21 @@ pub struct Found {
     pub version: Option<String>,
 }
 
-/// The dist-info folders of the virtualenvs under some directories, by PEP 503 name.
-#[derive(Default)]
-pub struct SitePackages {
-    by_name: HashMap<String, Vec<(String, PathBuf)>>,
-}
-
-impl SitePackages {
-    /// Indexes the virtualenvs in each of `dirs` (absolute).
-    pub fn index(dirs: &[PathBuf]) -> SitePackages {
-        let mut index = SitePackages::default();
-        for dir in dirs {
-            for venv in VENV_DIRS {
-                let base = dir.join(venv);
-                if !base.is_dir() {
-                    continue;
-                }
-                for site in site_packages_dirs(&base) {
-                    index.add(&site);
-                }
-            }
-        }
-        index
-    }
-
-    fn add(&mut self, site: &Path) {
-        let Ok(entries) = std::fs::read_dir(site) else {
-            return;
-        };
-        for entry in entries.filter_map(|e| e.ok()).take(MAX_ENTRIES) {
-            let Ok(name) = entry.file_name().into_string() else {
-                continue;
-            };
-            let Some(stem) = name.strip_suffix(".dist-info") else {
-                continue;
-            };
-            // `<name>-<version>`: the name has `-` escaped as `_`.
-            let Some((pkg, version)) = stem.split_once('-') else {
-                continue;
-            };
-            self.by_name
-                .entry(normalize_pypi_name(pkg))
-                .or_default()
-                .push((version.to_string(), entry.path()));
-        }
-    }
-
-    /// The licence of `name` (at `version` when given and installed), read from METADATA.
-    pub fn lookup(&self, root: &Path, name: &str, version: Option<&str>) -> Option<Found> {
-        let candidates = self.by_name.get(&normalize_pypi_name(name))?;
-        let (installed, dir) = match version {
-            Some(v) => candidates.iter().find(|(iv, _)| iv == v)?,
-            None => candidates.first()?,
-        };
-        let path = dir.join("METADATA");
-        let text = read_small(dir, &path)?;
-        Some(Found {
-            license: from_metadata(&text),
-            path: relative(root, &path),
-            version: Some(installed.clone()),
-        })
-    }
-}
-
-fn site_packages_dirs(venv: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let windows = venv.join("Lib").join("site-packages");
-    if windows.is_dir() {
-        out.push(windows);
-    }
-    if let Ok(entries) = std::fs::read_dir(venv.join("lib")) {
-        for e in entries.filter_map(|e| e.ok()).take(16) {
-            let site = e.path().join("site-packages");
-            if e.file_name().to_string_lossy().starts_with("python") && site.is_dir() {
-                out.push(site);
-            }
-        }
-    }
-    out.sort();
-    out
+/// The licence of Python package `name` (at `version` when given and installed) from the
+/// METADATA the installed-metadata walk found.
+pub fn python(installed: &Installed, name: &str, version: Option<&str>) -> Option<Found> {
+    let candidates = installed.python(name);
+    let file = match version {
+        Some(v) => candidates
+            .iter()
+            .find(|f| f.version.as_deref() == Some(v))?,
+        None => candidates.first()?,
+    };
+    Some(Found {
+        license: from_metadata(&file.text),
+        path: file.path.clone(),
+        version: file.version.clone(),
+    })
 }
 
 /// The licence a core-metadata file declares. `License-Expression` (PEP 639) wins; then a
@@ -199,19 +133,19 @@ pub fn from_fields(
     declared.unwrap_or_else(|| Normalized::unknown("", "no licence in the package metadata"))
 }
 
-/// The licence of npm package `name` installed in `node_modules` of one of `dirs`.
+/// The licence of npm package `name` installed in `node_modules` of one of `dirs`
+/// (repo-relative), from the package.json the installed-metadata walk found.
 pub fn node_module(
-    root: &Path,
-    dirs: &[PathBuf],
+    installed: &Installed,
+    dirs: &[&str],
     name: &str,
     version: Option<&str>,
 ) -> Option<Found> {
     for dir in dirs {
-        let path = dir.join("node_modules").join(name).join("package.json");
-        let Some(text) = read_small(&dir.join("node_modules"), &path) else {
+        let Some(file) = installed.npm(dir, name) else {
             continue;
         };
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&file.text) else {
             continue;
         };
         let installed = doc.get("version").and_then(|v| v.as_str());
@@ -224,7 +158,7 @@ pub fn node_module(
         };
         return Some(Found {
             license,
-            path: relative(root, &path),
+            path: file.path.clone(),
             version: installed.map(str::to_string),
         });
     }
@@ -362,7 +296,7 @@ impl GoSources {
             let mut names: Vec<String> = entries
                 .filter_map(|e| e.ok())
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| crate::project::is_license_file(n))
+                .filter(|n| polyver_model::project::is_license_file(n))
                 .take(8)
                 .collect();
             names.sort();
@@ -442,36 +376,4 @@ pub(crate) fn relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
-}
-
-#[cfg(all(test, unix))]
-mod hostile_tests {
-    use super::*;
-
-    #[test]
-    fn installed_metadata_is_read_only_where_it_lands_inside_the_tree() {
-        let outside = tempfile::tempdir().unwrap();
-        std::fs::write(
-            outside.path().join("package.json"),
-            r#"{"version": "1.0.0", "license": "SECRET-ISC"}"#,
-        )
-        .unwrap();
-        let root = tempfile::tempdir().unwrap();
-        let nm = root.path().join("node_modules");
-        // pnpm: a link into node_modules/.pnpm is fine.
-        let store = nm.join(".pnpm/a@1.0.0/node_modules/a");
-        std::fs::create_dir_all(&store).unwrap();
-        std::fs::write(
-            store.join("package.json"),
-            r#"{"version": "1.0.0", "license": "MIT"}"#,
-        )
-        .unwrap();
-        std::os::unix::fs::symlink(&store, nm.join("a")).unwrap();
-        // A link out of the tree is not read.
-        std::os::unix::fs::symlink(outside.path(), nm.join("b")).unwrap();
-        let dirs = [root.path().to_path_buf()];
-        let a = node_module(root.path(), &dirs, "a", Some("1.0.0")).unwrap();
-        assert_eq!(a.license.expression.as_deref(), Some("MIT"));
-        assert!(node_module(root.path(), &dirs, "b", Some("1.0.0")).is_none());
-    }
 }

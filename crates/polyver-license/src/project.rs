@@ -9,6 +9,10 @@
 use crate::category::Category;
 use crate::expression::{normalize, Normalized, Rule};
 use crate::policy::effective_category;
+use polyver_model::project::{
+    is_license_file, license_choice, DeclaredLicense, LicenseDeclaration,
+};
+use polyver_model::Inventory;
 use serde::Serialize;
 use std::path::Path;
 
@@ -38,12 +42,14 @@ pub struct ProjectLicense {
     pub evidence: Vec<Evidence>,
 }
 
-/// Reads the licence declarations and licence files at `root`.
-pub fn project_license(root: &Path) -> ProjectLicense {
+/// The licence declarations of the root manifests and the root's licence files, as the walk
+/// recorded them in `inventory` (the manifests are not parsed again); a licence file (or a
+/// PEP 621 `license = {file}`) is read under `root` with the safe read.
+pub fn project_license(root: &Path, inventory: &Inventory) -> ProjectLicense {
     let mut evidence = Vec::new();
-    evidence.extend(manifest_declarations(root));
+    evidence.extend(manifest_declarations(root, &inventory.declared_licenses));
     let manifests = evidence.len();
-    evidence.extend(license_files(root));
+    evidence.extend(license_files(root, &inventory.license_files));
     let declared = evidence[..manifests]
         .iter()
         .find(|e| e.license.expression.is_some());
@@ -94,76 +100,39 @@ fn read_small(root: &Path, rel: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn line_of(text: &str, needle: &str) -> u32 {
-    text.find(needle)
-        .map_or(1, |at| text[..at].matches('\n').count() as u32 + 1)
-}
+/// The root manifests whose declaration counts, in order of preference.
+const ROOT_MANIFESTS: [&str; 4] = [
+    "package.json",
+    "composer.json",
+    "Cargo.toml",
+    "pyproject.toml",
+];
 
-fn manifest_declarations(root: &Path) -> Vec<Evidence> {
+fn manifest_declarations(root: &Path, declared: &[LicenseDeclaration]) -> Vec<Evidence> {
     let mut out = Vec::new();
-    for file in ["package.json", "composer.json"] {
-        let Some(text) = read_small(root, file) else {
-            continue;
-        };
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        if let Some(declared) = json_license(&doc) {
-            out.push(Evidence {
-                source: format!("{file}:{}", line_of(&text, "\"license")),
-                license: normalize(&declared),
-            });
-        }
-    }
-    for (file, paths) in [
-        (
-            "Cargo.toml",
-            &[
-                &["package", "license"][..],
-                &["workspace", "package", "license"],
-            ][..],
-        ),
-        (
-            "pyproject.toml",
-            &[&["project", "license"][..], &["tool", "poetry", "license"]][..],
-        ),
-    ] {
-        let Some(text) = read_small(root, file) else {
-            continue;
-        };
-        let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
-            continue;
-        };
-        for path in paths {
-            let mut item = doc.as_item();
-            for key in *path {
-                item = match item.get(key) {
-                    Some(i) => i,
-                    None => break,
-                };
-            }
-            // PEP 621: a string (PEP 639 SPDX), or a table with `text` or `file`.
-            let declared = item.as_str().map(str::to_string).or_else(|| {
-                item.get("text")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string)
-            });
-            let from_file = item.get("file").and_then(|f| f.as_str());
-            let line = line_of(&text, "license");
-            if let Some(d) = declared {
-                out.push(Evidence {
-                    source: format!("{file}:{line}"),
-                    license: normalize(&d),
-                });
-                break;
-            }
-            if let Some(f) = from_file {
-                if let Some(body) = read_small(root, f) {
+    for file in ROOT_MANIFESTS {
+        let mut own: Vec<&LicenseDeclaration> =
+            declared.iter().filter(|d| d.path == file).collect();
+        own.sort_by_key(|d| d.rank);
+        // The first declaration that says something: an expression, or a readable file.
+        for d in own {
+            let line = d.line;
+            match &d.declared {
+                DeclaredLicense::Expression(e) => {
                     out.push(Evidence {
-                        source: format!("{file}:{line} ({f})"),
-                        license: from_text(&body),
+                        source: format!("{file}:{line}"),
+                        license: normalize(e),
                     });
                     break;
+                }
+                DeclaredLicense::File(f) => {
+                    if let Some(body) = read_small(root, f) {
+                        out.push(Evidence {
+                            source: format!("{file}:{line} ({f})"),
+                            license: from_text(&body),
+                        });
+                        break;
+                    }
                 }
             }
         }
@@ -184,20 +153,7 @@ pub(crate) fn json_license(doc: &serde_json::Value) -> Option<String> {
     let value = doc.get("license").or_else(|| doc.get("licenses"))?;
     match value {
         serde_json::Value::Array(items) => {
-            let parts: Vec<String> = items.iter().filter_map(one).collect();
-            (!parts.is_empty()).then(|| {
-                parts
-                    .iter()
-                    .map(|p| {
-                        if p.contains(' ') {
-                            format!("({p})")
-                        } else {
-                            p.clone()
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            })
+            license_choice(&items.iter().filter_map(one).collect::<Vec<_>>())
         }
         other => one(other),
     }
@@ -219,34 +175,16 @@ pub fn from_text(text: &str) -> Normalized {
     }
 }
 
-/// Whether a file name is a licence file (`LICENSE`, `LICENSE.md`, `COPYING`, `LICENSE-MIT`).
-pub(crate) fn is_license_file(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let stem = upper.split('.').next().unwrap_or("");
-    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]
-        .iter()
-        .any(|p| {
-            stem == *p || stem.starts_with(&format!("{p}-")) || stem.starts_with(&format!("{p}_"))
-        })
-}
-
-fn license_files(root: &Path) -> Vec<Evidence> {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| is_license_file(n))
-        .take(32)
-        .collect();
-    names.sort();
+/// The licence files the walk saw at the root (at most 32), read with the safe read.
+fn license_files(root: &Path, names: &[String]) -> Vec<Evidence> {
     names
-        .into_iter()
+        .iter()
+        .filter(|name| is_license_file(name))
+        .take(32)
         .filter_map(|name| {
-            let text = read_small(root, &name)?;
+            let text = read_small(root, name)?;
             Some(Evidence {
-                source: name,
+                source: name.clone(),
                 license: from_text(&text),
             })
         })
@@ -256,6 +194,57 @@ fn license_files(root: &Path) -> Vec<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn declared(path: &str, line: u32, rank: u8, declared: DeclaredLicense) -> LicenseDeclaration {
+        LicenseDeclaration {
+            path: path.into(),
+            line,
+            rank,
+            declared,
+        }
+    }
+
+    #[test]
+    fn declarations_come_from_the_inventory_not_the_tree() {
+        // An empty root: nothing to re-read, so the answer can only come from the inventory.
+        let root = tempfile::tempdir().unwrap();
+        let inventory = Inventory::finish(".", vec![], vec![], Default::default())
+            .with_license_facts(
+                vec![
+                    declared(
+                        "Cargo.toml",
+                        9,
+                        1,
+                        DeclaredLicense::Expression("MIT".into()),
+                    ),
+                    declared(
+                        "Cargo.toml",
+                        4,
+                        0,
+                        DeclaredLicense::Expression("Apache-2.0".into()),
+                    ),
+                    declared(
+                        "sub/package.json",
+                        3,
+                        0,
+                        DeclaredLicense::Expression("ISC".into()),
+                    ),
+                    // A licence file that is not there: the next place is tried.
+                    declared("pyproject.toml", 2, 0, DeclaredLicense::File("GONE".into())),
+                    declared(
+                        "pyproject.toml",
+                        7,
+                        1,
+                        DeclaredLicense::Expression("BSD-3-Clause".into()),
+                    ),
+                ],
+                vec![],
+            );
+        let p = project_license(root.path(), &inventory);
+        assert_eq!(p.expression.as_deref(), Some("Apache-2.0"));
+        let sources: Vec<&str> = p.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(sources, ["Cargo.toml:4", "pyproject.toml:7"]);
+    }
 
     #[test]
     fn licence_file_names() {

@@ -19,10 +19,13 @@
 use crate::category::Category;
 use crate::compat::{self, Compatibility};
 use crate::expression::{normalize, Normalized};
-use crate::installed::{self, CargoSources, GoSources, SitePackages};
+use crate::installed::{self, CargoSources, GoSources};
 use crate::policy::{effective_category, Outcome, Policy, Verdict};
 use crate::project::{project_license, ProjectLicense};
 use crate::registry::{self, Lookup, Registry};
+use polyver_extract::installed::{Installed, InstalledQuery};
+use polyver_extract::ScanConfig;
+use polyver_model::project::dir_of;
 use polyver_model::{
     Component, Ecosystem, Finding, FindingKind, FindingSeverity, Format, Inventory, Kind, Location,
     Scope,
@@ -162,6 +165,34 @@ pub struct Sources<'a> {
     pub go_mod_cache: Option<PathBuf>,
     /// Called as registry answers arrive, with (answered, total): a progress bar.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The scan's rules (exclude globs, symlink policy, size cap), which installed metadata
+    /// in the tree (`node_modules`, virtualenvs) is found with.
+    pub scan: ScanConfig,
+}
+
+/// What the npm and Python packages still unknown may have installed in the tree: their
+/// `node_modules` and virtualenvs beside the files that declare them and at the root, found
+/// with the scan's rules (`polyver_extract::installed`). An invalid exclude glob, which the
+/// scan itself refuses first, finds nothing.
+fn installed_in_tree(root: &Path, packages: &[Pending], scan: &ScanConfig) -> Installed {
+    let mut query = InstalledQuery::default();
+    for p in packages.iter().filter(|p| p.known().is_none()) {
+        let (dirs, names) = match p.row.ecosystem {
+            Ecosystem::Npm => (&mut query.npm_dirs, &mut query.npm_names),
+            Ecosystem::Pypi => (&mut query.python_dirs, &mut query.python_names),
+            _ => continue,
+        };
+        names.insert(p.row.name.clone());
+        dirs.insert(String::new());
+        dirs.extend(p.paths.iter().map(|path| dir_of(path).to_string()));
+    }
+    // Bounded per repository, as the lookups were.
+    for dirs in [&mut query.npm_dirs, &mut query.python_dirs] {
+        while dirs.len() > 256 {
+            dirs.pop_last();
+        }
+    }
+    polyver_extract::installed::installed(root, scan, &query).unwrap_or_default()
 }
 
 /// Resolves the licences of `inventory`'s packages found under `root`.
@@ -171,7 +202,7 @@ pub fn resolve(
     sources: &Sources,
     policy: &Policy,
 ) -> LicenseReport {
-    let project = project_license(root);
+    let project = project_license(root, inventory);
     let mut packages = collect(inventory);
     let mut notes = Vec::new();
     let mut summary = Summary::default();
@@ -189,26 +220,21 @@ pub fn resolve(
         }
         dirs.into_iter().take(256).collect()
     };
-    let python_dirs = dirs_of(Ecosystem::Pypi);
-    let site = SitePackages::index(&python_dirs);
+    // npm and Python metadata inside the tree: found by one walk with the scan's rules.
+    let installed = installed_in_tree(root, &packages, &sources.scan);
     let cargo = CargoSources::discover(sources.cargo_home.as_deref(), &dirs_of(Ecosystem::Cargo));
     let go = GoSources::discover(sources.go_mod_cache.as_deref(), &dirs_of(Ecosystem::Go));
     for p in packages.iter_mut().filter(|p| p.known().is_none()) {
         let found = match p.row.ecosystem {
-            Ecosystem::Pypi => site.lookup(root, &p.row.name, p.row.version.as_deref()),
+            Ecosystem::Pypi => installed::python(&installed, &p.row.name, p.row.version.as_deref()),
             Ecosystem::Npm => {
                 // node_modules beside the files that declare the package, then the root's
                 // (bounded per package, not per repository).
-                let mut dirs: Vec<PathBuf> = p
-                    .paths
-                    .iter()
-                    .filter_map(|path| Path::new(path).parent())
-                    .map(|parent| root.join(parent))
-                    .collect();
-                dirs.push(root.to_path_buf());
+                let mut dirs: Vec<&str> = p.paths.iter().map(|path| dir_of(path)).collect();
+                dirs.push("");
                 dirs.dedup();
                 dirs.truncate(16);
-                installed::node_module(root, &dirs, &p.row.name, p.row.version.as_deref())
+                installed::node_module(&installed, &dirs, &p.row.name, p.row.version.as_deref())
             }
             Ecosystem::Cargo => cargo.lookup(root, &p.row.name, p.row.version.as_deref()),
             Ecosystem::Go => go.lookup(root, &p.row.name, p.row.version.as_deref()),

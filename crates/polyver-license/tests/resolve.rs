@@ -36,6 +36,37 @@ fn local(policy: &Policy) -> LicenseReport {
     )
 }
 
+/// Installed metadata is found with the scan's rules: a `[scan] exclude` covering a
+/// node_modules folder keeps its package.json out, as the scan keeps out any excluded file.
+#[test]
+fn installed_metadata_follows_the_scan_exclude_globs() {
+    let scan = polyver_extract::ScanConfig {
+        exclude: vec!["web/node_modules/**".into()],
+        ..Default::default()
+    };
+    let report = resolve(
+        &fixtures().join("repo"),
+        &inventory(),
+        &Sources {
+            scan,
+            ..Default::default()
+        },
+        &Policy::default(),
+    );
+    let left_pad = row(&report, "left-pad");
+    assert_ne!(
+        left_pad.source.as_deref(),
+        Some("web/node_modules/left-pad/package.json")
+    );
+    assert_eq!(
+        row(&local(&Policy::default()), "left-pad")
+            .license
+            .expression
+            .as_deref(),
+        Some("WTFPL")
+    );
+}
+
 #[test]
 fn lock_file_installed_and_project_sources() {
     let report = local(&Policy::default());

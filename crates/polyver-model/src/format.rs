@@ -113,6 +113,7 @@ formats! {
     PoetryLock => "poetry-lock", Some(Ecosystem::Pypi), Lock, [Pyproject], "poetry.lock";
     UvLock => "uv-lock", Some(Ecosystem::Pypi), Lock, [Pyproject], "uv.lock";
     PdmLock => "pdm-lock", Some(Ecosystem::Pypi), Lock, [Pyproject], "pdm.lock";
+    Pylock => "pylock", Some(Ecosystem::Pypi), Lock, [Pyproject], "pylock.toml, pylock.*.toml (PEP 751)";
     PackageJson => "package-json", Some(Ecosystem::Npm), Manifest, [], "package.json";
     PackageLock => "package-lock", Some(Ecosystem::Npm), Lock, [PackageJson], "package-lock.json, npm-shrinkwrap.json";
     YarnLock => "yarn-lock", Some(Ecosystem::Npm), Lock, [PackageJson], "yarn.lock";

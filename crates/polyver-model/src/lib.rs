@@ -19,11 +19,13 @@ pub mod format;
 pub mod project;
 pub mod purl;
 pub mod read;
+pub mod source_line;
 pub mod text;
 
 pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
 pub use project::{Link, LinkKind};
+pub use source_line::SourceLine;
 pub use text::escape_control;
 
 use serde::{Deserialize, Serialize};
@@ -336,7 +338,8 @@ pub struct Component {
     pub source: Format,
     pub purl: String,
     pub locations: Vec<Location>,
-    /// PEP 508 environment marker, as written.
+    /// The condition it applies under, as written: a PEP 508 environment marker, or the CI
+    /// expression that chooses it (`${{ matrix.db && 'postgres:17.5' || '' }}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// Requested extras / features, sorted.
@@ -553,6 +556,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub code: DiagnosticCode,
     pub message: String,
+    /// The line `line` points at, when the walker had the file's text (never serialized).
+    #[serde(skip)]
+    pub source_line: Option<SourceLine>,
 }
 
 impl Diagnostic {
@@ -570,6 +576,7 @@ impl Diagnostic {
             severity,
             code,
             message: message.into(),
+            source_line: None,
         }
     }
 
@@ -645,6 +652,12 @@ pub struct Inventory {
     /// How files refer to each other (includes), sorted; in-process only, not in the JSON.
     #[serde(skip)]
     pub links: Vec<Link>,
+    /// The licences manifests declare for their own project, sorted; in-process only.
+    #[serde(skip)]
+    pub declared_licenses: Vec<project::LicenseDeclaration>,
+    /// Licence files at the root (`LICENSE`, `COPYING-MIT`), sorted; in-process only.
+    #[serde(skip)]
+    pub license_files: Vec<String>,
 }
 
 impl Inventory {
@@ -675,7 +688,24 @@ impl Inventory {
             diagnostics,
             stats,
             links: Vec::new(),
+            declared_licenses: Vec::new(),
+            license_files: Vec::new(),
         }
+    }
+
+    /// Records what the walk learned about the project's own licence (sorted, deduplicated).
+    pub fn with_license_facts(
+        mut self,
+        mut declared: Vec<project::LicenseDeclaration>,
+        mut files: Vec<String>,
+    ) -> Inventory {
+        declared.sort();
+        declared.dedup();
+        files.sort();
+        files.dedup();
+        self.declared_licenses = declared;
+        self.license_files = files;
+        self
     }
 
     /// Records the walk's links (sorted, without duplicates).

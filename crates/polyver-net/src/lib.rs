@@ -45,6 +45,9 @@ pub struct Options {
     /// Largest file [`Client::download`] accepts.
     pub max_download: u64,
     pub user_agent: String,
+    /// PEM files of extra certificate authorities to trust (`--ca-cert`), on top of the
+    /// platform's store (which honours `SSL_CERT_FILE`/`SSL_CERT_DIR`) and the Mozilla roots.
+    pub ca_certs: Vec<PathBuf>,
 }
 
 impl Default for Options {
@@ -59,6 +62,7 @@ impl Default for Options {
             max_body: 64 << 20,
             max_download: 4 << 30,
             user_agent: concat!("polyver/", env!("CARGO_PKG_VERSION")).to_string(),
+            ca_certs: Vec::new(),
         }
     }
 }
@@ -87,6 +91,13 @@ pub enum NetError {
     Timeout { url: String, attempts: u32 },
     #[error("{url}: cannot connect: {message}")]
     Connect { url: String, message: String },
+    #[error(
+        "{url}: the server's TLS certificate is not trusted: {message} (behind a TLS-inspecting \
+         proxy, trust its CA with --ca-cert FILE, POLYVER_CA_CERT or SSL_CERT_FILE)"
+    )]
+    Certificate { url: String, message: String },
+    #[error("{}: not a usable CA certificate file: {message}", path.display())]
+    CaCert { path: PathBuf, message: String },
     #[error("{url}: the server answered HTTP {status}")]
     Status { url: String, status: u16 },
     #[error("{url}: the response is larger than the {limit}-byte limit")]
@@ -188,14 +199,18 @@ pub struct Client {
 
 impl Client {
     pub fn new(options: Options) -> Result<Client, NetError> {
-        let http = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .user_agent(options.user_agent.clone())
-            .connect_timeout(options.connect_timeout)
-            .build()
-            .map_err(|e| NetError::Other {
-                url: String::new(),
-                message: format!("cannot build the HTTP client: {e}"),
-            })?;
+            .connect_timeout(options.connect_timeout);
+        for path in &options.ca_certs {
+            for certificate in read_ca_certs(path)? {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(|e| NetError::Other {
+            url: String::new(),
+            message: format!("cannot build the HTTP client: {e}"),
+        })?;
         let cache_dir = options.cache_dir.clone().unwrap_or_else(default_cache_dir);
         Ok(Client {
             http,
@@ -464,6 +479,11 @@ fn request_error(url: &str, e: reqwest::Error, attempts: u32) -> NetError {
             url: url.to_string(),
             attempts,
         }
+    } else if is_certificate_error(&e) {
+        NetError::Certificate {
+            url: url.to_string(),
+            message: error_chain(&e),
+        }
     } else if e.is_connect() || e.is_request() {
         NetError::Connect {
             url: url.to_string(),
@@ -475,6 +495,39 @@ fn request_error(url: &str, e: reqwest::Error, attempts: u32) -> NetError {
             message: error_chain(&e),
         }
     }
+}
+
+/// rustls' "invalid peer certificate" (unknown issuer, expired, wrong name) anywhere in the
+/// chain of causes: retrying cannot help, and the user needs the --ca-cert hint.
+fn is_certificate_error(e: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if s.to_string().contains("invalid peer certificate") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// The certificates of a PEM bundle (`--ca-cert`); at most 1 MiB, at least one certificate.
+fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>, NetError> {
+    let error = |message: String| NetError::CaCert {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut bytes))
+        .map_err(|e| error(e.to_string()))?;
+    let certificates =
+        reqwest::Certificate::from_pem_bundle(&bytes).map_err(|e| error(error_chain(&e)))?;
+    if certificates.is_empty() {
+        return Err(error(
+            "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+        ));
+    }
+    Ok(certificates)
 }
 
 fn read_error(url: &str, e: io::Error, attempts: u32) -> NetError {

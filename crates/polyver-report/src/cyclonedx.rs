@@ -22,14 +22,15 @@
 //! The scanned root is `metadata.component` (type `application`) and depends on every
 //! direct component. Components appear in inventory order (already deterministic); their
 //! `bom-ref` is the purl, made more specific only when two components share one.
-//! `dependencies` lists the root and each component with at least one resolved edge; a
-//! component absent from it has dependencies polyver does not know (manifest entries),
-//! which the spec allows.
+//! `dependencies` lists the root and each component with at least one resolved edge (lock
+//! edges resolved inside their own lock file and migration chain edges, as the project model
+//! resolves them for `polyver graph` too); a component absent from it has dependencies
+//! polyver does not know (manifest entries), which the spec allows.
 
-use crate::graph::resolve_edges;
 use crate::identity::{assign_unique, component_fingerprint, content_uuid, root_name};
 use crate::integrity::digests;
 use crate::{BomMeta, TOOL_NAME};
+use polyver_model::project::Project;
 use polyver_model::{Component, Ecosystem, Inventory, Kind, Scope};
 use serde::Serialize;
 
@@ -149,7 +150,7 @@ struct Dependency {
 pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
     let components = &inventory.components;
     let refs = bom_refs(components);
-    let edges = resolve_edges(components);
+    let edges = Project::of(inventory).dependency_targets(components.len());
 
     let root_depends_on = sorted_refs(
         components

@@ -34,10 +34,12 @@
 //!
 //! One module with one `pub fn(&Inventory, &Meta) -> serde_json::Value`, re-exported
 //! here. The pieces both formats share live in private modules beside them: integrity
-//! (hash) parsing, dependency-edge resolution, and unique identifier assignment.
+//! (hash) parsing and unique identifier assignment. Dependency edges are not resolved here:
+//! both formats take them from the project model (`polyver_model::project::Project`), the
+//! same resolution `polyver graph` draws, so an SBOM and the graph cannot disagree.
 
 pub mod cyclonedx;
-mod graph;
+pub mod diagnostic;
 mod identity;
 mod integrity;
 pub mod markdown;

@@ -12,7 +12,8 @@
 //!   relationship types: `runtime` → `root DEPENDS_ON x`; `dev` → `x DEV_DEPENDENCY_OF
 //!   root`; `test` → `TEST_DEPENDENCY_OF`; `build` → `BUILD_DEPENDENCY_OF`; `optional` →
 //!   `OPTIONAL_DEPENDENCY_OF`; `peer` → `PROVIDED_DEPENDENCY_OF` (the host provides it).
-//!   Lock-file edges are `parent DEPENDS_ON child`.
+//!   Lock-file and migration chain edges are `parent DEPENDS_ON child`, resolved by the
+//!   project model as `polyver graph` resolves them.
 //! - `downloadLocation` is the component's `url` when it is a fetchable URL (http(s),
 //!   `git+…`), else `NOASSERTION`; `filesAnalyzed` is false (polyver reads manifests, not
 //!   package contents); `checksums` come from well-formed integrity values; the purl is a
@@ -21,10 +22,10 @@
 //!   until polyver resolves them; the private `PackageLicence` struct is the one place to
 //!   fill them in.
 
-use crate::graph::resolve_edges;
 use crate::identity::{assign_unique, component_fingerprint, content_uuid, root_name};
 use crate::integrity::digests;
 use crate::{SpdxMeta, TOOL_NAME};
+use polyver_model::project::Project;
 use polyver_model::{purl::encode_segment, Component, Inventory, Kind, Scope};
 use serde::Serialize;
 
@@ -163,7 +164,8 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
             relationships.push(root_relationship(c.scope, id));
         }
     }
-    let mut edges: Vec<Relationship> = resolve_edges(components)
+    let mut edges: Vec<Relationship> = Project::of(inventory)
+        .dependency_targets(components.len())
         .iter()
         .enumerate()
         .flat_map(|(parent, targets)| {

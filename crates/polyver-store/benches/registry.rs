@@ -54,6 +54,8 @@ fn inventory(n: usize, salt: usize) -> Inventory {
         diagnostics: vec![],
         stats: Default::default(),
         links: Vec::new(),
+        declared_licenses: Vec::new(),
+        license_files: Vec::new(),
     }
 }
 

@@ -34,6 +34,8 @@ fn inventory(components: Vec<Component>) -> Inventory {
         diagnostics: vec![],
         stats: Default::default(),
         links: Vec::new(),
+        declared_licenses: Vec::new(),
+        license_files: Vec::new(),
     }
 }
 

@@ -5,6 +5,8 @@
 //! missing service into a green run that proved nothing, so under `CI=true` it fails instead,
 //! naming what is missing and how to provide it.
 
+pub mod tls;
+
 /// Whether the tests run in CI: `CI` is `true` or `1` (GitHub Actions, GitLab CI and most
 /// others set `CI=true`).
 pub fn in_ci() -> bool {

@@ -41,10 +41,8 @@ fn check_of(name: CheckName) -> Check {
 pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let overrides = Overrides {
-        config: global.config.clone(),
         osv_db: args.db.osv_db.clone(),
-        offline: global.offline,
-        ..Overrides::default()
+        ..super::overrides(global)
     };
     // Settings, policy and database before the scan: a bad polyver.toml is exit 2 and an
     // unusable database exit 3 before anything runs.

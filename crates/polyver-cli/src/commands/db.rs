@@ -89,6 +89,7 @@ fn sync_cmd(
         config: &config,
         allow_shrink,
         offline: global.offline,
+        ca_certs: global.ca_cert.clone(),
         dir: &osv_db_dir(arg),
     };
     let result = osv::sync(&request, &progress);

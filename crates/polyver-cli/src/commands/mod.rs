@@ -90,6 +90,7 @@ pub fn overrides(global: &GlobalArgs) -> polyver_engine::Overrides {
     polyver_engine::Overrides {
         config: global.config.clone(),
         offline: global.offline,
+        ca_certs: global.ca_cert.clone(),
         ..polyver_engine::Overrides::default()
     }
 }

@@ -34,8 +34,9 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     };
 
     if !global.quiet {
+        let color = polyver_report::diagnostic::stderr_color(global.no_color);
         for d in &inventory.diagnostics {
-            eprintln!("{d}");
+            eprint!("{}", polyver_report::diagnostic::render(d, color));
         }
     }
     if !args.no_store {

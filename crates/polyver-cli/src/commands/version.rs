@@ -24,7 +24,13 @@ fn input_error(e: VersionError) -> anyhow::Error {
             "compare tags of one variant, e.g. 3.11-slim and 3.12-slim".to_string()
         }
     };
-    CliError::input(e.to_string(), Some(hint)).into()
+    let error = CliError::input(e.to_string(), Some(hint));
+    // With a place to blame, the error stays underneath for `main` to show the input with a
+    // caret there.
+    match e.offset() {
+        Some(_) => anyhow::Error::new(e).context(error),
+        None => error.into(),
+    }
 }
 
 pub fn run(cmd: VersionCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {

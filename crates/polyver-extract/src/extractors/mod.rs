@@ -27,7 +27,8 @@ pub use jvm::{gradle, gradle_catalog, gradle_lockfile, pom};
 pub use php::{composer_json, composer_lock};
 pub(crate) use python::python_locks;
 pub use python::{
-    pdm_lock, pipfile, pipfile_lock, poetry_lock, pyproject, requirements, setup_cfg, uv_lock,
+    pdm_lock, pipfile, pipfile_lock, poetry_lock, pylock, pyproject, requirements, setup_cfg,
+    uv_lock,
 };
 pub use ruby::{gemfile, gemfile_lock};
 pub use rust::{cargo_lock, cargo_toml};

@@ -23,11 +23,17 @@
 //!
 //! Expressions: `${{ matrix.<key> }}` is expanded into one value per entry of the job's
 //! `strategy.matrix.<key>` list (plus `matrix.include` entries), each located where that
-//! value is written; `${{ env.<NAME> }}` takes the step's, job's or workflow's `env`. Any
-//! other expression (`inputs`, `vars`, `fromJSON(...)`) stays as written, with a warning.
+//! value is written; `${{ env.<NAME> }}` takes the step's, job's or workflow's `env`. Other
+//! expressions are evaluated to the values they can take ([`super::expression`]):
+//! `${{ matrix.db && 'postgres:17.5' || '' }}` is the image `postgres:17.5`, marked as
+//! conditional (`marker` holds the expression), or nothing. What only the run knows
+//! (`inputs`, `vars`, `fromJSON(...)`) is never split as text: an image whose name depends
+//! on it is no component, one whose tag does has no version, a runtime has no version; each
+//! with a warning.
 //! An unquoted `3.10` is the YAML number 3.1 and GitHub passes `3.1`; it is reported as
 //! written, with a warning. Everything here is CI tooling, hence `build` scope.
 
+use super::expression::{self, Outcome};
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
@@ -37,6 +43,26 @@ use std::path::{Component as PathComponent, Path};
 pub struct GithubActionsExtractor;
 
 const ID: Format = Format::GithubActions;
+
+/// One value an expression-bearing string can take.
+struct Expanded<'n> {
+    value: String,
+    /// Where the value that decided it is written.
+    at: &'n Node,
+    /// The expression that chose this value among others (a conditional component).
+    condition: Option<String>,
+}
+
+/// `matrix.<key>` or `env.<NAME>`: a plain reference, expanded to every written value.
+fn is_reference(expr: &str) -> bool {
+    let plain = |rest: &str| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+    };
+    expr.strip_prefix("matrix.").is_some_and(plain) || expr.strip_prefix("env.").is_some_and(plain)
+}
 
 /// Most values one expression-bearing string may expand to (matrix products).
 const MAX_EXPANSIONS: usize = 256;
@@ -294,17 +320,23 @@ impl Scanner<'_, '_> {
             }
             return;
         }
-        for (reference, at) in self.expand(node, ctx) {
-            self.push_image(&reference, at);
+        for expanded in self.expand(node, ctx) {
+            self.push_image_when(&expanded.value, expanded.at, expanded.condition);
         }
     }
 
     fn push_image(&mut self, reference: &str, at: &Node) {
+        self.push_image_when(reference, at, None);
+    }
+
+    /// An image, conditional when `condition` (the expression that chooses it) is given.
+    fn push_image_when(&mut self, reference: &str, at: &Node, condition: Option<String>) {
         let reference = reference.trim();
         if reference.is_empty() {
             return;
         }
-        if let Some(c) = image_component(reference, ID, self.file, at.line, self.out) {
+        if let Some(mut c) = image_component(reference, ID, self.file, at.line, self.out) {
+            c.marker = condition;
             let c = locate(c, self.file, at).with_scope(Scope::Build);
             self.out.push(c);
         }
@@ -318,7 +350,22 @@ impl Scanner<'_, '_> {
             }
             return;
         }
-        for (value, at) in self.expand(node, ctx) {
+        for Expanded {
+            value,
+            at,
+            condition,
+        } in self.expand(node, ctx)
+        {
+            if value.contains("${{") {
+                // Only the run knows the version (the expression was warned about).
+                let location = self.file.location(at.line).with_column(at.column);
+                let mut c =
+                    Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
+                        .with_scope(Scope::Build);
+                c.marker = condition;
+                self.out.push(c);
+                continue;
+            }
             if at.is_plain_scalar() && is_float_losing_zero(&value) {
                 self.out.diagnose(
                     Diagnostic::warning(
@@ -344,8 +391,10 @@ impl Scanner<'_, '_> {
                     // A block scalar's lines start on the line after its `|`.
                     location = self.file.location(at.line + 1 + i as u32);
                 }
-                let c = Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
-                    .with_scope(Scope::Build);
+                let mut c =
+                    Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
+                        .with_scope(Scope::Build);
+                c.marker = condition.clone();
                 let bare = version.strip_prefix('v').unwrap_or(version);
                 self.out.push(if looks_like_version(version) {
                     c.with_version(bare)
@@ -357,10 +406,16 @@ impl Scanner<'_, '_> {
     }
 
     /// The values a string with `${{ }}` expressions can take, each with the node where the
-    /// value that decided it is written. Unknown expressions stay as written (warned).
-    fn expand<'n>(&mut self, node: &'n Node, ctx: &Context<'n>) -> Vec<(String, &'n Node)> {
+    /// value that decided it is written, and the expression when it chose between values.
+    /// An expression only the run can resolve stays as written (warned), for the caller to
+    /// refuse to split.
+    fn expand<'n>(&mut self, node: &'n Node, ctx: &Context<'n>) -> Vec<Expanded<'n>> {
         let text = node.as_str().unwrap_or("");
-        let mut results: Vec<(String, &'n Node)> = vec![(String::new(), node)];
+        let mut results = vec![Expanded {
+            value: String::new(),
+            at: node,
+            condition: None,
+        }];
         let mut rest = text;
         while let Some(start) = rest.find("${{") {
             let Some(len) = rest[start..].find("}}") else {
@@ -369,37 +424,88 @@ impl Scanner<'_, '_> {
             let raw = &rest[start..start + len + 2];
             let expr = raw[3..raw.len() - 2].trim();
             let literal = &rest[..start];
-            let values = self.expression(expr, ctx);
-            if values.is_empty() {
+            let (values, unknown) = self.expression(expr, node, ctx);
+            if unknown {
                 self.out.diagnose(Diagnostic::warning(
                     DiagnosticCode::Unsupported,
                     self.file.path(),
                     node.line,
-                    format!("expression `{raw}` cannot be resolved statically; kept as written"),
+                    if values.is_empty() {
+                        format!("expression `{raw}` cannot be resolved statically")
+                    } else {
+                        format!("expression `{raw}` can also take a value only the run knows")
+                    },
                 ));
             }
+            let chooses = values.len() + usize::from(unknown) > 1 && !is_reference(expr);
             let mut next = Vec::new();
-            for (prefix, at) in &results {
-                if values.is_empty() {
-                    next.push((format!("{prefix}{literal}{raw}"), *at));
+            for prefix in &results {
+                let condition = if chooses {
+                    Some(raw.to_string())
+                } else {
+                    prefix.condition.clone()
+                };
+                if unknown && next.len() < MAX_EXPANSIONS {
+                    next.push(Expanded {
+                        value: format!("{}{literal}{raw}", prefix.value),
+                        at: prefix.at,
+                        condition: condition.clone(),
+                    });
                 }
                 for (value, value_at) in &values {
                     if next.len() < MAX_EXPANSIONS {
-                        next.push((format!("{prefix}{literal}{value}"), *value_at));
+                        next.push(Expanded {
+                            value: format!("{}{literal}{value}", prefix.value),
+                            at: value_at,
+                            condition: condition.clone(),
+                        });
                     }
                 }
             }
             results = next;
             rest = &rest[start + len + 2..];
         }
-        for (value, _) in &mut results {
-            value.push_str(rest);
+        for expanded in &mut results {
+            expanded.value.push_str(rest);
         }
         results
     }
 
-    /// Values of one expression (`matrix.key`, `env.NAME`); empty when unknown.
-    fn expression<'n>(&self, expr: &str, ctx: &Context<'n>) -> Vec<(String, &'n Node)> {
+    /// The known values of one expression, each with where it is written, and whether it
+    /// can also take a value only the run knows (an unparsable expression is all unknown).
+    fn expression<'n>(
+        &self,
+        expr: &str,
+        node: &'n Node,
+        ctx: &Context<'n>,
+    ) -> (Vec<(String, &'n Node)>, bool) {
+        if is_reference(expr) {
+            let values = self.reference(expr, ctx);
+            let unknown = values.is_empty();
+            return (values, unknown);
+        }
+        let lookup = |path: &str| {
+            let values = self.reference(path, ctx);
+            (!values.is_empty()).then(|| values.into_iter().map(|(v, _)| v).collect())
+        };
+        match expression::outcomes(expr, &lookup) {
+            Some(outcomes) => {
+                let mut values = Vec::new();
+                let mut unknown = false;
+                for outcome in outcomes {
+                    match outcome {
+                        Outcome::Known(v) => values.push((v, node)),
+                        Outcome::Unknown => unknown = true,
+                    }
+                }
+                (values, unknown)
+            }
+            None => (Vec::new(), true),
+        }
+    }
+
+    /// Values of a context reference (`matrix.key`, `env.NAME`); empty when unknown.
+    fn reference<'n>(&self, expr: &str, ctx: &Context<'n>) -> Vec<(String, &'n Node)> {
         let scalar = |n: &'n Node| n.as_str().map(|s| (s.to_string(), n));
         if let Some(key) = expr.strip_prefix("matrix.") {
             let Some(matrix) = ctx.matrix else {
@@ -463,37 +569,4 @@ fn is_float_losing_zero(s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn matching() {
-        let x = GithubActionsExtractor;
-        for yes in [
-            ".github/workflows/ci.yml",
-            ".github/workflows/release.yaml",
-            ".github/actions/setup/action.yml",
-            ".github/actions/a/b/action.yaml",
-        ] {
-            assert!(x.matches(Path::new(yes)), "{yes}");
-        }
-        for no in [
-            ".github/workflows/sub/ci.json",
-            ".github/dependabot.yml",
-            "workflows/ci.yml",
-            ".github/actions/setup/other.yml",
-        ] {
-            assert!(!x.matches(Path::new(no)), "{no}");
-        }
-    }
-
-    #[test]
-    fn refs() {
-        assert!(is_commit_sha("b4ffde65f46336ab88eb53be808477a3936bae11"));
-        assert!(!is_commit_sha("v4"));
-        assert!(looks_like_version("v4"));
-        assert!(!looks_like_version("main"));
-        assert!(is_float_losing_zero("3.10"));
-        assert!(!is_float_losing_zero("3.12"));
-    }
-}
+mod tests;

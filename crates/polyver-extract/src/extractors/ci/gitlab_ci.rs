@@ -14,7 +14,10 @@
 //! template for other files; its images are reported with its own variables. Variables
 //! (`$VAR`, `${VAR}`) are substituted from the job's and the top-level `variables:` (plain
 //! values or `{value: ...}`), themselves expanded; predefined ones (`$CI_REGISTRY_IMAGE`)
-//! are unknown statically and stay as written, with a warning.
+//! are unknown statically: an image whose name depends on one is no component, one whose
+//! tag does has no version, with a warning. The dependency proxy prefixes
+//! (`$CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/alpine:3.19`) pull the Docker Hub image
+//! through GitLab's cache, so the image is `alpine` 3.19, as Renovate reads it.
 
 use crate::extractors::compose::interpolate;
 use crate::image_ref::image_component;
@@ -211,19 +214,36 @@ impl<'a> Pipeline<'a> {
         };
         let mut unresolved = Vec::new();
         let lookup = |v: &str| vars.get(v).cloned();
-        let reference = interpolate(reference, &lookup, &mut unresolved);
+        let reference = interpolate(without_proxy_prefix(reference), &lookup, &mut unresolved);
         for name in unresolved {
             out.diagnose(Diagnostic::warning(
                 DiagnosticCode::Unsupported,
                 self.file.path(),
                 at.line,
-                format!("variable `{name}` is not defined in this file; kept as written"),
+                format!("variable `{name}` is not defined in this file"),
             ));
         }
         if let Some(c) = image_component(reference.trim(), ID, self.file, at.line, out) {
             out.push(locate(c, self.file, at).with_scope(Scope::Build));
         }
     }
+}
+
+/// `alpine:3.19` of `$CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/alpine:3.19` (either proxy
+/// variable, either `$V` or `${V}`).
+fn without_proxy_prefix(reference: &str) -> &str {
+    let reference = reference.trim_start();
+    for var in [
+        "CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX",
+        "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX",
+    ] {
+        for written in [format!("${var}/"), format!("${{{var}}}/")] {
+            if let Some(image) = reference.strip_prefix(written.as_str()) {
+                return image;
+            }
+        }
+    }
+    reference
 }
 
 fn invalid(file: &SourceFile, node: &Node, message: &str) -> Diagnostic {

@@ -10,8 +10,9 @@
 //! Compose interpolates `${VAR}` from the environment and the project's `.env` file before
 //! anything else, so we do the same statically: values from a `.env` beside the file (when
 //! read from disk), then the written defaults (`${VAR:-default}`, `${VAR-default}`, nested
-//! defaults too); `$$` is a literal `$`. A variable with neither stays as written, with a
-//! warning, because the real value is only known at deploy time.
+//! defaults too); `$$` is a literal `$`. A variable with neither is known only at deploy
+//! time: an image whose name depends on it is no component, one whose tag does has no
+//! version, with a warning (never a name or version split out of `${VAR}` text).
 //!
 //! YAML anchors, merge keys (`<<: *defaults`) and `x-*` extension fields are resolved by the
 //! loader ([`crate::yaml`]), so an image written once in an `x-` block and merged into three
@@ -142,7 +143,7 @@ fn substitute(
             DiagnosticCode::Unsupported,
             file.path(),
             node.line,
-            format!("variable `{name}` has no value or default here; kept as written"),
+            format!("variable `{name}` has no value or default here"),
         ));
     }
     result

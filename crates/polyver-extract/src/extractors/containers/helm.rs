@@ -23,7 +23,9 @@
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, SourceFile};
-use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
+use polyver_model::{
+    Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
+};
 use std::path::Path;
 
 pub struct HelmExtractor;
@@ -68,7 +70,16 @@ impl Extractor for HelmExtractor {
             return out;
         };
         if kind == FileKind::Values && file.text().contains("{{") {
-            // Templated values (helmfile `values.yaml.gotmpl` style): not YAML.
+            // Templated values (helmfile `values.yaml.gotmpl` style): not YAML, and its
+            // images are known only once rendered. Said, never split as text.
+            out.diagnose(Diagnostic::new(
+                Severity::Info,
+                DiagnosticCode::Unsupported,
+                file.path(),
+                0,
+                "values file holds Go template expressions (`{{ }}`); its images are known \
+                 only once rendered, none recorded",
+            ));
             return out;
         }
         let loaded = yaml::load_file(file, &mut out.diagnostics);
@@ -245,6 +256,17 @@ fn is_exact(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templated_values_are_said_to_be_unread_never_split() {
+        let text = "image:\n  repository: {{ .Values.registry }}/app\n  tag: \"1.0\"\n";
+        let file = SourceFile::decode("values.yaml", text.as_bytes().to_vec()).unwrap();
+        let out = HelmExtractor.extract(&file);
+        assert!(out.components.is_empty());
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].severity, Severity::Info);
+        assert!(out.diagnostics[0].message.contains("Go template"));
+    }
 
     #[test]
     fn matching_and_exactness() {

@@ -167,6 +167,7 @@ impl Extractor for MsbuildExtractor {
                 .version_override
                 .clone()
                 .or_else(|| item.version.clone())
+                .filter(|v| !v.trim().is_empty())
                 .or_else(|| {
                     (item.element == "PackageReference")
                         .then(|| central_versions.get(&include.to_ascii_lowercase()).cloned())
@@ -213,12 +214,21 @@ impl Extractor for MsbuildExtractor {
                     }
                     c = c.with_constraint(value.trim());
                 }
-                None => out.diagnose(Diagnostic::warning(
-                    DiagnosticCode::InvalidValue,
-                    file.path(),
-                    item.line,
-                    format!("`{include}` has no version (none here nor in a {CENTRAL})"),
-                )),
+                None => {
+                    let empty_here = [&item.version_override, &item.version]
+                        .iter()
+                        .any(|v| v.as_deref().is_some_and(|v| v.trim().is_empty()));
+                    out.diagnose(Diagnostic::warning(
+                        DiagnosticCode::InvalidValue,
+                        file.path(),
+                        item.line,
+                        if empty_here {
+                            format!("`{include}` has an empty version")
+                        } else {
+                            format!("`{include}` has no version (none here nor in a {CENTRAL})")
+                        },
+                    ));
+                }
             }
             out.push(c);
         }
@@ -418,6 +428,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
     // Text collected for the current leaf element.
     let mut text_buf = String::new();
     let mut leaf_line = 0u32;
+    let mut saw_root = false;
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let line = file.line_col(skip_ws(text, before)).0;
@@ -440,6 +451,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
         };
         match event {
             Event::Start(e) => {
+                saw_root = true;
                 let name = local(&e);
                 let parent_is_items = stack.last().is_some_and(|p| p == "ItemGroup");
                 if parent_is_items && ITEM_ELEMENTS.contains(&name.as_str()) {
@@ -451,6 +463,7 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                 leaf_line = line;
             }
             Event::Empty(e) => {
+                saw_root = true;
                 let name = local(&e);
                 let parent = stack.last().map(String::as_str);
                 if (parent == Some("ItemGroup") && ITEM_ELEMENTS.contains(&name.as_str()))
@@ -459,6 +472,15 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                     let a = attrs(&e, file, line, out);
                     doc.items.push(item_from(name, line, a));
                 }
+            }
+            Event::Text(t) if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) => {
+                out.diagnose(Diagnostic::error(
+                    DiagnosticCode::ParseError,
+                    file.path(),
+                    line,
+                    "invalid XML: text outside the root element (is this an MSBuild file?)",
+                ));
+                break;
             }
             Event::Text(t) => match decoded(&String::from_utf8_lossy(&t), file, line, out) {
                 Ok(s) => text_buf.push_str(&s),
@@ -496,6 +518,14 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
                 text_buf.clear();
             }
             Event::Eof => {
+                if !saw_root {
+                    out.diagnose(Diagnostic::error(
+                        DiagnosticCode::ParseError,
+                        file.path(),
+                        1,
+                        "invalid XML: no root element",
+                    ));
+                }
                 if let Some(open) = stack.last() {
                     out.diagnose(Diagnostic::error(
                         DiagnosticCode::ParseError,
@@ -519,38 +549,4 @@ fn parse(file: &SourceFile, out: &mut Extracted) -> Doc {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dtd_entity_is_unresolved_never_the_version() {
-        let file = SourceFile::from_text(
-            "App.csproj",
-            "<!DOCTYPE Project [<!ENTITY v \"9.9\"><!ENTITY tf \"net8.0\">]>\n<Project>\n\
-             <PropertyGroup><TargetFramework>&tf;</TargetFramework><Ver>&v;</Ver></PropertyGroup>\n\
-             <ItemGroup>\n<PackageReference Include=\"A\" Version=\"&v;\" />\n\
-             <PackageReference Include=\"B\"><Version>1.&v;</Version></PackageReference>\n\
-             <PackageReference Include=\"C\" Version=\"$(Ver)\" />\n\
-             <PackageReference Include=\"D&amp;E\" Version=\"&#49;.0\" />\n\
-             </ItemGroup></Project>\n",
-        );
-        let out = MsbuildExtractor.extract(&file);
-        let by_name = |n: &str| out.components.iter().find(|c| c.name == n).unwrap();
-        for (name, written) in [("A", "&v;"), ("B", "1.&v;"), ("C", "&v;")] {
-            let c = by_name(name);
-            assert_eq!(c.version, None, "{name}");
-            assert_eq!(c.constraint.as_ref().unwrap().raw, written, "{name}");
-        }
-        assert_eq!(by_name("D&E").version.as_deref(), Some("1.0"));
-        // No `dotnet` runtime with `&tf;` as its version.
-        assert!(out.components.iter().all(|c| c.name != "dotnet"));
-        let lines: Vec<u32> = out
-            .diagnostics
-            .iter()
-            .filter(|d| d.message.contains("unresolved"))
-            .map(|d| d.line)
-            .collect();
-        // `&tf;` and `&v;` in the properties, A, B, and C through `$(Ver)`.
-        assert_eq!(lines, [3, 3, 5, 6, 7], "{:?}", out.diagnostics);
-    }
-}
+mod tests;

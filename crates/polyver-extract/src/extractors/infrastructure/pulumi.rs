@@ -11,7 +11,7 @@
 //! Pulumi's providers are packages of the program's language (`@pulumi/aws` on npm,
 //! `pulumi-aws` on PyPI, `github.com/pulumi/pulumi-aws/sdk` in go.mod), so they are found by
 //! those ecosystems' extractors; marking them as `provider`s needs a view across files: the
-//! scan's post-pass (`mark_pulumi_providers` in `walk.rs`) does it for the manifests beside a
+//! scan's post-pass (`polyver_model::project::mark_pulumi_providers`) does it for the manifests beside a
 //! `Pulumi.yaml`.
 
 use crate::yaml::{self, locate};

@@ -49,6 +49,8 @@ impl Extractor for PackageJsonExtractor {
             ));
             return out;
         }
+        out.declared_licenses
+            .extend(crate::license::from_json(file, &doc));
         for (field, scope) in DEPENDENCY_FIELDS {
             let Some(map) = doc.get(field) else { continue };
             if !map.value.is_object() {

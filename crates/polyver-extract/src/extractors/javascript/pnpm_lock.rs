@@ -13,8 +13,11 @@
 //! A project without workspaces (5.x/6.0) has the root importer's maps at the top level;
 //! with workspaces, `importers` has one entry per workspace folder (`.`, `packages/lib`).
 //! A package is direct when any importer lists it; `link:` references are the
-//! repository's own workspace packages and are not components. pnpm 10 may prepend a
-//! document for its own version (`packageManagerDependencies`); every document is read.
+//! repository's own workspace packages and are not components. A pnpm that pins itself
+//! writes two documents: first its *environment* (one importer listing only
+//! `packageManagerDependencies`/`configDependencies`: pnpm and what its configuration
+//! loads), then the project's lockfile. The environment installs nothing into the project,
+//! so it is skipped; every other document is read.
 //! Components are located at the line of their `packages` key; integrity comes from
 //! `resolution.integrity`, and a tarball, git or directory resolution becomes `url`.
 
@@ -55,7 +58,9 @@ impl Extractor for PnpmLockExtractor {
         let mut out = Extracted::default();
         let loaded = yaml::load(file.text());
         for doc in loaded.complete_documents() {
-            lockfile(file, doc, &mut out);
+            if !is_environment(doc) {
+                lockfile(file, doc, &mut out);
+            }
         }
         if let Some(e) = &loaded.error {
             out.diagnose(
@@ -70,6 +75,25 @@ impl Extractor for PnpmLockExtractor {
         }
         out
     }
+}
+
+/// pnpm's environment document: importers that list only the package manager's own
+/// installs (`packageManagerDependencies`, `configDependencies`).
+fn is_environment(doc: &Node) -> bool {
+    const ENVIRONMENT: [&str; 2] = ["packageManagerDependencies", "configDependencies"];
+    let Some(importers) = doc.get_first("importers").filter(|i| i.is_mapping()) else {
+        return false;
+    };
+    let mut any = false;
+    for (_, _, importer) in importers.entries() {
+        for (key, _, _) in importer.entries() {
+            if !ENVIRONMENT.contains(&key) {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
 }
 
 /// How package keys and references are spelled.
@@ -219,11 +243,17 @@ fn lockfile(file: &SourceFile, doc: &Node, out: &mut Extracted) {
     let mut pending: Vec<(usize, String, String, Scope)> = Vec::new();
 
     for (key, key_node, node) in map_entries(file, doc, "packages", out) {
-        if !node.is_mapping() {
+        // 5.x writes `/name/1.2.3: null` for a package with nothing more to say.
+        if !node.is_mapping() && !node.is_null() {
             out.diagnose(type_warning(file, key_node.line, key, node));
             continue;
         }
-        let from_key = parse_key(key, style);
+        // `file:..`: a local directory, the repository's own code unless it names a package.
+        let local = key.starts_with("file:") || key.starts_with("link:");
+        let from_key = parse_key(key, style).filter(|_| !local);
+        if local && node.text_field("name").is_none() {
+            continue;
+        }
         let name = node.text_field("name").or(from_key.map(|k| k.0));
         let version = node.text_field("version").or(from_key.map(|k| k.1));
         let Some(name) = name else {
@@ -403,6 +433,8 @@ fn importer_roots(
             }
             match index.resolve(dep, reference) {
                 Some(target) => roots.push(RootDependency { target, scope }),
+                // A local directory without a package entry: the repository's own code.
+                None if reference.starts_with("file:") => {}
                 None => out.diagnose(Diagnostic::warning(
                     DiagnosticCode::InvalidValue,
                     file.path(),
@@ -417,6 +449,43 @@ fn importer_roots(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18 item 2: 5.x entries with a null body are packages; a local `file:` entry
+    /// without a name is the repository's own code, not a package named `file:..`.
+    #[test]
+    fn null_bodies_and_local_directories() {
+        let text = "lockfileVersion: 5.4\nspecifiers:\n  ms: ^2.1.3\n  local: file:..\n\
+            dependencies:\n  ms: 2.1.3\n  local: file:..\npackages:\n  /ms/2.1.3: null\n  \
+            file:..:\n    resolution: {directory: .., type: directory}\n    version: 1.0.0\n";
+        let out = PnpmLockExtractor.extract(&SourceFile::from_text("pnpm-lock.yaml", text));
+        let names: Vec<(&str, Option<&str>)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_deref()))
+            .collect();
+        assert_eq!(names, [("ms", Some("2.1.3"))]);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
+    /// Issue 18 item 2: a self-pinning pnpm's environment document is not the project.
+    #[test]
+    fn the_environment_document_is_not_the_project() {
+        let text = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    \
+            packageManagerDependencies:\n      pnpm:\n        specifier: 11.0.0\n        \
+            version: 11.0.0\n\npackages:\n\n  pnpm@11.0.0:\n    resolution: \
+            {integrity: sha512-AAAA}\n    hasBin: true\n\nsnapshots:\n\n  pnpm@11.0.0: {}\n\
+            \n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      \
+            ms:\n        specifier: ^2.1.3\n        version: 2.1.3\n\npackages:\n\n  \
+            ms@2.1.3:\n    resolution: {integrity: sha512-BBBB}\n\nsnapshots:\n\n  ms@2.1.3: {}\n";
+        let out = PnpmLockExtractor.extract(&SourceFile::from_text("pnpm-lock.yaml", text));
+        let names: Vec<(&str, Option<&str>, bool)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_deref(), c.direct))
+            .collect();
+        assert_eq!(names, [("ms", Some("2.1.3"), true)]);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
 
     #[test]
     fn keys_of_every_version() {

@@ -47,6 +47,8 @@ impl Extractor for ComposerJsonExtractor {
             ));
             return out;
         }
+        out.declared_licenses
+            .extend(crate::license::from_json(file, &doc));
         for (field, scope) in [("require", Scope::Runtime), ("require-dev", Scope::Dev)] {
             let Some(map) = doc.get(field) else { continue };
             // PHP's `json_encode` writes an empty map as `[]`.

@@ -48,6 +48,11 @@ impl Extractor for PyprojectExtractor {
                 return out;
             }
         };
+        out.declared_licenses.extend(crate::license::from_toml(
+            file,
+            doc.as_table(),
+            &[&["project", "license"], &["tool", "poetry", "license"]],
+        ));
         let mut ctx = Context { file, out };
         let root = doc.as_table();
         if let Some(project) = root.get("project").and_then(Item::as_table_like) {

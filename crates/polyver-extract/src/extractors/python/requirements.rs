@@ -341,18 +341,26 @@ fn include(
     }
 }
 
-/// Splits per-requirement options (`--hash=...`, `--config-settings ...`) off a line.
+/// Splits per-requirement options off a line: the long ones pip accepts (`--hash`,
+/// `--config-settings`, `--global-option`, `--install-option`) and `-C` (short for
+/// `--config-settings`).
 fn split_options(text: &str) -> (&str, Vec<&str>) {
     let mut quote = None;
     let bytes = text.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
+        let short_c = || {
+            bytes.get(i + 1) == Some(&b'C')
+                && bytes
+                    .get(i + 2)
+                    .is_none_or(|c| c.is_ascii_whitespace() || *c == b'=')
+        };
         match (quote, *b) {
             (None, b'"' | b'\'') => quote = Some(*b),
             (Some(q), c) if c == q => quote = None,
             (None, b'-')
                 if i > 0
                     && bytes[i - 1].is_ascii_whitespace()
-                    && bytes.get(i + 1) == Some(&b'-') =>
+                    && (bytes.get(i + 1) == Some(&b'-') || short_c()) =>
             {
                 return (text[..i].trim_end(), text[i..].split_whitespace().collect());
             }
@@ -418,7 +426,10 @@ fn requirement(
     )
     .with_scope(scope)
     .with_direct(!constraints);
-    if let Some(v) = req.pinned_version() {
+    if let Some(v) = req
+        .pinned_version()
+        .or_else(|| req.url.as_deref().and_then(artifact_version))
+    {
         c = c.with_version(v);
     }
     if let Some(s) = req.specifier {
@@ -431,6 +442,28 @@ fn requirement(
         c.integrity = Some(hashes.join(" "));
     }
     out.push(c);
+}
+
+/// The version a wheel or sdist file name carries (`qux-4.5.6-py3-none-any.whl`,
+/// `corge-1.2.3.tar.gz`): the file is one exact version. `None` for a VCS URL, a directory
+/// or a name with no valid PEP 440 version in it.
+fn artifact_version(url: &str) -> Option<String> {
+    if url.contains("+git") || url.contains("+hg") || url.starts_with("git+") {
+        return None;
+    }
+    let file = url.split(['#', '?']).next()?.rsplit(['/', '\\']).next()?;
+    let version = if let Some(stem) = file.strip_suffix(".whl") {
+        // name-version(-build)?-python-abi-platform; `-` inside parts is escaped as `_`.
+        stem.split('-').nth(1)?
+    } else {
+        let stem = [".tar.gz", ".zip", ".tar.bz2", ".tgz"]
+            .iter()
+            .find_map(|ext| file.strip_suffix(ext))?;
+        stem.rsplit_once('-')?.1
+    };
+    polyver_version::pypi::Version::parse(version)
+        .is_ok()
+        .then(|| version.to_string())
 }
 
 /// A bare URL, VCS reference or local path: the name comes from `#egg=name` or from a
@@ -484,6 +517,47 @@ fn url_requirement(spec: &str) -> Result<pep508::Requirement, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18 item 3: every per-requirement option pip accepts, and versions carried by
+    /// wheel and sdist file names.
+    #[test]
+    fn per_requirement_options_and_artifact_versions() {
+        let text = "foo==1.0 --config-settings=editable_mode=compat --hash=sha256:aa\n\
+            bar==2.0 -C key=val --hash sha256:bb\n\
+            baz==3.0 --global-option=\"--no-user-cfg\" --install-option=\"--prefix=/x\"\n\
+            ./wheels/qux-4.5.6-py3-none-any.whl\n\
+            https://example.com/p/quux-7.8.9-cp311-cp311-manylinux_2_17_x86_64.whl#sha256=cc\n\
+            corge @ https://example.com/corge-1.2.3.tar.gz\n\
+            git+https://github.com/a/grault-9.9.git#egg=grault\n\
+            ./local-dir\n";
+        let out = RequirementsExtractor.extract(&SourceFile::from_text("requirements.txt", text));
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = out
+            .components
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.version.as_deref(),
+                    c.integrity.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("foo", Some("1.0"), Some("sha256:aa")),
+                ("bar", Some("2.0"), Some("sha256:bb")),
+                ("baz", Some("3.0"), None),
+                ("qux", Some("4.5.6"), None),
+                ("quux", Some("7.8.9"), None),
+                ("corge", Some("1.2.3"), None),
+                ("grault", None, None),
+            ]
+        );
+        // `./local-dir` names no package: said, not guessed.
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(out.diagnostics[0].line, 8);
+    }
 
     #[test]
     fn matching() {

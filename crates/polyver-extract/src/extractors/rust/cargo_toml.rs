@@ -75,6 +75,14 @@ impl Extractor for CargoTomlExtractor {
             return out;
         };
         let root = doc.as_table();
+        out.declared_licenses.extend(crate::license::from_toml(
+            file,
+            root,
+            &[
+                &["package", "license"],
+                &["workspace", "package", "license"],
+            ],
+        ));
         let mut ctx = Context {
             file,
             out,
