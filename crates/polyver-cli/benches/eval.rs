@@ -2,7 +2,7 @@
 //! the JSON protocol, parsing and evaluation, without process start-up or pipe costs.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use polyver_cli::commands::version::eval_stream;
+use polyver_engine::version_eval::eval_stream;
 
 const LINES: usize = 1_000_000;
 

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod commands;
 pub mod output;
+pub mod progress;
 
 /// An error that carries its exit code and a hint on what to do next.
 #[derive(Debug)]

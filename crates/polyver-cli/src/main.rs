@@ -19,9 +19,13 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let (code, hint) = match err.downcast_ref::<CliError>() {
-                Some(e) => (e.code, e.hint.clone()),
-                None => (3, None),
+            let (code, hint) = match (
+                err.downcast_ref::<CliError>(),
+                err.downcast_ref::<polyver_engine::EngineError>(),
+            ) {
+                (Some(e), _) => (e.code, e.hint.clone()),
+                (None, Some(e)) => (e.exit_code(), e.hint.clone()),
+                (None, None) => (3, None),
             };
             match located(&err, stderr_color(no_color)) {
                 Some(block) => eprint!("{block}"),
@@ -38,7 +42,14 @@ fn main() -> ExitCode {
 /// An error that points into a text (a polyver.toml line, a version given on the command
 /// line) rendered with that text and a caret; `None` for the others.
 fn located(err: &anyhow::Error, color: bool) -> Option<String> {
-    if let Some(e) = err.downcast_ref::<polyver_config::ConfigError>() {
+    // A polyver.toml error, as it is or under the engine's error.
+    let config = err
+        .downcast_ref::<polyver_config::ConfigError>()
+        .or_else(|| {
+            err.downcast_ref::<polyver_engine::EngineError>()
+                .and_then(|e| e.config.as_deref())
+        });
+    if let Some(e) = config {
         let path = e.path.display().to_string();
         return Some(render_annotation(
             &Annotation {

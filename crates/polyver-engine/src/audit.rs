@@ -43,6 +43,15 @@ pub fn open_database(dir: &Path) -> Result<Database, NoDatabase> {
     })
 }
 
+/// Opens the OSV database in `dir` for a command that needs one: a missing database is an
+/// error saying how to get one.
+pub fn open(dir: &Path) -> Result<Database, EngineError> {
+    open_database(dir).map_err(|e| match e {
+        NoDatabase::Missing(p) => missing_database(&p),
+        NoDatabase::Broken(e) => e,
+    })
+}
+
 /// The error for a database that exists but cannot be read.
 pub fn database_error(e: DbError) -> EngineError {
     let hint = match &e {
@@ -100,4 +109,55 @@ pub fn audit(
         missing_ecosystems,
         advisories: db.advisory_count(),
     })
+}
+
+impl AuditOutcome {
+    /// What the user must hear besides the findings: ecosystems not covered, a database
+    /// older than a week (`now` in Unix seconds), ignores that expired. Control characters of
+    /// the ignore reasons are the renderer's to escape.
+    pub fn warnings(&self, db: &Database, now: u64) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .missing_ecosystems
+            .iter()
+            .map(|e| format!("the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"))
+            .collect();
+        if let Some(oldest) = db.ecosystems().values().map(|m| m.imported_at).min() {
+            let days = now.saturating_sub(oldest) / 86_400;
+            if now.saturating_sub(oldest) > 7 * 86_400 {
+                out.push(format!(
+                    "the OSV database was last updated {days} days ago; run `polyver db sync`"
+                ));
+            }
+        }
+        for f in &self.report.findings {
+            if let Some(ig) = f.ignore.as_ref().filter(|i| i.expired) {
+                out.push(format!(
+                    "the ignore of {} expired on {} (reason was: {}); it is reported again",
+                    ig.id,
+                    ig.until.as_deref().unwrap_or("?"),
+                    ig.reason
+                ));
+            }
+        }
+        out
+    }
+
+    /// The findings at or above `threshold` (none without one).
+    pub fn failing(&self, threshold: Option<polyver_model::FindingSeverity>) -> usize {
+        threshold.map_or(0, |t| {
+            self.report
+                .findings
+                .iter()
+                .filter(|f| f.effective_severity >= t)
+                .count()
+        })
+    }
+}
+
+/// `polyver audit`'s threshold: `--fail-on`, else polyver.toml `[audit] fail-on`.
+pub fn threshold(
+    cli: Option<polyver_model::FindingSeverity>,
+    config: &polyver_config::Config,
+) -> Option<polyver_model::FindingSeverity> {
+    cli.or_else(|| config.audit.fail_on.as_deref().and_then(|s| s.parse().ok()))
 }

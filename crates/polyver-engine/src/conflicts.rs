@@ -48,3 +48,30 @@ pub fn policy_for(
     }
     Ok(policy)
 }
+
+/// [`policy_for`] for a scan that must go on: an unreadable mirror becomes an error
+/// diagnostic of `inventory` (with its file:line, relative to `root`) and the default policy.
+pub fn policy_or_diagnostic(
+    config: &polyver_config::Config,
+    root: &Path,
+    inventory: &mut polyver_model::Inventory,
+) -> Policy {
+    policy_for(config, root).unwrap_or_else(|e| {
+        let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let full = e.path.canonicalize().unwrap_or_else(|_| e.path.clone());
+        let path = full.strip_prefix(&base).unwrap_or(&full);
+        let mut d = polyver_model::Diagnostic::error(
+            polyver_model::DiagnosticCode::InvalidValue,
+            path.to_string_lossy().replace('\\', "/"),
+            e.line,
+            format!("{}; the policy analyses are recorded without it", e.message),
+        );
+        if e.column > 0 {
+            d = d.with_column(e.column);
+        }
+        d.source_line = e.source_line;
+        inventory.diagnostics.push(d);
+        inventory.diagnostics.sort();
+        Policy::default()
+    })
+}

@@ -16,17 +16,23 @@ pub mod audit;
 pub mod conflicts;
 mod error;
 pub mod gate;
+pub mod graph;
+pub mod init;
 pub mod licenses;
 mod lock;
+pub mod migrations;
+pub mod osv;
 mod record;
+pub mod registry;
 pub mod rules;
 mod settings;
+pub mod version_eval;
 
 pub use error::{EngineError, ErrorKind};
 pub use gate::{Check, CheckResult, CheckStatus, Gate, GateOptions, PreparedGate};
-pub use lock::{read_lock, MAX_LOCK_SIZE};
+pub use lock::{read_lock, write_atomically, write_lock, Written, MAX_LOCK_SIZE};
 pub use record::findings_to_record;
-pub use settings::{osv_db_dir, scan_config, Overrides, Settings};
+pub use settings::{osv_db_dir, sbom_timestamp, scan_config, Overrides, Settings};
 
 use polyver_extract::{NoProgress, ScanProgress};
 use polyver_model::Inventory;

@@ -108,6 +108,24 @@ pub fn osv_db_dir(flag: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".polyver/osv"))
 }
 
+/// When an SBOM is dated: now, or `SOURCE_DATE_EPOCH` when set (reproducible builds), as
+/// RFC 3339 UTC to the second. A value that is not a number of seconds is an input error.
+pub fn sbom_timestamp() -> Result<String, EngineError> {
+    let when = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(secs) => {
+            let n: u64 = secs.trim().parse().map_err(|_| {
+                EngineError::input(
+                    format!("SOURCE_DATE_EPOCH `{secs}` is not a number of seconds"),
+                    Some("unset it, or set it to a Unix time such as 1700000000".to_string()),
+                )
+            })?;
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(n)
+        }
+        Err(_) => std::time::SystemTime::now(),
+    };
+    Ok(humantime::format_rfc3339_seconds(when).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,9 @@
 //! Software bills of materials from a polyver inventory: CycloneDX 1.6 and SPDX 2.3 JSON.
 //!
+//! Every other output is here too: [`render`] holds each command's tables and Markdown,
+//! written with the one [`table`] writer for a [`term::Term`] (colour and width decided
+//! once), Markdown cells through [`markdown::cell`], findings as SARIF in [`sarif`].
+//!
 //! A scan's own JSON (`polyver.scan/v1`) is the richest form of an inventory, but supply
 //! chain tooling (Dependency-Track, GUAC, vulnerability scanners, procurement checks)
 //! speaks the two standard SBOM formats. This crate renders an
@@ -39,8 +43,11 @@ pub mod diagnostic;
 mod identity;
 mod integrity;
 pub mod markdown;
+pub mod render;
 pub mod sarif;
 pub mod spdx;
+pub mod table;
+pub mod term;
 
 pub use cyclonedx::cyclonedx;
 pub use spdx::spdx;

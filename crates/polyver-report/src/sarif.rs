@@ -19,6 +19,17 @@ pub struct SarifTool {
     pub information_uri: String,
 }
 
+impl SarifTool {
+    /// polyver itself (every command's `--format sarif`).
+    pub fn polyver() -> SarifTool {
+        SarifTool {
+            name: "polyver".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            information_uri: "https://example.invalid/polyver".into(),
+        }
+    }
+}
+
 /// What a rule id means (one per advisory for the audit, one per check elsewhere).
 #[derive(Clone, Debug, Default)]
 pub struct SarifRule {

@@ -3,43 +3,24 @@
 //! progress on a terminal and prints what changed.
 
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
-use crate::output::{escaped, Output, Style};
+use crate::output::{escaped, Output};
 use crate::CliError;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polyver_advisory::db::{self, Database, DbError, Mode, Origin};
-use polyver_advisory::sync::{self, DEFAULT_BASE_URL, DEFAULT_ECOSYSTEMS};
-use polyver_advisory::{import, ImportLimits};
-use serde_json::json;
-use std::io::{IsTerminal, Write};
+use polyver_advisory::db::Database;
+use polyver_engine::osv;
+use polyver_report::render::db as render;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The database directory (`polyver_engine::osv_db_dir`).
 pub fn osv_db_dir(arg: &OsvDbArg) -> PathBuf {
     polyver_engine::osv_db_dir(arg.osv_db.as_deref())
 }
 
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
+pub use polyver_engine::osv::now;
 
 /// Opens the database, or explains how to get one (exit 3).
 pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
-    use polyver_engine::audit::{missing_database, open_database, NoDatabase};
-    open_database(&osv_db_dir(arg)).map_err(|e| {
-        super::engine_error(match e {
-            NoDatabase::Missing(p) => missing_database(&p),
-            NoDatabase::Broken(e) => e,
-        })
-    })
-}
-
-/// An unreadable database as exit 3, with how to rebuild it.
-pub(crate) fn db_error(e: DbError) -> anyhow::Error {
-    super::engine_error(polyver_engine::audit::database_error(e))
+    Ok(polyver_engine::audit::open(&osv_db_dir(arg))?)
 }
 
 pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
@@ -55,78 +36,26 @@ pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Res
     }
 }
 
-fn check_format(global: &GlobalArgs, command: &str) -> anyhow::Result<()> {
-    match global.format {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(super::unsupported_format(command, other, "table, json")),
-    }
-}
-
 fn import_cmd(
     path: &Path,
     arg: &OsvDbArg,
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db import")?;
     let started = std::time::Instant::now();
-    let imported = import::import_path(path, &ImportLimits::default()).map_err(|e| {
-        CliError::input(
-            e.to_string(),
-            Some("give a directory of OSV JSON files or an OSV all.zip export".to_string()),
-        )
-    })?;
+    let imported = osv::read_source(path)?;
     if !global.quiet {
         for w in &imported.warnings {
             eprintln!("{}", escaped(w));
         }
     }
-    // Nothing readable at all is a broken source, not an empty one: say so, write nothing.
-    if imported.advisories.is_empty() && imported.withdrawn == 0 && !imported.warnings.is_empty() {
-        return Err(CliError {
-            code: 3,
-            message: format!(
-                "db import: all {} entries of {} are corrupt; nothing was imported (the database is unchanged)",
-                imported.warnings.len(),
-                path.display()
-            ),
-            hint: Some("the warnings above say what is wrong with each entry".to_string()),
-        }
-        .into());
-    }
-    let db_path = Database::file_in(&osv_db_dir(arg));
-    let origin = Origin {
-        source: path
-            .canonicalize()
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string(),
-        ..Origin::default()
-    };
-    let summary = db::update(&db_path, imported, Mode::Merge, &origin, now()).map_err(db_error)?;
-    let elapsed = started.elapsed();
+    let (db_path, summary) = osv::import(path, imported, &osv_db_dir(arg))?;
+    let seconds = started.elapsed().as_secs_f64();
     if global.format == Format::Json {
-        let doc = json!({
-            "schema": "polyver.db-import/v1",
-            "database": db_path,
-            "summary": summary,
-            "seconds": elapsed.as_secs_f64(),
-        });
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        let doc = render::import_json(&db_path, &summary, seconds);
+        out.json(&doc)?;
     } else {
-        writeln!(
-            out.writer,
-            "imported {} advisories ({}) into {}: {} skipped as corrupt, {} withdrawn, {} without a package; {} in the database ({:.2}s)",
-            summary.imported,
-            summary.ecosystems.join(", "),
-            db_path.display(),
-            summary.skipped,
-            summary.withdrawn,
-            summary.without_package,
-            summary.total,
-            elapsed.as_secs_f64(),
-        )?;
+        out.write(&render::import_line(&db_path, &summary, seconds))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -139,56 +68,11 @@ fn sync_cmd(
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db sync")?;
     let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
         .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
-    let base = base_url
-        .or(config.audit.osv_url)
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-    let db_path = Database::file_in(&osv_db_dir(arg));
-    let mut ecosystems = Vec::new();
-    for e in requested {
-        let canonical = sync::canonical_ecosystem(e).ok_or_else(|| {
-            CliError::input(
-                format!("unknown OSV ecosystem `{e}`"),
-                Some(format!(
-                    "one of: {}, GitHub Actions",
-                    DEFAULT_ECOSYSTEMS.join(", ")
-                )),
-            )
-        })?;
-        if !ecosystems.iter().any(|x| x == canonical) {
-            ecosystems.push(canonical.to_string());
-        }
-    }
-    if ecosystems.is_empty() {
-        ecosystems = match Database::open(&db_path) {
-            Ok(db) if !db.ecosystems().is_empty() => db.ecosystems().keys().cloned().collect(),
-            _ => DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
-        };
-    }
-    let client = polyver_net::Client::new(polyver_net::Options {
-        offline: global.offline,
-        ca_certs: global.ca_cert.clone(),
-        ..Default::default()
-    })
-    .map_err(|e| CliError {
-        code: 3,
-        message: e.to_string(),
-        hint: None,
-    })?;
-    let visible = !global.quiet && std::io::stderr().is_terminal();
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if visible {
-            ProgressDrawTarget::stderr_with_hz(10)
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        ProgressStyle::with_template("{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = crate::progress::bar(
+        global,
+        "{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
     );
     let progress = |eco: &str, done: u64, total: Option<u64>| {
         if bar.message() != eco {
@@ -199,114 +83,33 @@ fn sync_cmd(
         }
         bar.set_position(done);
     };
-    let result = sync::sync(
-        &client,
-        &db_path,
-        &base,
-        &ecosystems,
-        &ImportLimits::default(),
+    let request = osv::SyncRequest {
+        ecosystems: requested,
+        base_url,
+        config: &config,
         allow_shrink,
-        now(),
-        &progress,
-    );
+        offline: global.offline,
+        ca_certs: global.ca_cert.clone(),
+        dir: &osv_db_dir(arg),
+    };
+    let result = osv::sync(&request, &progress);
     bar.finish_and_clear();
-    let outcomes = result.map_err(|e| {
-        let hint = match &e {
-            sync::SyncError::Net { .. } if global.offline => {
-                "db sync needs the network; drop --offline, or use `polyver db import PATH`"
-                    .to_string()
-            }
-            sync::SyncError::Net { .. } => {
-                "check the network or --base-url; ecosystems synced before this one are kept, and the database is otherwise unchanged"
-                    .to_string()
-            }
-            // The existing file cannot be read, so it cannot be updated: it must be rebuilt.
-            sync::SyncError::Db(DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. }) => {
-                format!(
-                    "delete {} and run `polyver db sync` again to rebuild it",
-                    path.display()
-                )
-            }
-            _ => "the previous database is unchanged".to_string(),
-        };
-        CliError {
-            code: 3,
-            message: format!("db sync failed: {e}"),
-            hint: Some(hint),
-        }
-    })?;
+    let synced = result?;
     if !global.quiet {
-        for o in &outcomes {
-            for w in &o.warnings {
-                eprintln!("{}", escaped(w));
-            }
+        for w in synced.outcomes.iter().flat_map(|o| &o.warnings) {
+            eprintln!("{}", escaped(w));
         }
     }
     if global.format == Format::Json {
-        let doc = json!({
-            "schema": "polyver.db-sync/v1",
-            "database": db_path,
-            "base_url": base,
-            "ecosystems": outcomes,
-        });
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
+        let doc = render::sync_json(&synced.database, &synced.base_url, &synced.outcomes);
+        out.json(&doc)?;
     } else {
-        for o in &outcomes {
-            let what = match o.status {
-                "updated" => out.paint("updated", Style::Good),
-                "refused" => out.paint("refused", Style::Bad),
-                _ => "unchanged".to_string(),
-            };
-            writeln!(
-                out.writer,
-                "{:<12} {what:<9} {} advisories{}",
-                o.ecosystem,
-                o.advisories,
-                match (&o.refused, o.status) {
-                    (Some(reason), _) => format!(" kept: {reason}"),
-                    (None, "updated") => format!(
-                        " ({} KiB downloaded, {} skipped, {} withdrawn)",
-                        o.bytes / 1024,
-                        o.skipped,
-                        o.withdrawn
-                    ),
-                    _ => String::new(),
-                }
-            )?;
-        }
+        out.write(&render::sync_table(&synced.outcomes, &out.term))?;
     }
-    let refused: Vec<String> = outcomes
-        .iter()
-        .filter_map(|o| Some(format!("{}: {}", o.ecosystem, o.refused.as_ref()?)))
-        .collect();
-    if !refused.is_empty() {
-        return Err(CliError {
-            code: 3,
-            message: format!(
-                "db sync refused an export, and kept the previous advisories: {}",
-                refused.join("; ")
-            ),
-            hint: Some(
-                "check the mirror or --base-url and sync again; --allow-shrink accepts the \
-                 export as it is"
-                    .to_string(),
-            ),
-        }
-        .into());
+    match synced.refused() {
+        Some(e) => Err(e.into()),
+        None => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `3 days`, `5 hours`, `just now`.
-pub fn age(seconds: u64) -> String {
-    let (n, unit) = match seconds {
-        s if s < 60 => return "just now".to_string(),
-        s if s < 3600 => (s / 60, "minute"),
-        s if s < 86_400 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
 fn status_cmd(
@@ -315,86 +118,23 @@ fn status_cmd(
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    check_format(global, "db status")?;
     let db = open(arg)?;
     let verified = if verify {
-        Some(db.verify().map_err(db_error)?)
+        Some(db.verify().map_err(polyver_engine::audit::database_error)?)
     } else {
         None
     };
     let now = now();
     if global.format == Format::Json {
-        let ecosystems: serde_json::Map<String, serde_json::Value> = db
-            .ecosystems()
-            .iter()
-            .map(|(name, m)| {
-                let mut v = serde_json::to_value(m).unwrap_or_default();
-                v["age_seconds"] = json!(now.saturating_sub(m.imported_at));
-                (name.clone(), v)
-            })
-            .collect();
-        let mut doc = json!({
-            "schema": "polyver.db-status/v1",
-            "database": db.path(),
-            "advisories": db.advisory_count(),
-            "ecosystems": ecosystems,
-        });
-        if let Some(v) = verified {
-            doc["verified"] = json!(v);
-        }
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    writeln!(
-        out.writer,
-        "{}",
-        out.paint(&db.path().display().to_string(), Style::Bold)
-    )?;
-    let mut rows = vec![[
-        "ecosystem".to_string(),
-        "advisories".to_string(),
-        "packages".to_string(),
-        "updated".to_string(),
-        "newest advisory".to_string(),
-        "source".to_string(),
-    ]];
-    for (name, m) in db.ecosystems() {
-        rows.push([
-            name.clone(),
-            m.advisories.to_string(),
-            m.packages.to_string(),
-            age(now.saturating_sub(m.imported_at)),
-            m.newest_modified.get(..10).unwrap_or("-").to_string(),
-            m.source.clone(),
-        ]);
-    }
-    let mut widths = [0usize; 6];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let mut line = String::from("  ");
-        for (j, cell) in row.iter().enumerate() {
-            let padded = format!("{cell:<w$}  ", w = widths[j]);
-            line.push_str(&if i == 0 {
-                out.paint(&padded, Style::Bold)
-            } else {
-                padded
-            });
-        }
-        writeln!(out.writer, "{}", line.trim_end())?;
-    }
-    writeln!(out.writer, "{} advisories in total", db.advisory_count())?;
-    if let Some(v) = verified {
-        writeln!(
-            out.writer,
-            "verified: every checksum of the {} advisory records ({} KiB) matches",
-            v.advisories,
-            v.bytes / 1024
-        )?;
+        let doc = render::status_json(&db, verified.as_ref(), now);
+        out.json(&doc)?;
+    } else {
+        out.write(&render::status_table(
+            &db,
+            verified.as_ref(),
+            now,
+            &out.term,
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,30 +7,16 @@
 //! Exit codes: `graph` 0 (also with no lock file: an empty graph is an answer); `why` 0 when
 //! NAME is in some graph, 1 when it is in none (with near names as the hint); 2 bad input.
 
-use super::scan::TerminalProgress;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphFilter, WhyArgs};
-use crate::output::{escaped, Output, Style};
+use crate::output::Output;
+use crate::progress::{self, Shown};
 use crate::CliError;
-use polyver_extract::{registry, scan_observed, Extractor, ScanConfig, ScanConfigError};
+use polyver_engine::graph as engine;
 use polyver_graph::Graph;
-use polyver_model::{Inventory, Severity};
-use std::io::{IsTerminal, Write};
+use polyver_report::render::graph as render;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// [`scan_observed`] with the scan command's progress display on stderr (when it is a
-/// terminal and not `--quiet`); shared by graph, why, lock and init.
-pub(crate) fn scan_with_progress(
-    global: &GlobalArgs,
-    root: &Path,
-    config: &ScanConfig,
-    extractors: &[&dyn Extractor],
-) -> Result<Inventory, ScanConfigError> {
-    let progress = TerminalProgress::new(!global.quiet && std::io::stderr().is_terminal());
-    let scanned = scan_observed(root, config, extractors, &progress);
-    progress.bar.finish_and_clear();
-    scanned
-}
 
 /// Scans `root` with the lock extractors and builds the graphs `filter` selects.
 pub fn load_graphs(
@@ -39,56 +25,15 @@ pub fn load_graphs(
     filter: &GraphFilter,
 ) -> anyhow::Result<Vec<Graph>> {
     let config = super::load_scan_config(global, root)?;
-    let extractors: Vec<_> = registry::extractors()
-        .into_iter()
-        .filter(|x| x.format().is_lock())
-        .collect();
-    let inventory = scan_with_progress(global, root, &config, &extractors).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some("give the directory holding the lock files".to_string()),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
-    let all = polyver_graph::build(&inventory);
-    let wanted_lock = filter
-        .lock
-        .as_ref()
-        .map(|l| l.to_string_lossy().replace('\\', "/"))
-        .map(|l| l.trim_start_matches("./").to_string());
-    let graphs: Vec<Graph> = all
-        .iter()
-        .filter(|g| filter.ecosystem.is_none_or(|e| g.ecosystem == e))
-        .filter(|g| {
-            wanted_lock
-                .as_deref()
-                .is_none_or(|l| g.lock == l || g.lock.ends_with(&format!("/{l}")))
-        })
-        .cloned()
-        .collect();
-    if let Some(lock) = &wanted_lock {
-        if graphs.is_empty() {
-            let found: Vec<&str> = all.iter().map(|g| g.lock.as_str()).collect();
-            return Err(CliError::input(
-                format!("no lock file `{lock}` under {}", root.display()),
-                Some(if found.is_empty() {
-                    "there is no lock file there at all".to_string()
-                } else {
-                    format!("lock files found: {}", found.join(", "))
-                }),
-            )
-            .into());
-        }
-    }
-    Ok(graphs)
+    let extractors = engine::lock_extractors();
+    let what = "the directory holding the lock files";
+    let inventory = progress::scan(global, root, &config, &extractors, what, Shown::Problems)?;
+    Ok(engine::select(
+        &inventory,
+        root,
+        filter.lock.as_deref(),
+        filter.ecosystem,
+    )?)
 }
 
 fn root_of(path: &Option<PathBuf>) -> PathBuf {
@@ -116,8 +61,7 @@ pub fn run_graph(
         Format::Json => {
             let root = root.to_string_lossy();
             let doc = polyver_graph::json_document(&root, &graphs, args.top);
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
+            out.json(&doc)?;
         }
         Format::Dot => out
             .writer
@@ -125,256 +69,28 @@ pub fn run_graph(
         Format::Mermaid => out
             .writer
             .write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
-        Format::Table => write_summary(&graphs, args.top, out)?,
-        other => {
-            return Err(super::unsupported_format(
-                "graph",
-                other,
-                "table, json, dot, mermaid",
-            ))
-        }
+        _ => out.write(&render::summary(&graphs, args.top, &out.term))?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn labels(g: &Graph, path: &[u32]) -> String {
-    let text = path
-        .iter()
-        .map(|&i| g.node(i).label())
-        .collect::<Vec<_>>()
-        .join(" → ");
-    escaped(text)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn write_summary(graphs: &[Graph], top: usize, out: &mut Output) -> std::io::Result<()> {
-    if graphs.is_empty() {
-        return writeln!(
-            out.writer,
-            "no lock file found (polyver reads package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock, poetry.lock, uv.lock, pdm.lock, Pipfile.lock, Cargo.lock, Gemfile.lock, composer.lock, packages.lock.json)"
-        );
-    }
-    let (mut nodes, mut edges, mut depth, mut cycles) = (0, 0, 0, 0);
-    for g in graphs {
-        let s = g.stats(top);
-        nodes += s.nodes;
-        edges += s.edges;
-        depth = depth.max(s.max_depth);
-        cycles += s.cycles;
-        writeln!(
-            out.writer,
-            "{} ({}, {})",
-            out.paint(&escaped(&g.lock), Style::Bold),
-            g.ecosystem,
-            g.source
-        )?;
-        let roots = if g.roots_inferred {
-            format!(
-                "{} (inferred: the lock names no direct dependency)",
-                plural(s.roots, "root", "roots")
-            )
-        } else {
-            format!("{} direct", s.roots)
-        };
-        let mut line = format!(
-            "  {}, {}, {roots}; max depth {}; {}",
-            plural(s.nodes, "package", "packages"),
-            plural(s.edges, "edge", "edges"),
-            s.max_depth,
-            plural(s.cycles, "cycle", "cycles"),
-        );
-        if s.cycles > 0 {
-            line.push_str(&format!(" ({} packages in cycles)", s.nodes_in_cycles));
-        }
-        if s.unreachable > 0 {
-            line.push_str(&format!("; {} unreachable", s.unreachable));
-        }
-        if s.unresolved_edges > 0 {
-            line.push_str(&format!(
-                "; {} unresolved",
-                plural(s.unresolved_edges, "edge", "edges")
-            ));
-        }
-        writeln!(out.writer, "{line}")?;
-        if s.deepest_path.len() > 1 {
-            writeln!(out.writer, "  deepest: {}", labels(g, &s.deepest_path))?;
-        }
-        if !s.top_fan_in.is_empty() {
-            let list: Vec<String> = s
-                .top_fan_in
-                .iter()
-                .map(|f| format!("{} ({})", g.node(f.node).label(), f.dependents))
-                .collect();
-            writeln!(
-                out.writer,
-                "  most depended on: {}",
-                escaped(list.join(", "))
-            )?;
-        }
-    }
-    writeln!(
-        out.writer,
-        "\n{}: {}, {}, max depth {depth}, {}",
-        plural(graphs.len(), "lock file", "lock files"),
-        plural(nodes, "package", "packages"),
-        plural(edges, "edge", "edges"),
-        plural(cycles, "cycle", "cycles"),
-    )
-}
-
-/// `name@version` (as `graph` prints nodes) is read as `--version`; a leading `@` is an npm
-/// scope, not a version.
-fn split_query(args: &WhyArgs) -> anyhow::Result<WhyArgs> {
-    let (name, version) = match args.name.rsplit_once('@') {
-        Some((name, version)) if !name.is_empty() && !version.is_empty() => {
-            if args.version.as_deref().is_some_and(|v| v != version) {
-                return Err(CliError::input(
-                    format!(
-                        "`{}` and --version {} disagree",
-                        args.name,
-                        args.version.as_deref().unwrap_or_default()
-                    ),
-                    Some("give the version once".to_string()),
-                )
-                .into());
-            }
-            (name.to_string(), Some(version.to_string()))
-        }
-        _ => (args.name.clone(), args.version.clone()),
-    };
-    Ok(WhyArgs {
-        name,
-        version,
-        path: args.path.clone(),
-        filter: GraphFilter {
-            lock: args.filter.lock.clone(),
-            ecosystem: args.filter.ecosystem,
-        },
-        max_paths: args.max_paths,
-    })
 }
 
 pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
-    let args = &split_query(args)?;
-    if !matches!(global.format, Format::Table | Format::Json) {
-        return Err(super::unsupported_format(
-            "why",
-            global.format,
-            "table, json",
-        ));
-    }
+    let query = engine::Query::parse(&args.name, args.version.as_deref())?;
     let root = root_of(&args.path);
     let graphs = load_graphs(global, &root, &args.filter)?;
-    let mut matches = Vec::new();
-    for g in &graphs {
-        for target in g.find(&args.name, args.version.as_deref()) {
-            let answer = polyver_graph::why(g, target, args.max_paths);
-            matches.push((g, answer));
-        }
+    let matches = engine::why(&graphs, &query, args.max_paths);
+    let (ecosystem, lock) = (args.filter.ecosystem, args.filter.lock.as_deref());
+    if global.format == Format::Json {
+        let doc = render::why_json(&query, ecosystem, lock, &matches);
+        out.json(&doc)?;
+    } else {
+        out.write(&render::why(&matches, &out.term))?;
     }
     if matches.is_empty() {
-        let near = polyver_graph::near_matches(&graphs, &args.name, 5);
-        let what = match &args.version {
-            Some(v) => format!("{}@{v}", args.name),
-            None => args.name.clone(),
-        };
-        let hint = if graphs.is_empty() {
-            "no lock file was found: `polyver graph` lists what polyver reads".to_string()
-        } else if !near.is_empty() {
-            format!("did you mean: {}?", near.join(", "))
-        } else if args.version.is_some() {
-            format!("drop --version to see every version of `{}`", args.name)
-        } else {
-            "`polyver graph --format json` lists every package of every lock file".to_string()
-        };
-        if global.format == Format::Json {
-            let doc = serde_json::json!({
-                "schema": polyver_graph::WHY_SCHEMA,
-                "query": query_json(args),
-                "matches": [],
-            });
-            serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-            writeln!(out.writer)?;
-        }
-        eprintln!(
-            "{what} is in no dependency graph under {} ({} searched)",
-            root.display(),
-            plural(graphs.len(), "lock file", "lock files")
-        );
-        eprintln!("hint: {hint}");
+        let hint = engine::not_found_hint(&graphs, &query);
+        let shown = root.display().to_string();
+        eprint!("{}", render::not_found(&query, &shown, graphs.len(), &hint));
         return Ok(ExitCode::from(1));
     }
-    if global.format == Format::Json {
-        let docs: Vec<_> = matches
-            .iter()
-            .map(|(g, a)| polyver_graph::why_json(g, a, g.depths()[a.target as usize]))
-            .collect();
-        let doc = serde_json::json!({
-            "schema": polyver_graph::WHY_SCHEMA,
-            "query": query_json(args),
-            "matches": docs,
-        });
-        serde_json::to_writer_pretty(&mut out.writer, &doc)?;
-        writeln!(out.writer)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    for (i, (g, answer)) in matches.iter().enumerate() {
-        if i > 0 {
-            writeln!(out.writer)?;
-        }
-        let node = g.node(answer.target);
-        let total = answer.paths.len() + answer.more;
-        let count = if answer.more_is_lower_bound {
-            format!("at least {total} paths")
-        } else {
-            plural(total, "path", "paths")
-        };
-        writeln!(
-            out.writer,
-            "{} in {} ({}): {}{}, {}, {count}",
-            out.paint(&escaped(node.label()), Style::Bold),
-            escaped(&g.lock),
-            g.ecosystem,
-            if node.direct { "direct, " } else { "" },
-            format_args!("depth {}", g.depths()[answer.target as usize]),
-            plural(g.dependents(answer.target).len(), "dependent", "dependents"),
-        )?;
-        if answer.paths.is_empty() && !node.direct {
-            let why_not = if g.edge_count() == 0 {
-                "this lock file records no dependency edges (Pipfile.lock never does): what pulls it in is unknown"
-            } else {
-                "no direct dependency reaches it: the lock keeps an entry nothing requires"
-            };
-            writeln!(out.writer, "  {}", out.paint(why_not, Style::Bad))?;
-        }
-        for path in &answer.paths {
-            writeln!(out.writer, "  {}", labels(g, path))?;
-        }
-        if answer.more > 0 {
-            writeln!(
-                out.writer,
-                "  … and {}{} more {} (--max-paths to list more)",
-                if answer.more_is_lower_bound {
-                    "at least "
-                } else {
-                    ""
-                },
-                answer.more,
-                if answer.more == 1 { "path" } else { "paths" },
-            )?;
-        }
-    }
     Ok(ExitCode::SUCCESS)
-}
-
-fn query_json(args: &WhyArgs) -> serde_json::Value {
-    serde_json::json!({
-        "name": args.name,
-        "version": args.version,
-        "ecosystem": args.filter.ecosystem,
-        "lock": args.filter.lock,
-    })
 }

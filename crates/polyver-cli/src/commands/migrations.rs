@@ -7,13 +7,10 @@
 //! migrations); 2 input errors (bad path, bad URL); 3 the database cannot be reached or read.
 
 use crate::args::{Format, GlobalArgs, MigrationsArgs};
-use crate::output::{Output, Style};
-use crate::CliError;
-use polyver_extract::registry;
-use polyver_migrations::live::{self, LiveError};
-use polyver_migrations::{analyse, Chain, Report};
-use polyver_model::Kind;
-use std::io::Write;
+use crate::output::Output;
+use crate::progress::Shown;
+use polyver_engine::migrations as engine;
+use polyver_report::render::migrations as render;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -25,186 +22,32 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let config = super::load_scan_config(global, &root)?;
-    // Only the migrations extractor: the other formats are not needed here.
-    let extractors: Vec<_> = registry::extractors()
-        .into_iter()
-        .filter(|x| x.id() == "migrations")
-        .collect();
-    let inventory = super::scan_and_report(
+    let inventory = crate::progress::scan(
         global,
         &root,
         &config,
-        &extractors,
+        &engine::extractors(),
         "the directory holding the migrations",
+        Shown::Problems,
     )?;
-    let migrations: Vec<_> = inventory
-        .components
-        .iter()
-        .filter(|c| c.kind == Kind::Migration)
-        .filter(|c| {
-            args.chain.is_empty()
-                || args
-                    .chain
-                    .iter()
-                    .any(|f| c.name.contains(f.as_str()) || c.ecosystem.id() == f)
-        })
-        .cloned()
-        .collect();
-    let mut report = Report::new(inventory.root.clone(), analyse(&migrations));
-
+    let mut report = engine::report(&inventory, &args.chain);
     if let Some(url) = &args.database_url {
         let timeout = Duration::from_secs(args.connect_timeout.max(1));
-        let mut client = live::connect(url, timeout).map_err(|e| db_error(e, url))?;
-        live::check(&mut client, &mut report.chains).map_err(|e| db_error(e, url))?;
-        report.recount();
+        engine::check_database(&mut report, url, timeout)?;
     }
-
     match global.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out.writer, &report)?;
-            writeln!(out.writer)?;
+            out.json(&report)?;
         }
-        Format::Table => write_table(&report, args.database_url.is_some(), out)?,
-        other => {
-            return Err(super::unsupported_format(
-                "migrations",
-                other,
-                "table, json",
-            ))
-        }
+        _ => out.write(&render::table(
+            &report,
+            args.database_url.is_some(),
+            &out.term,
+        ))?,
     }
     Ok(if report.problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// A URL error is the user's input (exit 2); anything else is the environment (exit 3).
-fn db_error(e: LiveError, url: &str) -> anyhow::Error {
-    let shown = redact(url);
-    match e {
-        LiveError::Url(_) => CliError::input(
-            e.to_string(),
-            Some("use postgres://user:password@host:5432/database".to_string()),
-        )
-        .into(),
-        LiveError::Connect(_) => CliError {
-            code: 3,
-            message: format!("{e} ({shown})"),
-            hint: Some(
-                "is the server running and reachable, and are user, password and database \
-                 right? (--connect-timeout raises the wait)"
-                    .to_string(),
-            ),
-        }
-        .into(),
-        LiveError::Query(_) => CliError {
-            code: 3,
-            message: e.to_string(),
-            hint: Some(
-                "the table exists but has another shape, or the user may not read it".to_string(),
-            ),
-        }
-        .into(),
-    }
-}
-
-/// The URL without its password.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-fn write_table(report: &Report, with_db: bool, out: &mut Output) -> std::io::Result<()> {
-    if report.chains.is_empty() {
-        writeln!(out.writer, "no schema migrations found in {}", report.root)?;
-        return Ok(());
-    }
-    for chain in &report.chains {
-        write_chain(chain, with_db, out)?;
-    }
-    let chains = report.chains.len();
-    let summary = format!(
-        "{chains} chain{}, {} problem{}",
-        if chains == 1 { "" } else { "s" },
-        report.problems,
-        if report.problems == 1 { "" } else { "s" }
-    );
-    let style = if report.problems == 0 {
-        Style::Good
-    } else {
-        Style::Bad
-    };
-    writeln!(out.writer, "{}", out.paint(&summary, style))
-}
-
-fn write_chain(chain: &Chain, with_db: bool, out: &mut Output) -> std::io::Result<()> {
-    let title = format!("{} {}", chain.framework, chain.name);
-    let count = chain.migrations.len();
-    writeln!(
-        out.writer,
-        "{}  ({count} migration{})",
-        out.paint(&title, Style::Bold),
-        if count == 1 { "" } else { "s" }
-    )?;
-    let heads = if chain.heads.is_empty() {
-        "-".to_string()
-    } else {
-        chain.heads.join(", ")
-    };
-    writeln!(
-        out.writer,
-        "  head{}: {heads}",
-        if chain.heads.len() > 1 { "s" } else { "" }
-    )?;
-    if !chain.merges.is_empty() {
-        writeln!(out.writer, "  merges: {}", chain.merges.join(", "))?;
-    }
-    if let Some(v) = &chain.schema_version {
-        writeln!(out.writer, "  db/schema.rb: {v}")?;
-    }
-    if with_db {
-        match &chain.database {
-            Some(db) if !db.initialised => writeln!(
-                out.writer,
-                "  database: not initialised (no {} table)",
-                db.table
-            )?,
-            Some(db) => writeln!(
-                out.writer,
-                "  database: {} ({}), {} pending, {} unknown",
-                if db.heads.is_empty() {
-                    "-".to_string()
-                } else {
-                    db.heads.join(", ")
-                },
-                db.table,
-                db.pending.len(),
-                db.unknown.len()
-            )?,
-            None => writeln!(out.writer, "  database: not checked")?,
-        }
-    }
-    for p in &chain.problems {
-        let at = p
-            .location
-            .as_ref()
-            .map_or(String::new(), |l| format!(" ({l})"));
-        writeln!(
-            out.writer,
-            "  {} {}{at}",
-            out.paint(&format!("{}:", p.kind.id()), Style::Bad),
-            p.message
-        )?;
-    }
-    Ok(())
 }

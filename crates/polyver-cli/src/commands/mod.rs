@@ -12,18 +12,23 @@ pub mod licenses;
 pub mod lock;
 pub mod migrations;
 pub mod scan;
-pub mod store;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
 use crate::output::Output;
-use crate::CliError;
 use polyver_extract::ScanConfig;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The command line offers each command only its formats; a library caller is held to
+    // the same list here, once, so no command renders a format it does not have.
+    let name = command_name(&cli.command);
+    let offered = crate::args::formats(name);
+    if !offered.contains(&cli.global.format) {
+        return Err(unsupported_format(name, cli.global.format, offered));
+    }
     let mut out = Output::open(&cli.global)?;
     let code = match cli.command {
         Command::Scan(args) => scan::run(&args, &cli.global, &mut out)?,
@@ -45,32 +50,39 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// The error for `--format F` on a command that does not produce F.
-pub fn unsupported_format(
-    command: &str,
-    format: crate::args::Format,
-    supported: &str,
-) -> anyhow::Error {
-    let name = format!("{format:?}").to_lowercase();
-    crate::CliError::input(
-        format!("`polyver {command}` has no {name} output"),
-        Some(format!("use --format with one of: {supported}")),
-    )
-    .into()
+/// The command's name as `args::formats` knows it.
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Scan(_) => "scan",
+        Command::Conflicts(_) => "conflicts",
+        Command::Migrations(_) => "migrations",
+        Command::History(_) => "history",
+        Command::Diff(_) => "diff",
+        Command::Licenses(_) => "licenses",
+        Command::Version(_) => "version",
+        Command::Graph(_) => "graph",
+        Command::Why(_) => "why",
+        Command::Lock(_) => "lock",
+        Command::Init(_) => "init",
+        Command::Audit(_) => "audit",
+        Command::Db(_) => "db",
+        Command::Check(_) => "check",
+    }
 }
 
-/// An engine error as the CLI reports it (exit 2 for input, 3 for the environment).
-/// A polyver.toml error stays underneath, for `main` to show its line.
-pub fn engine_error(e: polyver_engine::EngineError) -> anyhow::Error {
-    let error = CliError {
-        code: e.exit_code(),
-        message: e.message,
-        hint: e.hint,
-    };
-    match e.config {
-        Some(config) => anyhow::Error::new(*config).context(error),
-        None => error.into(),
-    }
+/// The error for `--format F` on a command that does not produce F.
+fn unsupported_format(
+    command: &str,
+    format: crate::args::Format,
+    offered: &[crate::args::Format],
+) -> anyhow::Error {
+    let lower = |f: &crate::args::Format| format!("{f:?}").to_lowercase();
+    let list: Vec<String> = offered.iter().map(lower).collect();
+    crate::CliError::input(
+        format!("`polyver {command}` has no {} output", lower(&format)),
+        Some(format!("use --format with one of: {}", list.join(", "))),
+    )
+    .into()
 }
 
 /// The engine's overrides from the global flags (commands add their own).
@@ -107,8 +119,12 @@ pub fn settings(
         o.max_file_size = cli.max_file_size;
         o.follow_symlinks = cli.follow_symlinks;
         o.no_default_skips = cli.no_default_skips;
+        // What a storing scan records comes from the database audit reads.
+        o.osv_db = std::env::var_os("POLYVER_OSV_DB")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
     }
-    polyver_engine::Settings::resolve(root, &o).map_err(engine_error)
+    Ok(polyver_engine::Settings::resolve(root, &o)?)
 }
 
 /// The walk settings of a command that scans `root` (see [`settings`]).
@@ -116,47 +132,13 @@ pub fn load_scan_config(global: &GlobalArgs, root: &Path) -> anyhow::Result<Scan
     Ok(settings(global, root, None)?.scan)
 }
 
-/// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses).
+/// Writes `findings` as one SARIF 2.1.0 log (`--format sarif` of audit, conflicts, licenses,
+/// check).
 pub fn write_sarif(
     out: &mut Output,
     findings: &[polyver_model::Finding],
     rules: &[polyver_report::sarif::SarifRule],
 ) -> anyhow::Result<()> {
-    let tool = polyver_report::sarif::SarifTool {
-        name: "polyver".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        information_uri: "https://example.invalid/polyver".into(),
-    };
-    let log = polyver_report::sarif::sarif(findings, rules, &tool);
-    serde_json::to_writer_pretty(&mut out.writer, &log)?;
-    writeln!(out.writer)?;
-    Ok(())
-}
-
-/// Scans `root` for a command that analyses the inventory: a scan error is an input error
-/// (exit 2) with `give {what}` as the hint, and the files that could not be read are listed on
-/// stderr unless `-q` (what was not read was not checked).
-pub fn scan_and_report(
-    global: &GlobalArgs,
-    root: &Path,
-    config: &ScanConfig,
-    extractors: &[&dyn polyver_extract::Extractor],
-    what: &str,
-) -> anyhow::Result<polyver_model::Inventory> {
-    let inventory = polyver_extract::scan_with(root, config, extractors).map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some(format!("give {what}")),
-        )
-    })?;
-    if !global.quiet {
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != polyver_model::Severity::Info)
-        {
-            eprintln!("{d}");
-        }
-    }
-    Ok(inventory)
+    let tool = polyver_report::sarif::SarifTool::polyver();
+    Ok(out.json(&polyver_report::sarif::sarif(findings, rules, &tool))?)
 }

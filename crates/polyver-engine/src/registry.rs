@@ -1,10 +1,9 @@
-//! The registry as the commands see it: which database (`--db`, else `.polyver/polyver.db`
-//! at the top of the git working tree or of the directory), which repository, and how its
-//! errors become exit codes (3 for an unreachable or unwritable database, 2 for a scan that
-//! does not exist).
+//! The registry of stored scans as every command sees it: which database (`--db`, else
+//! `.polyver/polyver.db` at the top of the git working tree or of the directory), which
+//! repository, how a scan is recorded, and how its errors read (the environment for an
+//! unreachable or unwritable database, the input for a bad URL or a scan that does not exist).
 
-use crate::args::GlobalArgs;
-use crate::CliError;
+use crate::EngineError;
 use polyver_model::{Diagnostic, Finding, FindingKind, FindingSeverity, Inventory, Severity};
 use polyver_store::{ScanMeta, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -18,16 +17,11 @@ pub fn default_db_path(dir: &Path) -> PathBuf {
     base.join(".polyver").join("polyver.db")
 }
 
+/// Now, in Unix milliseconds.
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// Unix milliseconds as RFC 3339 UTC, to the second.
-pub fn time(ms: i64) -> String {
-    let t = UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_seconds(t).to_string()
 }
 
 /// What to do about a store error.
@@ -68,64 +62,57 @@ fn hint_for(e: &StoreError, url: &str) -> String {
     }
 }
 
-/// A store error as a CLI error: its exit code and what to do next.
-pub fn cli_error(e: StoreError, url: &str) -> anyhow::Error {
-    let code = match &e {
-        StoreError::BadUrl(_) | StoreError::NotFound(_) => 2,
-        _ => 3,
-    };
-    CliError {
-        code,
-        hint: Some(hint_for(&e, url)),
-        message: e.to_string(),
-    }
-    .into()
-}
-
-/// The registry URL: `--db` / POLYVER_DATABASE_URL, else the default file for `dir`.
-pub fn url(global: &GlobalArgs, dir: &Path) -> (String, bool) {
-    match &global.db {
-        Some(url) => (url.clone(), true),
-        None => (
-            polyver_store::sqlite_url(&absolute(&default_db_path(dir))),
-            false,
-        ),
+/// A store error with what to do next: a bad URL or a scan that does not exist is the user's
+/// input, anything else the environment.
+pub fn store_error(e: StoreError, url: &str) -> EngineError {
+    let hint = Some(hint_for(&e, url));
+    match &e {
+        StoreError::BadUrl(_) | StoreError::NotFound(_) => EngineError::input(e.to_string(), hint),
+        _ => EngineError::environment(e.to_string(), hint),
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+/// The registry URL: `db` (`--db` / POLYVER_DATABASE_URL), else the default file for `dir`;
+/// and whether it was given.
+pub fn url(db: Option<&str>, dir: &Path) -> (String, bool) {
+    match db {
+        Some(url) => (url.to_string(), true),
+        None => {
+            let path = default_db_path(dir);
+            let path = std::path::absolute(&path).unwrap_or(path);
+            (polyver_store::sqlite_url(&path), false)
+        }
+    }
 }
 
-/// Open the registry for reading (history, diff). The default file must already exist:
+/// Opens the registry for reading (history, diff). The default file must already exist:
 /// reading never creates an empty registry as a side effect.
-pub fn open_existing(global: &GlobalArgs) -> anyhow::Result<Store> {
-    let (url, explicit) = url(global, Path::new("."));
+pub fn open_existing(db: Option<&str>) -> Result<Store, EngineError> {
+    let (url, explicit) = url(db, Path::new("."));
     if !explicit {
         let path = default_db_path(Path::new("."));
         if !path.is_file() {
-            return Err(CliError::input(
+            return Err(EngineError::input(
                 format!("no registry at {}", path.display()),
                 Some(
                     "run `polyver scan` first (it stores every scan there), or give \
                      --db URL / POLYVER_DATABASE_URL"
                         .to_string(),
                 ),
-            )
-            .into());
+            ));
         }
     }
-    Store::open(&url).map_err(|e| cli_error(e, &url))
+    Store::open(&url).map_err(|e| store_error(e, &url))
 }
 
-/// The repository `history` and `diff` look at: `--repo`, else the current directory's,
-/// else the only repository in the registry.
-pub fn repository(store: &Store, explicit: Option<&str>) -> anyhow::Result<String> {
+/// The repository `history` and `diff` look at: `explicit` (`--repo`), else the current
+/// directory's, else the only repository in the registry.
+pub fn repository(store: &Store, explicit: Option<&str>) -> Result<String, EngineError> {
     if let Some(r) = explicit {
         return Ok(r.to_string());
     }
     let (name, _) = polyver_store::repository_identity(Path::new("."));
-    let repos = store.repositories().map_err(|e| cli_error(e, ""))?;
+    let repos = store.repositories().map_err(|e| store_error(e, ""))?;
     if repos.iter().any(|r| r.name == name) {
         return Ok(name);
     }
@@ -133,17 +120,17 @@ pub fn repository(store: &Store, explicit: Option<&str>) -> anyhow::Result<Strin
         return Ok(only.name.clone());
     }
     let names: Vec<&str> = repos.iter().take(10).map(|r| r.name.as_str()).collect();
-    Err(CliError::input(
+    Err(EngineError::input(
         format!("no scans of repository `{name}` in the registry"),
         Some(if names.is_empty() {
             "run `polyver scan` first".to_string()
         } else {
             format!("choose one with --repo: {}", names.join(", "))
         }),
-    )
-    .into())
+    ))
 }
 
+/// A diagnostic as the finding a stored scan counts.
 fn finding_of(d: &Diagnostic) -> Finding {
     Finding {
         kind: FindingKind::Diagnostic,
@@ -166,68 +153,85 @@ fn finding_of(d: &Diagnostic) -> Finding {
     }
 }
 
-/// Record a finished scan of `root`. With the default registry a failure is a warning (the
-/// scan still prints: a read-only checkout must not break `polyver scan`); with an explicit
-/// `--db` it is an error (exit 3), since the user asked for the scan to be kept.
-pub fn record_scan(
-    global: &GlobalArgs,
-    root: &Path,
-    repo: Option<&str>,
-    inventory: &Inventory,
-    analysis: &[Finding],
-    started_at: i64,
-) -> anyhow::Result<()> {
-    let (url, explicit) = url(global, root);
-    let (detected, git) = polyver_store::repository_identity(root);
+/// A scan to record.
+pub struct Recording<'a> {
+    /// `--db` / POLYVER_DATABASE_URL.
+    pub db: Option<&'a str>,
+    pub root: &'a Path,
+    /// `--repo`, else the repository's own identity.
+    pub repository: Option<&'a str>,
+    pub inventory: &'a Inventory,
+    /// The analyses recorded besides the diagnostics ([`crate::findings_to_record`]).
+    pub analysis: &'a [Finding],
+    pub started_at: i64,
+}
+
+/// What became of a recording.
+#[derive(Debug)]
+pub enum Recorded {
+    /// Stored as scan `id` of `repository` in `url` (password redacted).
+    Stored {
+        id: i64,
+        repository: String,
+        url: String,
+    },
+    /// Not stored, and the default registry was used: the scan still counts (a read-only
+    /// checkout must not break `polyver scan`), with this warning and hint.
+    Skipped { warning: String, hint: String },
+}
+
+/// Records a finished scan. With the default registry a failure is [`Recorded::Skipped`];
+/// with an explicit `--db` it is an error, since the user asked for the scan to be kept; a
+/// damaged registry is always an error (scans must not pile up in it).
+pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
+    let (url, explicit) = url(r.db, r.root);
+    let (detected, git) = polyver_store::repository_identity(r.root);
     let meta = ScanMeta {
-        repository: repo.map_or(detected, str::to_string),
+        repository: r.repository.map_or(detected, str::to_string),
         commit: git.as_ref().and_then(|g| g.commit.clone()),
         branch: git.as_ref().and_then(|g| g.branch.clone()),
-        root: root
+        root: r
+            .root
             .canonicalize()
             .ok()
             .map(|p| p.to_string_lossy().replace('\\', "/")),
-        started_at,
+        started_at: r.started_at,
         finished_at: now_ms(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let mut findings: Vec<Finding> = inventory.diagnostics.iter().map(finding_of).collect();
-    findings.extend_from_slice(analysis);
+    let mut findings: Vec<Finding> = r.inventory.diagnostics.iter().map(finding_of).collect();
+    findings.extend_from_slice(r.analysis);
     // The full integrity check only here: a damaged registry must take no more scans.
     let stored = Store::open(&url).and_then(|store| {
         store.check_integrity()?;
-        store.record(&meta, inventory, &findings)
+        store.record(&meta, r.inventory, &findings)
     });
     match stored {
         Ok(id) => {
             if !explicit {
                 // Keep the registry out of `git status` of the scanned repository.
-                let ignore = default_db_path(root).with_file_name(".gitignore");
+                let ignore = default_db_path(r.root).with_file_name(".gitignore");
                 if !ignore.exists() {
                     let _ = std::fs::write(ignore, "# polyver's local registry\n*\n");
                 }
             }
-            if global.verbose > 0 {
-                eprintln!(
-                    "stored scan {id} of {} in {}",
-                    meta.repository,
-                    polyver_store::redact(&url)
-                );
-            }
-            Ok(())
+            Ok(Recorded::Stored {
+                id,
+                repository: meta.repository,
+                url: polyver_store::redact(&url),
+            })
         }
-        // A damaged registry is an error even by default: scans must not pile up in it.
         Err(e) if !explicit && !e.is_damaged() => {
-            if !global.quiet {
-                let hint = if e.is_disk_full() {
-                    hint_for(&e, &url)
-                } else {
-                    "pass --no-store, or --db sqlite://PATH for a writable place".to_string()
-                };
-                eprintln!("warning: the scan was not stored: {e}\nhint: {hint}");
-            }
-            Ok(())
+            let hint = if e.is_disk_full() {
+                hint_for(&e, &url)
+            } else {
+                "pass --no-store, or --db sqlite://PATH for a writable place".to_string()
+            };
+            Ok(Recorded::Skipped {
+                warning: format!("the scan was not stored: {e}"),
+                hint,
+            })
         }
-        Err(e) => Err(cli_error(e, &url)),
+        Err(e) => Err(store_error(e, &url)),
     }
 }

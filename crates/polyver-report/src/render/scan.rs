@@ -1,0 +1,209 @@
+//! `polyver scan`: the inventory grouped by the file that declares each component, as a table
+//! or Markdown, and its SBOM documents.
+
+use crate::markdown::cell;
+use crate::table::{Column, Table};
+use crate::term::{escaped, Style, Term};
+use crate::DeclaredLicenses;
+use polyver_model::{Component, Inventory, Severity};
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+/// What a component is pinned to, as one cell: `2.31.0`, `>=2.0,<3`, or `2.31.0 (==2.31.0)`.
+fn version_cell(c: &Component) -> String {
+    match (&c.version, &c.constraint) {
+        (Some(v), Some(k)) if k.raw.trim_start_matches(['=', 'v']) != v => {
+            format!("{v} ({})", k.raw)
+        }
+        (Some(v), _) => v.clone(),
+        (None, Some(k)) => k.raw.clone(),
+        (None, None) => c.url.clone().unwrap_or_else(|| "-".into()),
+    }
+}
+
+/// Components grouped by the file that declares them (their first location).
+fn by_file(inventory: &Inventory) -> BTreeMap<&str, Vec<&Component>> {
+    let mut groups: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
+    for c in &inventory.components {
+        let path = c.locations.first().map_or("", |l| l.path.as_str());
+        groups.entry(path).or_default().push(c);
+    }
+    for list in groups.values_mut() {
+        list.sort_by_key(|c| c.locations.first().map_or(0, |l| l.line));
+    }
+    groups
+}
+
+/// The one-line summary under the table and at the top of the Markdown.
+pub fn summary(inventory: &Inventory) -> String {
+    let direct = inventory.components.iter().filter(|c| c.direct).count();
+    let mut ecosystems: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &inventory.components {
+        *ecosystems.entry(c.ecosystem.to_string()).or_default() += 1;
+    }
+    let per_eco: Vec<String> = ecosystems.iter().map(|(e, n)| format!("{e} {n}")).collect();
+    let errors = inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    format!(
+        "{} components ({direct} direct, {} transitive) in {} files; {}; {} diagnostics ({errors} errors)",
+        inventory.components.len(),
+        inventory.components.len() - direct,
+        inventory.stats.files_extracted,
+        if per_eco.is_empty() { "no ecosystems".to_string() } else { per_eco.join(", ") },
+        inventory.diagnostics.len(),
+    )
+}
+
+/// Per file: line, kind, ecosystem, name, version, scope; then the summary.
+pub fn table(inventory: &Inventory, term: &Term) -> String {
+    let mut out = String::new();
+    let groups = by_file(inventory);
+    for (path, components) in &groups {
+        out.push_str(&term.paint(&escaped(path), Style::Bold));
+        out.push('\n');
+        let columns = vec![
+            Column::left(),
+            Column::left(),
+            Column::left(),
+            Column::left(),
+            Column::left().shrink(),
+            Column::left(),
+        ];
+        let mut t = Table::new(columns).indent(2);
+        for c in components {
+            let version = version_cell(c);
+            let floating = version == "latest" || version == "-";
+            t.styled_row(vec![
+                (
+                    c.locations
+                        .first()
+                        .map_or(String::new(), |l| format!(":{}", l.line)),
+                    None,
+                ),
+                (c.kind.to_string(), None),
+                (c.ecosystem.to_string(), None),
+                (c.name.clone(), Some(Style::Bold)),
+                (version, floating.then_some(Style::Bad)),
+                (
+                    format!("{}{}", c.scope, if c.direct { "" } else { ", transitive" }),
+                    None,
+                ),
+            ]);
+        }
+        out.push_str(&t.render(term));
+    }
+    if !groups.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary(inventory));
+    out.push('\n');
+    out
+}
+
+/// The inventory as one Markdown table, then the diagnostics.
+pub fn markdown(inventory: &Inventory) -> String {
+    let mut out = String::new();
+    let _ = write_markdown(inventory, &mut out);
+    out
+}
+
+fn write_markdown(inventory: &Inventory, w: &mut String) -> fmt::Result {
+    writeln!(w, "# Inventory of `{}`\n", cell(&inventory.root))?;
+    writeln!(w, "{}\n", summary(inventory))?;
+    writeln!(
+        w,
+        "| file | line | kind | ecosystem | name | version | scope | direct |"
+    )?;
+    writeln!(w, "|---|---:|---|---|---|---|---|---|")?;
+    for (path, components) in by_file(inventory) {
+        for c in components {
+            writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                cell(path),
+                c.locations.first().map_or(0, |l| l.line),
+                c.kind,
+                c.ecosystem,
+                cell(&c.name),
+                cell(&version_cell(c)),
+                c.scope,
+                if c.direct { "yes" } else { "no" },
+            )?;
+        }
+    }
+    if !inventory.diagnostics.is_empty() {
+        writeln!(w, "\n## Diagnostics\n")?;
+        for d in &inventory.diagnostics {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            writeln!(
+                w,
+                "- **{severity}** `{}:{}` {}: {}",
+                cell(&d.path),
+                d.line,
+                d.code.id(),
+                cell(&d.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Which SBOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sbom {
+    CycloneDx,
+    Spdx,
+}
+
+/// The licences an SBOM declares, from a licence report: the project's, and each package's
+/// unless it was only guessed (guesses are shown by `polyver licenses`, never declared).
+pub fn declared_licenses(report: &polyver_license::LicenseReport) -> DeclaredLicenses {
+    let mut licenses = DeclaredLicenses {
+        root: report.project.expression.clone(),
+        ..Default::default()
+    };
+    for p in &report.packages {
+        if p.license.rule == polyver_license::Rule::Guess {
+            continue;
+        }
+        if let Some(e) = &p.license.expression {
+            licenses.components.insert(p.purl.clone(), e.clone());
+        }
+    }
+    licenses
+}
+
+/// The CycloneDX or SPDX document of a scan, named after `root_name` (the scanned directory's
+/// real path, not `.`) and dated `timestamp` (RFC 3339).
+pub fn sbom(
+    inventory: &Inventory,
+    root_name: Option<String>,
+    kind: Sbom,
+    timestamp: String,
+    licenses: DeclaredLicenses,
+) -> serde_json::Value {
+    let mut named = inventory.clone();
+    if let Some(root) = root_name {
+        named.root = root;
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    match kind {
+        Sbom::Spdx => {
+            let mut meta = crate::SpdxMeta::new(timestamp, version);
+            meta.licenses = licenses;
+            crate::spdx(&named, &meta)
+        }
+        Sbom::CycloneDx => {
+            let mut meta = crate::BomMeta::new(timestamp, version);
+            meta.licenses = licenses;
+            crate::cyclonedx(&named, &meta)
+        }
+    }
+}
