@@ -10,10 +10,9 @@ use std::time::Duration;
 
 /// Only the migrations extractor: the other formats are not needed for the chains.
 pub fn extractors() -> Vec<&'static dyn polyver_extract::Extractor> {
-    polyver_extract::registry::extractors()
-        .into_iter()
-        .filter(|x| x.id() == "migrations")
-        .collect()
+    vec![polyver_extract::registry::extractor(
+        polyver_model::Format::Migrations,
+    )]
 }
 
 /// The chains of `inventory`; with `chains`, only migrations whose name contains one of them

@@ -13,15 +13,19 @@
 //! streamed to a destination through a temporary file and renamed into place only when
 //! complete, with validators the caller stores (so an unchanged export is not fetched again).
 
+mod error;
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub use error::NetError;
+use error::{error_chain, read_error, request_error};
 
 use reqwest::blocking::Response;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -79,44 +83,6 @@ pub fn default_cache_dir() -> PathBuf {
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("polyver")))
         .or_else(|| env("HOME").map(|d| d.join(".cache").join("polyver")))
         .unwrap_or_else(|| std::env::temp_dir().join("polyver-cache"))
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum NetError {
-    #[error(
-        "{url}: needs the network and --offline is set (nothing cached for it; run once without --offline)"
-    )]
-    Offline { url: String },
-    #[error("{url}: timed out after {attempts} attempt(s) (check the network or proxy settings)")]
-    Timeout { url: String, attempts: u32 },
-    #[error("{url}: cannot connect: {message}")]
-    Connect { url: String, message: String },
-    #[error(
-        "{url}: the server's TLS certificate is not trusted: {message} (behind a TLS-inspecting \
-         proxy, trust its CA with --ca-cert FILE, POLYVER_CA_CERT or SSL_CERT_FILE)"
-    )]
-    Certificate { url: String, message: String },
-    #[error("{}: not a usable CA certificate file: {message}", path.display())]
-    CaCert { path: PathBuf, message: String },
-    #[error("{url}: the server answered HTTP {status}")]
-    Status { url: String, status: u16 },
-    #[error("{url}: the response is larger than the {limit}-byte limit")]
-    TooLarge { url: String, limit: u64 },
-    #[error("{url}: {message}")]
-    Other { url: String, message: String },
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
-}
-
-impl NetError {
-    /// Worth another attempt: the same request may succeed later.
-    fn is_transient(&self) -> bool {
-        match self {
-            NetError::Timeout { .. } | NetError::Connect { .. } => true,
-            NetError::Status { status, .. } => *status == 429 || *status >= 500,
-            _ => false,
-        }
-    }
 }
 
 /// A response from [`Client::get_cached`].
@@ -473,43 +439,6 @@ impl Client {
     }
 }
 
-fn request_error(url: &str, e: reqwest::Error, attempts: u32) -> NetError {
-    if e.is_timeout() {
-        NetError::Timeout {
-            url: url.to_string(),
-            attempts,
-        }
-    } else if is_certificate_error(&e) {
-        NetError::Certificate {
-            url: url.to_string(),
-            message: error_chain(&e),
-        }
-    } else if e.is_connect() || e.is_request() {
-        NetError::Connect {
-            url: url.to_string(),
-            message: error_chain(&e),
-        }
-    } else {
-        NetError::Other {
-            url: url.to_string(),
-            message: error_chain(&e),
-        }
-    }
-}
-
-/// rustls' "invalid peer certificate" (unknown issuer, expired, wrong name) anywhere in the
-/// chain of causes: retrying cannot help, and the user needs the --ca-cert hint.
-fn is_certificate_error(e: &reqwest::Error) -> bool {
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        if s.to_string().contains("invalid peer certificate") {
-            return true;
-        }
-        source = s.source();
-    }
-    false
-}
-
 /// The certificates of a PEM bundle (`--ca-cert`); at most 1 MiB, at least one certificate.
 fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>, NetError> {
     let error = |message: String| NetError::CaCert {
@@ -528,32 +457,6 @@ fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>, NetError> {
         ));
     }
     Ok(certificates)
-}
-
-fn read_error(url: &str, e: io::Error, attempts: u32) -> NetError {
-    if e.kind() == io::ErrorKind::TimedOut {
-        NetError::Timeout {
-            url: url.to_string(),
-            attempts,
-        }
-    } else {
-        NetError::Connect {
-            url: url.to_string(),
-            message: format!("reading the response: {e}"),
-        }
-    }
-}
-
-/// reqwest's Display stops at the outermost error; the cause is what users need.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 fn read_limited(response: Response, url: &str, limit: u64) -> Result<Vec<u8>, NetError> {

@@ -1,0 +1,373 @@
+//! The arguments of each command (the global ones and `--format` handling are in `args`).
+
+use super::*;
+
+/// The checks `polyver check` runs, in the order it reports them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum CheckName {
+    /// Known vulnerabilities from the local OSV database.
+    Audit,
+    /// The [licenses] policy and the fit with the project's licence.
+    #[value(alias = "licences")]
+    Licenses,
+    /// Unsatisfiable constraints, inconsistent pins, lock mismatches, floating versions,
+    /// drift from [approved], compatibility rules.
+    Conflicts,
+    /// polyver.lock against the scan.
+    Lock,
+    /// Schema migration chains (heads, gaps, duplicates, cycles, missing parents).
+    Migrations,
+}
+
+impl CheckName {
+    pub const ALL: [CheckName; 5] = [
+        CheckName::Audit,
+        CheckName::Licenses,
+        CheckName::Conflicts,
+        CheckName::Lock,
+        CheckName::Migrations,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CheckName::Audit => "audit",
+            CheckName::Licenses => "licenses",
+            CheckName::Conflicts => "conflicts",
+            CheckName::Lock => "lock",
+            CheckName::Migrations => "migrations",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Fail (exit 1) when a finding of any check is at or above this severity: info, low,
+    /// medium, high, critical. One threshold for every check (polyver.toml `[audit] fail-on`
+    /// is for `polyver audit` only).
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: polyver_model::FindingSeverity,
+    /// Do not run this check (repeatable): audit, licenses, conflicts, lock, migrations.
+    #[arg(long, value_name = "CHECK", value_enum)]
+    pub skip: Vec<CheckName>,
+    /// Exit 3 when there is no OSV database instead of skipping the audit with a warning.
+    #[arg(long)]
+    pub require_audit: bool,
+    /// Also resolve licences beyond the scanned tree: cargo's and Go's module caches and
+    /// registry lookups (cached; none with --offline). Without it the licence check reads
+    /// only the repository, so the same commit gives the same verdict on every runner.
+    #[arg(long)]
+    pub licenses_online: bool,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
+
+/// Which lock files a graph command looks at.
+#[derive(Debug, Args)]
+pub struct GraphFilter {
+    /// Only this lock file (a path under PATH, or its trailing part: `web/package-lock.json`).
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Only lock files of this ecosystem (npm, pypi, cargo, rubygems, composer, nuget).
+    #[arg(long, value_name = "ECOSYSTEM", value_parser = parse_model_ecosystem)]
+    pub ecosystem: Option<polyver_model::Ecosystem>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: GraphFilter,
+    /// How many of the most depended-on packages to list per lock file.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+    /// Draw only packages within N steps of a direct dependency (dot, mermaid): big graphs
+    /// stay readable.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_depth: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The package (matched the ecosystem's way: PEP 503 names for PyPI); `name@version`
+    /// selects one version.
+    pub name: String,
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Only this version of NAME.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub filter: GraphFilter,
+    /// List at most N paths per match (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_paths: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// The repository root: polyver.lock is written there (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Do not write: compare polyver.lock with a fresh scan; exit 1 with a diff when they
+    /// differ, 2 when polyver.lock is missing or malformed.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Overwrite an existing polyver.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Where the OSV database lives (shared by `audit` and `db`).
+#[derive(Debug, Args)]
+pub struct OsvDbArg {
+    /// The OSV database directory [default: $POLYVER_DATA_DIR/osv, else
+    /// ~/.local/share/polyver/osv].
+    #[arg(long, value_name = "DIR", env = "POLYVER_OSV_DB")]
+    pub osv_db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (advisories without any severity
+    /// count as medium) [default: `fail-on` in polyver.toml, else never].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<polyver_model::FindingSeverity>,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
+
+fn parse_severity(s: &str) -> Result<polyver_model::FindingSeverity, String> {
+    s.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV's per-ecosystem exports (`<base>/<Ecosystem>/all.zip`) and replace those
+    /// ecosystems in the database. Unchanged exports (ETag/Last-Modified) are not fetched
+    /// again; a failed sync leaves the previous database in place. An export whose entries
+    /// are all corrupt, or that would remove more than half of an ecosystem's advisories, is
+    /// refused (the previous advisories are kept; exit 3) unless --allow-shrink.
+    #[command(
+        after_help = "Examples:\n  polyver db sync\n  polyver db sync --ecosystem PyPI --ecosystem npm\n  polyver db sync --base-url https://mirror.internal/osv\n  polyver db sync --ecosystem npm --allow-shrink"
+    )]
+    Sync {
+        /// An OSV ecosystem (PyPI, npm, crates.io, Go, Maven, RubyGems, Packagist, NuGet;
+        /// polyver ids work too), repeatable [default: those already in the database, else
+        /// all of these].
+        #[arg(long = "ecosystem", value_name = "E")]
+        ecosystems: Vec<String>,
+        /// Base URL of the exports [default: `osv-url` in polyver.toml, else
+        /// https://osv-vulnerabilities.storage.googleapis.com].
+        #[arg(long, value_name = "URL", env = "POLYVER_OSV_URL")]
+        base_url: Option<String>,
+        /// Accept an export that removes more than half of an ecosystem's advisories (or
+        /// whose entries are all corrupt), which is otherwise refused.
+        #[arg(long)]
+        allow_shrink: bool,
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
+    /// Import OSV advisories from a folder of JSON files or a zip in the layout of OSV's
+    /// `all.zip` exports. Advisories with the same id are replaced; corrupt ones are skipped
+    /// with a warning.
+    #[command(
+        after_help = "Examples:\n  polyver db import ./advisory-database/vulns\n  polyver db import PyPI-all.zip"
+    )]
+    Import {
+        /// A directory (walked for *.json) or a .zip.
+        path: PathBuf,
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
+    /// Advisories and packages per ecosystem, and how old each is (formats: table, json).
+    /// Opening checks the header and index checksums; --verify checks every record (exit 3
+    /// when one is damaged).
+    Status {
+        /// Check the checksum of every advisory record, not only of the index.
+        #[arg(long)]
+        verify: bool,
+        #[command(flatten)]
+        db: OsvDbArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Also scan paths matching GLOB (repeatable; overrides ignore rules for them).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip paths matching GLOB (repeatable), in addition to .gitignore and the default skips.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Skip files larger than this many bytes (a diagnostic says so) [default: 5 MiB, or
+    /// `max-file-size` in polyver.toml].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Also walk node_modules, vendor, .venv, target, build, dist and the like.
+    #[arg(long)]
+    pub no_default_skips: bool,
+    /// Exit 1 when anything could not be read or parsed (error or warning diagnostics).
+    #[arg(long)]
+    pub strict: bool,
+    /// Do not record the scan in the registry (by default it is stored in --db, or in
+    /// .polyver/polyver.db at the top of the git working tree or the scanned directory).
+    #[arg(long, env = "POLYVER_NO_STORE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_store: bool,
+    /// Record the scan under this repository name [default: from the git `origin` remote,
+    /// else the directory name; `/sub/dir` is appended when a subdirectory is scanned].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+    /// For cyclonedx/spdx: also read cargo's crate cache and ask package registries for
+    /// licences the tree does not state (cached; cache only with --offline). Without it SBOM
+    /// licences come from the tree alone (lock files, virtualenvs, node_modules, vendor), so
+    /// the same tree gives the same SBOM anywhere.
+    #[arg(long)]
+    pub licenses: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository whose scans to list [default: the repository of the current
+    /// directory, or the only one in the registry].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+    /// At most this many scans, newest first.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older scan: `-N` (N scans before the latest: -1 is the previous one), `latest`,
+    /// a scan id (`42`), or a commit prefix of 4+ hex digits (`commit:1234` when all digits)
+    /// [default: -1].
+    #[arg(allow_hyphen_values = true, value_name = "A")]
+    pub a: Option<String>,
+    /// The newer scan, same syntax [default: latest].
+    #[arg(allow_hyphen_values = true, value_name = "B")]
+    pub b: Option<String>,
+    /// The repository whose scans A and B name [default: as for `history`].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: polyver_model::FindingSeverity,
+    /// Only these kinds (repeatable): unsatisfiable, inconsistent-pin, lock-mismatch,
+    /// duplicate-in-lock, floating, drift, compat.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<polyver_analyze::ConflictKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Exit 1 when a package's licence violates the [licenses] policy.
+    #[arg(long)]
+    pub fail_on_violation: bool,
+    /// Base URL of a registry, as REGISTRY=URL with REGISTRY one of pypi, npm, crates-io
+    /// (repeatable) [default: [licenses] registry-urls, then the public registries].
+    #[arg(long, value_name = "REGISTRY=URL")]
+    pub registry_url: Vec<String>,
+    /// Never ask registries (like --offline, but without touching the cache either).
+    #[arg(long)]
+    pub no_registry: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrationsArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Compare with the applied state of this PostgreSQL database
+    /// (`postgres://user:password@host:5432/db`; add `?options=-csearch_path%3Dschema` for
+    /// tables outside `public`). Read-only: polyver only runs SELECTs.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Only chains whose name (the migrations directory) or framework contains TEXT
+    /// (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub chain: Vec<String>,
+    /// Seconds to wait for the database connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+/// Ecosystem ids: pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver
+/// (OSV names such as PyPI and crates.io are accepted too).
+#[derive(Debug, Subcommand)]
+pub enum VersionCommand {
+    /// Order two versions: prints `A < B`, `A == B` or `A > B` (JSON: -1, 0, 1).
+    #[command(
+        after_help = "Examples:\n  polyver version compare pypi 1.0a1 1.0\n  polyver version compare maven 1.0-SNAPSHOT 1.0"
+    )]
+    Compare {
+        /// Ecosystem id (pypi, npm, cargo, go, maven, debian, rubygems, nuget, docker, semver).
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        a: String,
+        b: String,
+    },
+    /// Test a version against a range with the ecosystem's own rules (pre-releases included).
+    /// Exits 0 when it satisfies the range, 1 when it does not.
+    #[command(
+        after_help = "Examples:\n  polyver version satisfies npm 1.2.3 '^1.0.0'\n  polyver version satisfies pypi 2.0rc1 '>=1.0'"
+    )]
+    Satisfies {
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        version: String,
+        range: String,
+    },
+    /// Intersect two ranges; exits 1 when no version satisfies both, and says why.
+    #[command(after_help = "Example:\n  polyver version intersect pypi '>=2.0,<2.20' '>=2.31'")]
+    Intersect {
+        #[arg(value_parser = parse_ecosystem)]
+        eco: Ecosystem,
+        a: String,
+        b: String,
+    },
+    /// Evaluate a stream of requests: one JSON object per line on stdin, one answer per line
+    /// on stdout, in order. Errors become `{"error": ...}` lines; the stream never aborts.
+    #[command(after_help = "Requests:\n  \
+        {\"kind\":\"compare\",\"eco\":\"pypi\",\"a\":\"1.0a1\",\"b\":\"1.0\"}            -> {\"result\":-1}\n  \
+        {\"kind\":\"satisfies\",\"eco\":\"npm\",\"version\":\"1.2.3\",\"range\":\"^1.0.0\"} -> {\"result\":true}\n  \
+        {\"kind\":\"parse\",\"eco\":\"cargo\",\"input\":\"1.2\"}                        -> {\"result\":false}\n  \
+        {\"kind\":\"intersect\",\"eco\":\"pypi\",\"a\":\"<2\",\"b\":\">=3\"}            -> {\"result\":{\"empty\":true,...}}")]
+    Eval {
+        /// Read JSON Lines (the only input form).
+        #[arg(long, required = true)]
+        jsonl: bool,
+    },
+}
+
+fn parse_model_ecosystem(s: &str) -> Result<polyver_model::Ecosystem, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_lowercase())).map_err(|_| {
+        format!("unknown ecosystem `{s}` (ids: npm, pypi, cargo, rubygems, composer, nuget, ...)")
+    })
+}
+
+fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {
+    s.parse()
+        .map_err(|e: polyver_version::UnknownEcosystem| e.to_string())
+}
