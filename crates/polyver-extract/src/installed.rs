@@ -69,6 +69,31 @@ impl Installed {
     }
 }
 
+/// Whether the folder `dir` (under `root`) may be read with the scan's rules: inside the
+/// root, not matched by an `exclude` glob, and reached through no symbolic link unless
+/// `follow-symlinks`. For vendored sources (`vendor/`) whose licence files are read.
+pub fn folder_allowed(root: &Path, dir: &Path, config: &ScanConfig) -> bool {
+    let Ok(rel) = dir.strip_prefix(root) else {
+        return false;
+    };
+    match glob_set(&config.exclude) {
+        Ok(Some(set)) if matches_set(&set, &relative(root, dir)) => return false,
+        Ok(_) => {}
+        Err(_) => return false,
+    }
+    if !config.follow_symlinks {
+        let mut at = root.to_path_buf();
+        for part in rel.components() {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if !m.file_type().is_symlink() => {}
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
 /// Finds the metadata `query` asks for under `root`, with `config`'s rules (see the module
 /// docs). Unreadable files are left out: a licence is then resolved another way or unknown.
 pub fn installed(

@@ -14,7 +14,8 @@
 //! read.
 
 use crate::expression::{from_classifier, normalize, Normalized, Rule};
-use polyver_extract::installed::Installed;
+use polyver_extract::installed::{folder_allowed, Installed};
+use polyver_extract::ScanConfig;
 use std::path::{Path, PathBuf};
 
 const MAX_FILE: u64 = 1 << 20;
@@ -172,12 +173,18 @@ pub struct CargoSources {
     registry: Vec<PathBuf>,
     /// `vendor` folders in the tree.
     vendor: Vec<PathBuf>,
+    /// The scan's rules, which a vendored crate folder must pass.
+    scan: ScanConfig,
 }
 
 impl CargoSources {
     /// `cargo_home` (the caller's `$CARGO_HOME` or `~/.cargo`, `None` to skip it) and
     /// `vendor/` under each of `dirs`.
-    pub fn discover(cargo_home: Option<&Path>, dirs: &[PathBuf]) -> CargoSources {
+    pub fn discover(
+        cargo_home: Option<&Path>,
+        dirs: &[PathBuf],
+        scan: &ScanConfig,
+    ) -> CargoSources {
         let mut registry = Vec::new();
         if let Some(home) = cargo_home {
             if let Ok(entries) = std::fs::read_dir(home.join("registry").join("src")) {
@@ -190,7 +197,11 @@ impl CargoSources {
             .map(|d| d.join("vendor"))
             .filter(|v| v.is_dir())
             .collect();
-        CargoSources { registry, vendor }
+        CargoSources {
+            registry,
+            vendor,
+            scan: scan.clone(),
+        }
     }
 
     /// The `license` (or `license-file`, read and recognized) of crate `name` `version`.
@@ -207,6 +218,9 @@ impl CargoSources {
                     .flat_map(|v| [(v.join(&dir_name), false), (v.join(name), false)]),
             );
         for (dir, in_cargo_home) in candidates {
+            if !in_cargo_home && !folder_allowed(root, &dir, &self.scan) {
+                continue;
+            }
             let manifest = dir.join("Cargo.toml");
             let Some(text) = read_small(&dir, &manifest) else {
                 continue;
@@ -261,10 +275,12 @@ impl CargoSources {
 pub struct GoSources {
     mod_cache: Option<PathBuf>,
     vendor: Vec<PathBuf>,
+    /// The scan's rules, which a vendored module folder must pass.
+    scan: ScanConfig,
 }
 
 impl GoSources {
-    pub fn discover(mod_cache: Option<&Path>, dirs: &[PathBuf]) -> GoSources {
+    pub fn discover(mod_cache: Option<&Path>, dirs: &[PathBuf], scan: &ScanConfig) -> GoSources {
         GoSources {
             mod_cache: mod_cache.filter(|d| d.is_dir()).map(Path::to_path_buf),
             vendor: dirs
@@ -272,6 +288,7 @@ impl GoSources {
                 .map(|d| d.join("vendor"))
                 .filter(|v| v.is_dir())
                 .collect(),
+            scan: scan.clone(),
         }
     }
 
@@ -287,7 +304,10 @@ impl GoSources {
             candidates.push((cache.join(&dir), Some(format!("$GOMODCACHE/{dir}"))));
         }
         for v in &self.vendor {
-            candidates.push((v.join(path), None));
+            let dir = v.join(path);
+            if folder_allowed(root, &dir, &self.scan) {
+                candidates.push((dir, None));
+            }
         }
         for (dir, shown) in candidates {
             let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -222,8 +222,16 @@ pub fn resolve(
     };
     // npm and Python metadata inside the tree: found by one walk with the scan's rules.
     let installed = installed_in_tree(root, &packages, &sources.scan);
-    let cargo = CargoSources::discover(sources.cargo_home.as_deref(), &dirs_of(Ecosystem::Cargo));
-    let go = GoSources::discover(sources.go_mod_cache.as_deref(), &dirs_of(Ecosystem::Go));
+    let cargo = CargoSources::discover(
+        sources.cargo_home.as_deref(),
+        &dirs_of(Ecosystem::Cargo),
+        &sources.scan,
+    );
+    let go = GoSources::discover(
+        sources.go_mod_cache.as_deref(),
+        &dirs_of(Ecosystem::Go),
+        &sources.scan,
+    );
     for p in packages.iter_mut().filter(|p| p.known().is_none()) {
         let found = match p.row.ecosystem {
             Ecosystem::Pypi => installed::python(&installed, &p.row.name, p.row.version.as_deref()),

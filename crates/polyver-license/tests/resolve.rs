@@ -498,3 +498,66 @@ fn go_module_cache_and_vendor() {
     // Only go.mod's modules: the `go` runtime is not a package.
     assert_eq!(report.packages.len(), 3);
 }
+
+/// Vendored module folders are read with the scan's rules: one that is a symbolic link out
+/// of the tree, or one an `exclude` glob names, is not read.
+#[test]
+fn vendor_folders_follow_the_scan_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("svc");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/svc\n\ngo 1.22\n\nrequire (\n\tgithub.com/spf13/cobra v1.8.0\n\tgithub.com/evil/x v1.0.0\n)\n",
+    )
+    .unwrap();
+    let mit = spdx::license_id("MIT").unwrap().text();
+    let cobra = root.join("vendor/github.com/spf13/cobra");
+    std::fs::create_dir_all(&cobra).unwrap();
+    std::fs::write(cobra.join("LICENSE"), mit).unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("LICENSE"), mit).unwrap();
+    std::fs::create_dir_all(root.join("vendor/github.com/evil")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("vendor/github.com/evil/x")).unwrap();
+
+    let inv = polyver_extract::scan(&root, &polyver_extract::ScanConfig::default()).unwrap();
+    let report = resolve(&root, &inv, &Sources::default(), &Policy::default());
+    assert_eq!(
+        row(&report, "github.com/spf13/cobra")
+            .license
+            .expression
+            .as_deref(),
+        Some("MIT")
+    );
+    assert_eq!(row(&report, "github.com/evil/x").license.expression, None);
+
+    let excluding = Sources {
+        scan: polyver_extract::ScanConfig {
+            exclude: vec!["vendor/github.com/spf13/**".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let report = resolve(&root, &inv, &excluding, &Policy::default());
+    assert_eq!(
+        row(&report, "github.com/spf13/cobra").license.expression,
+        None
+    );
+    // With --follow-symlinks the link is followed, as the scan would.
+    let following = Sources {
+        scan: polyver_extract::ScanConfig {
+            follow_symlinks: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let report = resolve(&root, &inv, &following, &Policy::default());
+    assert_eq!(
+        row(&report, "github.com/evil/x")
+            .license
+            .expression
+            .as_deref(),
+        Some("MIT")
+    );
+}
