@@ -92,8 +92,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("json_document_serialized", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(64 << 20);
-            serde_json::to_writer_pretty(&mut out, &polyver_graph::json_document(".", &graphs, 10))
-                .unwrap();
+            serde_json::to_writer_pretty(
+                &mut out,
+                &polyver_report::render::graph_documents::json_document(".", &graphs, 10),
+            )
+            .unwrap();
             out.len()
         })
     });

@@ -28,13 +28,9 @@
 //! direction, `u32` indices), built with sorts rather than maps of vectors, so a 100k-node
 //! monorepo graph is a few megabytes and every pass here is linear.
 
-mod render;
 mod stats;
 mod why;
 
-pub use render::{
-    dot, json_document, mermaid, stats_json, why_json, GraphDocument, GRAPH_SCHEMA, WHY_SCHEMA,
-};
 pub use stats::{FanIn, GraphStats};
 pub use why::{near_matches, why, WhyAnswer};
 

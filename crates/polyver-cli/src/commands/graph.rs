@@ -60,15 +60,16 @@ pub fn run_graph(
     match global.format {
         Format::Json => {
             let root = root.to_string_lossy();
-            let doc = polyver_graph::json_document(&root, &graphs, args.top);
+            let doc =
+                polyver_report::render::graph_documents::json_document(&root, &graphs, args.top);
             out.json(&doc)?;
         }
         Format::Dot => out
             .writer
-            .write_all(polyver_graph::dot(&graphs).as_bytes())?,
+            .write_all(polyver_report::render::graph_documents::dot(&graphs).as_bytes())?,
         Format::Mermaid => out
             .writer
-            .write_all(polyver_graph::mermaid(&graphs).as_bytes())?,
+            .write_all(polyver_report::render::graph_documents::mermaid(&graphs).as_bytes())?,
         _ => out.write(&render::summary(&graphs, args.top, &out.term))?,
     }
     Ok(ExitCode::SUCCESS)

@@ -164,10 +164,10 @@ pub fn why_json(
 ) -> serde_json::Value {
     let docs: Vec<_> = matches
         .iter()
-        .map(|(g, a)| polyver_graph::why_json(g, a, g.depths()[a.target as usize]))
+        .map(|(g, a)| super::graph_documents::why_json(g, a, g.depths()[a.target as usize]))
         .collect();
     serde_json::json!({
-        "schema": polyver_graph::WHY_SCHEMA,
+        "schema": super::graph_documents::WHY_SCHEMA,
         "query": {
             "name": query.name,
             "version": query.version,

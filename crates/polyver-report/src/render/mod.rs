@@ -15,6 +15,7 @@ pub mod conflicts;
 pub mod db;
 pub mod diff;
 pub mod graph;
+pub mod graph_documents;
 pub mod history;
 pub mod init;
 pub mod licenses;

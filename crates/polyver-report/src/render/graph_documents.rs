@@ -1,9 +1,9 @@
 //! The graph as JSON (`polyver.graph/v1`), Graphviz DOT and Mermaid, and `why` answers as
-//! JSON (`polyver.why/v1`). One cluster (DOT) or subgraph (Mermaid) per lock file; node ids
+//! JSON (`polyver.why/v1`): `polyver-graph` computes, this renders. One cluster (DOT) or subgraph (Mermaid) per lock file; node ids
 //! are generated (`g0n12`) so no package name needs escaping in an id, and labels are
 //! `name@version` escaped for each syntax. Direct dependencies are drawn bold.
 
-use crate::{Graph, GraphStats, NodeId, WhyAnswer};
+use polyver_graph::{Graph, GraphStats, NodeId, WhyAnswer};
 use polyver_model::Scope;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -259,17 +259,39 @@ pub fn why_json(g: &Graph, answer: &WhyAnswer, depth: u32) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::graph;
+    use polyver_model::{Component, DependencyEdge, Ecosystem, Format, Inventory, Kind, Location};
 
     #[test]
     fn escapes_labels() {
-        let g = graph(&["*a\"b@1<2>", "c#d"], &[(0, 1)]);
-        let d = dot(std::slice::from_ref(&g));
-        assert!(d.contains("g0n0 [label=\"a\\\"b@1<2>\", style=bold];"));
-        assert!(d.contains("g0n0 -> g0n1;"));
-        let m = mermaid(&[g]);
-        assert!(m.contains("g0n0[\"a#quot;b@1#lt;2#gt;\"]:::direct"));
-        assert!(m.contains("g0n1[\"c#35;d\"]\n"));
-        assert!(m.contains("g0n0 --> g0n1"));
+        let lock = |name: &str, version: &str, direct: bool| {
+            Component::new(
+                Kind::Package,
+                Ecosystem::Npm,
+                name,
+                Format::PackageLock,
+                Location::new("package-lock.json", 1),
+            )
+            .with_version(version)
+            .with_direct(direct)
+        };
+        let mut a = lock("a\"b", "1<2>", true);
+        a.dependencies = vec![DependencyEdge {
+            name: "c#d".into(),
+            version: Some("1".into()),
+        }];
+        let inventory = Inventory::finish(
+            ".",
+            vec![a, lock("c#d", "1", false)],
+            Vec::new(),
+            Default::default(),
+        );
+        let graphs = polyver_graph::build(&inventory);
+        let d = dot(&graphs);
+        assert!(d.contains("[label=\"a\\\"b@1<2>\", style=bold];"), "{d}");
+        assert!(d.contains(" -> "), "{d}");
+        let m = mermaid(&graphs);
+        assert!(m.contains("[\"a#quot;b@1#lt;2#gt;\"]:::direct"), "{m}");
+        assert!(m.contains("[\"c#35;d@1\"]"), "{m}");
+        assert!(m.contains(" --> "), "{m}");
     }
 }
