@@ -160,9 +160,18 @@ fn json_reports_every_check_with_its_findings() {
         .collect();
     assert_eq!(
         names,
-        ["audit", "licenses", "conflicts", "lock", "migrations"]
+        [
+            "parse",
+            "audit",
+            "licenses",
+            "conflicts",
+            "lock",
+            "migrations"
+        ]
     );
-    for c in doc["checks"].as_array().unwrap() {
+    // Every file of the fixture parses; every other check fails.
+    assert_eq!(check(&doc, "parse")["status"], "pass");
+    for c in doc["checks"].as_array().unwrap().iter().skip(1) {
         assert_eq!(c["status"], "fail", "{c:#}");
         let keys: Vec<&String> = c["counts"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["critical", "high", "medium", "low", "info"], "{c:#}");
@@ -276,31 +285,35 @@ fn exit_codes_follow_fail_on_and_skip() {
     assert_eq!(doc["summary"]["skipped"], 2);
 }
 
+/// Issue 13 item 3: a gate that cannot audit must not pass. No database: exit 3 before the
+/// scan, with what to run and how to go on without one.
 #[test]
-fn no_database_skips_the_audit_unless_required() {
+fn no_database_fails_the_gate_unless_the_audit_is_skipped() {
     let f = fixture();
     let out = run(&f.no_db, &f.root, &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(1), "the other checks still fail");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("warning: no OSV database") && err.contains("polyver db sync"),
+        err.contains("no OSV database")
+            && err.contains("polyver db sync")
+            && err.contains("--skip audit"),
         "{err}"
     );
+    // The old --require-audit is still accepted (hidden) and changes nothing.
+    let out = run(&f.no_db, &f.root, &["--require-audit"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = run(&f.no_db, &f.root, &["--skip", "audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "the other checks still fail");
     let doc = json(&out);
-    let audit = check(&doc, "audit");
-    assert_eq!(audit["status"], "skipped");
-    assert!(
-        audit["reason"]
-            .as_str()
-            .unwrap()
-            .contains("polyver db sync"),
-        "{audit:#}"
-    );
+    assert_eq!(check(&doc, "audit")["reason"], "by --skip");
     // A skipped audit does not fail the gate by itself.
     let out = run(
         &f.no_db,
         &f.root,
         &[
+            "--skip",
+            "audit",
             "--skip",
             "licenses",
             "--skip",
@@ -312,16 +325,7 @@ fn no_database_skips_the_audit_unless_required() {
         ],
     );
     assert_eq!(out.status.code(), Some(0));
-    // --require-audit: exit 3, with what to run, before anything is reported.
-    let out = run(&f.no_db, &f.root, &["--require-audit"]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("no OSV database") && err.contains("polyver db sync"),
-        "{err}"
-    );
-    // A database that exists but is not one: exit 3 even without --require-audit.
+    // A database that exists but is not one: exit 3 as well.
     let broken = f.no_db.join("broken");
     std::fs::create_dir_all(&broken).unwrap();
     std::fs::write(broken.join("advisories.pvdb"), "not a database").unwrap();
@@ -396,7 +400,7 @@ fn a_clean_repository_passes_and_the_gate_writes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PASS: 5 checks ran"), "{text}");
+    assert!(text.contains("PASS: 6 checks ran"), "{text}");
     // No registry (.polyver/), no rewritten lock, nothing new.
     let after: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -524,4 +528,75 @@ fn licences_come_from_the_repository_unless_licenses_online() {
     let doc = go(&["--licenses-online"]);
     assert_eq!(server.hits("/pypi/urllib3/1.26.5/json"), 1);
     assert!(!unknown(&doc).contains(&"urllib3".to_string()), "{doc:#}");
+}
+
+/// Issue 13 item 2: a file that cannot be parsed is a finding (rule, path:line) in every
+/// format, and the gate fails on it whatever `--fail-on` says, unless
+/// `--allow-parse-errors`.
+#[test]
+fn parse_errors_fail_the_gate_in_every_format() {
+    let f = fixture();
+    write(
+        &f.root,
+        "api/package-lock.json",
+        "{ \"lockfileVersion\": 3,\n  \"packages\": {\n",
+    );
+    let others = [
+        "--skip",
+        "audit",
+        "--skip",
+        "licenses",
+        "--skip",
+        "conflicts",
+        "--skip",
+        "lock",
+        "--skip",
+        "migrations",
+        "--fail-on",
+        "critical",
+    ];
+    let out = run(
+        &f.db,
+        &f.root,
+        &[&others[..], &["--format", "json"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let parse = check(&doc, "parse");
+    assert_eq!(parse["status"], "fail");
+    let finding = &parse["findings"][0];
+    assert_eq!(finding["rule"], "diagnostic/unreadable");
+    assert_eq!(finding["locations"][0]["path"], "api/package-lock.json");
+    assert!(finding["locations"][0]["line"].as_u64().unwrap() > 0);
+
+    let out = run(
+        &f.db,
+        &f.root,
+        &[&others[..], &["--format", "sarif"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results
+        .iter()
+        .any(|r| r["ruleId"] == "diagnostic/unreadable"
+            && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "api/package-lock.json"));
+
+    let out = run(&f.db, &f.root, &others);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("parse"), "{text}");
+
+    let out = run(
+        &f.db,
+        &f.root,
+        &[&others[..], &["--allow-parse-errors"]].concat(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -148,8 +148,8 @@ fn the_gate_and_licences_escape_names_in_their_tables() {
     // CI log) and `licenses`'s, a newline in that name must not start a forged line.
     let dir = hostile_tree("gate");
     for args in [
-        &["check", "--format", "table"][..],
-        &["check", "--format", "markdown"],
+        &["check", "--skip", "audit", "--format", "table"][..],
+        &["check", "--skip", "audit", "--format", "markdown"],
         &["licenses", "--offline", "--format", "table"],
     ] {
         let out = polyver().args(args).arg(&dir).output().unwrap();

@@ -8,7 +8,7 @@ use crate::Reader;
 use toml_edit::{Item, Table};
 
 /// Keys of `[audit]`.
-pub(crate) const AUDIT_KEYS: &[&str] = &["ignore", "fail-on", "osv-url"];
+pub(crate) const AUDIT_KEYS: &[&str] = &["ignore", "fail-on", "osv-url", "max-age-days"];
 /// Keys of one `[[audit.ignore]]`.
 const IGNORE_KEYS: &[&str] = &["id", "reason", "until"];
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
@@ -20,6 +20,8 @@ pub struct AuditSection {
     pub fail_on: Option<String>,
     /// Base URL of the per-ecosystem OSV exports.
     pub osv_url: Option<String>,
+    /// How many days old the OSV database may be before `audit` and `check` refuse it.
+    pub max_age_days: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +71,18 @@ impl Reader<'_> {
                         .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
                         .ok_or_else(|| self.at(span, "`osv-url` must be an http(s) URL string"))?;
                     audit.osv_url = Some(url.trim_end_matches('/').to_string());
+                }
+                "max-age-days" => {
+                    let days = item
+                        .as_integer()
+                        .filter(|d| (1..=3650).contains(d))
+                        .ok_or_else(|| {
+                            self.at(
+                                span,
+                                "`max-age-days` must be a whole number of days, 1 to 3650",
+                            )
+                        })?;
+                    audit.max_age_days = Some(days as u64);
                 }
                 _ => return Err(self.unknown(key_span, key, "a key of [audit]", AUDIT_KEYS)),
             }

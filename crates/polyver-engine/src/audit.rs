@@ -26,6 +26,47 @@ pub fn audit_options(config: &polyver_config::Config) -> AuditOptions {
     }
 }
 
+/// Days the OSV database may be old before `audit` and `check` refuse it, unless polyver.toml
+/// says otherwise (`[audit] max-age-days`).
+pub const DEFAULT_MAX_AGE_DAYS: u64 = 7;
+
+/// Refuses a database older than `[audit] max-age-days` (default
+/// [`DEFAULT_MAX_AGE_DAYS`]): an audit against stale data passes what is known to be
+/// vulnerable. `now` in Unix seconds; the age is that of the least recently updated
+/// ecosystem.
+pub fn check_age(
+    db: &Database,
+    config: &polyver_config::Config,
+    now: u64,
+) -> Result<(), EngineError> {
+    let max = config.audit.max_age_days.unwrap_or(DEFAULT_MAX_AGE_DAYS);
+    let Some(oldest) = db.ecosystems().values().map(|m| m.imported_at).min() else {
+        return Ok(());
+    };
+    let age = now.saturating_sub(oldest);
+    if age > max * 86_400 {
+        return Err(EngineError::environment(
+            format!(
+                "the OSV database was last updated {} days ago, more than the {max} days \
+                 [audit] max-age-days allows",
+                age / 86_400
+            ),
+            Some(
+                "run `polyver db sync` (or raise `max-age-days` in polyver.toml's [audit])"
+                    .to_string(),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Why there is no database to audit with.
 #[derive(Debug)]
 pub enum NoDatabase {
@@ -112,23 +153,15 @@ pub fn audit(
 }
 
 impl AuditOutcome {
-    /// What the user must hear besides the findings: ecosystems not covered, a database
-    /// older than a week (`now` in Unix seconds), ignores that expired. Control characters of
+    /// What the user must hear besides the findings: ecosystems not covered, ignores that
+    /// expired (a database too old is refused before: [`check_age`]). Control characters of
     /// the ignore reasons are the renderer's to escape.
-    pub fn warnings(&self, db: &Database, now: u64) -> Vec<String> {
+    pub fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .missing_ecosystems
             .iter()
             .map(|e| format!("the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"))
             .collect();
-        if let Some(oldest) = db.ecosystems().values().map(|m| m.imported_at).min() {
-            let days = now.saturating_sub(oldest) / 86_400;
-            if now.saturating_sub(oldest) > 7 * 86_400 {
-                out.push(format!(
-                    "the OSV database was last updated {days} days ago; run `polyver db sync`"
-                ));
-            }
-        }
         for f in &self.report.findings {
             if let Some(ig) = f.ignore.as_ref().filter(|i| i.expired) {
                 out.push(format!(

@@ -2,9 +2,12 @@
 //! one threshold. Settings and the database are prepared before the scan, so a bad
 //! polyver.toml (exit 2) or an unusable database (exit 3) fails fast.
 //!
-//! - `audit`: the local OSV database with `[[audit.ignore]]`. No database: skipped with a
-//!   warning, or an error with `require_audit`; a database that exists but cannot be read is
-//!   always an error (someone meant to audit).
+//! - `parse`: every file the scan could not read or parse is a finding (`diagnostic/unreadable`,
+//!   path:line): what it declares is missing from every other check, so the gate fails on it
+//!   whatever `--fail-on` says, unless `allow_parse_errors`.
+//! - `audit`: the local OSV database with `[[audit.ignore]]`. No database, or one older than
+//!   `[audit] max-age-days`, is an error (exit 3, with what to run): a gate that cannot audit
+//!   must not pass. `--skip audit` runs the rest without one.
 //! - `licenses`: the `[licenses]` policy and the fit with the project's own licence, from the
 //!   repository only unless `licenses_online` (one commit, one verdict on every runner).
 //! - `conflicts`: `polyver-analyze` with `[approved]` and `[[compat]]`.
@@ -22,6 +25,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Check {
+    Parse,
     Audit,
     Licenses,
     Conflicts,
@@ -30,7 +34,8 @@ pub enum Check {
 }
 
 impl Check {
-    pub const ALL: [Check; 5] = [
+    pub const ALL: [Check; 6] = [
+        Check::Parse,
         Check::Audit,
         Check::Licenses,
         Check::Conflicts,
@@ -40,6 +45,7 @@ impl Check {
 
     pub fn id(self) -> &'static str {
         match self {
+            Check::Parse => "parse",
             Check::Audit => "audit",
             Check::Licenses => "licenses",
             Check::Conflicts => "conflicts",
@@ -138,8 +144,8 @@ pub struct GateOptions {
     /// Fail on a finding at or above this severity.
     pub fail_on: FindingSeverity,
     pub skip: Vec<Check>,
-    /// No OSV database is an error instead of a skipped audit.
-    pub require_audit: bool,
+    /// Files that could not be read or parsed do not fail the gate (they are still listed).
+    pub allow_parse_errors: bool,
     /// Resolve licences beyond the tree (module caches, registries).
     pub licenses_online: bool,
 }
@@ -149,7 +155,7 @@ impl Default for GateOptions {
         GateOptions {
             fail_on: FindingSeverity::High,
             skip: Vec::new(),
-            require_audit: false,
+            allow_parse_errors: false,
             licenses_online: false,
         }
     }
@@ -196,25 +202,16 @@ impl Gate {
         } else {
             None
         };
-        let mut warnings = Vec::new();
+        let warnings = Vec::new();
         let db = if enabled(Check::Audit) {
-            Some(match audit::open_database(&settings.osv_db) {
-                Ok(db) => Ok(db),
-                Err(audit::NoDatabase::Broken(e)) => return Err(e),
-                Err(audit::NoDatabase::Missing(p)) => {
-                    if options.require_audit {
-                        return Err(audit::missing_database(&p));
-                    }
-                    warnings.push(format!(
-                        "no OSV database at {}: the audit is skipped (run `polyver db sync`; --require-audit fails instead)",
-                        p.display()
-                    ));
-                    Err(format!(
-                        "no OSV database at {} (run `polyver db sync`)",
-                        p.display()
-                    ))
+            let db = audit::open(&settings.osv_db).map_err(|mut e| {
+                if let Some(hint) = e.hint.as_mut() {
+                    hint.push_str("; `--skip audit` runs the other checks without one");
                 }
-            })
+                e
+            })?;
+            audit::check_age(&db, &settings.config, audit::now())?;
+            Some(Ok(db))
         } else {
             None
         };
@@ -241,6 +238,7 @@ impl PreparedGate<'_> {
                 continue;
             }
             let result = match check {
+                Check::Parse => parse_check(inventory, self.options.allow_parse_errors),
                 Check::Audit => match self.db.take().expect("opened when enabled") {
                     Ok(db) => {
                         let (result, report) = self.audit(inventory, &db, &mut warnings)?;
@@ -376,6 +374,37 @@ impl PreparedGate<'_> {
             polyver_lock::drift_findings(&drift),
             self.options.fail_on,
         ))
+    }
+}
+
+/// The parse check: one finding per diagnostic that lost data (an error, or a file or line
+/// that could not be parsed, read or decoded). Fails on any unless `allowed`.
+fn parse_check(inventory: &Inventory, allowed: bool) -> CheckResult {
+    let findings = crate::parse::findings(inventory);
+    let files: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .filter_map(|f| f.locations.first().map(|l| l.path.as_str()))
+        .collect();
+    let mut note = format!(
+        "{} read, {} with a parse error",
+        plural(inventory.stats.files_extracted, "file"),
+        files.len()
+    );
+    if allowed && !findings.is_empty() {
+        note.push_str(" (allowed by --allow-parse-errors)");
+    }
+    let failing = if allowed { 0 } else { findings.len() };
+    CheckResult {
+        check: Check::Parse,
+        status: if failing > 0 {
+            CheckStatus::Fail
+        } else {
+            CheckStatus::Pass
+        },
+        reason: None,
+        note: Some(note),
+        findings,
+        failing,
     }
 }
 

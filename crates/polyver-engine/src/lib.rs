@@ -22,6 +22,7 @@ pub mod licenses;
 mod lock;
 pub mod migrations;
 pub mod osv;
+pub mod parse;
 mod record;
 pub mod registry;
 pub mod rules;

@@ -4,13 +4,15 @@
 
 use polyver_model::Rule;
 
-/// Every rule, by domain: conflicts/floating/drift/compat, licences, lock drift, migrations.
+/// Every rule, by domain: conflicts/floating/drift/compat, licences, lock drift, migrations,
+/// files that could not be parsed.
 pub fn catalogue() -> Vec<&'static Rule> {
     polyver_analyze::RULES
         .iter()
         .chain(polyver_license::RULES)
         .chain(polyver_lock::RULES)
         .chain(polyver_migrations::RULES)
+        .chain(crate::parse::RULES)
         .collect()
 }
 

@@ -5,6 +5,8 @@ use super::*;
 /// The checks `polyver check` runs, in the order it reports them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum CheckName {
+    /// Files that could not be read or parsed (what they declare is missing).
+    Parse,
     /// Known vulnerabilities from the local OSV database.
     Audit,
     /// The [licenses] policy and the fit with the project's licence.
@@ -20,7 +22,8 @@ pub enum CheckName {
 }
 
 impl CheckName {
-    pub const ALL: [CheckName; 5] = [
+    pub const ALL: [CheckName; 6] = [
+        CheckName::Parse,
         CheckName::Audit,
         CheckName::Licenses,
         CheckName::Conflicts,
@@ -30,6 +33,7 @@ impl CheckName {
 
     pub fn id(self) -> &'static str {
         match self {
+            CheckName::Parse => "parse",
             CheckName::Audit => "audit",
             CheckName::Licenses => "licenses",
             CheckName::Conflicts => "conflicts",
@@ -48,11 +52,15 @@ pub struct CheckArgs {
     /// is for `polyver audit` only).
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: polyver_model::FindingSeverity,
-    /// Do not run this check (repeatable): audit, licenses, conflicts, lock, migrations.
+    /// Do not run this check (repeatable): parse, audit, licenses, conflicts, lock,
+    /// migrations. Without an OSV database the gate exits 3 unless `--skip audit`.
     #[arg(long, value_name = "CHECK", value_enum)]
     pub skip: Vec<CheckName>,
-    /// Exit 3 when there is no OSV database instead of skipping the audit with a warning.
+    /// List files that could not be read or parsed without failing the gate on them.
     #[arg(long)]
+    pub allow_parse_errors: bool,
+    /// Accepted for older scripts: a missing OSV database now always fails the gate.
+    #[arg(long, hide = true)]
     pub require_audit: bool,
     /// Also resolve licences beyond the scanned tree: cargo's and Go's module caches and
     /// registry lookups (cached; none with --offline). Without it the licence check reads

@@ -13,6 +13,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::settings(global, &root, None)?;
     let db = super::db::open(&args.db)?;
+    polyver_engine::audit::check_age(&db, &settings.config, super::db::now())?;
     let extractors = polyver_extract::registry::extractors();
     let inventory = progress::scan(
         global,
@@ -30,7 +31,7 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let elapsed = started.elapsed();
     let report = &outcome.report;
     if !global.quiet {
-        for w in outcome.warnings(&db, now) {
+        for w in outcome.warnings() {
             eprintln!("warning: {}", escaped(w));
         }
     }

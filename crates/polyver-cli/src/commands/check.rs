@@ -1,8 +1,10 @@
 //! `polyver check [PATH]`: the CI gate. One scan, then every check on that same inventory:
 //!
+//! - `parse`: files or lines the scan could not read or parse, as findings; they fail the
+//!   gate unless `--allow-parse-errors`.
 //! - `audit`: the local OSV database (`polyver db`), with polyver.toml `[[audit.ignore]]`. No
-//!   database: skipped with a warning (exit 3 with `--require-audit`); a database that exists
-//!   but cannot be read is always exit 3 (someone meant to audit).
+//!   database, a stale one (`[audit] max-age-days`) or an unreadable one is exit 3 before the
+//!   scan; `--skip audit` runs the rest without one.
 //! - `licenses`: the `[licenses]` policy and the fit with the project's own licence. By default
 //!   only the scanned tree is read (lock-file metadata, node_modules, virtualenvs, vendor), so
 //!   one commit gives one verdict on every runner; `--licenses-online` adds cargo's and Go's
@@ -18,7 +20,7 @@
 //!
 //! Exit codes: 0 every check that ran passed; 1 a finding at or above `--fail-on`; 2 input or
 //! configuration errors (bad path, invalid polyver.toml, malformed polyver.lock); 3 the
-//! environment (an unreadable OSV database, or none with `--require-audit`).
+//! environment (no OSV database, a stale or an unreadable one).
 
 use crate::args::{CheckArgs, CheckName, Format, GlobalArgs};
 use crate::output::Output;
@@ -30,6 +32,7 @@ use std::process::ExitCode;
 
 fn check_of(name: CheckName) -> Check {
     match name {
+        CheckName::Parse => Check::Parse,
         CheckName::Audit => Check::Audit,
         CheckName::Licenses => Check::Licenses,
         CheckName::Conflicts => Check::Conflicts,
@@ -50,7 +53,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let gate = engine.gate(GateOptions {
         fail_on: args.fail_on,
         skip: args.skip.iter().copied().map(check_of).collect(),
-        require_audit: args.require_audit,
+        allow_parse_errors: args.allow_parse_errors,
         licenses_online: args.licenses_online,
     })?;
     super::warn(global, &gate.warnings);
