@@ -169,7 +169,7 @@ fn history_and_diff_body(db: &[String]) {
     assert_eq!(d["to"]["commit"], C2);
     assert_eq!(
         d["summary"],
-        serde_json::json!({"added": 1, "removed": 1, "upgraded": 1, "downgraded": 1})
+        serde_json::json!({"added": 1, "removed": 1, "upgraded": 1, "downgraded": 1, "constraint": 0})
     );
     assert_eq!(d["ecosystems"]["npm"]["downgraded"], 1);
     let changes: Vec<String> = d["changes"]

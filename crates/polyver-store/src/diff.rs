@@ -1,13 +1,19 @@
-//! What changed between two scans: components added, removed, upgraded or downgraded, per
-//! ecosystem. Pure and backend-independent, so the CLI, the server and tests share it.
+//! What changed between two scans: components added, removed, upgraded or downgraded, and
+//! constraints rewritten, per ecosystem. Pure and backend-independent, so the CLI, the server
+//! and tests share it.
 //!
-//! Components are matched by (ecosystem, name). One package may appear with several versions
-//! in one scan (two lock files, two images); the versions only on one side are paired in
-//! version order, and what is left unpaired is an added or removed version. Ordering uses the
-//! ecosystem's own version engine; when it has none or a version does not parse, the two are
-//! compared as text and the change says so (`compared_as: "text"`).
+//! A component is matched by its identity: ecosystem, name, kind and the file that declares
+//! it. So a range in `requirements.in` is never compared with the pin the compiled
+//! `requirements.txt` holds, and a real downgrade in one file is not lost as an "added"
+//! beside another file's entry. Within one identity, resolved versions (a pin, a lock entry,
+//! or the URL a source comes from) are compared with the ecosystem's own version engine; the
+//! versions only on one side are paired in version order, and what is left unpaired is an
+//! added or removed version (a lock may hold several). A changed constraint (`>=2.0` →
+//! `>=2.1,<3`) is its own change, `constraint`, apart from resolved-version changes. When the
+//! ecosystem has no engine or a version does not parse, the two are compared as text and the
+//! change says so (`compared_as: "text"`).
 
-use polyver_model::{Component, Ecosystem};
+use polyver_model::{Component, Ecosystem, Kind};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +25,8 @@ pub enum ChangeKind {
     Removed,
     Upgraded,
     Downgraded,
+    /// The constraint as written changed (the resolved version may not have).
+    Constraint,
 }
 
 impl ChangeKind {
@@ -28,6 +36,7 @@ impl ChangeKind {
             ChangeKind::Removed => "removed",
             ChangeKind::Upgraded => "upgraded",
             ChangeKind::Downgraded => "downgraded",
+            ChangeKind::Constraint => "constraint",
         }
     }
 }
@@ -80,25 +89,55 @@ impl Diff {
     }
 }
 
-/// What a component is pinned to, for comparison: the exact version, else the constraint,
-/// else where it comes from (a URL or VCS reference).
-fn pin(c: &Component) -> String {
-    c.version
-        .clone()
-        .or_else(|| c.constraint.as_ref().map(|k| k.raw.clone()))
-        .or_else(|| c.url.clone())
-        .unwrap_or_default()
+/// What one declaration resolves to: the exact version, else where it comes from (a URL or
+/// VCS reference); `None` for a constraint alone.
+fn resolved(c: &Component) -> Option<String> {
+    c.version.clone().or_else(|| c.url.clone())
 }
 
-type Side<'a> = BTreeMap<(Ecosystem, &'a str), BTreeMap<String, &'a Component>>;
+/// A component's identity across scans: ecosystem, name, kind, declaring file.
+type Identity<'a> = (Ecosystem, &'a str, Kind, &'a str);
 
-fn index(components: &[Component]) -> Side<'_> {
-    let mut side: Side = BTreeMap::new();
+#[derive(Default)]
+struct Declared<'a> {
+    /// Resolved versions, each with (the first) component.
+    versions: BTreeMap<String, &'a Component>,
+    /// Constraints as written.
+    constraints: BTreeSet<&'a str>,
+    first: Option<&'a Component>,
+}
+
+/// Whether `constraint` says nothing but `c`'s exact version (`==1.2`, `=1.2`, `v1.2`, `1.2`).
+fn pins_version(constraint: &str, c: &Component) -> bool {
+    let Some(version) = c.version.as_deref() else {
+        return false;
+    };
+    let bare = constraint.trim().trim_start_matches(['=', 'v', ' ']);
+    bare == version.trim_start_matches('v')
+}
+
+fn index(components: &[Component]) -> BTreeMap<Identity<'_>, Declared<'_>> {
+    let mut side: BTreeMap<Identity, Declared> = BTreeMap::new();
     for c in components {
-        side.entry((c.ecosystem, c.name.as_str()))
-            .or_default()
-            .entry(pin(c))
-            .or_insert(c);
+        let mut paths: Vec<&str> = c.locations.iter().map(|l| l.path.as_str()).collect();
+        paths.dedup();
+        if paths.is_empty() {
+            paths.push("");
+        }
+        for path in paths {
+            let d = side
+                .entry((c.ecosystem, c.name.as_str(), c.kind, path))
+                .or_default();
+            d.first.get_or_insert(c);
+            if let Some(v) = resolved(c) {
+                d.versions.entry(v).or_insert(c);
+            }
+            // A constraint that only pins the version (`==4.2.10` with 4.2.10) changes with
+            // it: counted once, as the version change.
+            if let Some(k) = c.constraint.as_ref().filter(|k| !pins_version(&k.raw, c)) {
+                d.constraints.insert(k.raw.as_str());
+            }
+        }
     }
     side
 }
@@ -113,24 +152,66 @@ fn compare(eco: Ecosystem, name: &str, a: &str, b: &str) -> (Ordering, Compariso
     (a.cmp(b), Comparison::Text)
 }
 
-fn location(c: &Component) -> Option<String> {
-    c.locations.first().map(|l| l.to_string())
+/// Where `c` is declared in `path` (its first location there).
+fn location(c: &Component, path: &str) -> Option<String> {
+    c.locations
+        .iter()
+        .find(|l| l.path == path)
+        .or(c.locations.first())
+        .map(|l| l.to_string())
 }
 
-/// The changes from `old` to `new`. Linear in the number of components (plus a sort of the
-/// versions of each package that changed).
+/// What a declaration is pinned to when it is added or removed: its version(s), else its
+/// constraint(s), else nothing.
+fn written(d: &Declared) -> Option<String> {
+    let text = if d.versions.is_empty() {
+        d.constraints.iter().copied().collect::<Vec<_>>().join(", ")
+    } else {
+        d.versions.keys().cloned().collect::<Vec<_>>().join(", ")
+    };
+    Some(text).filter(|t| !t.is_empty())
+}
+
+/// The changes from `old` to `new`. Linear in the number of (component, file) pairs (plus a
+/// sort of the versions of each identity that changed).
 pub fn diff(old: &[Component], new: &[Component]) -> Diff {
     let (a, b) = (index(old), index(new));
-    let keys: BTreeSet<_> = a.keys().chain(b.keys()).copied().collect();
-    let empty = BTreeMap::new();
+    let keys: BTreeSet<Identity> = a.keys().chain(b.keys()).copied().collect();
     let mut changes = Vec::new();
-    for key @ (eco, name) in keys {
-        let va = a.get(&key).unwrap_or(&empty);
-        let vb = b.get(&key).unwrap_or(&empty);
-        let mut only_a: Vec<(&String, &&Component)> =
-            va.iter().filter(|(v, _)| !vb.contains_key(*v)).collect();
-        let mut only_b: Vec<(&String, &&Component)> =
-            vb.iter().filter(|(v, _)| !va.contains_key(*v)).collect();
+    for key @ (eco, name, _, path) in keys {
+        let change = |change, from, to, compared_as, at: &Component| Change {
+            change,
+            ecosystem: eco,
+            name: name.to_string(),
+            from,
+            to,
+            compared_as,
+            location: location(at, path),
+        };
+        let (da, db) = match (a.get(&key), b.get(&key)) {
+            (Some(da), None) => {
+                let at = da.first.expect("an indexed declaration has a component");
+                changes.push(change(ChangeKind::Removed, written(da), None, None, at));
+                continue;
+            }
+            (None, Some(db)) => {
+                let at = db.first.expect("an indexed declaration has a component");
+                changes.push(change(ChangeKind::Added, None, written(db), None, at));
+                continue;
+            }
+            (Some(da), Some(db)) => (da, db),
+            (None, None) => continue,
+        };
+        let mut only_a: Vec<(&String, &&Component)> = da
+            .versions
+            .iter()
+            .filter(|(v, _)| !db.versions.contains_key(*v))
+            .collect();
+        let mut only_b: Vec<(&String, &&Component)> = db
+            .versions
+            .iter()
+            .filter(|(v, _)| !da.versions.contains_key(*v))
+            .collect();
         // Highest first, so the newest old version pairs with the newest new one.
         let by_version =
             |x: &(&String, &&Component), y: &(&String, &&Component)| compare(eco, name, y.0, x.0).0;
@@ -140,44 +221,40 @@ pub fn diff(old: &[Component], new: &[Component]) -> Diff {
         for i in 0..paired {
             let (from, to) = (only_a[i].0, only_b[i].0);
             let (order, how) = compare(eco, name, from, to);
-            let change = match order {
+            let kind = match order {
                 Ordering::Greater => ChangeKind::Downgraded,
                 // Equal but written differently (`1.0` vs `1.0.0`) is not a change worth a
                 // line, yet the text differs; call it an upgrade only when it is one.
                 Ordering::Equal => continue,
                 Ordering::Less => ChangeKind::Upgraded,
             };
-            changes.push(Change {
-                change,
-                ecosystem: eco,
-                name: name.to_string(),
-                from: Some(from.clone()),
-                to: Some(to.clone()),
-                compared_as: Some(how),
-                location: location(only_b[i].1),
-            });
+            changes.push(change(
+                kind,
+                Some(from.clone()),
+                Some(to.clone()),
+                Some(how),
+                only_b[i].1,
+            ));
         }
         for (v, c) in &only_a[paired..] {
-            changes.push(Change {
-                change: ChangeKind::Removed,
-                ecosystem: eco,
-                name: name.to_string(),
-                from: Some((*v).clone()).filter(|v| !v.is_empty()),
-                to: None,
-                compared_as: None,
-                location: location(c),
-            });
+            changes.push(change(
+                ChangeKind::Removed,
+                Some((*v).clone()),
+                None,
+                None,
+                c,
+            ));
         }
         for (v, c) in &only_b[paired..] {
-            changes.push(Change {
-                change: ChangeKind::Added,
-                ecosystem: eco,
-                name: name.to_string(),
-                from: None,
-                to: Some((*v).clone()).filter(|v| !v.is_empty()),
-                compared_as: None,
-                location: location(c),
-            });
+            changes.push(change(ChangeKind::Added, None, Some((*v).clone()), None, c));
+        }
+        if da.constraints != db.constraints {
+            let join = |d: &Declared| {
+                Some(d.constraints.iter().copied().collect::<Vec<_>>().join(", "))
+                    .filter(|t| !t.is_empty())
+            };
+            let at = db.first.expect("an indexed declaration has a component");
+            changes.push(change(ChangeKind::Constraint, join(da), join(db), None, at));
         }
     }
     Diff { changes }
@@ -282,6 +359,53 @@ mod tests {
             [
                 "upgraded pypi x not a version->zzz Some(Text)",
                 "upgraded helm redis abc->abd Some(Text)",
+            ]
+        );
+    }
+
+    fn at(eco: Ecosystem, name: &str, path: &str) -> Component {
+        Component::new(
+            Kind::Package,
+            eco,
+            name,
+            polyver_model::Format::Requirements,
+            Location::new(path, 1),
+        )
+    }
+
+    /// Issue 13 item 4: a `.in` range and the compiled `.txt` pin are two identities, never
+    /// compared with each other; a real downgrade in the `.txt` is a downgrade, and a
+    /// rewritten range is a constraint change, apart from version changes.
+    #[test]
+    fn identity_is_ecosystem_name_kind_and_file() {
+        let range = |k: &str| at(Ecosystem::Pypi, "django", "requirements.in").with_constraint(k);
+        let pin = |v: &str| at(Ecosystem::Pypi, "django", "requirements.txt").with_version(v);
+        let old = [range(">=4.2"), pin("4.2.10")];
+        let new = [range(">=4.2,<5"), pin("4.2.9")];
+        assert_eq!(
+            summary(&diff(&old, &new)),
+            [
+                "constraint pypi django >=4.2->>=4.2,<5 None",
+                "downgraded pypi django 4.2.10->4.2.9 Some(Version)",
+            ]
+        );
+        // The same package moving to another file: removed there, added here.
+        let moved = [at(Ecosystem::Pypi, "django", "svc/requirements.txt").with_version("4.2.10")];
+        let d = diff(&[pin("4.2.10")], &moved);
+        assert_eq!(d.count(ChangeKind::Removed), 1);
+        assert_eq!(d.count(ChangeKind::Added), 1);
+        assert_eq!(d.changes[0].location.as_deref(), Some("requirements.txt:1"));
+        // A pinned package becoming a range keeps its identity: the pin is removed and the
+        // constraint is new, not a fake downgrade.
+        let d = diff(
+            &[pin("4.2.10")],
+            &[at(Ecosystem::Pypi, "django", "requirements.txt").with_constraint(">=4.2")],
+        );
+        assert_eq!(
+            summary(&d),
+            [
+                "removed pypi django 4.2.10->- None",
+                "constraint pypi django -->>=4.2 None"
             ]
         );
     }

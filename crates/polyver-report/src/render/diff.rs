@@ -12,11 +12,12 @@ use std::fmt::{self, Write as _};
 
 pub const SCHEMA: &str = "polyver.diff/v1";
 
-const KINDS: [ChangeKind; 4] = [
+const KINDS: [ChangeKind; 5] = [
     ChangeKind::Added,
     ChangeKind::Removed,
     ChangeKind::Upgraded,
     ChangeKind::Downgraded,
+    ChangeKind::Constraint,
 ];
 
 fn counts(changes: &[&Change]) -> BTreeMap<&'static str, usize> {
@@ -66,11 +67,12 @@ fn summary_line(diff: &Diff) -> String {
         .filter(|c| c.compared_as == Some(Comparison::Text))
         .count();
     let mut s = format!(
-        "{} added, {} removed, {} upgraded, {} downgraded",
+        "{} added, {} removed, {} upgraded, {} downgraded, {} constraints changed",
         diff.count(ChangeKind::Added),
         diff.count(ChangeKind::Removed),
         diff.count(ChangeKind::Upgraded),
-        diff.count(ChangeKind::Downgraded)
+        diff.count(ChangeKind::Downgraded),
+        diff.count(ChangeKind::Constraint)
     );
     if text > 0 {
         s.push_str(&format!(
@@ -120,6 +122,7 @@ pub fn table(
             let style = match c.change {
                 ChangeKind::Added | ChangeKind::Upgraded => Style::Good,
                 ChangeKind::Removed | ChangeKind::Downgraded => Style::Bad,
+                ChangeKind::Constraint => Style::Bold,
             };
             t.styled_row(vec![
                 (c.change.id().to_string(), Some(style)),
@@ -157,15 +160,18 @@ fn write_markdown(
     if diff.changes.is_empty() {
         return Ok(());
     }
-    writeln!(w, "| ecosystem | added | removed | upgraded | downgraded |")?;
-    writeln!(w, "|---|---:|---:|---:|---:|")?;
+    writeln!(
+        w,
+        "| ecosystem | added | removed | upgraded | downgraded | constraints changed |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|")?;
     let groups = diff.by_ecosystem();
     for (eco, changes) in &groups {
         let n = counts(changes);
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} |",
-            eco, n["added"], n["removed"], n["upgraded"], n["downgraded"]
+            "| {} | {} | {} | {} | {} | {} |",
+            eco, n["added"], n["removed"], n["upgraded"], n["downgraded"], n["constraint"]
         )?;
     }
     for (eco, changes) in &groups {
