@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod actions;
 mod findings;
 mod ranges;
+mod replaced;
 
 use findings::{alias_groups, apply_ignores, order, pinned_finding, unpinned_finding};
 use ranges::{admits, affects};
@@ -129,8 +130,9 @@ pub struct AuditStats {
     pub git_ranges_skipped: usize,
     /// Ranges whose events the ecosystem's version rules reject (skipped, see warnings).
     pub ranges_unparsed: usize,
-    /// Components whose reference names no version (a GitHub Actions branch, or a SHA
-    /// without a `# vX.Y.Z` comment): not looked up, not counted as checked.
+    /// Components whose reference names no version (a GitHub Actions branch, a SHA
+    /// without a `# vX.Y.Z` comment, a module replaced by a local directory): not looked
+    /// up, not counted as checked.
     pub version_unknown: usize,
 }
 
@@ -210,10 +212,23 @@ pub fn audit_components(
             report.stats.version_unknown
         ));
     }
+    // A replaced module is matched as what is built (see `replaced`).
+    let built: Vec<Component> = components
+        .iter()
+        .filter(|c| c.replaced)
+        .filter_map(replaced::as_built)
+        .collect();
+    let local = components.iter().filter(|c| c.replaced).count() - built.len();
+    if local > 0 {
+        report.stats.version_unknown += local;
+        report.warnings.push(format!(
+            "{local} module(s) replaced by a local directory name no version: not checked"
+        ));
+    }
     let others = components
         .iter()
-        .filter(|c| c.ecosystem != Ecosystem::GithubActions);
-    for c in others.chain(actions.iter()) {
+        .filter(|c| c.ecosystem != Ecosystem::GithubActions && !c.replaced);
+    for c in others.chain(actions.iter()).chain(built.iter()) {
         let Some(key) = osv_key(c) else {
             continue;
         };

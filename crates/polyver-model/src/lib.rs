@@ -229,6 +229,14 @@ pub struct Component {
     /// `OR`). Only what the scanned file says; `polyver licenses` resolves the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    /// The manifest replaces it (Go's `replace`): `name` and `version` are as required, and
+    /// what is built is `url` (`module@version`, or a local directory).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub replaced: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The versioning facts of one API description (an OpenAPI 3.x or Swagger 2.0 document).
@@ -276,6 +284,7 @@ impl Component {
             dependencies: Vec::new(),
             api: None,
             license: None,
+            replaced: false,
         };
         c.refresh_purl();
         c

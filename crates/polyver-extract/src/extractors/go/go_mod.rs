@@ -12,13 +12,14 @@
 //!   kept). Since Go 1.17 `go.mod` lists the whole build list, so the version is the one
 //!   selected; a `// indirect` comment means `direct: false`. Go has no dev/test
 //!   dependencies in `go.mod`: every entry is `runtime`.
-//! - `replace` decides what is actually built, so it is applied to the required module:
-//!   * `=> same/path vY` (a version override, common for security fixes): the component's
-//!     version is `vY`, located at both the `require` and the `replace` line;
-//!   * `=> other/path vY` (a fork): the required module is kept (version `null`, `url`
-//!     `other/path@vY`) and the fork is a second component `other/path` `vY` at the
-//!     `replace` line, which is what go.sum and vulnerability databases know the code by;
-//!   * `=> ../local/dir`: the required module with version `null` and `url` the directory.
+//! - `replace` decides what is actually built, but the build list still names the module
+//!   as required, so a replaced module stays one component: its name and required version,
+//!   `replaced: true`, located at both the `require` and the `replace` line, and `url` the
+//!   replacement, `other/path@vY` (a fork, or `same/path@vY` for a version override, common
+//!   for security fixes) or the local directory (`../local/dir`). One component, not the
+//!   required module plus the fork, so the package is counted once and the required version
+//!   is not lost. `polyver audit` checks what is built: the replacement's module and version
+//!   from `url`; a local directory has no version to check and is counted as unknown.
 //!
 //!   A `replace` with a version on its left applies only to that version. A replacement of
 //!   a module that is not required changes nothing and yields nothing.
@@ -141,29 +142,15 @@ impl GoMod {
                 ID,
                 file.location(req.line),
             )
-            .with_direct(!req.indirect);
-            match self.replacement(req) {
-                None => c = c.with_version(req.version.as_str()),
-                Some(rep) => {
-                    c.locations.push(file.location(rep.line));
-                    match &rep.new_version {
-                        Some(v) if rep.new_path == req.path => c = c.with_version(v.as_str()),
-                        Some(v) => {
-                            c.url = Some(format!("{}@{v}", rep.new_path));
-                            let fork = Component::new(
-                                Kind::Module,
-                                Ecosystem::Go,
-                                rep.new_path.as_str(),
-                                ID,
-                                file.location(rep.line),
-                            )
-                            .with_version(v.as_str())
-                            .with_direct(!req.indirect);
-                            out.push(fork);
-                        }
-                        None => c.url = Some(rep.new_path.clone()),
-                    }
-                }
+            .with_direct(!req.indirect)
+            .with_version(req.version.as_str());
+            if let Some(rep) = self.replacement(req) {
+                c.locations.push(file.location(rep.line));
+                c.replaced = true;
+                c.url = Some(match &rep.new_version {
+                    Some(v) => format!("{}@{v}", rep.new_path),
+                    None => rep.new_path.clone(),
+                });
             }
             out.push(c);
         }
@@ -530,5 +517,63 @@ mod tests {
         assert!(lex("require \"abc").is_err());
         let l = lex("require (").unwrap();
         assert_eq!(l.tokens.len(), 2);
+    }
+
+    #[test]
+    fn a_replaced_module_is_one_component_with_its_replacement_as_url() {
+        let x = GoModExtractor.extract(&SourceFile::from_text(
+            "go.mod",
+            "module x\nrequire (\n\tgithub.com/a/fork v1.2.3\n\tgithub.com/a/bump v1.0.0\n\
+             \tgithub.com/a/local v0.1.0 // indirect\n\tgithub.com/a/other v2.0.0\n)\n\
+             replace github.com/a/fork => github.com/me/fork v1.2.4\n\
+             replace github.com/a/bump v1.0.0 => github.com/a/bump v1.0.1\n\
+             replace github.com/a/local => ../local\n\
+             replace github.com/a/other v1.0.0 => github.com/me/other v1.0.1\n\
+             replace github.com/not/required => github.com/me/x v1.0.0\n",
+        ));
+        assert!(x.diagnostics.is_empty(), "{:?}", x.diagnostics);
+        type Seen<'a> = (&'a str, Option<&'a str>, bool, Option<&'a str>, Vec<u32>);
+        let found: Vec<Seen> = x
+            .components
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.version.as_deref(),
+                    c.replaced,
+                    c.url.as_deref(),
+                    c.locations.iter().map(|l| l.line).collect(),
+                )
+            })
+            .collect();
+        // The required version is kept; a replace of another version changes nothing.
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "github.com/a/fork",
+                    Some("v1.2.3"),
+                    true,
+                    Some("github.com/me/fork@v1.2.4"),
+                    vec![3, 8]
+                ),
+                (
+                    "github.com/a/bump",
+                    Some("v1.0.0"),
+                    true,
+                    Some("github.com/a/bump@v1.0.1"),
+                    vec![4, 9]
+                ),
+                (
+                    "github.com/a/local",
+                    Some("v0.1.0"),
+                    true,
+                    Some("../local"),
+                    vec![5, 10]
+                ),
+                ("github.com/a/other", Some("v2.0.0"), false, None, vec![6]),
+            ]
+        );
+        assert!(!x.components[2].direct);
     }
 }

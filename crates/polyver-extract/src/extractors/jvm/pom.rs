@@ -27,13 +27,20 @@
 //!
 //! What is reported, each at the line of its own element in this file: dependencies
 //! (`compile`/`runtime`/`system` → runtime, `test` → test, `provided` → build,
-//! `<optional>true</optional>` → optional); `dependencyManagement` entries as constraints
-//! (`direct: false`, like a pip constraints file), except BOM imports, which the project does
-//! declare (`direct: true`, build); the parent POM (build); `build/plugins` and
+//! `<optional>true</optional>` → optional); BOM imports (`<scope>import</scope>` in
+//! `dependencyManagement`, `direct: true`, build), which the build does fetch; the parent POM
+//! (build); `build/plugins` and
 //! `pluginManagement` plugins as tools (build; managed ones `direct: false`). A `<version>`
 //! that is a plain version is the exact `version`; a range (`[1.0,2.0)`) is a constraint
 //! only. A non-`jar` `<type>` and a `<classifier>` select another artifact of the same
 //! coordinates, so they are kept in `extras` as `type:test-jar` / `classifier:linux-x86_64`.
+//!
+//! Other `dependencyManagement` entries are not components: they only set the version of a
+//! dependency declared elsewhere, so reporting them gave a phantom second version, or a
+//! package the build never uses. They are kept in the model, for resolving versions.
+//! The same `groupId:artifactId:type:classifier` declared twice in one section is the last
+//! declaration, as Maven 3 takes it (it warns; Maven 4 rejects the POM), with a warning at
+//! each repeat.
 //!
 //! XML is read with `quick-xml`, which never expands DTD entities (only the five predefined
 //! ones and character references), so "billion laughs" is not a risk; nesting is bounded.

@@ -19,6 +19,9 @@ pub(super) struct Dep {
     pub(super) system_path: Option<String>,
     /// Offset of the `<dependency>` / `<plugin>` element.
     pub(super) at: usize,
+    /// Where it is declared: 0 for the project, `n` for the n-th `<profile>`. Declarations
+    /// are duplicates of each other only within one section.
+    pub(super) section: usize,
 }
 
 impl Dep {
@@ -35,6 +38,7 @@ impl Dep {
             classifier: text("classifier"),
             system_path: text("systemPath"),
             at: node.start,
+            section: 0,
         }
     }
 }
@@ -100,24 +104,28 @@ impl Pom {
                 })
                 .unwrap_or_default(),
         };
-        pom.read_section(project);
-        for profile in project
+        pom.read_section(project, 0);
+        for (i, profile) in project
             .child("profiles")
             .into_iter()
             .flat_map(|p| p.children("profile"))
+            .enumerate()
         {
-            pom.read_section(profile);
+            pom.read_section(profile, i + 1);
         }
         pom
     }
 
     /// The parts a `<project>` and a `<profile>` share.
-    pub(super) fn read_section(&mut self, node: &Node) {
+    pub(super) fn read_section(&mut self, node: &Node, section: usize) {
         let deps_at = |path: &str, tag: &str| -> Vec<Dep> {
             node.at(path)
                 .into_iter()
                 .flat_map(|d| d.children.iter().filter(|c| c.name == tag))
-                .map(Dep::read)
+                .map(|n| Dep {
+                    section,
+                    ..Dep::read(n)
+                })
                 .collect()
         };
         self.deps.extend(deps_at("dependencies", "dependency"));

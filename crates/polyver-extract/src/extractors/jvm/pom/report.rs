@@ -7,6 +7,7 @@ use super::ID;
 use crate::xml::entity_reference;
 use crate::{Extracted, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Kind, Scope};
+use std::collections::HashMap;
 
 pub(super) struct Report<'a> {
     pub(super) file: &'a SourceFile,
@@ -28,11 +29,19 @@ impl Report<'_> {
         if let Some(parent) = &pom.parent {
             self.parent(parent);
         }
-        for dep in &pom.deps {
+        for dep in self.used(&pom.deps, "dependencies") {
             self.declare(dep, Role::Dependency);
         }
-        for dep in &pom.managed {
-            self.declare(dep, Role::Managed);
+        // Management entries only manage versions of dependencies declared elsewhere (they
+        // resolve `declare` above); a BOM import is the one the build itself fetches.
+        for dep in self.used(&pom.managed, "dependencyManagement") {
+            let scope = dep
+                .scope
+                .as_deref()
+                .map(|s| self.model.props.expand(s).text);
+            if scope.as_deref() == Some("import") {
+                self.declare(dep, Role::Managed);
+            }
         }
         for plugin in &pom.plugins {
             self.declare(plugin, Role::Plugin);
@@ -40,6 +49,34 @@ impl Report<'_> {
         for plugin in &pom.managed_plugins {
             self.declare(plugin, Role::ManagedPlugin);
         }
+    }
+
+    /// The declarations Maven uses: of several with the same
+    /// `groupId:artifactId:type:classifier` in one section, the last (Maven 3 keeps them in
+    /// a map and warns; Maven 4 rejects the POM). Each repeat is warned about at its line.
+    fn used<'d>(&mut self, deps: &'d [Dep], section: &str) -> Vec<&'d Dep> {
+        let mut last: HashMap<(usize, String), &Dep> = HashMap::new();
+        for dep in deps {
+            let key = (dep.section, managed_key(&self.model.props, dep));
+            if let Some(first) = last.insert(key.clone(), dep) {
+                let (line, _) = self.file.line_col(first.at);
+                self.warn(
+                    DiagnosticCode::InvalidValue,
+                    dep.at,
+                    format!(
+                        "{} is declared again in <{section}> (first at line {line}); Maven 3 \
+                         uses this last declaration and Maven 4 rejects the POM",
+                        key.1.trim_end_matches(':').trim_end_matches(":jar")
+                    ),
+                );
+            }
+        }
+        deps.iter()
+            .filter(|d| {
+                let key = (d.section, managed_key(&self.model.props, d));
+                last.get(&key).is_some_and(|l| l.at == d.at)
+            })
+            .collect()
     }
 
     pub(super) fn warn(&mut self, code: DiagnosticCode, at: usize, message: String) {

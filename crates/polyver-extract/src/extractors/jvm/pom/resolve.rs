@@ -133,9 +133,15 @@ impl Repo {
         let mut managed: HashMap<String, Managed> = HashMap::new();
         let mut imports = Vec::new();
         for p in &chain {
+            // Within one POM the last declaration of a key wins (Maven 3 keeps them in a
+            // map); a child's entry wins over its parents'.
+            let mut own: HashMap<String, &Dep> = HashMap::new();
+            for dep in &p.managed {
+                own.insert(managed_key(&props, dep), dep);
+            }
             for dep in &p.managed {
                 let key = managed_key(&props, dep);
-                if managed.contains_key(&key) {
+                if managed.contains_key(&key) || own.get(&key).is_none_or(|d| d.at != dep.at) {
                     continue;
                 }
                 let scope = dep.scope.as_deref().map(|s| props.expand(s).text);

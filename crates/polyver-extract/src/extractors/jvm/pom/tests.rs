@@ -81,3 +81,91 @@ fn entities_are_not_expanded() {
         );
     assert_eq!(x.components[0].name, "g:&b;");
 }
+
+#[test]
+fn managed_entries_resolve_versions_and_are_not_components() {
+    let x = extract(
+        "<project><groupId>com.acme</groupId><version>1.0</version>\n\
+         <dependencyManagement><dependencies>\n\
+         <dependency><groupId>g</groupId><artifactId>a</artifactId><version>1.5</version></dependency>\n\
+         <dependency><groupId>g</groupId><artifactId>only-managed</artifactId><version>2.0</version></dependency>\n\
+         <dependency><groupId>org.x</groupId><artifactId>x-bom</artifactId><version>3.0</version>\
+         <type>pom</type><scope>import</scope></dependency>\n\
+         </dependencies></dependencyManagement>\n\
+         <dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId></dependency></dependencies>\n\
+         </project>\n",
+    );
+    let found: Vec<(&str, Option<&str>, u32, bool)> = x
+        .components
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.version.as_deref(),
+                c.locations[0].line,
+                c.direct,
+            )
+        })
+        .collect();
+    // One g:a, at its declaration with the managed version; the BOM import stays.
+    assert_eq!(
+        found,
+        vec![
+            ("g:a", Some("1.5"), 7, true),
+            ("org.x:x-bom", Some("3.0"), 5, true)
+        ]
+    );
+    assert!(x.diagnostics.is_empty(), "{:?}", x.diagnostics);
+}
+
+#[test]
+fn a_dependency_declared_twice_is_the_last_with_a_warning() {
+    let x = extract(
+        "<project><groupId>com.acme</groupId><version>1.0</version>\n\
+         <dependencyManagement><dependencies>\n\
+         <dependency><groupId>g</groupId><artifactId>m</artifactId><version>1.0</version></dependency>\n\
+         <dependency><groupId>g</groupId><artifactId>m</artifactId><version>1.1</version></dependency>\n\
+         </dependencies></dependencyManagement>\n<dependencies>\n\
+         <dependency><groupId>g</groupId><artifactId>a</artifactId><version>1.0</version></dependency>\n\
+         <dependency><groupId>g</groupId><artifactId>a</artifactId><version>1.0</version>\
+         <classifier>linux</classifier></dependency>\n\
+         <dependency><groupId>g</groupId><artifactId>a</artifactId><version>2.0</version></dependency>\n\
+         <dependency><groupId>g</groupId><artifactId>m</artifactId></dependency>\n\
+         </dependencies>\n<profiles><profile><dependencies>\n\
+         <dependency><groupId>g</groupId><artifactId>a</artifactId><version>3.0</version></dependency>\n\
+         </dependencies></profile></profiles></project>\n",
+    );
+    let found: Vec<(&str, Option<&str>, u32)> = x
+        .components
+        .iter()
+        .map(|c| (c.name.as_str(), c.version.as_deref(), c.locations[0].line))
+        .collect();
+    // The classifier selects another artifact; a profile is its own section.
+    assert_eq!(
+        found,
+        vec![
+            ("g:a", Some("1.0"), 8),
+            ("g:a", Some("2.0"), 9),
+            ("g:m", Some("1.1"), 10),
+            ("g:a", Some("3.0"), 13),
+        ]
+    );
+    let warnings: Vec<(u32, &str)> = x
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].0, 9);
+    assert!(warnings[0]
+        .1
+        .starts_with("g:a is declared again in <dependencies> (first at line 7)"));
+    assert_eq!(warnings[1].0, 4);
+    assert!(warnings[1]
+        .1
+        .starts_with("g:m is declared again in <dependencyManagement> (first at line 3)"));
+    assert!(x
+        .diagnostics
+        .iter()
+        .all(|d| d.severity == polyver_model::Severity::Warning));
+}
