@@ -135,6 +135,7 @@ fn finding_of(d: &Diagnostic) -> Finding {
     Finding {
         kind: FindingKind::Diagnostic,
         rule: d.code.id().to_string(),
+        severity_unknown: false,
         severity: match d.severity {
             Severity::Error => FindingSeverity::Medium,
             Severity::Warning => FindingSeverity::Low,

@@ -101,6 +101,7 @@ impl LicenseReport {
             let finding = |rule: &str, severity: FindingSeverity, title: String| Finding {
                 kind: FindingKind::License,
                 rule: rule.to_string(),
+                severity_unknown: false,
                 severity,
                 title,
                 ecosystem: Some(p.ecosystem),
