@@ -213,9 +213,14 @@ pub fn audit_components(
         - actions.len();
     if report.stats.version_unknown > 0 {
         report.warnings.push(format!(
-            "{} GitHub Actions reference(s) name no version (a branch, or a commit SHA without a \
+            "{} GitHub Actions {} no version (a branch, or a commit SHA without a \
              `# vX.Y.Z` comment): not checked",
-            report.stats.version_unknown
+            report.stats.version_unknown,
+            if report.stats.version_unknown == 1 {
+                "reference names"
+            } else {
+                "references name"
+            }
         ));
     }
     let others = components

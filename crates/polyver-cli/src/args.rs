@@ -299,10 +299,10 @@ pub enum Command {
     Conflicts(ConflictsArgs),
     /// The licence of every package (lock-file metadata, installed metadata, then registries),
     /// normalized to SPDX, judged by the [licenses] policy of polyver.toml and checked against
-    /// the repository's own licence. Exit 1 on a policy violation with --fail-on-violation
-    /// (formats: table, json, markdown).
+    /// the repository's own licence. Exit 1 when a finding is at or above --fail-on (a policy
+    /// violation is high) (formats: table, json, markdown).
     #[command(
-        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on-violation\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
+        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on high\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
     )]
     Licenses(LicensesArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.

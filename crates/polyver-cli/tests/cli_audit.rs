@@ -612,7 +612,7 @@ fn db_sync_refuses_an_export_of_corrupt_entries_and_keeps_the_advisories() {
     assert!(stderr.contains("--allow-shrink"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("refused") && stdout.contains("1 advisories"),
+        stdout.contains("refused") && stdout.contains("1 advisory"),
         "{stdout}"
     );
     let root = small_repo("refused-sync");

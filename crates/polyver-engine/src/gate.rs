@@ -297,9 +297,7 @@ impl PreparedGate<'_> {
     ) -> Result<(CheckResult, polyver_advisory::AuditReport), EngineError> {
         let outcome = audit::audit(self.settings, inventory, db)?;
         for e in &outcome.missing_ecosystems {
-            warnings.push(format!(
-                "the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"
-            ));
+            warnings.push(audit::not_covered_warning(e));
         }
         let report = &outcome.report;
         let per_ecosystem: Vec<String> = report

@@ -127,3 +127,24 @@ fn markdown_lists_the_component_under_every_file() {
         );
     }
 }
+
+#[test]
+fn the_summary_says_one_file_not_one_files() {
+    let redis = Component::new(
+        Kind::Image,
+        Ecosystem::Docker,
+        "redis",
+        Format::Compose,
+        Location::new("compose.yaml", 9),
+    )
+    .with_version("7");
+    let stats = ScanStats {
+        files_extracted: 1,
+        ..Default::default()
+    };
+    let inventory = Inventory::finish("/src/repo", vec![redis], vec![], stats);
+    assert_eq!(
+        scan::summary(&inventory),
+        "1 component (1 direct, 0 transitive) in 1 file; docker 1; 0 diagnostics (0 errors)"
+    );
+}

@@ -61,13 +61,19 @@ pub fn summary(inventory: &Inventory) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let files = usize::try_from(inventory.stats.files_extracted).unwrap_or(usize::MAX);
     format!(
-        "{} components ({direct} direct, {} transitive) in {} files; {}; {} diagnostics ({errors} errors)",
-        inventory.components.len(),
+        "{} ({direct} direct, {} transitive) in {}; {}; {} ({})",
+        super::plural(inventory.components.len(), "component", "components"),
         inventory.components.len() - direct,
-        inventory.stats.files_extracted,
-        if per_eco.is_empty() { "no ecosystems".to_string() } else { per_eco.join(", ") },
-        inventory.diagnostics.len(),
+        super::plural(files, "file", "files"),
+        if per_eco.is_empty() {
+            "no ecosystems".to_string()
+        } else {
+            per_eco.join(", ")
+        },
+        super::plural(inventory.diagnostics.len(), "diagnostic", "diagnostics"),
+        super::plural(errors, "error", "errors"),
     )
 }
 
