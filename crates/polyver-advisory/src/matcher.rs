@@ -19,7 +19,7 @@ use crate::db::{Database, DbError};
 use crate::osv::{normalize_name, osv_ecosystem, version_scheme, Advisory, Affected};
 use crate::severity::{rate, Rated};
 use polyver_model::project::{ancestors, dir_of, Project};
-use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Location};
+use polyver_model::{Component, Ecosystem, FindingSeverity, Inventory, Kind, Location};
 use polyver_version::osv::{PreparedRange, RangeType};
 use polyver_version::{AnyVersion, Ecosystem as Scheme};
 use rayon::prelude::*;
@@ -119,8 +119,16 @@ pub struct VulnFinding {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AuditStats {
     pub components: usize,
-    /// Components of an ecosystem OSV covers, that were looked up.
+    /// Components looked up: of an ecosystem OSV covers and the database holds advisories
+    /// for (the sum of `checked_by_ecosystem`).
     pub checked: usize,
+    /// `checked` per OSV ecosystem (`PyPI`, `npm`, `GitHub Actions`, ...).
+    pub checked_by_ecosystem: BTreeMap<String, usize>,
+    /// Components of an OSV ecosystem the database has no advisories for (never imported),
+    /// per ecosystem: not looked up, not counted as checked.
+    pub not_covered_by_ecosystem: BTreeMap<String, usize>,
+    /// Container images: OSV publishes no container-image advisories, so none is audited.
+    pub images_not_audited: usize,
     /// Distinct (ecosystem, name) packages looked up.
     pub packages: usize,
     /// Advisories read from the database.
@@ -207,9 +215,14 @@ pub fn audit_components(
         - actions.len();
     if report.stats.version_unknown > 0 {
         report.warnings.push(format!(
-            "{} GitHub Actions reference(s) name no version (a branch, or a commit SHA without a \
+            "{} GitHub Actions {} no version (a branch, or a commit SHA without a \
              `# vX.Y.Z` comment): not checked",
-            report.stats.version_unknown
+            report.stats.version_unknown,
+            if report.stats.version_unknown == 1 {
+                "reference names"
+            } else {
+                "references name"
+            }
         ));
     }
     // A replaced module is matched as what is built (see `replaced`).
@@ -222,17 +235,36 @@ pub fn audit_components(
     if local > 0 {
         report.stats.version_unknown += local;
         report.warnings.push(format!(
-            "{local} module(s) replaced by a local directory name no version: not checked"
+            "{local} {} replaced by a local directory {} no version: not checked",
+            if local == 1 { "module" } else { "modules" },
+            if local == 1 { "names" } else { "name" }
         ));
     }
     let others = components
         .iter()
         .filter(|c| c.ecosystem != Ecosystem::GithubActions && !c.replaced);
+    let covered = db.ecosystems();
     for c in others.chain(actions.iter()).chain(built.iter()) {
         let Some(key) = osv_key(c) else {
+            if c.kind == Kind::Image {
+                report.stats.images_not_audited += 1;
+            }
             continue;
         };
+        if !covered.contains_key(key.0) {
+            *report
+                .stats
+                .not_covered_by_ecosystem
+                .entry(key.0.to_string())
+                .or_default() += 1;
+            continue;
+        }
         report.stats.checked += 1;
+        *report
+            .stats
+            .checked_by_ecosystem
+            .entry(key.0.to_string())
+            .or_default() += 1;
         groups.entry(key).or_default().push(c);
     }
     report.stats.packages = groups.len();

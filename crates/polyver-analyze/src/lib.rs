@@ -166,6 +166,7 @@ impl Conflict {
         Finding {
             kind: self.kind.finding_kind(),
             rule: self.rule.clone(),
+            severity_unknown: false,
             severity: self.severity,
             title: match &self.explanation {
                 Some(x) => format!("{}: {x}", self.title),

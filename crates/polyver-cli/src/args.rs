@@ -15,7 +15,9 @@ use std::path::PathBuf;
                   keeps that inventory over time, and tells you what is vulnerable, outdated, \
                   conflicting or drifting.\n\nExit codes: 0 ok; 1 a check failed (findings at or \
                   above the threshold, a version outside a range, ...); 2 usage or input error; \
-                  3 internal or environment error."
+                  3 internal or environment error.\n\nThe registry of stored scans is chosen with \
+                  `--db URL` (or POLYVER_DATABASE_URL), taken by the commands that use it: \
+                  scan, history, diff."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -50,9 +52,9 @@ pub struct GlobalArgs {
     /// store (which `SSL_CERT_FILE` replaces): the CA of a TLS-inspecting proxy. Repeatable.
     #[arg(long, global = true, value_name = "FILE", env = "POLYVER_CA_CERT")]
     pub ca_cert: Vec<PathBuf>,
-    /// The registry store: `sqlite://PATH` or `postgres://...` [default:
-    /// sqlite://.polyver/polyver.db under the repository root].
-    #[arg(long, global = true, value_name = "URL", env = "POLYVER_DATABASE_URL")]
+    /// The registry store (`--db URL`), offered only by the commands that use it
+    /// ([`REGISTRY_COMMANDS`]) and filled in by [`Cli::parse_args`], like `format`.
+    #[arg(skip)]
     pub db: Option<String>,
     /// Print only errors.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
@@ -93,6 +95,25 @@ pub fn formats(command: &str) -> &'static [Format] {
         "graph" => &[Table, Json, Dot, Mermaid],
         _ => &[Table, Json],
     }
+}
+
+/// The commands that read or write the registry store, the only ones offering `--db`: a
+/// command that would ignore it does not accept it (`polyver --db URL check` is a usage
+/// error, not a silently unused flag).
+pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff"];
+
+/// `--db URL` (also `POLYVER_DATABASE_URL`) on `cmd`.
+fn with_db(cmd: clap::Command) -> clap::Command {
+    cmd.arg(
+        clap::Arg::new("db")
+            .long("db")
+            .value_name("URL")
+            .env("POLYVER_DATABASE_URL")
+            .help(
+                "The registry store: `sqlite://PATH` or `postgres://...` [default: \
+                 sqlite://.polyver/polyver.db under the repository root]",
+            ),
+    )
 }
 
 /// `--format` with the values of one command.
@@ -153,9 +174,10 @@ fn with_format(cmd: clap::Command, formats: &'static [Format]) -> clap::Command 
     })
 }
 
-/// PRODUCT.md lists `--format` among the global flags (`polyver --format json scan`), while
-/// each command declares its own `--format` with the values it renders. A `--format` given
-/// before the command is moved behind the innermost command, where clap checks its value.
+/// PRODUCT.md lists `--format` and `--db` among the global flags (`polyver --format json
+/// scan`), while each command declares its own `--format` with the values it renders, and
+/// `--db` only where the registry is used. Either given before the command is moved behind
+/// the innermost command, where clap checks it.
 fn format_after_command(
     command: &clap::Command,
     args: Vec<std::ffi::OsString>,
@@ -175,12 +197,13 @@ fn format_after_command(
             out.extend(iter.by_ref());
             break;
         }
-        if text == "--format" && cmd.get_subcommands().next().is_some() {
+        let before_leaf = cmd.get_subcommands().next().is_some();
+        if before_leaf && (text == "--format" || text == "--db") {
             moved.push(arg);
             moved.extend(iter.next());
             continue;
         }
-        if text.starts_with("--format=") && cmd.get_subcommands().next().is_some() {
+        if before_leaf && (text.starts_with("--format=") || text.starts_with("--db=")) {
             moved.push(arg);
             continue;
         }
@@ -231,7 +254,14 @@ impl Cli {
             .map(|s| s.get_name().to_string())
             .collect();
         names.iter().fold(cmd, |cmd, name| {
-            cmd.mut_subcommand(name, |sub| with_format(sub, formats(name)))
+            cmd.mut_subcommand(name, |sub| {
+                let sub = with_format(sub, formats(name));
+                if REGISTRY_COMMANDS.contains(&name.as_str()) {
+                    with_db(sub)
+                } else {
+                    sub
+                }
+            })
         })
     }
 
@@ -249,8 +279,10 @@ impl Cli {
             leaf = sub;
         }
         let format = leaf.get_one::<Format>("format").copied();
+        let db = leaf.try_get_one::<String>("db").ok().flatten().cloned();
         let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
         cli.global.format = format.unwrap_or(Format::Table);
+        cli.global.db = db;
         Ok(cli)
     }
 
@@ -299,10 +331,10 @@ pub enum Command {
     Conflicts(ConflictsArgs),
     /// The licence of every package (lock-file metadata, installed metadata, then registries),
     /// normalized to SPDX, judged by the [licenses] policy of polyver.toml and checked against
-    /// the repository's own licence. Exit 1 on a policy violation with --fail-on-violation
-    /// (formats: table, json, markdown).
+    /// the repository's own licence. Exit 1 when a finding is at or above --fail-on (a policy
+    /// violation is high) (formats: table, json, markdown).
     #[command(
-        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on-violation\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
+        after_help = "Examples:\n  polyver licenses\n  polyver licenses --offline --format json\n  polyver licenses services/web --fail-on high\n  polyver licenses --registry-url pypi=https://pypi.internal/pypi"
     )]
     Licenses(LicensesArgs),
     /// The version engine: compare versions and test them against ranges, per ecosystem.

@@ -612,7 +612,7 @@ fn db_sync_refuses_an_export_of_corrupt_entries_and_keeps_the_advisories() {
     assert!(stderr.contains("--allow-shrink"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("refused") && stdout.contains("1 advisories"),
+        stdout.contains("refused") && stdout.contains("1 advisory"),
         "{stdout}"
     );
     let root = small_repo("refused-sync");
@@ -732,4 +732,49 @@ fn db_import_of_only_corrupt_entries_fails_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("all 2 entries"), "{stderr}");
     assert!(!db.join("advisories.pvdb").exists());
+}
+
+/// Coverage is said, not overstated (issue 13 item 7): shared/osv holds Go, PyPI and
+/// crates.io, so npm components are not checked (counted per ecosystem apart from `checked`)
+/// and the Dockerfile's image is never audited; every output says so.
+#[test]
+fn coverage_per_ecosystem_and_images_not_audited() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("coverage");
+    write(&root, "Dockerfile", "FROM python:3.12-slim\n");
+    write(
+        &root,
+        "web/package.json",
+        r#"{"name":"web","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}}"#,
+    );
+    let out = polyver(db).arg("audit").arg(&root).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("in 3 of 7 components (5 checked against OSV: PyPI 3, crates.io 2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 component not checked: the OSV database has no advisories for npm 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 image not audited: OSV has no container-image advisories"),
+        "{text}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("polyver db sync --ecosystem npm"),
+        "{stderr}"
+    );
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let stats = &json_of(&out)["stats"];
+    assert_eq!(stats["checked"], 5, "{stats}");
+    assert_eq!(stats["checked_by_ecosystem"]["PyPI"], 3, "{stats}");
+    assert_eq!(stats["checked_by_ecosystem"]["crates.io"], 2, "{stats}");
+    assert_eq!(stats["not_covered_by_ecosystem"]["npm"], 1, "{stats}");
+    assert_eq!(stats["images_not_audited"], 1, "{stats}");
 }

@@ -89,8 +89,8 @@ fn every_offered_format_is_rendered_by_every_command() {
             .env("POLYVER_OSV_DB", &osv)
             .env("POLYVER_CACHE_DIR", dir.join("cache"))
             .env_remove("POLYVER_DATA_DIR")
-            .env_remove("POLYVER_DATABASE_URL")
-            .args(["--db", &registry]);
+            // The registry for the commands that take `--db` (scan, history, diff).
+            .env("POLYVER_DATABASE_URL", &registry);
         cmd
     };
     // The state the commands read: an OSV database, two stored scans, a polyver.lock.

@@ -159,6 +159,32 @@ fn policy_violations_fail_only_when_asked() {
         .arg(&root)
         .assert()
         .code(1);
+    // `--fail-on` as everywhere else: the violation is high, so `critical` passes and
+    // `high` fails, saying how many.
+    polyver(dir.path())
+        .args(["licenses", "--offline", "--fail-on", "critical"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = polyver(dir.path())
+        .args(["licenses", "--offline", "--fail-on", "high"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.contains("1 finding at or above high"), "{stderr}");
+    // The old flag is hidden, and it cannot be combined with the new one.
+    let help = polyver(dir.path())
+        .args(["licenses", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&help.get_output().stdout);
+    assert!(help.contains("--fail-on <SEVERITY>") && !help.contains("--fail-on-violation"));
+    polyver(dir.path())
+        .args(["licenses", "--fail-on", "high", "--fail-on-violation"])
+        .arg(&root)
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -369,7 +369,7 @@ fn live_database_pending_and_unknown() {
             "database: bbb2 (alembic_version), 1 pending, 0 unknown",
         ))
         .stdout(predicate::str::contains(
-            "pending: 1 migration(s) not applied: ccc3",
+            "pending: 1 migration not applied: ccc3",
         ));
 
     // Brought up to date (and a dirty golang-migrate state is a problem of its own).

@@ -70,12 +70,12 @@ fn polyver(dir: &Path, cwd: &Path) -> Command {
         .env("POLYVER_OSV_DB", dir.join("osv"))
         .env("POLYVER_CACHE_DIR", dir.join("cache"))
         .env_remove("POLYVER_DATA_DIR")
-        .env_remove("POLYVER_DATABASE_URL")
-        .env_remove("POLYVER_NO_STORE")
-        .args([
-            "--db",
-            &format!("sqlite://{}", dir.join("registry.db").display()),
-        ]);
+        // The registry for the commands that take `--db` (scan, history, diff).
+        .env(
+            "POLYVER_DATABASE_URL",
+            format!("sqlite://{}", dir.join("registry.db").display()),
+        )
+        .env_remove("POLYVER_NO_STORE");
     cmd
 }
 

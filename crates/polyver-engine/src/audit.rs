@@ -98,7 +98,7 @@ pub fn database_error(e: DbError) -> EngineError {
     let hint = match &e {
         DbError::Corrupt { path, .. } | DbError::OldFormat { path, .. } => format!(
             "delete {} and rebuild it with `polyver db sync` (or `polyver db import PATH`)",
-            path.display()
+            polyver_model::shell_quote(&path.display().to_string())
         ),
         _ => "re-create it with `polyver db sync` or `polyver db import PATH`".to_string(),
     };
@@ -114,6 +114,16 @@ pub fn missing_database(path: &Path) -> EngineError {
              (a folder or zip of OSV JSON); --osv-db DIR picks another database"
                 .to_string(),
         ),
+    )
+}
+
+/// The warning for an ecosystem the database has no advisories for, with the command that
+/// fetches them (the name shell-quoted: `'GitHub Actions'`).
+pub fn not_covered_warning(ecosystem: &str) -> String {
+    format!(
+        "the OSV database has no {ecosystem} advisories; those components were not checked \
+         (run `polyver db sync --ecosystem {}`)",
+        polyver_model::shell_quote(ecosystem)
     )
 }
 
@@ -160,7 +170,7 @@ impl AuditOutcome {
         let mut out: Vec<String> = self
             .missing_ecosystems
             .iter()
-            .map(|e| format!("the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"))
+            .map(|e| not_covered_warning(e))
             .collect();
         for f in &self.report.findings {
             if let Some(ig) = f.ignore.as_ref().filter(|i| i.expired) {
@@ -193,4 +203,17 @@ pub fn threshold(
     config: &polyver_config::Config,
 ) -> Option<polyver_model::FindingSeverity> {
     cli.or_else(|| config.audit.fail_on.as_deref().and_then(|s| s.parse().ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sync_hint_can_be_pasted_into_a_shell() {
+        let w = super::not_covered_warning("GitHub Actions");
+        assert!(
+            w.contains("`polyver db sync --ecosystem 'GitHub Actions'`"),
+            "{w}"
+        );
+        assert!(super::not_covered_warning("npm").contains("`polyver db sync --ecosystem npm`"));
+    }
 }

@@ -297,25 +297,31 @@ impl PreparedGate<'_> {
     ) -> Result<(CheckResult, polyver_advisory::AuditReport), EngineError> {
         let outcome = audit::audit(self.settings, inventory, db)?;
         for e in &outcome.missing_ecosystems {
-            warnings.push(format!(
-                "the OSV database has no {e} advisories; those components were not checked (run `polyver db sync --ecosystem {e}`)"
-            ));
+            warnings.push(audit::not_covered_warning(e));
         }
         let report = &outcome.report;
+        let per_ecosystem: Vec<String> = report
+            .stats
+            .checked_by_ecosystem
+            .iter()
+            .map(|(e, n)| format!("{e} {n}"))
+            .collect();
         let mut note = format!(
             "{} checked against {}",
             plural(report.stats.checked, "component"),
             plural(outcome.advisories, "advisory")
         );
+        if !per_ecosystem.is_empty() {
+            note.push_str(&format!(" ({})", per_ecosystem.join(", ")));
+        }
         if !report.ignored.is_empty() {
             note.push_str(&format!(
                 "; {} ignored by polyver.toml",
                 report.ignored.len()
             ));
         }
-        if !outcome.missing_ecosystems.is_empty() {
-            let list: Vec<&str> = outcome.missing_ecosystems.iter().copied().collect();
-            note.push_str(&format!("; no advisories for {}", list.join(", ")));
+        for gap in report.stats.coverage_gaps() {
+            note.push_str(&format!("; {gap}"));
         }
         let result = CheckResult::ran(Check::Audit, note, report.findings(), self.options.fail_on);
         Ok((result, outcome.report))

@@ -41,7 +41,10 @@ pub fn select(
         .collect();
     if let Some(lock) = &wanted_lock {
         if graphs.is_empty() {
-            let found: Vec<&str> = all.iter().map(|g| g.lock.as_str()).collect();
+            let found: Vec<String> = all
+                .iter()
+                .map(|g| polyver_model::shell_quote(&g.lock).into_owned())
+                .collect();
             return Err(EngineError::input(
                 format!("no lock file `{lock}` under {}", root.display()),
                 Some(if found.is_empty() {
@@ -119,6 +122,10 @@ pub fn not_found_hint(graphs: &[Graph], query: &Query) -> String {
     if graphs.is_empty() {
         "no lock file was found: `polyver graph` lists what polyver reads".to_string()
     } else if !near.is_empty() {
+        let near: Vec<String> = near
+            .iter()
+            .map(|n| polyver_model::shell_quote(n).into_owned())
+            .collect();
         format!("did you mean: {}?", near.join(", "))
     } else if query.version.is_some() {
         format!("drop --version to see every version of `{}`", query.name)

@@ -36,6 +36,7 @@ pub fn findings(inventory: &Inventory) -> Vec<Finding> {
         .map(|d| Finding {
             kind: FindingKind::Diagnostic,
             rule: UNREADABLE.to_string(),
+            severity_unknown: false,
             severity: FindingSeverity::High,
             title: format!("{} ({})", d.message, d.code.id()),
             ecosystem: None,

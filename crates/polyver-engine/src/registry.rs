@@ -119,7 +119,11 @@ pub fn repository(store: &Store, explicit: Option<&str>) -> Result<String, Engin
     if let [only] = repos.as_slice() {
         return Ok(only.name.clone());
     }
-    let names: Vec<&str> = repos.iter().take(10).map(|r| r.name.as_str()).collect();
+    let names: Vec<String> = repos
+        .iter()
+        .take(10)
+        .map(|r| polyver_model::shell_quote(&r.name).into_owned())
+        .collect();
     Err(EngineError::input(
         format!("no scans of repository `{name}` in the registry"),
         Some(if names.is_empty() {
@@ -135,6 +139,7 @@ fn finding_of(d: &Diagnostic) -> Finding {
     Finding {
         kind: FindingKind::Diagnostic,
         rule: d.code.id().to_string(),
+        severity_unknown: false,
         severity: match d.severity {
             Severity::Error => FindingSeverity::Medium,
             Severity::Warning => FindingSeverity::Low,

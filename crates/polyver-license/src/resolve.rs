@@ -101,6 +101,7 @@ impl LicenseReport {
             let finding = |rule: &str, severity: FindingSeverity, title: String| Finding {
                 kind: FindingKind::License,
                 rule: rule.to_string(),
+                severity_unknown: false,
                 severity,
                 title,
                 ecosystem: Some(p.ecosystem),
@@ -312,8 +313,12 @@ pub fn resolve(
         }
         if let Some(first) = failures.first() {
             notes.push(format!(
-                "{} registry lookup(s) failed; first: {first}",
-                failures.len()
+                "{} failed; first: {first}",
+                if failures.len() == 1 {
+                    "1 registry lookup".to_string()
+                } else {
+                    format!("{} registry lookups", failures.len())
+                }
             ));
         }
     } else {

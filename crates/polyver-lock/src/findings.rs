@@ -20,6 +20,7 @@ pub fn drift_findings(drift: &Drift) -> Vec<Finding> {
     let finding = |title: String, e: &LockEntry, locations: Vec<Location>| Finding {
         kind: FindingKind::Drift,
         rule: RULES[0].id.to_string(),
+        severity_unknown: false,
         severity: FindingSeverity::High,
         title,
         ecosystem: Some(e.ecosystem),

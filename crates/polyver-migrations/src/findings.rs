@@ -119,6 +119,7 @@ pub fn findings(chains: &[Chain]) -> Vec<Finding> {
             out.push(Finding {
                 kind: FindingKind::Migration,
                 rule: rule_of(p.kind).id.to_string(),
+                severity_unknown: false,
                 severity: severity(p.kind),
                 title: format!("{} {}: {}", chain.framework, chain.name, p.message),
                 ecosystem: Some(chain.framework),

@@ -284,8 +284,9 @@ fn compare(
         problems.push(Problem {
             kind: ProblemKind::Pending,
             message: format!(
-                "{} migration(s) not applied: {}",
+                "{} {} not applied: {}",
                 applied.pending.len(),
+                migrations(applied.pending.len()),
                 applied.pending.join(", ")
             ),
             location: applied
@@ -298,8 +299,9 @@ fn compare(
         problems.push(Problem {
             kind: ProblemKind::Unknown,
             message: format!(
-                "{} applied migration(s) not in the repository: {}",
+                "{} applied {} not in the repository: {}",
                 applied.unknown.len(),
+                migrations(applied.unknown.len()),
                 applied.unknown.join(", ")
             ),
             location: None,
@@ -307,6 +309,15 @@ fn compare(
     }
     chain.problems.extend(problems);
     chain.database = Some(applied);
+}
+
+/// `migration` for one, `migrations` for any other count.
+fn migrations(n: usize) -> &'static str {
+    if n == 1 {
+        "migration"
+    } else {
+        "migrations"
+    }
 }
 
 #[cfg(test)]

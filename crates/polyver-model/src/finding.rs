@@ -116,7 +116,12 @@ impl FromStr for FindingSeverity {
 pub struct Finding {
     pub kind: FindingKind,
     pub rule: String,
+    /// What `--fail-on` compares; `medium` for an advisory that gives no severity.
     pub severity: FindingSeverity,
+    /// The source gave no severity (an advisory without a rating): `severity` is only what
+    /// the finding counts as, and reports say `unknown (counted as medium)`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub severity_unknown: bool,
     /// One line, for tables and SARIF `message.text`.
     pub title: String,
     /// The component concerned, when there is one.

@@ -30,7 +30,7 @@ pub use finding::{Finding, FindingKind, FindingSeverity, Rule};
 pub use format::{Format, FormatInfo, Role};
 pub use project::{Link, LinkKind};
 pub use source_line::SourceLine;
-pub use text::escape_control;
+pub use text::{escape_control, shell_quote};
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

@@ -32,9 +32,35 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` as one POSIX shell word, for hints meant to be copied into a shell: unchanged when
+/// it is made only of characters no shell treats specially (`GitHub` stays `GitHub`), else
+/// in single quotes, a quote written `'\''` (`GitHub Actions` gives `'GitHub Actions'`).
+pub fn shell_quote(s: &str) -> Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(format!("'{}'", s.replace('\'', "'\\''")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert!(matches!(shell_quote("crates.io"), Cow::Borrowed(_)));
+        assert_eq!(
+            shell_quote("sqlite:///tmp/a-b_c@1"),
+            "sqlite:///tmp/a-b_c@1"
+        );
+        assert_eq!(shell_quote("GitHub Actions"), "'GitHub Actions'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("$HOME;rm -rf"), "'$HOME;rm -rf'");
+        assert_eq!(shell_quote("a*b"), "'a*b'");
+        assert_eq!(shell_quote("~/x"), "'~/x'");
+    }
 
     #[test]
     fn control_characters_are_escaped_and_nothing_else() {

@@ -28,6 +28,7 @@ fn finding(rule: &str, severity: FindingSeverity, locations: Vec<Location>) -> F
     Finding {
         kind: FindingKind::Vulnerability,
         rule: rule.into(),
+        severity_unknown: false,
         severity,
         title: format!("{rule} in urllib3 1.26.16"),
         ecosystem: Some(Ecosystem::Pypi),

@@ -55,6 +55,7 @@ fn finding(sev: FindingSeverity, rule: &str) -> Finding {
     Finding {
         kind: FindingKind::Vulnerability,
         rule: rule.into(),
+        severity_unknown: false,
         severity: sev,
         title: format!("{rule} in requests"),
         ecosystem: Some(Ecosystem::Pypi),

@@ -291,8 +291,13 @@ pub struct ConflictsArgs {
 pub struct LicensesArgs {
     /// The directory to scan (default: the current directory).
     pub path: Option<PathBuf>,
-    /// Exit 1 when a package's licence violates the [licenses] policy.
-    #[arg(long)]
+    /// Exit 1 when a licence finding is at or above this severity: info, low, medium, high,
+    /// critical (a policy violation is high, an incompatible licence medium in runtime
+    /// scope) [default: never].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<polyver_model::FindingSeverity>,
+    /// The former spelling of `--fail-on high`, still accepted.
+    #[arg(long, hide = true, conflicts_with = "fail_on")]
     pub fail_on_violation: bool,
     /// Base URL of a registry, as REGISTRY=URL with REGISTRY one of pypi, npm, crates-io
     /// (repeatable) [default: [licenses] registry-urls, then the public registries].

@@ -25,3 +25,57 @@ fn format_before_the_command_is_the_command_format() {
         Some(std::path::Path::new("scan"))
     );
 }
+
+#[test]
+fn db_is_offered_only_by_the_commands_that_use_the_registry() {
+    for (args, db) in [
+        (&["--db", "sqlite://r.db", "scan"][..], "sqlite://r.db"),
+        (&["--db=sqlite://r.db", "history"][..], "sqlite://r.db"),
+        (
+            &["diff", "--db", "postgres://h/d", "-1"][..],
+            "postgres://h/d",
+        ),
+        (
+            &["-q", "--db", "sqlite://x y.db", "--format", "json", "scan"][..],
+            "sqlite://x y.db",
+        ),
+    ] {
+        let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(cli.global.db.as_deref(), Some(db), "{args:?}");
+    }
+    // Commands that never open the registry do not take it, before or after the command.
+    for args in [
+        &["--db", "sqlite://r.db", "check"][..],
+        &["check", "--db", "sqlite://r.db"][..],
+        &["--db", "sqlite://r.db", "audit"][..],
+        &["--db", "sqlite://r.db", "db", "status"][..],
+        &[
+            "--db",
+            "sqlite://r.db",
+            "version",
+            "compare",
+            "pypi",
+            "1",
+            "2",
+        ][..],
+    ] {
+        let e = parse(args).expect_err(&format!("{args:?} must be refused"));
+        assert_eq!(
+            e.kind(),
+            clap::error::ErrorKind::UnknownArgument,
+            "{args:?}"
+        );
+    }
+    let help = Cli::command_line()
+        .find_subcommand_mut("check")
+        .unwrap()
+        .render_help()
+        .to_string();
+    assert!(!help.contains("--db"), "{help}");
+    let help = Cli::command_line()
+        .find_subcommand_mut("scan")
+        .unwrap()
+        .render_help()
+        .to_string();
+    assert!(help.contains("--db <URL>"), "{help}");
+}

@@ -68,7 +68,8 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     Ok(if failing > 0 {
         if !global.quiet {
             eprintln!(
-                "{failing} finding(s) at or above {}",
+                "{} at or above {}",
+                polyver_report::render::plural(failing, "finding", "findings"),
                 threshold.map_or("-", |t| t.id())
             );
         }

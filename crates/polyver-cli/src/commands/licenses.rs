@@ -2,15 +2,16 @@
 //! `[licenses]` policy verdict and the fit with the repository's own licence (the work is in
 //! `polyver-license`; this module loads settings and renders).
 //!
-//! Exit codes: 0 done (violations are reported but do not fail without
-//! `--fail-on-violation`); 1 a violation with `--fail-on-violation`; 2 input errors (bad
-//! path, bad polyver.toml, bad `--registry-url`); 3 the HTTP client cannot be set up.
+//! Exit codes: 0 done (violations are reported but do not fail without `--fail-on`); 1 a
+//! licence finding at or above `--fail-on` (`--fail-on-violation`, the former flag, is
+//! `--fail-on high`); 2 input errors (bad path, bad polyver.toml, bad `--registry-url`); 3
+//! the HTTP client cannot be set up.
 
 use crate::args::{Format, GlobalArgs, LicensesArgs};
 use crate::output::{escaped, Output};
 use crate::progress::{self, Shown};
 use polyver_license::LicenseReport;
-use polyver_model::Inventory;
+use polyver_model::{FindingSeverity, Inventory};
 use polyver_report::render::licenses as render;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,10 +50,23 @@ pub fn run(args: &LicensesArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         Format::Sarif => super::write_sarif(out, &report.findings(), &render::sarif_rules())?,
         _ => out.write(&render::table(&report, &out.term))?,
     }
-    Ok(if args.fail_on_violation && report.has_violations() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    let threshold = args
+        .fail_on
+        .or(args.fail_on_violation.then_some(FindingSeverity::High));
+    let failing = threshold.map_or(0, |t| {
+        report.findings().iter().filter(|f| f.severity >= t).count()
+    });
+    Ok(match threshold {
+        Some(t) if failing > 0 => {
+            if !global.quiet {
+                eprintln!(
+                    "{} at or above {t}",
+                    polyver_report::render::plural(failing, "finding", "findings")
+                );
+            }
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
     })
 }
 

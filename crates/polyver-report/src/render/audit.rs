@@ -119,10 +119,15 @@ fn write_table(
     };
     writeln!(
         w,
-        "{headline} in {} of {components} components ({} checked against OSV){ignored}{git}",
+        "{headline} in {} of {} ({}){ignored}{git}",
         affected.len(),
-        report.stats.checked,
-    )
+        super::plural(components, "component", "components"),
+        report.stats.checked_text(),
+    )?;
+    for line in report.stats.coverage_gaps() {
+        writeln!(w, "{}", escaped(line))?;
+    }
+    Ok(())
 }
 
 /// One Markdown table of the findings, then the ignored ones.
@@ -165,6 +170,10 @@ fn write_markdown(report: &AuditReport, w: &mut String) -> fmt::Result {
                 at.join(", "),
             )?;
         }
+    }
+    writeln!(w, "\n{}.", cell(&report.stats.checked_text()))?;
+    for line in report.stats.coverage_gaps() {
+        writeln!(w, "\n{}.", cell(&line))?;
     }
     if !report.ignored.is_empty() {
         writeln!(w, "\n## Ignored\n")?;

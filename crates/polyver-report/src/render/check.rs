@@ -104,10 +104,23 @@ fn severity_list(r: &CheckResult) -> String {
         .filter(|s| counts[s.id()] > 0)
         .map(|s| format!("{} {s}", counts[s.id()]))
         .collect();
+    let unknown = r.findings.iter().filter(|f| f.severity_unknown).count();
     if parts.is_empty() {
         "no findings".to_string()
+    } else if unknown > 0 {
+        format!("{} ({unknown} of unknown severity)", parts.join(", "))
     } else {
         parts.join(", ")
+    }
+}
+
+/// `high`, or `unknown (counted as medium)` for an advisory that rates none: what the gate
+/// compares is shown, and so is that it was not the advisory's word.
+fn severity_label(f: &Finding) -> String {
+    if f.severity_unknown {
+        format!("unknown (counted as {})", f.severity)
+    } else {
+        f.severity.to_string()
     }
 }
 
@@ -192,7 +205,7 @@ fn write_table(
             writeln!(w, "  {}", escaped(note))?;
         }
         for f in r.findings.iter().take(TABLE_TOP) {
-            let sev = format!("{:<8}", f.severity.id());
+            let sev = format!("{:<8}", severity_label(f));
             let sev = if f.severity >= fail_on {
                 term.paint(&sev, Style::Bad)
             } else {
@@ -290,9 +303,9 @@ fn write_markdown(
         writeln!(w, "|---|---|---|---|")?;
         for f in r.findings.iter().take(MARKDOWN_TOP) {
             let sev = if f.severity >= fail_on {
-                format!("**{}**", f.severity)
+                format!("**{}**", severity_label(f))
             } else {
-                f.severity.to_string()
+                severity_label(f)
             };
             let at: Vec<String> = f
                 .locations

@@ -89,7 +89,11 @@ fn write_table(
     } else {
         term.paint(&format!("none at or above {fail_on}"), Style::Good)
     };
-    write!(w, "{} findings", report.summary.total)?;
+    write!(
+        w,
+        "{}",
+        super::plural(report.summary.total, "finding", "findings")
+    )?;
     if !by_sev.is_empty() {
         write!(w, " ({})", by_sev.join(", "))?;
     }
@@ -144,7 +148,11 @@ fn write_markdown(report: &Report, w: &mut String) -> fmt::Result {
         }
         writeln!(w)?;
     }
-    writeln!(w, "{} findings.", report.summary.total)
+    writeln!(
+        w,
+        "{}.",
+        super::plural(report.summary.total, "finding", "findings")
+    )
 }
 
 /// The JSON document of `polyver conflicts`: the report with its threshold and verdict.

@@ -33,8 +33,8 @@ pub fn import_json(database: &Path, summary: &UpdateSummary, seconds: f64) -> se
 /// What `db import` did, in one line.
 pub fn import_line(database: &Path, summary: &UpdateSummary, seconds: f64) -> String {
     format!(
-        "imported {} advisories ({}) into {}: {} skipped as corrupt, {} withdrawn, {} without a package; {} in the database ({seconds:.2}s)\n",
-        summary.imported,
+        "imported {} ({}) into {}: {} skipped as corrupt, {} withdrawn, {} without a package; {} in the database ({seconds:.2}s)\n",
+        super::plural(summary.imported, "advisory", "advisories"),
         escaped(summary.ecosystems.join(", ")),
         escaped(database.display()),
         summary.skipped,
@@ -82,7 +82,13 @@ pub fn sync_table(outcomes: &[SyncOutcome], term: &Term) -> String {
         t.styled_row(vec![
             (o.ecosystem.clone(), None),
             (word.to_string(), style),
-            (format!("{} advisories{detail}", o.advisories), None),
+            (
+                format!(
+                    "{}{detail}",
+                    super::plural(o.advisories, "advisory", "advisories")
+                ),
+                None,
+            ),
         ]);
     }
     t.render(term)
@@ -138,7 +144,14 @@ pub fn status_table(db: &Database, verified: Option<&Verified>, now: u64, term: 
         ]);
     }
     out.push_str(&t.render(term));
-    out.push_str(&format!("{} advisories in total\n", db.advisory_count()));
+    out.push_str(&format!(
+        "{} in total\n",
+        super::plural(
+            usize::try_from(db.advisory_count()).unwrap_or(usize::MAX),
+            "advisory",
+            "advisories"
+        )
+    ));
     if let Some(v) = verified {
         out.push_str(&format!(
             "verified: every checksum of the {} advisory records ({} KiB) matches\n",

@@ -63,7 +63,10 @@ fn write_summary(graphs: &[Graph], top: usize, term: &Term, w: &mut String) -> f
             plural(s.cycles, "cycle", "cycles"),
         );
         if s.cycles > 0 {
-            line.push_str(&format!(" ({} packages in cycles)", s.nodes_in_cycles));
+            line.push_str(&format!(
+                " ({} in cycles)",
+                plural(s.nodes_in_cycles, "package", "packages")
+            ));
         }
         if s.unreachable > 0 {
             line.push_str(&format!("; {} unreachable", s.unreachable));

@@ -59,9 +59,9 @@ pub fn config(inventory: &Inventory) -> String {
     t.push_str("# polyver.toml above the scanned path; an unknown key is an error.\n#\n");
     let _ = writeln!(
         t,
-        "# Detected: {} components in {} files{}.",
-        inventory.components.len(),
-        files.len(),
+        "# Detected: {} in {}{}.",
+        super::plural(inventory.components.len(), "component", "components"),
+        super::plural(files.len(), "file", "files"),
         if summary.is_empty() {
             String::new()
         } else {
@@ -269,7 +269,8 @@ pub fn done(
     };
     let (config, state) = (escaped(config), escaped(state));
     format!(
-        "wrote {config} ({components} components detected{approved})\n{} {state}\nnext: review {config}, then `polyver lock` and commit both files\n",
+        "wrote {config} ({} detected{approved})\n{} {state}\nnext: review {config}, then `polyver lock` and commit both files\n",
+        super::plural(components, "component", "components"),
         if state_created { "created" } else { "kept" },
     )
 }

@@ -44,16 +44,23 @@ fn summary_line(report: &LicenseReport) -> String {
         .iter()
         .map(|(c, n)| format!("{c} {n}"))
         .collect();
-    let mut line =
-        format!(
-        "{} packages ({}); {} violations, {} warnings, {} unknown, {} incompatible; sources: {}",
-        s.packages,
-        if cats.is_empty() { "none".to_string() } else { cats.join(", ") },
-        s.violations,
-        s.warnings,
+    let mut line = format!(
+        "{} ({}); {}, {}, {} unknown, {} incompatible; sources: {}",
+        super::plural(s.packages, "package", "packages"),
+        if cats.is_empty() {
+            "none".to_string()
+        } else {
+            cats.join(", ")
+        },
+        super::plural(s.violations, "violation", "violations"),
+        super::plural(s.warnings, "warning", "warnings"),
         s.unknown,
         s.incompatible,
-        if sources.is_empty() { "none".to_string() } else { sources.join(", ") },
+        if sources.is_empty() {
+            "none".to_string()
+        } else {
+            sources.join(", ")
+        },
     );
     if s.registry_lookups > 0 {
         line.push_str(&format!(

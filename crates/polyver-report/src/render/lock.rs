@@ -27,13 +27,16 @@ pub fn write_json(path: &str, components: usize, files: usize, written: bool) ->
 pub fn written(path: &str, components: usize, files: usize, written: bool) -> String {
     if written {
         format!(
-            "wrote {}: {components} components from {files} files\n",
-            escaped(path)
+            "wrote {}: {} from {}\n",
+            escaped(path),
+            super::plural(components, "component", "components"),
+            super::plural(files, "file", "files")
         )
     } else {
         format!(
-            "{} is up to date ({components} components)\n",
-            escaped(path)
+            "{} is up to date ({})\n",
+            escaped(path),
+            super::plural(components, "component", "components")
         )
     }
 }
@@ -55,9 +58,9 @@ pub fn check_json(path: &str, drift: &Drift) -> serde_json::Value {
 pub fn check(path: &str, drift: &Drift, term: &Term) -> String {
     if drift.is_empty() {
         return format!(
-            "{} is up to date ({} components)\n",
+            "{} is up to date ({})\n",
             escaped(path),
-            drift.unchanged
+            super::plural(drift.unchanged, "component", "components")
         );
     }
     let mut out = format!(

@@ -21,15 +21,29 @@ fn version_cell(c: &Component) -> String {
     }
 }
 
-/// Components grouped by the file that declares them (their first location).
-fn by_file(inventory: &Inventory) -> BTreeMap<&str, Vec<&Component>> {
-    let mut groups: BTreeMap<&str, Vec<&Component>> = BTreeMap::new();
+/// Components grouped by every file that declares them, each with the line it is declared at
+/// there: a component written in two files (a Dockerfile image also pinned in a compose file)
+/// is listed under both, so every file with components gets a heading. A component declared
+/// twice in one file is listed at each line.
+fn by_file(inventory: &Inventory) -> BTreeMap<&str, Vec<(u32, &Component)>> {
+    let mut groups: BTreeMap<&str, Vec<(u32, &Component)>> = BTreeMap::new();
     for c in &inventory.components {
-        let path = c.locations.first().map_or("", |l| l.path.as_str());
-        groups.entry(path).or_default().push(c);
+        if c.locations.is_empty() {
+            groups.entry("").or_default().push((0, c));
+        }
+        for l in &c.locations {
+            let list = groups.entry(l.path.as_str()).or_default();
+            if !list
+                .iter()
+                .any(|(line, seen)| *line == l.line && std::ptr::eq(*seen, c))
+            {
+                list.push((l.line, c));
+            }
+        }
     }
     for list in groups.values_mut() {
-        list.sort_by_key(|c| c.locations.first().map_or(0, |l| l.line));
+        // Stable: components on one line keep the inventory's order.
+        list.sort_by_key(|(line, _)| *line);
     }
     groups
 }
@@ -47,13 +61,19 @@ pub fn summary(inventory: &Inventory) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let files = usize::try_from(inventory.stats.files_extracted).unwrap_or(usize::MAX);
     format!(
-        "{} components ({direct} direct, {} transitive) in {} files; {}; {} diagnostics ({errors} errors)",
-        inventory.components.len(),
+        "{} ({direct} direct, {} transitive) in {}; {}; {} ({})",
+        super::plural(inventory.components.len(), "component", "components"),
         inventory.components.len() - direct,
-        inventory.stats.files_extracted,
-        if per_eco.is_empty() { "no ecosystems".to_string() } else { per_eco.join(", ") },
-        inventory.diagnostics.len(),
+        super::plural(files, "file", "files"),
+        if per_eco.is_empty() {
+            "no ecosystems".to_string()
+        } else {
+            per_eco.join(", ")
+        },
+        super::plural(inventory.diagnostics.len(), "diagnostic", "diagnostics"),
+        super::plural(errors, "error", "errors"),
     )
 }
 
@@ -73,14 +93,16 @@ pub fn table(inventory: &Inventory, term: &Term) -> String {
             Column::left(),
         ];
         let mut t = Table::new(columns).indent(2);
-        for c in components {
+        for (line, c) in components {
             let version = version_cell(c);
             let floating = version == "latest" || version == "-";
             t.styled_row(vec![
                 (
-                    c.locations
-                        .first()
-                        .map_or(String::new(), |l| format!(":{}", l.line)),
+                    if c.locations.is_empty() {
+                        String::new()
+                    } else {
+                        format!(":{line}")
+                    },
                     None,
                 ),
                 (c.kind.to_string(), None),
@@ -119,12 +141,12 @@ fn write_markdown(inventory: &Inventory, w: &mut String) -> fmt::Result {
     )?;
     writeln!(w, "|---|---:|---|---|---|---|---|---|")?;
     for (path, components) in by_file(inventory) {
-        for c in components {
+        for (line, c) in components {
             writeln!(
                 w,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 cell(path),
-                c.locations.first().map_or(0, |l| l.line),
+                line,
                 c.kind,
                 c.ecosystem,
                 cell(&c.name),
