@@ -89,7 +89,7 @@ fn the_replacement_is_audited_not_the_required_version() {
         report
             .warnings
             .iter()
-            .any(|w| w.contains("1 module(s) replaced by a local directory")),
+            .any(|w| w.contains("1 module replaced by a local directory names no version")),
         "{:?}",
         report.warnings
     );
