@@ -67,6 +67,7 @@ declare -A SEEDS=(
     [extract_poetry_lock]="0|$F/poetry-lock/**/poetry.lock"
     [extract_pom]="0|$F/pom/**/pom.xml"
     [extract_pulumi]="0|$F/pulumi*/**/Pulumi*.yaml"
+    [extract_pylock]="0|$F/pylock/**/pylock*.toml"
     [extract_pyproject]="0|$F/**/pyproject.toml"
     [extract_requirements]="3|$F/requirements/**"
     [extract_setup_cfg]="0|$F/setup-cfg/**/setup.cfg"
