@@ -18,8 +18,9 @@
 //! decides; without one, the entries no other entry depends on are direct.
 
 use crate::extractors::python_locks::{
-    file_hashes, invalid, join_hashes, key_line, line_of, package, parse_toml, python_constraint,
-    sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions, Manifest,
+    file_hashes, invalid, join_hashes, key_line, line_of, package, package_tables, parse_toml,
+    python_constraint, sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
+    Manifest,
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
@@ -27,7 +28,7 @@ use polyver_model::{
     normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
 };
 use std::path::Path;
-use toml_edit::{Item, Table, TableLike};
+use toml_edit::{Item, TableLike};
 
 pub struct PdmLockExtractor;
 
@@ -52,23 +53,8 @@ impl Extractor for PdmLockExtractor {
         if let Some(meta) = metadata {
             python(file, meta, &mut out);
         }
-        let packages: Vec<&Table> = match root.get("package") {
-            None => Vec::new(),
-            Some(item) => match item.as_array_of_tables() {
-                Some(aot) => aot.iter().collect(),
-                None => {
-                    let line = key_line(file, root, "package", 0);
-                    out.diagnose(invalid(file, line, "`package` must be an array of tables"));
-                    Vec::new()
-                }
-            },
-        };
-        let mut locked = LockedVersions::default();
-        for pkg in &packages {
-            if let Some(name) = str_of(*pkg, "name") {
-                locked.insert(name, str_of(*pkg, "version"));
-            }
-        }
+        let packages = package_tables(file, root, "package", &mut out);
+        let locked = LockedVersions::of(&packages);
         let manifest = sibling_pyproject(file);
         let old_files = metadata
             .and_then(|m| m.get("files"))

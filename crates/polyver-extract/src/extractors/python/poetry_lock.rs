@@ -20,14 +20,14 @@
 //! `python_locks::unreferenced`).
 
 use crate::extractors::python_locks::{
-    file_hashes, invalid, join_hashes, key_line, package, parse_toml, python_constraint,
-    sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
+    file_hashes, invalid, join_hashes, key_line, package, package_tables, parse_toml,
+    python_constraint, sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{normalize_pypi_name, DependencyEdge, Format, Scope};
 use std::path::Path;
-use toml_edit::{Item, Table, TableLike};
+use toml_edit::{Item, TableLike};
 
 pub struct PoetryLockExtractor;
 
@@ -55,24 +55,8 @@ impl Extractor for PoetryLockExtractor {
                 out.push(python_constraint(file, ID, line, py));
             }
         }
-        let packages: Vec<&Table> = match root.get("package") {
-            None => Vec::new(),
-            Some(item) => match item.as_array_of_tables() {
-                Some(aot) => aot.iter().collect(),
-                None => {
-                    let line = key_line(file, root, "package", 0);
-                    out.diagnose(invalid(file, line, "`package` must be an array of tables"));
-                    Vec::new()
-                }
-            },
-        };
-
-        let mut locked = LockedVersions::default();
-        for pkg in &packages {
-            if let Some(name) = str_of(*pkg, "name") {
-                locked.insert(name, str_of(*pkg, "version"));
-            }
-        }
+        let packages = package_tables(file, root, "package", &mut out);
+        let locked = LockedVersions::of(&packages);
         let mut components = Vec::new();
         let mut all_edges = Vec::new();
         for pkg in &packages {

@@ -17,8 +17,8 @@
 //! `optional`, else `runtime`. `requires-python` is the `python` runtime constraint.
 
 use crate::extractors::python_locks::{
-    invalid, join_hashes, key_line, package, parse_toml, python_constraint, sibling_pyproject,
-    str_of, tables_in, unreferenced, LockedVersions,
+    invalid, join_hashes, key_line, package, package_tables, parse_toml, python_constraint,
+    sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
 use crate::{file_name, Extracted, Extractor, SourceFile};
 use polyver_model::{
@@ -75,24 +75,8 @@ impl Extractor for PylockExtractor {
             let line = key_line(file, root, "requires-python", 0);
             out.push(python_constraint(file, ID, line, py));
         }
-        let packages: Vec<&Table> = match root.get("packages") {
-            None => Vec::new(),
-            Some(item) => match item.as_array_of_tables() {
-                Some(aot) => aot.iter().collect(),
-                None => {
-                    let line = key_line(file, root, "packages", 0);
-                    out.diagnose(invalid(file, line, "`packages` must be an array of tables"));
-                    Vec::new()
-                }
-            },
-        };
-
-        let mut locked = LockedVersions::default();
-        for pkg in &packages {
-            if let Some(name) = str_of(*pkg, "name") {
-                locked.insert(name, str_of(*pkg, "version"));
-            }
-        }
+        let packages = package_tables(file, root, "packages", &mut out);
+        let locked = LockedVersions::of(&packages);
 
         let mut components = Vec::new();
         let mut all_edges: Vec<(String, DependencyEdge)> = Vec::new();

@@ -14,7 +14,7 @@ use polyver_model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use toml_edit::{Document, Item, TableLike, Value};
+use toml_edit::{Document, Item, Table, TableLike, Value};
 
 /// Parses `file` as TOML; on failure records a parse error at the offending line.
 pub(crate) fn parse_toml<'a>(
@@ -183,7 +183,43 @@ pub(crate) fn file_hashes(item: &Item, version: Option<&str>) -> Vec<String> {
 #[derive(Default)]
 pub(crate) struct LockedVersions(BTreeMap<String, BTreeSet<String>>);
 
+/// The `[[key]]` entries of a lock file's root (`package` in Poetry/PDM/uv, `packages` in
+/// pylock.toml); another shape is a diagnostic at the key's line and no entries.
+pub(crate) fn package_tables<'d>(
+    file: &SourceFile,
+    root: &'d Table,
+    key: &str,
+    out: &mut Extracted,
+) -> Vec<&'d Table> {
+    match root.get(key) {
+        None => Vec::new(),
+        Some(item) => match item.as_array_of_tables() {
+            Some(aot) => aot.iter().collect(),
+            None => {
+                let line = key_line(file, root, key, 0);
+                out.diagnose(invalid(
+                    file,
+                    line,
+                    format!("`{key}` must be an array of tables"),
+                ));
+                Vec::new()
+            }
+        },
+    }
+}
+
 impl LockedVersions {
+    /// The names and versions of `packages` (`name`, `version` keys).
+    pub(crate) fn of(packages: &[&Table]) -> LockedVersions {
+        let mut locked = LockedVersions::default();
+        for pkg in packages {
+            if let Some(name) = str_of(*pkg, "name") {
+                locked.insert(name, str_of(*pkg, "version"));
+            }
+        }
+        locked
+    }
+
     pub(crate) fn insert(&mut self, name: &str, version: Option<&str>) {
         let versions = self.0.entry(normalize_pypi_name(name)).or_default();
         if let Some(v) = version {

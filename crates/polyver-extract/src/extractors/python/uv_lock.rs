@@ -20,8 +20,8 @@
 //! `requires-python` is the `python` runtime constraint.
 
 use crate::extractors::python_locks::{
-    invalid, join_hashes, key_line, package, parse_toml, python_constraint, sibling_pyproject,
-    str_of, tables_in, unreferenced, LockedVersions,
+    invalid, join_hashes, key_line, package, package_tables, parse_toml, python_constraint,
+    sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, SourceFile};
@@ -30,7 +30,7 @@ use polyver_model::{
 };
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
-use toml_edit::{Item, Table, TableLike};
+use toml_edit::{Item, TableLike};
 
 pub struct UvLockExtractor;
 
@@ -74,28 +74,8 @@ impl Extractor for UvLockExtractor {
         } else {
             "distribution"
         };
-        let packages: Vec<&Table> = match root.get(key) {
-            None => Vec::new(),
-            Some(item) => match item.as_array_of_tables() {
-                Some(aot) => aot.iter().collect(),
-                None => {
-                    let line = key_line(file, root, key, 0);
-                    out.diagnose(invalid(
-                        file,
-                        line,
-                        format!("`{key}` must be an array of tables"),
-                    ));
-                    Vec::new()
-                }
-            },
-        };
-
-        let mut locked = LockedVersions::default();
-        for pkg in &packages {
-            if let Some(name) = str_of(*pkg, "name") {
-                locked.insert(name, str_of(*pkg, "version"));
-            }
-        }
+        let packages = package_tables(file, root, key, &mut out);
+        let locked = LockedVersions::of(&packages);
 
         // Seeds of the scope walk: (scope, name) for everything the repository declares.
         let mut seeds: Vec<(Scope, String)> = Vec::new();
