@@ -133,21 +133,22 @@ impl AsyncStore {
 
     /// A stored scan's components, in the order the scan found them.
     pub async fn components(&self, scan_id: i64) -> Result<Vec<Component>> {
-        let rows = sqlx::query("SELECT data FROM components WHERE scan_id = $1 ORDER BY ordinal")
-            .bind(scan_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let data: String = row.try_get(0)?;
-                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect()
+        self.json_rows("components", scan_id).await
     }
 
     /// A stored scan's findings.
     pub async fn findings(&self, scan_id: i64) -> Result<Vec<Finding>> {
-        let rows = sqlx::query("SELECT data FROM findings WHERE scan_id = $1 ORDER BY ordinal")
+        self.json_rows("findings", scan_id).await
+    }
+
+    /// The JSON `data` column of `table` (one of ours) for one scan, in stored order.
+    async fn json_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        scan_id: i64,
+    ) -> Result<Vec<T>> {
+        let sql = format!("SELECT data FROM {table} WHERE scan_id = $1 ORDER BY ordinal");
+        let rows = sqlx::query(&sql)
             .bind(scan_id)
             .fetch_all(&self.pool)
             .await?;
