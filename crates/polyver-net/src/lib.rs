@@ -52,6 +52,9 @@ pub struct Options {
     /// PEM files of extra certificate authorities to trust (`--ca-cert`), on top of the
     /// platform's store (which honours `SSL_CERT_FILE`/`SSL_CERT_DIR`) and the Mozilla roots.
     pub ca_certs: Vec<PathBuf>,
+    /// At most this many requests in flight to one host (registries throttle parallel
+    /// clients); 0 = no limit.
+    pub max_per_host: usize,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             max_download: 4 << 30,
             user_agent: concat!("polyver/", env!("CARGO_PKG_VERSION")).to_string(),
             ca_certs: Vec::new(),
+            max_per_host: 6,
         }
     }
 }
@@ -85,12 +89,72 @@ pub fn default_cache_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("polyver-cache"))
 }
 
-/// A response from [`Client::get_cached`].
+/// A GET for [`Client::fetch`]: the URL, what to accept, how to authenticate and how old a
+/// cached answer may be.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub url: String,
+    /// `Accept`; part of the cache key, since one URL can serve several representations
+    /// (PEP 691 JSON or HTML, OCI manifest types).
+    pub accept: Option<String>,
+    /// `Authorization` (e.g. `Bearer …`); never written to the cache.
+    pub authorization: Option<String>,
+    /// A cached answer younger than this is returned without a request.
+    pub max_age: Duration,
+}
+
+impl Request {
+    pub fn get(url: impl Into<String>) -> Request {
+        Request {
+            url: url.into(),
+            accept: None,
+            authorization: None,
+            max_age: Duration::ZERO,
+        }
+    }
+
+    pub fn accept(mut self, accept: impl Into<String>) -> Request {
+        self.accept = Some(accept.into());
+        self
+    }
+
+    pub fn authorization(mut self, value: Option<String>) -> Request {
+        self.authorization = value;
+        self
+    }
+
+    pub fn max_age(mut self, max_age: Duration) -> Request {
+        self.max_age = max_age;
+        self
+    }
+
+    fn cache_key(&self) -> String {
+        match &self.accept {
+            Some(accept) => format!("{}\naccept: {accept}", self.url),
+            None => self.url.clone(),
+        }
+    }
+}
+
+/// Response headers [`Fetched::headers`] keeps (and the cache stores): what registry clients
+/// read besides the body.
+const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "link",
+    "docker-content-digest",
+    "www-authenticate",
+    "x-pypi-last-serial",
+];
+
+/// A response from [`Client::fetch`] / [`Client::get_cached`].
 #[derive(Clone, Debug)]
 pub struct Fetched {
-    /// 2xx, or 404/410 (a missing package is an answer worth caching, too).
+    /// 2xx, or 404/410 (a missing package is an answer worth caching, too), or 401 (never
+    /// cached: the caller may answer an authentication challenge, see `www-authenticate`).
     pub status: u16,
     pub body: Vec<u8>,
+    /// The headers of [`KEPT_HEADERS`] that the response had, names lower-case.
+    pub headers: Vec<(String, String)>,
     /// Served from the cache without any request.
     pub from_cache: bool,
     /// A request was made and the server said the cached copy is still current (304).
@@ -101,6 +165,24 @@ impl Fetched {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// A kept response header (`name` lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    KEPT_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?;
+            Some((name.to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 /// The validators of a downloaded resource, to send back on the next request.
@@ -155,12 +237,15 @@ struct CacheMeta {
     validators: Validators,
     /// Seconds since the epoch when the body was last confirmed current.
     checked_at: u64,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
 }
 
 pub struct Client {
     http: reqwest::blocking::Client,
     options: Options,
     cache_dir: PathBuf,
+    hosts: HostSlots,
 }
 
 impl Client {
@@ -180,6 +265,7 @@ impl Client {
         let cache_dir = options.cache_dir.clone().unwrap_or_else(default_cache_dir);
         Ok(Client {
             http,
+            hosts: HostSlots::new(options.max_per_host),
             options,
             cache_dir,
         })
@@ -197,14 +283,22 @@ impl Client {
     /// a request; an older one is revalidated (`If-None-Match`/`If-Modified-Since`); offline,
     /// any cached answer is returned whatever its age.
     pub fn get_cached(&self, url: &str, max_age: Duration) -> Result<Fetched, NetError> {
-        let (meta_path, body_path) = self.cache_paths(url);
-        let cached = read_cached(&meta_path, &body_path, url);
+        self.fetch(&Request::get(url).max_age(max_age))
+    }
+
+    /// [`Client::get_cached`] with request headers (see [`Request`]).
+    pub fn fetch(&self, request: &Request) -> Result<Fetched, NetError> {
+        let url = request.url.as_str();
+        let key = request.cache_key();
+        let (meta_path, body_path) = self.cache_paths(&key);
+        let cached = read_cached(&meta_path, &body_path, &key);
         if let Some((meta, body)) = &cached {
             let age = now_secs().saturating_sub(meta.checked_at);
-            if self.options.offline || age < max_age.as_secs() {
+            if self.options.offline || age < request.max_age.as_secs() {
                 return Ok(Fetched {
                     status: meta.status,
                     body: body.clone(),
+                    headers: meta.headers.clone(),
                     from_cache: true,
                     revalidated: false,
                 });
@@ -219,7 +313,12 @@ impl Client {
             .as_ref()
             .map(|(m, _)| m.validators.clone())
             .unwrap_or_default();
-        let response = self.send(url, &validators, self.options.timeout, self.options.retries)?;
+        let response = self.send(
+            request,
+            &validators,
+            self.options.timeout,
+            self.options.retries,
+        )?;
         let status = response.status().as_u16();
         if status == 304 {
             if let Some((mut meta, body)) = cached {
@@ -228,6 +327,7 @@ impl Client {
                 return Ok(Fetched {
                     status: meta.status,
                     body,
+                    headers: meta.headers,
                     from_cache: false,
                     revalidated: true,
                 });
@@ -238,12 +338,23 @@ impl Client {
             });
         }
         let validators = Validators::from_headers(response.headers());
+        let headers = kept_headers(response.headers());
         let body = read_limited(response, url, self.options.max_body)?;
+        if status == 401 {
+            return Ok(Fetched {
+                status,
+                body,
+                headers,
+                from_cache: false,
+                revalidated: false,
+            });
+        }
         let meta = CacheMeta {
-            url: url.to_string(),
+            url: key,
             status,
             validators,
             checked_at: now_secs(),
+            headers: headers.clone(),
         };
         fs::create_dir_all(meta_path.parent().expect("cache paths have a parent")).map_err(
             |source| NetError::Io {
@@ -256,6 +367,7 @@ impl Client {
         Ok(Fetched {
             status,
             body,
+            headers,
             from_cache: false,
             revalidated: false,
         })
@@ -299,10 +411,11 @@ impl Client {
         // Exports are large: the whole transfer gets 40 times the request timeout (20 minutes
         // by default) instead of the short one used for metadata. Retries happen around the
         // whole transfer (in `download`), not inside `send`.
-        let mut response = self.send(url, validators, self.options.timeout * 40, 0)?;
+        let mut response =
+            self.send(&Request::get(url), validators, self.options.timeout * 40, 0)?;
         match response.status().as_u16() {
             304 => return Ok(Download::NotModified),
-            status @ (404 | 410) => {
+            status @ (401 | 404 | 410) => {
                 return Err(NetError::Status {
                     url: url.to_string(),
                     status,
@@ -367,22 +480,31 @@ impl Client {
         }
     }
 
-    /// Sends a GET with up to `retries` retries; returns the response for 2xx, 304, 404 and 410.
+    /// Sends a GET with up to `retries` retries; returns the response for 2xx, 304, 401, 404
+    /// and 410.
     fn send(
         &self,
-        url: &str,
+        request: &Request,
         validators: &Validators,
         timeout: Duration,
         retries: u32,
     ) -> Result<Response, NetError> {
+        let url = request.url.as_str();
+        let _slot = self.hosts.acquire(url);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = validators.apply(self.http.get(url)).timeout(timeout);
-            let outcome = match request.send() {
+            let mut builder = validators.apply(self.http.get(url)).timeout(timeout);
+            if let Some(accept) = &request.accept {
+                builder = builder.header(header::ACCEPT, accept);
+            }
+            if let Some(authorization) = &request.authorization {
+                builder = builder.header(header::AUTHORIZATION, authorization);
+            }
+            let outcome = match builder.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    if (200..300).contains(&status) || matches!(status, 304 | 404 | 410) {
+                    if (200..300).contains(&status) || matches!(status, 304 | 401 | 404 | 410) {
                         return Ok(response);
                     }
                     let retry_after = response
@@ -416,11 +538,12 @@ impl Client {
     }
 
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        // Exponential with up to 50% random jitter, so that parallel clients that failed
+        // together do not retry together.
         let exponential = self.options.backoff * 2u32.saturating_pow(attempt - 1);
+        let jittered = exponential.mul_f64(1.0 + fastrand::f64() / 2.0);
         // A server's Retry-After is honoured, but never beyond a minute.
-        retry_after
-            .unwrap_or(exponential)
-            .min(Duration::from_secs(60))
+        retry_after.unwrap_or(jittered).min(Duration::from_secs(60))
     }
 
     fn cache_paths(&self, url: &str) -> (PathBuf, PathBuf) {
@@ -436,6 +559,64 @@ impl Client {
     fn write_meta(&self, path: &Path, meta: &CacheMeta) -> Result<(), NetError> {
         let json = serde_json::to_vec(meta).expect("cache metadata serializes");
         write_atomically(path, &json)
+    }
+}
+
+/// Counts requests in flight per host and makes a request wait while its host has
+/// `Options::max_per_host` of them.
+struct HostSlots {
+    limit: usize,
+    busy: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    freed: std::sync::Condvar,
+}
+
+struct HostSlot<'a> {
+    slots: &'a HostSlots,
+    host: String,
+}
+
+impl HostSlots {
+    fn new(limit: usize) -> HostSlots {
+        HostSlots {
+            limit,
+            busy: Default::default(),
+            freed: Default::default(),
+        }
+    }
+
+    fn acquire(&self, url: &str) -> Option<HostSlot<'_>> {
+        if self.limit == 0 {
+            return None;
+        }
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or(""),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while busy.get(&host).copied().unwrap_or(0) >= self.limit {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy.entry(host.clone()).or_default() += 1;
+        Some(HostSlot { slots: self, host })
+    }
+}
+
+impl Drop for HostSlot<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.slots.busy.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = busy.get_mut(&self.host) {
+            *n -= 1;
+            if *n == 0 {
+                busy.remove(&self.host);
+            }
+        }
+        self.slots.freed.notify_all();
     }
 }
 

@@ -21,6 +21,7 @@ pub mod debian;
 pub mod docker;
 mod error;
 pub mod go;
+pub mod lag;
 pub mod maven;
 pub mod npm;
 pub mod nuget;
@@ -35,6 +36,7 @@ use std::str::FromStr;
 
 pub use algebra::{Bound, Constraint, Intersection, Interval, Term, VersionSet};
 pub use error::{InputKind, Reason, SemverError, VersionError};
+pub use lag::{bump, distance, is_prerelease, release_parts, Bump};
 
 /// A version scheme, named by polyver's ecosystem ids (PRODUCT.md §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
