@@ -13,6 +13,7 @@
 //! an ecosystem without an entry uses its public registry.
 
 mod endpoint;
+pub mod outdated;
 pub mod registries;
 
 pub use endpoint::{Auth, Endpoint};
