@@ -27,6 +27,7 @@ mod record;
 pub mod registry;
 pub mod rules;
 mod settings;
+pub mod upstream;
 pub mod version_eval;
 
 pub use error::{EngineError, ErrorKind};

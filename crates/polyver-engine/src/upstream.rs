@@ -1,0 +1,44 @@
+//! The upstream registries of a run (`[registries]` over the public defaults, one HTTP client
+//! with `--offline` and `--ca-cert` applied), and `outdated` on a scanned inventory.
+
+use crate::{EngineError, Settings};
+use polyver_model::Inventory;
+use polyver_upstream::outdated::{self, Options, Progress, Report};
+use polyver_upstream::Upstream;
+use std::sync::Arc;
+
+/// The registries this run may ask.
+pub fn upstream(settings: &Settings) -> Result<Upstream, EngineError> {
+    let client = polyver_net::Client::new(settings.net_options()).map_err(|e| {
+        EngineError::environment(
+            format!("cannot set up the HTTP client: {e}"),
+            Some("check --ca-cert / POLYVER_CA_CERT".into()),
+        )
+    })?;
+    Upstream::new(Arc::new(client), &settings.config.registries).map_err(|message| {
+        EngineError::input(
+            message,
+            Some(
+                "export the variable, or remove the credentials from polyver.toml [registries]"
+                    .into(),
+            ),
+        )
+    })
+}
+
+/// Where each component of `inventory` stands against its registry, now.
+pub fn outdated(
+    settings: &Settings,
+    inventory: &Inventory,
+    options: &Options,
+    progress: Progress<'_>,
+) -> Result<Report, EngineError> {
+    let upstream = upstream(settings)?;
+    Ok(outdated::outdated(
+        inventory,
+        &upstream,
+        options,
+        polyver_upstream::Timestamp::now(),
+        progress,
+    ))
+}
