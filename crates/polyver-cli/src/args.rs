@@ -90,7 +90,7 @@ pub fn formats(command: &str) -> &'static [Format] {
     use Format::*;
     match command {
         "scan" => &[Table, Json, Markdown, Cyclonedx, Spdx],
-        "diff" => &[Table, Json, Markdown],
+        "diff" | "outdated" => &[Table, Json, Markdown],
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
         "graph" => &[Table, Json, Dot, Mermaid],
         _ => &[Table, Json],
@@ -386,6 +386,16 @@ pub enum Command {
                       polyver check --format markdown -o check.md"
     )]
     Check(CheckArgs),
+    /// What is behind upstream: per component the current version (from the pin, the lock
+    /// file, or the tag of a pinned commit), wanted (newest within the constraint), latest
+    /// (newest stable), how many majors/minors/patches behind, days behind, libyears, yanked
+    /// / deprecated / retracted, moved image digests. Asks the registries of [registries]
+    /// (cached; --offline answers from the cache). Exit 1 with --fail-on-outdated when a
+    /// component is behind by at least that bump (formats: table, json, markdown).
+    #[command(
+        after_help = "Examples:\n  polyver outdated\n  polyver outdated services/api --all --format json\n  polyver outdated --fail-on-outdated major\n  polyver outdated --offline          # from the cache of an earlier run\n\nPrivate registries and mirrors, in polyver.toml:\n  [registries]\n  pypi = \"https://pypi.internal/simple\"\n  npm = { url = \"https://npm.internal\", token-env = \"NPM_TOKEN\" }"
+    )]
+    Outdated(OutdatedArgs),
 }
 
 mod commands;

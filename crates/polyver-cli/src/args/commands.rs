@@ -384,3 +384,34 @@ fn parse_ecosystem(s: &str) -> Result<Ecosystem, String> {
     s.parse()
         .map_err(|e: polyver_version::UnknownEcosystem| e.to_string())
 }
+
+/// A bump kind on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BumpArg {
+    Major,
+    Minor,
+    Patch,
+}
+
+impl BumpArg {
+    pub fn bump(self) -> polyver_version::Bump {
+        match self {
+            BumpArg::Major => polyver_version::Bump::Major,
+            BumpArg::Minor => polyver_version::Bump::Minor,
+            BumpArg::Patch => polyver_version::Bump::Patch,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// The directory to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Also transitive dependencies (lock entries the repository does not declare).
+    #[arg(long)]
+    pub all: bool,
+    /// Exit 1 when a component is behind by at least this bump: major, minor or patch (a
+    /// moved image digest counts as a patch).
+    #[arg(long, value_name = "BUMP", value_enum)]
+    pub fail_on_outdated: Option<BumpArg>,
+}
