@@ -246,6 +246,29 @@ pub struct Client {
     options: Options,
     cache_dir: PathBuf,
     hosts: HostSlots,
+    counters: Counters,
+}
+
+/// What a client did so far (for `-v` summaries and benchmarks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Answers served from the cache without a request.
+    pub cache_hits: u64,
+    /// Requests the server answered with 304 Not Modified.
+    pub revalidated: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    requests: std::sync::atomic::AtomicU64,
+    cache_hits: std::sync::atomic::AtomicU64,
+    revalidated: std::sync::atomic::AtomicU64,
+}
+
+fn bump(counter: &std::sync::atomic::AtomicU64) {
+    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 impl Client {
@@ -266,6 +289,7 @@ impl Client {
         Ok(Client {
             http,
             hosts: HostSlots::new(options.max_per_host),
+            counters: Counters::default(),
             options,
             cache_dir,
         })
@@ -273,6 +297,16 @@ impl Client {
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The requests made and the cache's answers so far.
+    pub fn stats(&self) -> Stats {
+        let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+        Stats {
+            requests: get(&self.counters.requests),
+            cache_hits: get(&self.counters.cache_hits),
+            revalidated: get(&self.counters.revalidated),
+        }
     }
 
     pub fn cache_dir(&self) -> &Path {
@@ -295,6 +329,7 @@ impl Client {
         if let Some((meta, body)) = &cached {
             let age = now_secs().saturating_sub(meta.checked_at);
             if self.options.offline || age < request.max_age.as_secs() {
+                bump(&self.counters.cache_hits);
                 return Ok(Fetched {
                     status: meta.status,
                     body: body.clone(),
@@ -321,6 +356,7 @@ impl Client {
         )?;
         let status = response.status().as_u16();
         if status == 304 {
+            bump(&self.counters.revalidated);
             if let Some((mut meta, body)) = cached {
                 meta.checked_at = now_secs();
                 self.write_meta(&meta_path, &meta)?;
@@ -501,6 +537,7 @@ impl Client {
             if let Some(authorization) = &request.authorization {
                 builder = builder.header(header::AUTHORIZATION, authorization);
             }
+            bump(&self.counters.requests);
             let outcome = match builder.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();

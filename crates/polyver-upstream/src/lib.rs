@@ -126,6 +126,7 @@ pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Every configured registry, by the ecosystem it answers for.
 pub struct Upstream {
     registries: BTreeMap<Ecosystem, Arc<dyn Registry>>,
+    client: Option<Arc<polyver_net::Client>>,
 }
 
 impl Upstream {
@@ -136,14 +137,23 @@ impl Upstream {
         client: Arc<polyver_net::Client>,
         config: &polyver_config::RegistriesSection,
     ) -> Result<Upstream, String> {
-        Ok(Upstream::from_registries(registries::all(&client, config)?))
+        let mut upstream = Upstream::from_registries(registries::all(&client, config)?);
+        upstream.client = Some(client);
+        Ok(upstream)
     }
 
     /// A set of registries given directly (tests, embedders).
     pub fn from_registries(list: impl IntoIterator<Item = Arc<dyn Registry>>) -> Upstream {
         Upstream {
             registries: list.into_iter().map(|r| (r.ecosystem(), r)).collect(),
+            client: None,
         }
+    }
+
+    /// The requests made so far and the cache's answers (registries built by
+    /// [`Upstream::new`] only).
+    pub fn network(&self) -> Option<polyver_net::Stats> {
+        self.client.as_ref().map(|c| c.stats())
     }
 
     /// The registry for `ecosystem`, if polyver can ask one.

@@ -117,6 +117,9 @@ pub struct Report {
     pub skipped: BTreeMap<String, usize>,
     /// Distinct packages asked for.
     pub lookups: usize,
+    /// HTTP requests made and answers served by the cache.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<polyver_net::Stats>,
 }
 
 impl Report {
@@ -213,6 +216,7 @@ pub fn outdated(
     report
         .problems
         .sort_by(|a, b| (a.ecosystem, &a.name).cmp(&(b.ecosystem, &b.name)));
+    report.network = upstream.network();
     report
 }
 
