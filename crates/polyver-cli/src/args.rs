@@ -100,7 +100,7 @@ pub fn formats(command: &str) -> &'static [Format] {
 /// The commands that read or write the registry store, the only ones offering `--db`: a
 /// command that would ignore it does not accept it (`polyver --db URL check` is a usage
 /// error, not a silently unused flag).
-pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff"];
+pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff", "serve"];
 
 /// `--db URL` (also `POLYVER_DATABASE_URL`) on `cmd`.
 fn with_db(cmd: clap::Command) -> clap::Command {
@@ -396,6 +396,13 @@ pub enum Command {
         after_help = "Examples:\n  polyver outdated\n  polyver outdated services/api --all --format json\n  polyver outdated --fail-on-outdated major\n  polyver outdated --offline          # from the cache of an earlier run\n\nPrivate registries and mirrors, in polyver.toml:\n  [registries]\n  pypi = \"https://pypi.internal/simple\"\n  npm = { url = \"https://npm.internal\", token-env = \"NPM_TOKEN\" }"
     )]
     Outdated(OutdatedArgs),
+    /// The central registry: an HTTP API over the registry store (SQLite, or PostgreSQL
+    /// shared by several replicas), `/healthz` and `/readyz`. Runs until SIGINT/SIGTERM,
+    /// then finishes the requests in flight. Defaults from polyver.toml [server].
+    #[command(
+        after_help = "Examples:\n  polyver serve\n  polyver serve --listen 0.0.0.0:8080 --db postgres://polyver@db.internal/polyver\n  POLYVER_DATABASE_URL=postgres://... polyver serve"
+    )]
+    Serve(ServeArgs),
 }
 
 mod commands;

@@ -23,6 +23,15 @@ impl CliError {
             hint: hint.into(),
         }
     }
+
+    /// Exit 3: the network, a database, an address — not the user's input.
+    pub fn environment(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
+        CliError {
+            code: 3,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for CliError {

@@ -277,6 +277,13 @@ impl AsyncStore {
         quick_check(&mut conn, &path).await
     }
 
+    /// One cheap round trip (`SELECT 1`): is the database reachable now? For readiness
+    /// probes, which run every few seconds.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The URL it was opened with (may hold a password: print [`redact`]ed).
     pub fn url(&self) -> &str {
         &self.url

@@ -415,3 +415,11 @@ pub struct OutdatedArgs {
     #[arg(long, value_name = "BUMP", value_enum)]
     pub fail_on_outdated: Option<BumpArg>,
 }
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, `host:port` (port 0: any free port, printed on start)
+    /// [default: [server] listen, else 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+}

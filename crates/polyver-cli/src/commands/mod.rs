@@ -13,6 +13,7 @@ pub mod lock;
 pub mod migrations;
 pub mod outdated;
 pub mod scan;
+pub mod serve;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(cmd) => db::run(cmd, &cli.global, &mut out)?,
         Command::Check(args) => check::run(&args, &cli.global, &mut out)?,
         Command::Outdated(args) => outdated::run(&args, &cli.global, &mut out)?,
+        Command::Serve(args) => serve::run(&args, &cli.global)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -70,6 +72,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Db(_) => "db",
         Command::Check(_) => "check",
         Command::Outdated(_) => "outdated",
+        Command::Serve(_) => "serve",
     }
 }
 
