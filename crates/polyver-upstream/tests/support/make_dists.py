@@ -2,6 +2,8 @@
 
 usage: make_dists.py OUT_DIR NAME VERSION[:KINDS] ...
 
+Prints one line per file written: its path and its sha256 (hex).
+
 KINDS is a comma list of `sdist` (NAME-VERSION.tar.gz with PKG-INFO) and `wheel`
 (NAME-VERSION-py3-none-any.whl with METADATA, WHEEL and RECORD); both by default. The file
 names follow the sdist and binary distribution format specifications (the name's runs of
@@ -69,7 +71,9 @@ def main(argv):
     for spec in argv[2:]:
         version, _, kinds = spec.partition(":")
         for kind in (kinds or "sdist,wheel").split(","):
-            print({"sdist": sdist, "wheel": wheel}[kind](out, name, version))
+            path = {"sdist": sdist, "wheel": wheel}[kind](out, name, version)
+            with open(path, "rb") as written:
+                print(path, hashlib.sha256(written.read()).hexdigest())
 
 
 if __name__ == "__main__":
