@@ -80,7 +80,10 @@ fn pep_691_json_page_gives_versions_yanks_dates_and_hashes() {
         .collect();
     assert_eq!(files.len(), 7);
     assert_eq!(files[6], ("requests-2.32.3.tar.gz.asc", None));
-    assert_eq!(files[4], ("requests-2.32.3-py3-none-any.whl", Some("2.32.3")));
+    assert_eq!(
+        files[4],
+        ("requests-2.32.3-py3-none-any.whl", Some("2.32.3"))
+    );
     assert_eq!(
         project.files[4].sha256.as_deref(),
         Some("70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6")
@@ -118,9 +121,8 @@ fn pep_503_html_page_reads_like_the_json_one_without_dates() {
         })
         .collect();
     assert_eq!(html.package.releases, undated);
-    let hashes = |p: &Project| -> Vec<Option<String>> {
-        p.files.iter().map(|f| f.sha256.clone()).collect()
-    };
+    let hashes =
+        |p: &Project| -> Vec<Option<String>> { p.files.iter().map(|f| f.sha256.clone()).collect() };
     assert_eq!(hashes(&html), hashes(&json));
 }
 
@@ -177,7 +179,10 @@ fn dates_missing_from_the_simple_page_come_from_the_json_api() {
         ]
     );
     let docs = project.files.last().unwrap();
-    assert_eq!((docs.filename.as_str(), &docs.version), ("polyver-demo-docs.zip", &None));
+    assert_eq!(
+        (docs.filename.as_str(), &docs.version),
+        ("polyver-demo-docs.zip", &None)
+    );
     assert_eq!(
         project.files[0].upload_time,
         ts("2024-03-01T10:15:02.481516Z")
@@ -198,7 +203,11 @@ fn a_json_api_that_is_not_json_gives_no_dates_and_a_broken_one_an_error() {
         Response::ok("<html>Welcome</html>").header("Content-Type", "text/html"),
     );
     let project = project(&server, "/simple", "polyver-demo");
-    assert!(project.package.releases.iter().all(|r| r.published.is_none()));
+    assert!(project
+        .package
+        .releases
+        .iter()
+        .all(|r| r.published.is_none()));
 
     server.route(
         "/pypi/polyver-demo/json",
@@ -256,7 +265,10 @@ fn an_archived_project_is_deprecated_as_a_whole() {
         project.package.deprecated.as_deref(),
         Some("archived: superseded by pepy-tech")
     );
-    assert_eq!(summary(&project), [("0.1.0", None, ts("2019-02-14T21:05:13.412Z"))]);
+    assert_eq!(
+        summary(&project),
+        [("0.1.0", None, ts("2019-02-14T21:05:13.412Z"))]
+    );
 }
 
 #[test]
@@ -393,7 +405,10 @@ fn real_devpi_server() {
     devpi(&["index", "-c", "dev", "bases="]);
     devpi(&["use", "root/dev"]);
     let mut upload = vec!["upload".to_string()];
-    upload.extend(made.keys().map(|f| work.path().join("dist").join(f).display().to_string()));
+    upload.extend(
+        made.keys()
+            .map(|f| work.path().join("dist").join(f).display().to_string()),
+    );
     devpi(&upload.iter().map(String::as_str).collect::<Vec<_>>());
 
     let base = format!("{root}/root/dev/+simple");

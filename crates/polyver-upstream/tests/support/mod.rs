@@ -125,10 +125,18 @@ impl Service {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited ({status}) before serving:\n{}", self.name, self.log());
+                panic!(
+                    "{} exited ({status}) before serving:\n{}",
+                    self.name,
+                    self.log()
+                );
             }
             if started.elapsed() > timeout {
-                panic!("{} did not serve {url} within {timeout:?}:\n{}", self.name, self.log());
+                panic!(
+                    "{} did not serve {url} within {timeout:?}:\n{}",
+                    self.name,
+                    self.log()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
