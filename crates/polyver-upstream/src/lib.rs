@@ -135,11 +135,7 @@ impl Upstream {
         client: Arc<polyver_net::Client>,
         config: &polyver_config::RegistriesSection,
     ) -> Result<Upstream, String> {
-        let mut registries = BTreeMap::new();
-        for (ecosystem, registry) in registries::all(&client, config)? {
-            registries.insert(ecosystem, registry);
-        }
-        Ok(Upstream { registries })
+        Ok(Upstream::from_registries(registries::all(&client, config)?))
     }
 
     /// A set of registries given directly (tests, embedders).

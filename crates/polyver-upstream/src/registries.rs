@@ -5,7 +5,6 @@ pub mod npm;
 pub mod pypi;
 
 use crate::{Auth, Endpoint, Registry};
-use polyver_model::Ecosystem;
 use std::sync::Arc;
 
 /// One row per registry: its `[registries]` id, the public default base URL, and how to
@@ -24,7 +23,7 @@ const TABLE: &[(&str, &str, Constructor)] = &[
 pub fn all(
     client: &Arc<polyver_net::Client>,
     config: &polyver_config::RegistriesSection,
-) -> Result<Vec<(Ecosystem, Arc<dyn Registry>)>, String> {
+) -> Result<Vec<Arc<dyn Registry>>, String> {
     let mut out = Vec::new();
     for (id, default_base, build) in TABLE {
         let settings = config.get(id);
@@ -35,8 +34,7 @@ pub fn all(
             Some(auth) => Some(Auth::from_config(auth)?),
             None => None,
         };
-        let registry = build(Endpoint::new(Arc::clone(client), base, auth));
-        out.push((registry.ecosystem(), registry));
+        out.push(build(Endpoint::new(Arc::clone(client), base, auth)));
     }
     Ok(out)
 }
