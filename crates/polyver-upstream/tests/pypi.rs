@@ -9,6 +9,7 @@ use polyver_net::testing::{Response, TestServer};
 use polyver_upstream::registries::pypi::{Client, Project};
 use polyver_upstream::{Registry, Release, Timestamp, Upstream, UpstreamError};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -361,60 +362,143 @@ fn real_pypiserver() {
     assert_eq!(client.package("not-there").unwrap(), None);
 }
 
+/// A devpi-server on a fresh server directory without the root/pypi mirror (so nothing can
+/// reach pypi.org), and the devpi client logged in to it as root.
+struct Devpi {
+    _server: Service,
+    root: String,
+    devpi: PathBuf,
+    client_dir: PathBuf,
+}
+
+impl Devpi {
+    /// `offline` forbids mirroring too; without it only the indexes the test creates exist.
+    fn start(tools: &[PathBuf], work: &Path, offline: bool) -> Devpi {
+        let [init, server, devpi] = [&tools[0], &tools[1], &tools[2]];
+        let serverdir = work.join("server");
+        let mut command = Command::new(init);
+        command
+            .arg("--serverdir")
+            .arg(&serverdir)
+            .arg("--no-root-pypi");
+        run(command);
+        let port = free_port();
+        let mut command = Command::new(server);
+        command.arg("--serverdir").arg(&serverdir).args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ]);
+        if offline {
+            command.arg("--offline-mode");
+        }
+        let mut server = Service::start("devpi-server", command, &work.join("server.log"));
+        let root = format!("http://127.0.0.1:{port}");
+        server.wait_for(&format!("{root}/+api"), Duration::from_secs(90));
+        let devpi = Devpi {
+            _server: server,
+            root,
+            devpi: devpi.clone(),
+            client_dir: work.join("client"),
+        };
+        devpi.run(&["use", &devpi.root]);
+        devpi.run(&["login", "root", "--password", ""]);
+        devpi
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let mut command = Command::new(&self.devpi);
+        command.arg("--clientdir").arg(&self.client_dir).args(args);
+        run(command)
+    }
+}
+
+const DEVPI_TOOLS: &[&str] = &["devpi-init", "devpi-server", "devpi"];
+
 #[test]
 fn real_devpi_server() {
-    let Some(tools) = tools_or_skip(
-        "real_devpi_server",
-        &["devpi-init", "devpi-server", "devpi"],
-    ) else {
+    let Some(tools) = tools_or_skip("real_devpi_server", DEVPI_TOOLS) else {
         return;
     };
-    let [init, server_bin, devpi] = [&tools[0], &tools[1], &tools[2]];
     let work = tempfile::tempdir().unwrap();
     let made = make_dists(&work.path().join("dist"));
-    let serverdir = work.path().join("server");
-    let mut command = Command::new(init);
-    command
-        .arg("--serverdir")
-        .arg(&serverdir)
-        // No root/pypi mirror: nothing can reach pypi.org.
-        .arg("--no-root-pypi");
-    run(command);
-    let port = free_port();
-    let mut command = Command::new(server_bin);
-    command
-        .arg("--serverdir")
-        .arg(&serverdir)
-        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .arg("--offline-mode");
-    let mut server = Service::start("devpi-server", command, &work.path().join("server.log"));
-    let root = format!("http://127.0.0.1:{port}");
-    server.wait_for(&format!("{root}/+api"), Duration::from_secs(60));
-
-    // Upload as devpi users do: log in as root, make an index without bases, upload.
-    let devpi = |args: &[&str]| {
-        let mut command = Command::new(devpi);
-        command
-            .arg("--clientdir")
-            .arg(work.path().join("client"))
-            .args(args);
-        run(command)
-    };
-    devpi(&["use", &root]);
-    devpi(&["login", "root", "--password", ""]);
-    devpi(&["index", "-c", "dev", "bases="]);
-    devpi(&["use", "root/dev"]);
+    let devpi = Devpi::start(&tools, work.path(), true);
+    // Upload as devpi users do: an index without bases, then the files.
+    devpi.run(&["index", "-c", "dev", "bases="]);
+    devpi.run(&["use", "root/dev"]);
     let mut upload = vec!["upload".to_string()];
     upload.extend(
         made.keys()
             .map(|f| work.path().join("dist").join(f).display().to_string()),
     );
-    devpi(&upload.iter().map(String::as_str).collect::<Vec<_>>());
+    devpi.run(&upload.iter().map(String::as_str).collect::<Vec<_>>());
 
-    let base = format!("{root}/root/dev/+simple");
-    let (endpoint, _cache) = endpoint(&base);
+    let (endpoint, _cache) = endpoint(&format!("{}/root/dev/+simple", devpi.root));
     let client = Client::new(endpoint);
     let project = client.project("Polyver.Demo").unwrap().expect("uploaded");
     assert_demo_project(&project, &made);
     assert_eq!(client.package("not-there").unwrap(), None);
+}
+
+/// devpi keeps no yanks on its own indexes ("PEP 592 isn't supported for private stages
+/// yet"), but passes a mirrored index's through. So a mirror index whose upstream is the
+/// test's own server (the recorded pypi.org page) shows what devpi writes for yanked files.
+#[test]
+fn real_devpi_mirror_passes_yanks_through() {
+    let Some(tools) = tools_or_skip("real_devpi_mirror_passes_yanks_through", DEVPI_TOOLS) else {
+        return;
+    };
+    let upstream = TestServer::start();
+    upstream.route(
+        "/simple/",
+        Response::ok(
+            r#"<!DOCTYPE html><html><body><a href="requests/">requests</a></body></html>"#,
+        )
+        .header("Content-Type", "text/html"),
+    );
+    upstream.route(
+        "/simple/requests/",
+        Response::ok(fixture("pypi/requests.json")).header("Content-Type", PEP_691),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let devpi = Devpi::start(&tools, work.path(), false);
+    let mirror_url = format!("mirror_url={}", upstream.url("/simple/"));
+    devpi.run(&["index", "-c", "upstream", "type=mirror", &mirror_url]);
+
+    let (endpoint, _cache) = endpoint(&format!("{}/root/upstream/+simple", devpi.root));
+    let project = Client::new(endpoint)
+        .project("requests")
+        .unwrap()
+        .expect("mirrored");
+    assert!(
+        upstream.hits("/simple/requests/") >= 1,
+        "devpi asked its upstream"
+    );
+    // devpi drops PEP 700's `versions` and upload times, and keeps the yanks.
+    let mut releases = summary(&project);
+    releases.sort();
+    assert_eq!(
+        releases,
+        [
+            ("2.31.0", None, None),
+            (
+                "2.32.0",
+                Some("Yanked due to conflicts with CVE-2024-35195 mitigation"),
+                None
+            ),
+            ("2.32.3", None, None),
+        ]
+    );
+    let hashes: BTreeMap<&str, Option<&str>> = project
+        .files
+        .iter()
+        .map(|f| (f.filename.as_str(), f.sha256.as_deref()))
+        .collect();
+    assert_eq!(
+        hashes.get("requests-2.32.3-py3-none-any.whl"),
+        Some(&Some(
+            "70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6"
+        ))
+    );
 }
