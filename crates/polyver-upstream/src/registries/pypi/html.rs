@@ -47,7 +47,10 @@ pub(crate) fn tags(html: &str) -> Vec<Tag> {
         rest = after_tag;
         match name.as_str() {
             "a" => {
-                let end = find_ignore_case(rest, "</a").unwrap_or(rest.len());
+                // The text ends at `</a>`, or at the next anchor when one is left open
+                // (searched in that order, so that a page of unclosed anchors stays linear).
+                let next = next_anchor(rest).unwrap_or(rest.len());
+                let end = find_ignore_case(&rest[..next], "</a").unwrap_or(next);
                 let text = decode(strip_tags(&rest[..end]).trim());
                 out.push(Tag {
                     name,
@@ -129,6 +132,16 @@ fn strip_tags(s: &str) -> String {
         }
     }
     out
+}
+
+/// Where the next `<a` tag starts (`<a>`, `<a href...`; not `<abbr>`).
+fn next_anchor(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    (0..bytes.len().saturating_sub(2)).find(|&at| {
+        bytes[at] == b'<'
+            && bytes[at + 1].eq_ignore_ascii_case(&b'a')
+            && (bytes[at + 2].is_ascii_whitespace() || bytes[at + 2] == b'>')
+    })
 }
 
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
@@ -219,6 +232,13 @@ mod tests {
         assert_eq!(tags[2].text, "b-1.0.whl");
         assert_eq!(tags[3].attribute("href"), Some("/c"));
         assert_eq!(tags[3].text, "c <d>");
+    }
+
+    #[test]
+    fn an_anchor_left_open_ends_at_the_next_one() {
+        let tags = tags("<a href=x>x-1.0.tar.gz<br><a href=y>y-1.0.tar.gz</a>");
+        let texts: Vec<&str> = tags.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["x-1.0.tar.gz", "y-1.0.tar.gz"]);
     }
 
     #[test]
