@@ -143,7 +143,7 @@ fn parse_html(body: &str, url: &str) -> Result<Page, UpstreamError> {
         let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
         // PEP 503: the text is the file name; fall back on the URL's last segment.
         let filename = if tag.text.is_empty() {
-            let path = path.split(['?']).next().unwrap_or(path);
+            let path = path.split('?').next().unwrap_or(path);
             path.rsplit('/').next().unwrap_or(path).to_string()
         } else {
             tag.text.clone()
