@@ -1,13 +1,23 @@
 //! The registry clients, one module each, and the table that builds them from
 //! `[registries]`. A new registry is a new module plus one row in [`all`].
 
+pub mod npm;
+pub mod pypi;
+
 use crate::{Auth, Endpoint, Registry};
 use std::sync::Arc;
 
 /// One row per registry: its `[registries]` id, the public default base URL, and how to
 /// build the client on an endpoint.
 type Constructor = fn(Endpoint) -> Arc<dyn Registry>;
-const TABLE: &[(&str, &str, Constructor)] = &[];
+const TABLE: &[(&str, &str, Constructor)] = &[
+    ("pypi", "https://pypi.org/simple", |endpoint| {
+        Arc::new(pypi::Client::new(endpoint))
+    }),
+    ("npm", "https://registry.npmjs.org", |endpoint| {
+        Arc::new(npm::Client::new(endpoint))
+    }),
+];
 
 /// Every registry client, built on `client` with `[registries]` applied.
 pub fn all(
