@@ -49,7 +49,10 @@ impl Client {
         let Some(api) = &self.api else {
             return HashMap::new();
         };
-        let url = format!("{api}/api/v1/crates/{}", scoped::encode_segment(name));
+        let url = format!(
+            "{api}/api/v1/crates/{}",
+            scoped::encode_segment(&name.to_ascii_lowercase())
+        );
         match scoped::get_json::<ApiCrate>(&self.endpoint, &url) {
             Ok(Some(doc)) => doc
                 .versions

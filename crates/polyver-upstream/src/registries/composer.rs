@@ -7,8 +7,10 @@
 //! the way Composer's `MetadataMinifier::expand` does before being read. An `abandoned`
 //! package (`true`, or the name of its replacement) is reported as deprecated.
 //!
-//! The metadata URL template comes from the repository's `packages.json` (`metadata-url`),
-//! falling back to Packagist's `/p2/%package%.json` when it has none.
+//! The metadata URL template comes from the repository's `packages.json` (`metadata-url`,
+//! resolved against the host when it starts with `/`), falling back to Packagist's layout
+//! under the base (`{base}/p2/%package%.json`). Repositories that list every package inline
+//! in `packages.json` (old Satis builds) are not read.
 
 use super::scoped;
 use crate::{Endpoint, Package, Registry, Release, UpstreamError};
@@ -16,7 +18,9 @@ use polyver_model::Ecosystem;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-const DEFAULT_METADATA_URL: &str = "/p2/%package%.json";
+/// Where a repository without `packages.json` (or without `metadata-url` in it) is assumed
+/// to keep the files: Packagist's layout, under the configured base.
+const DEFAULT_METADATA_URL: &str = "p2/%package%.json";
 
 pub struct Client {
     endpoint: Endpoint,
