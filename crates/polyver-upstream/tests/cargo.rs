@@ -24,7 +24,10 @@ fn index_paths_follow_the_sparse_layout() {
 fn versions_yanked_flags_checksums_and_dates() {
     let server = TestServer::start();
     server.route("/index/se/rd/serde", Response::ok(fixture("cargo/serde")));
-    server.route("/api/v1/crates/serde", Response::ok(fixture("cargo/api-serde.json")));
+    server.route(
+        "/api/v1/crates/serde",
+        Response::ok(fixture("cargo/api-serde.json")),
+    );
     let cache = tempfile::tempdir().unwrap();
     let client = Client::with_api(
         endpoint(&server, "/index", cache.path()),
@@ -32,23 +35,39 @@ fn versions_yanked_flags_checksums_and_dates() {
     );
     let package = client.package("Serde").unwrap().unwrap();
     assert_eq!(package.url, server.url("/index/se/rd/serde"));
-    let versions: Vec<&str> = package.releases.iter().map(|r| r.version.as_str()).collect();
-    assert_eq!(versions, ["0.1.0", "1.0.0", "1.0.119", "1.0.219", "1.0.228"]);
+    let versions: Vec<&str> = package
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
+    assert_eq!(
+        versions,
+        ["0.1.0", "1.0.0", "1.0.119", "1.0.219", "1.0.228"]
+    );
 
     // `pubtime` from the index wins; the API fills the others.
     let newest = package.release("1.0.228").unwrap();
-    assert_eq!(newest.published.unwrap().to_string(), "2025-09-27T16:51:35Z");
+    assert_eq!(
+        newest.published.unwrap().to_string(),
+        "2025-09-27T16:51:35Z"
+    );
     assert_eq!(
         newest.digest.as_deref(),
         Some("sha256:9a8e94ea7f378bd32cbbd37198a4a91436180c5bb472411e48b5ec2e2124ae9e")
     );
     // A `v` 2 entry with `features2` reads like any other.
     let v2 = package.release("1.0.219").unwrap();
-    assert_eq!(v2.published.unwrap().to_string(), "2025-03-09T22:08:38.470592Z");
+    assert_eq!(
+        v2.published.unwrap().to_string(),
+        "2025-03-09T22:08:38.470592Z"
+    );
     assert_eq!(v2.yanked, None);
 
     let yanked = package.release("1.0.119").unwrap();
-    assert_eq!(yanked.yanked.as_deref(), Some("breaks serde_derive 1.0.118"));
+    assert_eq!(
+        yanked.yanked.as_deref(),
+        Some("breaks serde_derive 1.0.118")
+    );
     assert_eq!(server.hits("/api/v1/crates/serde"), 1);
 }
 
@@ -63,7 +82,10 @@ fn no_api_means_no_dates_and_a_failing_api_is_not_fatal() {
         .unwrap()
         .unwrap();
     assert_eq!(package.release("1.0.0").unwrap().published, None);
-    assert_eq!(package.release("1.0.119").unwrap().yanked.as_deref(), Some(""));
+    assert_eq!(
+        package.release("1.0.119").unwrap().yanked.as_deref(),
+        Some("")
+    );
     assert_eq!(paths(&server), ["/se/rd/serde"]);
 
     // An API that answers 500: the index's answer stands.

@@ -9,12 +9,18 @@ use polyver_upstream::{Registry, UpstreamError};
 
 fn packagist() -> TestServer {
     let server = TestServer::start();
-    server.route("/packages.json", Response::ok(fixture("composer/packages.json")));
+    server.route(
+        "/packages.json",
+        Response::ok(fixture("composer/packages.json")),
+    );
     server.route(
         "/p2/swiftmailer/swiftmailer.json",
         Response::ok(fixture("composer/swiftmailer.json")),
     );
-    server.route("/p2/monolog/monolog.json", Response::ok(fixture("composer/monolog.json")));
+    server.route(
+        "/p2/monolog/monolog.json",
+        Response::ok(fixture("composer/monolog.json")),
+    );
     server
 }
 
@@ -24,10 +30,19 @@ fn minified_versions_are_expanded_and_abandoned_is_deprecated() {
     let cache = tempfile::tempdir().unwrap();
     let client = Client::new(endpoint(&server, "", cache.path()));
     let package = client.package("SwiftMailer/SwiftMailer").unwrap().unwrap();
-    let versions: Vec<&str> = package.releases.iter().map(|r| r.version.as_str()).collect();
+    let versions: Vec<&str> = package
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
     assert_eq!(versions, ["v6.3.0", "v6.2.7", "v6.0.0-BETA1", "v5.4.12"]);
     assert_eq!(
-        package.release("v6.2.7").unwrap().published.unwrap().to_string(),
+        package
+            .release("v6.2.7")
+            .unwrap()
+            .published
+            .unwrap()
+            .to_string(),
         "2021-03-09T12:30:35Z"
     );
     // An unparsable date is no date, not an error.
@@ -57,7 +72,10 @@ fn a_repository_without_packages_json_uses_the_p2_layout_under_its_base() {
     assert_eq!(package.releases.len(), 2);
     assert_eq!(
         paths(&server),
-        ["/composer/packages.json", "/composer/p2/monolog/monolog.json"]
+        [
+            "/composer/packages.json",
+            "/composer/p2/monolog/monolog.json"
+        ]
     );
 }
 
@@ -75,7 +93,12 @@ fn a_metadata_url_template_from_packages_json_is_followed() {
     let cache = tempfile::tempdir().unwrap();
     let client = Client::new(endpoint(&server, "/repo", cache.path()));
     assert_eq!(
-        client.package("monolog/monolog").unwrap().unwrap().releases.len(),
+        client
+            .package("monolog/monolog")
+            .unwrap()
+            .unwrap()
+            .releases
+            .len(),
         2
     );
 }

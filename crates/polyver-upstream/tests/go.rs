@@ -11,13 +11,23 @@ const MODULE: &str = "/github.com/!example/!mod/@v/";
 
 fn serve_module(server: &TestServer) {
     server.route(&format!("{MODULE}list"), Response::ok(fixture("go/list")));
-    for v in ["v1.0.0", "v1.1.0", "v1.2.0", "v1.2.1", "v1.3.0-rc.1", "v1.3.0"] {
+    for v in [
+        "v1.0.0",
+        "v1.1.0",
+        "v1.2.0",
+        "v1.2.1",
+        "v1.3.0-rc.1",
+        "v1.3.0",
+    ] {
         server.route(
             &format!("{MODULE}{v}.info"),
             Response::ok(fixture(&format!("go/{v}.info"))),
         );
     }
-    server.route(&format!("{MODULE}v1.3.0.mod"), Response::ok(fixture("go/v1.3.0.mod")));
+    server.route(
+        &format!("{MODULE}v1.3.0.mod"),
+        Response::ok(fixture("go/v1.3.0.mod")),
+    );
 }
 
 #[test]
@@ -32,7 +42,12 @@ fn versions_times_and_retractions_of_the_latest_go_mod() {
     assert_eq!(package.name, "github.com/Example/Mod");
     assert_eq!(package.releases.len(), 6);
     assert_eq!(
-        package.release("v1.2.1").unwrap().published.unwrap().to_string(),
+        package
+            .release("v1.2.1")
+            .unwrap()
+            .published
+            .unwrap()
+            .to_string(),
         "2022-01-11T09:15:00Z"
     );
     assert_eq!(
@@ -52,7 +67,11 @@ fn versions_times_and_retractions_of_the_latest_go_mod() {
     // Only the latest release's go.mod is read.
     assert_eq!(server.hits(&format!("{MODULE}v1.3.0.mod")), 1);
     assert_eq!(
-        server.requests().iter().filter(|r| r.path.ends_with(".mod")).count(),
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with(".mod"))
+            .count(),
         1
     );
 }
@@ -73,7 +92,10 @@ fn a_module_without_tags_resolves_through_latest() {
     assert_eq!(package.releases.len(), 1);
     let pseudo = &package.releases[0];
     assert_eq!(pseudo.version, "v0.0.0-20240102030405-abcdefabcdef");
-    assert_eq!(pseudo.published.unwrap().to_string(), "2024-01-02T03:04:05Z");
+    assert_eq!(
+        pseudo.published.unwrap().to_string(),
+        "2024-01-02T03:04:05Z"
+    );
 }
 
 #[test]

@@ -12,7 +12,10 @@ const PATH: &str = "/maven2/org/apache/logging/log4j/log4j-core/maven-metadata.x
 #[test]
 fn versions_and_the_latest_and_release_tags() {
     let server = TestServer::start();
-    server.route(PATH, Response::ok(fixture("maven/log4j-core-maven-metadata.xml")));
+    server.route(
+        PATH,
+        Response::ok(fixture("maven/log4j-core-maven-metadata.xml")),
+    );
     let cache = tempfile::tempdir().unwrap();
     let auth = Auth::Basic {
         username: "reader".into(),
@@ -22,10 +25,23 @@ fn versions_and_the_latest_and_release_tags() {
         .package("org.apache.logging.log4j:log4j-core")
         .unwrap()
         .unwrap();
-    let versions: Vec<&str> = package.releases.iter().map(|r| r.version.as_str()).collect();
+    let versions: Vec<&str> = package
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
     assert_eq!(
         versions,
-        ["2.0-beta9", "2.0", "2.14.1", "2.15.0", "2.16.0", "2.17.1", "2.24.3", "3.0.0-beta2"]
+        [
+            "2.0-beta9",
+            "2.0",
+            "2.14.1",
+            "2.15.0",
+            "2.16.0",
+            "2.17.1",
+            "2.24.3",
+            "3.0.0-beta2"
+        ]
     );
     assert_eq!(package.tags["release"], "2.24.3");
     assert_eq!(package.tags["latest"], "3.0.0-beta2");
@@ -49,8 +65,13 @@ fn missing_artifacts_bad_names_and_bad_documents() {
         client.package("${project.groupId}:core"),
         Err(UpstreamError::BadName { .. })
     ));
-    server.route(PATH, Response::ok("<html><body>502 Bad Gateway</body></html>"));
-    let err = client.package("org.apache.logging.log4j:log4j-core").unwrap_err();
+    server.route(
+        PATH,
+        Response::ok("<html><body>502 Bad Gateway</body></html>"),
+    );
+    let err = client
+        .package("org.apache.logging.log4j:log4j-core")
+        .unwrap_err();
     assert!(matches!(err, UpstreamError::Malformed { .. }), "{err}");
     assert!(err.to_string().contains(&server.url(PATH)), "{err}");
 }

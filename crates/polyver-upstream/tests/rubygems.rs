@@ -19,10 +19,17 @@ fn one_release_per_version_preferring_the_ruby_platform() {
         .package("nokogiri")
         .unwrap()
         .unwrap();
-    let versions: Vec<&str> = package.releases.iter().map(|r| r.version.as_str()).collect();
+    let versions: Vec<&str> = package
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
     assert_eq!(versions, ["1.18.3", "1.18.0.rc1", "1.16.7"]);
     let ruby = package.release("1.18.3").unwrap();
-    assert_eq!(ruby.published.unwrap().to_string(), "2025-02-18T19:30:02.112Z");
+    assert_eq!(
+        ruby.published.unwrap().to_string(),
+        "2025-02-18T19:30:02.112Z"
+    );
     assert_eq!(
         ruby.digest.as_deref(),
         Some("sha256:6b4ea5db3ae2b8bd1bd8dc3a9c3d18a1a0ee9c4d3b5c8a2c1d0e9f8a7b6c5d4e")
