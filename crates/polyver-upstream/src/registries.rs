@@ -48,11 +48,14 @@ const TABLE: &[(&str, &str, Constructor)] = &[
     ("helm", "", |e| Arc::new(helm::Client::new(e))),
 ];
 
+/// A client and the ecosystem it answers for.
+type BuiltRegistry = (Ecosystem, Arc<dyn Registry>);
+
 /// Every registry client, built on `client` with `[registries]` applied.
 pub fn all(
     client: &Arc<polyver_net::Client>,
     config: &polyver_config::RegistriesSection,
-) -> Result<Vec<(Ecosystem, Arc<dyn Registry>)>, String> {
+) -> Result<Vec<BuiltRegistry>, String> {
     let mut out = Vec::new();
     for (id, default_base, build) in TABLE {
         let settings = config.get(id);

@@ -136,3 +136,21 @@ fn goproxy_keywords_and_garbage_are_clear_errors() {
     assert!(matches!(err, UpstreamError::Malformed { .. }), "{err}");
     assert!(err.to_string().contains("/example.com/m/@v/list"), "{err}");
 }
+
+#[test]
+fn published_version_files_are_not_asked_again() {
+    let server = TestServer::start();
+    serve_module(&server);
+    let cache = tempfile::tempdir().unwrap();
+    let mut always_revalidate = endpoint(&server, "", cache.path());
+    always_revalidate.max_age = std::time::Duration::ZERO;
+    let client = Client::new(always_revalidate);
+    for _ in 0..2 {
+        let package = client.package("github.com/Example/Mod").unwrap().unwrap();
+        assert_eq!(package.releases.len(), 6);
+    }
+    // The list can change and is asked again; a version's .info and .mod cannot.
+    assert_eq!(server.hits(&format!("{MODULE}list")), 2);
+    assert_eq!(server.hits(&format!("{MODULE}v1.2.0.info")), 1);
+    assert_eq!(server.hits(&format!("{MODULE}v1.3.0.mod")), 1);
+}

@@ -12,6 +12,12 @@
 //!
 //! "Latest" for retractions is what the go command uses: the highest release version, else
 //! the highest pre-release, else `@latest`'s (pseudo-)version.
+//!
+//! A version's `.info` and `.mod` never change once published (the checksum database pins
+//! them), so they are cached for [`IMMUTABLE_MAX_AGE`] instead of being revalidated hourly.
+//! Dates are asked for the [`MAX_DATED`] highest versions only: a module such as
+//! `github.com/aws/aws-sdk-go` lists well over a thousand, and what is behind is decided
+//! among the recent ones; older releases are listed without a date.
 
 mod retract;
 
@@ -21,16 +27,30 @@ use polyver_model::Ecosystem;
 use polyver_version::go::Version;
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::collections::HashSet;
+use std::time::Duration;
 
 pub use retract::{retractions, Retraction};
 
+/// How long a version's `.info` and `.mod` are used from the cache without asking again.
+pub const IMMUTABLE_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Most versions whose `.info` is fetched for a date, highest first.
+pub const MAX_DATED: usize = 300;
+
 pub struct Client {
     endpoint: Endpoint,
+    /// The same endpoint, for documents that never change.
+    immutable: Endpoint,
 }
 
 impl Client {
     pub fn new(endpoint: Endpoint) -> Client {
-        Client { endpoint }
+        let mut immutable = endpoint.clone();
+        immutable.max_age = immutable.max_age.max(IMMUTABLE_MAX_AGE);
+        Client {
+            endpoint,
+            immutable,
+        }
     }
 
     fn check_base(&self, name: &str) -> Result<(), UpstreamError> {
@@ -54,7 +74,7 @@ impl Client {
         let url = self
             .endpoint
             .url(&format!("{escaped}/@v/{}.info", escape(version)?));
-        self.endpoint.get_json(&url)
+        self.immutable.get_json(&url)
     }
 }
 
@@ -111,6 +131,16 @@ fn latest<'a>(versions: impl Iterator<Item = &'a str>) -> Option<String> {
     best(false).or_else(|| best(true)).map(Version::to_string)
 }
 
+/// The `limit` highest of `versions` (all valid Go versions).
+fn highest<'a>(versions: &[&'a str], limit: usize) -> HashSet<&'a str> {
+    let mut sorted: Vec<(Version, &str)> = versions
+        .iter()
+        .filter_map(|v| Version::parse(v).ok().map(|parsed| (parsed, *v)))
+        .collect();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0));
+    sorted.into_iter().take(limit).map(|(_, v)| v).collect()
+}
+
 /// The rationale of the first retraction covering `version`.
 fn retracted(version: &str, retractions: &[Retraction]) -> Option<String> {
     let v = Version::parse(version).ok()?;
@@ -148,10 +178,15 @@ impl Registry for Client {
                 "not a version list (no line starts with a Go version)",
             ));
         }
+        let dated = highest(&versions, MAX_DATED);
         let mut releases: Vec<Release> = versions
             .par_iter()
             .map(|v| {
-                let info = self.info(&escaped, v)?;
+                let info = if dated.contains(v) {
+                    self.info(&escaped, v)?
+                } else {
+                    None
+                };
                 Ok(Release {
                     version: v.to_string(),
                     published: info
@@ -178,7 +213,7 @@ impl Registry for Client {
             let mod_url = self
                 .endpoint
                 .url(&format!("{escaped}/@v/{}.mod", escape(&latest)?));
-            if let Some(go_mod) = self.endpoint.get(&mod_url, None)? {
+            if let Some(go_mod) = self.immutable.get(&mod_url, None)? {
                 let found = retractions(&String::from_utf8_lossy(&go_mod.body));
                 for release in &mut releases {
                     release.retracted = retracted(&release.version, &found);
@@ -209,6 +244,12 @@ mod tests {
         assert!(escape("../etc").is_err());
         assert!(escape("a b").is_err());
         assert!(escape("example.com/m?x").is_err());
+    }
+
+    #[test]
+    fn dates_are_asked_for_the_highest_versions() {
+        let dated = highest(&["v1.0.0", "v1.10.0", "v1.9.0", "v0.1.0"], 2);
+        assert_eq!(dated, HashSet::from(["v1.10.0", "v1.9.0"]));
     }
 
     #[test]
