@@ -116,3 +116,22 @@ fn unknown_crates_and_broken_lines() {
     assert!(text.contains(&server.url("/3/a/abc")), "{text}");
     assert!(text.contains("line 2"), "{text}");
 }
+
+#[test]
+fn a_private_registry_token_is_sent_as_cargo_sends_it() {
+    let server = TestServer::start();
+    server.route("/index/se/rd/serde", Response::ok(fixture("cargo/serde")));
+    let cache = tempfile::tempdir().unwrap();
+    let auth = polyver_upstream::Auth::Bearer("cio_secret".into());
+    let client = Client::new(common::endpoint_with_auth(
+        &server,
+        "/index",
+        cache.path(),
+        auth,
+    ));
+    client.package("serde").unwrap().unwrap();
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("cio_secret")
+    );
+}

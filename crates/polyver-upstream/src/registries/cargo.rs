@@ -10,10 +10,11 @@
 //! crates.io (a mirror's or a private registry's API is not known) and only when some entry
 //! lacks `pubtime`; when it fails, the releases keep no date rather than failing the lookup.
 //! The checksum (`sha256` of the `.crate`) becomes [`crate::Release::digest`] as
-//! `sha256:<hex>`, the form Cargo.lock integrity takes.
+//! `sha256:<hex>`, the form Cargo.lock integrity takes. A private registry's token
+//! (`[registries] cargo = { token-env = ... }`) is sent verbatim, as Cargo sends it.
 
 use super::scoped;
-use crate::{Endpoint, Package, Registry, Release, UpstreamError};
+use crate::{Auth, Endpoint, Package, Registry, Release, UpstreamError};
 use polyver_model::Ecosystem;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -124,7 +125,13 @@ impl Registry for Client {
 
     fn package(&self, name: &str) -> Result<Option<Package>, UpstreamError> {
         let url = self.endpoint.url(&index_path(name)?);
-        let Some(fetched) = self.endpoint.get(&url, None)? else {
+        // Cargo sends a registry token verbatim (`Authorization: <token>`; registries that
+        // want a scheme have it written in the token), so polyver does the same.
+        let authorization = self.endpoint.auth.as_ref().map(|auth| match auth {
+            Auth::Bearer(token) => token.clone(),
+            basic => basic.header(),
+        });
+        let Some(fetched) = self.endpoint.get_with(&url, None, authorization)? else {
             return Ok(None);
         };
         let text = std::str::from_utf8(&fetched.body)

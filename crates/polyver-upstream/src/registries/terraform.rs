@@ -15,7 +15,8 @@
 //! archive (the component has a `url`, see [`Registry::package_from`]) have no registry.
 //!
 //! The configured registry gets the `[registries] terraform` credentials; another host gets
-//! the token Terraform itself would send, `TF_TOKEN_<host>` (dots as `_`), when set. When
+//! the token Terraform itself would send, `TF_TOKEN_<host>` (`.` as `_`, `-` as `__`),
+//! when set. When
 //! the configured base has no discovery document, `{base}/v1/providers/` and
 //! `{base}/v1/modules/` are used (a plain mirror of the API). The versions endpoints carry no
 //! dates, so releases have none; a provider's registry `warnings` (moved, archived) become the
@@ -162,12 +163,15 @@ impl Client {
                 authorization: self.endpoint.auth.as_ref().map(Auth::header),
             },
             Some(host) => {
-                let variable = format!("TF_TOKEN_{}", host.replace(['.', '-', ':'], "_"));
+                // Terraform's encoding: `.` as `_`, `-` as `__`; a host with a port has
+                // no such variable.
+                let variable = (!host.contains(':'))
+                    .then(|| format!("TF_TOKEN_{}", host.replace('-', "__").replace('.', "_")));
                 Host {
                     discovery_url: format!("https://{host}/.well-known/terraform.json"),
                     fallback_base: None,
-                    authorization: std::env::var(variable)
-                        .ok()
+                    authorization: variable
+                        .and_then(|v| std::env::var(v).ok())
                         .filter(|t| !t.is_empty())
                         .map(|t| Auth::Bearer(t).header()),
                 }
