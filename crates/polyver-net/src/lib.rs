@@ -507,7 +507,8 @@ impl Client {
             let outcome = match builder.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    if (200..300).contains(&status) || matches!(status, 304 | 401 | 403 | 404 | 410) {
+                    if (200..300).contains(&status) || matches!(status, 304 | 401 | 403 | 404 | 410)
+                    {
                         return Ok(response);
                     }
                     let retry_after = response
