@@ -144,13 +144,16 @@ const KEPT_HEADERS: &[&str] = &[
     "docker-content-digest",
     "www-authenticate",
     "x-pypi-last-serial",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
 ];
 
 /// A response from [`Client::fetch`] / [`Client::get_cached`].
 #[derive(Clone, Debug)]
 pub struct Fetched {
-    /// 2xx, or 404/410 (a missing package is an answer worth caching, too), or 401 (never
-    /// cached: the caller may answer an authentication challenge, see `www-authenticate`).
+    /// 2xx, or 404/410 (a missing package is an answer worth caching, too), or 401/403 (never
+    /// cached: the caller may answer an authentication challenge, see `www-authenticate`, or
+    /// tell a refusal from an exhausted rate limit, see `x-ratelimit-remaining`).
     pub status: u16,
     pub body: Vec<u8>,
     /// The headers of [`KEPT_HEADERS`] that the response had, names lower-case.
@@ -376,7 +379,7 @@ impl Client {
         let validators = Validators::from_headers(response.headers());
         let headers = kept_headers(response.headers());
         let body = read_limited(response, url, self.options.max_body)?;
-        if status == 401 {
+        if matches!(status, 401 | 403) {
             return Ok(Fetched {
                 status,
                 body,
@@ -451,7 +454,7 @@ impl Client {
             self.send(&Request::get(url), validators, self.options.timeout * 40, 0)?;
         match response.status().as_u16() {
             304 => return Ok(Download::NotModified),
-            status @ (401 | 404 | 410) => {
+            status @ (401 | 403 | 404 | 410) => {
                 return Err(NetError::Status {
                     url: url.to_string(),
                     status,
@@ -516,8 +519,8 @@ impl Client {
         }
     }
 
-    /// Sends a GET with up to `retries` retries; returns the response for 2xx, 304, 401, 404
-    /// and 410.
+    /// Sends a GET with up to `retries` retries; returns the response for 2xx, 304, 401, 403,
+    /// 404 and 410.
     fn send(
         &self,
         request: &Request,
@@ -541,7 +544,8 @@ impl Client {
             let outcome = match builder.send() {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    if (200..300).contains(&status) || matches!(status, 304 | 401 | 404 | 410) {
+                    if (200..300).contains(&status) || matches!(status, 304 | 401 | 403 | 404 | 410)
+                    {
                         return Ok(response);
                     }
                     let retry_after = response

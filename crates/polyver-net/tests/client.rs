@@ -103,10 +103,18 @@ fn transient_failures_are_retried_and_permanent_ones_are_not() {
     );
     assert_eq!(server.hits("/flaky"), 3);
 
-    server.route("/forbidden", Response::status(403));
-    let err = c.get_cached(&server.url("/forbidden"), DAY).unwrap_err();
-    assert!(matches!(err, NetError::Status { status: 403, .. }), "{err}");
+    // A refusal is passed to the caller once, without retries, and never cached.
+    server.route(
+        "/forbidden",
+        Response::status(403).header("x-ratelimit-remaining", "0"),
+    );
+    let forbidden = c.get_cached(&server.url("/forbidden"), DAY).unwrap();
+    assert_eq!(forbidden.status, 403);
+    assert_eq!(forbidden.header("x-ratelimit-remaining"), Some("0"));
     assert_eq!(server.hits("/forbidden"), 1);
+    let again = c.get_cached(&server.url("/forbidden"), DAY).unwrap();
+    assert!(!again.from_cache);
+    assert_eq!(server.hits("/forbidden"), 2);
 
     // A missing package is an answer, and is cached like one.
     let missing = c.get_cached(&server.url("/missing"), DAY).unwrap();

@@ -50,6 +50,10 @@ pub struct Release {
     /// (GitHub tags), when the listing gives it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+    /// The publisher marked it as a pre-release whatever its version text says (a GitHub
+    /// release's `prerelease` flag on a tag such as `v2.0.0`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub prerelease: bool,
 }
 
 /// What a registry knows of one package.
@@ -91,6 +95,9 @@ pub enum UpstreamError {
     /// The name cannot be looked up in this registry (e.g. a local path, a templated name).
     #[error("`{name}` cannot be looked up: {reason}")]
     BadName { name: String, reason: String },
+    /// The registry's request quota is used up; `hint` says when it resets or how to get more.
+    #[error("{url}: the registry's rate limit is exhausted; {hint}")]
+    RateLimited { url: String, hint: String },
 }
 
 impl UpstreamError {
@@ -111,6 +118,18 @@ pub trait Registry: Send + Sync {
     /// `group:artifact` for Maven, `[host/]repository` for images, `owner/repo` for actions),
     /// or `None` when the registry has no such package.
     fn package(&self, name: &str) -> Result<Option<Package>, UpstreamError>;
+
+    /// [`Registry::package`] for a component whose manifest also says where it comes from
+    /// (its `url`): a Helm dependency's chart repository, a Terraform module's Git source.
+    /// Registries whose names are global ignore `source`.
+    fn package_from(
+        &self,
+        name: &str,
+        source: Option<&str>,
+    ) -> Result<Option<Package>, UpstreamError> {
+        let _ = source;
+        self.package(name)
+    }
 
     /// The digest `name:tag` points at now, for registries whose tags move (OCI images, git
     /// tags); `None` elsewhere or when the tag does not exist.

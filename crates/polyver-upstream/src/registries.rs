@@ -7,6 +7,17 @@ pub mod pypi;
 use crate::{Auth, Endpoint, Registry};
 use std::sync::Arc;
 
+pub mod cargo;
+pub mod composer;
+pub mod github;
+pub mod go;
+pub mod helm;
+pub mod maven;
+pub mod nuget;
+pub mod rubygems;
+mod scoped;
+pub mod terraform;
+
 /// One row per registry: its `[registries]` id, the public default base URL, and how to
 /// build the client on an endpoint.
 type Constructor = fn(Endpoint) -> Arc<dyn Registry>;
@@ -17,6 +28,32 @@ const TABLE: &[(&str, &str, Constructor)] = &[
     ("npm", "https://registry.npmjs.org", |endpoint| {
         Arc::new(npm::Client::new(endpoint))
     }),
+    ("cargo", cargo::PUBLIC_INDEX, |e| {
+        Arc::new(cargo::Client::new(e))
+    }),
+    ("go", "https://proxy.golang.org", |e| {
+        Arc::new(go::Client::new(e))
+    }),
+    ("maven", "https://repo.maven.apache.org/maven2", |e| {
+        Arc::new(maven::Client::new(e))
+    }),
+    ("rubygems", "https://rubygems.org", |e| {
+        Arc::new(rubygems::Client::new(e))
+    }),
+    ("composer", "https://repo.packagist.org", |e| {
+        Arc::new(composer::Client::new(e))
+    }),
+    ("nuget", "https://api.nuget.org/v3/index.json", |e| {
+        Arc::new(nuget::Client::new(e))
+    }),
+    ("github", "https://api.github.com", |e| {
+        Arc::new(github::Client::new(e))
+    }),
+    ("terraform", "https://registry.terraform.io", |e| {
+        Arc::new(terraform::Client::new(e))
+    }),
+    // No public default: charts name their repository; `[registries] helm` sets a default.
+    ("helm", "", |e| Arc::new(helm::Client::new(e))),
 ];
 
 /// Every registry client, built on `client` with `[registries]` applied.
