@@ -1,6 +1,8 @@
 //! The registry clients, one module each, and the table that builds them from
 //! `[registries]`. A new registry is a new module plus one row in [`all`].
 
+pub mod oci;
+
 use crate::{Auth, Endpoint, Registry};
 use polyver_model::Ecosystem;
 use std::sync::Arc;
@@ -8,7 +10,9 @@ use std::sync::Arc;
 /// One row per registry: its `[registries]` id, the public default base URL, and how to
 /// build the client on an endpoint.
 type Constructor = fn(Endpoint) -> Arc<dyn Registry>;
-const TABLE: &[(&str, &str, Constructor)] = &[];
+const TABLE: &[(&str, &str, Constructor)] = &[("docker", oci::DOCKER_HUB, |endpoint| {
+    Arc::new(oci::Client::new(endpoint))
+})];
 
 /// Every registry client, built on `client` with `[registries]` applied.
 pub fn all(
