@@ -14,11 +14,14 @@ const TABLE: &[(&str, &str, Constructor)] = &[("docker", oci::DOCKER_HUB, |endpo
     Arc::new(oci::Client::new(endpoint))
 })];
 
+/// Registry clients with the ecosystem each answers for.
+pub type Registries = Vec<(Ecosystem, Arc<dyn Registry>)>;
+
 /// Every registry client, built on `client` with `[registries]` applied.
 pub fn all(
     client: &Arc<polyver_net::Client>,
     config: &polyver_config::RegistriesSection,
-) -> Result<Vec<(Ecosystem, Arc<dyn Registry>)>, String> {
+) -> Result<Registries, String> {
     let mut out = Vec::new();
     for (id, default_base, build) in TABLE {
         let settings = config.get(id);
