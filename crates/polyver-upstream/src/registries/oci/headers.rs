@@ -155,8 +155,7 @@ impl<'a> Scanner<'a> {
         self.rest = self.rest.trim_start_matches(what);
     }
 
-    /// An RFC 9110 token (also a token68, which may end in `=` padding only after other
-    /// characters; padding is left for the caller to see as `=`).
+    /// An RFC 9110 token, also admitting `/` and `:` so that an unquoted URL reads whole.
     fn token(&mut self) -> &'a str {
         let end = self
             .rest
