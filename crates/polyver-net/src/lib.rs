@@ -101,6 +101,9 @@ pub struct Request {
     pub authorization: Option<String>,
     /// A cached answer younger than this is returned without a request.
     pub max_age: Duration,
+    /// Neither read nor write the cache: for answers that are secrets or single-use (an
+    /// authentication token), which must not be kept on disk.
+    pub no_store: bool,
 }
 
 impl Request {
@@ -110,6 +113,7 @@ impl Request {
             accept: None,
             authorization: None,
             max_age: Duration::ZERO,
+            no_store: false,
         }
     }
 
@@ -125,6 +129,12 @@ impl Request {
 
     pub fn max_age(mut self, max_age: Duration) -> Request {
         self.max_age = max_age;
+        self
+    }
+
+    /// Keep the answer out of the cache (the `no_store` field).
+    pub fn no_store(mut self) -> Request {
+        self.no_store = true;
         self
     }
 
@@ -328,7 +338,11 @@ impl Client {
         let url = request.url.as_str();
         let key = request.cache_key();
         let (meta_path, body_path) = self.cache_paths(&key);
-        let cached = read_cached(&meta_path, &body_path, &key);
+        let cached = if request.no_store {
+            None
+        } else {
+            read_cached(&meta_path, &body_path, &key)
+        };
         if let Some((meta, body)) = &cached {
             let age = now_secs().saturating_sub(meta.checked_at);
             if self.options.offline || age < request.max_age.as_secs() {
@@ -379,7 +393,7 @@ impl Client {
         let validators = Validators::from_headers(response.headers());
         let headers = kept_headers(response.headers());
         let body = read_limited(response, url, self.options.max_body)?;
-        if matches!(status, 401 | 403) {
+        if matches!(status, 401 | 403) || request.no_store {
             return Ok(Fetched {
                 status,
                 body,

@@ -3,7 +3,7 @@
 //! are retried, downloads are atomic and conditional.
 
 use polyver_net::testing::{Response, TestServer};
-use polyver_net::{Client, Download, NetError, Options, Validators};
+use polyver_net::{Client, Download, NetError, Options, Request, Validators};
 use std::time::Duration;
 
 fn client(cache: &std::path::Path, offline: bool) -> Client {
@@ -67,6 +67,45 @@ fn a_stale_entry_is_revalidated_with_its_etag() {
     let third = c.get_cached(&server.url("/idx"), Duration::ZERO).unwrap();
     assert_eq!(third.body, b"v2");
     assert!(!third.revalidated);
+}
+
+#[test]
+fn a_no_store_request_never_touches_the_cache() {
+    let server = TestServer::start();
+    server.queue("/token", [Response::ok("t1").header("ETag", "\"x\"")]);
+    server.route("/token", Response::ok("t2").header("ETag", "\"x\""));
+    let cache = tempfile::tempdir().unwrap();
+    let c = client(cache.path(), false);
+    let request = Request::get(server.url("/token")).max_age(DAY).no_store();
+    assert_eq!(c.fetch(&request).unwrap().body, b"t1");
+    let second = c.fetch(&request).unwrap();
+    assert_eq!(second.body, b"t2");
+    assert!(!second.from_cache && !second.revalidated);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "no answer may come from the cache");
+    assert_eq!(requests[1].header("if-none-match"), None);
+    let stored = walk_files(cache.path());
+    assert!(stored.is_empty(), "nothing may be written: {stored:?}");
+    // Offline, with nothing to answer from, it fails without connecting.
+    let offline = client(cache.path(), true);
+    assert!(matches!(
+        offline.fetch(&request),
+        Err(NetError::Offline { .. })
+    ));
+    assert_eq!(server.requests().len(), 2);
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 #[test]

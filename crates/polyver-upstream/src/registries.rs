@@ -2,6 +2,7 @@
 //! `[registries]`. A new registry is a new module plus one row in [`all`].
 
 pub mod npm;
+pub mod oci;
 pub mod pypi;
 
 use crate::{Auth, Endpoint, Registry};
@@ -54,6 +55,7 @@ const TABLE: &[(&str, &str, Constructor)] = &[
     }),
     // No public default: charts name their repository; `[registries] helm` sets a default.
     ("helm", "", |e| Arc::new(helm::Client::new(e))),
+    ("docker", oci::DOCKER_HUB, |e| Arc::new(oci::Client::new(e))),
 ];
 
 /// Every registry client, built on `client` with `[registries]` applied.
