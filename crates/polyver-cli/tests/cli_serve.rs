@@ -31,12 +31,21 @@ pub fn start(db: &str, extra: &[&str]) -> (Child, String) {
 /// A plain HTTP/1.1 GET: (status, body).
 pub fn get(addr: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
     (status, body)
 }
 
@@ -74,12 +83,31 @@ fn probes_answer_and_sigterm_stops_it_cleanly() {
 
 #[test]
 fn a_database_that_cannot_be_opened_is_exit_3() {
+    // A database under a regular file: no directory can be made there.
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("polyver")
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let mut child = Command::cargo_bin("polyver")
         .unwrap()
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(format!("sqlite://{}/missing/dir/registry.db", dir.path().display()))
-        .output()
+        .arg(format!(
+            "sqlite://{}/file/registry.db",
+            dir.path().display()
+        ))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let status = wait(&mut child, Duration::from_secs(60));
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.and_then(|s| s.code()), Some(3), "{stderr}");
+    assert!(stderr.contains("cannot open the registry"), "{stderr}");
 }

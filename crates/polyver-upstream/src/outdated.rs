@@ -164,24 +164,23 @@ pub fn outdated(
     let consumed = consumed_lock_entries(inventory, &project, &candidates);
     candidates.retain(|i| !consumed.contains(i));
 
-    // One lookup per (ecosystem, name), in parallel.
-    let mut wanted: Vec<(Ecosystem, String)> = candidates
+    // One lookup per package, in parallel.
+    let mut wanted: Vec<LookupKey> = candidates
         .iter()
-        .map(|&i| {
-            let c = &inventory.components[i];
-            (c.ecosystem, c.name.clone())
-        })
+        .map(|&i| lookup_key(&inventory.components[i]))
         .collect();
     wanted.sort();
     wanted.dedup();
     report.lookups = wanted.len();
     let done = AtomicUsize::new(0);
     let total = wanted.len();
-    let answers: HashMap<(Ecosystem, String), Result<Option<Package>, String>> = wanted
+    let answers: HashMap<LookupKey, Result<Option<Package>, String>> = wanted
         .into_par_iter()
         .map(|key| {
             let registry = upstream.registry(key.0).expect("skip_reason checked it");
-            let answer = registry.package(&key.1).map_err(|e| describe(&e));
+            let answer = registry
+                .package_from(&key.1, key.2.as_deref())
+                .map_err(|e| describe(&e));
             progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
             (key, answer)
         })
@@ -190,7 +189,7 @@ pub fn outdated(
     let mut reported = HashSet::new();
     for &index in &candidates {
         let component = &inventory.components[index];
-        let key = (component.ecosystem, component.name.clone());
+        let key = lookup_key(component);
         let registry = upstream.registry(component.ecosystem).expect("checked");
         let (current, current_from) = current_of(inventory, &project, index);
         let mut row = blank_row(component, current, current_from);
@@ -220,6 +219,19 @@ pub fn outdated(
     report
 }
 
+/// What one lookup asks: the ecosystem, the name, and the repository it comes from where
+/// names are not global (a Helm chart's repository).
+type LookupKey = (Ecosystem, String, Option<String>);
+
+fn lookup_key(c: &Component) -> LookupKey {
+    let source = if c.ecosystem == Ecosystem::Helm {
+        c.url.clone()
+    } else {
+        None
+    };
+    (c.ecosystem, c.name.clone(), source)
+}
+
 fn describe(error: &UpstreamError) -> String {
     match error {
         UpstreamError::Net(polyver_net::NetError::Offline { .. }) => {
@@ -242,7 +254,9 @@ fn skip_reason(c: &Component, options: &Options, upstream: &Upstream) -> Option<
     if role == Role::Checksums {
         return Some(None);
     }
-    if c.url.is_some() || c.replaced {
+    // A Helm dependency's `url` is its chart repository, where it is looked up; elsewhere a
+    // URL is a Git, path or archive source no registry answers for.
+    if (c.url.is_some() && c.ecosystem != Ecosystem::Helm) || c.replaced {
         return Some(Some("local, URL or VCS source".into()));
     }
     if upstream.registry(c.ecosystem).is_none() {
@@ -541,7 +555,7 @@ fn decide(
     // latest: the newest stable release (or pre-release, when running one).
     let eligible: Vec<&Candidate> = candidates
         .iter()
-        .filter(|k| current_pre || !versioning.is_prerelease(&k.normal))
+        .filter(|k| current_pre || !(k.release.prerelease || versioning.is_prerelease(&k.normal)))
         .collect();
     let dist_tag = package
         .tags

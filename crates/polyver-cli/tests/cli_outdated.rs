@@ -1,0 +1,236 @@
+//! `polyver outdated` end to end: the binary scans a small repository, asks registries
+//! configured in `[registries]` (a local server answering in the registries' formats), and
+//! reports current / wanted / latest; `--fail-on-outdated` gates; `--offline` answers from the
+//! cache of the previous run without a request, and says what it could not answer.
+
+use assert_cmd::Command;
+use polyver_net::testing::{Response, TestServer};
+use std::path::Path;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/outdated");
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(FIXTURES).join(name)).unwrap()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+struct Setup {
+    server: TestServer,
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let server = TestServer::start();
+        server.route(
+            "/simple/requests/",
+            Response::ok(fixture("requests.json"))
+                .header("Content-Type", "application/vnd.pypi.simple.v1+json")
+                .header("ETag", "\"requests-1\""),
+        );
+        server.route(
+            "/npm/express",
+            Response::ok(fixture("express.json")).header("Content-Type", "application/json"),
+        );
+        server.route(
+            "/npm/left-pad",
+            Response::ok(fixture("left-pad.json")).header("Content-Type", "application/json"),
+        );
+        server.route(
+            "/v2/library/python/tags/list?n=1000",
+            Response::ok(fixture("python-tags.json")).header("Content-Type", "application/json"),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        write(&repo, "requirements.txt", "requests==2.31.0\n");
+        write(
+            &repo,
+            "web/package.json",
+            r#"{"name":"web","dependencies":{"express":"^4.17.0","left-pad":"1.1.0"}}"#,
+        );
+        write(
+            &repo,
+            "web/package-lock.json",
+            r#"{"name":"web","lockfileVersion":3,"requires":true,"packages":{
+              "":{"name":"web","dependencies":{"express":"^4.17.0","left-pad":"1.1.0"}},
+              "node_modules/express":{"version":"4.17.1"},
+              "node_modules/left-pad":{"version":"1.1.0"}}}"#,
+        );
+        write(&repo, "Dockerfile", "FROM python:3.10.12-slim-bookworm\n");
+        write(
+            dir.path(),
+            "polyver.toml",
+            &format!(
+                "[registries]\npypi = \"{0}/simple\"\nnpm = \"{0}/npm\"\ndocker = \"{0}\"\n",
+                server.base_url()
+            ),
+        );
+        Setup { server, dir }
+    }
+
+    fn polyver(&self) -> Command {
+        let mut cmd = Command::cargo_bin("polyver").unwrap();
+        cmd.current_dir(self.dir.path().join("repo"))
+            .env("NO_COLOR", "1")
+            .env("POLYVER_CACHE_DIR", self.dir.path().join("cache"))
+            .args(["outdated", "--config"])
+            .arg(self.dir.path().join("polyver.toml"));
+        cmd
+    }
+
+    fn json(&self, extra: &[&str]) -> (i32, serde_json::Value) {
+        let out = self
+            .polyver()
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap(), json)
+    }
+}
+
+fn row<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name}: {doc:#}"))
+}
+
+#[test]
+fn current_wanted_latest_per_component_from_the_configured_registries() {
+    let setup = Setup::new();
+    let (code, doc) = setup.json(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["schema"], "polyver.outdated/v1");
+
+    let requests = row(&doc, "requests");
+    assert_eq!(requests["current"], "2.31.0");
+    // 2.32.0 is yanked and 3.0.0rc1 a pre-release: neither is "latest".
+    assert_eq!(requests["latest"], "2.32.3");
+    assert_eq!(requests["bump"], "minor");
+    assert_eq!(requests["minors_behind"], 1);
+    assert_eq!(requests["current_published"], "2023-05-22T15:12:42.313Z");
+
+    let express = row(&doc, "express");
+    assert_eq!(express["path"], "web/package.json");
+    assert_eq!(express["current"], "4.17.1");
+    assert_eq!(express["current_from"], "web/package-lock.json");
+    assert_eq!(express["wanted"], "4.21.2");
+    assert_eq!(express["latest"], "5.1.0");
+    assert_eq!(express["bump"], "major");
+    assert_eq!(express["libyears"], 5.85);
+
+    let left_pad = row(&doc, "left-pad");
+    assert_eq!(left_pad["deprecated"], "use String.prototype.padStart()");
+
+    let python = row(&doc, "python");
+    assert_eq!(python["kind"], "image");
+    assert_eq!(python["latest"], "3.12.8-slim-bookworm");
+
+    assert_eq!(doc["summary"]["outdated"], 4);
+    assert_eq!(doc["summary"]["major"], 1);
+    assert_eq!(doc["lookups"], 4);
+    assert_eq!(doc["network"]["cache_hits"], 0);
+}
+
+#[test]
+fn the_table_lists_what_is_behind_and_a_summary() {
+    let setup = Setup::new();
+    let out = setup.polyver().env("COLUMNS", "200").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ECOSYSTEM"), "{text}");
+    let express = text.lines().find(|l| l.contains("express")).unwrap();
+    for cell in ["4.17.1", "4.21.2", "5.1.0", "1 major", "web/package.json:1"] {
+        assert!(express.contains(cell), "{cell} missing: {express}");
+    }
+    assert!(text
+        .lines()
+        .any(|l| l.contains("left-pad") && l.contains("deprecated")));
+    assert!(
+        text.contains("4 of 4 components outdated (1 major, 3 minor, 0 patch)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fail_on_outdated_gates_by_bump_kind() {
+    let setup = Setup::new();
+    let (code, doc) = setup.json(&["--fail-on-outdated", "major"]);
+    assert_eq!((code, &doc["failed"]), (1, &serde_json::json!(true)));
+    assert_eq!(doc["fail_on"], "major");
+    // Nothing is behind by a major once express is on 5.x.
+    let lock = setup.dir.path().join("repo/web/package-lock.json");
+    let text = std::fs::read_to_string(&lock)
+        .unwrap()
+        .replace("4.17.1", "5.1.0");
+    std::fs::write(&lock, text).unwrap();
+    write(
+        &setup.dir.path().join("repo"),
+        "web/package.json",
+        r#"{"name":"web","dependencies":{"express":"^5.0.0","left-pad":"1.1.0"}}"#,
+    );
+    let (code, _) = setup.json(&["--fail-on-outdated", "major"]);
+    assert_eq!(code, 0);
+    let (code, _) = setup.json(&["--fail-on-outdated", "minor"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn offline_answers_from_the_cache_and_says_what_it_could_not_answer() {
+    let setup = Setup::new();
+    let (_, online) = setup.json(&[]);
+    let requests_before = setup.server.requests().len();
+
+    let (code, offline) = setup.json(&["--offline"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        setup.server.requests().len(),
+        requests_before,
+        "--offline made a request"
+    );
+    assert_eq!(offline["rows"], online["rows"]);
+    assert_eq!(offline["network"]["requests"], 0);
+
+    // A new package the cache has never seen: a problem, not a failure.
+    let repo = setup.dir.path().join("repo");
+    write(
+        &repo,
+        "requirements.txt",
+        "requests==2.31.0\nflask==3.0.0\n",
+    );
+    let (code, offline) = setup.json(&["--offline"]);
+    assert_eq!(code, 0);
+    let problems = offline["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{offline:#}");
+    assert_eq!(problems[0]["name"], "flask");
+    assert_eq!(
+        problems[0]["message"],
+        "not in the cache, and --offline is set"
+    );
+    assert_eq!(row(&offline, "flask")["status"], "unknown");
+}
+
+#[test]
+fn a_registry_that_fails_is_one_problem_and_the_rest_is_answered() {
+    let setup = Setup::new();
+    setup
+        .server
+        .route("/simple/requests/", Response::status(500));
+    let (code, doc) = setup.json(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["problems"][0]["name"], "requests");
+    assert!(doc["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("HTTP 500"));
+    assert_eq!(row(&doc, "express")["latest"], "5.1.0");
+}
