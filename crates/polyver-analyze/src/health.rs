@@ -214,6 +214,10 @@ pub fn health(inputs: &HealthInputs) -> Health {
         .sum::<f64>()
         * 100.0
         / f64::from(measured.max(1));
+    for p in &mut parts {
+        // Three decimals are all anyone reads; points and total used the exact score.
+        p.score = p.score.map(|s| (s * 1000.0).round() / 1000.0);
+    }
     Health {
         score: total.round().clamp(0.0, 100.0) as u8,
         parts,

@@ -11,6 +11,7 @@ pub mod init;
 pub mod licenses;
 pub mod lock;
 pub mod migrations;
+pub mod plan;
 pub mod scan;
 pub mod version;
 
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(&args, &cli.global, &mut out)?,
         Command::Db(cmd) => db::run(cmd, &cli.global, &mut out)?,
         Command::Check(args) => check::run(&args, &cli.global, &mut out)?,
+        Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -67,6 +69,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Audit(_) => "audit",
         Command::Db(_) => "db",
         Command::Check(_) => "check",
+        Command::Plan(_) => "plan",
     }
 }
 

@@ -21,6 +21,7 @@ pub mod init;
 pub mod licenses;
 pub mod lock;
 pub mod migrations;
+pub mod plan;
 pub mod scan;
 pub mod version;
 
