@@ -80,7 +80,7 @@ impl Deadline {
     /// Whole days past `due` at `now`; `None` while it is not due.
     pub fn overdue_days(&self, now: Timestamp) -> Option<u64> {
         let late = now.as_second() - self.due.as_second();
-        (late > 0).then(|| (late / DAY) as u64)
+        (late > 0).then_some((late / DAY) as u64)
     }
 }
 

@@ -166,7 +166,8 @@ fn json_reports_every_check_with_its_findings() {
             "licenses",
             "conflicts",
             "lock",
-            "migrations"
+            "migrations",
+            "policy"
         ]
     );
     // Every file of the fixture parses; every other check fails.
@@ -222,7 +223,12 @@ fn json_reports_every_check_with_its_findings() {
         rules(check(&doc, "migrations")),
         ["migration/duplicate", "migration/gap"]
     );
-    assert_eq!(doc["summary"]["failed"], 5);
+    // TEST-2023-1 (critical, no `published`) was last modified 2023-10-02: long past the
+    // 0 days [policy.sla] gives a critical flaw.
+    let policy = check(&doc, "policy");
+    assert_eq!(rules(policy), ["policy/sla-breach"], "{policy:#}");
+    assert_eq!(policy["findings"][0]["kind"], "policy");
+    assert_eq!(doc["summary"]["failed"], 6);
     assert_eq!(doc["summary"]["skipped"], 0);
 }
 
@@ -400,7 +406,7 @@ fn a_clean_repository_passes_and_the_gate_writes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PASS: 6 checks ran"), "{text}");
+    assert!(text.contains("PASS: 7 checks ran"), "{text}");
     // No registry (.polyver/), no rewritten lock, nothing new.
     let after: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -435,6 +441,7 @@ fn sarif_is_valid_and_holds_every_check() {
         "conflict/unsatisfiable",
         "lock/drift",
         "migration/duplicate",
+        "policy/sla-breach",
     ] {
         assert!(results.contains(&id), "{id} in {results:?}");
     }
@@ -599,4 +606,142 @@ fn parse_errors_fail_the_gate_in_every_format() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// An advisory of urllib3 (CVSS 7.5, high) published `days` days ago.
+fn high_advisory(days: u64) -> String {
+    let published = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    let published = humantime::format_rfc3339_seconds(published);
+    format!(
+        r#"{{"id": "TEST-2024-7", "modified": "{published}", "published": "{published}",
+ "summary": "header injection",
+ "severity": [{{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N"}}],
+ "affected": [{{"package": {{"ecosystem": "PyPI", "name": "urllib3"}},
+   "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "1.26.18"}}]}}]}}]}}"#
+    )
+}
+
+/// A repository pinning urllib3 1.26.5 and a database with one high advisory published
+/// `days` ago.
+fn sla_fixture(days: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write(&root, "requirements.txt", "urllib3==1.26.5\n");
+    write(&root, "polyver.toml", "[licenses]\nunknown = \"allow\"\n");
+    write(
+        &dir.path().join("osv"),
+        "TEST-2024-7.json",
+        &high_advisory(days),
+    );
+    let db = dir.path().join("osv-db");
+    polyver(&db)
+        .args(["db", "import"])
+        .arg(dir.path().join("osv"))
+        .assert()
+        .success();
+    (dir, root, db)
+}
+
+/// Issue 20: `[policy.sla]` is a check of its own. A high advisory (7 days by default) open
+/// for 30 days fails it with `policy/sla-breach` (high), in JSON and SARIF; `--skip policy`
+/// and `--skip audit` (whose findings it reads) skip it.
+#[test]
+fn a_vulnerability_older_than_its_sla_fails_the_policy_check() {
+    let (_dir, root, db) = sla_fixture(30);
+    let out = run(&db, &root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let policy = check(&doc, "policy");
+    assert_eq!(policy["status"], "fail", "{policy:#}");
+    assert_eq!(rules(policy), ["policy/sla-breach"]);
+    let finding = &policy["findings"][0];
+    assert_eq!(finding["severity"], "high");
+    assert_eq!(finding["name"], "urllib3");
+    assert_eq!(finding["locations"][0]["path"], "requirements.txt");
+    let title = finding["title"].as_str().unwrap();
+    assert!(
+        title.contains("TEST-2024-7 (high) published") && title.contains("7-day [policy.sla]"),
+        "{title}"
+    );
+    assert!(
+        policy["note"].as_str().unwrap().contains("high 7"),
+        "{policy:#}"
+    );
+
+    let out = run(&db, &root, &["--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = json(&out);
+    sarif::assert_valid_sarif(&log);
+    let run0 = &log["runs"][0];
+    let breach = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "policy/sla-breach")
+        .expect("the breach is a SARIF result");
+    assert_eq!(
+        breach["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "requirements.txt"
+    );
+    assert!(run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "policy/sla-breach"));
+
+    // Skipped on request, and with the audit it reads.
+    let only_policy = |extra: &[&str]| {
+        let mut args = vec![
+            "--format",
+            "json",
+            "--skip",
+            "audit",
+            "--skip",
+            "licenses",
+            "--skip",
+            "conflicts",
+        ];
+        args.extend_from_slice(extra);
+        json(&run(&db, &root, &args))
+    };
+    let doc = only_policy(&[]);
+    assert_eq!(check(&doc, "policy")["status"], "skipped");
+    assert!(check(&doc, "policy")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("audit"));
+    let out = run(&db, &root, &["--skip", "policy", "--skip", "audit"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&db, &root, &["--skip", "policy", "--format", "json"]);
+    assert_eq!(check(&json(&out), "policy")["reason"], "by --skip");
+}
+
+#[test]
+fn a_vulnerability_inside_its_sla_passes_the_policy_check() {
+    // Published 2 days ago: inside the default 7 days for high.
+    let (_dir, root, db) = sla_fixture(2);
+    let doc = json(&run(&db, &root, &["--format", "json"]));
+    let policy = check(&doc, "policy");
+    assert_eq!(policy["status"], "pass", "{policy:#}");
+    assert_eq!(policy["total"], 0);
+    assert_eq!(
+        check(&doc, "audit")["status"],
+        "fail",
+        "the audit still reports it"
+    );
+    // 30 days old, but polyver.toml allows 60 for high: passes; 1 day allowed: fails.
+    let (_dir, root, db) = sla_fixture(30);
+    let toml = |high: u32| {
+        std::fs::write(
+            root.join("polyver.toml"),
+            format!("[licenses]\nunknown = \"allow\"\n\n[policy.sla]\nhigh = {high}\n"),
+        )
+        .unwrap();
+    };
+    toml(60);
+    let doc = json(&run(&db, &root, &["--format", "json"]));
+    assert_eq!(check(&doc, "policy")["status"], "pass");
+    toml(1);
+    let doc = json(&run(&db, &root, &["--format", "json"]));
+    assert_eq!(check(&doc, "policy")["status"], "fail");
 }

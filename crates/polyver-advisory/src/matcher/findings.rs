@@ -364,3 +364,46 @@ pub(super) fn apply_ignores(report: &mut AuditReport, options: &AuditOptions) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisory(id: &str, published: Option<&str>, modified: &str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            published: published.map(str::to_string),
+            modified: modified.into(),
+            ..Advisory::default()
+        }
+    }
+
+    #[test]
+    fn a_flaw_is_published_when_its_first_alias_was_and_modified_when_its_last_was() {
+        let all = [
+            advisory(
+                "GHSA-1",
+                Some("2023-10-03T17:00:00Z"),
+                "2024-02-01T00:00:00Z",
+            ),
+            advisory(
+                "CVE-1",
+                Some("2023-10-02T23:15:00.123Z"),
+                "2024-03-01T00:00:00Z",
+            ),
+            advisory("PYSEC-1", None, "2023-11-01T00:00:00Z"),
+        ];
+        assert_eq!(
+            group_dates(&all, &[0, 1, 2]),
+            (
+                Some("2023-10-02T23:15:00.123Z".to_string()),
+                Some("2024-03-01T00:00:00Z".to_string())
+            )
+        );
+        assert_eq!(
+            group_dates(&all, &[2]),
+            (None, Some("2023-11-01T00:00:00Z".to_string())),
+            "no advisory gives published"
+        );
+    }
+}

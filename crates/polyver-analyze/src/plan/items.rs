@@ -6,6 +6,7 @@
 use crate::priority::exposure_percent;
 use crate::{Conflict, ConflictKind};
 use polyver_advisory::VulnFinding;
+use polyver_model::project::{dir_of, match_key, Project};
 use polyver_model::{Component, Ecosystem, Finding, Inventory, Kind, Location, Role, Scope};
 use polyver_upstream::outdated::{Report as Outdated, Row};
 use std::collections::HashMap;
@@ -97,6 +98,7 @@ pub(crate) fn assemble<'a>(
         .iter()
         .map(|r| ((r.ecosystem, r.name.as_str(), r.path.as_str(), r.line), r))
         .collect();
+    let project = Project::of(inventory);
     let mut items: Vec<Item> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
     for c in inventory.components.iter().filter(|c| plannable(c)) {
@@ -110,7 +112,8 @@ pub(crate) fn assemble<'a>(
             .copied();
         let current = row
             .and_then(|r| r.current.clone())
-            .or_else(|| c.version.clone());
+            .or_else(|| c.version.clone())
+            .or_else(|| resolved_by_lock(inventory, &project, c));
         let unpinned = match current {
             None => c.constraint.as_ref().map(|k| k.raw.clone()),
             Some(_) => None,
@@ -127,6 +130,44 @@ pub(crate) fn assemble<'a>(
         }
     }
     items
+}
+
+/// The version the lock beside a manifest (or the workspace lock above it) resolved for a
+/// range: the only version of the package there, or the only one marked direct. (What
+/// `outdated` calls current, when no registry was asked.)
+fn resolved_by_lock(inventory: &Inventory, project: &Project, c: &Component) -> Option<String> {
+    if c.source.role() != Role::Manifest {
+        return None;
+    }
+    let dir = dir_of(&c.locations.first()?.path);
+    let (_, locks) = project.locks_for(c.source, dir)?;
+    let key = match_key(c.ecosystem, &c.name);
+    let entries: Vec<&Component> = locks
+        .iter()
+        .flat_map(|lock| {
+            lock.graph
+                .name_range(&key)
+                .flat_map(|n| lock.graph.nodes[n as usize].components.iter())
+        })
+        .map(|&i| &inventory.components[i])
+        .filter(|e| e.version.is_some())
+        .collect();
+    let mut versions: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.version.as_deref())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    match versions.as_slice() {
+        [only] => Some(only.to_string()),
+        _ => {
+            let direct: Vec<&&Component> = entries.iter().filter(|e| e.direct).collect();
+            match direct.as_slice() {
+                [only] => only.version.clone(),
+                _ => None,
+            }
+        }
+    }
 }
 
 /// Gives each finding of the audit to its item: same package and running version (or, for

@@ -184,7 +184,9 @@ fn urllib3_world(with_c: bool) -> World {
 #[test]
 fn one_recommendation_per_target_with_the_smallest_version_fixing_every_advisory() {
     let plan = urllib3_world(true).plan(&urllib3_recheck);
-    let shown: Vec<(&str, Option<&str>, Vec<&str>, Vec<&str>)> = plan
+    /// (package, to, from, fixes)
+    type Shown<'p> = (&'p str, Option<&'p str>, Vec<&'p str>, Vec<&'p str>);
+    let shown: Vec<Shown> = plan
         .recommendations
         .iter()
         .map(|r| {

@@ -187,6 +187,18 @@ fn write_table(plan: &Plan, term: &Term, w: &mut String) -> fmt::Result {
         }
         w.push_str(&t.render(term));
     }
+    let hidden = plan.summary.prioritized.saturating_sub(weighed.len());
+    if hidden > 0 {
+        writeln!(
+            w,
+            "  {hidden} more {} with a priority (beyond --limit)",
+            if hidden == 1 {
+                "component"
+            } else {
+                "components"
+            }
+        )?;
+    }
     let rest = plan.summary.components - plan.summary.prioritized;
     if rest > 0 {
         writeln!(
