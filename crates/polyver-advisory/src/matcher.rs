@@ -112,6 +112,15 @@ pub struct VulnFinding {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub admitted: Vec<String>,
     pub url: String,
+    /// When the flaw was made public: the earliest `published` of the merged advisories
+    /// (RFC 3339, as the advisories write it); for a not-pinned finding, of the advisory its
+    /// severity comes from. `[policy.sla]` deadlines count from here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The latest `modified` of the same advisories (the SLA clock's start when no
+    /// advisory gives `published`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore: Option<AppliedIgnore>,
 }

@@ -1,4 +1,7 @@
-//! Conflicts, drift and compatibility over an inventory: what `polyver conflicts` reports.
+//! Conflicts, drift and compatibility over an inventory: what `polyver conflicts` reports;
+//! and the update priority of every component, the recommendations and the repository's
+//! health that `polyver plan` reports ([`priority`], [`plan`], [`health`]), with the
+//! `[policy.sla]` deadlines that `polyver check` gates on ([`sla`]).
 //!
 //! Input is a scanned [`Inventory`] plus the repository's `[approved]` and `[[compat]]`
 //! settings; output is a [`Report`] of typed [`Conflict`]s, each with the declarations
@@ -36,8 +39,12 @@
 //! among the declarations of one package in one installation.
 
 pub mod engine;
+pub mod health;
+pub mod plan;
 mod policy;
+pub mod priority;
 mod rules;
+pub mod sla;
 
 use polyver_config::{Approved, CompatRule};
 use polyver_model::{Ecosystem, Finding, FindingKind, FindingSeverity, Inventory, Location, Rule};

@@ -92,6 +92,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "scan" => &[Table, Json, Markdown, Cyclonedx, Spdx],
         "diff" | "outdated" => &[Table, Json, Markdown],
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
+        "plan" => &[Table, Json, Markdown],
         "graph" => &[Table, Json, Dot, Mermaid],
         _ => &[Table, Json],
     }
@@ -373,14 +374,15 @@ pub enum Command {
     #[command(subcommand)]
     Db(DbCommand),
     /// The CI gate: one scan, then audit (local OSV database), licences ([licenses] policy),
-    /// conflicts/drift/compatibility ([approved], [[compat]]), polyver.lock drift and schema
-    /// migration chains. Exit 1 when a finding of any check is at or above --fail-on, 2 on
+    /// conflicts/drift/compatibility ([approved], [[compat]]), polyver.lock drift, schema
+    /// migration chains and [policy.sla] deadlines. Exit 1 when a finding of any check is at or above --fail-on, 2 on
     /// input or configuration errors, 3 when the OSV database is unreadable (or missing with
     /// --require-audit). Never writes the registry (formats: table, json, markdown, sarif).
     #[command(
         after_help = "Checks: audit (skipped with a warning when there is no OSV database), licenses \
                       (from the scanned tree only unless --licenses-online), conflicts, lock \
-                      (skipped when there is no polyver.lock), migrations (static chain analysis).\n\n\
+                      (skipped when there is no polyver.lock), migrations (static chain analysis), \
+                      policy (vulnerabilities past their [policy.sla] days; skipped with the audit).\n\n\
                       Examples:\n  polyver check\n  polyver check --fail-on medium --skip migrations\n  \
                       polyver check --require-audit --format sarif -o polyver.sarif\n  \
                       polyver check --format markdown -o check.md"
@@ -403,6 +405,19 @@ pub enum Command {
         after_help = "Examples:\n  polyver serve\n  polyver serve --listen 0.0.0.0:8080 --db postgres://polyver@db.internal/polyver\n  POLYVER_DATABASE_URL=postgres://... polyver serve"
     )]
     Serve(ServeArgs),
+    /// What to update first: every component's update priority (0–100) explained term by
+    /// term — vulnerability severity and count, [policy.sla] overdue, exposure (runtime or
+    /// dev, direct or transitive), lag, yanked/deprecated, licence risk, drift from
+    /// [approved] — grouped into recommendations (one per package and target version, with
+    /// the advisories it fixes and whether it stays within the declared constraint), and the
+    /// repository's health score with its parts (formats: table, json, markdown).
+    #[command(
+        after_help = "Without an OSV database (`polyver db sync`) the plan says vulnerabilities were not \
+                      checked; registry answers come from the cache with --offline.\n\n\
+                      Examples:\n  polyver plan\n  polyver plan services/api --limit 10\n  \
+                      polyver plan --all --format json -o plan.json\n  polyver plan --offline --format markdown"
+    )]
+    Plan(PlanArgs),
 }
 
 mod commands;

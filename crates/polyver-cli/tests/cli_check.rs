@@ -166,7 +166,8 @@ fn json_reports_every_check_with_its_findings() {
             "licenses",
             "conflicts",
             "lock",
-            "migrations"
+            "migrations",
+            "policy"
         ]
     );
     // Every file of the fixture parses; every other check fails.
@@ -222,7 +223,12 @@ fn json_reports_every_check_with_its_findings() {
         rules(check(&doc, "migrations")),
         ["migration/duplicate", "migration/gap"]
     );
-    assert_eq!(doc["summary"]["failed"], 5);
+    // TEST-2023-1 (critical, no `published`) was last modified 2023-10-02: long past the
+    // 0 days [policy.sla] gives a critical flaw.
+    let policy = check(&doc, "policy");
+    assert_eq!(rules(policy), ["policy/sla-breach"], "{policy:#}");
+    assert_eq!(policy["findings"][0]["kind"], "policy");
+    assert_eq!(doc["summary"]["failed"], 6);
     assert_eq!(doc["summary"]["skipped"], 0);
 }
 
@@ -400,7 +406,7 @@ fn a_clean_repository_passes_and_the_gate_writes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PASS: 6 checks ran"), "{text}");
+    assert!(text.contains("PASS: 7 checks ran"), "{text}");
     // No registry (.polyver/), no rewritten lock, nothing new.
     let after: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -435,6 +441,7 @@ fn sarif_is_valid_and_holds_every_check() {
         "conflict/unsatisfiable",
         "lock/drift",
         "migration/duplicate",
+        "policy/sla-breach",
     ] {
         assert!(results.contains(&id), "{id} in {results:?}");
     }

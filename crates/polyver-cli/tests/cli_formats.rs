@@ -115,7 +115,7 @@ fn every_offered_format_is_rendered_by_every_command() {
         let args: Vec<&str> = match command.join(" ").as_str() {
             "scan" | "conflicts" | "graph" | "audit" | "check" | "migrations" | "history"
             | "diff" | "db status" => vec![],
-            "licenses" => vec!["--offline"],
+            "licenses" | "plan" => vec!["--offline"],
             "lock" => vec!["--check"],
             "init" => vec!["--force"],
             "why" => vec!["ms"],

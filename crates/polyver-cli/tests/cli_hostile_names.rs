@@ -165,6 +165,35 @@ fn the_gate_and_licences_escape_names_in_their_tables() {
 }
 
 #[test]
+fn the_plan_escapes_names_in_its_table_and_markdown() {
+    // The hostile package drifts from [approved], so the plan lists it with its place.
+    let dir = hostile_tree("plan");
+    std::fs::write(
+        dir.join("polyver.toml"),
+        "[approved]\n\"npm:left\\u001b[2Jpad\\nerror: x\" = \"2.0.0\"\n",
+    )
+    .unwrap();
+    for format in ["table", "markdown"] {
+        let out = polyver()
+            .args(["plan", "--offline", "--format", format])
+            .arg(&dir)
+            .env("POLYVER_OSV_DB", dir.join("no-db"))
+            .env("POLYVER_CACHE_DIR", dir.join("cache"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_clean(&format!("plan {format} stdout"), &out.stdout);
+        assert_clean(&format!("plan {format} stderr"), &out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("left\\x1b[2Jpad\\nerror: x"),
+            "{format}: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn lock_drift_escapes_names() {
     // A hostile package recorded in polyver.lock, then removed: `lock --check` names it.
     let dir = hostile_tree("lock");

@@ -13,6 +13,10 @@
 //! - `conflicts`: `polyver-analyze` with `[approved]` and `[[compat]]`.
 //! - `lock`: polyver.lock against the scan; skipped when there is none.
 //! - `migrations`: the static analysis of schema migration chains.
+//! - `policy`: `[policy.sla]` on the audit's findings: a vulnerability of a known version
+//!   open longer than the days its severity allows (counted from the advisory's `published`
+//!   date, else `modified`; see `polyver_analyze::sla`) is a `policy/sla-breach` finding
+//!   (high). It reads the audit's result, so it is skipped when the audit is.
 
 use crate::{audit, conflicts, licenses, EngineError, Settings};
 use polyver_advisory::db::Database;
@@ -31,16 +35,18 @@ pub enum Check {
     Conflicts,
     Lock,
     Migrations,
+    Policy,
 }
 
 impl Check {
-    pub const ALL: [Check; 6] = [
+    pub const ALL: [Check; 7] = [
         Check::Parse,
         Check::Audit,
         Check::Licenses,
         Check::Conflicts,
         Check::Lock,
         Check::Migrations,
+        Check::Policy,
     ];
 
     pub fn id(self) -> &'static str {
@@ -51,6 +57,7 @@ impl Check {
             Check::Conflicts => "conflicts",
             Check::Lock => "lock",
             Check::Migrations => "migrations",
+            Check::Policy => "policy",
         }
     }
 }
@@ -276,6 +283,13 @@ impl PreparedGate<'_> {
                     };
                     CheckResult::ran(check, note, polyver_migrations::findings(&chains), fail_on)
                 }
+                Check::Policy => match &audit_report {
+                    Some(report) => self.sla(report),
+                    None => CheckResult::skipped(
+                        check,
+                        "needs the audit's findings, and the audit did not run",
+                    ),
+                },
             };
             results.push(result);
         }
@@ -325,6 +339,31 @@ impl PreparedGate<'_> {
         }
         let result = CheckResult::ran(Check::Audit, note, report.findings(), self.options.fail_on);
         Ok((result, outcome.report))
+    }
+
+    /// `[policy.sla]` on the audit's findings, now.
+    fn sla(&self, report: &polyver_advisory::AuditReport) -> CheckResult {
+        let sla = &self.settings.config.policy.sla;
+        let breaches = polyver_analyze::sla::breaches(
+            &report.findings,
+            sla,
+            polyver_upstream::Timestamp::now(),
+        );
+        let dated = report
+            .findings
+            .iter()
+            .filter(|f| polyver_analyze::sla::deadline(f, sla).is_some())
+            .count();
+        let note = format!(
+            "{} with a deadline under [policy.sla] (critical {}, high {}, medium {}, low {} \
+             days from the advisory's publication)",
+            plural(dated, "vulnerability"),
+            sla.critical,
+            sla.high,
+            sla.medium,
+            sla.low
+        );
+        CheckResult::ran(Check::Policy, note, breaches, self.options.fail_on)
     }
 
     fn licenses(

@@ -8,6 +8,8 @@
 //!   drift from `polyver-lock`, migrations from `polyver-migrations`), each with its stable
 //!   rule ids; [`rules::catalogue`] gathers them.
 //! - [`Gate`]: `polyver check`, every check on one inventory against one threshold.
+//! - [`plan::plan`]: `polyver plan`, every analysis of one inventory weighed into update
+//!   priorities, recommendations and a health score.
 //!
 //! Nothing here prints or renders: errors carry a hint ([`EngineError`]), warnings are
 //! returned, and the caller decides how to show them.
@@ -23,6 +25,7 @@ mod lock;
 pub mod migrations;
 pub mod osv;
 pub mod parse;
+pub mod plan;
 mod record;
 pub mod registry;
 pub mod rules;

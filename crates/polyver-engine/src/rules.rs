@@ -5,7 +5,7 @@
 use polyver_model::Rule;
 
 /// Every rule, by domain: conflicts/floating/drift/compat, licences, lock drift, migrations,
-/// files that could not be parsed.
+/// files that could not be parsed, `[policy]` breaches.
 pub fn catalogue() -> Vec<&'static Rule> {
     polyver_analyze::RULES
         .iter()
@@ -13,6 +13,7 @@ pub fn catalogue() -> Vec<&'static Rule> {
         .chain(polyver_lock::RULES)
         .chain(polyver_migrations::RULES)
         .chain(crate::parse::RULES)
+        .chain(polyver_analyze::sla::RULES)
         .collect()
 }
 
@@ -34,7 +35,9 @@ mod tests {
             let (family, name) = r.id.split_once('/').expect("family/name");
             assert!(!name.is_empty() && !name.contains(' '), "{}", r.id);
             let expected = match r.kind.id() {
-                "conflict" | "floating" | "drift" | "compat" | "migration" => r.kind.id(),
+                "conflict" | "floating" | "drift" | "compat" | "migration" | "policy" => {
+                    r.kind.id()
+                }
                 "license" => "license",
                 other => other,
             };

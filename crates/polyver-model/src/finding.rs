@@ -25,6 +25,8 @@ pub enum FindingKind {
     License,
     /// A schema-migration chain problem (gap, duplicate, several heads, ...).
     Migration,
+    /// A rule of polyver.toml `[policy]` is broken (a vulnerability open past its SLA).
+    Policy,
     /// A file that could not be read or parsed during the scan.
     Diagnostic,
 }
@@ -39,6 +41,7 @@ impl FindingKind {
             FindingKind::Compat => "compat",
             FindingKind::License => "license",
             FindingKind::Migration => "migration",
+            FindingKind::Policy => "policy",
             FindingKind::Diagnostic => "diagnostic",
         }
     }

@@ -77,6 +77,29 @@ pub(super) fn primary_and_aliases(
     (primary, all.into_iter().collect())
 }
 
+/// The earliest `published` and the latest `modified` of a group's advisories. Dates are
+/// compared on their first 19 characters (`YYYY-MM-DDThh:mm:ss`, UTC in OSV), so a fraction
+/// of a second does not reorder them.
+pub(super) fn group_dates(
+    advisories: &[Advisory],
+    group: &[usize],
+) -> (Option<String>, Option<String>) {
+    let key = |s: &&String| s.get(..19).unwrap_or(s.as_str()).to_string();
+    let published = group
+        .iter()
+        .filter_map(|&i| advisories[i].published.as_ref())
+        .filter(|s| !s.trim().is_empty())
+        .min_by_key(key)
+        .cloned();
+    let modified = group
+        .iter()
+        .map(|&i| &advisories[i].modified)
+        .filter(|s| !s.trim().is_empty())
+        .max_by_key(key)
+        .cloned();
+    (published, modified)
+}
+
 pub(super) fn group_rating(ratings: &[Rated], group: &[usize]) -> Rated {
     group
         .iter()
@@ -99,6 +122,7 @@ pub(super) fn pinned_finding(
     let entries = || group.iter().flat_map(|&i| prepared[i].iter());
     let (id, aliases) = primary_and_aliases(advisories, group);
     let rated = group_rating(ratings, group);
+    let (published, modified) = group_dates(advisories, group);
     let primary = group
         .iter()
         .map(|&i| &advisories[i])
@@ -184,6 +208,8 @@ pub(super) fn pinned_finding(
         fix_satisfies_constraint,
         admitted: Vec::new(),
         url: primary.url(),
+        published,
+        modified,
         ignore: None,
     }
 }
@@ -233,7 +259,7 @@ pub(super) fn unpinned_finding(
     let mut ignored_ids = Vec::new();
     let mut ignore: Option<AppliedIgnore> = None;
     let mut rated = Rated::UNKNOWN;
-    let mut top: Option<(Rated, String)> = None;
+    let mut top: Option<(Rated, String, Vec<usize>)> = None;
     for g in &alias_groups(advisories, admitted) {
         let (id, aliases) = primary_and_aliases(advisories, g);
         let all: Vec<&str> = std::iter::once(id.as_str())
@@ -252,9 +278,9 @@ pub(super) fn unpinned_finding(
         rated = rated.max(r.clone());
         if top
             .as_ref()
-            .is_none_or(|(t, _)| r.clone().max(t.clone()) != *t)
+            .is_none_or(|(t, _, _)| r.clone().max(t.clone()) != *t)
         {
-            top = Some((r, id.clone()));
+            top = Some((r, id.clone(), g.clone()));
         }
         ids.push(id);
     }
@@ -265,9 +291,9 @@ pub(super) fn unpinned_finding(
         None => "no constraint".to_string(),
     };
     let all_ignored = ids.is_empty();
-    let top_id = match top {
-        Some((_, id)) => id,
-        None => ignored_ids.first()?.clone(),
+    let (top_id, (published, modified)) = match top {
+        Some((_, id, group)) => (id, group_dates(advisories, &group)),
+        None => (ignored_ids.first()?.clone(), (None, None)),
     };
     let shown = if all_ignored { &ignored_ids } else { &ids };
     let finding = VulnFinding {
@@ -299,6 +325,8 @@ pub(super) fn unpinned_finding(
         fix_satisfies_constraint: None,
         admitted: shown.clone(),
         url: format!("https://osv.dev/vulnerability/{top_id}"),
+        published,
+        modified,
         ignore,
     };
     Some(if all_ignored {
@@ -334,5 +362,48 @@ pub(super) fn apply_ignores(report: &mut AuditReport, options: &AuditOptions) {
                 report.findings.push(f);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisory(id: &str, published: Option<&str>, modified: &str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            published: published.map(str::to_string),
+            modified: modified.into(),
+            ..Advisory::default()
+        }
+    }
+
+    #[test]
+    fn a_flaw_is_published_when_its_first_alias_was_and_modified_when_its_last_was() {
+        let all = [
+            advisory(
+                "GHSA-1",
+                Some("2023-10-03T17:00:00Z"),
+                "2024-02-01T00:00:00Z",
+            ),
+            advisory(
+                "CVE-1",
+                Some("2023-10-02T23:15:00.123Z"),
+                "2024-03-01T00:00:00Z",
+            ),
+            advisory("PYSEC-1", None, "2023-11-01T00:00:00Z"),
+        ];
+        assert_eq!(
+            group_dates(&all, &[0, 1, 2]),
+            (
+                Some("2023-10-02T23:15:00.123Z".to_string()),
+                Some("2024-03-01T00:00:00Z".to_string())
+            )
+        );
+        assert_eq!(
+            group_dates(&all, &[2]),
+            (None, Some("2023-11-01T00:00:00Z".to_string())),
+            "no advisory gives published"
+        );
     }
 }

@@ -19,16 +19,19 @@ pub enum CheckName {
     Lock,
     /// Schema migration chains (heads, gaps, duplicates, cycles, missing parents).
     Migrations,
+    /// [policy.sla]: vulnerabilities open longer than their severity allows (needs the audit).
+    Policy,
 }
 
 impl CheckName {
-    pub const ALL: [CheckName; 6] = [
+    pub const ALL: [CheckName; 7] = [
         CheckName::Parse,
         CheckName::Audit,
         CheckName::Licenses,
         CheckName::Conflicts,
         CheckName::Lock,
         CheckName::Migrations,
+        CheckName::Policy,
     ];
 
     pub fn id(self) -> &'static str {
@@ -39,6 +42,7 @@ impl CheckName {
             CheckName::Conflicts => "conflicts",
             CheckName::Lock => "lock",
             CheckName::Migrations => "migrations",
+            CheckName::Policy => "policy",
         }
     }
 }
@@ -53,7 +57,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: polyver_model::FindingSeverity,
     /// Do not run this check (repeatable): parse, audit, licenses, conflicts, lock,
-    /// migrations. Without an OSV database the gate exits 3 unless `--skip audit`.
+    /// migrations, policy. Without an OSV database the gate exits 3 unless `--skip audit`
+    /// (which skips policy too: it checks the audit's findings).
     #[arg(long, value_name = "CHECK", value_enum)]
     pub skip: Vec<CheckName>,
     /// List files that could not be read or parsed without failing the gate on them.
@@ -67,6 +72,21 @@ pub struct CheckArgs {
     /// only the repository, so the same commit gives the same verdict on every runner.
     #[arg(long)]
     pub licenses_online: bool,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Also weigh and look up transitive dependencies (lock entries not declared by the
+    /// repository); without it only the vulnerable ones are listed.
+    #[arg(long)]
+    pub all: bool,
+    /// Show only the N most urgent recommendations and components (the totals stay).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
     #[command(flatten)]
     pub db: OsvDbArg,
 }

@@ -14,6 +14,9 @@
 //! - `lock`: polyver.lock against the scan, one `lock/drift` finding (high) per entry that
 //!   differs; skipped when there is no polyver.lock.
 //! - `migrations`: the static analysis of schema migration chains (no database).
+//! - `policy`: `[policy.sla]` on the audit's findings: a vulnerability open longer than its
+//!   severity allows (from the advisory's publication) is a `policy/sla-breach` finding
+//!   (high); skipped when the audit is.
 //!
 //! One threshold, `--fail-on` (default high), for every check; polyver.toml `[audit] fail-on`
 //! is `polyver audit`'s alone. The gate never writes: no registry store, no polyver.lock.
@@ -38,6 +41,7 @@ fn check_of(name: CheckName) -> Check {
         CheckName::Conflicts => Check::Conflicts,
         CheckName::Lock => Check::Lock,
         CheckName::Migrations => Check::Migrations,
+        CheckName::Policy => Check::Policy,
     }
 }
 

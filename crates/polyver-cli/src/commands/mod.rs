@@ -12,6 +12,7 @@ pub mod licenses;
 pub mod lock;
 pub mod migrations;
 pub mod outdated;
+pub mod plan;
 pub mod scan;
 pub mod serve;
 pub mod version;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args, &cli.global, &mut out)?,
         Command::Outdated(args) => outdated::run(&args, &cli.global, &mut out)?,
         Command::Serve(args) => serve::run(&args, &cli.global)?,
+        Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -73,6 +75,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Check(_) => "check",
         Command::Outdated(_) => "outdated",
         Command::Serve(_) => "serve",
+        Command::Plan(_) => "plan",
     }
 }
 

@@ -218,11 +218,15 @@ fn write_table(
             }
         }
         if r.findings.len() > TABLE_TOP {
+            // The command that lists a check's findings (`policy` is `plan`'s business).
+            let command = match r.check {
+                polyver_engine::Check::Policy => "plan",
+                other => other.id(),
+            };
             writeln!(
                 w,
-                "  ... and {} more (`polyver {}` or --format json lists every one)",
+                "  ... and {} more (`polyver {command}` or --format json lists every one)",
                 r.findings.len() - TABLE_TOP,
-                r.check.id()
             )?;
         }
         writeln!(w)?;

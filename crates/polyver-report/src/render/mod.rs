@@ -22,6 +22,7 @@ pub mod licenses;
 pub mod lock;
 pub mod migrations;
 pub mod outdated;
+pub mod plan;
 pub mod scan;
 pub mod version;
 
