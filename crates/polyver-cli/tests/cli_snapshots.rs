@@ -67,6 +67,7 @@ fn polyver(dir: &Path, cwd: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env("COLUMNS", "160")
         .env("SOURCE_DATE_EPOCH", "1714521600")
+        .env("POLYVER_NOW", "2025-06-01T00:00:00Z")
         .env("POLYVER_OSV_DB", dir.join("osv"))
         .env("POLYVER_CACHE_DIR", dir.join("cache"))
         .env_remove("POLYVER_DATA_DIR")
@@ -250,6 +251,8 @@ const COVERED: &[&str] = &[
     "db status",
     "check",
     "plan",
+    "outdated",
+    "serve",
 ];
 
 #[test]
@@ -447,4 +450,56 @@ fn db() {
             None,
         );
     }
+}
+
+#[test]
+fn outdated() {
+    let w = world();
+    let fixture =
+        |name: &str| std::fs::read(Path::new(FIXTURE).join("registry").join(name)).unwrap();
+    let json = "application/vnd.pypi.simple.v1+json";
+    w.server.route(
+        "/simple/requests/",
+        Response::ok(fixture("requests.json")).header("Content-Type", json),
+    );
+    w.server.route(
+        "/simple/flask/",
+        Response::ok(fixture("flask.json")).header("Content-Type", json),
+    );
+    w.server.route(
+        "/npm/a",
+        Response::ok(fixture("a.json")).header("Content-Type", "application/json"),
+    );
+    let config = w.dir.join("outdated.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[registries]\npypi = \"{0}/simple\"\nnpm = \"{0}/npm\"\n",
+            w.server.base_url()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    each_format("outdated", &["outdated"], &["--config", config], None);
+    each_format(
+        "outdated_all",
+        &["outdated"],
+        &["--config", config, "--all", "--fail-on-outdated", "minor"],
+        None,
+    );
+}
+
+#[test]
+fn serve() {
+    // What a script sees when the registry cannot be opened (the running server is tested
+    // in cli_serve.rs).
+    let w = world();
+    std::fs::write(w.dir.join("not-a-dir"), "").unwrap();
+    let db = format!("sqlite://{}/not-a-dir/registry.db", w.dir.display());
+    snapshot(
+        "serve_bad_database",
+        &w.dir,
+        &["serve", "--listen", "127.0.0.1:0", "--db", &db],
+        None,
+    );
 }

@@ -347,7 +347,8 @@ impl PreparedGate<'_> {
         let breaches = polyver_analyze::sla::breaches(
             &report.findings,
             sla,
-            polyver_upstream::Timestamp::now(),
+            // A bad POLYVER_NOW is reported by the commands that read it first.
+            crate::upstream::now().unwrap_or_else(|_| polyver_upstream::Timestamp::now()),
         );
         let dated = report
             .findings

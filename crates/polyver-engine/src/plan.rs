@@ -87,7 +87,7 @@ pub fn plan(
             licences: &licences.findings(),
             conflicts: &conflicts,
             policy: &settings.config.policy,
-            now: polyver_upstream::Timestamp::now(),
+            now: crate::upstream::now()?,
             all: options.all,
         },
         &recheck,

@@ -38,7 +38,21 @@ pub fn outdated(
         inventory,
         &upstream,
         options,
-        polyver_upstream::Timestamp::now(),
+        now()?,
         progress,
     ))
+}
+
+/// The time "days behind" is counted to: now, or `POLYVER_NOW` (RFC 3339) when set, so that
+/// reports and tests can be reproduced on another day.
+pub fn now() -> Result<polyver_upstream::Timestamp, EngineError> {
+    match std::env::var("POLYVER_NOW") {
+        Ok(text) if !text.is_empty() => text.parse().map_err(|e| {
+            EngineError::input(
+                format!("POLYVER_NOW={text} is not an RFC 3339 time: {e}"),
+                Some("write it like 2026-01-31T00:00:00Z, or unset it".into()),
+            )
+        }),
+        _ => Ok(polyver_upstream::Timestamp::now()),
+    }
 }
