@@ -69,8 +69,15 @@ pub fn plan(
         None,
     )?;
     let conflicts = polyver_analyze::analyze(inventory, &conflicts::policy(settings)?);
-    let outdated =
-        upstream::outdated(settings, inventory, &Options { all: options.all }, progress)?;
+    let outdated = upstream::outdated(
+        settings,
+        inventory,
+        &Options {
+            all: options.all,
+            ..Options::default()
+        },
+        progress,
+    )?;
     let recheck = |ecosystem: Ecosystem, name: &str, version: &str| match &db {
         Ok(db) => still_affecting(db, inventory, ecosystem, name, version),
         Err(_) => None,

@@ -8,22 +8,27 @@ use polyver_upstream::Upstream;
 use std::sync::Arc;
 
 /// The registries this run may ask.
-pub fn upstream(settings: &Settings) -> Result<Upstream, EngineError> {
+pub fn upstream(
+    settings: &Settings,
+    max_age: std::time::Duration,
+) -> Result<Upstream, EngineError> {
     let client = polyver_net::Client::new(settings.net_options()).map_err(|e| {
         EngineError::environment(
             format!("cannot set up the HTTP client: {e}"),
             Some("check --ca-cert / POLYVER_CA_CERT".into()),
         )
     })?;
-    Upstream::new(Arc::new(client), &settings.config.registries).map_err(|message| {
-        EngineError::input(
-            message,
-            Some(
-                "export the variable, or remove the credentials from polyver.toml [registries]"
-                    .into(),
-            ),
-        )
-    })
+    Upstream::with_max_age(Arc::new(client), &settings.config.registries, max_age).map_err(
+        |message| {
+            EngineError::input(
+                message,
+                Some(
+                    "export the variable, or remove the credentials from polyver.toml [registries]"
+                        .into(),
+                ),
+            )
+        },
+    )
 }
 
 /// Where each component of `inventory` stands against its registry, now.
@@ -33,7 +38,7 @@ pub fn outdated(
     options: &Options,
     progress: Progress<'_>,
 ) -> Result<Report, EngineError> {
-    let upstream = upstream(settings)?;
+    let upstream = upstream(settings, options.max_age)?;
     Ok(outdated::outdated(
         inventory,
         &upstream,

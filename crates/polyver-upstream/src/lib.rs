@@ -156,7 +156,17 @@ impl Upstream {
         client: Arc<polyver_net::Client>,
         config: &polyver_config::RegistriesSection,
     ) -> Result<Upstream, String> {
-        let mut upstream = Upstream::from_registries(registries::all(&client, config)?);
+        Upstream::with_max_age(client, config, DEFAULT_MAX_AGE)
+    }
+
+    /// [`Upstream::new`] with cached answers used for `max_age` (0: every lookup is
+    /// revalidated, a 304 where nothing changed).
+    pub fn with_max_age(
+        client: Arc<polyver_net::Client>,
+        config: &polyver_config::RegistriesSection,
+        max_age: Duration,
+    ) -> Result<Upstream, String> {
+        let mut upstream = Upstream::from_registries(registries::all(&client, config, max_age)?);
         upstream.client = Some(client);
         Ok(upstream)
     }

@@ -28,11 +28,26 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
+/// Lookups in flight at once, across registries.
+const LOOKUP_THREADS: usize = 16;
+
 /// What to look at.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// Also transitive components (lock entries not declared by the repository).
     pub all: bool,
+    /// How old a cached registry answer may be before it is revalidated (read by whoever
+    /// builds the [`Upstream`], e.g. `polyver_engine::upstream::outdated`).
+    pub max_age: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            all: false,
+            max_age: crate::DEFAULT_MAX_AGE,
+        }
+    }
 }
 
 /// One component's answer.
@@ -174,17 +189,29 @@ pub fn outdated(
     report.lookups = wanted.len();
     let done = AtomicUsize::new(0);
     let total = wanted.len();
-    let answers: HashMap<LookupKey, Result<Option<Package>, String>> = wanted
-        .into_par_iter()
-        .map(|key| {
-            let registry = upstream.registry(key.0).expect("skip_reason checked it");
-            let answer = registry
-                .package_from(&key.1, key.2.as_deref())
-                .map_err(|e| describe(&e));
-            progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
-            (key, answer)
-        })
-        .collect();
+    // Lookups wait on the network, not the CPU: more of them in flight than there are cores
+    // (polyver-net still holds each host to its own limit).
+    let lookup = || {
+        wanted
+            .into_par_iter()
+            .map(|key| {
+                let registry = upstream.registry(key.0).expect("skip_reason checked it");
+                let answer = registry
+                    .package_from(&key.1, key.2.as_deref())
+                    .map_err(|e| describe(&e));
+                progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
+                (key, answer)
+            })
+            .collect()
+    };
+    let answers: HashMap<LookupKey, Result<Option<Package>, String>> =
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(LOOKUP_THREADS)
+            .build()
+        {
+            Ok(pool) => pool.install(lookup),
+            Err(_) => lookup(),
+        };
 
     let mut reported = HashSet::new();
     for &index in &candidates {

@@ -62,6 +62,7 @@ const TABLE: &[(&str, &str, Constructor)] = &[
 pub fn all(
     client: &Arc<polyver_net::Client>,
     config: &polyver_config::RegistriesSection,
+    max_age: std::time::Duration,
 ) -> Result<Vec<Arc<dyn Registry>>, String> {
     let mut out = Vec::new();
     for (id, default_base, build) in TABLE {
@@ -73,7 +74,9 @@ pub fn all(
             Some(auth) => Some(Auth::from_config(auth)?),
             None => None,
         };
-        out.push(build(Endpoint::new(Arc::clone(client), base, auth)));
+        let mut endpoint = Endpoint::new(Arc::clone(client), base, auth);
+        endpoint.max_age = max_age;
+        out.push(build(endpoint));
     }
     Ok(out)
 }

@@ -434,6 +434,11 @@ pub struct OutdatedArgs {
     /// moved image digest counts as a patch).
     #[arg(long, value_name = "BUMP", value_enum)]
     pub fail_on_outdated: Option<BumpArg>,
+    /// Use a cached registry answer younger than this without asking (`30m`, `1d`); older
+    /// ones are revalidated, which costs a request but no download when nothing changed.
+    /// `0s` revalidates everything.
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub max_age: humantime::Duration,
 }
 
 #[derive(Debug, Args)]

@@ -33,7 +33,10 @@ pub fn run(args: &OutdatedArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
     let report = polyver_engine::upstream::outdated(
         &engine.settings,
         &inventory,
-        &Options { all: args.all },
+        &Options {
+            all: args.all,
+            max_age: args.max_age.into(),
+        },
         &|done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

@@ -221,7 +221,10 @@ fn all_adds_transitive_entries_and_each_package_is_asked_once() {
     let report = outdated(
         &inventory,
         &upstream,
-        &Options { all: true },
+        &Options {
+            all: true,
+            ..Options::default()
+        },
         now(),
         &|_, _| {},
     );
