@@ -74,6 +74,11 @@ pub struct Package {
 }
 
 impl Package {
+    /// The versions, in the order the registry listed them.
+    pub fn versions(&self) -> Vec<&str> {
+        self.releases.iter().map(|r| r.version.as_str()).collect()
+    }
+
     /// The release with exactly this version text.
     pub fn release(&self, version: &str) -> Option<&Release> {
         self.releases.iter().find(|r| r.version == version)

@@ -35,11 +35,7 @@ fn versions_yanked_flags_checksums_and_dates() {
     );
     let package = client.package("Serde").unwrap().unwrap();
     assert_eq!(package.url, server.url("/index/se/rd/serde"));
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(
         versions,
         ["0.1.0", "1.0.0", "1.0.119", "1.0.219", "1.0.228"]

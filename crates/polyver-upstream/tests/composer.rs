@@ -30,11 +30,7 @@ fn minified_versions_are_expanded_and_abandoned_is_deprecated() {
     let cache = tempfile::tempdir().unwrap();
     let client = Client::new(endpoint(&server, "", cache.path()));
     let package = client.package("SwiftMailer/SwiftMailer").unwrap().unwrap();
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(versions, ["v6.3.0", "v6.2.7", "v6.0.0-BETA1", "v5.4.12"]);
     assert_eq!(
         package

@@ -37,11 +37,7 @@ fn tags_with_commits_merged_with_release_dates() {
         .package("actions/checkout/.github/workflows/ci.yml")
         .unwrap()
         .unwrap();
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(versions, ["v4.2.2", "v4", "v5.0.0-beta.1", "v3.6.0"]);
     let v422 = package.release("v4.2.2").unwrap();
     assert_eq!(

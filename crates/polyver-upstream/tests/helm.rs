@@ -28,11 +28,7 @@ fn a_chart_from_the_repository_its_dependency_names() {
         .unwrap()
         .unwrap();
     assert_eq!(package.url, server.url("/charts/index.yaml"));
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(versions, ["14.3.1", "13.2.0"]);
     let newest = &package.releases[0];
     assert_eq!(

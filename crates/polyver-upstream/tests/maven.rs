@@ -25,11 +25,7 @@ fn versions_and_the_latest_and_release_tags() {
         .package("org.apache.logging.log4j:log4j-core")
         .unwrap()
         .unwrap();
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(
         versions,
         [

@@ -49,11 +49,7 @@ fn versions_from_inline_and_fetched_pages() {
     let cache = tempfile::tempdir().unwrap();
     let client = Client::new(endpoint(&server, "/v3/index.json", cache.path()));
     let package = client.package("Contoso.Legacy").unwrap().unwrap();
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(
         versions,
         ["1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0-beta.1+build.7"]

@@ -19,11 +19,7 @@ fn one_release_per_version_preferring_the_ruby_platform() {
         .package("nokogiri")
         .unwrap()
         .unwrap();
-    let versions: Vec<&str> = package
-        .releases
-        .iter()
-        .map(|r| r.version.as_str())
-        .collect();
+    let versions = package.versions();
     assert_eq!(versions, ["1.18.3", "1.18.0.rc1", "1.16.7"]);
     let ruby = package.release("1.18.3").unwrap();
     assert_eq!(

@@ -34,7 +34,7 @@ fn provider_versions_through_service_discovery() {
     let cache = tempfile::tempdir().unwrap();
     let client = Client::new(endpoint(&server, "", cache.path()));
     let aws = client.package("hashicorp/aws").unwrap().unwrap();
-    let versions: Vec<&str> = aws.releases.iter().map(|r| r.version.as_str()).collect();
+    let versions = aws.versions();
     assert_eq!(versions, ["5.31.0", "4.67.0", "5.0.0-beta1", "2.70.4"]);
     assert_eq!(aws.deprecated, None);
     // The default host written out is the same registry.
@@ -68,7 +68,7 @@ fn module_versions_with_and_without_a_subdirectory() {
     ] {
         let vpc = client.package(name).unwrap().unwrap();
         assert_eq!(vpc.name, name);
-        let versions: Vec<&str> = vpc.releases.iter().map(|r| r.version.as_str()).collect();
+        let versions = vpc.versions();
         assert_eq!(versions, ["5.5.1", "3.19.0"]);
     }
     // A module from Git has no registry.
