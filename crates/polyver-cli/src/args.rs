@@ -94,6 +94,8 @@ pub fn formats(command: &str) -> &'static [Format] {
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
         "plan" => &[Table, Json, Markdown],
         "graph" => &[Table, Json, Dot, Mermaid],
+        // A server renders no document: `--format json` would be a flag it ignores.
+        "serve" => &[Table],
         _ => &[Table, Json],
     }
 }
