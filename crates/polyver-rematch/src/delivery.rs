@@ -185,7 +185,8 @@ async fn deliver(
             return Ok(None);
         }
         let Some(number) = store.claim_delivery(delivery.id, now_ms()).await? else {
-            // Another replica has it, or it is settled.
+            // Another replica has it, it is settled, or its backoff (set by another replica)
+            // has not run out: the next run takes it.
             return Ok(None);
         };
         outcome.attempts = number;
@@ -198,6 +199,7 @@ async fn deliver(
                     None,
                     Some(&why),
                     now_ms(),
+                    None,
                 )
                 .await?;
             outcome.status = DeliveryStatus::Failed;
@@ -221,8 +223,11 @@ async fn deliver(
             ),
             Attempt::Permanent(code, why) => (DeliveryStatus::Failed, code, Some(why), None),
         };
+        let now = now_ms();
+        let next =
+            wait.map(|w| now.saturating_add(i64::try_from(w.as_millis()).unwrap_or(i64::MAX)));
         store
-            .finish_attempt(delivery.id, status, http, error.as_deref(), now_ms())
+            .finish_attempt(delivery.id, status, http, error.as_deref(), now, next)
             .await?;
         if status == DeliveryStatus::Retrying {
             tracing::info!(webhook = %target.display, delivery = %delivery.delivery_id, attempt = number, error = ?error, "webhook delivery failed; retrying");

@@ -394,6 +394,54 @@ async fn a_crash_never_leads_to_a_second_post(url: String) {
     store.close().await;
 }
 
+/// A delivery waiting out its backoff is claimed by no process before its time, not even by
+/// another replica's run.
+async fn a_backoff_holds_for_every_process(url: String) {
+    let store = AsyncStore::open(&url).await.unwrap();
+    let server = server();
+    recorded_but_not_sent(&store, &server).await;
+    let slack = store
+        .deliveries(&[])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.kind == "slack")
+        .unwrap();
+    let now = polyver_rematch::now_ms();
+    assert_eq!(store.claim_delivery(slack.id, now).await.unwrap(), Some(1));
+    store
+        .finish_attempt(
+            slack.id,
+            DeliveryStatus::Retrying,
+            Some(503),
+            Some("the webhook answered 503 Service Unavailable"),
+            now,
+            Some(now + 60_000),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.claim_delivery(slack.id, now + 1).await.unwrap(), None);
+    let dir = tempfile::tempdir().unwrap();
+    let report = rematch(
+        &store,
+        osv(dir.path(), "after"),
+        &options(webhooks(&server)),
+        &Stop::never(),
+    )
+    .await
+    .unwrap();
+    // The json delivery goes; the slack one waits for the next run.
+    assert_eq!((server.hits("/json"), server.hits("/slack")), (1, 0));
+    assert_eq!(report.deliveries.len(), 1);
+    let row = store.deliveries(&[DeliveryStatus::Retrying]).await.unwrap();
+    assert_eq!((row.len(), row[0].attempts), (1, 1));
+    assert_eq!(
+        store.claim_delivery(slack.id, now + 60_000).await.unwrap(),
+        Some(2)
+    );
+    store.close().await;
+}
+
 /// Two server replicas on one database re-matching at the same moment: each finding is
 /// recorded by one of them, and each webhook hears it once.
 async fn two_replicas_at_once_post_each_finding_once(url: String) {
@@ -464,6 +512,7 @@ backends!(
     a_webhook_that_keeps_failing_is_given_up_and_not_retried_later,
     a_timeout_is_retried,
     a_crash_never_leads_to_a_second_post,
+    a_backoff_holds_for_every_process,
     two_replicas_at_once_post_each_finding_once,
     an_unreadable_repository_is_a_warning,
 );

@@ -287,12 +287,14 @@ impl AsyncStore {
 
     /// Claims the next attempt of delivery `id` (`pending` or `retrying` → `sending`, one
     /// more attempt counted) and returns the attempt's number; `None` when another process
-    /// has it or it is settled. Called before the request goes out (see the module docs).
+    /// has it, it is settled, or its backoff (`next_attempt_at`) has not run out. Called
+    /// before the request goes out (see the module docs).
     pub async fn claim_delivery(&self, id: i64, now: i64) -> Result<Option<u32>> {
         let row = sqlx::query(
             "UPDATE webhook_deliveries SET status = 'sending', attempts = attempts + 1, \
-             updated_at = $2 WHERE id = $1 AND status IN ('pending', 'retrying') \
-             RETURNING attempts",
+             next_attempt_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status IN ('pending', 'retrying') \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $2) RETURNING attempts",
         )
         .bind(id)
         .bind(now)
@@ -305,8 +307,9 @@ impl AsyncStore {
         .transpose()
     }
 
-    /// Records how the claimed attempt of delivery `id` ended: `Delivered`, `Retrying` or
-    /// `Failed`, with the HTTP status and error when there are.
+    /// Records how the claimed attempt of delivery `id` ended: `Delivered`, `Retrying` (not
+    /// to be claimed again before `next_attempt_at`, Unix ms, by any process) or `Failed`,
+    /// with the HTTP status and error when there are.
     pub async fn finish_attempt(
         &self,
         id: i64,
@@ -314,17 +317,20 @@ impl AsyncStore {
         http_status: Option<u16>,
         error: Option<&str>,
         now: i64,
+        next_attempt_at: Option<i64>,
     ) -> Result<()> {
         // `interrupted` too: a slow attempt taken for a dead one still records its outcome.
         sqlx::query(
             "UPDATE webhook_deliveries SET status = $2, http_status = $3, error = $4, \
-             updated_at = $5 WHERE id = $1 AND status IN ('sending', 'interrupted')",
+             updated_at = $5, next_attempt_at = $6 \
+             WHERE id = $1 AND status IN ('sending', 'interrupted')",
         )
         .bind(id)
         .bind(status.id())
         .bind(http_status.map(i64::from))
         .bind(error)
         .bind(now)
+        .bind(next_attempt_at)
         .execute(&self.pool)
         .await?;
         Ok(())

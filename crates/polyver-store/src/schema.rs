@@ -134,6 +134,7 @@ CREATE TABLE webhook_deliveries (
     delivery_id TEXT NOT NULL UNIQUE,
     status TEXT NOT NULL,
     attempts BIGINT NOT NULL,
+    next_attempt_at BIGINT,
     http_status BIGINT,
     error TEXT,
     created_at BIGINT NOT NULL,
