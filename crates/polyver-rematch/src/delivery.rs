@@ -45,6 +45,12 @@ impl Default for DeliveryPolicy {
 }
 
 impl DeliveryPolicy {
+    /// Builds the HTTP client once, so a bad `--ca-cert` file is an error before anything is
+    /// matched or recorded rather than at the first post.
+    pub fn check(&self) -> Result<(), RematchError> {
+        client(self).map(|_| ())
+    }
+
     /// The wait before attempt `failed + 1`, after `failed` failed attempts.
     fn wait(&self, failed: u32, retry_after: Option<Duration>) -> Duration {
         let exponential = self
@@ -65,10 +71,17 @@ pub(crate) fn client(policy: &DeliveryPolicy) -> Result<reqwest::Client, Rematch
         .connect_timeout(policy.timeout)
         .redirect(reqwest::redirect::Policy::none());
     for path in &policy.ca_certs {
-        let pem = std::fs::read(path)
-            .map_err(|e| RematchError::Client(format!("{}: {e}", path.display())))?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| RematchError::Client(format!("{}: {e}", path.display())))?;
+        let error = |message: String| {
+            RematchError::Client(format!("--ca-cert {}: {message}", path.display()))
+        };
+        let pem = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+        let certificates =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| error(chain(&e)))?;
+        if certificates.is_empty() {
+            return Err(error(
+                "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+            ));
+        }
         for c in certificates {
             builder = builder.add_root_certificate(c);
         }
@@ -309,6 +322,30 @@ pub(crate) async fn deliver_pending(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ca_file_without_a_certificate_is_refused_up_front() {
+        let dir = std::env::temp_dir().join(format!("polyver-rematch-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("not-a-ca.pem");
+        std::fs::write(&file, "hello\n").unwrap();
+        let policy = DeliveryPolicy {
+            ca_certs: vec![file.clone()],
+            ..DeliveryPolicy::default()
+        };
+        let e = policy.check().unwrap_err().to_string();
+        assert!(
+            e.contains("not-a-ca.pem") && e.contains("no PEM certificate"),
+            "{e}"
+        );
+        let missing = DeliveryPolicy {
+            ca_certs: vec![dir.join("missing.pem")],
+            ..DeliveryPolicy::default()
+        };
+        assert!(missing.check().is_err());
+        assert!(DeliveryPolicy::default().check().is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn backoff_doubles_honours_retry_after_and_is_capped() {

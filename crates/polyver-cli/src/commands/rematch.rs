@@ -53,13 +53,15 @@ pub fn options(
     let webhooks =
         polyver_rematch::webhook::targets(&config.server.webhooks, |name| std::env::var(name).ok())
             .map_err(|e| error(e, ""))?;
+    let policy = DeliveryPolicy {
+        ca_certs: global.ca_cert.clone(),
+        ..DeliveryPolicy::default()
+    };
+    policy.check().map_err(|e| error(e, ""))?;
     Ok(RematchOptions {
         audit: polyver_engine::audit::audit_options(config),
         webhooks,
-        policy: DeliveryPolicy {
-            ca_certs: global.ca_cert.clone(),
-            ..DeliveryPolicy::default()
-        },
+        policy,
     })
 }
 
