@@ -119,6 +119,25 @@ fn with_db(cmd: clap::Command) -> clap::Command {
     )
 }
 
+/// The `db` subcommands that take `--db`, only with `--rematch` (the registry to re-match).
+pub const REMATCH_COMMANDS: &[&str] = &["sync", "import"];
+
+/// `--db URL` on `db sync` and `db import`: declared without its environment variable (the
+/// command reads POLYVER_DATABASE_URL itself), so an exported one never demands `--rematch`.
+fn with_rematch_db(cmd: clap::Command) -> clap::Command {
+    cmd.arg(
+        clap::Arg::new("db")
+            .long("db")
+            .value_name("URL")
+            .requires("rematch")
+            .help(
+                "The registry to re-match: `sqlite://PATH` or `postgres://...` [default: \
+                 POLYVER_DATABASE_URL, else [server] database-url, else \
+                 sqlite://.polyver/polyver.db under the repository root]",
+            ),
+    )
+}
+
 /// `--format` with the values of one command.
 #[derive(Clone)]
 struct FormatParser(&'static [Format]);
@@ -261,6 +280,10 @@ impl Cli {
                 let sub = with_format(sub, formats(name));
                 if REGISTRY_COMMANDS.contains(&name.as_str()) {
                     with_db(sub)
+                } else if name == "db" {
+                    REMATCH_COMMANDS
+                        .iter()
+                        .fold(sub, |sub, leaf| sub.mut_subcommand(leaf, with_rematch_db))
                 } else {
                     sub
                 }

@@ -161,6 +161,9 @@ fn filters(dir: &Path) -> Vec<(String, &'static str)> {
                 "-[UUID]",
             ),
             (r"\d+ (minute|hour|day)s? ago|just now", "[AGE]"),
+            // A webhook's key (the SHA-256 of its URL, which holds the port).
+            (r"/… #[0-9a-f]{8}", "/… #[KEY]"),
+            (r#""delivery": "[0-9a-f-]{36}""#, r#""delivery": "[UUID]""#),
         ]
         .map(|(re, to)| (re.to_string(), to)),
     );
@@ -428,6 +431,53 @@ fn db() {
             ],
             None,
         );
+    }
+    // --rematch: a registry whose scan predates the advisory (stored without a database),
+    // re-matched after the import, the new finding posted to a signed JSON webhook.
+    for format in formats_of(&["db", "import"]) {
+        let registry = format!(
+            "sqlite://{}",
+            w.dir.join(format!("rematch-{format}.db")).display()
+        );
+        let repo = w.dir.join("repo");
+        let scanned = polyver(&w.dir, &repo)
+            .env("POLYVER_OSV_DB", w.dir.join("no-osv"))
+            .args(["scan", "--db", &registry, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(scanned.status.success());
+        let config = w.dir.join(format!("rematch-{format}.toml"));
+        let hook = format!("/hook-{format}");
+        w.server.route(&hook, Response::ok(""));
+        std::fs::write(
+            &config,
+            format!(
+                "[[server.webhook]]\nurl = \"{}\"\nkind = \"json\"\nsecret-env = \"HOOK_KEY\"\n",
+                w.server.url(&hook)
+            ),
+        )
+        .unwrap();
+        let osv = w.dir.join(format!("osv-rematch-{format}"));
+        let advisories = w.dir.join("advisories");
+        let args = [
+            "db",
+            "import",
+            advisories.to_str().unwrap(),
+            "--osv-db",
+            osv.to_str().unwrap(),
+            "--rematch",
+            "--db",
+            &registry,
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            &format,
+        ];
+        let mut cmd = polyver(&w.dir, &w.dir);
+        cmd.env("HOOK_KEY", "k").args(args);
+        record(&format!("db_import_rematch_{format}"), &args, cmd);
+        // requests 2.31.0 and svc/'s 2.30.0: two findings, one post each.
+        assert_eq!(w.server.hits(&hook), 2);
     }
     let base_url = w.server.base_url();
     for format in formats_of(&["db", "sync"]) {

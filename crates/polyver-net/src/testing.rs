@@ -1,6 +1,6 @@
 //! A small HTTP/1.1 server for tests: fixed routes, conditional answers, scripted failures,
-//! and a record of every request — so tests of network features never need the network and
-//! can prove what was (not) requested.
+//! and a record of every request with its body — so tests of network features never need the
+//! network and can prove what was (not) requested.
 //!
 //! Compiled only with the `testing` feature, which only dev-dependencies enable: the release
 //! binary does not contain it.
@@ -69,6 +69,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The body, as sent (read by `Content-Length`).
+    pub body: Vec<u8>,
 }
 
 impl RecordedRequest {
@@ -174,10 +176,18 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
+    let length = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    std::io::Read::read_exact(&mut reader, &mut body)?;
     let request = RecordedRequest {
         method: method.clone(),
         path: path.clone(),
         headers,
+        body,
     };
     let response = {
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());

@@ -13,8 +13,9 @@
 //! scan, then apply the ecosystem's version semantics in Rust, which SQL cannot express.
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
-//! `record` (one scan in one transaction), `query` (history, scans, usages), `blocking`
-//! ([`Store`]); the public types stay here.
+//! `record` (one scan in one transaction), `query` (history, scans, usages), `known` (what
+//! re-matching found and its webhook deliveries), `blocking` ([`Store`]); the public types
+//! stay here.
 
 pub mod diff;
 pub mod git;
@@ -27,6 +28,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 mod blocking;
+mod known;
 mod open;
 mod query;
 mod record;
@@ -36,6 +38,7 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

@@ -15,10 +15,11 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 /// (version, description, SQL). Never edit a released entry: add one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "registry",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "registry",
+        r#"
 CREATE TABLE repositories (
     id {id},
     name TEXT NOT NULL UNIQUE,
@@ -106,7 +107,44 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_by_rule ON findings (rule);
 "#,
-)];
+    ),
+    (
+        3,
+        "known findings and webhook deliveries",
+        r#"
+CREATE TABLE known_findings (
+    id {id},
+    repository_id BIGINT NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    advisory_id TEXT NOT NULL,
+    component TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    scan_id BIGINT NOT NULL,
+    severity TEXT NOT NULL,
+    first_seen_at BIGINT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (repository_id, advisory_id, component)
+);
+
+CREATE TABLE webhook_deliveries (
+    id {id},
+    finding_id BIGINT NOT NULL REFERENCES known_findings (id) ON DELETE CASCADE,
+    webhook_key TEXT NOT NULL,
+    webhook TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    delivery_id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    attempts BIGINT NOT NULL,
+    next_attempt_at BIGINT,
+    http_status BIGINT,
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (finding_id, webhook_key)
+);
+CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, webhook_key);
+"#,
+    ),
+];
 
 /// The migrator for `backend`, with the SQL spelled for it.
 pub(crate) fn migrator(backend: Backend) -> Migrator {
@@ -130,6 +168,11 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
         migrations: Cow::Owned(migrations),
         ..Migrator::DEFAULT
     }
+}
+
+/// Every schema version this build knows, ascending.
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.0).collect()
 }
 
 /// The newest schema version this build knows.

@@ -202,6 +202,11 @@ pub enum DbCommand {
         /// whose entries are all corrupt), which is otherwise refused.
         #[arg(long)]
         allow_shrink: bool,
+        /// Then re-match every repository's latest stored scan against the database and post
+        /// the findings that are new to the [[server.webhook]]s (the registry: --db, else
+        /// POLYVER_DATABASE_URL, else [server] database-url, else .polyver/polyver.db here).
+        #[arg(long)]
+        rematch: bool,
         #[command(flatten)]
         db: OsvDbArg,
     },
@@ -214,6 +219,10 @@ pub enum DbCommand {
     Import {
         /// A directory (walked for *.json) or a .zip.
         path: PathBuf,
+        /// Then re-match the registry's stored scans and post new findings, as
+        /// `db sync --rematch` does.
+        #[arg(long)]
+        rematch: bool,
         #[command(flatten)]
         db: OsvDbArg,
     },
@@ -447,4 +456,21 @@ pub struct ServeArgs {
     /// [default: [server] listen, else 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Sync the OSV database every DURATION (`6h`, `30m`; never with --offline) and re-match
+    /// the stored scans whenever the database changed (at start, after that sync, or after a
+    /// `db sync` run by anyone else), posting new findings to the [[server.webhook]]s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_period)]
+    pub rematch_every: Option<std::time::Duration>,
+    #[command(flatten)]
+    pub osv: OsvDbArg,
+}
+
+/// A period of at least one second: `6h`, `30m`, `90s`.
+fn parse_period(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("`{s}` is not a duration such as 6h, 30m or 90s ({e})"))?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!("`{s}` is shorter than a second"));
+    }
+    Ok(d)
 }

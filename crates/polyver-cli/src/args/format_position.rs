@@ -79,3 +79,28 @@ fn db_is_offered_only_by_the_commands_that_use_the_registry() {
         .to_string();
     assert!(help.contains("--db <URL>"), "{help}");
 }
+
+#[test]
+fn db_sync_and_import_take_db_only_to_rematch() {
+    for args in [
+        &["db", "sync", "--rematch", "--db", "sqlite://r.db"][..],
+        &["--db", "sqlite://r.db", "db", "import", "x", "--rematch"][..],
+    ] {
+        let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(cli.global.db.as_deref(), Some("sqlite://r.db"), "{args:?}");
+    }
+    let e = parse(&["db", "sync", "--db", "sqlite://r.db"]).unwrap_err();
+    assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    assert!(e.to_string().contains("--rematch"), "{e}");
+    // An exported POLYVER_DATABASE_URL names the registry without asking for --rematch: the
+    // command reads it, not clap.
+    let cmd = Cli::command_line();
+    let sync = cmd
+        .find_subcommand("db")
+        .unwrap()
+        .find_subcommand("sync")
+        .unwrap();
+    let db = sync.get_arguments().find(|a| a.get_id() == "db").unwrap();
+    assert_eq!(db.get_env(), None);
+    assert!(parse(&["db", "status", "--db", "sqlite://r.db"]).is_err());
+}

@@ -1,6 +1,7 @@
 //! `polyver db sync|import|status`: the local OSV database that `polyver audit` reads.
 //! The work is in `polyver-advisory`; this module resolves where the database lives, draws
-//! progress on a terminal and prints what changed.
+//! progress on a terminal and prints what changed. With `--rematch`, sync and import then
+//! re-match the registry's stored scans (see `rematch`).
 
 use crate::args::{DbCommand, Format, GlobalArgs, OsvDbArg};
 use crate::output::{escaped, Output};
@@ -25,51 +26,98 @@ pub fn open(arg: &OsvDbArg) -> anyhow::Result<Database> {
 
 pub fn run(cmd: DbCommand, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     match cmd {
-        DbCommand::Import { path, db } => import_cmd(&path, &db, global, out),
+        DbCommand::Import { path, rematch, db } => import_cmd(&path, rematch, &db, global, out),
         DbCommand::Sync {
             ecosystems,
             base_url,
             allow_shrink,
+            rematch,
             db,
-        } => sync_cmd(&ecosystems, base_url, allow_shrink, &db, global, out),
+        } => sync_cmd(
+            &ecosystems,
+            base_url,
+            allow_shrink,
+            rematch,
+            &db,
+            global,
+            out,
+        ),
         DbCommand::Status { verify, db } => status_cmd(&db, verify, global, out),
     }
 }
 
 fn import_cmd(
     path: &Path,
+    rematch: bool,
     arg: &OsvDbArg,
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
+    // Read first: a polyver.toml or webhook key problem stops --rematch before the import.
+    let config = match rematch {
+        true => {
+            let config = config(global)?;
+            super::rematch::options(global, &config)?;
+            Some(config)
+        }
+        false => None,
+    };
     let imported = osv::read_source(path)?;
     if !global.quiet {
         for w in &imported.warnings {
             eprintln!("{}", escaped(w));
         }
     }
-    let (db_path, summary) = osv::import(path, imported, &osv_db_dir(arg))?;
+    let dir = osv_db_dir(arg);
+    let (db_path, summary) = osv::import(path, imported, &dir)?;
     let seconds = started.elapsed().as_secs_f64();
+    let rematched = match &config {
+        Some(config) => Some(super::rematch::once(global, config, &dir)?),
+        None => None,
+    };
     if global.format == Format::Json {
-        let doc = render::import_json(&db_path, &summary, seconds);
+        let mut doc = render::import_json(&db_path, &summary, seconds);
+        if let Some((report, registry)) = &rematched {
+            doc["rematch"] = polyver_report::render::rematch::json(report, registry);
+        }
         out.json(&doc)?;
     } else {
         out.write(&render::import_line(&db_path, &summary, seconds))?;
+        if let Some((report, registry)) = &rematched {
+            out.write(&polyver_report::render::rematch::text(
+                report, registry, &out.term,
+            ))?;
+        }
+    }
+    if let Some((report, _)) = &rematched {
+        super::rematch::finish(global, report)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// polyver.toml (`--config`, else the nearest above the current directory).
+fn config(global: &GlobalArgs) -> anyhow::Result<polyver_config::Config> {
+    Ok(
+        polyver_config::discover(global.config.as_deref(), Path::new("."))
+            .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?,
+    )
 }
 
 fn sync_cmd(
     requested: &[String],
     base_url: Option<String>,
     allow_shrink: bool,
+    rematch: bool,
     arg: &OsvDbArg,
     global: &GlobalArgs,
     out: &mut Output,
 ) -> anyhow::Result<ExitCode> {
-    let config = polyver_config::discover(global.config.as_deref(), Path::new("."))
-        .map_err(|e| CliError::input(e.to_string(), e.hint.clone()))?;
+    let config = config(global)?;
+    if rematch {
+        // A missing webhook key stops the command before anything is downloaded.
+        super::rematch::options(global, &config)?;
+    }
     let bar = crate::progress::bar(
         global,
         "{msg:12} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
@@ -100,11 +148,28 @@ fn sync_cmd(
             eprintln!("{}", escaped(w));
         }
     }
+    // A refused export kept the previous advisories: those are re-matched all the same.
+    let rematched = if rematch {
+        Some(super::rematch::once(global, &config, &osv_db_dir(arg))?)
+    } else {
+        None
+    };
     if global.format == Format::Json {
-        let doc = render::sync_json(&synced.database, &synced.base_url, &synced.outcomes);
+        let mut doc = render::sync_json(&synced.database, &synced.base_url, &synced.outcomes);
+        if let Some((report, registry)) = &rematched {
+            doc["rematch"] = polyver_report::render::rematch::json(report, registry);
+        }
         out.json(&doc)?;
     } else {
         out.write(&render::sync_table(&synced.outcomes, &out.term))?;
+        if let Some((report, registry)) = &rematched {
+            out.write(&polyver_report::render::rematch::text(
+                report, registry, &out.term,
+            ))?;
+        }
+    }
+    if let Some((report, _)) = &rematched {
+        super::rematch::finish(global, report)?;
     }
     match synced.refused() {
         Some(e) => Err(e.into()),

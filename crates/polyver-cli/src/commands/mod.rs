@@ -13,6 +13,7 @@ pub mod lock;
 pub mod migrations;
 pub mod outdated;
 pub mod plan;
+pub mod rematch;
 pub mod scan;
 pub mod serve;
 pub mod version;

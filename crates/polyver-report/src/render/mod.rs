@@ -23,6 +23,7 @@ pub mod lock;
 pub mod migrations;
 pub mod outdated;
 pub mod plan;
+pub mod rematch;
 pub mod scan;
 pub mod version;
 
