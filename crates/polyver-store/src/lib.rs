@@ -14,11 +14,13 @@
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
 //! `record` (one scan in one transaction), `query` (history, scans, usages), `blocking`
-//! ([`Store`]); the public types stay here.
+//! ([`Store`]), `ingest` (pushed scans, idempotent on the client's scan id), `tokens` (the
+//! server's API tokens, stored hashed); the public types stay here.
 
 pub mod diff;
 pub mod git;
 pub mod schema;
+pub mod tokens;
 
 use polyver_model::{Component, Finding, FindingSeverity};
 use serde::Serialize;
@@ -27,6 +29,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 mod blocking;
+mod ingest;
 mod open;
 mod query;
 mod record;
@@ -36,6 +39,7 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use ingest::{Ingested, ScanUpload, PUSH_SCHEMA};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

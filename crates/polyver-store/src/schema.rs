@@ -9,16 +9,21 @@
 //! a field added to the model later (a licence, a hash) is stored before any column exists.
 //! Rows below a scan are keyed by (scan_id, ordinal) rather than by generated ids, so a
 //! scan's thousands of rows go in as a few multi-row INSERTs with no round trip per row.
+//!
+//! Migration 2 adds the server's API tokens (only a SHA-256 hash of each is kept, see
+//! [`crate::tokens`]) and, on scans, the client's scan id of a pushed scan (unique: a retried
+//! push finds the scan it already stored) and the token that pushed it.
 
 use crate::Backend;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 /// (version, description, SQL). Never edit a released entry: add one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "registry",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "registry",
+        r#"
 CREATE TABLE repositories (
     id {id},
     name TEXT NOT NULL UNIQUE,
@@ -106,7 +111,29 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_by_rule ON findings (rule);
 "#,
-)];
+    ),
+    (
+        2,
+        "tokens and pushed scans",
+        r#"
+CREATE TABLE tokens (
+    id {id},
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    repo_pattern TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    revoked_at BIGINT,
+    last_used_at BIGINT
+);
+
+ALTER TABLE scans ADD COLUMN client_scan_id TEXT;
+ALTER TABLE scans ADD COLUMN pushed_by_token BIGINT;
+CREATE UNIQUE INDEX scans_by_client_scan_id ON scans (client_scan_id);
+"#,
+    ),
+];
 
 /// The migrator for `backend`, with the SQL spelled for it.
 pub(crate) fn migrator(backend: Backend) -> Migrator {
