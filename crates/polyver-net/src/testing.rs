@@ -69,6 +69,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The body, as sent (`Content-Length` bodies only).
+    pub body: Vec<u8>,
 }
 
 impl RecordedRequest {
@@ -174,10 +176,18 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
+    let length = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    std::io::Read::read_exact(&mut reader, &mut body)?;
     let request = RecordedRequest {
         method: method.clone(),
         path: path.clone(),
         headers,
+        body,
     };
     let response = {
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
