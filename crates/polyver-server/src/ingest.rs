@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use polyver_store::{Ingested, ScanUpload, PUSH_SCHEMA};
+use polyver_store::{parse_scan_id as scan_id, Ingested, ScanUpload, PUSH_SCHEMA};
 use serde_json::json;
 use std::io::Read;
 
@@ -34,13 +34,6 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/scans", post(push_scan))
-}
-
-/// A UUID in its lowercase hyphenated form, or why `text` is not one.
-pub fn scan_id(text: &str) -> Result<String, String> {
-    uuid::Uuid::try_parse(text.trim())
-        .map(|u| u.hyphenated().to_string())
-        .map_err(|e| format!("`{text}` is not a UUID: {e}"))
 }
 
 /// The `Idempotency-Key` header: an RFC 8941 string (`"…"`), or the bare UUID.

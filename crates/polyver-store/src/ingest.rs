@@ -22,6 +22,44 @@ use sqlx::Row;
 /// The `schema` of a push document.
 pub const PUSH_SCHEMA: &str = "polyver.push/v1";
 
+/// A scan id in its lowercase hyphenated form, or why `text` is not a UUID.
+pub fn parse_scan_id(text: &str) -> Result<String, String> {
+    uuid::Uuid::try_parse(text.trim())
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|e| format!("`{text}` is not a UUID: {e}"))
+}
+
+/// A new random scan id (UUID version 4, from the operating system's generator).
+pub fn random_scan_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        super::StoreError::Corrupt(format!("the system's random generator failed: {e}"))
+    })?;
+    Ok(uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string())
+}
+
+/// The scan id of a push of `content` (UUID version 8 over its SHA-256): the same content
+/// always gets the same id, so pushing it again is a retry.
+pub fn derived_scan_id(content: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in content {
+        // Length-prefixed, so that ("ab", "c") and ("a", "bc") differ.
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
 /// The body of `POST /api/v1/scans`: one scan as `polyver scan` would record it.
 /// Unknown fields are ignored, so that a newer client can push to an older server.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -184,6 +222,27 @@ impl AsyncStore {
             Some(row) => row.try_get(0)?,
             None => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_ids_are_uuids() {
+        let a = random_scan_id().unwrap();
+        assert_ne!(a, random_scan_id().unwrap());
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 4);
+        let d = derived_scan_id(&[b"acme/shop", b"{}"]);
+        assert_eq!(d, derived_scan_id(&[b"acme/shop", b"{}"]));
+        assert_ne!(d, derived_scan_id(&[b"acme/sho", b"p{}"]));
+        assert_eq!(uuid::Uuid::parse_str(&d).unwrap().get_version_num(), 8);
+        assert_eq!(
+            parse_scan_id(" 0B6E4F52-3C1D-4D8E-9A51-1F2E3D4C5B6A ").unwrap(),
+            "0b6e4f52-3c1d-4d8e-9a51-1f2e3d4c5b6a"
+        );
+        assert!(parse_scan_id("42").unwrap_err().contains("not a UUID"));
     }
 }
 

@@ -39,7 +39,9 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
-pub use ingest::{Ingested, ScanUpload, PUSH_SCHEMA};
+pub use ingest::{
+    derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
+};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

@@ -24,6 +24,7 @@ pub mod migrations;
 pub mod outdated;
 pub mod plan;
 pub mod scan;
+pub mod token;
 pub mod version;
 
 /// `1 package` / `2 packages`.
