@@ -225,6 +225,23 @@ impl AsyncStore {
     }
 }
 
+impl Store {
+    /// See [`AsyncStore::ingest`].
+    pub fn ingest(
+        &self,
+        client_scan_id: &str,
+        meta: &ScanMeta,
+        inventory: &Inventory,
+        findings: &[Finding],
+        token: Option<i64>,
+    ) -> Result<Ingested> {
+        self.block_on(
+            self.inner()
+                .ingest(client_scan_id, meta, inventory, findings, token),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,22 +260,5 @@ mod tests {
             "0b6e4f52-3c1d-4d8e-9a51-1f2e3d4c5b6a"
         );
         assert!(parse_scan_id("42").unwrap_err().contains("not a UUID"));
-    }
-}
-
-impl Store {
-    /// See [`AsyncStore::ingest`].
-    pub fn ingest(
-        &self,
-        client_scan_id: &str,
-        meta: &ScanMeta,
-        inventory: &Inventory,
-        findings: &[Finding],
-        token: Option<i64>,
-    ) -> Result<Ingested> {
-        self.block_on(
-            self.inner()
-                .ingest(client_scan_id, meta, inventory, findings, token),
-        )
     }
 }

@@ -17,7 +17,7 @@ fn inventory(n: usize) -> Inventory {
             let mut c = Component::new(
                 Kind::Package,
                 Ecosystem::Pypi,
-                &format!("pkg-{i}"),
+                format!("pkg-{i}"),
                 polyver_model::Format::Requirements,
                 Location::new("requirements.txt", i as u32 + 1),
             );
