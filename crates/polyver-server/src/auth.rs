@@ -7,8 +7,9 @@
 //! - [`PUBLIC`] paths (probes, the API description) need nothing.
 //! - A line of [`RULES`] (methods, path prefix, scope), first match: e.g. `POST
 //!   /api/v1/scans` needs `push`. **A new write endpoint adds its line here.**
-//! - Any other read (GET, HEAD, OPTIONS) needs nothing when `[server] read = "open"` and a
-//!   `read` token when `read = "token"`: new read endpoints are covered automatically.
+//! - Any other read (GET, HEAD, OPTIONS) needs nothing when `[server] read = "open"` (a token
+//!   sent anyway is not looked at) and a `read` token when `read = "token"`: new read
+//!   endpoints are covered automatically, `/metrics` and pages outside `/api/` too.
 //! - Any other write needs `admin`: an endpoint nobody classified fails closed.
 //!
 //! Scopes nest (admin ⊇ push ⊇ read). A missing, unknown, expired or revoked token is 401

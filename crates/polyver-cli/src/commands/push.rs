@@ -9,7 +9,8 @@
 //!
 //! Exit codes: 0 stored (or already stored by an earlier attempt); 2 bad input (path, file,
 //! scan id, server URL) or a refusal by the server (401 token, 403 scope or repository, 4xx
-//! document); 3 the server cannot be reached, or answered 5xx after the retries.
+//! document); 3 the server cannot be reached, timed out (408), or answered 5xx after the
+//! retries.
 
 use crate::args::{Format, GlobalArgs, PushArgs};
 use crate::output::{escaped, Output};
@@ -147,6 +148,14 @@ fn refusal(status: u16, answer: &serde_json::Value, server: &str, scan_id: &str)
         401 => CliError::input(
             message,
             hint.or(Some("check --token / POLYVER_TOKEN".into())),
+        ),
+        // The server gave up on writing the scan in time: its side, like a 5xx.
+        408 => CliError::environment(
+            message,
+            Some(format!(
+                "the server's request timeout ran out while it wrote the scan (nothing of it \
+                 was kept); push again with --scan-id {scan_id}"
+            )),
         ),
         400..=499 => CliError::input(message, hint),
         _ => CliError::environment(
