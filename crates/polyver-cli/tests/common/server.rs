@@ -169,3 +169,50 @@ pub fn checkout(dir: &Path, remote: &str, commit: &str, requirements: &str) {
     .unwrap();
     std::fs::write(dir.join("requirements.txt"), requirements).unwrap();
 }
+
+/// The commit of [`document`]'s scans.
+pub const DOCUMENT_COMMIT: &str = "1111111111111111111111111111111111111111";
+
+/// A minimal push document (`polyver.push/v1`, an empty inventory) for `repository`.
+pub fn document(scan_id: &str, repository: &str) -> Vec<u8> {
+    serde_json::json!({
+        "schema": "polyver.push/v1",
+        "scan_id": scan_id,
+        "repository": repository,
+        "commit": DOCUMENT_COMMIT,
+        "branch": "main",
+        "started_at": 1_700_000_000_000i64,
+        "finished_at": 1_700_000_001_000i64,
+        "tool_version": "0.1.0",
+        "inventory": {
+            "schema": "polyver.scan/v1",
+            "root": ".",
+            "components": [],
+            "diagnostics": [],
+            "stats": {"files_walked": 0, "files_extracted": 0, "files_too_large": 0,
+                      "components": 0, "components_by_source": {}}
+        },
+        "findings": []
+    })
+    .to_string()
+    .into_bytes()
+}
+
+pub const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+/// The stored scans of `repository` (`polyver history --format json`), newest first.
+pub fn history(dir: &Path, db: &str, repository: &str) -> Vec<serde_json::Value> {
+    let out = polyver(dir)
+        .args([
+            "history", "--db", db, "--repo", repository, "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["scans"].as_array().unwrap().clone()
+}
