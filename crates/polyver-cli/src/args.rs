@@ -103,10 +103,19 @@ pub fn formats(command: &str) -> &'static [Format] {
 /// The commands that read or write the registry store, the only ones offering `--db`: a
 /// command that would ignore it does not accept it (`polyver --db URL check` is a usage
 /// error, not a silently unused flag).
-pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff", "serve"];
+pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff", "serve", "token"];
 
-/// `--db URL` (also `POLYVER_DATABASE_URL`) on `cmd`.
+/// `--db URL` (also `POLYVER_DATABASE_URL`) on `cmd`, or on each of its subcommands.
 fn with_db(cmd: clap::Command) -> clap::Command {
+    let subcommands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    if !subcommands.is_empty() {
+        return subcommands
+            .iter()
+            .fold(cmd, |cmd, name| cmd.mut_subcommand(name, with_db));
+    }
     cmd.arg(
         clap::Arg::new("db")
             .long("db")
@@ -443,10 +452,29 @@ pub enum Command {
                       polyver plan --all --format json -o plan.json\n  polyver plan --offline --format markdown"
     )]
     Plan(PlanArgs),
+    /// The tokens of `polyver serve`, in its database (--db, else [server] database-url):
+    /// create (printed once; only a hash is stored), list, revoke. Scopes read, push, admin;
+    /// optionally limited to repositories matching a pattern.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Scan PATH as `polyver scan` does and send the scan to a `polyver serve` server
+    /// (gzip-compressed JSON, with a token of the push scope); prints the server's id of the
+    /// stored scan. Retries on connection errors, timeouts and 5xx: the server stores a push
+    /// once, however often it arrives. Exit 2 when the server refuses it (token, scope,
+    /// repository), 3 when it cannot be reached or fails (formats: table, json).
+    #[command(
+        after_help = "Examples:\n  polyver push --server https://polyver.internal --token \"$POLYVER_TOKEN\"\n  \
+                      POLYVER_SERVER=https://polyver.internal POLYVER_TOKEN=pvt_... polyver push services/api\n  \
+                      polyver scan --format json -o scan.json && polyver push --from scan.json --repo github.com/acme/shop\n  \
+                      polyver push --scan-id \"$(uuidgen)\" --format json"
+    )]
+    Push(PushArgs),
 }
 
 mod commands;
 pub use commands::*;
+mod push;
+pub use push::*;
 
 #[cfg(test)]
 mod format_position;

@@ -9,6 +9,9 @@ use polyver_net::testing::{Response, TestServer};
 use std::io::Write as _;
 use std::path::Path;
 
+#[path = "common/server.rs"]
+mod running;
+
 const ADVISORY: &str = r#"{"id":"PYSEC-0000-1","summary":"s","affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.32.0"}]}]}]}"#;
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -108,6 +111,13 @@ fn every_offered_format_is_rendered_by_every_command() {
         );
     }
 
+    // `push` pushes to a real server on the same registry, with a token made first (token 1;
+    // token 2 is the one `token revoke` revokes).
+    let push_server = running::Server::start(&dir, &registry, &[]);
+    let push_url = push_server.url();
+    let push_token = running::token(&dir, &registry, &["--scope", "push"]);
+    running::token(&dir, &registry, &["--scope", "read", "--name", "to-revoke"]);
+
     // How each command is run; a command missing here fails the test, so a new one gets
     // its formats checked too.
     let base_url = server.base_url();
@@ -125,6 +135,10 @@ fn every_offered_format_is_rendered_by_every_command() {
             "version satisfies" => vec!["npm", "1.2.3", "^1.0.0"],
             "version intersect" => vec!["pypi", ">=2.0,<2.20", ">=2.31"],
             "version eval" => vec!["--jsonl"],
+            "token create" => vec!["--scope", "read"],
+            "token list" => vec![],
+            "token revoke" => vec!["2"],
+            "push" => vec!["--server", &push_url, "--token", &push_token],
             _ => return None,
         };
         let stdin = (command.join(" ") == "version eval")

@@ -155,6 +155,11 @@ fn filters(dir: &Path) -> Vec<(String, &'static str)> {
                 r#""(seconds|imported_at|age_seconds|started_at|finished_at)": [0-9.e-]+"#,
                 r#""$1": [N]"#,
             ),
+            (
+                r#""(created_at|expires_at|revoked_at|last_used_at)": [0-9]+"#,
+                r#""$1": [N]"#,
+            ),
+            (r"pvt_[A-Za-z0-9_-]{43}", "pvt_[TOKEN]"),
             (r"urn:uuid:[0-9a-f-]{36}", "urn:uuid:[UUID]"),
             (
                 r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
@@ -256,6 +261,10 @@ const COVERED: &[&str] = &[
     "plan",
     "outdated",
     "serve",
+    "token create",
+    "token list",
+    "token revoke",
+    "push",
 ];
 
 #[test]
@@ -552,4 +561,73 @@ fn serve() {
         &["serve", "--listen", "127.0.0.1:0", "--db", &db],
         None,
     );
+
+#[path = "common/server.rs"]
+mod server;
+
+/// Tokens in a database of their own: one made per format, listed, revoked, revoked again.
+#[test]
+fn token() {
+    let w = world();
+    let db = format!("sqlite://{}", w.dir.join("tokens.db").display());
+    for format in formats_of(&["token", "create"]) {
+        let name = format!("ci-{format}");
+        let args = [
+            "token",
+            "create",
+            "--scope",
+            "push",
+            "--repo",
+            "github.com/acme/*",
+            "--name",
+            &name,
+            "--db",
+            &db,
+            "--format",
+            &format,
+        ];
+        snapshot(&format!("token_create_{format}"), &w.dir, &args, None);
+    }
+    for format in formats_of(&["token", "list"]) {
+        let args = ["token", "list", "--db", &db, "--format", &format];
+        snapshot(&format!("token_list_{format}"), &w.dir, &args, None);
+    }
+    for format in formats_of(&["token", "revoke"]) {
+        let args = ["token", "revoke", "1", "--db", &db, "--format", &format];
+        snapshot(&format!("token_revoke_{format}"), &w.dir, &args, None);
+    }
+}
+
+/// Pushes of the fixture repository to a real `polyver serve` (a database of its own): one
+/// per format, then the table's push again (stored once).
+#[test]
+fn push() {
+    let w = world();
+    let db = format!("sqlite://{}", w.dir.join("push-server.db").display());
+    let server = server::Server::start(&w.dir, &db, &[]);
+    let token = server::token(&w.dir, &db, &["--scope", "push"]);
+    let repo = w.dir.join("repo");
+    let url = server.url();
+    let ids = [
+        "0b6e4f52-3c1d-4d8e-9a51-1f2e3d4c5b6a",
+        "7d9c7e0a-5b8f-4c39-8f0e-2a6b1c3d4e5f",
+    ];
+    for (format, id) in formats_of(&["push"]).iter().zip(ids) {
+        let args = [
+            "push",
+            "--server",
+            &url,
+            "--scan-id",
+            id,
+            "--format",
+            format,
+        ];
+        let mut cmd = polyver(&w.dir, &repo);
+        cmd.env("POLYVER_TOKEN", &token).args(args);
+        record(&format!("push_{format}"), &args, cmd);
+    }
+    let args = ["push", "--server", &url, "--scan-id", ids[0]];
+    let mut cmd = polyver(&w.dir, &repo);
+    cmd.env("POLYVER_TOKEN", &token).args(args);
+    record("push_again", &args, cmd);
 }

@@ -185,11 +185,10 @@ pub enum Recorded {
     Skipped { warning: String, hint: String },
 }
 
-/// Records a finished scan. With the default registry a failure is [`Recorded::Skipped`];
-/// with an explicit `--db` it is an error, since the user asked for the scan to be kept; a
-/// damaged registry is always an error (scans must not pile up in it).
-pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
-    let (url, explicit) = url(r.db, r.root);
+/// What [`record`] stores for a scan (`polyver push` sends the same): where it came from
+/// (repository, git commit and branch, absolute root, times, tool version) and its findings
+/// (the diagnostics, then the analyses). `r.db` is not used.
+pub fn what_to_record(r: &Recording<'_>) -> (ScanMeta, Vec<Finding>) {
     let (detected, git) = polyver_store::repository_identity(r.root);
     let meta = ScanMeta {
         repository: r.repository.map_or(detected, str::to_string),
@@ -206,6 +205,15 @@ pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
     };
     let mut findings: Vec<Finding> = r.inventory.diagnostics.iter().map(finding_of).collect();
     findings.extend_from_slice(r.analysis);
+    (meta, findings)
+}
+
+/// Records a finished scan. With the default registry a failure is [`Recorded::Skipped`];
+/// with an explicit `--db` it is an error, since the user asked for the scan to be kept; a
+/// damaged registry is always an error (scans must not pile up in it).
+pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
+    let (url, explicit) = url(r.db, r.root);
+    let (meta, findings) = what_to_record(r);
     // The full integrity check only here: a damaged registry must take no more scans.
     let stored = Store::open(&url).and_then(|store| {
         store.check_integrity()?;

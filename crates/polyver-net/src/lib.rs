@@ -12,13 +12,17 @@
 //! the cache with their validators; [`Client::download`] for large files (advisory exports),
 //! streamed to a destination through a temporary file and renamed into place only when
 //! complete, with validators the caller stores (so an unchanged export is not fetched again).
+//! [`Client::post`] sends a body, with the same retries, for requests the server handles
+//! idempotently (a pushed scan).
 
 mod error;
+mod post;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use error::NetError;
 use error::{error_chain, read_error, request_error};
+pub use post::Post;
 
 use reqwest::blocking::Response;
 use reqwest::header::{self, HeaderMap, HeaderValue};

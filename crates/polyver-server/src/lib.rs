@@ -7,10 +7,17 @@
 //! paths to the shared [`AppState`]; [`serve`] binds, runs until SIGINT/SIGTERM and then
 //! drains in-flight requests (graceful shutdown). Every request has a timeout and a body
 //! limit; errors are JSON `{"error": ..., "hint": ...}` with the HTTP status that fits.
+//!
+//! Every route is behind [`auth::authorize`], one middleware keyed by method and path prefix
+//! (bearer tokens; see [`auth`] for what each request needs and how a new endpoint is
+//! classified). Pushed scans come in through `POST /api/v1/scans` ([`ingest`]).
 
+pub mod auth;
 mod error;
 mod health;
+pub mod ingest;
 
+pub use auth::Caller;
 pub use error::ApiError;
 
 use axum::Router;
@@ -57,7 +64,12 @@ pub fn router(state: AppState) -> Router {
     let options = Arc::clone(&state.options);
     Router::new()
         .merge(health::routes())
+        .merge(ingest::routes())
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(options.body_limit))
         .layer(TimeoutLayer::with_status_code(

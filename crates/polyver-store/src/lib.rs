@@ -14,12 +14,14 @@
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
 //! `record` (one scan in one transaction), `query` (history, scans, usages), `known` (what
-//! re-matching found and its webhook deliveries), `blocking` ([`Store`]); the public types
-//! stay here.
+//! re-matching found and its webhook deliveries), `blocking` ([`Store`]), `ingest` (pushed
+//! scans, idempotent on the client's scan id), `tokens` (the server's API tokens, stored
+//! hashed); the public types stay here.
 
 pub mod diff;
 pub mod git;
 pub mod schema;
+pub mod tokens;
 
 use polyver_model::{Component, Finding, FindingSeverity};
 use serde::Serialize;
@@ -28,6 +30,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 mod blocking;
+mod ingest;
 mod known;
 mod open;
 mod query;
@@ -38,6 +41,9 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use ingest::{
+    derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
+};
 pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
 pub use url::{redact, sqlite_url};
 

@@ -69,6 +69,18 @@ pub(super) fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Debug builds only, for the tests that kill a writer inside its transaction: with
+/// [`PAUSE_BEFORE_COMMIT_ENV`] set, write the scan id to that file and wait. Release binaries
+/// never read the variable.
+pub(super) async fn pause_before_commit(scan_id: i64) {
+    if cfg!(debug_assertions) {
+        if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
+            let _ = std::fs::write(&marker, scan_id.to_string());
+            tokio::time::sleep(Duration::from_secs(120)).await;
+        }
+    }
+}
+
 impl AsyncStore {
     /// Store one scan (its components with locations and dependency edges, and `findings`)
     /// in ONE transaction, and make it its repository's latest. Returns the scan id.
@@ -79,6 +91,20 @@ impl AsyncStore {
         findings: &[Finding],
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
+        let scan_id = self.write_scan(&mut tx, meta, inventory, findings).await?;
+        pause_before_commit(scan_id).await;
+        tx.commit().await?;
+        Ok(scan_id)
+    }
+
+    /// The writes of [`AsyncStore::record`] inside the caller's transaction.
+    pub(super) async fn write_scan(
+        &self,
+        tx: &mut AnyConnection,
+        meta: &ScanMeta,
+        inventory: &Inventory,
+        findings: &[Finding],
+    ) -> Result<i64> {
         sqlx::query(
             "INSERT INTO repositories (name, created_at) VALUES ($1, $2) \
              ON CONFLICT (name) DO NOTHING",
@@ -187,7 +213,7 @@ impl AsyncStore {
                 ])
             })
             .collect::<Result<Vec<_>>>()?;
-        let conn: &mut AnyConnection = &mut tx;
+        let conn: &mut AnyConnection = &mut *tx;
         insert_rows(
             self.backend,
             conn,
@@ -255,14 +281,6 @@ impl AsyncStore {
         .bind(repo_id)
         .execute(&mut *tx)
         .await?;
-        // Debug builds only: release binaries never read this variable.
-        if cfg!(debug_assertions) {
-            if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
-                let _ = std::fs::write(&marker, scan_id.to_string());
-                tokio::time::sleep(Duration::from_secs(120)).await;
-            }
-        }
-        tx.commit().await?;
         Ok(scan_id)
     }
 }

@@ -9,6 +9,10 @@
 //! a field added to the model later (a licence, a hash) is stored before any column exists.
 //! Rows below a scan are keyed by (scan_id, ordinal) rather than by generated ids, so a
 //! scan's thousands of rows go in as a few multi-row INSERTs with no round trip per row.
+//!
+//! Migration 2 adds the server's API tokens (only a SHA-256 hash of each is kept, see
+//! [`crate::tokens`]) and, on scans, the client's scan id of a pushed scan (unique: a retried
+//! push finds the scan it already stored) and the token that pushed it.
 
 use crate::Backend;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -106,6 +110,27 @@ CREATE TABLE findings (
     PRIMARY KEY (scan_id, ordinal)
 );
 CREATE INDEX findings_by_rule ON findings (rule);
+"#,
+    ),
+    (
+        2,
+        "tokens and pushed scans",
+        r#"
+CREATE TABLE tokens (
+    id {id},
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    repo_pattern TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    revoked_at BIGINT,
+    last_used_at BIGINT
+);
+
+ALTER TABLE scans ADD COLUMN client_scan_id TEXT;
+ALTER TABLE scans ADD COLUMN pushed_by_token BIGINT;
+CREATE UNIQUE INDEX scans_by_client_scan_id ON scans (client_scan_id);
 "#,
     ),
     (

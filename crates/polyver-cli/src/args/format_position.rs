@@ -39,6 +39,26 @@ fn db_is_offered_only_by_the_commands_that_use_the_registry() {
             &["-q", "--db", "sqlite://x y.db", "--format", "json", "scan"][..],
             "sqlite://x y.db",
         ),
+        // On every subcommand of `token`, before or after it.
+        (
+            &["--db", "sqlite://t.db", "token", "list"][..],
+            "sqlite://t.db",
+        ),
+        (
+            &["token", "revoke", "3", "--db", "sqlite://t.db"][..],
+            "sqlite://t.db",
+        ),
+        (
+            &[
+                "token",
+                "create",
+                "--db",
+                "sqlite://t.db",
+                "--scope",
+                "push",
+            ][..],
+            "sqlite://t.db",
+        ),
     ] {
         let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
         assert_eq!(cli.global.db.as_deref(), Some(db), "{args:?}");
@@ -49,6 +69,15 @@ fn db_is_offered_only_by_the_commands_that_use_the_registry() {
         &["check", "--db", "sqlite://r.db"][..],
         &["--db", "sqlite://r.db", "audit"][..],
         &["--db", "sqlite://r.db", "db", "status"][..],
+        &[
+            "--db",
+            "sqlite://r.db",
+            "push",
+            "--server",
+            "http://s",
+            "--token",
+            "t",
+        ][..],
         &[
             "--db",
             "sqlite://r.db",

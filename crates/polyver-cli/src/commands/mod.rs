@@ -13,9 +13,11 @@ pub mod lock;
 pub mod migrations;
 pub mod outdated;
 pub mod plan;
+pub mod push;
 pub mod rematch;
 pub mod scan;
 pub mod serve;
+pub mod token;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
@@ -52,6 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outdated(args) => outdated::run(&args, &cli.global, &mut out)?,
         Command::Serve(args) => serve::run(&args, &cli.global)?,
         Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
+        Command::Token(cmd) => token::run(cmd, &cli.global, &mut out)?,
+        Command::Push(args) => push::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -77,6 +81,8 @@ fn command_name(command: &Command) -> &'static str {
         Command::Outdated(_) => "outdated",
         Command::Serve(_) => "serve",
         Command::Plan(_) => "plan",
+        Command::Token(_) => "token",
+        Command::Push(_) => "push",
     }
 }
 

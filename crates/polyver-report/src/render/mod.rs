@@ -25,6 +25,7 @@ pub mod outdated;
 pub mod plan;
 pub mod rematch;
 pub mod scan;
+pub mod token;
 pub mod version;
 
 /// `1 package` / `2 packages`.
