@@ -561,6 +561,7 @@ fn serve() {
         &["serve", "--listen", "127.0.0.1:0", "--db", &db],
         None,
     );
+}
 
 #[path = "common/server.rs"]
 mod server;
