@@ -13,10 +13,12 @@
 //! scan, then apply the ecosystem's version semantics in Rust, which SQL cannot express.
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
-//! `record` (one scan in one transaction), `query` (history, scans, usages), `blocking`
-//! ([`Store`]); the public types stay here.
+//! `record` (one scan in one transaction), `query` (history, scans, usages), `fleet` (every
+//! repository's latest scan in counts, for monitoring), `blocking` ([`Store`]); the public
+//! types stay here.
 
 pub mod diff;
+pub mod fleet;
 pub mod git;
 pub mod schema;
 
@@ -36,6 +38,7 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use fleet::{Fleet, FleetFinding, LatestScan};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can
