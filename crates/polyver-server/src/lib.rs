@@ -1,15 +1,17 @@
 //! `polyver serve`: the central registry. A stateless HTTP server over the registry store
 //! (SQLite for one person, PostgreSQL for a team; several replicas may share one PostgreSQL,
 //! since every request is answered from the database and nothing is kept in memory between
-//! requests).
+//! requests but this process's request counters and a few seconds' cache of `/metrics`).
 //!
 //! The router is built by [`router`] from independent route modules, each adding its own
 //! paths to the shared [`AppState`]; [`serve`] binds, runs until SIGINT/SIGTERM and then
 //! drains in-flight requests (graceful shutdown). Every request has a timeout and a body
 //! limit; errors are JSON `{"error": ..., "hint": ...}` with the HTTP status that fits.
 
+pub mod alerts;
 mod error;
 mod health;
+pub mod metrics;
 
 pub use error::ApiError;
 
@@ -50,13 +52,17 @@ impl Default for ServerOptions {
 pub struct AppState {
     pub store: Arc<AsyncStore>,
     pub options: Arc<ServerOptions>,
+    /// Request metrics and the cached repository metrics of `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Every route, with the timeout, body limit and request tracing around them.
 pub fn router(state: AppState) -> Router {
     let options = Arc::clone(&state.options);
+    let metrics = Arc::clone(&state.metrics);
     Router::new()
         .merge(health::routes())
+        .merge(metrics::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(options.body_limit))
@@ -65,6 +71,11 @@ pub fn router(state: AppState) -> Router {
             options.request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so what the timeout and the body limit answer is counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
 }
 
 /// Serves `store` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
@@ -90,6 +101,7 @@ pub async fn serve(
     let state = AppState {
         store: Arc::new(store),
         options: Arc::new(options),
+        metrics: Arc::new(metrics::Metrics::default()),
     };
     serve_on(listener, state, shutdown_signal()).await
 }
