@@ -82,6 +82,25 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart (`graph`).
     Mermaid,
+    /// YAML (`alerts`: a Prometheus rules file).
+    Yaml,
+}
+
+impl Format {
+    /// The value `--format` takes for it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Cyclonedx => "cyclonedx",
+            Format::Spdx => "spdx",
+            Format::Sarif => "sarif",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+            Format::Yaml => "yaml",
+        }
+    }
 }
 
 /// The formats `command` (a top-level command name; `db` and `version` for all their
@@ -94,6 +113,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
         "plan" => &[Table, Json, Markdown],
         "graph" => &[Table, Json, Dot, Mermaid],
+        "alerts" => &[Yaml, Json],
         _ => &[Table, Json],
     }
 }
@@ -167,7 +187,8 @@ fn with_format(cmd: clap::Command, formats: &'static [Format]) -> clap::Command 
                 .value_name("FORMAT")
                 .help("Output format")
                 .value_parser(FormatParser(formats))
-                .default_value("table"),
+                // The first format offered: table, except where there is none (alerts).
+                .default_value(formats.first().map_or("table", |f| f.id())),
         );
     }
     subcommands.iter().fold(cmd, |cmd, name| {
@@ -418,6 +439,18 @@ pub enum Command {
                       polyver plan --all --format json -o plan.json\n  polyver plan --offline --format markdown"
     )]
     Plan(PlanArgs),
+    /// Prometheus alerting rules for the metrics of `polyver serve` /metrics — a critical
+    /// vulnerability, a vulnerability past its [policy.sla], a stale scan, health below a
+    /// threshold; thresholds from polyver.toml [server.alerts] — and a Grafana dashboard of
+    /// those metrics (formats: yaml = the rules file; json = rules, dashboard and thresholds
+    /// in one document).
+    #[command(
+        after_help = "Thresholds, in polyver.toml:\n  [server.alerts]\n  health-below = 60           # default 60\n  scan-stale-after = \"7d\"     # default 7 days\n\n\
+                      Examples:\n  polyver alerts -o /etc/prometheus/rules/polyver.yml --dashboard polyver-dashboard.json\n  \
+                      polyver alerts | promtool check rules /dev/stdin\n  \
+                      polyver alerts --format json | jq .dashboard"
+    )]
+    Alerts(AlertsArgs),
 }
 
 mod commands;

@@ -443,3 +443,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
 }
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// Also write the Grafana dashboard (JSON) to FILE; the rules go to standard output or
+    /// --output.
+    #[arg(long, value_name = "FILE")]
+    pub dashboard: Option<PathBuf>,
+}

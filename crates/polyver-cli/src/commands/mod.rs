@@ -1,5 +1,6 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod alerts;
 pub mod audit;
 pub mod check;
 pub mod conflicts;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outdated(args) => outdated::run(&args, &cli.global, &mut out)?,
         Command::Serve(args) => serve::run(&args, &cli.global)?,
         Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
+        Command::Alerts(args) => alerts::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -76,6 +78,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Outdated(_) => "outdated",
         Command::Serve(_) => "serve",
         Command::Plan(_) => "plan",
+        Command::Alerts(_) => "alerts",
     }
 }
 
