@@ -250,6 +250,7 @@ const COVERED: &[&str] = &[
     "db status",
     "check",
     "plan",
+    "alerts",
 ];
 
 #[test]
@@ -366,6 +367,11 @@ fn init() {
     // Run again: polyver.toml is there now, and is not replaced without --force.
     let again = w.dir.join("init-table");
     snapshot("init_exists", &again, &["init"], None);
+}
+
+#[test]
+fn alerts() {
+    each_format("alerts", &["alerts"], &[], None);
 }
 
 #[test]
