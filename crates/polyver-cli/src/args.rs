@@ -420,8 +420,9 @@ pub enum Command {
     )]
     Outdated(OutdatedArgs),
     /// The central registry: an HTTP API over the registry store (SQLite, or PostgreSQL
-    /// shared by several replicas), `/healthz` and `/readyz`. Runs until SIGINT/SIGTERM,
-    /// then finishes the requests in flight. Defaults from polyver.toml [server].
+    /// shared by several replicas), `/healthz`, `/readyz` and Prometheus `/metrics`. Runs
+    /// until SIGINT/SIGTERM, then finishes the requests in flight. Defaults from polyver.toml
+    /// [server].
     #[command(
         after_help = "Examples:\n  polyver serve\n  polyver serve --listen 0.0.0.0:8080 --db postgres://polyver@db.internal/polyver\n  POLYVER_DATABASE_URL=postgres://... polyver serve"
     )]
