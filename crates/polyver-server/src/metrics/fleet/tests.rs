@@ -61,13 +61,10 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
         .map(|s| s.2)
 }
 
+/// A finding of `rule` about `(ecosystem, name, version)`, pointing at `places` files.
 fn finding(
-    kind: FindingKind,
-    rule: &str,
-    severity: FindingSeverity,
-    ecosystem: Ecosystem,
-    name: &str,
-    version: Option<&str>,
+    (kind, rule, severity): (FindingKind, &str, FindingSeverity),
+    (ecosystem, name, version): (Ecosystem, &str, Option<&str>),
     title: &str,
     places: usize,
 ) -> Finding {
@@ -97,32 +94,20 @@ fn web() -> LatestScan {
     use FindingKind::*;
     use FindingSeverity::*;
     let drift = finding(
-        Drift,
-        "drift/not-approved",
-        Medium,
-        Ecosystem::Docker,
-        "python",
-        Some("3.8"),
+        (Drift, "drift/not-approved", Medium),
+        (Ecosystem::Docker, "python", Some("3.8")),
         "python 3.8 is outside the approved python `3.11`",
         2,
     );
     let runtime_drift = finding(
-        Drift,
-        "drift/not-approved",
-        Medium,
-        Ecosystem::Generic,
-        "node",
-        Some("18"),
+        (Drift, "drift/not-approved", Medium),
+        (Ecosystem::Generic, "node", Some("18")),
         "node 18 is outside the approved node `20`",
         1,
     );
     let breach = finding(
-        Policy,
-        "policy/sla-breach",
-        High,
-        Ecosystem::Pypi,
-        "django",
-        Some("4.2.0"),
+        (Policy, "policy/sla-breach", High),
+        (Ecosystem::Pypi, "django", Some("4.2.0")),
         "django 4.2.0: GHSA-aaaa-bbbb-cccc (critical) published 2024-01-01, was due \
          2024-01-01 under the 0-day [policy.sla] for critical — fix: 4.2.8",
         1,
