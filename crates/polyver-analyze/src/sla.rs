@@ -166,6 +166,28 @@ fn breach_finding(f: &VulnFinding, d: &Deadline) -> Finding {
     }
 }
 
+/// The severity of the vulnerability a `policy/sla-breach` finding is about (the breach
+/// itself is always [`BREACH_SEVERITY`]), read back from the title [`breaches`] wrote —
+/// the stored finding has no other place for it. An advisory without a severity gives the
+/// severity it counted as. `None` for any other finding.
+pub fn breached_severity(breach: &Finding) -> Option<FindingSeverity> {
+    if breach.rule != SLA_BREACH {
+        return None;
+    }
+    let what = match (&breach.name, &breach.version) {
+        (Some(name), Some(version)) => format!("{name} {version}: "),
+        (Some(name), None) => format!("{name}: "),
+        _ => return None,
+    };
+    let rest = breach.title.strip_prefix(&what)?;
+    let (_id, rest) = rest.split_once(" (")?;
+    let (severity, _) = rest.split_once(')')?;
+    let severity = severity
+        .strip_prefix("unknown severity, counted as ")
+        .unwrap_or(severity);
+    severity.parse().ok()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -279,6 +301,28 @@ pub(crate) mod tests {
             assert_eq!(f.severity, FindingSeverity::High);
             assert_eq!(f.locations, [Location::new("requirements.txt", 1)]);
         }
+        let severities: Vec<_> = out.iter().map(breached_severity).collect();
+        assert_eq!(
+            severities,
+            [
+                Some(FindingSeverity::Critical),
+                Some(FindingSeverity::Medium)
+            ]
+        );
+        let mut unversioned = vuln("GHSA-2", Some(FindingSeverity::Low));
+        unversioned.version = None;
+        unversioned.status = Status::Affected;
+        unversioned.published = Some("2020-01-01T00:00:00Z".into());
+        let out_low = breaches(&[unversioned], &sla, now);
+        assert_eq!(
+            breached_severity(&out_low[0]),
+            Some(FindingSeverity::Low),
+            "{}",
+            out_low[0].title
+        );
+        let mut other = out_low[0].clone();
+        other.rule = "drift/not-approved".into();
+        assert_eq!(breached_severity(&other), None);
         assert_eq!(
             out[1].title,
             "pkg 1.0.0: MED-OUT (unknown severity, counted as medium) published 2024-04-01, was \

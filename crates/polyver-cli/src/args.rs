@@ -82,6 +82,25 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart (`graph`).
     Mermaid,
+    /// YAML (`alerts`: a Prometheus rules file).
+    Yaml,
+}
+
+impl Format {
+    /// The value `--format` takes for it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Cyclonedx => "cyclonedx",
+            Format::Spdx => "spdx",
+            Format::Sarif => "sarif",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+            Format::Yaml => "yaml",
+        }
+    }
 }
 
 /// The formats `command` (a top-level command name; `db` and `version` for all their
@@ -96,6 +115,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "graph" => &[Table, Json, Dot, Mermaid],
         // A server renders no document: `--format json` would be a flag it ignores.
         "serve" => &[Table],
+        "alerts" => &[Yaml, Json],
         _ => &[Table, Json],
     }
 }
@@ -197,7 +217,8 @@ fn with_format(cmd: clap::Command, formats: &'static [Format]) -> clap::Command 
                 .value_name("FORMAT")
                 .help("Output format")
                 .value_parser(FormatParser(formats))
-                .default_value("table"),
+                // The first format offered: table, except where there is none (alerts).
+                .default_value(formats.first().map_or("table", |f| f.id())),
         );
     }
     subcommands.iter().fold(cmd, |cmd, name| {
@@ -433,8 +454,9 @@ pub enum Command {
     )]
     Outdated(OutdatedArgs),
     /// The central registry: an HTTP API over the registry store (SQLite, or PostgreSQL
-    /// shared by several replicas), `/healthz` and `/readyz`. Runs until SIGINT/SIGTERM,
-    /// then finishes the requests in flight. Defaults from polyver.toml [server].
+    /// shared by several replicas), `/healthz`, `/readyz` and Prometheus `/metrics`. Runs
+    /// until SIGINT/SIGTERM, then finishes the requests in flight. Defaults from polyver.toml
+    /// [server].
     #[command(
         after_help = "Examples:\n  polyver serve\n  polyver serve --listen 0.0.0.0:8080 --db postgres://polyver@db.internal/polyver\n  POLYVER_DATABASE_URL=postgres://... polyver serve"
     )]
@@ -469,6 +491,18 @@ pub enum Command {
                       polyver push --scan-id \"$(uuidgen)\" --format json"
     )]
     Push(PushArgs),
+    /// Prometheus alerting rules for the metrics of `polyver serve` /metrics — a critical
+    /// vulnerability, a vulnerability past its [policy.sla], a stale scan, health below a
+    /// threshold; thresholds from polyver.toml [server.alerts] — and a Grafana dashboard of
+    /// those metrics (formats: yaml = the rules file; json = rules, dashboard and thresholds
+    /// in one document).
+    #[command(
+        after_help = "Thresholds, in polyver.toml:\n  [server.alerts]\n  health-below = 60           # default 60\n  scan-stale-after = \"7d\"     # default 7 days\n\n\
+                      Examples:\n  polyver alerts -o /etc/prometheus/rules/polyver.yml --dashboard polyver-dashboard.json\n  \
+                      polyver alerts | promtool check rules /dev/stdin\n  \
+                      polyver alerts --format json | jq .dashboard"
+    )]
+    Alerts(AlertsArgs),
 }
 
 mod commands;

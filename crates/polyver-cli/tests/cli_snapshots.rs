@@ -265,6 +265,7 @@ const COVERED: &[&str] = &[
     "token list",
     "token revoke",
     "push",
+    "alerts",
 ];
 
 #[test]
@@ -381,6 +382,11 @@ fn init() {
     // Run again: polyver.toml is there now, and is not replaced without --force.
     let again = w.dir.join("init-table");
     snapshot("init_exists", &again, &["init"], None);
+}
+
+#[test]
+fn alerts() {
+    each_format("alerts", &["alerts"], &[], None);
 }
 
 #[test]

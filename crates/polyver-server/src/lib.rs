@@ -1,7 +1,7 @@
 //! `polyver serve`: the central registry. A stateless HTTP server over the registry store
 //! (SQLite for one person, PostgreSQL for a team; several replicas may share one PostgreSQL,
 //! since every request is answered from the database and nothing is kept in memory between
-//! requests).
+//! requests but this process's request counters and a few seconds' cache of `/metrics`).
 //!
 //! The router is built by [`router`] from independent route modules, each adding its own
 //! paths to the shared [`AppState`]; [`serve`] binds, runs until SIGINT/SIGTERM and then
@@ -12,10 +12,12 @@
 //! (bearer tokens; see [`auth`] for what each request needs and how a new endpoint is
 //! classified). Pushed scans come in through `POST /api/v1/scans` ([`ingest`]).
 
+pub mod alerts;
 pub mod auth;
 mod error;
 mod health;
 pub mod ingest;
+pub mod metrics;
 
 pub use auth::Caller;
 pub use error::ApiError;
@@ -57,14 +59,18 @@ impl Default for ServerOptions {
 pub struct AppState {
     pub store: Arc<AsyncStore>,
     pub options: Arc<ServerOptions>,
+    /// Request metrics and the cached repository metrics of `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Every route, with the timeout, body limit and request tracing around them.
 pub fn router(state: AppState) -> Router {
     let options = Arc::clone(&state.options);
+    let metrics = Arc::clone(&state.metrics);
     Router::new()
         .merge(health::routes())
         .merge(ingest::routes())
+        .merge(metrics::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -77,6 +83,11 @@ pub fn router(state: AppState) -> Router {
             options.request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so what the timeout and the body limit answer is counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
 }
 
 /// Serves `store` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
@@ -102,6 +113,7 @@ pub async fn serve(
     let state = AppState {
         store: Arc::new(store),
         options: Arc::new(options),
+        metrics: Arc::new(metrics::Metrics::default()),
     };
     serve_on(listener, state, shutdown_signal()).await
 }

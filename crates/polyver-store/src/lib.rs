@@ -13,12 +13,14 @@
 //! scan, then apply the ecosystem's version semantics in Rust, which SQL cannot express.
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
-//! `record` (one scan in one transaction), `query` (history, scans, usages), `known` (what
-//! re-matching found and its webhook deliveries), `blocking` ([`Store`]), `ingest` (pushed
-//! scans, idempotent on the client's scan id), `tokens` (the server's API tokens, stored
-//! hashed); the public types stay here.
+//! `record` (one scan in one transaction), `query` (history, scans, usages), `fleet` (every
+//! repository's latest scan in counts, for monitoring), `known` (what re-matching found and
+//! its webhook deliveries), `blocking` ([`Store`]), `ingest` (pushed scans, idempotent on the
+//! client's scan id), `tokens` (the server's API tokens, stored hashed); the public types
+//! stay here.
 
 pub mod diff;
+pub mod fleet;
 pub mod git;
 pub mod schema;
 pub mod tokens;
@@ -41,6 +43,7 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use fleet::{Fleet, FleetFinding, LatestScan};
 pub use ingest::{
     derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
 };

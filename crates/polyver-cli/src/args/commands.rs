@@ -474,3 +474,11 @@ fn parse_period(s: &str) -> Result<std::time::Duration, String> {
     }
     Ok(d)
 }
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// Also write the Grafana dashboard (JSON) to FILE; the rules go to standard output or
+    /// --output.
+    #[arg(long, value_name = "FILE")]
+    pub dashboard: Option<PathBuf>,
+}

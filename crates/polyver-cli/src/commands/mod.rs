@@ -1,5 +1,6 @@
 //! One module per command; each takes its parsed arguments and an [`Output`].
 
+pub mod alerts;
 pub mod audit;
 pub mod check;
 pub mod conflicts;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
         Command::Token(cmd) => token::run(cmd, &cli.global, &mut out)?,
         Command::Push(args) => push::run(&args, &cli.global, &mut out)?,
+        Command::Alerts(args) => alerts::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -83,6 +85,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Plan(_) => "plan",
         Command::Token(_) => "token",
         Command::Push(_) => "push",
+        Command::Alerts(_) => "alerts",
     }
 }
 

@@ -1,0 +1,274 @@
+//! The repository metrics of PRODUCT.md §8, from each repository's latest stored scan
+//! ([`polyver_store::Fleet`]):
+//!
+//! | metric | value |
+//! |---|---|
+//! | `polyver_components{repo,ecosystem,kind}` | components of the latest scan |
+//! | `polyver_vulnerabilities{repo,severity}` | its vulnerability findings, every severity (0 included, so an alert can tell "none" from "unknown") |
+//! | `polyver_version_drift_score{repo,component,kind}` | per component outside `[approved]` (rule `drift/not-approved`): the number of places (files, images) declaring it outside |
+//! | `polyver_update_lag_days{repo,component}` | days behind the newest release, for components whose lag the stored scan knows (see below) |
+//! | `polyver_health_score{repo}` | 0–100, `polyver_analyze::health` on what the stored scan holds (see below) |
+//! | `polyver_sla_breaches{repo,severity}` | its `policy/sla-breach` findings, by the severity of the vulnerability past its deadline (critical, high, medium, low; 0 included) |
+//! | `polyver_last_scan_timestamp_seconds{repo}` | when the latest scan finished (Unix seconds) |
+//!
+//! `component` is `ecosystem:name` as `[approved]` spells it (`pypi:requests`,
+//! `docker:python`), and the bare name for runtimes and tools (`python`).
+//!
+//! **What a stored scan cannot say.** A scan records its inventory and its offline findings
+//! (conflicts, drift, and with a local OSV database the vulnerabilities and their
+//! `[policy.sla]` breaches at scan time), not upstream lookups. So:
+//! - `polyver_update_lag_days` has no series, and so no lines: no scan records lag yet. It is
+//!   registered (the dashboard of `polyver alerts` has a panel for it) and gets series once
+//!   scans record the days behind per component (`polyver outdated`'s rows, in a
+//!   per-component table of a new store migration, read here beside the findings).
+//! - the health score leaves out its `currency` part (within 2 minors of latest, which needs
+//!   those lookups) and is scaled to the parts measured, as `polyver plan` does when no
+//!   registry answers. Its vulnerability and SLA parts count what the scan stored: a scan
+//!   taken without an OSV database stores no vulnerabilities and scores as if it had none.
+//! - SLA breaches are those at the time of the scan; a vulnerability whose deadline passes
+//!   later counts from the next scan (alert on stale scans too).
+
+use polyver_analyze::health::{health, HealthInputs};
+use polyver_model::{Ecosystem, FindingKind, FindingSeverity};
+use polyver_store::{Fleet, LatestScan};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicU64;
+
+use super::names;
+
+/// The findings read whole (the rest are counted in SQL).
+pub(super) const DETAILED: &[FindingKind] = &[FindingKind::Drift, FindingKind::Policy];
+
+const DRIFT_RULE: &str = "drift/not-approved";
+
+/// Finding kinds the health's `conflicts` part counts (what `polyver conflicts` reports,
+/// drift apart).
+const CONFLICT_KINDS: [FindingKind; 3] = [
+    FindingKind::Conflict,
+    FindingKind::Floating,
+    FindingKind::Compat,
+];
+
+/// Severities a vulnerability, and so an SLA, can have (`info` has no SLA).
+const SLA_SEVERITIES: [FindingSeverity; 4] = [
+    FindingSeverity::Critical,
+    FindingSeverity::High,
+    FindingSeverity::Medium,
+    FindingSeverity::Low,
+];
+
+type FloatGauge = Gauge<f64, AtomicU64>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Repo {
+    repo: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RepoEcosystemKind {
+    repo: String,
+    ecosystem: String,
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RepoSeverity {
+    repo: String,
+    severity: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RepoComponentKind {
+    repo: String,
+    component: String,
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RepoComponent {
+    repo: String,
+    component: String,
+}
+
+/// A component as `[approved]` names it.
+fn component_label(ecosystem: Option<Ecosystem>, name: &str) -> String {
+    match ecosystem {
+        None | Some(Ecosystem::Generic) => name.to_string(),
+        Some(e) => format!("{}:{name}", e.id()),
+    }
+}
+
+/// Per component (label, kind): the places its drift findings point at.
+fn drift_scores(scan: &LatestScan) -> BTreeMap<(String, String), u64> {
+    let mut scores = BTreeMap::new();
+    for f in scan
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == DRIFT_RULE)
+    {
+        let Some(name) = f.finding.name.as_deref() else {
+            continue;
+        };
+        let kind = f
+            .component_kinds
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "unknown".to_string());
+        let places = f.finding.locations.len().max(1) as u64;
+        *scores
+            .entry((component_label(f.finding.ecosystem, name), kind))
+            .or_default() += places;
+    }
+    scores
+}
+
+/// `policy/sla-breach` findings per severity of the vulnerability (a breach whose title
+/// cannot be read counts as medium, as an advisory without a severity does).
+fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
+    let mut counts = BTreeMap::new();
+    for f in scan
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == polyver_analyze::sla::SLA_BREACH)
+    {
+        let severity =
+            polyver_analyze::sla::breached_severity(&f.finding).unwrap_or(FindingSeverity::Medium);
+        *counts.entry(severity).or_default() += 1;
+    }
+    counts
+}
+
+/// `polyver_analyze::health` on what the stored scan holds (see the module docs).
+pub fn health_of(scan: &LatestScan) -> u8 {
+    let per_severity = |kinds: &[FindingKind]| -> BTreeMap<FindingSeverity, usize> {
+        let mut out = BTreeMap::new();
+        for kind in kinds {
+            for (severity, n) in scan.findings_by_severity(*kind) {
+                if let Ok(s) = severity.parse::<FindingSeverity>() {
+                    *out.entry(s).or_default() += n as usize;
+                }
+            }
+        }
+        out
+    };
+    let drifting: BTreeSet<(Option<Ecosystem>, &str)> = scan
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == DRIFT_RULE)
+        .filter_map(|f| Some((f.finding.ecosystem, f.finding.name.as_deref()?)))
+        .collect();
+    let breaches: u64 = sla_breaches(scan).values().sum();
+    let inputs = HealthInputs {
+        currency: Err("the registry does not record upstream lookups".to_string()),
+        vulnerabilities: Ok(per_severity(&[FindingKind::Vulnerability])),
+        sla_breaches: Some(breaches as usize),
+        drift: (drifting.len(), scan.components as usize),
+        conflicts: per_severity(&CONFLICT_KINDS),
+    };
+    health(&inputs).score
+}
+
+/// The repository metrics of `fleet` in the Prometheus text format.
+pub fn render_fleet(fleet: &Fleet) -> String {
+    let mut registry = Registry::default();
+    let components = Family::<RepoEcosystemKind, Gauge>::default();
+    let vulnerabilities = Family::<RepoSeverity, Gauge>::default();
+    let drift = Family::<RepoComponentKind, Gauge>::default();
+    let lag = Family::<RepoComponent, Gauge>::default();
+    let health_score = Family::<Repo, Gauge>::default();
+    let breaches = Family::<RepoSeverity, Gauge>::default();
+    let last_scan = Family::<Repo, FloatGauge>::default();
+    registry.register(
+        names::COMPONENTS,
+        "Components in the latest scan of a repository, by ecosystem and kind",
+        components.clone(),
+    );
+    registry.register(
+        names::VULNERABILITIES,
+        "Known vulnerabilities in the latest scan of a repository, by severity",
+        vulnerabilities.clone(),
+    );
+    registry.register(
+        names::DRIFT_SCORE,
+        "Places declaring a component outside the approved versions of polyver.toml [approved]",
+        drift.clone(),
+    );
+    registry.register(
+        names::UPDATE_LAG_DAYS,
+        "Days a component is behind its newest release, where the latest scan knows it",
+        lag.clone(),
+    );
+    registry.register(
+        names::HEALTH_SCORE,
+        "Health of a repository from 0 to 100 (polyver plan), from its latest scan",
+        health_score.clone(),
+    );
+    registry.register(
+        names::SLA_BREACHES,
+        "Vulnerabilities open past their polyver.toml [policy.sla] deadline at the latest scan, \
+         by the vulnerability's severity",
+        breaches.clone(),
+    );
+    registry.register(
+        names::LAST_SCAN,
+        "When the latest scan of a repository finished, in Unix seconds",
+        last_scan.clone(),
+    );
+    for scan in &fleet.repositories {
+        let repo = || scan.repository.clone();
+        for ((ecosystem, kind), n) in &scan.component_counts {
+            components
+                .get_or_create(&RepoEcosystemKind {
+                    repo: repo(),
+                    ecosystem: ecosystem.clone(),
+                    kind: kind.clone(),
+                })
+                .set(*n as i64);
+        }
+        let vulns = scan.findings_by_severity(FindingKind::Vulnerability);
+        for severity in FindingSeverity::ALL.iter().rev() {
+            let n = vulns.get(severity.id()).copied().unwrap_or(0);
+            vulnerabilities
+                .get_or_create(&RepoSeverity {
+                    repo: repo(),
+                    severity: severity.id(),
+                })
+                .set(n as i64);
+        }
+        for ((component, kind), places) in drift_scores(scan) {
+            drift
+                .get_or_create(&RepoComponentKind {
+                    repo: repo(),
+                    component,
+                    kind,
+                })
+                .set(places as i64);
+        }
+        let per_severity = sla_breaches(scan);
+        for severity in SLA_SEVERITIES {
+            breaches
+                .get_or_create(&RepoSeverity {
+                    repo: repo(),
+                    severity: severity.id(),
+                })
+                .set(per_severity.get(&severity).copied().unwrap_or(0) as i64);
+        }
+        health_score
+            .get_or_create(&Repo { repo: repo() })
+            .set(i64::from(health_of(scan)));
+        last_scan
+            .get_or_create(&Repo { repo: repo() })
+            .set(scan.finished_at as f64 / 1000.0);
+    }
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &registry);
+    out
+}
+
+#[cfg(test)]
+mod tests;
