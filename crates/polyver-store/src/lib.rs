@@ -13,11 +13,12 @@
 //! scan, then apply the ecosystem's version semantics in Rust, which SQL cannot express.
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
-//! `record` (one scan in one transaction), `query` (history, scans, usages), `blocking`
-//! ([`Store`]); the public types stay here.
+//! `record` (one scan in one transaction), `query` (history, scans, usages), `pages` (the
+//! server's paged reads and search), `blocking` ([`Store`]); the public types stay here.
 
 pub mod diff;
 pub mod git;
+pub mod pages;
 pub mod schema;
 
 use polyver_model::{Component, Finding, FindingSeverity};
@@ -36,6 +37,10 @@ use open::is_damage;
 
 pub use blocking::Store;
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
+pub use pages::{
+    normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
+    RepositoryDetail, UsageKey, UsageQuery,
+};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

@@ -15,10 +15,11 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 /// (version, description, SQL). Never edit a released entry: add one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "registry",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "registry",
+        r#"
 CREATE TABLE repositories (
     id {id},
     name TEXT NOT NULL UNIQUE,
@@ -106,7 +107,21 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_by_rule ON findings (rule);
 "#,
-)];
+    ),
+    (
+        4,
+        "search index",
+        // The search across repositories ("which repositories use pypi:requests <2.31")
+        // walks the repositories by name and probes, for each one's latest scan, the
+        // components of one package: with the ordinal in the index those come out in the
+        // order the API pages them, and a page stops reading once it is full. It replaces
+        // migration 1's (ecosystem, name, scan_id), of which it is an extension.
+        r#"
+CREATE INDEX components_by_package_in_order ON components (ecosystem, name, scan_id, ordinal);
+DROP INDEX components_by_package;
+"#,
+    ),
+];
 
 /// The migrator for `backend`, with the SQL spelled for it.
 pub(crate) fn migrator(backend: Backend) -> Migrator {
