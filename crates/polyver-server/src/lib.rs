@@ -8,9 +8,13 @@
 //! drains in-flight requests (graceful shutdown). Every request has a timeout and a body
 //! limit; errors are JSON `{"error": ..., "hint": ...}` with the HTTP status that fits.
 
+mod api;
 mod error;
 mod health;
+pub mod openapi;
+mod trace;
 
+pub use api::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use error::ApiError;
 
 use axum::Router;
@@ -20,7 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// How the server runs: `[server]` of polyver.toml with the command line on top.
 #[derive(Clone, Debug)]
@@ -57,6 +60,7 @@ pub fn router(state: AppState) -> Router {
     let options = Arc::clone(&state.options);
     Router::new()
         .merge(health::routes())
+        .merge(api::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(options.body_limit))
@@ -64,7 +68,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace::layer())
 }
 
 /// Serves `store` on `listener` until `shutdown` resolves, then lets in-flight requests finish.

@@ -126,6 +126,24 @@ pub fn version_in_range(component: &Component, range: &str) -> Option<bool> {
     polyver_version::satisfies(scheme, version, range).ok()
 }
 
+/// A position in text order for SQL: PostgreSQL text cannot hold NUL, and no stored name
+/// does, so the text up to the first NUL is the same position.
+fn position(text: &str) -> &str {
+    text.split('\0').next().unwrap_or("")
+}
+
+/// Whether `text` can equal a stored name (none holds NUL, which PostgreSQL refuses).
+fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+fn empty<T, K>() -> Page<T, K> {
+    Page {
+        items: Vec::new(),
+        next: None,
+    }
+}
+
 fn component_of(data: &str) -> Result<Component> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -165,7 +183,7 @@ impl AsyncStore {
             REPOSITORY_SELECT.replace("{SUMMARY}", SUMMARY_COLUMNS)
         );
         let rows = sqlx::query(&sql)
-            .bind(after.unwrap_or(""))
+            .bind(position(after.unwrap_or("")))
             .bind(fetch_count(limit))
             .fetch_all(&self.pool)
             .await?;
@@ -178,6 +196,9 @@ impl AsyncStore {
 
     /// One repository, `None` when the registry has no repository of that name.
     pub async fn repository(&self, name: &str) -> Result<Option<RepositoryDetail>> {
+        if !storable(name) {
+            return Ok(None);
+        }
         let sql = format!(
             "{} WHERE r.name = $1",
             REPOSITORY_SELECT.replace("{SUMMARY}", SUMMARY_COLUMNS)
@@ -196,6 +217,9 @@ impl AsyncStore {
         before: Option<i64>,
         limit: usize,
     ) -> Result<Page<ScanSummary, i64>> {
+        if !storable(repository) {
+            return Ok(empty());
+        }
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM scans s JOIN repositories r ON r.id = s.repository_id \
              WHERE r.name = $1 AND s.id < $2 ORDER BY s.id DESC LIMIT $3"
@@ -232,6 +256,9 @@ impl AsyncStore {
         after: Option<i64>,
         limit: usize,
     ) -> Result<Page<(i64, Component), i64>> {
+        if !filter.name.as_deref().is_none_or(storable) {
+            return Ok(empty());
+        }
         let mut sql = String::from(
             "SELECT ordinal, data FROM components WHERE scan_id = $1 AND ordinal > $2",
         );
@@ -356,12 +383,16 @@ impl AsyncStore {
         after: Option<&UsageKey>,
         limit: usize,
     ) -> Result<Page<LatestUsage, UsageKey>> {
+        if !storable(&query.name) {
+            return Ok(empty());
+        }
         let sql = search_sql(query.kind.is_some());
         let fetch = |after: Option<UsageKey>, batch: usize| {
             let sql = &sql;
             async move {
-                let (name, ordinal) =
-                    after.map_or((String::new(), -1), |k| (k.repository, k.ordinal));
+                let (name, ordinal) = after.map_or((String::new(), -1), |k| {
+                    (position(&k.repository).to_string(), k.ordinal)
+                });
                 let mut q = sqlx::query(sql)
                     .bind(query.ecosystem.id())
                     .bind(query.name.as_str())

@@ -431,7 +431,73 @@ fn search_reads_each_repositorys_latest_scan(store: &Store) {
     assert_eq!(search(&images, 10), [vec![row("svc/d", "14", Some(true))]]);
 }
 
+fn text_with_nul_matches_nothing_and_is_no_error(store: &Store) {
+    // PostgreSQL refuses NUL in text; no stored name holds one, so nothing matches it.
+    let id = store
+        .record(
+            &meta("n", 0),
+            &inventory(vec![component(
+                Ecosystem::Npm,
+                Kind::Package,
+                "a",
+                Some("1.0.0"),
+            )]),
+            &[],
+        )
+        .unwrap();
+    let s = store.inner();
+    assert_eq!(store.block_on(s.repository("n\0")).unwrap(), None);
+    assert!(store
+        .block_on(s.scans_page("n\0x", None, 5))
+        .unwrap()
+        .items
+        .is_empty());
+    let filter = ComponentFilter {
+        name: Some("a\0".into()),
+        ..Default::default()
+    };
+    assert!(store
+        .block_on(s.components_page(id, &filter, None, 5))
+        .unwrap()
+        .items
+        .is_empty());
+    let query = UsageQuery {
+        ecosystem: Ecosystem::Npm,
+        name: "a\0".into(),
+        kind: None,
+        range: None,
+        include_unknown: false,
+    };
+    assert!(store
+        .block_on(s.search_latest(&query, None, 5))
+        .unwrap()
+        .items
+        .is_empty());
+    // As a position, text up to the NUL.
+    let page = store
+        .block_on(s.repositories_page(Some("m\0zz"), 5))
+        .unwrap();
+    assert_eq!(page.items[0].name, "n");
+    let query = UsageQuery {
+        name: "a".into(),
+        ..query
+    };
+    let after = UsageKey {
+        repository: "m\0".into(),
+        ordinal: 7,
+    };
+    assert_eq!(
+        store
+            .block_on(s.search_latest(&query, Some(&after), 5))
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+}
+
 backends!(
+    text_with_nul_matches_nothing_and_is_no_error,
     repositories_and_scans_page_by_key,
     components_filter_in_sql_and_by_version_range,
     a_range_matching_little_pages_without_reading_everything_at_once,
