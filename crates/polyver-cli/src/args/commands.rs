@@ -442,4 +442,16 @@ pub struct ServeArgs {
     /// [default: [server] listen, else 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Request logs on standard error: `compact` lines, or `json` (one object a line, for a
+    /// log collector). The level comes from RUST_LOG (`RUST_LOG=debug`,
+    /// `RUST_LOG=polyver_server=debug,info`), else info, -v debug, -vv trace, -q warnings.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = LogFormat::Compact)]
+    pub log_format: LogFormat,
+}
+
+/// How `polyver serve` writes its logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Compact,
+    Json,
 }
