@@ -110,8 +110,8 @@ pub fn get_json(addr: &str, path: &str) -> serde_json::Value {
 /// A PostgreSQL schema for one test, dropped at the end; `None` (after a skip message, or a
 /// failure under CI=true) when no server answers.
 pub struct PgSchema {
-    base: String,
-    name: String,
+    pub base: String,
+    pub name: String,
     pub url: String,
 }
 
