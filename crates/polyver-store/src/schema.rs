@@ -147,6 +147,11 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
     }
 }
 
+/// Every schema version this build knows, in order (each applied once per registry).
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.0).collect()
+}
+
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
