@@ -28,13 +28,12 @@ fn server() -> &'static Server {
             let runtime = tokio::runtime::Runtime::new().unwrap();
             runtime.block_on(async move {
                 let store = polyver_store::AsyncStore::open(&url).await.unwrap();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let state = polyver_server::AppState {
-                    store: std::sync::Arc::new(store),
-                    options: std::sync::Arc::new(polyver_server::ServerOptions::default()),
+                // As `polyver serve` runs it: the state is the server's own business.
+                let options = polyver_server::ServerOptions {
+                    listen: "127.0.0.1:0".parse().unwrap(),
+                    ..Default::default()
                 };
-                polyver_server::serve_on(listener, state, std::future::pending())
+                polyver_server::serve(store, options, move |addr| tx.send(addr).unwrap())
                     .await
                     .unwrap();
             });
