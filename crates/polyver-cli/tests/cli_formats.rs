@@ -136,7 +136,7 @@ fn every_offered_format_is_rendered_by_every_command() {
             "version intersect" => vec!["pypi", ">=2.0,<2.20", ">=2.31"],
             "version eval" => vec!["--jsonl"],
             "token create" => vec!["--scope", "read"],
-            "token list" => vec![],
+            "token list" | "alerts" => vec![],
             "token revoke" => vec!["2"],
             "push" => vec!["--server", &push_url, "--token", &push_token],
             _ => return None,

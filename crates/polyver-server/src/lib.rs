@@ -13,12 +13,16 @@
 //! classified). Pushed scans come in through `POST /api/v1/scans` ([`ingest`]).
 
 pub mod alerts;
+mod api;
 pub mod auth;
 mod error;
 mod health;
 pub mod ingest;
 pub mod metrics;
+pub mod openapi;
+mod trace;
 
+pub use api::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use auth::Caller;
 pub use error::ApiError;
 
@@ -29,7 +33,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// How the server runs: `[server]` of polyver.toml with the command line on top.
 #[derive(Clone, Debug)]
@@ -71,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(ingest::routes())
         .merge(metrics::routes())
+        .merge(api::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -82,7 +86,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace::layer())
         // Outermost, so what the timeout and the body limit answer is counted too.
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -13,15 +13,16 @@
 //! scan, then apply the ecosystem's version semantics in Rust, which SQL cannot express.
 //!
 //! Layout: `url` (URLs and backends), `open` (connect, pragmas, migrations, integrity),
-//! `record` (one scan in one transaction), `query` (history, scans, usages), `fleet` (every
-//! repository's latest scan in counts, for monitoring), `known` (what re-matching found and
-//! its webhook deliveries), `blocking` ([`Store`]), `ingest` (pushed scans, idempotent on the
-//! client's scan id), `tokens` (the server's API tokens, stored hashed); the public types
-//! stay here.
+//! `record` (one scan in one transaction), `query` (history, scans, usages), `pages` (the
+//! server's paged reads and search), `fleet` (every repository's latest scan in counts, for
+//! monitoring), `known` (what re-matching found and its webhook deliveries), `blocking`
+//! ([`Store`]), `ingest` (pushed scans, idempotent on the client's scan id), `tokens` (the
+//! server's API tokens, stored hashed); the public types stay here.
 
 pub mod diff;
 pub mod fleet;
 pub mod git;
+pub mod pages;
 pub mod schema;
 pub mod tokens;
 
@@ -48,6 +49,10 @@ pub use ingest::{
     derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
 };
 pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
+pub use pages::{
+    normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
+    RepositoryDetail, UsageKey, UsageQuery,
+};
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

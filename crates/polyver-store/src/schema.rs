@@ -169,6 +169,19 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, webhook_key);
 "#,
     ),
+    (
+        4,
+        "search index",
+        // The search across repositories ("which repositories use pypi:requests <2.31")
+        // walks the repositories by name and probes, for each one's latest scan, the
+        // components of one package: with the ordinal in the index those come out in the
+        // order the API pages them, and a page stops reading once it is full. It replaces
+        // migration 1's (ecosystem, name, scan_id), of which it is an extension.
+        r#"
+CREATE INDEX components_by_package_in_order ON components (ecosystem, name, scan_id, ordinal);
+DROP INDEX components_by_package;
+"#,
+    ),
 ];
 
 /// The migrator for `backend`, with the SQL spelled for it.

@@ -463,6 +463,11 @@ pub struct ServeArgs {
     pub rematch_every: Option<std::time::Duration>,
     #[command(flatten)]
     pub osv: OsvDbArg,
+    /// Request logs on standard error: `compact` lines, or `json` (one object a line, for a
+    /// log collector). The level comes from RUST_LOG (`RUST_LOG=debug`,
+    /// `RUST_LOG=polyver_server=debug,info`), else info, -v debug, -vv trace, -q warnings.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = LogFormat::Compact)]
+    pub log_format: LogFormat,
 }
 
 /// A period of at least one second: `6h`, `30m`, `90s`.
@@ -481,4 +486,11 @@ pub struct AlertsArgs {
     /// --output.
     #[arg(long, value_name = "FILE")]
     pub dashboard: Option<PathBuf>,
+}
+
+/// How `polyver serve` writes its logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Compact,
+    Json,
 }

@@ -8,10 +8,13 @@
 //! one line on stderr per re-match; on shutdown the delivery under way finishes and the rest
 //! waits, recorded, for the next start.
 //!
+//! Request logs go to stderr through `tracing-subscriber` (see [`init_logging`]), after that
+//! line.
+//!
 //! Exit codes: 0 after a graceful shutdown; 2 a bad address or database URL; 3 the database
 //! cannot be opened, the address cannot be bound, or a webhook's key is not set.
 
-use crate::args::{GlobalArgs, ServeArgs};
+use crate::args::{GlobalArgs, LogFormat, ServeArgs};
 use crate::output::escaped;
 use crate::CliError;
 use polyver_engine::registry;
@@ -41,6 +44,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         read: server.read.unwrap_or(polyver_config::ReadAccess::Open),
         ..polyver_server::ServerOptions::default()
     };
+    init_logging(args.log_format, global);
     let rematch = match args.rematch_every {
         Some(every) => Some((
             every,
@@ -179,4 +183,37 @@ fn report(event: Event<'_>, quiet: bool) {
             }
         }
     }
+}
+
+/// The log subscriber: RUST_LOG when set (a `tracing` filter such as `info` or
+/// `polyver_server=debug,warn`), else info (-v debug, -vv trace, -q warn); compact lines or
+/// one JSON object per event, with the request span's method and path on each.
+fn init_logging(format: LogFormat, global: &GlobalArgs) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(text) if !text.trim().is_empty() => EnvFilter::try_new(&text).unwrap_or_else(|e| {
+            eprintln!("warning: RUST_LOG={text:?} is not a log filter ({e}); logging at {level}");
+            EnvFilter::new(level)
+        }),
+        _ => EnvFilter::new(level),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // Already set (a second server in one process, in tests): keep the first.
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_span_list(false)
+            .try_init(),
+        LogFormat::Compact => builder.compact().try_init(),
+    };
 }
