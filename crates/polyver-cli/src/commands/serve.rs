@@ -44,7 +44,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         read: server.read.unwrap_or(polyver_config::ReadAccess::Open),
         ..polyver_server::ServerOptions::default()
     };
-    init_logging(args.log_format, global);
+    let log_format = args.log_format;
     let rematch = match args.rematch_every {
         Some(every) => Some((
             every,
@@ -72,6 +72,9 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             if !quiet {
                 eprintln!("listening on http://{addr}");
             }
+            // Logs start after that line, which scripts read first (opening the store can
+            // log, e.g. sqlx's notices on an existing PostgreSQL schema).
+            init_logging(log_format, global);
             // Started once the address is printed: scripts read that line first.
             if let Some((every, rematch, osv_dir)) = rematch {
                 let sync = sync_job(config, osv_dir.clone(), ca_certs, offline, quiet);
