@@ -124,6 +124,10 @@ fn schemathesis_finds_no_violation_of_the_openapi_document() {
         .arg("run")
         .arg(format!("http://{}/openapi.json", served.addr))
         .args(["--checks", "all"])
+        // An undeclared write method (PUT on a read endpoint) is answered by the auth layer
+        // before routing: 401/403 asking for an admin token, on purpose (writes nobody
+        // classified fail closed, see polyver_server::auth), not the 405 this check wants.
+        .args(["--exclude-checks", "unsupported_method"])
         .args(["--max-examples", "20"])
         .args(["--seed", "20261207"])
         .arg("--generation-deterministic")
