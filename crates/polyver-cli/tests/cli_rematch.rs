@@ -6,8 +6,12 @@
 //! POLYVER_TEST_DATABASE_URL; skipped with a message when no server answers, failed under
 //! CI=true).
 
+#[path = "common/pg.rs"]
+mod pg;
 #[path = "common/temp.rs"]
 mod temp;
+
+use pg::PgSchema;
 
 use assert_cmd::Command;
 use polyver_net::testing::{RecordedRequest, Response, TestServer};
@@ -367,57 +371,4 @@ fn serve_rematches_when_the_osv_database_changes() {
     };
     assert_eq!(status.code(), Some(0));
     assert_posted_once(&w.server);
-}
-
-/// A PostgreSQL schema for one test, dropped at the end.
-struct PgSchema {
-    base: String,
-    name: String,
-    url: String,
-}
-
-impl PgSchema {
-    fn create(tag: &str) -> Option<PgSchema> {
-        let base = std::env::var("POLYVER_TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-        let name = format!("polyver_cli_rematch_{tag}_{}", std::process::id());
-        let mut client = match base
-            .parse::<postgres::Config>()
-            .map(|mut c| {
-                c.connect_timeout(Duration::from_secs(5));
-                c
-            })
-            .and_then(|c| c.connect(postgres::NoTls))
-        {
-            Ok(c) => c,
-            Err(e) => {
-                polyver_testkit::skip(
-                    &format!("no PostgreSQL at {base} ({e})"),
-                    "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that \
-                     accepts connections",
-                );
-                return None;
-            }
-        };
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
-            ))
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{name}");
-        Some(PgSchema { base, name, url })
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = self
-            .base
-            .parse::<postgres::Config>()
-            .and_then(|c| c.connect(postgres::NoTls))
-        {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
 }

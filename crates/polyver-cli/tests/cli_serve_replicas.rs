@@ -5,6 +5,8 @@
 //! same from both, a page from one continues on the other, and a scan stored later is seen
 //! by both at once: nothing is kept in a replica between requests.
 
+#[path = "common/pg.rs"]
+mod pg;
 #[path = "common/serve.rs"]
 mod serve;
 
@@ -16,7 +18,7 @@ use serde_json::Value;
 
 #[test]
 fn two_servers_on_one_postgresql_answer_alike() {
-    let Some(pg) = serve::PgSchema::create("replicas") else {
+    let Some(pg) = pg::PgSchema::create("replicas") else {
         return;
     };
     let starts: Vec<_> = (0..2)

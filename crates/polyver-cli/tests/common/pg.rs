@@ -6,8 +6,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 pub struct PgSchema {
-    base: String,
-    name: String,
+    /// POLYVER_TEST_DATABASE_URL, without the schema.
+    pub base: String,
+    /// The schema's name.
+    pub name: String,
     /// The URL whose connections use this schema.
     pub url: String,
 }
