@@ -4,9 +4,13 @@
 //! under CI=true). A writer
 //! killed before COMMIT leaves the previous state intact.
 
+#[path = "common/pg.rs"]
+mod pg;
 #[path = "common/temp.rs"]
 mod temp;
+
 use assert_cmd::Command;
+use pg::PgSchema;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -62,55 +66,6 @@ fn json_of(cmd: &mut Command) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// A PostgreSQL schema for one test, dropped at the end.
-struct PgSchema {
-    base: String,
-    name: String,
-    url: String,
-}
-
-impl PgSchema {
-    fn create(tag: &str) -> Option<PgSchema> {
-        let base = std::env::var("POLYVER_TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-        let name = format!("polyver_cli_{tag}_{}", std::process::id());
-        let mut client = match base
-            .parse::<postgres::Config>()
-            .map(|mut c| {
-                c.connect_timeout(Duration::from_secs(5));
-                c
-            })
-            .and_then(|c| c.connect(postgres::NoTls))
-        {
-            Ok(c) => c,
-            Err(e) => {
-                polyver_testkit::skip(&format!("no PostgreSQL at {base} ({e})"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
-                return None;
-            }
-        };
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
-            ))
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{name}");
-        Some(PgSchema { base, name, url })
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = self
-            .base
-            .parse::<postgres::Config>()
-            .and_then(|c| c.connect(postgres::NoTls))
-        {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
 }
 
 /// Runs `body` with `Some(--db URL)` for PostgreSQL, and with an explicit SQLite file.
