@@ -38,6 +38,7 @@
 //! both formats take them from the project model (`polyver_model::project::Project`), the
 //! same resolution `polyver graph` draws, so an SBOM and the graph cannot disagree.
 
+pub mod chart;
 pub mod cyclonedx;
 pub mod diagnostic;
 mod identity;
