@@ -52,7 +52,7 @@ pub struct Series {
 }
 
 /// A line chart of one or more series over a shared x axis (time, for history charts).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LineChart {
     /// Unique within the page: it makes the `id`s of the title and description.
     pub id: String,
