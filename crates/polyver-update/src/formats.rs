@@ -1,0 +1,17 @@
+//! One rewriter per file format, like the extractors: adding a format is one module here
+//! and one entry in [`REWRITERS`].
+
+use polyver_model::Format;
+
+use crate::rewrite::Rewriter;
+
+/// Every rewriter. A format with no entry here is reported as "cannot rewrite yet".
+pub static REWRITERS: &[&dyn Rewriter] = &[];
+
+/// The rewriter for a format, if there is one.
+pub fn rewriter_for(format: Format) -> Option<&'static dyn Rewriter> {
+    REWRITERS
+        .iter()
+        .copied()
+        .find(|r| r.formats().contains(&format))
+}

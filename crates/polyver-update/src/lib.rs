@@ -1,0 +1,16 @@
+//! `polyver update`: moves versions in the files where people wrote them, and nothing else.
+//!
+//! A rewrite must keep every other byte of the file (comments, order, quoting, whitespace,
+//! line endings): people review the diff, and a tool that reformats a file while bumping one
+//! version loses their trust. So each file format has one [`formats`] module that knows
+//! where its versions are written and how that format writes a range; TOML goes through
+//! `toml_edit`, every other format edits the exact span the extractor recorded (a
+//! component's `Location` line, and the version text as written on it).
+//!
+//! After a rewrite the file is scanned again and must yield the new version at the same
+//! location, or the edit is rolled back with a diagnostic (see [`rewrite`]).
+
+pub mod formats;
+pub mod rewrite;
+
+pub use rewrite::{Outcome, Request, RewriteError, Rewriter, Target};
