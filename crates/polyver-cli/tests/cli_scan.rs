@@ -221,3 +221,53 @@ fn polyver_toml_scan_section_applies_and_bad_keys_are_located() {
         .any(|d| d["code"] == "file-too-large"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn sboms_list_migrations_only_with_with_migrations() {
+    let dir = tree("migrations");
+    let versions = dir.join("alembic/versions");
+    std::fs::create_dir_all(&versions).unwrap();
+    std::fs::write(
+        dir.join("alembic.ini"),
+        "[alembic]\nscript_location = alembic\n",
+    )
+    .unwrap();
+    std::fs::write(
+        versions.join("aaa1_init.py"),
+        "revision = \"aaa1\"\ndown_revision = None\n",
+    )
+    .unwrap();
+    let inventory = json(polyver().arg("scan").arg(&dir).args(["--format", "json"]));
+    assert!(
+        inventory["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "migration"),
+        "the fixture has a migration: {inventory}"
+    );
+    let data = |bom: &Value| {
+        bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["type"] == "data")
+            .count()
+    };
+    let plain = json(
+        polyver()
+            .arg("scan")
+            .arg(&dir)
+            .args(["--format", "cyclonedx"]),
+    );
+    assert_eq!(data(&plain), 0);
+    let with =
+        json(
+            polyver()
+                .arg("scan")
+                .arg(&dir)
+                .args(["--format", "cyclonedx", "--with-migrations"]),
+        );
+    assert_eq!(data(&with), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -78,9 +78,17 @@ fn every_extractor_contributes_to_one_mixed_scan() {
         .filter(|d| d["severity"] == "error")
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+    // The SBOM lists software once per purl: migration revisions left out, declarations of
+    // one purl in several files merged, components without a purl kept apart.
+    let mut purls = std::collections::BTreeSet::new();
+    let mut expected = 0;
+    for c in components.iter().filter(|c| c["kind"] != "migration") {
+        let purl = c["purl"].as_str().unwrap_or_default();
+        if purl.is_empty() || purls.insert(purl.to_string()) {
+            expected += 1;
+        }
+    }
     let bom = scan("cyclonedx");
-    assert_eq!(
-        bom["components"].as_array().unwrap().len(),
-        components.len()
-    );
+    assert_eq!(bom["components"].as_array().unwrap().len(), expected);
+    assert!(expected < components.len(), "the fixture has duplicates");
 }

@@ -19,6 +19,12 @@
 //! | licence (from [`crate::DeclaredLicenses`]) | `licenses: [{expression, acknowledgement: declared}]` |
 //! | everything else | `properties` named `polyver:*` |
 //!
+//! | no version known | no `version`, and property `polyver:unversioned` = `true` |
+//!
+//! One component per purl: declarations of one package in several files are merged (see
+//! `sbom_view`), and schema migration revisions are left out unless
+//! [`BomMeta::include_migrations`](crate::BomMeta) is set.
+//!
 //! The scanned root is `metadata.component` (type `application`) and depends on every
 //! direct component. Components appear in inventory order (already deterministic); their
 //! `bom-ref` is the purl, made more specific only when two components share one.
@@ -29,8 +35,8 @@
 
 use crate::identity::{assign_unique, component_fingerprint, content_uuid, root_name};
 use crate::integrity::digests;
+use crate::sbom_view::sbom_view;
 use crate::{BomMeta, TOOL_NAME};
-use polyver_model::project::Project;
 use polyver_model::{Component, Ecosystem, Inventory, Kind, Scope};
 use serde::Serialize;
 
@@ -148,9 +154,10 @@ struct Dependency {
 /// Renders `inventory` as a CycloneDX 1.6 JSON document. See the module docs for the
 /// mapping; the output depends only on `inventory` and `meta`.
 pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
-    let components = &inventory.components;
+    let view = sbom_view(inventory, meta.include_migrations);
+    let components = &view.components;
     let refs = bom_refs(components);
-    let edges = Project::of(inventory).dependency_targets(components.len());
+    let edges = &view.edges;
 
     let root_depends_on = sorted_refs(
         components
@@ -356,6 +363,14 @@ fn properties(c: &Component) -> Vec<Property> {
         props.push(Property {
             name: "polyver:url",
             value: url.clone(),
+        });
+    }
+    if c.version.is_none() {
+        // No version is known (a range, a floating tag, nothing written): say so, rather
+        // than let a consumer read the missing field as "any version".
+        props.push(Property {
+            name: "polyver:unversioned",
+            value: "true".to_string(),
         });
     }
     props

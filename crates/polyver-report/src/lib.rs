@@ -46,6 +46,7 @@ mod integrity;
 pub mod markdown;
 pub mod render;
 pub mod sarif;
+mod sbom_view;
 pub mod spdx;
 pub mod table;
 pub mod term;
@@ -84,6 +85,9 @@ pub struct BomMeta {
     pub tool_version: String,
     /// Licences of the root and components (`licenses` with `acknowledgement: declared`).
     pub licenses: DeclaredLicenses,
+    /// List schema migration revisions too (as `data` components); off by default, an
+    /// SBOM lists software.
+    pub include_migrations: bool,
 }
 
 impl BomMeta {
@@ -92,6 +96,7 @@ impl BomMeta {
             timestamp: timestamp.into(),
             tool_version: tool_version.into(),
             licenses: DeclaredLicenses::default(),
+            include_migrations: false,
         }
     }
 }
@@ -109,6 +114,8 @@ pub struct SpdxMeta {
     pub namespace_base: String,
     /// Licences of the root and packages (`licenseDeclared`).
     pub licenses: DeclaredLicenses,
+    /// List schema migration revisions too (purpose `OTHER`); off by default.
+    pub include_migrations: bool,
 }
 
 impl SpdxMeta {
@@ -122,6 +129,7 @@ impl SpdxMeta {
             tool_version: tool_version.into(),
             namespace_base: Self::DEFAULT_NAMESPACE_BASE.to_string(),
             licenses: DeclaredLicenses::default(),
+            include_migrations: false,
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Mapping decisions:
 //!
-//! - One package per component, plus `SPDXRef-Repository` for the scanned root
+//! - One package per purl (declarations of one package in several files are merged, see
+//!   `sbom_view`; schema migration revisions only with `SpdxMeta::include_migrations`), plus `SPDXRef-Repository` for the scanned root
 //!   (`primaryPackagePurpose` `SOURCE`: polyver reads a source tree). `DOCUMENT DESCRIBES`
 //!   the root (the 2.3 replacement for the deprecated `documentDescribes`).
 //! - Package ids are `SPDXRef-Package-<ecosystem>-<name>-<version>` with every character
@@ -17,15 +18,16 @@
 //! - `downloadLocation` is the component's `url` when it is a fetchable URL (http(s),
 //!   `git+…`), else `NOASSERTION`; `filesAnalyzed` is false (polyver reads manifests, not
 //!   package contents); `checksums` come from well-formed integrity values; the purl is a
-//!   `PACKAGE-MANAGER` external reference; locations go to `sourceInfo`.
+//!   `PACKAGE-MANAGER` external reference; locations go to `sourceInfo`. A package with no
+//!   known version has no `versionInfo` and `polyver:unversioned=true` in its comment.
 //! - Licences (`licenseConcluded`, `licenseDeclared`, `copyrightText`) are `NOASSERTION`
 //!   until polyver resolves them; the private `PackageLicence` struct is the one place to
 //!   fill them in.
 
 use crate::identity::{assign_unique, component_fingerprint, content_uuid, root_name};
 use crate::integrity::digests;
+use crate::sbom_view::sbom_view;
 use crate::{SpdxMeta, TOOL_NAME};
-use polyver_model::project::Project;
 use polyver_model::{purl::encode_segment, Component, Inventory, Kind, Scope};
 use serde::Serialize;
 
@@ -134,7 +136,8 @@ struct Relationship {
 /// Renders `inventory` as an SPDX 2.3 JSON document. See the module docs for the
 /// mapping; the output depends only on `inventory` and `meta`.
 pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
-    let components = &inventory.components;
+    let view = sbom_view(inventory, meta.include_migrations);
+    let components = &view.components;
     let ids = package_ids(components);
     let name = root_name(&inventory.root);
 
@@ -164,8 +167,8 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
             relationships.push(root_relationship(c.scope, id));
         }
     }
-    let mut edges: Vec<Relationship> = Project::of(inventory)
-        .dependency_targets(components.len())
+    let mut edges: Vec<Relationship> = view
+        .edges
         .iter()
         .enumerate()
         .flat_map(|(parent, targets)| {
@@ -211,6 +214,9 @@ fn package(c: &Component, id: &str, licence: Option<&str>) -> Package {
     ];
     if let Some(constraint) = &c.constraint {
         comment.push(format!("polyver:constraint={}", constraint.raw));
+    }
+    if c.version.is_none() {
+        comment.push("polyver:unversioned=true".to_string());
     }
     Package {
         name: c.name.clone(),

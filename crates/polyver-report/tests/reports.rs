@@ -367,9 +367,11 @@ fn cyclonedx_references_are_unique_and_resolve() {
             assert!(unique.contains(&to.as_str().unwrap().to_string()), "{to}");
         }
     }
-    // The same purl from two extractors: told apart by the source.
-    assert!(refs.contains(&"pkg:pypi/requests@2.31.0#requirements".to_string()));
-    assert!(refs.contains(&"pkg:pypi/requests@2.31.0#pyproject".to_string()));
+    // The same purl from two extractors: one component, referenced by its purl.
+    assert!(refs.contains(&"pkg:pypi/requests@2.31.0".to_string()));
+    assert!(!refs
+        .iter()
+        .any(|r| r.starts_with("pkg:pypi/requests@2.31.0#")));
 }
 
 #[test]
@@ -399,20 +401,23 @@ fn cyclonedx_maps_fields() {
     let guava = component_named(&bom, "guava", Some("com.google.guava"))[0];
     assert_eq!(guava["scope"], "excluded");
 
+    // requirements.txt (two files) and pyproject.toml declare one purl: one component with
+    // every occurrence, the source and constraint of the first in inventory order (sorted by
+    // path: pyproject.toml), the extras of all, `direct` and the most required scope of any.
     let requests = component_named(&bom, "requests", None);
-    let from_requirements = requests
-        .iter()
-        .find(|c| c["bom-ref"] == "pkg:pypi/requests@2.31.0#requirements")
-        .unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let from_requirements = requests[0];
+    assert_eq!(from_requirements["bom-ref"], "pkg:pypi/requests@2.31.0");
     assert_eq!(from_requirements["scope"], "required");
     assert_eq!(from_requirements["hashes"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        from_requirements["evidence"]["occurrences"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    let occurrences: Vec<&str> = from_requirements["evidence"]["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(occurrences.len(), 3, "{occurrences:?}");
+    assert!(occurrences.contains(&"pyproject.toml"));
     let props: Vec<(String, String)> = from_requirements["properties"]
         .as_array()
         .unwrap()
@@ -427,7 +432,8 @@ fn cyclonedx_maps_fields() {
     for expected in [
         ("polyver:constraint", "==2.31.0"),
         ("polyver:direct", "true"),
-        ("polyver:source", "requirements"),
+        ("polyver:source", "pyproject"),
+        ("polyver:extras", "socks"),
     ] {
         assert!(
             props.contains(&(expected.0.into(), expected.1.into())),
@@ -700,4 +706,60 @@ fn declared_licences_are_written_and_valid() {
     assert!(packages
         .iter()
         .all(|p| p["licenseConcluded"] == "NOASSERTION"));
+}
+
+#[test]
+fn sboms_leave_out_migrations_unless_asked_and_mark_unversioned_components() {
+    let at = Location::new;
+    let migration = Component::new(
+        Kind::Migration,
+        Ecosystem::Generic,
+        "alembic:3f2a",
+        polyver_model::Format::Migrations,
+        at("alembic/versions/3f2a_add_users.py", 1),
+    )
+    .with_version("3f2a");
+    let ranged = Component::new(
+        Kind::Package,
+        Ecosystem::Pypi,
+        "flask",
+        polyver_model::Format::Requirements,
+        at("requirements.in", 2),
+    )
+    .with_constraint(">=2.0");
+    let inventory = Inventory::finish(
+        "/src/app",
+        vec![migration, ranged],
+        vec![],
+        ScanStats::default(),
+    );
+
+    let bom = cyclonedx(&inventory, &bom_meta());
+    let names = strings(array(&bom, "components"), "name");
+    assert_eq!(names, vec!["flask".to_string()]);
+    let flask = component_named(&bom, "flask", None)[0];
+    assert!(flask.get("version").is_none());
+    assert!(flask["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "polyver:unversioned" && p["value"] == "true"));
+    assert_valid(cyclonedx_validator(), &bom);
+
+    let mut meta = bom_meta();
+    meta.include_migrations = true;
+    let with = cyclonedx(&inventory, &meta);
+    assert_eq!(array(&with, "components").len(), 2);
+    assert_valid(cyclonedx_validator(), &with);
+
+    let doc = spdx(&inventory, &spdx_meta());
+    let packages = array(&doc, "packages");
+    assert_eq!(packages.len(), 2, "root and flask only");
+    assert!(packages[1]["comment"]
+        .as_str()
+        .unwrap()
+        .contains("polyver:unversioned=true"));
+    let mut meta = spdx_meta();
+    meta.include_migrations = true;
+    assert_eq!(array(&spdx(&inventory, &meta), "packages").len(), 3);
 }

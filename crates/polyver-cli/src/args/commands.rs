@@ -275,6 +275,10 @@ pub struct ScanArgs {
     /// the same tree gives the same SBOM anywhere.
     #[arg(long)]
     pub licenses: bool,
+    /// For cyclonedx/spdx: also list schema migration revisions (as data). By default an SBOM
+    /// lists software only.
+    #[arg(long)]
+    pub with_migrations: bool,
 }
 
 #[derive(Debug, Args)]

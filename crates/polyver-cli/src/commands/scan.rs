@@ -108,6 +108,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 kind,
                 polyver_engine::sbom_timestamp()?,
                 licenses,
+                args.with_migrations,
             );
             out.json(&sbom)?;
         }

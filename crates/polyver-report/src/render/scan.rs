@@ -210,6 +210,7 @@ pub fn sbom(
     kind: Sbom,
     timestamp: String,
     licenses: DeclaredLicenses,
+    include_migrations: bool,
 ) -> serde_json::Value {
     let mut named = inventory.clone();
     if let Some(root) = root_name {
@@ -220,11 +221,13 @@ pub fn sbom(
         Sbom::Spdx => {
             let mut meta = crate::SpdxMeta::new(timestamp, version);
             meta.licenses = licenses;
+            meta.include_migrations = include_migrations;
             crate::spdx(&named, &meta)
         }
         Sbom::CycloneDx => {
             let mut meta = crate::BomMeta::new(timestamp, version);
             meta.licenses = licenses;
+            meta.include_migrations = include_migrations;
             crate::cyclonedx(&named, &meta)
         }
     }
