@@ -111,7 +111,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "scan" => &[Table, Json, Markdown, Cyclonedx, Spdx],
         "diff" | "outdated" => &[Table, Json, Markdown],
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
-        "plan" => &[Table, Json, Markdown],
+        "plan" | "migrations" => &[Table, Json, Markdown],
         "graph" => &[Table, Json, Dot, Mermaid],
         // A server renders no document: `--format json` would be a flag it ignores.
         "serve" => &[Table],
@@ -359,7 +359,7 @@ pub enum Command {
     /// Schema migration chains per framework (Alembic, Flyway, Liquibase, golang-migrate,
     /// sqlx, Django, Prisma, Rails): heads, gaps, duplicates, cycles, missing parents; with
     /// --database-url, applied vs pending against a live PostgreSQL database. Exit 1 when
-    /// there are problems, 3 when the database cannot be reached (formats: table, json).
+    /// there are problems, 3 when the database cannot be reached (formats: table, json, markdown).
     #[command(
         after_help = "Examples:\n  polyver migrations\n  polyver migrations services/api --format json\n  polyver migrations --database-url postgres://app@db.internal/app\n  polyver migrations --chain alembic/versions --database-url \"$DATABASE_URL\""
     )]

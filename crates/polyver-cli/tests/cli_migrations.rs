@@ -189,7 +189,7 @@ fn input_and_environment_errors() {
         .assert()
         .code(2);
     polyver()
-        .args(["migrations", "--format", "markdown"])
+        .args(["migrations", "--format", "sarif"])
         .arg(&dir)
         .assert()
         .code(2);
@@ -395,5 +395,52 @@ fn live_database_pending_and_unknown() {
     );
     assert_eq!(code, 1);
     assert_eq!(problem_kinds(chain(&report, "golang-migrate")), ["failed"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn pending_revisions_are_listed_in_apply_order() {
+    let base = database_url();
+    let Some(schema) = TestSchema::create(&base, "order") else {
+        polyver_testkit::skip(&format!("no PostgreSQL at {base}"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
+        return;
+    };
+    let url = schema.url(&base);
+    let dir = std::env::temp_dir().join(format!("polyver-cli-mig-order-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // Hash-like revision ids whose sort order is the reverse of the chain.
+    alembic(&dir, "alembic/versions", "f1", None);
+    alembic(&dir, "alembic/versions", "9c", Some("f1"));
+    alembic(&dir, "alembic/versions", "0b", Some("9c"));
+
+    let (code, report) = run_json(
+        polyver()
+            .args(["migrations", "--format", "json", "--database-url", &url])
+            .arg(&dir),
+    );
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        chain(&report, "alembic")["database"]["pending"],
+        serde_json::json!(["f1", "9c", "0b"])
+    );
+    polyver()
+        .args(["migrations", "--no-color", "--database-url", &url])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "    pending 1. f1  (alembic/versions/f1_step.py:1)\n    pending 2. 9c  (alembic/versions/9c_step.py:1)\n    pending 3. 0b",
+        ));
+    polyver()
+        .args(["migrations", "--format", "markdown", "--database-url", &url])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| framework | chain | migrations | heads | database | pending | problems |",
+        ))
+        .stdout(predicate::str::contains(
+            "Pending, in apply order:\n\n1. `f1` (`alembic/versions/f1_step.py:1`)\n2. `9c`",
+        ));
     let _ = std::fs::remove_dir_all(&dir);
 }

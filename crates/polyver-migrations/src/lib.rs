@@ -143,6 +143,58 @@ impl Chain {
         )
     }
 
+    /// The versioned migrations in the order they are applied: parents before children for
+    /// revision graphs (Alembic, Django, Liquibase), ties and linear chains in version order.
+    /// A revision in a cycle comes after everything that can be ordered, in version order.
+    pub fn apply_order(&self) -> Vec<&str> {
+        let versions: Vec<&str> = self.versions().collect();
+        if !self.is_graph() {
+            return versions;
+        }
+        let position: BTreeMap<&str, usize> =
+            versions.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+        // Children of each revision and the number of unapplied parents it waits for
+        // (parents outside the chain wait for nothing: another chain provides them).
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); versions.len()];
+        let mut waiting: Vec<usize> = vec![0; versions.len()];
+        for m in &self.migrations {
+            let Some(child) = m.version.as_deref().and_then(|v| position.get(v)) else {
+                continue;
+            };
+            let mut parents: Vec<usize> = m
+                .parents
+                .iter()
+                .filter_map(|p| position.get(p.as_str()).copied())
+                .collect();
+            parents.sort_unstable();
+            parents.dedup();
+            for parent in parents {
+                children[parent].push(*child);
+                waiting[*child] += 1;
+            }
+        }
+        // Kahn's algorithm, always taking the lowest version that is ready.
+        let mut ready: BTreeSet<usize> = (0..versions.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut order = Vec::with_capacity(versions.len());
+        let mut placed = vec![false; versions.len()];
+        while let Some(next) = ready.pop_first() {
+            order.push(versions[next]);
+            placed[next] = true;
+            for &child in &children[next] {
+                waiting[child] -= 1;
+                if waiting[child] == 0 {
+                    ready.insert(child);
+                }
+            }
+        }
+        order.extend(
+            (0..versions.len())
+                .filter(|&i| !placed[i])
+                .map(|i| versions[i]),
+        );
+        order
+    }
+
     /// Every revision at or below `heads` (the heads included), following parents.
     pub fn ancestors_of<'a>(&'a self, heads: &[&'a str]) -> BTreeSet<&'a str> {
         let parents: BTreeMap<&str, &Vec<String>> = self

@@ -270,10 +270,12 @@ fn compare(
             v.last().map(|s| s.to_string()).into_iter().collect()
         }
     };
-    applied.pending = repo
-        .iter()
-        .filter(|(n, _)| !applied_set.contains(n))
-        .map(|(_, v)| v.clone())
+    // In the order they will be applied, so the list reads as the upgrade to run.
+    applied.pending = chain
+        .apply_order()
+        .into_iter()
+        .filter(|v| !applied_set.contains(&norm(v)))
+        .map(str::to_string)
         .collect();
     applied.unknown = ok_versions
         .iter()

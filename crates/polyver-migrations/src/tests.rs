@@ -198,3 +198,49 @@ fn liquibase_duplicates_only_within_one_file() {
     let chains = analyse(&[dup]);
     assert_eq!(kinds(&chains[0]), vec![ProblemKind::Duplicate]);
 }
+
+#[test]
+fn apply_order_puts_parents_first_whatever_the_revision_ids() {
+    let a = Ecosystem::Alembic;
+    // Hash revision ids sort unlike the chain: f1 -> 0b -> 9c, plus a branch 77 off f1
+    // merged back by 05.
+    let comps = vec![
+        mig(a, "v", "f1", "v/f1.py", &[]),
+        mig(a, "v", "0b", "v/0b.py", &["f1"]),
+        mig(a, "v", "9c", "v/9c.py", &["0b"]),
+        mig(a, "v", "77", "v/77.py", &["f1"]),
+        mig(a, "v", "05", "v/05.py", &["9c", "77"]),
+    ];
+    let chains = analyse(&comps);
+    let order = chains[0].apply_order();
+    assert_eq!(order.len(), 5);
+    let at = |v: &str| order.iter().position(|x| *x == v).unwrap();
+    for (parent, child) in [
+        ("f1", "0b"),
+        ("0b", "9c"),
+        ("f1", "77"),
+        ("9c", "05"),
+        ("77", "05"),
+    ] {
+        assert!(at(parent) < at(child), "{parent} before {child}: {order:?}");
+    }
+    assert_eq!(order[0], "f1");
+    assert_eq!(order[4], "05");
+
+    // A cycle cannot be ordered: its revisions come last, in version order.
+    let comps = vec![
+        mig(a, "v", "a", "v/a.py", &[]),
+        mig(a, "v", "c", "v/c.py", &["d"]),
+        mig(a, "v", "d", "v/d.py", &["c"]),
+        mig(a, "v", "b", "v/b.py", &["a"]),
+    ];
+    assert_eq!(analyse(&comps)[0].apply_order(), vec!["a", "b", "c", "d"]);
+
+    // Linear frameworks apply in version order.
+    let f = Ecosystem::Flyway;
+    let comps = vec![
+        mig(f, "db", "10", "db/V10__x.sql", &[]),
+        mig(f, "db", "2", "db/V2__y.sql", &[]),
+    ];
+    assert_eq!(analyse(&comps)[0].apply_order(), vec!["2", "10"]);
+}

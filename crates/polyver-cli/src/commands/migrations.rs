@@ -39,6 +39,7 @@ pub fn run(
         Format::Json => {
             out.json(&report)?;
         }
+        Format::Markdown => out.write(&render::markdown(&report, args.database_url.is_some()))?,
         _ => out.write(&render::table(
             &report,
             args.database_url.is_some(),

@@ -1,6 +1,7 @@
 //! `polyver migrations`: each schema migration chain with its heads, merges and problems
 //! (and with a database, what it has applied).
 
+use crate::markdown::cell;
 use crate::term::{escaped, Style, Term};
 use polyver_migrations::{Chain, Report};
 use std::fmt::{self, Write as _};
@@ -79,6 +80,20 @@ fn write_chain(chain: &Chain, with_db: bool, term: &Term, w: &mut String) -> fmt
             )?,
             None => writeln!(w, "  database: not checked")?,
         }
+        if let Some(db) = &chain.database {
+            // One per line, in apply order: the upgrade that is still to run.
+            for (i, version) in db.pending.iter().enumerate() {
+                writeln!(
+                    w,
+                    "    pending {}. {}{}",
+                    i + 1,
+                    escaped(version),
+                    location_of(chain, version)
+                        .map(|l| format!("  ({})", escaped(l)))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
     }
     for p in &chain.problems {
         let at = p
@@ -93,4 +108,117 @@ fn write_chain(chain: &Chain, with_db: bool, term: &Term, w: &mut String) -> fmt
         )?;
     }
     Ok(())
+}
+
+/// Where `version` is written (its first location), for the pending list.
+fn location_of(chain: &Chain, version: &str) -> Option<String> {
+    chain
+        .migrations
+        .iter()
+        .find(|m| m.version.as_deref() == Some(version))
+        .and_then(|m| m.locations.first())
+        .map(|l| l.to_string())
+}
+
+/// The same report as Markdown: a summary table of chains, then per chain its problems and,
+/// with a database, the pending migrations in apply order.
+pub fn markdown(report: &Report, with_db: bool) -> String {
+    let mut out = String::new();
+    let _ = write_markdown(report, with_db, &mut out);
+    out
+}
+
+fn write_markdown(report: &Report, with_db: bool, w: &mut String) -> fmt::Result {
+    writeln!(w, "# Schema migrations\n")?;
+    if report.chains.is_empty() {
+        writeln!(w, "No schema migrations found in `{}`.", cell(&report.root))?;
+        return Ok(());
+    }
+    if with_db {
+        writeln!(
+            w,
+            "| framework | chain | migrations | heads | database | pending | problems |"
+        )?;
+        writeln!(w, "|---|---|---:|---|---|---:|---:|")?;
+    } else {
+        writeln!(w, "| framework | chain | migrations | heads | problems |")?;
+        writeln!(w, "|---|---|---:|---|---:|")?;
+    }
+    for chain in &report.chains {
+        let heads = if chain.heads.is_empty() {
+            "-".to_string()
+        } else {
+            chain
+                .heads
+                .iter()
+                .map(|h| format!("`{}`", cell(h)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        write!(
+            w,
+            "| {} | `{}` | {} | {heads} |",
+            chain.framework,
+            cell(&chain.name),
+            chain.migrations.len()
+        )?;
+        if with_db {
+            match &chain.database {
+                Some(db) if !db.initialised => {
+                    write!(w, " not initialised | {} |", db.pending.len())?
+                }
+                Some(db) => write!(
+                    w,
+                    " {} | {} |",
+                    if db.heads.is_empty() {
+                        "-".to_string()
+                    } else {
+                        db.heads
+                            .iter()
+                            .map(|h| format!("`{}`", cell(h)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                    db.pending.len()
+                )?,
+                None => write!(w, " not checked | - |")?,
+            }
+        }
+        writeln!(w, " {} |", chain.problems.len())?;
+    }
+    for chain in &report.chains {
+        let pending = chain
+            .database
+            .as_ref()
+            .map(|db| db.pending.as_slice())
+            .unwrap_or_default();
+        if chain.problems.is_empty() && pending.is_empty() {
+            continue;
+        }
+        writeln!(w, "\n## {} `{}`\n", chain.framework, cell(&chain.name))?;
+        for p in &chain.problems {
+            let at = p
+                .location
+                .as_ref()
+                .map_or(String::new(), |l| format!(" (`{}`)", cell(&l.to_string())));
+            writeln!(w, "- **{}**: {}{at}", p.kind.id(), cell(&p.message))?;
+        }
+        if !pending.is_empty() {
+            writeln!(w, "\nPending, in apply order:\n")?;
+            for (i, version) in pending.iter().enumerate() {
+                let at = location_of(chain, version)
+                    .map(|l| format!(" (`{}`)", cell(&l)))
+                    .unwrap_or_default();
+                writeln!(w, "{}. `{}`{at}", i + 1, cell(version))?;
+            }
+        }
+    }
+    writeln!(
+        w,
+        "\n{} chain{}, {} problem{}.",
+        report.chains.len(),
+        if report.chains.len() == 1 { "" } else { "s" },
+        report.problems,
+        if report.problems == 1 { "" } else { "s" }
+    )
 }
