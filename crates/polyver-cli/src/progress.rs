@@ -74,10 +74,16 @@ pub fn scan(
     let scanned = polyver_extract::scan_observed(root, config, extractors, &progress);
     progress.0.finish_and_clear();
     let inventory = scanned.map_err(|e| {
-        CliError::input(
-            format!("cannot scan {}: {e}", root.display()),
-            Some(format!("give {what}")),
-        )
+        let hint = match e {
+            // The message already says what a single file may be.
+            polyver_extract::ScanConfigError::NotRecognized(_) => {
+                "a file keeps the name its tool gives it (requirements*.txt, package-lock.json, \
+                 Dockerfile, ...); or scan its directory"
+                    .to_string()
+            }
+            _ => format!("give {what}"),
+        };
+        CliError::input(format!("cannot scan {}: {e}", root.display()), Some(hint))
     })?;
     if !global.quiet {
         let listed = |s: Severity| match shown {

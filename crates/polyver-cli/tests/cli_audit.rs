@@ -778,3 +778,112 @@ fn coverage_per_ecosystem_and_images_not_audited() {
     assert_eq!(stats["not_covered_by_ecosystem"]["npm"], 1, "{stats}");
     assert_eq!(stats["images_not_audited"], 1, "{stats}");
 }
+
+#[test]
+fn a_single_file_and_an_sbom_are_audited_and_filters_choose_what_counts() {
+    let Some(db) = osv_db() else { return };
+    let root = small_repo("single");
+    let names = |v: &Value| -> BTreeSet<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // One lock file: only what it holds.
+    let out = polyver(db)
+        .args(["audit", "--format", "json"])
+        .arg(root.join("rust/Cargo.lock"))
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(names(&v), BTreeSet::from(["smallvec".to_string()]));
+    assert_eq!(v["findings"][0]["locations"][0]["path"], "Cargo.lock");
+
+    // The repository's own CycloneDX SBOM, audited as input: the same findings by name.
+    let bom = polyver(db)
+        .args(["scan", "--no-store", "--format", "cyclonedx"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(bom.status.success());
+    let bom_path = root.join("out/bom.cdx.json");
+    write(
+        &root,
+        "out/bom.cdx.json",
+        &String::from_utf8(bom.stdout).unwrap(),
+    );
+    let from_tree = json_of(
+        &polyver(db)
+            .args(["audit", "--format", "json"])
+            .arg(&root)
+            .output()
+            .unwrap(),
+    );
+    let from_bom = json_of(
+        &polyver(db)
+            .args(["audit", "--format", "json"])
+            .arg(&bom_path)
+            .output()
+            .unwrap(),
+    );
+    // (The tree's unpinned `requests` has no version in the SBOM either: reported as not
+    // pinned from both, never a silent pass.)
+    assert_eq!(names(&from_bom), names(&from_tree));
+    assert!(
+        from_bom["findings"][0]["locations"][0]["line"]
+            .as_u64()
+            .unwrap()
+            > 1
+    );
+    // A walk of the tree never reads the SBOM it holds.
+    let inventory = json_of(
+        &polyver(db)
+            .args(["scan", "--no-store", "--format", "json"])
+            .arg(&root)
+            .output()
+            .unwrap(),
+    );
+    assert!(inventory["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["source"] != "sbom"));
+
+    // Filters: --ecosystem and --scope choose components, --severity findings; both gate.
+    let only = |extra: &[&str]| {
+        let out = polyver(db)
+            .args(["audit", "--format", "json", "--fail-on", "low"])
+            .args(extra)
+            .arg(&root)
+            .output()
+            .unwrap();
+        (out.status.code(), json_of(&out))
+    };
+    let (code, v) = only(&["--ecosystem", "cargo"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(names(&v), BTreeSet::from(["smallvec".to_string()]));
+    let (code, v) = only(&["--scope", "dev,test"]);
+    assert_eq!(code, Some(0));
+    assert!(names(&v).is_empty());
+    let (_, v) = only(&["--severity", "high"]);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["severity"] == "high"));
+    assert!(names(&v).contains("urllib3"));
+
+    // A file no format reads: an input error that says what a single file may be.
+    write(&root, "notes.txt", "hello\n");
+    let out = polyver(db)
+        .arg("audit")
+        .arg(root.join("notes.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a file polyver reads"), "{err}");
+    let _ = std::fs::remove_dir_all(&root);
+}

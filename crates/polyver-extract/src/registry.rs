@@ -12,7 +12,7 @@ use crate::extractors::{
     gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
     gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
     package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
-    pyproject, requirements, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -59,6 +59,7 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Pulumi => &pulumi::PulumiExtractor,
         Format::Openapi => &openapi::OpenapiExtractor,
         Format::Migrations => &migrations::MigrationsExtractor,
+        Format::Sbom => &sbom::SbomExtractor,
     }
 }
 

@@ -107,6 +107,12 @@ pub enum ScanConfigError {
     },
     #[error("scan root {0} is not a directory")]
     NotADirectory(PathBuf),
+    /// A single file was named that no format reads.
+    #[error(
+        "{0} is not a file polyver reads: name a directory, or a manifest, lock file, \
+         Dockerfile or CycloneDX/SPDX JSON SBOM (the README lists every format)"
+    )]
+    NotRecognized(PathBuf),
 }
 
 /// Told how a scan advances, from the walker's threads (so implementations must be cheap and
@@ -148,9 +154,41 @@ pub fn scan_observed(
     extractors: &[&dyn Extractor],
     progress: &dyn ScanProgress,
 ) -> Result<Inventory, ScanConfigError> {
-    if !root.is_dir() {
+    // A single file named on the command line is scanned alone, from its directory (so its
+    // includes resolve as in a tree scan), whatever the ignore rules and globs say: the user
+    // asked for it by name.
+    let named_file = std::fs::metadata(root).is_ok_and(|m| m.is_file());
+    if !named_file && !root.is_dir() {
         return Err(ScanConfigError::NotADirectory(root.to_path_buf()));
     }
+    let named_path = root.to_path_buf();
+    let (root, only) = if named_file {
+        let parent = root
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = root.file_name().map(lossless).unwrap_or_default();
+        let mut which: Vec<usize> = extractors
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.matches(Path::new(&name)))
+            .map(|(i, _)| i)
+            .collect();
+        // A JSON file no format claims by name may be an SBOM (its reader says if not).
+        if which.is_empty() && name.to_ascii_lowercase().ends_with(".json") {
+            which.extend(
+                extractors
+                    .iter()
+                    .position(|x| x.format() == polyver_model::Format::Sbom),
+            );
+        }
+        if which.is_empty() {
+            return Err(ScanConfigError::NotRecognized(root.to_path_buf()));
+        }
+        (parent, Some((name, which)))
+    } else {
+        (root, None)
+    };
     let include = glob_set(&config.include)?;
     let exclude = glob_set(&config.exclude)?;
     let claimed: Mutex<Vec<(String, Vec<usize>)>> = Mutex::new(Vec::new());
@@ -189,56 +227,68 @@ pub fn scan_observed(
                     .is_some_and(|set| matches_set(set, &relative(&filter_root, entry.path()))))
         });
 
-    builder.build_parallel().run(|| {
-        Box::new(|result| {
-            let entry = match result {
-                Ok(e) => e,
-                Err(err) => {
-                    let path = error_path(&err)
-                        .map(|p| relative(root, &p))
-                        .unwrap_or_default();
-                    diagnostics.lock().unwrap().push(Diagnostic::warning(
-                        DiagnosticCode::WalkError,
-                        path,
-                        0,
-                        err.to_string(),
-                    ));
+    if let Some(single) = only {
+        if named_path.to_str().is_none() {
+            not_utf8
+                .lock()
+                .unwrap()
+                .insert(single.0.clone(), named_path.clone());
+        }
+        walked.fetch_add(1, Ordering::Relaxed);
+        progress.walked();
+        claimed.lock().unwrap().push(single);
+    } else {
+        builder.build_parallel().run(|| {
+            Box::new(|result| {
+                let entry = match result {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let path = error_path(&err)
+                            .map(|p| relative(root, &p))
+                            .unwrap_or_default();
+                        diagnostics.lock().unwrap().push(Diagnostic::warning(
+                            DiagnosticCode::WalkError,
+                            path,
+                            0,
+                            err.to_string(),
+                        ));
+                        return WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
                     return WalkState::Continue;
                 }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
-            }
-            walked.fetch_add(1, Ordering::Relaxed);
-            progress.walked();
-            let rel = relative(root, entry.path());
-            if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
-                return WalkState::Continue;
-            }
-            // The project's own licence text, for `polyver licenses` (never extracted).
-            if entry.depth() == 1 && is_license_file(&rel) {
-                license_files.lock().unwrap().push(rel.clone());
-            }
-            if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
-                return WalkState::Continue;
-            }
-            let rel_path = Path::new(&rel);
-            let which: Vec<usize> = extractors
-                .iter()
-                .enumerate()
-                .filter(|(_, x)| x.matches(rel_path))
-                .map(|(i, _)| i)
-                .collect();
-            if !which.is_empty() {
-                if entry.path().to_str().is_none() {
-                    let full = entry.path().to_path_buf();
-                    not_utf8.lock().unwrap().insert(rel.clone(), full);
+                walked.fetch_add(1, Ordering::Relaxed);
+                progress.walked();
+                let rel = relative(root, entry.path());
+                if exclude.as_ref().is_some_and(|set| matches_set(set, &rel)) {
+                    return WalkState::Continue;
                 }
-                claimed.lock().unwrap().push((rel, which));
-            }
-            WalkState::Continue
-        })
-    });
+                // The project's own licence text, for `polyver licenses` (never extracted).
+                if entry.depth() == 1 && is_license_file(&rel) {
+                    license_files.lock().unwrap().push(rel.clone());
+                }
+                if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
+                    return WalkState::Continue;
+                }
+                let rel_path = Path::new(&rel);
+                let which: Vec<usize> = extractors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.matches(rel_path))
+                    .map(|(i, _)| i)
+                    .collect();
+                if !which.is_empty() {
+                    if entry.path().to_str().is_none() {
+                        let full = entry.path().to_path_buf();
+                        not_utf8.lock().unwrap().insert(rel.clone(), full);
+                    }
+                    claimed.lock().unwrap().push((rel, which));
+                }
+                WalkState::Continue
+            })
+        });
+    }
 
     let mut claimed = claimed.into_inner().unwrap();
     claimed.sort();

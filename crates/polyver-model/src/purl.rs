@@ -150,6 +150,94 @@ fn path_like(p: &mut PackageUrl, ty: &str, name: &str, sep: char) {
     }
 }
 
+fn decode_segment(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Parses a purl (`pkg:type/namespace/name@version?qualifiers#subpath`) into its decoded
+/// parts, as the spec's parsing rules give them; `None` when it is not a purl.
+pub fn parse(purl: &str) -> Option<PackageUrl> {
+    let rest = purl.trim().strip_prefix("pkg:")?.trim_start_matches('/');
+    let (rest, subpath) = match rest.split_once('#') {
+        Some((r, sub)) => (r, Some(sub)),
+        None => (rest, None),
+    };
+    let (rest, qualifiers) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let rest = rest.trim_end_matches('/');
+    let (ty, path) = rest.split_once('/')?;
+    if ty.is_empty()
+        || !ty
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+    {
+        return None;
+    }
+    // The version follows the last `@` of the path (an npm scope's `@` is encoded or first).
+    let (path, version) = match path.rsplit_once('@') {
+        Some((p, v)) if !p.is_empty() && !p.ends_with('/') => (p, Some(decode_segment(v)?)),
+        _ => (path, None),
+    };
+    let mut segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_segment)
+        .collect::<Option<_>>()?;
+    let name = segments.pop().filter(|n| !n.is_empty())?;
+    let mut parsed = PackageUrl {
+        ty: ty.to_ascii_lowercase(),
+        namespace: segments,
+        name,
+        version: version.filter(|v| !v.is_empty()),
+        qualifiers: Vec::new(),
+        subpath: None,
+    };
+    for pair in qualifiers
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=')?;
+        parsed
+            .qualifiers
+            .push((k.to_ascii_lowercase(), decode_segment(v)?));
+    }
+    if let Some(sub) = subpath {
+        let segs: Vec<String> = sub
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+            .map(decode_segment)
+            .collect::<Option<_>>()?;
+        parsed.subpath = (!segs.is_empty()).then(|| segs.join("/"));
+    }
+    Some(parsed)
+}
+
+impl PackageUrl {
+    /// A qualifier's value.
+    pub fn qualifier(&self, key: &str) -> Option<&str> {
+        self.qualifiers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// Helm chart purls carry the chart repository (`https://` index or `oci://` registry) in
 /// `repository_url`, since chart names are only unique within a repository.
 pub(crate) fn helm(name: &str, version: Option<&str>, repository: Option<&str>) -> String {
@@ -212,6 +300,39 @@ pub fn split_registry(name: &str) -> (Option<&str>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_inverts_render() {
+        for (ecosystem, name, version) in [
+            (Ecosystem::Npm, "@babel/core", Some("7.24.0")),
+            (Ecosystem::Pypi, "requests", Some("2.31.0")),
+            (
+                Ecosystem::Maven,
+                "com.google.guava:guava",
+                Some("33.0.0-jre"),
+            ),
+            (Ecosystem::Go, "github.com/gin-gonic/gin", Some("v1.9.1")),
+            (
+                Ecosystem::Docker,
+                "ghcr.io/astral-sh/uv",
+                Some("sha256:abc"),
+            ),
+            (Ecosystem::Cargo, "serde", None),
+        ] {
+            let purl = for_component(ecosystem, name, version);
+            let parsed = parse(&purl).unwrap_or_else(|| panic!("{purl}"));
+            assert_eq!(parsed.render(), purl);
+            assert_eq!(parsed.version.as_deref(), version, "{purl}");
+        }
+        let p = parse("pkg:npm/%40angular/core@17.0.0?arch=x#lib/x").unwrap();
+        assert_eq!(p.namespace, ["@angular"]);
+        assert_eq!(p.name, "core");
+        assert_eq!(p.qualifier("arch"), Some("x"));
+        assert_eq!(p.subpath.as_deref(), Some("lib/x"));
+        for bad in ["", "pkg:", "pkg:npm", "npm/x@1", "pkg:npm/%zz@1", "pkg:/x"] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn migration_purls() {

@@ -170,8 +170,68 @@ pub struct AuditArgs {
     /// count as medium) [default: `fail-on` in polyver.toml, else never].
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<polyver_model::FindingSeverity>,
+    /// Only findings of these severities (comma-separated: critical, high, medium, low,
+    /// unknown); the others are not shown and do not fail the run [default: all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_severity_filter)]
+    pub severity: Vec<SeverityFilter>,
+    /// Only components of these scopes (comma-separated: runtime, dev, test, build, optional,
+    /// peer) [default: all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_scope)]
+    pub scope: Vec<polyver_model::Scope>,
+    /// Only components of these ecosystems (comma-separated polyver ids: pypi, npm, cargo,
+    /// go, maven, ...) [default: all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_model_ecosystem)]
+    pub ecosystem: Vec<polyver_model::Ecosystem>,
     #[command(flatten)]
     pub db: OsvDbArg,
+}
+
+/// One `--severity` value: a severity, or `unknown` (an advisory that gives none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeverityFilter {
+    Known(polyver_model::FindingSeverity),
+    Unknown,
+}
+
+impl SeverityFilter {
+    /// Whether a finding of `severity` (`None`: the advisory gives none) is kept.
+    pub fn admits(
+        filters: &[SeverityFilter],
+        severity: Option<polyver_model::FindingSeverity>,
+    ) -> bool {
+        filters.is_empty()
+            || filters.iter().any(|f| match (f, severity) {
+                (SeverityFilter::Unknown, None) => true,
+                (SeverityFilter::Known(a), Some(b)) => *a == b,
+                _ => false,
+            })
+    }
+}
+
+fn parse_severity_filter(s: &str) -> Result<SeverityFilter, String> {
+    if s.trim().eq_ignore_ascii_case("unknown") {
+        Ok(SeverityFilter::Unknown)
+    } else {
+        s.parse()
+            .map(SeverityFilter::Known)
+            .map_err(|e: String| format!("{e}, or unknown"))
+    }
+}
+
+fn parse_scope(s: &str) -> Result<polyver_model::Scope, String> {
+    use polyver_model::Scope;
+    let lower = s.trim().to_ascii_lowercase();
+    [
+        Scope::Runtime,
+        Scope::Dev,
+        Scope::Test,
+        Scope::Build,
+        Scope::Optional,
+        Scope::Peer,
+    ]
+    .into_iter()
+    .find(|x| x.id() == lower)
+    .ok_or_else(|| format!("unknown scope `{s}` (runtime, dev, test, build, optional, peer)"))
 }
 
 fn parse_severity(s: &str) -> Result<polyver_model::FindingSeverity, String> {

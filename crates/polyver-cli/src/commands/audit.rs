@@ -2,7 +2,7 @@
 //! The database is opened first, so a missing one fails fast (exit 3, with what to run).
 //! Findings go to stdout in the chosen format; `--fail-on` turns them into exit code 1.
 
-use crate::args::{AuditArgs, Format, GlobalArgs};
+use crate::args::{AuditArgs, Format, GlobalArgs, SeverityFilter};
 use crate::output::{escaped, Output};
 use crate::progress::{self, Shown};
 use polyver_report::render::audit as render;
@@ -15,18 +15,36 @@ pub fn run(args: &AuditArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::R
     let db = super::db::open(&args.db)?;
     polyver_engine::audit::check_age(&db, &settings.config, super::db::now())?;
     let extractors = polyver_extract::registry::extractors();
-    let inventory = progress::scan(
+    let mut inventory = progress::scan(
         global,
         &root,
         &settings.scan,
         &extractors,
-        "a directory",
+        "a directory or one file (a lock file, manifest or SBOM)",
         Shown::Nothing,
     )?;
+    // --scope and --ecosystem choose what is checked (and counted as checked).
+    inventory.components.retain(|c| {
+        (args.scope.is_empty() || args.scope.contains(&c.scope))
+            && (args.ecosystem.is_empty() || args.ecosystem.contains(&c.ecosystem))
+    });
     let started = std::time::Instant::now();
     // Components of an ecosystem the database has nothing for would pass silently: the
     // engine lists those ecosystems, and they are said here.
-    let outcome = polyver_engine::audit::audit(&settings, &inventory, &db)?;
+    let mut outcome = polyver_engine::audit::audit(&settings, &inventory, &db)?;
+    // --severity chooses what is shown and what can fail the run.
+    let before = outcome.report.findings.len();
+    outcome
+        .report
+        .findings
+        .retain(|f| SeverityFilter::admits(&args.severity, f.severity));
+    let hidden = before - outcome.report.findings.len();
+    if hidden > 0 && !global.quiet {
+        eprintln!(
+            "{} not shown (--severity)",
+            polyver_report::render::plural(hidden, "finding", "findings")
+        );
+    }
     let now = super::db::now();
     let elapsed = started.elapsed();
     let report = &outcome.report;

@@ -16,7 +16,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     let started_at = polyver_engine::registry::now_ms();
     let settings = super::settings(global, &root, Some(args))?;
     let extractors = polyver_extract::registry::extractors();
-    let what = "a directory, and globs like `legacy/**` or `*.lock`";
+    let what = "a directory or one file, and globs like `legacy/**` or `*.lock`";
     let mut inventory = progress::scan(
         global,
         &root,

@@ -13,6 +13,7 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod sbom;
 pub mod version_files;
 
 // Every format module stays reachable at `extractors::<format>` (fuzz targets, tests).
