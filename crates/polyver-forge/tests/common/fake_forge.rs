@@ -199,6 +199,10 @@ fn handle(
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     if let Some(status) = state.fail_next.pop_front() {
+        // A scripted 200 is an empty listing page (a lookup that misses what is there).
+        if status == 200 {
+            return json_response(200, json!([]));
+        }
         return json_response(status, json!({ "message": "scripted failure" }));
     }
     let token_ok = authorization.as_deref() == Some(&format!("Bearer {}", state.token))

@@ -1,0 +1,471 @@
+//! Pull and merge requests against the fake forge (tests/common/fake_forge.rs): created on
+//! the first run, updated with only what changed, untouched when nothing changed,
+//! superseded ones commented on and closed, listings followed page by page, a refused
+//! token named, server errors retried.
+
+mod common;
+
+use common::fake_forge::{FakeForge, Flavor};
+use polyver_forge::{
+    forge_for_remote, Forge, ForgeError, ForgeKind, ForgeSettings, PrOutcome, PullRequest,
+};
+use std::time::Duration;
+
+const TOKEN: &str = "test-token-123";
+
+fn settings(fake: &FakeForge, kind: ForgeKind, variable: &str, token: &str) -> ForgeSettings {
+    ForgeSettings {
+        kind: Some(kind),
+        api_base: Some(fake.base_url.clone()),
+        tokens: vec![(variable.to_string(), token.to_string())],
+        net: polyver_net::Options {
+            retries: 2,
+            backoff: Duration::from_millis(5),
+            timeout: Duration::from_secs(10),
+            ..polyver_net::Options::default()
+        },
+    }
+}
+
+fn github(fake: &FakeForge) -> Box<dyn Forge> {
+    forge_for_remote(
+        "git@github.example:octo/app.git",
+        &settings(fake, ForgeKind::Github, "GITHUB_TOKEN", TOKEN),
+    )
+    .unwrap()
+}
+
+fn gitlab(fake: &FakeForge) -> Box<dyn Forge> {
+    forge_for_remote(
+        "https://git.example.com/platform/backend/app.git",
+        &settings(fake, ForgeKind::Gitlab, "GITLAB_TOKEN", TOKEN),
+    )
+    .unwrap()
+}
+
+fn pr(group: &str, body: &str) -> PullRequest {
+    PullRequest {
+        head: format!("polyver/{group}"),
+        base: "main".into(),
+        title: format!("Update {group}"),
+        body: body.into(),
+        labels: vec!["dependencies".into()],
+        draft: false,
+        reviewers: Vec::new(),
+        assignees: Vec::new(),
+    }
+}
+
+#[test]
+fn github_creates_then_leaves_alone_then_patches_only_the_body() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    assert_eq!(forge.kind(), ForgeKind::Github);
+    assert_eq!(forge.project(), "octo/app");
+    assert_eq!(forge.default_branch().unwrap(), "main");
+    fake.clear_requests();
+
+    // First run: looked up by head branch, then created, then labelled.
+    let created = forge
+        .open_or_update(&pr("pypi-django", "| django | 4.2.8 | 5.0.1 |"))
+        .unwrap();
+    assert!(
+        matches!(&created, PrOutcome::Created { number: 1, url } if url.ends_with("/octo/app/pull/1")),
+        "{created:?}"
+    );
+    let requests = fake.requests();
+    let methods: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "GET /repos/octo/app/pulls",
+            "POST /repos/octo/app/pulls",
+            "POST /repos/octo/app/issues/1/labels"
+        ]
+    );
+    let query = requests[0].query();
+    assert_eq!(query["head"], "octo:polyver/pypi-django");
+    assert_eq!(query["state"], "open");
+    assert_eq!(
+        requests[1].json(),
+        serde_json::json!({
+            "title": "Update pypi-django",
+            "head": "polyver/pypi-django",
+            "base": "main",
+            "body": "| django | 4.2.8 | 5.0.1 |",
+            "draft": false,
+        })
+    );
+    assert_eq!(
+        requests[1].authorization.as_deref(),
+        Some("Bearer test-token-123")
+    );
+    assert_eq!(fake.pr(1).labels, ["dependencies"]);
+
+    // Unchanged run: one lookup, no write.
+    fake.clear_requests();
+    let same = forge
+        .open_or_update(&pr("pypi-django", "| django | 4.2.8 | 5.0.1 |"))
+        .unwrap();
+    assert!(
+        matches!(same, PrOutcome::Unchanged { number: 1, .. }),
+        "{same:?}"
+    );
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+
+    // A body edited in the web UI comes back with CRLF: still unchanged.
+    fake.state().prs[0].body = "| django | 4.2.8 | 5.0.1 |\r\n".into();
+    assert!(matches!(
+        forge
+            .open_or_update(&pr("pypi-django", "| django | 4.2.8 | 5.0.1 |"))
+            .unwrap(),
+        PrOutcome::Unchanged { .. }
+    ));
+
+    // Changed body: one PATCH with only the body.
+    fake.clear_requests();
+    let updated = forge
+        .open_or_update(&pr("pypi-django", "| django | 4.2.8 | 5.0.2 |"))
+        .unwrap();
+    assert_eq!(
+        updated,
+        PrOutcome::Updated {
+            number: 1,
+            url: "https://github.example/octo/app/pull/1".into(),
+            fields: vec!["body".into()],
+        }
+    );
+    let writes = fake.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0].method, "PATCH");
+    assert_eq!(writes[0].path(), "/repos/octo/app/pulls/1");
+    assert_eq!(
+        writes[0].json(),
+        serde_json::json!({ "body": "| django | 4.2.8 | 5.0.2 |" })
+    );
+    assert_eq!(fake.pr(1).body, "| django | 4.2.8 | 5.0.2 |");
+    assert_eq!(fake.state().prs.len(), 1);
+}
+
+#[test]
+fn github_draft_reviewers_assignees_and_a_lost_race_on_create() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    let mut wanted = pr("npm-babel", "body");
+    wanted.draft = true;
+    wanted.reviewers = vec!["alice".into()];
+    wanted.assignees = vec!["bob".into()];
+    forge.open_or_update(&wanted).unwrap();
+    let made = fake.pr(1);
+    assert!(made.draft);
+    assert_eq!(made.reviewers, ["alice"]);
+    assert_eq!(made.assignees, ["bob"]);
+
+    // Another run opened the pull request between our lookup and our create: the first
+    // lookup fails over (scripted 404 would be wrong; instead the list is made to miss it by
+    // answering the first GET with an empty page), the create gets 422, and the existing
+    // pull request is updated instead.
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    fake.add_pr("polyver/npm-babel", "octo/app", "Old title");
+    // The first list request is answered by a page with nothing on it.
+    fake.state().fail_next.push_back(200);
+    let outcome = forge.open_or_update(&pr("npm-babel", "body")).unwrap();
+    let PrOutcome::Updated {
+        number: 1, fields, ..
+    } = &outcome
+    else {
+        panic!("expected an update of #1, got {outcome:?}");
+    };
+    assert!(fields.contains(&"title".to_string()), "{fields:?}");
+    assert_eq!(fake.state().prs.len(), 1);
+    assert_eq!(fake.pr(1).title, "Update npm-babel");
+}
+
+#[test]
+fn github_closes_superseded_pull_requests_of_this_repository_only() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    let kept = fake.add_pr("polyver/pypi-django", "octo/app", "Update django");
+    let stale = fake.add_pr("polyver/npm-lodash", "octo/app", "Update lodash");
+    let human = fake.add_pr("feature/login", "octo/app", "Login page");
+    let fork = fake.add_pr("polyver/from-a-fork", "someone/app", "A fork's branch");
+    fake.clear_requests();
+
+    let closed = forge
+        .close_superseded("polyver/", &["polyver/pypi-django".to_string()])
+        .unwrap();
+    assert_eq!(closed.len(), 1, "{closed:?}");
+    assert_eq!(closed[0].number, stale);
+    assert_eq!(closed[0].branch, "polyver/npm-lodash");
+    assert_eq!(closed[0].title, "Update lodash");
+
+    let stale_pr = fake.pr(stale);
+    assert!(!stale_pr.open);
+    assert_eq!(stale_pr.comments, [polyver_forge::SUPERSEDED_COMMENT]);
+    for open in [kept, human, fork] {
+        assert!(fake.pr(open).open, "#{open} was closed");
+        assert!(fake.pr(open).comments.is_empty());
+    }
+    let writes: Vec<String> = fake
+        .writes()
+        .iter()
+        .map(|r| format!("{} {} {}", r.method, r.path(), r.body))
+        .collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert!(
+        writes[0].starts_with("POST /repos/octo/app/issues/2/comments"),
+        "{writes:?}"
+    );
+    assert_eq!(
+        writes[1],
+        r#"PATCH /repos/octo/app/pulls/2 {"state":"closed"}"#
+    );
+
+    // Nothing left to close: nothing sent.
+    fake.clear_requests();
+    assert!(forge
+        .close_superseded("polyver/", &["polyver/pypi-django".to_string()])
+        .unwrap()
+        .is_empty());
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn github_listings_follow_the_link_header_across_pages() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    for i in 0..7 {
+        fake.add_pr(&format!("polyver/group-{i}"), "octo/app", "stale");
+    }
+    fake.state().page_size = 3;
+    fake.clear_requests();
+    let closed = forge.close_superseded("polyver/", &[]).unwrap();
+    assert_eq!(closed.len(), 7, "every page was read: {closed:?}");
+    let pages: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.query().get("page").cloned().unwrap_or_else(|| "1".into()))
+        .collect();
+    assert_eq!(pages, ["1", "2", "3"]);
+    assert!(fake.state().prs.iter().all(|p| !p.open));
+}
+
+#[test]
+fn a_refused_token_names_the_variable_it_came_from() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = forge_for_remote(
+        "https://github.example/octo/app",
+        &settings(&fake, ForgeKind::Github, "GITHUB_TOKEN", "expired"),
+    )
+    .unwrap();
+    let error = forge.open_or_update(&pr("x", "b")).unwrap_err();
+    assert!(
+        matches!(error, ForgeError::Unauthorized { status: 401, .. }),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("GITHUB_TOKEN"), "{text}");
+    assert!(text.contains("Bad credentials"), "{text}");
+    assert_eq!(error.exit_code(), 3);
+    // Nothing was attempted after the refusal.
+    assert!(fake.writes().is_empty());
+
+    let fake = FakeForge::start(Flavor::Gitlab, "platform/backend/app", TOKEN);
+    let forge = forge_for_remote(
+        "https://git.example.com/platform/backend/app.git",
+        &settings(&fake, ForgeKind::Gitlab, "POLYVER_FORGE_TOKEN", "wrong"),
+    )
+    .unwrap();
+    let text = forge
+        .close_superseded("polyver/", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("POLYVER_FORGE_TOKEN"), "{text}");
+    assert!(text.contains("401 Unauthorized"), "{text}");
+}
+
+#[test]
+fn server_errors_are_retried_and_reported_when_they_persist() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    // The lookup fails twice, the create once: all retried.
+    fake.state().fail_next.extend([503, 502]);
+    let outcome = forge.open_or_update(&pr("pypi-django", "b")).unwrap();
+    assert!(
+        matches!(outcome, PrOutcome::Created { number: 1, .. }),
+        "{outcome:?}"
+    );
+    let gets = fake.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, 3, "two failed lookups and the one that worked");
+    assert_eq!(fake.state().prs.len(), 1);
+
+    fake.clear_requests();
+    fake.state().fail_next.extend([500, 500, 500, 500]);
+    let error = forge.open_or_update(&pr("pypi-flask", "b")).unwrap_err();
+    assert!(error.to_string().contains("500"), "{error}");
+    assert_eq!(fake.requests().len(), 3, "one attempt and two retries");
+    assert_eq!(error.exit_code(), 3);
+}
+
+#[test]
+fn gitlab_creates_updates_and_leaves_alone_merge_requests() {
+    let fake = FakeForge::start(Flavor::Gitlab, "platform/backend/app", TOKEN);
+    let forge = gitlab(&fake);
+    assert_eq!(forge.kind(), ForgeKind::Gitlab);
+    assert_eq!(forge.default_branch().unwrap(), "main");
+    fake.clear_requests();
+
+    let mut wanted = pr("pypi-django", "| django | 4.2.8 | 5.0.1 |");
+    wanted.reviewers = vec!["alice".into()];
+    let created = forge.open_or_update(&wanted).unwrap();
+    assert_eq!(
+        created,
+        PrOutcome::Created {
+            number: 1,
+            url: "https://gitlab.example/platform/backend/app/-/merge_requests/1".into()
+        }
+    );
+    let requests = fake.requests();
+    let lookup = &requests[0];
+    assert_eq!(
+        lookup.path(),
+        "/api/v4/projects/platform%2Fbackend%2Fapp/merge_requests"
+    );
+    assert_eq!(lookup.query()["source_branch"], "polyver/pypi-django");
+    assert_eq!(lookup.query()["state"], "opened");
+    assert_eq!(requests[1].path(), "/api/v4/users");
+    let create = requests.iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(
+        create.json(),
+        serde_json::json!({
+            "source_branch": "polyver/pypi-django",
+            "target_branch": "main",
+            "title": "Update pypi-django",
+            "description": "| django | 4.2.8 | 5.0.1 |",
+            "remove_source_branch": true,
+            "labels": "dependencies",
+            "reviewer_ids": [7],
+        })
+    );
+
+    fake.clear_requests();
+    assert!(matches!(
+        forge.open_or_update(&wanted).unwrap(),
+        PrOutcome::Unchanged { number: 1, .. }
+    ));
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+
+    // A person marked it draft and added a label: a new title keeps the draft prefix, and
+    // the extra label stays.
+    fake.state().prs[0].title = "Draft: Update pypi-django".into();
+    fake.state().prs[0].labels.push("needs-qa".into());
+    assert!(matches!(
+        forge.open_or_update(&wanted).unwrap(),
+        PrOutcome::Unchanged { .. }
+    ));
+    let mut retitled = wanted.clone();
+    retitled.title = "Update django to 5.0.2".into();
+    retitled.body = "| django | 4.2.8 | 5.0.2 |".into();
+    fake.clear_requests();
+    let updated = forge.open_or_update(&retitled).unwrap();
+    let PrOutcome::Updated { fields, .. } = &updated else {
+        panic!("{updated:?}")
+    };
+    assert_eq!(fields, &["title", "body"]);
+    let writes = fake.writes();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].method, "PUT");
+    assert_eq!(
+        writes[0].json(),
+        serde_json::json!({ "title": "Draft: Update django to 5.0.2", "description": "| django | 4.2.8 | 5.0.2 |" })
+    );
+    assert_eq!(fake.pr(1).labels, ["dependencies", "needs-qa"]);
+}
+
+#[test]
+fn gitlab_409_on_create_updates_the_existing_merge_request() {
+    let fake = FakeForge::start(Flavor::Gitlab, "platform/backend/app", TOKEN);
+    let forge = gitlab(&fake);
+    fake.add_pr("polyver/go-x", "platform/backend/app", "Old");
+    // The lookup misses it (an empty page, as if it was opened a moment later).
+    fake.state().fail_next.push_back(200);
+    let outcome = forge.open_or_update(&pr("go-x", "b")).unwrap();
+    assert!(
+        matches!(outcome, PrOutcome::Updated { number: 1, .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(fake.state().prs.len(), 1);
+    assert!(
+        fake.requests().iter().any(|r| r.method == "POST"),
+        "the create was tried"
+    );
+}
+
+#[test]
+fn gitlab_closes_superseded_merge_requests_across_pages() {
+    let fake = FakeForge::start(Flavor::Gitlab, "platform/backend/app", TOKEN);
+    let forge = gitlab(&fake);
+    for i in 0..5 {
+        fake.add_pr(
+            &format!("polyver/group-{i}"),
+            "platform/backend/app",
+            "stale",
+        );
+    }
+    fake.add_pr("polyver/fork", "someone/app", "from a fork");
+    fake.add_pr("main-fix", "platform/backend/app", "human");
+    fake.state().page_size = 2;
+    fake.clear_requests();
+    let closed = forge
+        .close_superseded("polyver/", &["polyver/group-3".to_string()])
+        .unwrap();
+    let numbers: Vec<u64> = closed.iter().map(|c| c.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 5]);
+    let pages: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.query().get("page").cloned().unwrap_or_else(|| "1".into()))
+        .collect();
+    assert_eq!(pages, ["1", "2", "3", "4"]);
+    for n in [1, 2, 3, 5] {
+        let mr = fake.pr(n);
+        assert!(!mr.open);
+        assert_eq!(mr.comments, [polyver_forge::SUPERSEDED_COMMENT]);
+    }
+    for n in [4, 6, 7] {
+        assert!(fake.pr(n).open, "!{n} was closed");
+    }
+    let closes = fake
+        .writes()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.json())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        closes,
+        vec![serde_json::json!({ "state_event": "close" }); 4]
+    );
+}
+
+#[test]
+fn a_body_over_githubs_limit_is_cut_with_a_note() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    let long = "| é | row |\n".repeat(10_000);
+    forge.open_or_update(&pr("big", &long)).unwrap();
+    let body = fake.pr(1).body;
+    assert!(body.len() <= 65_536, "{}", body.len());
+    assert!(body.contains("cut this description"), "the note is there");
+    // The next run sends the same cut body, so it is unchanged.
+    fake.clear_requests();
+    assert!(matches!(
+        forge.open_or_update(&pr("big", &long)).unwrap(),
+        PrOutcome::Unchanged { .. }
+    ));
+}
