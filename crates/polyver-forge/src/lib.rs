@@ -179,7 +179,7 @@ policy). Re-running `polyver update --open-pr` reopens a new one if it is needed
 branch can be deleted.";
 
 /// A code forge's pull/merge request API.
-pub trait Forge {
+pub trait Forge: Send + Sync {
     fn kind(&self) -> ForgeKind;
     /// `owner/repo` (GitHub) or `group/subgroup/project` (GitLab).
     fn project(&self) -> &str;

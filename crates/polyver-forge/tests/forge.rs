@@ -172,7 +172,7 @@ fn github_draft_reviewers_assignees_and_a_lost_race_on_create() {
     let forge = github(&fake);
     fake.add_pr("polyver/npm-babel", "octo/app", "Old title");
     // The first list request is answered by a page with nothing on it.
-    fake.state().fail_next.push_back(200);
+    fake.fail_next(&[200]);
     let outcome = forge.open_or_update(&pr("npm-babel", "body")).unwrap();
     let PrOutcome::Updated {
         number: 1, fields, ..
@@ -294,7 +294,7 @@ fn server_errors_are_retried_and_reported_when_they_persist() {
     let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
     let forge = github(&fake);
     // The lookup fails twice, the create once: all retried.
-    fake.state().fail_next.extend([503, 502]);
+    fake.fail_next(&[503, 502]);
     let outcome = forge.open_or_update(&pr("pypi-django", "b")).unwrap();
     assert!(
         matches!(outcome, PrOutcome::Created { number: 1, .. }),
@@ -305,7 +305,7 @@ fn server_errors_are_retried_and_reported_when_they_persist() {
     assert_eq!(fake.state().prs.len(), 1);
 
     fake.clear_requests();
-    fake.state().fail_next.extend([500, 500, 500, 500]);
+    fake.fail_next(&[500, 500, 500, 500]);
     let error = forge.open_or_update(&pr("pypi-flask", "b")).unwrap_err();
     assert!(error.to_string().contains("500"), "{error}");
     assert_eq!(fake.requests().len(), 3, "one attempt and two retries");
@@ -393,7 +393,7 @@ fn gitlab_409_on_create_updates_the_existing_merge_request() {
     let forge = gitlab(&fake);
     fake.add_pr("polyver/go-x", "platform/backend/app", "Old");
     // The lookup misses it (an empty page, as if it was opened a moment later).
-    fake.state().fail_next.push_back(200);
+    fake.fail_next(&[200]);
     let outcome = forge.open_or_update(&pr("go-x", "b")).unwrap();
     assert!(
         matches!(outcome, PrOutcome::Updated { number: 1, .. }),
@@ -468,4 +468,127 @@ fn a_body_over_githubs_limit_is_cut_with_a_note() {
         forge.open_or_update(&pr("big", &long)).unwrap(),
         PrOutcome::Unchanged { .. }
     ));
+}
+
+#[test]
+fn a_rate_limit_that_resets_soon_is_waited_for_and_a_later_one_is_reported() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    // GitHub's secondary rate limit: 403 with Retry-After.
+    fake.answer_next(
+        403,
+        &[("retry-after", "1"), ("x-ratelimit-remaining", "4999")],
+    );
+    let started = std::time::Instant::now();
+    let outcome = forge.open_or_update(&pr("pypi-django", "b")).unwrap();
+    assert!(matches!(outcome, PrOutcome::Created { .. }), "{outcome:?}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+
+    // The primary limit used up for the next hour: a clear error, no wait.
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3_000;
+    let reset = reset.to_string();
+    fake.answer_next(
+        403,
+        &[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", &reset),
+        ],
+    );
+    let started = std::time::Instant::now();
+    let error = forge.open_or_update(&pr("pypi-flask", "b")).unwrap_err();
+    assert!(matches!(error, ForgeError::RateLimited { .. }), "{error:?}");
+    assert!(error.to_string().contains("rate limit"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn end_to_end_branches_pushes_pull_requests_and_a_quiet_rerun() {
+    use common::{bare_remote, change, git, polyver, repo};
+    use polyver_forge::{
+        branch_names, delete_remote_branch, push, write_branch, BranchOutcome, PushOutcome,
+        BRANCH_PREFIX,
+    };
+
+    let (dir, work) = repo();
+    let bare = bare_remote(dir.path(), &work);
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    let groups = [
+        change(
+            "pypi-django",
+            &[("requirements.txt", b"django==5.0.1\nrequests==2.31.0\n")],
+            "Update django",
+        ),
+        change(
+            "ini",
+            &[("config/app.ini", b"[app]\r\nversion = 2.0\r\n")],
+            "Update app",
+        ),
+    ];
+    let run = |groups: &[polyver_forge::GroupChange]| {
+        let mut outcomes = Vec::new();
+        for group in groups {
+            let branch = write_branch(&work, "main", group, &polyver()).unwrap();
+            let pushed = push(&work, "origin", &polyver_forge::branch_name(&group.group)).unwrap();
+            let base = forge.default_branch().unwrap();
+            let pr = forge
+                .open_or_update(&PullRequest::for_change(group, &base))
+                .unwrap();
+            outcomes.push((branch, pushed, pr));
+        }
+        let keep = branch_names(groups.iter().map(|g| g.group.as_str()));
+        let closed = forge.close_superseded(BRANCH_PREFIX, &keep).unwrap();
+        (outcomes, closed)
+    };
+
+    let (first, closed) = run(&groups);
+    assert!(closed.is_empty());
+    for (branch, pushed, pr) in &first {
+        assert!(matches!(branch, BranchOutcome::Created { .. }));
+        assert!(matches!(pushed, PushOutcome::Created { .. }));
+        assert!(matches!(pr, PrOutcome::Created { .. }));
+    }
+    assert_eq!(
+        git(
+            &bare,
+            &["for-each-ref", "--format=%(refname)", "refs/heads/polyver/"]
+        ),
+        "refs/heads/polyver/ini\nrefs/heads/polyver/pypi-django"
+    );
+
+    // Same input again: nothing written locally, nothing pushed, no forge write.
+    fake.clear_requests();
+    let (second, closed) = run(&groups);
+    assert!(closed.is_empty());
+    for (branch, pushed, pr) in &second {
+        assert!(
+            matches!(branch, BranchOutcome::Unchanged { .. }),
+            "{branch:?}"
+        );
+        assert!(matches!(pushed, PushOutcome::UpToDate { .. }), "{pushed:?}");
+        assert!(matches!(pr, PrOutcome::Unchanged { .. }), "{pr:?}");
+    }
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+
+    // django's group is no longer produced (say, main was updated by hand): the ini pull
+    // request stays, django's is commented on and closed, and its remote branch can go.
+    let (third, closed) = run(&groups[1..]);
+    assert!(matches!(third[0].2, PrOutcome::Unchanged { .. }));
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].branch, "polyver/pypi-django");
+    assert!(delete_remote_branch(&work, "origin", &closed[0].branch).unwrap());
+    assert_eq!(
+        git(
+            &bare,
+            &["for-each-ref", "--format=%(refname)", "refs/heads/polyver/"]
+        ),
+        "refs/heads/polyver/ini"
+    );
 }

@@ -63,8 +63,8 @@ pub struct State {
     pub project: String,
     pub prs: Vec<FakePr>,
     pub requests: Vec<Recorded>,
-    /// Statuses answered (instead of serving) to the next requests.
-    pub fail_next: VecDeque<u16>,
+    /// Answers given (instead of serving) to the next requests: status and headers.
+    pub fail_next: VecDeque<(u16, Vec<(String, String)>)>,
     /// Largest page served, whatever `per_page` asks.
     pub page_size: usize,
     /// GitLab users: (id, username).
@@ -136,6 +136,22 @@ impl FakeForge {
             .collect()
     }
 
+    /// The next requests get these statuses (no headers) instead of an answer.
+    pub fn fail_next(&self, statuses: &[u16]) {
+        self.state()
+            .fail_next
+            .extend(statuses.iter().map(|s| (*s, Vec::new())));
+    }
+
+    /// The next request gets `status` with `headers` instead of an answer.
+    pub fn answer_next(&self, status: u16, headers: &[(&str, &str)]) {
+        let headers = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        self.state().fail_next.push_back((status, headers));
+    }
+
     pub fn clear_requests(&self) {
         self.state().requests.clear();
     }
@@ -198,12 +214,20 @@ fn handle(
         authorization: authorization.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
     });
-    if let Some(status) = state.fail_next.pop_front() {
+    if let Some((status, headers)) = state.fail_next.pop_front() {
         // A scripted 200 is an empty listing page (a lookup that misses what is there).
-        if status == 200 {
-            return json_response(200, json!([]));
+        let mut response = if status == 200 {
+            json_response(200, json!([]))
+        } else {
+            json_response(status, json!({ "message": "scripted failure" }))
+        };
+        for (name, value) in headers {
+            let name = axum::http::HeaderName::from_bytes(name.as_bytes()).expect("header name");
+            response
+                .headers_mut()
+                .insert(name, value.parse().expect("header value"));
         }
-        return json_response(status, json!({ "message": "scripted failure" }));
+        return response;
     }
     let token_ok = authorization.as_deref() == Some(&format!("Bearer {}", state.token))
         || headers.get("private-token").and_then(|v| v.to_str().ok()) == Some(&state.token);
