@@ -39,6 +39,8 @@ struct Pull {
     base: Head,
     #[serde(default)]
     labels: Vec<Label>,
+    #[serde(default)]
+    merged_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +101,18 @@ impl GitHub {
         ));
         let pulls: Vec<Pull> = self.api.list(&url)?;
         Ok(pulls.into_iter().find(|p| self.ours(p, branch)))
+    }
+
+    /// A pull request from `branch` titled `title` that was closed without merging.
+    fn declined(&self, branch: &str, title: &str) -> Result<Option<Pull>, ForgeError> {
+        let url = self.repo_url(&format!(
+            "pulls?state=closed&head={}&per_page=100",
+            encode(&format!("{}:{branch}", self.owner))
+        ));
+        let pulls: Vec<Pull> = self.api.list(&url)?;
+        Ok(pulls.into_iter().find(|p| {
+            self.ours(p, branch) && p.merged_at.is_none() && p.title.trim() == title.trim()
+        }))
     }
 
     fn update(&self, pull: Pull, pr: &PullRequest, body: &str) -> Result<PrOutcome, ForgeError> {
@@ -174,6 +188,12 @@ impl Forge for GitHub {
         if let Some(pull) = self.find_open(&pr.head)? {
             return self.update(pull, pr, &body);
         }
+        if let Some(pull) = self.declined(&pr.head, &pr.title)? {
+            return Ok(PrOutcome::Declined {
+                number: pull.number,
+                url: pull.html_url,
+            });
+        }
         let url = self.repo_url("pulls");
         let request = json!({
             "title": pr.title,
@@ -236,9 +256,12 @@ impl Forge for GitHub {
                 &json!({ "body": crate::SUPERSEDED_COMMENT }),
             )?;
             let patch = self.repo_url(&format!("pulls/{}", pull.number));
-            let _: serde_json::Value =
-                self.api
-                    .send_json("PATCH", &patch, &json!({ "state": "closed" }))?;
+            let title = format!("{}{}", pull.title, crate::AUTOCLOSED_SUFFIX);
+            let _: serde_json::Value = self.api.send_json(
+                "PATCH",
+                &patch,
+                &json!({ "state": "closed", "title": title }),
+            )?;
             closed.push(Closed {
                 number: pull.number,
                 url: pull.html_url,

@@ -90,6 +90,19 @@ impl GitLab {
         Ok(list.into_iter().find(|mr| Self::ours(mr, branch)))
     }
 
+    /// A merge request from `branch` titled `title` that was closed (GitLab's `closed` is
+    /// never a merged one).
+    fn declined(&self, branch: &str, title: &str) -> Result<Option<MergeRequest>, ForgeError> {
+        let url = self.project_url(&format!(
+            "merge_requests?state=closed&source_branch={}&per_page=100",
+            encode(branch)
+        ));
+        let list: Vec<MergeRequest> = self.api.list(&url)?;
+        Ok(list
+            .into_iter()
+            .find(|mr| Self::ours(mr, branch) && split_draft(&mr.title).1.trim() == title.trim()))
+    }
+
     fn user_ids(&self, names: &[String]) -> Result<Vec<u64>, ForgeError> {
         let mut ids = Vec::new();
         for name in names {
@@ -202,6 +215,12 @@ impl Forge for GitLab {
         if let Some(mr) = self.find_open(&pr.head)? {
             return self.update(mr, pr, &body);
         }
+        if let Some(mr) = self.declined(&pr.head, &pr.title)? {
+            return Ok(PrOutcome::Declined {
+                number: mr.iid,
+                url: mr.web_url,
+            });
+        }
         let mut request = json!({
             "source_branch": pr.head,
             "target_branch": pr.base,
@@ -254,9 +273,12 @@ impl Forge for GitLab {
                 self.api
                     .send_json("POST", &note, &json!({ "body": crate::SUPERSEDED_COMMENT }))?;
             let put = self.project_url(&format!("merge_requests/{}", mr.iid));
-            let _: serde_json::Value =
-                self.api
-                    .send_json("PUT", &put, &json!({ "state_event": "close" }))?;
+            let title = format!("{}{}", mr.title, crate::AUTOCLOSED_SUFFIX);
+            let _: serde_json::Value = self.api.send_json(
+                "PUT",
+                &put,
+                &json!({ "state_event": "close", "title": title }),
+            )?;
             closed.push(Closed {
                 number: mr.iid,
                 url: mr.web_url,

@@ -143,6 +143,14 @@ pub enum PrOutcome {
         number: u64,
         url: String,
     },
+    /// No open pull request, but one from this branch with this very title was closed
+    /// without merging: someone declined this update, so it is not opened again (a newer
+    /// version has another title and gets a new pull request). Pull requests polyver closed
+    /// itself are renamed ` - autoclosed` and do not count.
+    Declined {
+        number: u64,
+        url: String,
+    },
 }
 
 impl PrOutcome {
@@ -150,7 +158,8 @@ impl PrOutcome {
         match self {
             PrOutcome::Created { number, .. }
             | PrOutcome::Updated { number, .. }
-            | PrOutcome::Unchanged { number, .. } => *number,
+            | PrOutcome::Unchanged { number, .. }
+            | PrOutcome::Declined { number, .. } => *number,
         }
     }
 
@@ -158,7 +167,8 @@ impl PrOutcome {
         match self {
             PrOutcome::Created { url, .. }
             | PrOutcome::Updated { url, .. }
-            | PrOutcome::Unchanged { url, .. } => url,
+            | PrOutcome::Unchanged { url, .. }
+            | PrOutcome::Declined { url, .. } => url,
         }
     }
 }
@@ -171,6 +181,10 @@ pub struct Closed {
     pub branch: String,
     pub title: String,
 }
+
+/// Appended to the title of a pull request polyver closes, so that a later run does not
+/// take it for one a person declined (as Renovate does).
+pub const AUTOCLOSED_SUFFIX: &str = " - autoclosed";
 
 /// The comment left on a pull request closed because its group is no longer produced.
 pub const SUPERSEDED_COMMENT: &str = "polyver closes this pull request: its update group is \
@@ -185,12 +199,14 @@ pub trait Forge: Send + Sync {
     fn project(&self) -> &str;
     /// The repository's default branch, the usual `base`.
     fn default_branch(&self) -> Result<String, ForgeError>;
-    /// Finds the open pull request whose head is `pr.head`; creates one when there is none,
-    /// else changes what differs (title, body, base; adds missing labels). Nothing is sent
-    /// when the open pull request already matches.
+    /// Finds the open pull request whose head is `pr.head`; creates one when there is none
+    /// (unless one with the same title was closed unmerged: [`PrOutcome::Declined`]), else
+    /// changes what differs (title, body, base; adds missing labels). Nothing is sent when
+    /// the open pull request already matches.
     fn open_or_update(&self, pr: &PullRequest) -> Result<PrOutcome, ForgeError>;
     /// Comments on and closes every open pull request from a branch starting with
-    /// `branch_prefix` (of this repository, not a fork) that is not in `keep`.
+    /// `branch_prefix` (of this repository, not a fork) that is not in `keep`, renaming it
+    /// with [`AUTOCLOSED_SUFFIX`].
     fn close_superseded(
         &self,
         branch_prefix: &str,

@@ -82,6 +82,7 @@ fn github_creates_then_leaves_alone_then_patches_only_the_body() {
         methods,
         [
             "GET /repos/octo/app/pulls",
+            "GET /repos/octo/app/pulls",
             "POST /repos/octo/app/pulls",
             "POST /repos/octo/app/issues/1/labels"
         ]
@@ -89,8 +90,10 @@ fn github_creates_then_leaves_alone_then_patches_only_the_body() {
     let query = requests[0].query();
     assert_eq!(query["head"], "octo:polyver/pypi-django");
     assert_eq!(query["state"], "open");
+    // No open one: was this update declined before?
+    assert_eq!(requests[1].query()["state"], "closed");
     assert_eq!(
-        requests[1].json(),
+        requests[2].json(),
         serde_json::json!({
             "title": "Update pypi-django",
             "head": "polyver/pypi-django",
@@ -100,7 +103,7 @@ fn github_creates_then_leaves_alone_then_patches_only_the_body() {
         })
     );
     assert_eq!(
-        requests[1].authorization.as_deref(),
+        requests[2].authorization.as_deref(),
         Some("Bearer test-token-123")
     );
     assert_eq!(fake.pr(1).labels, ["dependencies"]);
@@ -222,7 +225,7 @@ fn github_closes_superseded_pull_requests_of_this_repository_only() {
     );
     assert_eq!(
         writes[1],
-        r#"PATCH /repos/octo/app/pulls/2 {"state":"closed"}"#
+        r#"PATCH /repos/octo/app/pulls/2 {"state":"closed","title":"Update lodash - autoclosed"}"#
     );
 
     // Nothing left to close: nothing sent.
@@ -301,7 +304,10 @@ fn server_errors_are_retried_and_reported_when_they_persist() {
         "{outcome:?}"
     );
     let gets = fake.requests().iter().filter(|r| r.method == "GET").count();
-    assert_eq!(gets, 3, "two failed lookups and the one that worked");
+    assert_eq!(
+        gets, 4,
+        "two failed lookups, the one that worked, the declined check"
+    );
     assert_eq!(fake.state().prs.len(), 1);
 
     fake.clear_requests();
@@ -338,7 +344,8 @@ fn gitlab_creates_updates_and_leaves_alone_merge_requests() {
     );
     assert_eq!(lookup.query()["source_branch"], "polyver/pypi-django");
     assert_eq!(lookup.query()["state"], "opened");
-    assert_eq!(requests[1].path(), "/api/v4/users");
+    assert_eq!(requests[1].query()["state"], "closed");
+    assert_eq!(requests[2].path(), "/api/v4/users");
     let create = requests.iter().find(|r| r.method == "POST").unwrap();
     assert_eq!(
         create.json(),
@@ -449,7 +456,7 @@ fn gitlab_closes_superseded_merge_requests_across_pages() {
         .collect::<Vec<_>>();
     assert_eq!(
         closes,
-        vec![serde_json::json!({ "state_event": "close" }); 4]
+        vec![serde_json::json!({ "state_event": "close", "title": "stale - autoclosed" }); 4]
     );
 }
 
@@ -591,4 +598,50 @@ fn end_to_end_branches_pushes_pull_requests_and_a_quiet_rerun() {
         ),
         "refs/heads/polyver/ini"
     );
+}
+
+#[test]
+fn an_update_a_person_declined_is_not_reopened_but_a_newer_one_and_an_autoclosed_one_are() {
+    for flavor in [Flavor::Github, Flavor::Gitlab] {
+        let (fake, forge) = match flavor {
+            Flavor::Github => {
+                let fake = FakeForge::start(flavor, "octo/app", TOKEN);
+                let forge = github(&fake);
+                (fake, forge)
+            }
+            Flavor::Gitlab => {
+                let fake = FakeForge::start(flavor, "platform/backend/app", TOKEN);
+                let forge = gitlab(&fake);
+                (fake, forge)
+            }
+        };
+        let mut wanted = pr("pypi-django", "b");
+        wanted.title = "Update django to 5.0.1".into();
+        forge.open_or_update(&wanted).unwrap();
+        // A person closes it without merging.
+        fake.state().prs[0].open = false;
+        fake.clear_requests();
+        let outcome = forge.open_or_update(&wanted).unwrap();
+        assert!(
+            matches!(outcome, PrOutcome::Declined { number: 1, .. }),
+            "{outcome:?}"
+        );
+        assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+
+        // 5.0.2 is another update: a new pull request.
+        wanted.title = "Update django to 5.0.2".into();
+        assert!(matches!(
+            forge.open_or_update(&wanted).unwrap(),
+            PrOutcome::Created { number: 2, .. }
+        ));
+
+        // polyver closes it as superseded; when the group comes back, it opens a new one,
+        // since its own close renamed the old one.
+        assert_eq!(forge.close_superseded("polyver/", &[]).unwrap().len(), 1);
+        assert_eq!(fake.pr(2).title, "Update django to 5.0.2 - autoclosed");
+        assert!(matches!(
+            forge.open_or_update(&wanted).unwrap(),
+            PrOutcome::Created { number: 3, .. }
+        ));
+    }
 }

@@ -50,6 +50,8 @@ pub struct FakePr {
     pub title: String,
     pub body: String,
     pub open: bool,
+    /// Closed by merging (GitHub `merged_at`, GitLab state `merged`).
+    pub merged: bool,
     pub draft: bool,
     pub labels: Vec<String>,
     pub comments: Vec<String>,
@@ -168,6 +170,7 @@ impl FakeForge {
             title: title.to_string(),
             body: String::new(),
             open: true,
+            merged: false,
             draft: false,
             labels: Vec::new(),
             comments: Vec::new(),
@@ -332,6 +335,7 @@ fn github(
             "title": pr.title,
             "body": pr.body,
             "draft": pr.draft,
+            "merged_at": if pr.merged { json!("2026-01-01T00:00:00Z") } else { Value::Null },
             "head": { "ref": pr.head, "label": format!("{}:{}", pr.head_repo.split('/').next().unwrap_or(""), pr.head), "repo": { "full_name": pr.head_repo } },
             "base": { "ref": pr.base, "repo": { "full_name": project } },
             "labels": pr.labels.iter().map(|l| json!({ "name": l })).collect::<Vec<_>>(),
@@ -414,6 +418,7 @@ fn github(
                 title: title.to_string(),
                 body: body["body"].as_str().unwrap_or("").to_string(),
                 open: true,
+                merged: false,
                 draft: body["draft"].as_bool().unwrap_or(false),
                 labels: Vec::new(),
                 comments: Vec::new(),
@@ -533,7 +538,7 @@ fn gitlab(
             "source_project_id": if pr.head_repo == project { 42 } else { 43 },
             "target_project_id": 42,
             "web_url": format!("https://gitlab.example/{project}/-/merge_requests/{}", pr.number),
-            "state": if pr.open { "opened" } else { "closed" },
+            "state": if pr.open { "opened" } else if pr.merged { "merged" } else { "closed" },
             "title": pr.title,
             "description": pr.body,
             "draft": pr.title.starts_with("Draft:"),
@@ -560,7 +565,8 @@ fn gitlab(
                 .iter()
                 .filter(|pr| match wanted_state {
                     "opened" => pr.open,
-                    "closed" => !pr.open,
+                    "closed" => !pr.open && !pr.merged,
+                    "merged" => pr.merged,
                     _ => true,
                 })
                 .filter(|pr| source.as_ref().is_none_or(|s| *s == pr.head))
@@ -607,6 +613,7 @@ fn gitlab(
                 title: title.to_string(),
                 body: body["description"].as_str().unwrap_or("").to_string(),
                 open: true,
+                merged: false,
                 draft: title.starts_with("Draft:"),
                 labels: labels_of(&body["labels"]),
                 comments: Vec::new(),
