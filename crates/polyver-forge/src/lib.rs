@@ -39,6 +39,10 @@
 //! # let _ = (branch, pushed, pr, closed); Ok(()) }
 //! ```
 //!
+//! Or all of it in one call, one group's failure not stopping the others:
+//! [`publish`]`(repo, &changes, &author, &PublishOptions { base, open_pr }, forge)` returns a
+//! [`PublishReport`] (per group: commit, push, pull request or error; the closed ones).
+//!
 //! Every outcome type serializes (serde) for `--format json`; [`ForgeError::exit_code`]
 //! gives the CLI's exit code (2 input, 3 environment).
 //!
@@ -51,6 +55,7 @@ mod error;
 mod git;
 mod github;
 mod gitlab;
+mod publish;
 mod remote;
 
 pub use error::ForgeError;
@@ -60,6 +65,7 @@ pub use git::{
 };
 pub use github::GitHub;
 pub use gitlab::GitLab;
+pub use publish::{publish, GroupError, GroupResult, OpenPr, PublishOptions, PublishReport};
 pub use remote::{forge_for_remote, parse_remote, ForgeKind, ForgeSettings, RemoteLocation};
 
 use serde::Serialize;

@@ -645,3 +645,89 @@ fn an_update_a_person_declined_is_not_reopened_but_a_newer_one_and_an_autoclosed
         ));
     }
 }
+
+#[test]
+fn publish_runs_every_group_and_one_failure_does_not_stop_the_others() {
+    use common::{bare_remote, change, git, polyver, repo};
+    use polyver_forge::{publish, OpenPr, PublishOptions};
+
+    let (dir, work) = repo();
+    let _bare = bare_remote(dir.path(), &work);
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = github(&fake);
+    let options = PublishOptions {
+        base: "main".into(),
+        open_pr: Some(OpenPr {
+            remote: "origin".into(),
+            target_branch: None,
+            labels: vec!["dependencies".into()],
+            close_superseded: true,
+            ..OpenPr::default()
+        }),
+    };
+    let django = change(
+        "pypi-django",
+        &[("requirements.txt", b"django==5.0.1\nrequests==2.31.0\n")],
+        "Update django",
+    );
+    let ini = change(
+        "ini",
+        &[("config/app.ini", b"[app]\r\nversion = 2.0\r\n")],
+        "Update app",
+    );
+    let report = publish(
+        &work,
+        &[django.clone(), ini.clone()],
+        &polyver(),
+        &options,
+        Some(forge.as_ref()),
+    )
+    .unwrap();
+    assert_eq!(report.exit_code(), 0);
+    assert!(report
+        .groups
+        .iter()
+        .all(|g| matches!(g.pull_request, Some(PrOutcome::Created { .. }))));
+    assert_eq!(fake.pr(1).labels, ["dependencies"]);
+
+    // django was updated on main by hand; a third group is broken.
+    std::fs::write(
+        work.join("requirements.txt"),
+        "django==5.0.1\nrequests==2.31.0\n",
+    )
+    .unwrap();
+    git(&work, &["commit", "-q", "-am", "django 5.0.1"]);
+    let broken = change("broken", &[("../outside", b"x")], "m");
+    let report = publish(
+        &work,
+        &[django, ini, broken],
+        &polyver(),
+        &options,
+        Some(forge.as_ref()),
+    )
+    .unwrap();
+    let by_group = |name: &str| report.groups.iter().find(|g| g.group == name).unwrap();
+    assert!(by_group("pypi-django").no_changes);
+    assert!(by_group("pypi-django").error.is_none());
+    // ini was rebased onto the new main: pushed again, its pull request unchanged.
+    assert!(matches!(
+        by_group("ini").push,
+        Some(polyver_forge::PushOutcome::Updated { .. })
+    ));
+    assert!(matches!(
+        by_group("ini").pull_request,
+        Some(PrOutcome::Unchanged { .. })
+    ));
+    let error = by_group("broken").error.as_ref().unwrap();
+    assert_eq!(error.exit_code, 2);
+    assert!(error.message.contains("../outside"), "{}", error.message);
+    assert_eq!(report.exit_code(), 2);
+    // django's pull request is no longer needed: closed.
+    let closed: Vec<&str> = report.closed.iter().map(|c| c.branch.as_str()).collect();
+    assert_eq!(closed, ["polyver/pypi-django"]);
+    assert!(fake.pr(2).open, "ini stays open");
+
+    // --open-pr without a forge is refused before anything is written.
+    let error = publish(&work, &[], &polyver(), &options, None).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+}
