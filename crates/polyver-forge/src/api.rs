@@ -221,9 +221,18 @@ impl Api {
     pub(crate) fn list<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, ForgeError> {
         let mut items = Vec::new();
         let mut next = Some(first.to_string());
-        for _ in 0..MAX_PAGES {
+        for page in 0..MAX_PAGES {
             let Some(url) = next.take() else { break };
             let Some(fetched) = self.get(&url)? else {
+                if page == 0 {
+                    // The project itself is missing or hidden from this token.
+                    return Err(ForgeError::Api {
+                        method: "GET".into(),
+                        url,
+                        status: 404,
+                        message: self.not_found_hint(),
+                    });
+                }
                 break;
             };
             let page: Vec<T> = decode(&url, &fetched.body)?;
@@ -232,7 +241,11 @@ impl Api {
             }
             items.extend(page);
             next = match self.kind {
-                ForgeKind::Github => fetched.header("link").and_then(next_link),
+                // The token goes with every page: only to the API's own origin.
+                ForgeKind::Github => fetched
+                    .header("link")
+                    .and_then(next_link)
+                    .filter(|link| same_origin(link, &self.base)),
                 ForgeKind::Gitlab => fetched
                     .header("x-next-page")
                     .map(str::trim)
@@ -310,6 +323,13 @@ pub(crate) fn next_link(header: &str) -> Option<String> {
     })
 }
 
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
 /// `url` with its `page` query parameter set to `page`.
 fn with_page(url: &str, page: &str) -> String {
     match url::Url::parse(url) {
@@ -352,6 +372,22 @@ mod tests {
             Some("https://api.github.com/repositories/1/pulls?page=3")
         );
         assert_eq!(next_link(r#"<https://x/?page=1>; rel="prev""#), None);
+    }
+
+    #[test]
+    fn next_pages_elsewhere_are_not_followed() {
+        assert!(same_origin(
+            "https://api.github.com/x?page=2",
+            "https://api.github.com"
+        ));
+        assert!(!same_origin(
+            "https://evil.example/x?page=2",
+            "https://api.github.com"
+        ));
+        assert!(!same_origin(
+            "http://api.github.com/x",
+            "https://api.github.com"
+        ));
     }
 
     #[test]

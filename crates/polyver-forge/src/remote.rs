@@ -45,8 +45,8 @@ impl std::str::FromStr for ForgeKind {
     }
 }
 
-/// How to reach the forge behind a remote.
-#[derive(Clone, Debug, Default)]
+/// How to reach the forge behind a remote. Its `Debug` shows token variables, never values.
+#[derive(Clone, Default)]
 pub struct ForgeSettings {
     /// The forge kind, for hosts not recognised by name.
     pub kind: Option<ForgeKind>,
@@ -56,6 +56,22 @@ pub struct ForgeSettings {
     pub tokens: Vec<(String, String)>,
     /// HTTP client settings (timeouts, retries, CA certificates).
     pub net: polyver_net::Options,
+}
+
+impl std::fmt::Debug for ForgeSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tokens: Vec<String> = self
+            .tokens
+            .iter()
+            .map(|(name, _)| format!("{name}=<redacted>"))
+            .collect();
+        f.debug_struct("ForgeSettings")
+            .field("kind", &self.kind)
+            .field("api_base", &self.api_base)
+            .field("tokens", &tokens)
+            .field("net", &self.net)
+            .finish()
+    }
 }
 
 impl ForgeSettings {

@@ -731,3 +731,19 @@ fn publish_runs_every_group_and_one_failure_does_not_stop_the_others() {
     let error = publish(&work, &[], &polyver(), &options, None).unwrap_err();
     assert_eq!(error.exit_code(), 2);
 }
+
+#[test]
+fn a_project_the_token_cannot_see_is_an_error_not_an_empty_list() {
+    let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
+    let forge = forge_for_remote(
+        "git@github.example:octo/other.git",
+        &settings(&fake, ForgeKind::Github, "GITHUB_TOKEN", TOKEN),
+    )
+    .unwrap();
+    let error = forge.close_superseded("polyver/", &[]).unwrap_err();
+    assert!(
+        matches!(error, ForgeError::Api { status: 404, .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("GITHUB_TOKEN"), "{error}");
+}

@@ -139,6 +139,11 @@ fn tokens_come_from_the_forges_variable_or_polyver_forge_token() {
     );
     // A GitHub token is never sent to GitLab.
     assert_eq!(gh_only.token_for(ForgeKind::Gitlab), None);
+    let debug = format!("{gh_only:?}");
+    assert!(
+        debug.contains("GITHUB_TOKEN=<redacted>") && !debug.contains("\"gh\""),
+        "{debug}"
+    );
     let forge = forge_for_remote("git@github.com:octo/app.git", &gh_only).unwrap();
     assert_eq!(forge.project(), "octo/app");
 }
