@@ -215,18 +215,7 @@ pub fn push(repo: &Path, remote: &str, branch: &str) -> Result<PushOutcome, Forg
         return Ok(PushOutcome::UpToDate { commit: local });
     }
     if let Some(previous) = &remote_commit {
-        if git.rev_parse(&format!("{previous}^{{commit}}"))?.is_none() {
-            git.run(
-                &[
-                    "fetch",
-                    "--no-tags",
-                    "--no-write-fetch-head",
-                    remote,
-                    &branch_ref,
-                ],
-                None,
-            )?;
-        }
+        git.ensure_commit(remote, &branch_ref, previous)?;
         let theirs = git.committer(previous)?;
         let ours = git.committer(&local)?;
         if theirs != ours {
@@ -265,14 +254,33 @@ pub fn push(repo: &Path, remote: &str, branch: &str) -> Result<PushOutcome, Forg
 }
 
 /// Deletes `branch` on `remote` (after its pull request was closed as superseded), with a
-/// lease on the commit it holds now. `Ok(false)` when the remote has no such branch.
-pub fn delete_remote_branch(repo: &Path, remote: &str, branch: &str) -> Result<bool, ForgeError> {
+/// lease on the commit it holds now. `Ok(false)` when the remote has no such branch. With
+/// `only_by`, a branch whose head another identity committed is left alone
+/// ([`ForgeError::BranchModified`]).
+pub fn delete_remote_branch(
+    repo: &Path,
+    remote: &str,
+    branch: &str,
+    only_by: Option<&Signature>,
+) -> Result<bool, ForgeError> {
     let git = Git::open(repo)?;
     let branch = branch.strip_prefix("refs/heads/").unwrap_or(branch);
     let branch_ref = format!("refs/heads/{branch}");
     let Some(current) = git.remote_head(remote, &branch_ref)? else {
         return Ok(false);
     };
+    if let Some(author) = only_by {
+        git.ensure_commit(remote, &branch_ref, &current)?;
+        let committer = git.committer(&current)?;
+        if committer != format!("{} <{}>", author.name, author.email) {
+            return Err(ForgeError::BranchModified {
+                branch: branch.to_string(),
+                remote: remote.to_string(),
+                commit: current,
+                committer,
+            });
+        }
+    }
     let lease = format!("--force-with-lease={branch_ref}:{current}");
     let refspec = format!(":{branch_ref}");
     let output = git.output(
@@ -630,6 +638,28 @@ impl Git {
             let (id, name) = line.split_once('\t')?;
             (name == branch_ref).then(|| id.to_string())
         }))
+    }
+
+    /// Fetches `branch_ref` from `remote` when `commit` (its head there) is not here yet.
+    fn ensure_commit(
+        &self,
+        remote: &str,
+        branch_ref: &str,
+        commit: &str,
+    ) -> Result<(), ForgeError> {
+        if self.rev_parse(&format!("{commit}^{{commit}}"))?.is_none() {
+            self.run(
+                &[
+                    "fetch",
+                    "--no-tags",
+                    "--no-write-fetch-head",
+                    remote,
+                    branch_ref,
+                ],
+                None,
+            )?;
+        }
+        Ok(())
     }
 
     /// `Name <email>` of a commit's committer.

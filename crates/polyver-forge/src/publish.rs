@@ -8,8 +8,8 @@
 //! is reported as such, and its old pull request, if any, is closed.
 
 use crate::{
-    branch_name, push, write_branch, BranchOutcome, Closed, Forge, ForgeError, GroupChange,
-    PrOutcome, PullRequest, PushOutcome, Signature, BRANCH_PREFIX,
+    branch_name, delete_remote_branch, push, write_branch, BranchOutcome, Closed, Forge,
+    ForgeError, GroupChange, PrOutcome, PullRequest, PushOutcome, Signature, BRANCH_PREFIX,
 };
 use serde::Serialize;
 use std::path::Path;
@@ -36,6 +36,8 @@ pub struct OpenPr {
     pub assignees: Vec<String>,
     /// Close pull requests of `polyver/*` branches this run did not produce.
     pub close_superseded: bool,
+    /// Then delete their remote branches (only those polyver alone committed to).
+    pub delete_superseded_branches: bool,
 }
 
 /// One group's result; `error` is set when a step failed (the later steps did not run).
@@ -63,6 +65,10 @@ pub struct PublishReport {
     pub groups: Vec<GroupResult>,
     /// Pull requests closed as superseded.
     pub closed: Vec<Closed>,
+    /// Remote branches of closed pull requests deleted.
+    pub deleted_branches: Vec<String>,
+    /// Why a closed pull request's branch was kept (someone else committed to it, ...).
+    pub kept_branches: Vec<GroupError>,
 }
 
 impl PublishReport {
@@ -146,6 +152,19 @@ pub fn publish(
     if let Some((settings, forge)) = open_pr {
         if settings.close_superseded {
             report.closed = forge.close_superseded(BRANCH_PREFIX, &keep)?;
+            if settings.delete_superseded_branches {
+                for closed in &report.closed {
+                    match delete_remote_branch(repo, &settings.remote, &closed.branch, Some(author))
+                    {
+                        Ok(true) => report.deleted_branches.push(closed.branch.clone()),
+                        Ok(false) => {}
+                        Err(error) => report.kept_branches.push(GroupError {
+                            message: error.to_string(),
+                            exit_code: error.exit_code(),
+                        }),
+                    }
+                }
+            }
         }
     }
     Ok(report)

@@ -435,9 +435,19 @@ fn push_creates_then_is_up_to_date_then_force_updates_polyvers_own_commit() {
         }
     );
 
-    assert!(delete_remote_branch(&work, "origin", "polyver/pypi-django").unwrap());
+    // Deleting: refused for another identity, done for polyver's own commit.
+    let someone = Signature::new("Someone", "someone@example.com");
+    let error =
+        delete_remote_branch(&work, "origin", "polyver/pypi-django", Some(&someone)).unwrap_err();
+    assert!(
+        matches!(error, ForgeError::BranchModified { .. }),
+        "{error:?}"
+    );
+    assert!(
+        delete_remote_branch(&work, "origin", "polyver/pypi-django", Some(&polyver())).unwrap()
+    );
     assert_eq!(git(&bare, &["branch", "--list", "polyver/*"]), "");
-    assert!(!delete_remote_branch(&work, "origin", "polyver/pypi-django").unwrap());
+    assert!(!delete_remote_branch(&work, "origin", "polyver/pypi-django", None).unwrap());
 }
 
 #[test]
@@ -524,5 +534,27 @@ fn git_identity_comes_from_the_arguments_not_the_environment() {
             ]
         ),
         "Bot <bot@example.invalid> / Bot <bot@example.invalid>"
+    );
+}
+
+#[test]
+fn a_subdirectory_of_the_repository_works_like_its_root() {
+    let (_dir, work) = repo();
+    let outcome = write_branch(
+        &work.join("config"),
+        "main",
+        &change(
+            "pypi-django",
+            &[("requirements.txt", DJANGO_5)],
+            "Update django",
+        ),
+        &polyver(),
+    )
+    .unwrap();
+    assert!(matches!(outcome, BranchOutcome::Created { .. }));
+    // Paths are relative to the repository root, not to the directory given.
+    assert_eq!(
+        blob(&work, "polyver/pypi-django:requirements.txt"),
+        DJANGO_5
     );
 }

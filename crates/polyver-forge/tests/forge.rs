@@ -590,7 +590,7 @@ fn end_to_end_branches_pushes_pull_requests_and_a_quiet_rerun() {
     assert!(matches!(third[0].2, PrOutcome::Unchanged { .. }));
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0].branch, "polyver/pypi-django");
-    assert!(delete_remote_branch(&work, "origin", &closed[0].branch).unwrap());
+    assert!(delete_remote_branch(&work, "origin", &closed[0].branch, Some(&polyver())).unwrap());
     assert_eq!(
         git(
             &bare,
@@ -652,7 +652,7 @@ fn publish_runs_every_group_and_one_failure_does_not_stop_the_others() {
     use polyver_forge::{publish, OpenPr, PublishOptions};
 
     let (dir, work) = repo();
-    let _bare = bare_remote(dir.path(), &work);
+    let bare = bare_remote(dir.path(), &work);
     let fake = FakeForge::start(Flavor::Github, "octo/app", TOKEN);
     let forge = github(&fake);
     let options = PublishOptions {
@@ -662,6 +662,7 @@ fn publish_runs_every_group_and_one_failure_does_not_stop_the_others() {
             target_branch: None,
             labels: vec!["dependencies".into()],
             close_superseded: true,
+            delete_superseded_branches: true,
             ..OpenPr::default()
         }),
     };
@@ -725,6 +726,15 @@ fn publish_runs_every_group_and_one_failure_does_not_stop_the_others() {
     // django's pull request is no longer needed: closed.
     let closed: Vec<&str> = report.closed.iter().map(|c| c.branch.as_str()).collect();
     assert_eq!(closed, ["polyver/pypi-django"]);
+    assert_eq!(report.deleted_branches, ["polyver/pypi-django"]);
+    assert!(report.kept_branches.is_empty());
+    assert_eq!(
+        git(
+            &bare,
+            &["for-each-ref", "--format=%(refname)", "refs/heads/polyver/"]
+        ),
+        "refs/heads/polyver/ini"
+    );
     assert!(fake.pr(2).open, "ini stays open");
 
     // --open-pr without a forge is refused before anything is written.
