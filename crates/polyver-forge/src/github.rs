@@ -91,7 +91,8 @@ impl GitHub {
                 .head
                 .repo
                 .as_ref()
-                .is_none_or(|r| r.full_name.eq_ignore_ascii_case(&self.full_name))
+                // A deleted fork leaves no head repository: not ours either.
+                .is_some_and(|r| r.full_name.eq_ignore_ascii_case(&self.full_name))
     }
 
     fn find_open(&self, branch: &str) -> Result<Option<Pull>, ForgeError> {
