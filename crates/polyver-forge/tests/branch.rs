@@ -558,3 +558,40 @@ fn a_subdirectory_of_the_repository_works_like_its_root() {
         DJANGO_5
     );
 }
+
+#[test]
+fn a_shallow_ci_clone_can_write_and_push() {
+    let (dir, work) = repo();
+    let bare = bare_remote(dir.path(), &work);
+    let clone = dir.path().join("shallow");
+    let url = format!("file://{}", bare.display());
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+    );
+    assert_eq!(
+        git(&clone, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
+    let outcome = write_branch(
+        &clone,
+        "HEAD",
+        &change(
+            "pypi-django",
+            &[("requirements.txt", DJANGO_5)],
+            "Update django",
+        ),
+        &polyver(),
+    )
+    .unwrap();
+    let pushed = push(&clone, "origin", "polyver/pypi-django").unwrap();
+    assert!(matches!(pushed, PushOutcome::Created { .. }), "{pushed:?}");
+    assert_eq!(
+        git(&bare, &["rev-parse", "refs/heads/polyver/pypi-django"]),
+        outcome.commit()
+    );
+    assert_eq!(
+        blob(&bare, "polyver/pypi-django:requirements.txt"),
+        DJANGO_5
+    );
+}
