@@ -5,8 +5,13 @@ use polyver_model::Format;
 
 use crate::rewrite::Rewriter;
 
+pub mod dockerfile;
+pub(crate) mod image_ref;
+pub(crate) mod written;
+pub(crate) mod yaml_pos;
+
 /// Every rewriter. A format with no entry here is reported as "cannot rewrite yet".
-pub static REWRITERS: &[&dyn Rewriter] = &[];
+pub static REWRITERS: &[&dyn Rewriter] = &[&dockerfile::DockerfileRewriter];
 
 /// The rewriter for a format, if there is one.
 pub fn rewriter_for(format: Format) -> Option<&'static dyn Rewriter> {
