@@ -5,13 +5,23 @@ use polyver_model::Format;
 
 use crate::rewrite::Rewriter;
 
+pub mod compose;
 pub mod dockerfile;
+pub mod gitlab_ci;
+pub mod helm;
+pub mod kubernetes;
 pub(crate) mod image_ref;
 pub(crate) mod written;
 pub(crate) mod yaml_pos;
 
 /// Every rewriter. A format with no entry here is reported as "cannot rewrite yet".
-pub static REWRITERS: &[&dyn Rewriter] = &[&dockerfile::DockerfileRewriter];
+pub static REWRITERS: &[&dyn Rewriter] = &[
+    &dockerfile::DockerfileRewriter,
+    &compose::ComposeRewriter,
+    &kubernetes::KubernetesRewriter,
+    &helm::HelmRewriter,
+    &gitlab_ci::GitlabCiRewriter,
+];
 
 /// The rewriter for a format, if there is one.
 pub fn rewriter_for(format: Format) -> Option<&'static dyn Rewriter> {

@@ -74,6 +74,13 @@ pub(crate) fn find_references<'t>(
             .map_or(body.len(), |e| start + e);
         let mut token_start = start;
         let mut token = &body[start..end];
+        // `$PREFIX/alpine:3`: the variable's name is not part of the reference.
+        if body[..start].ends_with('$') {
+            if let Some(slash) = token.find('/') {
+                token_start += slash;
+                token = &token[slash..];
+            }
+        }
         // `docker://alpine:3` (GitHub Actions steps); `$PREFIX/alpine:3` (GitLab's proxy).
         for prefix in ["docker://", "/"] {
             if let Some(rest) = token.strip_prefix(prefix) {
