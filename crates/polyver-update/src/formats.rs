@@ -7,6 +7,7 @@ use crate::rewrite::Rewriter;
 
 pub mod compose;
 pub mod dockerfile;
+pub mod github_actions;
 pub mod gitlab_ci;
 pub mod helm;
 pub mod kubernetes;
@@ -20,6 +21,7 @@ pub static REWRITERS: &[&dyn Rewriter] = &[
     &compose::ComposeRewriter,
     &kubernetes::KubernetesRewriter,
     &helm::HelmRewriter,
+    &github_actions::GithubActionsRewriter,
     &gitlab_ci::GitlabCiRewriter,
 ];
 
