@@ -11,6 +11,7 @@ pub mod github_actions;
 pub mod gitlab_ci;
 pub mod helm;
 pub mod kubernetes;
+pub mod terraform;
 pub(crate) mod image_ref;
 pub(crate) mod written;
 pub(crate) mod yaml_pos;
@@ -23,6 +24,7 @@ pub static REWRITERS: &[&dyn Rewriter] = &[
     &helm::HelmRewriter,
     &github_actions::GithubActionsRewriter,
     &gitlab_ci::GitlabCiRewriter,
+    &terraform::TerraformRewriter,
 ];
 
 /// The rewriter for a format, if there is one.
