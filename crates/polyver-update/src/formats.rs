@@ -12,6 +12,7 @@ pub mod gitlab_ci;
 pub mod helm;
 pub mod kubernetes;
 pub mod terraform;
+pub mod version_files;
 pub(crate) mod image_ref;
 pub(crate) mod written;
 pub(crate) mod yaml_pos;
@@ -25,6 +26,7 @@ pub static REWRITERS: &[&dyn Rewriter] = &[
     &github_actions::GithubActionsRewriter,
     &gitlab_ci::GitlabCiRewriter,
     &terraform::TerraformRewriter,
+    &version_files::VersionFileRewriter,
 ];
 
 /// The rewriter for a format, if there is one.
