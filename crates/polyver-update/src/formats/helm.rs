@@ -200,8 +200,10 @@ pub(crate) fn semver_constraint(
     }
     for wildcard in [".x", ".*", ".X"] {
         if let Some(v) = written.strip_suffix(wildcard) {
-            if v.chars().all(|c| c.is_ascii_digit()) {
-                return Ok(Some(format!("{major}{wildcard}")));
+            let parts = v.split('.').count();
+            if v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+                let series: Vec<&str> = bare_target.split(['.', '-', '+']).take(parts).collect();
+                return Ok(Some(format!("{}{wildcard}", series.join("."))));
             }
         }
     }
@@ -344,6 +346,8 @@ mod tests {
         assert_eq!(w(">=1.2.0 <2.0.0", "2.3.0"), Ok(Some(">=1.2.0 <3.0.0".into())));
         assert_eq!(w(">=1.2.0, <2", "2.3.0"), Ok(Some(">=1.2.0, <3".into())));
         assert_eq!(w("8.x", "9.0.1"), Ok(Some("9.x".into())));
+        assert_eq!(w("0.12.*", "0.13.1"), Ok(Some("0.13.*".into())));
+        assert_eq!(w("0.12.*", "0.12.7"), Ok(None));
         assert_eq!(w("~1.2.0", "1.2.9"), Ok(None));
         assert_eq!(w("~1.2.0", "1.3.0"), Ok(Some("~1.3.0".into())));
         assert!(w("1.0.0 || 2.0.0", "3.0.0").is_err());
