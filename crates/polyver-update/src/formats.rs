@@ -10,10 +10,10 @@ pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
 pub mod helm;
+pub(crate) mod image_ref;
 pub mod kubernetes;
 pub mod terraform;
 pub mod version_files;
-pub(crate) mod image_ref;
 pub(crate) mod written;
 pub(crate) mod yaml_pos;
 

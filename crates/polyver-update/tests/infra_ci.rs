@@ -13,11 +13,27 @@ const SHA: &str = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d";
 fn sha_pinned_actions_move_commit_and_comment() {
     let text = fixture("github-actions/scorecard-main.yml");
     let path = ".github/workflows/main.yml";
-    let (new, diff) = prove(Format::GithubActions, path, &text, "actions/checkout", 44, &target("v7.1.0", Some(SHA)), Some("v7.1.0"));
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "actions/checkout",
+        44,
+        &target("v7.1.0", Some(SHA)),
+        Some("v7.1.0"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gha_sha_pin_checkout", diff);
     // A comment written without `v` keeps its style.
-    let (new, diff) = prove(Format::GithubActions, path, &text, "codecov/codecov-action", 71, &target("v7.1.0", Some(SHA)), Some("7.1.0"));
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "codecov/codecov-action",
+        71,
+        &target("v7.1.0", Some(SHA)),
+        Some("7.1.0"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gha_sha_pin_codecov", diff);
 }
@@ -29,13 +45,37 @@ fn tag_pinned_actions_and_setup_versions() {
     let c = component(Format::GithubActions, path, &text, "actions/checkout", 36);
     // `@v7` already follows v7.2.0.
     assert_eq!(
-        rewrite(Format::GithubActions, path, &text, &c, 36, &target("v7.2.0", None), false),
+        rewrite(
+            Format::GithubActions,
+            path,
+            &text,
+            &c,
+            36,
+            &target("v7.2.0", None),
+            false
+        ),
         Ok(Outcome::AlreadySatisfied)
     );
-    let (new, diff) = prove(Format::GithubActions, path, &text, "actions/checkout", 36, &target("v8.0.1", None), Some("v8"));
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "actions/checkout",
+        36,
+        &target("v8.0.1", None),
+        Some("v8"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gha_tag_major", diff);
-    let (new, diff) = prove(Format::GithubActions, path, &text, "go", 44, &target("1.27.2", None), Some("1.27"));
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "go",
+        44,
+        &target("1.27.2", None),
+        Some("1.27"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gha_setup_go", diff);
 }
@@ -44,17 +84,41 @@ fn tag_pinned_actions_and_setup_versions() {
 fn pin_actions_turns_a_tag_into_a_commit_with_its_tag_in_a_comment() {
     let text = fixture("github-actions/ci-main.yaml");
     let path = ".github/workflows/ci-main.yaml";
-    let c = component(Format::GithubActions, path, &text, "actions/setup-dotnet", 37);
+    let c = component(
+        Format::GithubActions,
+        path,
+        &text,
+        "actions/setup-dotnet",
+        37,
+    );
     let t = target("v6.1.0", Some(&format!("sha1:{SHA}")));
-    let request = Request { component: &c, path, line: 37, target: &t, bump_ranges: false };
+    let request = Request {
+        component: &c,
+        path,
+        line: 37,
+        target: &t,
+        bump_ranges: false,
+    };
     let new = rewritten(pin_action(&text, &request));
     yaml_loads(&new);
-    let after = component(Format::GithubActions, path, &new, "actions/setup-dotnet", 37);
+    let after = component(
+        Format::GithubActions,
+        path,
+        &new,
+        "actions/setup-dotnet",
+        37,
+    );
     assert_eq!(after.version.as_deref(), Some("v6.1.0"));
-    assert_eq!(after.integrity.as_deref(), Some(format!("sha1:{SHA}").as_str()));
+    assert_eq!(
+        after.integrity.as_deref(),
+        Some(format!("sha1:{SHA}").as_str())
+    );
     insta::assert_snapshot!("gha_pin_action", diff(path, &text, &new));
     // Pinning again changes nothing.
-    let again = Request { component: &after, ..request };
+    let again = Request {
+        component: &after,
+        ..request
+    };
     assert_eq!(pin_action(&new, &again), Ok(Outcome::AlreadySatisfied));
 }
 
@@ -62,10 +126,26 @@ fn pin_actions_turns_a_tag_into_a_commit_with_its_tag_in_a_comment() {
 fn gitlab_ci_default_image_and_service() {
     let text = fixture("gitlab-ci/Django.gitlab-ci.yml");
     let path = ".gitlab-ci.yml";
-    let (new, diff) = prove(Format::GitlabCi, path, &text, "mysql", 46, &target("8.4", None), Some("8.4"));
+    let (new, diff) = prove(
+        Format::GitlabCi,
+        path,
+        &text,
+        "mysql",
+        46,
+        &target("8.4", None),
+        Some("8.4"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gitlab_service", diff);
-    let (new, diff) = prove(Format::GitlabCi, path, &text, "ubuntu", 40, &target("24.04", None), Some("24.04"));
+    let (new, diff) = prove(
+        Format::GitlabCi,
+        path,
+        &text,
+        "ubuntu",
+        40,
+        &target("24.04", None),
+        Some("24.04"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("gitlab_default_image", diff);
 }

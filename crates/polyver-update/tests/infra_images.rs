@@ -23,13 +23,42 @@ fn dockerfile_tag_and_digest_move_with_platform_and_stage_kept() {
     );
     insta::assert_snapshot!("dockerfile_frontend", diff);
     // A pinned digest is never dropped for want of a new one.
-    let c = component(Format::Dockerfile, "src/frontend/Dockerfile", &text, "golang", 18);
-    let err = rewrite(Format::Dockerfile, "Dockerfile", &text, &c, 18, &target("1.26.6-alpine", None), false)
-        .unwrap_err();
+    let c = component(
+        Format::Dockerfile,
+        "src/frontend/Dockerfile",
+        &text,
+        "golang",
+        18,
+    );
+    let err = rewrite(
+        Format::Dockerfile,
+        "Dockerfile",
+        &text,
+        &c,
+        18,
+        &target("1.26.6-alpine", None),
+        false,
+    )
+    .unwrap_err();
     assert!(matches!(err, RewriteError::Unsupported { .. }), "{err}");
     // An image with neither tag nor digest has nothing to move.
-    let c = component(Format::Dockerfile, "src/frontend/Dockerfile", &text, "gcr.io/distroless/static", 32);
-    assert!(rewrite(Format::Dockerfile, "Dockerfile", &text, &c, 32, &target("nonroot", None), false).is_err());
+    let c = component(
+        Format::Dockerfile,
+        "src/frontend/Dockerfile",
+        &text,
+        "gcr.io/distroless/static",
+        32,
+    );
+    assert!(rewrite(
+        Format::Dockerfile,
+        "Dockerfile",
+        &text,
+        &c,
+        32,
+        &target("nonroot", None),
+        false
+    )
+    .is_err());
 }
 
 #[test]
@@ -66,7 +95,15 @@ fn dockerfile_arg_default_is_edited_where_it_is_written() {
 #[test]
 fn compose_images_move_one_service_at_a_time() {
     let text = fixture("compose/elk-compose.yaml");
-    let (new, diff) = prove(Format::Compose, "elk/compose.yaml", &text, "kibana", 38, &target("7.17.25", None), Some("7.17.25"));
+    let (new, diff) = prove(
+        Format::Compose,
+        "elk/compose.yaml",
+        &text,
+        "kibana",
+        38,
+        &target("7.17.25", None),
+        Some("7.17.25"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("compose_elk_kibana", diff);
 
@@ -85,7 +122,15 @@ fn compose_images_move_one_service_at_a_time() {
 
     // The commented-out image on the next line is not touched.
     let text = fixture("compose/react-express-mysql-compose.yaml");
-    let (new, diff) = prove(Format::Compose, "r/compose.yaml", &text, "mariadb", 33, &target("10.11.10-jammy", None), Some("10.11.10-jammy"));
+    let (new, diff) = prove(
+        Format::Compose,
+        "r/compose.yaml",
+        &text,
+        "mariadb",
+        33,
+        &target("10.11.10-jammy", None),
+        Some("10.11.10-jammy"),
+    );
     assert!(new.contains("    #image: mysql:8.0.27\n"));
     yaml_loads(&new);
     insta::assert_snapshot!("compose_react_mariadb", diff);
@@ -95,11 +140,27 @@ fn compose_images_move_one_service_at_a_time() {
 fn kubernetes_images_in_a_multi_document_release() {
     let text = fixture("kubernetes/kubernetes-manifests.yaml");
     let path = "release/kubernetes-manifests.yaml";
-    let (new, diff) = prove(Format::Kubernetes, path, &text, "busybox", 494, &target("1.38.1", Some(DIGEST)), Some("1.38.1"));
+    let (new, diff) = prove(
+        Format::Kubernetes,
+        path,
+        &text,
+        "busybox",
+        494,
+        &target("1.38.1", Some(DIGEST)),
+        Some("1.38.1"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("kubernetes_busybox_digest", diff);
     let name = "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/frontend";
-    let (new, diff) = prove(Format::Kubernetes, path, &text, name, 53, &target("v0.10.7", None), Some("v0.10.7"));
+    let (new, diff) = prove(
+        Format::Kubernetes,
+        path,
+        &text,
+        name,
+        53,
+        &target("v0.10.7", None),
+        Some("v0.10.7"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("kubernetes_frontend", diff);
 }
@@ -109,18 +170,49 @@ fn helm_values_split_keys_and_quoted_tags() {
     let text = fixture("helm/snmp-exporter-values.yaml");
     let path = "charts/prometheus-snmp-exporter/values.yaml";
     let name = "quay.io/prometheus-operator/prometheus-config-reloader";
-    let (new, diff) = prove(Format::Helm, path, &text, name, 173, &target("v0.94.0", None), Some("v0.94.0"));
+    let (new, diff) = prove(
+        Format::Helm,
+        path,
+        &text,
+        name,
+        173,
+        &target("v0.94.0", None),
+        Some("v0.94.0"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("helm_snmp_config_reloader", diff);
     // `tag: ""` defers to the chart's appVersion: refused, with the reason.
-    let c = component(Format::Helm, path, &text, "quay.io/prometheus/snmp-exporter", 6);
-    let err = rewrite(Format::Helm, path, &text, &c, 6, &target("v0.30.0", None), false).unwrap_err();
+    let c = component(
+        Format::Helm,
+        path,
+        &text,
+        "quay.io/prometheus/snmp-exporter",
+        6,
+    );
+    let err = rewrite(
+        Format::Helm,
+        path,
+        &text,
+        &c,
+        6,
+        &target("v0.30.0", None),
+        false,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("appVersion"), "{err}");
 
     let text = fixture("helm/modbus-exporter-values.yaml");
     let path = "charts/prometheus-modbus-exporter/values.yaml";
     let name = "openenergyprojects/config-reloader-sidecar";
-    let (new, diff) = prove(Format::Helm, path, &text, name, 109, &target("20240101_0000000", None), Some("20240101_0000000"));
+    let (new, diff) = prove(
+        Format::Helm,
+        path,
+        &text,
+        name,
+        109,
+        &target("20240101_0000000", None),
+        Some("20240101_0000000"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("helm_modbus_sidecar", diff);
 }
@@ -129,13 +221,40 @@ fn helm_values_split_keys_and_quoted_tags() {
 fn helm_chart_dependencies() {
     let text = fixture("helm/Chart.yaml");
     let path = "charts/kube-prometheus-stack/Chart.yaml";
-    let (new, diff) = prove(Format::Helm, path, &text, "kube-state-metrics", 54, &target("8.5.0", None), Some("8.5.0"));
+    let (new, diff) = prove(
+        Format::Helm,
+        path,
+        &text,
+        "kube-state-metrics",
+        54,
+        &target("8.5.0", None),
+        Some("8.5.0"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("helm_chart_exact", diff);
     // A wildcard that admits the target is left alone; one that does not moves its series.
     let c = component(Format::Helm, path, &text, "prometheus-windows-exporter", 66);
-    assert_eq!(rewrite(Format::Helm, path, &text, &c, 66, &target("0.12.4", None), false), Ok(Outcome::AlreadySatisfied));
-    let (new, diff) = prove(Format::Helm, path, &text, "prometheus-windows-exporter", 66, &target("0.13.1", None), Some("0.13.*"));
+    assert_eq!(
+        rewrite(
+            Format::Helm,
+            path,
+            &text,
+            &c,
+            66,
+            &target("0.12.4", None),
+            false
+        ),
+        Ok(Outcome::AlreadySatisfied)
+    );
+    let (new, diff) = prove(
+        Format::Helm,
+        path,
+        &text,
+        "prometheus-windows-exporter",
+        66,
+        &target("0.13.1", None),
+        Some("0.13.*"),
+    );
     yaml_loads(&new);
     insta::assert_snapshot!("helm_chart_wildcard", diff);
 }

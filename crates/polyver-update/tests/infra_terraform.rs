@@ -10,12 +10,34 @@ use polyver_update::Outcome;
 fn module_constraints_are_widened_the_terraform_way() {
     let text = fixture("terraform/main.tf");
     let name = "terraform-google-modules/project-factory/google//modules/project_services";
-    let (new, diff) = prove(Format::Terraform, "terraform/main.tf", &text, name, 29, &target("19.1.0", None), Some("~> 19.0"));
+    let (new, diff) = prove(
+        Format::Terraform,
+        "terraform/main.tf",
+        &text,
+        name,
+        29,
+        &target("19.1.0", None),
+        Some("~> 19.0"),
+    );
     terraform_parses(&new);
     insta::assert_snapshot!("terraform_module_pessimistic", diff);
-    let c = component(Format::Terraform, "terraform/main.tf", &text, "terraform-google-modules/gcloud/google", 63);
+    let c = component(
+        Format::Terraform,
+        "terraform/main.tf",
+        &text,
+        "terraform-google-modules/gcloud/google",
+        63,
+    );
     assert_eq!(
-        rewrite(Format::Terraform, "terraform/main.tf", &text, &c, 63, &target("4.3.0", None), false),
+        rewrite(
+            Format::Terraform,
+            "terraform/main.tf",
+            &text,
+            &c,
+            63,
+            &target("4.3.0", None),
+            false
+        ),
         Ok(Outcome::AlreadySatisfied)
     );
 }
@@ -23,33 +45,87 @@ fn module_constraints_are_widened_the_terraform_way() {
 #[test]
 fn provider_constraints() {
     let text = fixture("terraform/gh-versions.tf");
-    let (new, widened) = prove(Format::Terraform, ".github/terraform/versions.tf", &text, "hashicorp/google", 21, &target("8.2.0", None), Some("~> 8.0"));
+    let (new, widened) = prove(
+        Format::Terraform,
+        ".github/terraform/versions.tf",
+        &text,
+        "hashicorp/google",
+        21,
+        &target("8.2.0", None),
+        Some("~> 8.0"),
+    );
     terraform_parses(&new);
     insta::assert_snapshot!("terraform_provider_pessimistic", widened);
 
     let text = fixture("terraform/providers.tf");
-    let (new, exact_diff) = prove(Format::Terraform, "terraform/providers.tf", &text, "hashicorp/google", 18, &target("7.44.0", None), Some("7.44.0"));
+    let (new, exact_diff) = prove(
+        Format::Terraform,
+        "terraform/providers.tf",
+        &text,
+        "hashicorp/google",
+        18,
+        &target("7.44.0", None),
+        Some("7.44.0"),
+    );
     terraform_parses(&new);
     insta::assert_snapshot!("terraform_provider_exact", exact_diff);
 
     // `>= 6.28` admits 7.0.0: left alone, unless ranges are bumped.
     let text = fixture("terraform/vpc-versions.tf");
     let c = component(Format::Terraform, "versions.tf", &text, "hashicorp/aws", 6);
-    assert_eq!(rewrite(Format::Terraform, "versions.tf", &text, &c, 6, &target("7.0.0", None), false), Ok(Outcome::AlreadySatisfied));
-    let new = rewritten(rewrite(Format::Terraform, "versions.tf", &text, &c, 6, &target("7.0.0", None), true));
+    assert_eq!(
+        rewrite(
+            Format::Terraform,
+            "versions.tf",
+            &text,
+            &c,
+            6,
+            &target("7.0.0", None),
+            false
+        ),
+        Ok(Outcome::AlreadySatisfied)
+    );
+    let new = rewritten(rewrite(
+        Format::Terraform,
+        "versions.tf",
+        &text,
+        &c,
+        6,
+        &target("7.0.0", None),
+        true,
+    ));
     terraform_parses(&new);
     let after = component(Format::Terraform, "versions.tf", &new, "hashicorp/aws", 6);
     assert_eq!(after.constraint.map(|k| k.raw).as_deref(), Some(">= 7.0.0"));
-    insta::assert_snapshot!("terraform_provider_bump_ranges", diff("versions.tf", &text, &new));
+    insta::assert_snapshot!(
+        "terraform_provider_bump_ranges",
+        diff("versions.tf", &text, &new)
+    );
 }
 
 #[test]
 fn registry_version_and_git_ref_modules() {
     let text = fixture("terraform/test_source.tf");
-    let (new, diff) = prove(Format::Terraform, "test_source.tf", &text, "github.com/myorg/mymod//module/rds2", 2, &target("v1.1.0", None), Some("v1.1.0"));
+    let (new, diff) = prove(
+        Format::Terraform,
+        "test_source.tf",
+        &text,
+        "github.com/myorg/mymod//module/rds2",
+        2,
+        &target("v1.1.0", None),
+        Some("v1.1.0"),
+    );
     terraform_parses(&new);
     insta::assert_snapshot!("terraform_git_ref", diff);
-    let (new, diff) = prove(Format::Terraform, "test_source.tf", &text, "terraform-aws-modules/vpc/aws", 8, &target("6.0.1", None), Some("6.0.1"));
+    let (new, diff) = prove(
+        Format::Terraform,
+        "test_source.tf",
+        &text,
+        "terraform-aws-modules/vpc/aws",
+        8,
+        &target("6.0.1", None),
+        Some("6.0.1"),
+    );
     terraform_parses(&new);
     insta::assert_snapshot!("terraform_registry_exact", diff);
 }
@@ -57,7 +133,22 @@ fn registry_version_and_git_ref_modules() {
 #[test]
 fn the_lock_file_is_never_edited() {
     let text = fixture("terraform/providers.tf");
-    let c = component(Format::Terraform, "terraform/providers.tf", &text, "hashicorp/google", 18);
-    let err = rewrite(Format::Terraform, ".terraform.lock.hcl", &text, &c, 18, &target("7.44.0", None), false).unwrap_err();
+    let c = component(
+        Format::Terraform,
+        "terraform/providers.tf",
+        &text,
+        "hashicorp/google",
+        18,
+    );
+    let err = rewrite(
+        Format::Terraform,
+        ".terraform.lock.hcl",
+        &text,
+        &c,
+        18,
+        &target("7.44.0", None),
+        false,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("lock file"), "{err}");
 }

@@ -26,7 +26,14 @@ mod tests {
     use crate::rewrite::Target;
     use polyver_model::{Component, Ecosystem, Kind, Location};
 
-    fn run(text: &str, name: &str, version: &str, line: u32, column: u32, to: &str) -> Result<Outcome, RewriteError> {
+    fn run(
+        text: &str,
+        name: &str,
+        version: &str,
+        line: u32,
+        column: u32,
+        to: &str,
+    ) -> Result<Outcome, RewriteError> {
         let c = Component::new(
             Kind::Image,
             Ecosystem::Docker,
@@ -35,19 +42,32 @@ mod tests {
             Location::new("compose.yaml", line).with_column(column),
         )
         .with_version(version);
-        let target = Target { version: to.into(), digest: None };
+        let target = Target {
+            version: to.into(),
+            digest: None,
+        };
         ComposeRewriter.rewrite(
             text,
-            &Request { component: &c, path: "compose.yaml", line, target: &target, bump_ranges: false },
+            &Request {
+                component: &c,
+                path: "compose.yaml",
+                line,
+                target: &target,
+                bump_ranges: false,
+            },
         )
     }
 
     #[test]
     fn quoted_flow_and_commented_images() {
         let text = "services:\r\n  db:\r\n    image: \"postgres:16.2\"  # db\r\n  web: {image: 'nginx:1.25', ports: [80]}\r\n";
-        let Ok(Outcome::Rewritten(out)) = run(text, "postgres", "16.2", 3, 12, "16.3") else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, "postgres", "16.2", 3, 12, "16.3") else {
+            panic!()
+        };
         assert_eq!(out, text.replace("16.2", "16.3"));
-        let Ok(Outcome::Rewritten(out)) = run(text, "nginx", "1.25", 4, 16, "1.27") else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, "nginx", "1.25", 4, 16, "1.27") else {
+            panic!()
+        };
         assert_eq!(out, text.replace("1.25", "1.27"));
     }
 
@@ -57,7 +77,13 @@ mod tests {
         let err = run(text, "postgres", "16", 3, 12, "17").unwrap_err();
         assert!(matches!(err, RewriteError::Unsupported { .. }), "{err}");
         let text = "services:\n  db:\n    image: postgres:15\n";
-        assert!(matches!(run(text, "postgres", "16", 3, 12, "17"), Err(RewriteError::NotFound { .. })));
-        assert_eq!(run(text, "postgres", "15", 3, 12, "15"), Ok(Outcome::AlreadySatisfied));
+        assert!(matches!(
+            run(text, "postgres", "16", 3, 12, "17"),
+            Err(RewriteError::NotFound { .. })
+        ));
+        assert_eq!(
+            run(text, "postgres", "15", 3, 12, "15"),
+            Ok(Outcome::AlreadySatisfied)
+        );
     }
 }

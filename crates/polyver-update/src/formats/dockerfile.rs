@@ -189,7 +189,11 @@ fn rewrite_arg_default(
             ),
         ));
     }
-    Ok(Outcome::Rewritten(splice(text, arg.value.clone(), &new_value)))
+    Ok(Outcome::Rewritten(splice(
+        text,
+        arg.value.clone(),
+        &new_value,
+    )))
 }
 
 fn references(word: &str, variable: &str) -> bool {
@@ -290,7 +294,13 @@ mod tests {
         c
     }
 
-    fn run(text: &str, c: &Component, line: u32, version: &str, digest: Option<&str>) -> Result<Outcome, RewriteError> {
+    fn run(
+        text: &str,
+        c: &Component,
+        line: u32,
+        version: &str,
+        digest: Option<&str>,
+    ) -> Result<Outcome, RewriteError> {
         let target = Target {
             version: version.to_string(),
             digest: digest.map(str::to_string),
@@ -319,7 +329,10 @@ mod tests {
         let out = rewritten(run(text, &c, 2, "3.13-slim", Some("sha256:bbb")));
         assert_eq!(out, "# base\r\nFROM --platform=$BUILDPLATFORM docker.io/library/python:3.13-slim@sha256:bbb AS build\r\nFROM build\r\n");
         let refused = run(text, &c, 2, "3.13-slim", None).unwrap_err();
-        assert!(refused.to_string().contains("pinned by digest"), "{refused}");
+        assert!(
+            refused.to_string().contains("pinned by digest"),
+            "{refused}"
+        );
     }
 
     #[test]
@@ -337,7 +350,10 @@ mod tests {
         let out = rewritten(run(text, &c, 2, "22.2.0-alpine", None));
         assert_eq!(out, text.replace("\"20.11.0\"", "\"22.2.0\""));
         // The same image at the other FROM is already moved.
-        assert_eq!(run(&out, &c, 3, "22.2.0-alpine", None), Ok(Outcome::AlreadySatisfied));
+        assert_eq!(
+            run(&out, &c, 3, "22.2.0-alpine", None),
+            Ok(Outcome::AlreadySatisfied)
+        );
         // A tag the template cannot produce.
         let err = run(text, &c, 2, "22.2.0-bookworm", None).unwrap_err();
         assert!(err.to_string().contains("does not fit"), "{err}");
@@ -355,7 +371,10 @@ mod tests {
         assert!(err.to_string().contains("several variables"), "{err}");
         let default_form = "ARG A=1\nFROM golang:${A:-1}\n";
         let c = image("golang", Some("1"), None, 2);
-        assert!(matches!(run(default_form, &c, 2, "2", None), Err(RewriteError::Unsupported { .. })));
+        assert!(matches!(
+            run(default_form, &c, 2, "2", None),
+            Err(RewriteError::Unsupported { .. })
+        ));
     }
 
     #[test]
@@ -363,8 +382,14 @@ mod tests {
         let text = "FROM scratch\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\n";
         let c = image("nginx", Some("1.25"), None, 2);
         let out = rewritten(run(text, &c, 2, "1.27", None));
-        assert_eq!(out, "FROM scratch\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n");
+        assert_eq!(
+            out,
+            "FROM scratch\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"
+        );
         let stale = image("nginx", Some("1.24"), None, 2);
-        assert!(matches!(run(text, &stale, 2, "1.27", None), Err(RewriteError::NotFound { .. })));
+        assert!(matches!(
+            run(text, &stale, 2, "1.27", None),
+            Err(RewriteError::NotFound { .. })
+        ));
     }
 }

@@ -83,13 +83,14 @@ fn find_uses(text: &str, request: &Request<'_>) -> Result<Uses, RewriteError> {
     let value_at = match column_of(request) {
         Some(_) => range.start,
         None => {
-            let key = body.find("uses:").ok_or_else(|| not_found(request, what()))?;
+            let key = body
+                .find("uses:")
+                .ok_or_else(|| not_found(request, what()))?;
             let after = &body[key + 5..];
             range.start + key + 5 + (after.len() - after.trim_start().len())
         }
     };
-    let (value, _) =
-        yaml_scalar_span(text, value_at).ok_or_else(|| not_found(request, what()))?;
+    let (value, _) = yaml_scalar_span(text, value_at).ok_or_else(|| not_found(request, what()))?;
     let written = &text[value.clone()];
     let (target, git_ref) = written
         .rsplit_once('@')
@@ -145,12 +146,17 @@ fn rewrite_uses(text: &str, request: &Request<'_>) -> Result<Outcome, RewriteErr
     let git_ref = uses.git_ref(text).to_string();
     if is_commit(&git_ref) {
         let sha = commit_of(request)?;
-        let expected = c.integrity.as_deref().map(|i| i.trim_start_matches("sha1:"));
+        let expected = c
+            .integrity
+            .as_deref()
+            .map(|i| i.trim_start_matches("sha1:"));
         if expected.is_some_and(|e| !e.eq_ignore_ascii_case(&git_ref)) {
-            return Err(not_found(request, format!("commit `{}`", expected.unwrap_or_default())));
+            return Err(not_found(
+                request,
+                format!("commit `{}`", expected.unwrap_or_default()),
+            ));
         }
-        let line_end = crate::rewrite::line_span(text, request.line)
-            .map_or(text.len(), |r| r.end);
+        let line_end = crate::rewrite::line_span(text, request.line).map_or(text.len(), |r| r.end);
         let tail = &text[uses.value_end..line_end];
         let new_version = request.target.version.as_str();
         let mut out;
@@ -159,9 +165,9 @@ fn rewrite_uses(text: &str, request: &Request<'_>) -> Result<Outcome, RewriteErr
                 let comment_start = uses.value_end + hash;
                 let comment = &text[comment_start..line_end];
                 let old = c.version.as_deref().filter(|v| *v != git_ref);
-                let new_comment = match old.and_then(|old| {
-                    replace_token(comment, old, &in_style_of(old, new_version))
-                }) {
+                let new_comment = match old
+                    .and_then(|old| replace_token(comment, old, &in_style_of(old, new_version)))
+                {
                     Some(new_comment) => new_comment,
                     None if old.is_none() => {
                         // A comment that names no version: the version goes first.
@@ -178,7 +184,11 @@ fn rewrite_uses(text: &str, request: &Request<'_>) -> Result<Outcome, RewriteErr
                 out = splice(&out, uses.reference.clone(), &sha);
             }
             None => {
-                out = splice(text, uses.value_end..uses.value_end, &format!(" # {new_version}"));
+                out = splice(
+                    text,
+                    uses.value_end..uses.value_end,
+                    &format!(" # {new_version}"),
+                );
                 out = splice(&out, uses.reference.clone(), &sha);
             }
         }
@@ -212,7 +222,11 @@ fn replace_token(comment: &str, old: &str, new: &str) -> Option<String> {
     let (i, _) = comment.match_indices(old).find(|(i, m)| {
         !comment[..*i].ends_with(is_word) && !comment[i + m.len()..].starts_with(is_word)
     })?;
-    Some(format!("{}{new}{}", &comment[..i], &comment[i + old.len()..]))
+    Some(format!(
+        "{}{new}{}",
+        &comment[..i],
+        &comment[i + old.len()..]
+    ))
 }
 
 /// A setup action's version input at its recorded place (a matrix value, a quoted scalar,
@@ -222,13 +236,18 @@ fn rewrite_setup_version(text: &str, request: &Request<'_>) -> Result<Outcome, R
     let Some(old) = c.version.as_deref() else {
         return Err(unsupported(
             request,
-            format!("{} is given as `{}`, not a version", c.name, c.constraint.as_ref().map_or("?", |k| k.raw.as_str())),
+            format!(
+                "{} is given as `{}`, not a version",
+                c.name,
+                c.constraint.as_ref().map_or("?", |k| k.raw.as_str())
+            ),
         ));
     };
     let Some(new) = keep_precision(old, &request.target.version, request.bump_ranges) else {
         return Ok(Outcome::AlreadySatisfied);
     };
-    if let Some(range) = column_of(request).and_then(|col| line_from(text, request.line, Some(col))) {
+    if let Some(range) = column_of(request).and_then(|col| line_from(text, request.line, Some(col)))
+    {
         if let Some((value, quote)) = yaml_scalar_span(text, range.start) {
             let written = &text[value.clone()];
             let bare = written.strip_prefix('v').unwrap_or(written);
@@ -277,11 +296,20 @@ mod tests {
     }
 
     fn request<'a>(c: &'a Component, target: &'a Target, bump: bool) -> Request<'a> {
-        Request { component: c, path: "w.yml", line: c.locations[0].line, target, bump_ranges: bump }
+        Request {
+            component: c,
+            path: "w.yml",
+            line: c.locations[0].line,
+            target,
+            bump_ranges: bump,
+        }
     }
 
     fn target(v: &str, d: Option<&str>) -> Target {
-        Target { version: v.into(), digest: d.map(str::to_string) }
+        Target {
+            version: v.into(),
+            digest: d.map(str::to_string),
+        }
     }
 
     fn rewritten(r: Result<Outcome, RewriteError>) -> String {
@@ -296,7 +324,10 @@ mod tests {
         let text = "steps:\r\n  - uses: actions/checkout@v4 # clone\r\n  - uses: \"actions/setup-go@v5.0.1\"\r\n";
         let c = action("actions/checkout", "v4", None, 2, 11);
         let t = target("v4.2.2", None);
-        assert_eq!(GithubActionsRewriter.rewrite(text, &request(&c, &t, false)), Ok(Outcome::AlreadySatisfied));
+        assert_eq!(
+            GithubActionsRewriter.rewrite(text, &request(&c, &t, false)),
+            Ok(Outcome::AlreadySatisfied)
+        );
         let t = target("v5.0.0", None);
         let out = rewritten(GithubActionsRewriter.rewrite(text, &request(&c, &t, false)));
         assert_eq!(out, text.replace("checkout@v4", "checkout@v5"));
@@ -312,17 +343,25 @@ mod tests {
         let c = action("actions/cache", "v3.0.11", Some(SHA_A), 1, 13);
         let t = target("v4.2.0", Some(SHA_B));
         let out = rewritten(GithubActionsRewriter.rewrite(&text, &request(&c, &t, false)));
-        assert!(out.starts_with(&format!("      uses: actions/cache@{SHA_B} #v4.2.0\n")), "{out}");
+        assert!(
+            out.starts_with(&format!("      uses: actions/cache@{SHA_B} #v4.2.0\n")),
+            "{out}"
+        );
         let c = action("o/r", "v1.2.0", Some(SHA_A), 2, 13);
         let out = rewritten(GithubActionsRewriter.rewrite(&text, &request(&c, &t, false)));
-        assert!(out.contains(&format!("uses: o/r@{SHA_B} # tag=v4.2.0 keep\n")), "{out}");
+        assert!(
+            out.contains(&format!("uses: o/r@{SHA_B} # tag=v4.2.0 keep\n")),
+            "{out}"
+        );
         // No comment: the SHA moves and the version is written after it.
         let c = action("o/r/.github/workflows/x.yml", SHA_A, Some(SHA_A), 3, 13);
         let out = rewritten(GithubActionsRewriter.rewrite(&text, &request(&c, &t, false)));
         assert!(out.ends_with(&format!("x.yml@{SHA_B} # v4.2.0\n")), "{out}");
         // No commit given: refused, never a tag written over a pin.
         let t = target("v4.2.0", None);
-        let err = GithubActionsRewriter.rewrite(&text, &request(&c, &t, false)).unwrap_err();
+        let err = GithubActionsRewriter
+            .rewrite(&text, &request(&c, &t, false))
+            .unwrap_err();
         assert!(err.to_string().contains("pinned to a commit"), "{err}");
     }
 
@@ -332,7 +371,10 @@ mod tests {
         let c = action("actions/checkout", "v4", None, 1, 13);
         let t = target("v4.2.2", Some(&format!("sha1:{SHA_B}")));
         let out = rewritten(pin_action(text, &request(&c, &t, false)));
-        assert_eq!(out, format!("    - uses: 'actions/checkout@{SHA_B}' # v4.2.2  # clone\n"));
+        assert_eq!(
+            out,
+            format!("    - uses: 'actions/checkout@{SHA_B}' # v4.2.2  # clone\n")
+        );
         let t = target("v4.2.2", Some("abc"));
         assert!(pin_action(text, &request(&c, &t, false)).is_err());
     }
@@ -344,7 +386,9 @@ mod tests {
         c.version = None;
         c = c.with_constraint("main");
         let t = target("v2", None);
-        let err = GithubActionsRewriter.rewrite(text, &request(&c, &t, false)).unwrap_err();
+        let err = GithubActionsRewriter
+            .rewrite(text, &request(&c, &t, false))
+            .unwrap_err();
         assert!(err.to_string().contains("branch"), "{err}");
         let py = Component::new(
             Kind::Runtime,

@@ -28,7 +28,13 @@ mod tests {
     use crate::rewrite::Target;
     use polyver_model::{Component, Ecosystem, Kind, Location};
 
-    fn run(text: &str, name: &str, version: &str, line: u32, column: u32) -> Result<Outcome, RewriteError> {
+    fn run(
+        text: &str,
+        name: &str,
+        version: &str,
+        line: u32,
+        column: u32,
+    ) -> Result<Outcome, RewriteError> {
         let c = Component::new(
             Kind::Image,
             Ecosystem::Docker,
@@ -37,27 +43,47 @@ mod tests {
             Location::new(".gitlab-ci.yml", line).with_column(column),
         )
         .with_version(version);
-        let target = Target { version: "9.0".into(), digest: None };
+        let target = Target {
+            version: "9.0".into(),
+            digest: None,
+        };
         GitlabCiRewriter.rewrite(
             text,
-            &Request { component: &c, path: ".gitlab-ci.yml", line, target: &target, bump_ranges: false },
+            &Request {
+                component: &c,
+                path: ".gitlab-ci.yml",
+                line,
+                target: &target,
+                bump_ranges: false,
+            },
         )
     }
 
     #[test]
     fn string_and_name_forms() {
         let text = "test:\n  services:\n    - mysql:8.0\n    - name: registry.example.com/redis:8.0\n      alias: cache\n";
-        let Ok(Outcome::Rewritten(out)) = run(text, "mysql", "8.0", 3, 7) else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, "mysql", "8.0", 3, 7) else {
+            panic!()
+        };
         assert!(out.contains("    - mysql:9.0\n    - name: registry.example.com/redis:8.0\n"));
-        let Ok(Outcome::Rewritten(out)) = run(text, "registry.example.com/redis", "8.0", 4, 13) else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, "registry.example.com/redis", "8.0", 4, 13)
+        else {
+            panic!()
+        };
         assert!(out.contains("    - mysql:8.0\n    - name: registry.example.com/redis:9.0\n"));
     }
 
     #[test]
     fn proxy_prefix_and_variables() {
-        let text = "image: $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/alpine:3.19\nb:\n  image: python:$PY\n";
-        let Ok(Outcome::Rewritten(out)) = run(text, "alpine", "3.19", 1, 8) else { panic!() };
+        let text =
+            "image: $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/alpine:3.19\nb:\n  image: python:$PY\n";
+        let Ok(Outcome::Rewritten(out)) = run(text, "alpine", "3.19", 1, 8) else {
+            panic!()
+        };
         assert!(out.starts_with("image: $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/alpine:9.0\n"));
-        assert!(matches!(run(text, "python", "3.12", 3, 10), Err(RewriteError::Unsupported { .. })));
+        assert!(matches!(
+            run(text, "python", "3.12", 3, 10),
+            Err(RewriteError::Unsupported { .. })
+        ));
     }
 }

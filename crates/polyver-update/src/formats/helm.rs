@@ -81,17 +81,17 @@ pub(crate) fn rewrite_split_image(
             }
             edits.push((node, written.to_string(), request.target.version.clone()));
         }
-        (Some(node), None) if node.as_str().is_some_and(|s| s.trim().is_empty()) => {
-            if digest.is_none() {
-                return Err(unsupported(
-                    request,
-                    format!(
-                        "`{tag_key}` of image `{}` is empty (the chart's appVersion decides); \
-                         not setting one",
-                        c.name
-                    ),
-                ));
-            }
+        (Some(node), None)
+            if node.as_str().is_some_and(|s| s.trim().is_empty()) && digest.is_none() =>
+        {
+            return Err(unsupported(
+                request,
+                format!(
+                    "`{tag_key}` of image `{}` is empty (the chart's appVersion decides); \
+                     not setting one",
+                    c.name
+                ),
+            ));
         }
         (None, Some(_)) => return Err(not_found(request, format!("`{tag_key}:`"))),
         _ => {}
@@ -143,9 +143,12 @@ pub(crate) fn rewrite_chart_version(
         .into_iter()
         .next()
         .ok_or_else(|| not_found(request, format!("dependency `{}`", c.name)))?;
-    let node = mapping
-        .get(version_key)
-        .ok_or_else(|| unsupported(request, format!("dependency `{}` has no `{version_key}`", c.name)))?;
+    let node = mapping.get(version_key).ok_or_else(|| {
+        unsupported(
+            request,
+            format!("dependency `{}` has no `{version_key}`", c.name),
+        )
+    })?;
     let written = node
         .as_str()
         .ok_or_else(|| unsupported(request, format!("`{version_key}` is not a string")))?;
@@ -182,14 +185,17 @@ pub(crate) fn semver_constraint(
         return Ok((new != written).then_some(new));
     }
     let npm_form = written.replace(',', " ");
-    let admits = polyver_version::satisfies(polyver_version::Ecosystem::Npm, bare_target, &npm_form)
-        .map_err(|e| format!("cannot read the constraint `{written}`: {e}"))?;
+    let admits =
+        polyver_version::satisfies(polyver_version::Ecosystem::Npm, bare_target, &npm_form)
+            .map_err(|e| format!("cannot read the constraint `{written}`: {e}"))?;
     if admits && !bump {
         return Ok(None);
     }
     let major = bare_target.split('.').next().unwrap_or(bare_target);
     if written.contains("||") {
-        return Err(format!("`{written}` has alternatives; not guessing which to widen"));
+        return Err(format!(
+            "`{written}` has alternatives; not guessing which to widen"
+        ));
     }
     for op in ["^", "~"] {
         if let Some(v) = written.strip_prefix(op) {
@@ -201,21 +207,28 @@ pub(crate) fn semver_constraint(
     for wildcard in [".x", ".*", ".X"] {
         if let Some(v) = written.strip_suffix(wildcard) {
             let parts = v.split('.').count();
-            if v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+            if v.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            {
                 let series: Vec<&str> = bare_target.split(['.', '-', '+']).take(parts).collect();
                 return Ok(Some(format!("{}{wildcard}", series.join("."))));
             }
         }
     }
     // `>=1.2.0 <2.0.0`, `>=1.2.0, <2.0.0`: move the upper bound past the target's major.
-    let parts: Vec<&str> = written.split([' ', ',']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = written
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
     if let [lower, upper] = parts.as_slice() {
         if lower.starts_with(">=") && upper.starts_with('<') && !upper.starts_with("<=") {
             let bound = upper.trim_start_matches('<').trim();
             let bound_bare = bound.strip_prefix('v').unwrap_or(bound);
             let rest: Vec<&str> = bound_bare.split('.').skip(1).collect();
             if rest.iter().all(|p| *p == "0") {
-                let next: u64 = major.parse().map_err(|_| format!("`{target}` has no numeric major"))?;
+                let next: u64 = major
+                    .parse()
+                    .map_err(|_| format!("`{target}` has no numeric major"))?;
                 let mut new_bound = (next + 1).to_string();
                 for _ in &rest {
                     new_bound.push_str(".0");
@@ -282,10 +295,19 @@ mod tests {
     fn split_keys_move_tag_and_digest_keeping_quotes_and_crlf() {
         let text = "image:\r\n  registry: quay.io\r\n  repository: brancz/kube-rbac-proxy  # proxy\r\n  tag: \"v0.22.1\"\r\n  digest: sha256:aaa\r\n";
         let c = image(Some("v0.22.1"), Some("sha256:aaa"), 3, 15);
-        let Ok(Outcome::Rewritten(out)) = run(text, "values.yaml", &c, target("v0.23.0", Some("sha256:bbb"))) else {
+        let Ok(Outcome::Rewritten(out)) = run(
+            text,
+            "values.yaml",
+            &c,
+            target("v0.23.0", Some("sha256:bbb")),
+        ) else {
             panic!()
         };
-        assert_eq!(out, text.replace("v0.22.1", "v0.23.0").replace("sha256:aaa", "sha256:bbb"));
+        assert_eq!(
+            out,
+            text.replace("v0.22.1", "v0.23.0")
+                .replace("sha256:aaa", "sha256:bbb")
+        );
         let err = run(text, "values.yaml", &c, target("v0.23.0", None)).unwrap_err();
         assert!(err.to_string().contains("pinned by digest"));
     }
@@ -303,7 +325,8 @@ mod tests {
 
     #[test]
     fn empty_tag_string_image_and_lock() {
-        let text = "image:\n  repository: app\n  tag: \"\"\nsidecar:\n  image: busybox:1.36 # pinned\n";
+        let text =
+            "image:\n  repository: app\n  tag: \"\"\nsidecar:\n  image: busybox:1.36 # pinned\n";
         let mut c = image(None, None, 2, 15);
         c.name = "app".into();
         let err = run(text, "values.yaml", &c, target("2", None)).unwrap_err();
@@ -333,8 +356,12 @@ mod tests {
         assert!(out.contains("version: \"8.5.1\"\n"));
         c.name = "grafana".into();
         c.locations[0].line = 5;
-        assert_eq!(run(text, "Chart.yaml", &c, target("9.4.0", None)), Ok(Outcome::AlreadySatisfied));
-        let Ok(Outcome::Rewritten(out)) = run(text, "Chart.yaml", &c, target("10.1.0", None)) else {
+        assert_eq!(
+            run(text, "Chart.yaml", &c, target("9.4.0", None)),
+            Ok(Outcome::AlreadySatisfied)
+        );
+        let Ok(Outcome::Rewritten(out)) = run(text, "Chart.yaml", &c, target("10.1.0", None))
+        else {
             panic!()
         };
         assert!(out.ends_with("version: ^10.1.0\n"));
@@ -343,7 +370,10 @@ mod tests {
     #[test]
     fn semver_widening() {
         let w = |a, t| semver_constraint(a, t, false);
-        assert_eq!(w(">=1.2.0 <2.0.0", "2.3.0"), Ok(Some(">=1.2.0 <3.0.0".into())));
+        assert_eq!(
+            w(">=1.2.0 <2.0.0", "2.3.0"),
+            Ok(Some(">=1.2.0 <3.0.0".into()))
+        );
         assert_eq!(w(">=1.2.0, <2", "2.3.0"), Ok(Some(">=1.2.0, <3".into())));
         assert_eq!(w("8.x", "9.0.1"), Ok(Some("9.x".into())));
         assert_eq!(w("0.12.*", "0.13.1"), Ok(Some("0.13.*".into())));
@@ -351,6 +381,9 @@ mod tests {
         assert_eq!(w("~1.2.0", "1.2.9"), Ok(None));
         assert_eq!(w("~1.2.0", "1.3.0"), Ok(Some("~1.3.0".into())));
         assert!(w("1.0.0 || 2.0.0", "3.0.0").is_err());
-        assert_eq!(semver_constraint("^1.2.0", "1.4.0", true), Ok(Some("^1.4.0".into())));
+        assert_eq!(
+            semver_constraint("^1.2.0", "1.4.0", true),
+            Ok(Some("^1.4.0".into()))
+        );
     }
 }

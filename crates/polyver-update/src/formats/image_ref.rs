@@ -194,5 +194,9 @@ pub(crate) fn rewrite_image(
     if new == text[written.range.clone()] {
         return Ok(Outcome::AlreadySatisfied);
     }
-    Ok(Outcome::Rewritten(splice(text, written.range.clone(), &new)))
+    Ok(Outcome::Rewritten(splice(
+        text,
+        written.range.clone(),
+        &new,
+    )))
 }

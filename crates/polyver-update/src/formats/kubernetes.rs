@@ -66,8 +66,17 @@ mod tests {
     }
 
     fn run(text: &str, c: &Component, v: &str, d: Option<&str>) -> Result<Outcome, RewriteError> {
-        let target = Target { version: v.into(), digest: d.map(str::to_string) };
-        let request = Request { component: c, path: "k.yaml", line: c.locations[0].line, target: &target, bump_ranges: false };
+        let target = Target {
+            version: v.into(),
+            digest: d.map(str::to_string),
+        };
+        let request = Request {
+            component: c,
+            path: "k.yaml",
+            line: c.locations[0].line,
+            target: &target,
+            bump_ranges: false,
+        };
         KubernetesRewriter.rewrite(text, &request)
     }
 
@@ -75,7 +84,9 @@ mod tests {
     fn pod_images_with_digest_in_a_second_document() {
         let text = "kind: Service\n---\nkind: Pod\nspec:\n  containers:\n  - name: busybox\n    image: busybox:1.38.0@sha256:fd8d\n";
         let c = image("busybox", "1.38.0", Some("sha256:fd8d"), 7, 12);
-        let Ok(Outcome::Rewritten(out)) = run(text, &c, "1.39.0", Some("sha256:0001")) else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, &c, "1.39.0", Some("sha256:0001")) else {
+            panic!()
+        };
         assert!(out.ends_with("    image: busybox:1.39.0@sha256:0001\n"));
         // The container's `name:` line is not an image entry.
         assert!(out.contains("  - name: busybox\n"));
@@ -85,10 +96,14 @@ mod tests {
     fn kustomize_images_entries() {
         let text = "images:\n- name: nginx\n  newTag: \"1.25\"\n- name: app\n  newName: reg.io/app\n  newTag: v1.0.0 # pinned\n";
         let c = image("nginx", "1.25", None, 2, 9);
-        let Ok(Outcome::Rewritten(out)) = run(text, &c, "1.27", None) else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, &c, "1.27", None) else {
+            panic!()
+        };
         assert!(out.contains("  newTag: \"1.27\"\n"));
         let c = image("reg.io/app", "v1.0.0", None, 5, 12);
-        let Ok(Outcome::Rewritten(out)) = run(text, &c, "v1.1.0", None) else { panic!() };
+        let Ok(Outcome::Rewritten(out)) = run(text, &c, "v1.1.0", None) else {
+            panic!()
+        };
         assert!(out.ends_with("  newTag: v1.1.0 # pinned\n"));
     }
 }

@@ -49,8 +49,12 @@ impl Rewriter for TerraformRewriter {
         let at = line_from(text, request.line, column_of(request))
             .ok_or_else(|| not_found(request, format!("`{}`", request.component.name)))?
             .start;
-        let place = find(&body, at, column_of(request).is_none().then(|| line_range(text, at)))
-            .ok_or_else(|| not_found(request, format!("`{}`", request.component.name)))?;
+        let place = find(
+            &body,
+            at,
+            column_of(request).is_none().then(|| line_range(text, at)),
+        )
+        .ok_or_else(|| not_found(request, format!("`{}`", request.component.name)))?;
         match place {
             Place::Constraint(span) => rewrite_constraint(text, request, span),
             Place::GitRef(span) => rewrite_git_ref(text, request, span),
@@ -117,7 +121,9 @@ fn find(body: &Body, at: usize, line: Option<Range<usize>>) -> Option<Place> {
                                     }
                                 }
                                 if located {
-                                    return Some(version.map_or(Place::NoVersion, Place::Constraint));
+                                    return Some(
+                                        version.map_or(Place::NoVersion, Place::Constraint),
+                                    );
                                 }
                             }
                             other if hits(other.span()) => {
@@ -175,10 +181,18 @@ fn rewrite_constraint(
     span: Range<usize>,
 ) -> Result<Outcome, RewriteError> {
     let inside = string_inside(text, &span).ok_or_else(|| {
-        unsupported(request, "the version is not a plain string (an expression or template)")
+        unsupported(
+            request,
+            "the version is not a plain string (an expression or template)",
+        )
     })?;
     let written = &text[inside.clone()];
-    if let Some(raw) = request.component.constraint.as_ref().map(|c| c.raw.as_str()) {
+    if let Some(raw) = request
+        .component
+        .constraint
+        .as_ref()
+        .map(|c| c.raw.as_str())
+    {
         if raw != written.trim() {
             return Err(not_found(request, format!("constraint `{raw}`")));
         }
@@ -215,7 +229,10 @@ fn rewrite_git_ref(
     let is_commit = old.len() == 40 && old.chars().all(|c| c.is_ascii_hexdigit());
     let new = if is_commit {
         let digest = request.target.digest.as_deref().ok_or_else(|| {
-            unsupported(request, "the module is pinned to a commit and no commit was given")
+            unsupported(
+                request,
+                "the module is pinned to a commit and no commit was given",
+            )
         })?;
         digest.strip_prefix("sha1:").unwrap_or(digest).to_string()
     } else {
@@ -225,7 +242,11 @@ fn rewrite_git_ref(
         return Ok(Outcome::AlreadySatisfied);
     }
     let start = inside.start + at + "ref=".len();
-    Ok(Outcome::Rewritten(splice(text, start..start + old.len(), &new)))
+    Ok(Outcome::Rewritten(splice(
+        text,
+        start..start + old.len(),
+        &new,
+    )))
 }
 
 /// The operators of a Terraform constraint, longest first.
@@ -250,7 +271,11 @@ fn replace_last(written: &str, old: &str, new: &str) -> String {
 }
 
 /// The new constraint for `target`: `None` when `written` admits it and `bump` is off.
-pub(crate) fn constraint(written: &str, target: &str, bump: bool) -> Result<Option<String>, String> {
+pub(crate) fn constraint(
+    written: &str,
+    target: &str,
+    bump: bool,
+) -> Result<Option<String>, String> {
     let target = target.strip_prefix('v').unwrap_or(target);
     let admits = polyver_version::satisfies(polyver_version::Ecosystem::Rubygems, target, written)
         .map_err(|e| format!("cannot read the constraint `{written}`: {e}"))?;
@@ -334,51 +359,123 @@ mod tests {
         assert_eq!(c("5.0.0", "5.1.0"), Ok(Some("5.1.0".into())));
         assert_eq!(c("= 7.43.0", "7.44.0"), Ok(Some("= 7.44.0".into())));
         assert_eq!(c(">= 6.28", "7.0.0"), Ok(None));
-        assert_eq!(constraint(">= 6.28", "7.0.0", true), Ok(Some(">= 7.0.0".into())));
-        assert_eq!(c(">= 4.0, < 5.0", "5.2.0"), Ok(Some(">= 4.0, < 6.0".into())));
+        assert_eq!(
+            constraint(">= 6.28", "7.0.0", true),
+            Ok(Some(">= 7.0.0".into()))
+        );
+        assert_eq!(
+            c(">= 4.0, < 5.0", "5.2.0"),
+            Ok(Some(">= 4.0, < 6.0".into()))
+        );
         assert!(c(">= 4.0, < 4.5", "5.2.0").is_err());
         assert!(c(">= 8.0", "7.0.0").is_err());
     }
 
-    fn component(kind: Kind, name: &str, constraint: Option<&str>, version: Option<&str>, at: Location) -> Component {
+    fn component(
+        kind: Kind,
+        name: &str,
+        constraint: Option<&str>,
+        version: Option<&str>,
+        at: Location,
+    ) -> Component {
         let mut c = Component::new(kind, Ecosystem::Terraform, name, Format::Terraform, at);
         c.constraint = constraint.map(polyver_model::Constraint::new);
         c.version = version.map(str::to_string);
         c
     }
 
-    fn run(text: &str, path: &str, c: &Component, to: &str, bump: bool) -> Result<Outcome, RewriteError> {
-        let target = Target { version: to.into(), digest: None };
+    fn run(
+        text: &str,
+        path: &str,
+        c: &Component,
+        to: &str,
+        bump: bool,
+    ) -> Result<Outcome, RewriteError> {
+        let target = Target {
+            version: to.into(),
+            digest: None,
+        };
         TerraformRewriter.rewrite(
             text,
-            &Request { component: c, path, line: c.locations[0].line, target: &target, bump_ranges: bump },
+            &Request {
+                component: c,
+                path,
+                line: c.locations[0].line,
+                target: &target,
+                bump_ranges: bump,
+            },
         )
     }
 
     #[test]
     fn provider_module_and_git_ref_edits_keep_every_other_byte() {
         let text = "terraform {\r\n  required_providers {\r\n    aws = {\r\n      source  = \"hashicorp/aws\" # main\r\n      version = \"~> 5.0\"\r\n    }\r\n  }\r\n}\r\n\r\nmodule \"vpc\" {\r\n  source  = \"terraform-aws-modules/vpc/aws\"\r\n  version = \"5.0.0\"\r\n}\r\nmodule \"git\" {\r\n  source = \"git::https://example.com/m.git//sub?ref=v1.2.0&depth=1\"\r\n}\r\n";
-        let aws = component(Kind::Provider, "hashicorp/aws", Some("~> 5.0"), None, Location::new("main.tf", 4).with_column(17));
-        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &aws, "6.1.0", false) else { panic!() };
+        let aws = component(
+            Kind::Provider,
+            "hashicorp/aws",
+            Some("~> 5.0"),
+            None,
+            Location::new("main.tf", 4).with_column(17),
+        );
+        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &aws, "6.1.0", false) else {
+            panic!()
+        };
         assert_eq!(out, text.replace("~> 5.0", "~> 6.0"));
-        let vpc = component(Kind::Module, "terraform-aws-modules/vpc/aws", Some("5.0.0"), Some("5.0.0"), Location::new("main.tf", 11).with_column(13));
-        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &vpc, "5.8.1", false) else { panic!() };
+        let vpc = component(
+            Kind::Module,
+            "terraform-aws-modules/vpc/aws",
+            Some("5.0.0"),
+            Some("5.0.0"),
+            Location::new("main.tf", 11).with_column(13),
+        );
+        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &vpc, "5.8.1", false) else {
+            panic!()
+        };
         assert_eq!(out, text.replace("\"5.0.0\"", "\"5.8.1\""));
-        let git = component(Kind::Module, "example.com/m//sub", None, Some("v1.2.0"), Location::new("main.tf", 15).with_column(12));
-        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &git, "1.3.0", false) else { panic!() };
+        let git = component(
+            Kind::Module,
+            "example.com/m//sub",
+            None,
+            Some("v1.2.0"),
+            Location::new("main.tf", 15).with_column(12),
+        );
+        let Ok(Outcome::Rewritten(out)) = run(text, "main.tf", &git, "1.3.0", false) else {
+            panic!()
+        };
         assert_eq!(out, text.replace("ref=v1.2.0", "ref=v1.3.0"));
-        assert_eq!(run(text, "main.tf", &aws, "5.9.0", false), Ok(Outcome::AlreadySatisfied));
+        assert_eq!(
+            run(text, "main.tf", &aws, "5.9.0", false),
+            Ok(Outcome::AlreadySatisfied)
+        );
     }
 
     #[test]
     fn locks_expressions_and_missing_versions_are_refused() {
         let text = "module \"m\" {\n  source = \"o/m/aws\"\n}\nterraform {\n  required_version = \"${var.v}\"\n}\n";
-        let m = component(Kind::Module, "o/m/aws", None, None, Location::new("main.tf", 2).with_column(12));
+        let m = component(
+            Kind::Module,
+            "o/m/aws",
+            None,
+            None,
+            Location::new("main.tf", 2).with_column(12),
+        );
         let err = run(text, "main.tf", &m, "1.0.0", false).unwrap_err();
         assert!(err.to_string().contains("no version constraint"), "{err}");
-        let tool = component(Kind::Tool, "terraform", None, None, Location::new("main.tf", 5).with_column(22));
-        assert!(matches!(run(text, "main.tf", &tool, "1.9.0", false), Err(RewriteError::Unsupported { .. })));
+        let tool = component(
+            Kind::Tool,
+            "terraform",
+            None,
+            None,
+            Location::new("main.tf", 5).with_column(22),
+        );
+        assert!(matches!(
+            run(text, "main.tf", &tool, "1.9.0", false),
+            Err(RewriteError::Unsupported { .. })
+        ));
         assert!(run(text, "x/.terraform.lock.hcl", &m, "1.0.0", false).is_err());
-        assert!(matches!(run("module {", "main.tf", &m, "1.0.0", false), Err(RewriteError::Unsupported { .. })));
+        assert!(matches!(
+            run("module {", "main.tf", &m, "1.0.0", false),
+            Err(RewriteError::Unsupported { .. })
+        ));
     }
 }

@@ -31,7 +31,10 @@ impl Rewriter for VersionFileRewriter {
             let raw = c.constraint.as_ref().map_or("", |k| k.raw.as_str());
             return Err(unsupported(
                 request,
-                format!("{} is pinned to `{raw}`, a channel or alias, not a version", c.name),
+                format!(
+                    "{} is pinned to `{raw}`, a channel or alias, not a version",
+                    c.name
+                ),
             ));
         };
         let file = request.path.rsplit('/').next().unwrap_or(request.path);
@@ -48,7 +51,8 @@ impl Rewriter for VersionFileRewriter {
             }
         };
         let written = &text[value.clone()];
-        let at = find_version(written, old).ok_or_else(|| not_found(request, format!("`{old}`")))?;
+        let at =
+            find_version(written, old).ok_or_else(|| not_found(request, format!("`{old}`")))?;
         let version_range = value.start + at.start..value.start + at.end;
         let version_text = &text[version_range.clone()];
         match keep_precision(version_text, &request.target.version, request.bump_ranges) {
@@ -64,7 +68,9 @@ fn find_version(value: &str, old: &str) -> Option<Range<usize>> {
     let part = |c: char| c.is_ascii_alphanumeric() || c == '.';
     value.match_indices(old).find_map(|(i, m)| {
         let end = i + m.len();
-        let after_ok = !value[end..].starts_with(|c: char| part(c) || c == '-' && old.chars().all(|d| d.is_ascii_digit() || d == '.'));
+        let after_ok = !value[end..].starts_with(|c: char| {
+            part(c) || c == '-' && old.chars().all(|d| d.is_ascii_digit() || d == '.')
+        });
         let before = &value[..i];
         let start = if before.ends_with('v') && !before[..before.len() - 1].ends_with(part) {
             i - 1
@@ -85,15 +91,22 @@ fn tool_versions_value(text: &str, request: &Request<'_>) -> Result<Range<usize>
     let body = body.split('#').next().unwrap_or("");
     let mut words = body
         .char_indices()
-        .filter(|&(i, c)| !c.is_whitespace() && (i == 0 || body[..i].ends_with(char::is_whitespace)))
+        .filter(|&(i, c)| {
+            !c.is_whitespace() && (i == 0 || body[..i].ends_with(char::is_whitespace))
+        })
         .map(|(i, _)| {
-            let len = body[i..].find(char::is_whitespace).unwrap_or(body.len() - i);
+            let len = body[i..]
+                .find(char::is_whitespace)
+                .unwrap_or(body.len() - i);
             i..i + len
         });
     let _tool = words.next();
-    let version = words
-        .next()
-        .ok_or_else(|| not_found(request, format!("a version for `{}`", request.component.name)))?;
+    let version = words.next().ok_or_else(|| {
+        not_found(
+            request,
+            format!("a version for `{}`", request.component.name),
+        )
+    })?;
     Ok(span.start + version.start..span.start + version.end)
 }
 
@@ -103,9 +116,8 @@ fn tool_versions_value(text: &str, request: &Request<'_>) -> Result<Range<usize>
 fn toml_value(text: &str, request: &Request<'_>) -> Result<Range<usize>, RewriteError> {
     let doc = Document::parse(text)
         .map_err(|e| unsupported(request, format!("not valid TOML: {}", e.message())))?;
-    let line_of = |span: Option<Range<usize>>| {
-        span.map(|s| text[..s.start].matches('\n').count() as u32 + 1)
-    };
+    let line_of =
+        |span: Option<Range<usize>>| span.map(|s| text[..s.start].matches('\n').count() as u32 + 1);
     let missing = || not_found(request, format!("`{}`", request.component.name));
     let mut value_span = None;
     if let Some(toolchain) = doc.get("toolchain").and_then(Item::as_table_like) {
@@ -118,7 +130,9 @@ fn toml_value(text: &str, request: &Request<'_>) -> Result<Range<usize>, Rewrite
     if value_span.is_none() {
         if let Some(tools) = doc.get("tools").and_then(Item::as_table_like) {
             for (name, item) in tools.iter() {
-                let key_line = tools.get_key_value(name).and_then(|(k, _)| line_of(k.span()));
+                let key_line = tools
+                    .get_key_value(name)
+                    .and_then(|(k, _)| line_of(k.span()));
                 if key_line != Some(request.line) {
                     continue;
                 }
@@ -142,7 +156,10 @@ fn toml_value(text: &str, request: &Request<'_>) -> Result<Range<usize>, Rewrite
         Some(q) if raw.len() >= 2 && raw.ends_with(q) && !raw.starts_with("\"\"\"") => {
             Ok(span.start + 1..span.end - 1)
         }
-        _ => Err(unsupported(request, "the version is not a one-line TOML string")),
+        _ => Err(unsupported(
+            request,
+            "the version is not a one-line TOML string",
+        )),
     }
 }
 
@@ -152,11 +169,37 @@ mod tests {
     use crate::rewrite::Target;
     use polyver_model::{Component, Ecosystem, Kind, Location};
 
-    fn run(text: &str, path: &str, name: &str, version: &str, line: u32, to: &str, bump: bool) -> Result<Outcome, RewriteError> {
-        let c = Component::new(Kind::Runtime, Ecosystem::Generic, name, Format::VersionFile, Location::new(path, line))
-            .with_version(version);
-        let target = Target { version: to.into(), digest: None };
-        VersionFileRewriter.rewrite(text, &Request { component: &c, path, line, target: &target, bump_ranges: bump })
+    fn run(
+        text: &str,
+        path: &str,
+        name: &str,
+        version: &str,
+        line: u32,
+        to: &str,
+        bump: bool,
+    ) -> Result<Outcome, RewriteError> {
+        let c = Component::new(
+            Kind::Runtime,
+            Ecosystem::Generic,
+            name,
+            Format::VersionFile,
+            Location::new(path, line),
+        )
+        .with_version(version);
+        let target = Target {
+            version: to.into(),
+            digest: None,
+        };
+        VersionFileRewriter.rewrite(
+            text,
+            &Request {
+                component: &c,
+                path,
+                line,
+                target: &target,
+                bump_ranges: bump,
+            },
+        )
     }
 
     fn rewritten(r: Result<Outcome, RewriteError>) -> String {
@@ -168,24 +211,90 @@ mod tests {
 
     #[test]
     fn single_value_files_keep_prefix_and_line_ending() {
-        assert_eq!(rewritten(run("v18.18.2\r\n", ".nvmrc", "node", "18.18.2", 1, "20.11.1", false)), "v20.11.1\r\n");
-        assert_eq!(rewritten(run("ruby-3.2.2\n", ".ruby-version", "ruby", "3.2.2", 1, "3.3.0", false)), "ruby-3.3.0\n");
-        assert_eq!(run("20\n", ".nvmrc", "node", "20", 1, "20.12.0", false), Ok(Outcome::AlreadySatisfied));
-        assert_eq!(rewritten(run("20\n", ".nvmrc", "node", "20", 1, "22.1.0", false)), "22\n");
+        assert_eq!(
+            rewritten(run(
+                "v18.18.2\r\n",
+                ".nvmrc",
+                "node",
+                "18.18.2",
+                1,
+                "20.11.1",
+                false
+            )),
+            "v20.11.1\r\n"
+        );
+        assert_eq!(
+            rewritten(run(
+                "ruby-3.2.2\n",
+                ".ruby-version",
+                "ruby",
+                "3.2.2",
+                1,
+                "3.3.0",
+                false
+            )),
+            "ruby-3.3.0\n"
+        );
+        assert_eq!(
+            run("20\n", ".nvmrc", "node", "20", 1, "20.12.0", false),
+            Ok(Outcome::AlreadySatisfied)
+        );
+        assert_eq!(
+            rewritten(run("20\n", ".nvmrc", "node", "20", 1, "22.1.0", false)),
+            "22\n"
+        );
         let two = "# pyenv\n3.12.1\n3.11.7\n";
-        assert_eq!(rewritten(run(two, ".python-version", "python", "3.11.7", 3, "3.11.9", false)), "# pyenv\n3.12.1\n3.11.9\n");
-        assert!(matches!(run("3.12\n", ".python-version", "python", "3.1", 1, "3.2", false), Err(RewriteError::NotFound { .. })));
+        assert_eq!(
+            rewritten(run(
+                two,
+                ".python-version",
+                "python",
+                "3.11.7",
+                3,
+                "3.11.9",
+                false
+            )),
+            "# pyenv\n3.12.1\n3.11.9\n"
+        );
+        assert!(matches!(
+            run(
+                "3.12\n",
+                ".python-version",
+                "python",
+                "3.1",
+                1,
+                "3.2",
+                false
+            ),
+            Err(RewriteError::NotFound { .. })
+        ));
     }
 
     #[test]
     fn tool_versions_moves_the_first_version_only() {
         let text = "nodejs 20.11.0 18.19.0 # main\nelixir 1.20.0-rc.6\n";
         assert_eq!(
-            rewritten(run(text, ".tool-versions", "node", "20.11.0", 1, "20.12.2", false)),
+            rewritten(run(
+                text,
+                ".tool-versions",
+                "node",
+                "20.11.0",
+                1,
+                "20.12.2",
+                false
+            )),
             "nodejs 20.12.2 18.19.0 # main\nelixir 1.20.0-rc.6\n"
         );
         assert_eq!(
-            rewritten(run(text, ".tool-versions", "elixir", "1.20.0-rc.6", 2, "1.20.1", false)),
+            rewritten(run(
+                text,
+                ".tool-versions",
+                "elixir",
+                "1.20.0-rc.6",
+                2,
+                "1.20.1",
+                false
+            )),
             "nodejs 20.11.0 18.19.0 # main\nelixir 1.20.1\n"
         );
     }
@@ -194,11 +303,23 @@ mod tests {
     fn toml_files_through_toml_edit() {
         let rust = "[toolchain]\nchannel = \"1.94.0\"  # msrv\ncomponents = [\"clippy\"]\n";
         assert_eq!(
-            rewritten(run(rust, "rust-toolchain.toml", "rust", "1.94.0", 2, "1.95.1", false)),
+            rewritten(run(
+                rust,
+                "rust-toolchain.toml",
+                "rust",
+                "1.94.0",
+                2,
+                "1.95.1",
+                false
+            )),
             rust.replace("1.94.0", "1.95.1")
         );
-        let mise = "[tools]\nnode = '24'\npython = [\"3.12\", \"3.11\"]\nruby = { version = \"3.3.0\" }\n";
-        assert_eq!(rewritten(run(mise, "mise.toml", "node", "24", 2, "26.0.1", false)), mise.replace("'24'", "'26'"));
+        let mise =
+            "[tools]\nnode = '24'\npython = [\"3.12\", \"3.11\"]\nruby = { version = \"3.3.0\" }\n";
+        assert_eq!(
+            rewritten(run(mise, "mise.toml", "node", "24", 2, "26.0.1", false)),
+            mise.replace("'24'", "'26'")
+        );
         assert_eq!(
             rewritten(run(mise, "mise.toml", "python", "3.12", 3, "3.13.0", false)),
             mise.replace("\"3.12\"", "\"3.13\"")
@@ -207,16 +328,37 @@ mod tests {
             rewritten(run(mise, "mise.toml", "ruby", "3.3.0", 4, "3.4.1", false)),
             mise.replace("3.3.0", "3.4.1")
         );
-        assert!(matches!(run(mise, "mise.toml", "node", "24", 9, "26", false), Err(RewriteError::NotFound { .. })));
+        assert!(matches!(
+            run(mise, "mise.toml", "node", "24", 9, "26", false),
+            Err(RewriteError::NotFound { .. })
+        ));
     }
 
     #[test]
     fn channels_are_refused() {
-        let c = Component::new(Kind::Runtime, Ecosystem::Generic, "node", Format::VersionFile, Location::new(".nvmrc", 1))
-            .with_constraint("lts/iron");
-        let target = Target { version: "22.1.0".into(), digest: None };
+        let c = Component::new(
+            Kind::Runtime,
+            Ecosystem::Generic,
+            "node",
+            Format::VersionFile,
+            Location::new(".nvmrc", 1),
+        )
+        .with_constraint("lts/iron");
+        let target = Target {
+            version: "22.1.0".into(),
+            digest: None,
+        };
         let err = VersionFileRewriter
-            .rewrite("lts/iron\n", &Request { component: &c, path: ".nvmrc", line: 1, target: &target, bump_ranges: false })
+            .rewrite(
+                "lts/iron\n",
+                &Request {
+                    component: &c,
+                    path: ".nvmrc",
+                    line: 1,
+                    target: &target,
+                    bump_ranges: false,
+                },
+            )
             .unwrap_err();
         assert!(err.to_string().contains("not a version"), "{err}");
     }

@@ -26,10 +26,7 @@ pub(crate) fn line_from(text: &str, line: u32, column: Option<u32>) -> Option<Ra
     };
     let body = &text[span.clone()];
     let skip = (column as usize).saturating_sub(1);
-    let offset = body
-        .char_indices()
-        .nth(skip)
-        .map_or(body.len(), |(i, _)| i);
+    let offset = body.char_indices().nth(skip).map_or(body.len(), |(i, _)| i);
     Some(span.start + offset..span.end)
 }
 
@@ -138,8 +135,7 @@ pub(crate) fn keep_precision(written: &str, target: &str, bump: bool) -> Option<
     let new = target.strip_prefix('v').unwrap_or(target);
     let numeric = |s: &str| {
         !s.is_empty()
-            && s
-                .split('.')
+            && s.split('.')
                 .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     };
     let old_parts: Vec<&str> = old.split('.').collect();
@@ -183,9 +179,15 @@ mod tests {
     fn precision_and_style() {
         assert_eq!(keep_precision("v4", "v4.2.1", false), None);
         assert_eq!(keep_precision("v4", "v5.0.2", false).as_deref(), Some("v5"));
-        assert_eq!(keep_precision("3.12", "3.13.1", false).as_deref(), Some("3.13"));
+        assert_eq!(
+            keep_precision("3.12", "3.13.1", false).as_deref(),
+            Some("3.13")
+        );
         assert_eq!(keep_precision("3.12", "3.12.4", false), None);
-        assert_eq!(keep_precision("20", "v22.1.0", false).as_deref(), Some("22"));
+        assert_eq!(
+            keep_precision("20", "v22.1.0", false).as_deref(),
+            Some("22")
+        );
         assert_eq!(
             keep_precision("v18.18.2", "20.11.1", false).as_deref(),
             Some("v20.11.1")

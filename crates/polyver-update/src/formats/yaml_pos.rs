@@ -8,7 +8,9 @@
 
 use yaml_rust2::parser::{Event, Parser};
 
-use crate::formats::written::{line_from, not_found, plain_is_not_a_string, splice, unsupported, yaml_scalar_span};
+use crate::formats::written::{
+    line_from, not_found, plain_is_not_a_string, splice, unsupported, yaml_scalar_span,
+};
 use crate::rewrite::{Request, RewriteError};
 
 #[derive(Debug)]
@@ -150,8 +152,12 @@ pub(crate) fn replace_scalar(
     let start = line_from(text, node.line, Some(node.column))
         .ok_or_else(|| not_found(request, what()))?
         .start;
-    let (range, quote) = yaml_scalar_span(text, start)
-        .ok_or_else(|| unsupported(request, format!("`{old}` is not written as a simple scalar")))?;
+    let (range, quote) = yaml_scalar_span(text, start).ok_or_else(|| {
+        unsupported(
+            request,
+            format!("`{old}` is not written as a simple scalar"),
+        )
+    })?;
     if &text[range.clone()] != old {
         return Err(not_found(request, what()));
     }

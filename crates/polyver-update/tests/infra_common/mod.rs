@@ -17,7 +17,9 @@ use polyver_update::formats::rewriter_for;
 use polyver_update::{Outcome, Request, RewriteError, Target};
 
 pub fn fixture(rel: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/infra").join(rel);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/infra")
+        .join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -96,7 +98,11 @@ pub fn prove(
 ) -> (String, String) {
     let c = component(format, path, text, name, line);
     let new = rewritten(rewrite(format, path, text, &c, line, target, false));
-    assert_eq!(new.lines().count(), text.lines().count(), "lines added or removed");
+    assert_eq!(
+        new.lines().count(),
+        text.lines().count(),
+        "lines added or removed"
+    );
     let after = component(format, path, &new, name, line);
     if let Some(expect) = expect {
         // A pin records its version; a range only its constraint.
@@ -108,14 +114,25 @@ pub fn prove(
     }
     if let Some(digest) = target.digest.as_deref().filter(|_| c.integrity.is_some()) {
         let recorded = after.integrity.as_deref().unwrap_or_default();
-        assert!(recorded.ends_with(digest.trim_start_matches("sha1:")), "{after:#?}");
+        assert!(
+            recorded.ends_with(digest.trim_start_matches("sha1:")),
+            "{after:#?}"
+        );
     }
     // Nothing else moved: every other component is found as before.
     let others = |t: &str| {
         let mut v: Vec<String> = scan(format, path, t)
             .into_iter()
             .filter(|o| !(o.name == name && o.locations.iter().any(|l| l.line == line)))
-            .map(|o| format!("{} {:?} {:?} {:?}", o.name, o.version, o.constraint.map(|k| k.raw), o.locations))
+            .map(|o| {
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    o.name,
+                    o.version,
+                    o.constraint.map(|k| k.raw),
+                    o.locations
+                )
+            })
             .collect();
         v.sort();
         v
@@ -140,13 +157,20 @@ fn python(check: &str, text: &str) -> Option<Result<(), String>> {
     if stderr.contains("ModuleNotFoundError") {
         return None;
     }
-    Some(if out.status.success() { Ok(()) } else { Err(stderr) })
+    Some(if out.status.success() {
+        Ok(())
+    } else {
+        Err(stderr)
+    })
 }
 
 /// The file loads with PyYAML (every document); the loaded value of `key_path` in
 /// document `doc` is returned as JSON for the caller to compare.
 pub fn yaml_loads(text: &str) -> bool {
-    match python("import sys, yaml; list(yaml.safe_load_all(sys.stdin))", text) {
+    match python(
+        "import sys, yaml; list(yaml.safe_load_all(sys.stdin))",
+        text,
+    ) {
         Some(Ok(())) => true,
         Some(Err(e)) => panic!("PyYAML rejects the rewritten file: {e}"),
         None => {
