@@ -149,3 +149,55 @@ fn gitlab_ci_default_image_and_service() {
     yaml_loads(&new);
     insta::assert_snapshot!("gitlab_default_image", diff);
 }
+
+#[test]
+fn composite_action_steps() {
+    let text = fixture("github-actions/setup-node-action.yml");
+    let path = ".github/actions/setup-node/action.yml";
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "actions/cache",
+        23,
+        &target("v4.2.3", None),
+        Some("v4"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("gha_composite_cache", diff);
+}
+
+#[test]
+fn reusable_workflow_call() {
+    let text = fixture("github-actions/pyorbs-test-pull-request.yml");
+    let path = ".github/workflows/test-pull-request.yml";
+    let name = "logikal-io/github-workflows/.github/workflows/run-python-tests.yml";
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        name,
+        7,
+        &target("v11", None),
+        Some("v11"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("gha_reusable_workflow", diff);
+}
+
+#[test]
+fn gitlab_ci_image_name_form() {
+    let text = fixture("gitlab-ci/Kaniko.gitlab-ci.yml");
+    let path = "templates/Kaniko.gitlab-ci.yml";
+    let (new, diff) = prove(
+        Format::GitlabCi,
+        path,
+        &text,
+        "gcr.io/kaniko-project/executor",
+        19,
+        &target("v1.23.2-debug", None),
+        Some("v1.23.2-debug"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("gitlab_image_name_form", diff);
+}

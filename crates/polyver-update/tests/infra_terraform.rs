@@ -131,6 +131,54 @@ fn registry_version_and_git_ref_modules() {
 }
 
 #[test]
+fn a_range_that_admits_the_target_is_left_alone_unless_bumped() {
+    let text = fixture("terraform/flow-log-main.tf");
+    let path = "examples/flow-log/main.tf";
+    let name = "terraform-aws-modules/s3-bucket/aws";
+    let c = component(Format::Terraform, path, &text, name, 102);
+    assert_eq!(
+        rewrite(
+            Format::Terraform,
+            path,
+            &text,
+            &c,
+            102,
+            &target("5.4.0", None),
+            false
+        ),
+        Ok(Outcome::AlreadySatisfied)
+    );
+    let bumped = rewritten(rewrite(
+        Format::Terraform,
+        path,
+        &text,
+        &c,
+        102,
+        &target("5.4.0", None),
+        true,
+    ));
+    terraform_parses(&bumped);
+    assert_eq!(
+        component(Format::Terraform, path, &bumped, name, 102)
+            .constraint
+            .map(|k| k.raw)
+            .as_deref(),
+        Some("~> 5.4")
+    );
+    let (new, widened) = prove(
+        Format::Terraform,
+        path,
+        &text,
+        name,
+        102,
+        &target("6.1.0", None),
+        Some("~> 6.0"),
+    );
+    terraform_parses(&new);
+    insta::assert_snapshot!("terraform_s3_bucket_module", widened);
+}
+
+#[test]
 fn the_lock_file_is_never_edited() {
     let text = fixture("terraform/providers.tf");
     let c = component(
