@@ -83,3 +83,137 @@ proptest! {
         prop_assert_eq!(after.version.as_deref(), Some(expected_version.as_str()));
     }
 }
+
+/// (format, path) pairs for every infrastructure rewriter.
+const FILES: &[(Format, &str)] = &[
+    (Format::Dockerfile, "Dockerfile"),
+    (Format::Compose, "compose.yaml"),
+    (Format::Kubernetes, "k8s/deploy.yaml"),
+    (Format::Helm, "chart/values.yaml"),
+    (Format::Helm, "chart/Chart.yaml"),
+    (Format::GithubActions, ".github/workflows/ci.yml"),
+    (Format::GitlabCi, ".gitlab-ci.yml"),
+    (Format::Terraform, "main.tf"),
+    (Format::VersionFile, ".nvmrc"),
+    (Format::VersionFile, ".tool-versions"),
+    (Format::VersionFile, "mise.toml"),
+    (Format::VersionFile, "rust-toolchain.toml"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Bad input gets an error, never a panic: any text, any line and column, any kind.
+    #[test]
+    fn rewriters_never_panic(
+        file in 0..FILES.len(),
+        text in "([ -~]|\r|\n|\t|é|\u{1F600}){0,160}",
+        line in 0u32..12,
+        column in prop::option::of(0u32..30),
+        kind in prop_oneof![
+            Just(polyver_model::Kind::Image),
+            Just(polyver_model::Kind::Action),
+            Just(polyver_model::Kind::Runtime),
+            Just(polyver_model::Kind::Provider),
+            Just(polyver_model::Kind::Module),
+            Just(polyver_model::Kind::Package),
+        ],
+        name in "[a-z]{1,4}(/[a-z]{1,4})?",
+        version in prop::option::of("v?[0-9]{1,2}(\\.[0-9]{1,2}){0,2}"),
+        digest in prop::option::of(prop_oneof![Just("sha256:ab".to_string()), "[0-9a-f]{40}"]),
+        bump in any::<bool>(),
+    ) {
+        let (format, path) = FILES[file];
+        let mut location = polyver_model::Location::new(path, line);
+        location.column = column;
+        let mut c = polyver_model::Component::new(kind, polyver_model::Ecosystem::Docker, name, format, location);
+        c.version = version.clone();
+        c.integrity = digest.clone();
+        if version.is_none() {
+            c.constraint = Some(polyver_model::Constraint::new("~> 1.0"));
+        }
+        let t = target("2.0.1", digest.as_deref());
+        let _ = rewrite(format, path, &text, &c, line, &t, bump);
+        if kind == polyver_model::Kind::Action {
+            let request = polyver_update::Request { component: &c, path, line, target: &t, bump_ranges: bump };
+            let _ = polyver_update::pin_action(&text, &request);
+        }
+    }
+}
+
+/// Real fixtures with the components the scan found in them.
+const REAL: &[(Format, &str, &str)] = &[
+    (
+        Format::Dockerfile,
+        "Dockerfile",
+        "dockerfile/frontend.Dockerfile",
+    ),
+    (
+        Format::Dockerfile,
+        "Dockerfile",
+        "dockerfile/scico.Dockerfile",
+    ),
+    (
+        Format::Compose,
+        "compose.yaml",
+        "compose/wasmedge-compose.yml",
+    ),
+    (
+        Format::Helm,
+        "charts/x/values.yaml",
+        "helm/snmp-exporter-values.yaml",
+    ),
+    (Format::Helm, "charts/x/Chart.yaml", "helm/Chart.yaml"),
+    (
+        Format::GithubActions,
+        ".github/workflows/ci.yml",
+        "github-actions/ci-main.yaml",
+    ),
+    (
+        Format::GitlabCi,
+        ".gitlab-ci.yml",
+        "gitlab-ci/Kaniko.gitlab-ci.yml",
+    ),
+    (Format::Terraform, "main.tf", "terraform/test_source.tf"),
+    (Format::Terraform, "versions.tf", "terraform/gh-versions.tf"),
+    (
+        Format::VersionFile,
+        "mise.toml",
+        "version-files/mise/mise.toml",
+    ),
+    (
+        Format::VersionFile,
+        ".tool-versions",
+        "version-files/phoenix/.tool-versions",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A file edited since the scan (cut short, bytes spliced in) gets an error or a
+    /// rewrite, never a panic.
+    #[test]
+    fn rewriters_survive_files_changed_since_the_scan(
+        which in 0..REAL.len(),
+        cut in 0.0f64..1.0,
+        insert in "([ -~]|\n|\"|'|\\{|\\}|é){0,8}",
+    ) {
+        let (format, path, fixture_path) = REAL[which];
+        let text = fixture(fixture_path);
+        let components = scan(format, path, &text);
+        let mut at = (text.len() as f64 * cut) as usize;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let changed = format!("{}{insert}{}", &text[..at], &text[at..]);
+        let truncated = &text[..at];
+        for c in &components {
+            let line = c.locations[0].line;
+            let t = target("9.9.9", Some("sha256:00"));
+            for edited in [changed.as_str(), truncated] {
+                let _ = rewrite(format, path, edited, c, line, &t, false);
+            }
+        }
+    }
+}

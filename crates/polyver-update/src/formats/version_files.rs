@@ -46,8 +46,9 @@ impl Rewriter for VersionFileRewriter {
                     .ok_or_else(|| not_found(request, format!("`{old}`")))?;
                 let body = &text[span.clone()];
                 let body = body.split('#').next().unwrap_or("");
+                let end = span.start + body.trim_end().len();
                 let start = span.start + (body.len() - body.trim_start().len());
-                start..span.start + body.trim_end().len()
+                start.min(end)..end
             }
         };
         let written = &text[value.clone()];
