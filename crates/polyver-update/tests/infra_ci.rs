@@ -201,3 +201,39 @@ fn gitlab_ci_image_name_form() {
     yaml_loads(&new);
     insta::assert_snapshot!("gitlab_image_name_form", diff);
 }
+
+#[test]
+fn matrix_versions_move_where_they_are_written() {
+    let text = "on: push\r\njobs:\r\n  test:\r\n    runs-on: ubuntu-latest\r\n    strategy:\r\n      matrix:\r\n        python: [\"3.11\", 3.12]  # supported\r\n    steps:\r\n      - uses: actions/setup-python@v5\r\n        with:\r\n          python-version: ${{ matrix.python }}\r\n";
+    let path = ".github/workflows/test.yml";
+    let found: Vec<_> = scan(Format::GithubActions, path, text)
+        .into_iter()
+        .filter(|c| c.name == "python")
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    for c in &found {
+        let old = c.version.clone().unwrap();
+        let new = if old == "3.11" { "3.13.2" } else { "3.14.0" };
+        let out = rewritten(rewrite(
+            Format::GithubActions,
+            path,
+            text,
+            c,
+            7,
+            &target(new, None),
+            false,
+        ));
+        yaml_loads(&out);
+        let expected = if old == "3.11" {
+            text.replace("\"3.11\"", "\"3.13\"")
+        } else {
+            // A plain `3.14` would load as a float: quoted.
+            text.replace(" 3.12]", " '3.14']")
+        };
+        assert_eq!(out, expected);
+        let moved = &new[..4];
+        assert!(scan(Format::GithubActions, path, &out)
+            .iter()
+            .any(|a| a.name == "python" && a.version.as_deref() == Some(moved)));
+    }
+}
