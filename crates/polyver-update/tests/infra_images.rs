@@ -258,3 +258,55 @@ fn helm_chart_dependencies() {
     yaml_loads(&new);
     insta::assert_snapshot!("helm_chart_wildcard", diff);
 }
+
+/// Kustomize entries as the extractor locates them (the kustomize documentation's own
+/// example, plus a `helmCharts` entry): `newTag`, `digest` and `version` move in place.
+#[test]
+fn kustomize_images_and_helm_charts() {
+    let text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n- name: postgres\n  newName: my-registry/my-postgres\n  newTag: v1\n- name: nginx\n  newTag: 1.8.0\n- name: alpine\n  digest: sha256:24a0c4b4a4c0eb97a1aabb8e29f18e917d05abfe1b7a7c07857230879ce7d3d3\nhelmCharts:\n- name: ingress-nginx\n  repo: https://kubernetes.github.io/ingress-nginx\n  version: 4.8.3\n";
+    let path = "overlays/prod/kustomization.yaml";
+    let (new, diff) = prove(
+        Format::Kubernetes,
+        path,
+        text,
+        "nginx",
+        7,
+        &target("1.27.3", None),
+        Some("1.27.3"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("kustomize_new_tag", diff);
+    let (_, diff) = prove(
+        Format::Kubernetes,
+        path,
+        text,
+        "my-registry/my-postgres",
+        5,
+        &target("v2", None),
+        Some("v2"),
+    );
+    insta::assert_snapshot!("kustomize_new_name_tag", diff);
+    let c = component(Format::Kubernetes, path, text, "alpine", 9);
+    let moved = rewritten(rewrite(
+        Format::Kubernetes,
+        path,
+        text,
+        &c,
+        9,
+        &target("3.20", Some(DIGEST)),
+        false,
+    ));
+    let after = component(Format::Kubernetes, path, &moved, "alpine", 9);
+    assert_eq!(after.integrity.as_deref(), Some(DIGEST));
+    let (new, diff) = prove(
+        Format::Kubernetes,
+        path,
+        text,
+        "ingress-nginx",
+        12,
+        &target("4.11.0", None),
+        Some("4.11.0"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("kustomize_helm_chart", diff);
+}

@@ -380,6 +380,32 @@ mod tests {
     }
 
     #[test]
+    fn docker_steps_and_service_images() {
+        let text = "    services:\n      db:\n        image: postgres:16.2\n    steps:\n      - uses: docker://alpine:3.19 # tools\n";
+        let image = |name: &str, version: &str, line, column| {
+            Component::new(
+                Kind::Image,
+                Ecosystem::Docker,
+                name,
+                Format::GithubActions,
+                Location::new("w.yml", line).with_column(column),
+            )
+            .with_version(version)
+        };
+        let t = target("3.20", None);
+        let c = image("alpine", "3.19", 5, 15);
+        let out = rewritten(GithubActionsRewriter.rewrite(text, &request(&c, &t, false)));
+        assert!(
+            out.ends_with("uses: docker://alpine:3.20 # tools\n"),
+            "{out}"
+        );
+        let t = target("17.0", None);
+        let c = image("postgres", "16.2", 3, 16);
+        let out = rewritten(GithubActionsRewriter.rewrite(text, &request(&c, &t, false)));
+        assert!(out.contains("image: postgres:17.0\n"), "{out}");
+    }
+
+    #[test]
     fn branches_and_setup_versions() {
         let text = "- uses: o/r@main\n- uses: actions/setup-python@v5\n  with:\n    python-version: \"3.12\"\n";
         let mut c = action("o/r", "x", None, 1, 9);
