@@ -179,6 +179,40 @@ fn a_range_that_admits_the_target_is_left_alone_unless_bumped() {
 }
 
 #[test]
+fn required_version_is_the_terraform_cli_constraint() {
+    let text = fixture("terraform/vpc-versions.tf");
+    let c = component(Format::Terraform, "versions.tf", &text, "terraform", 2);
+    assert_eq!(
+        rewrite(
+            Format::Terraform,
+            "versions.tf",
+            &text,
+            &c,
+            2,
+            &target("1.9.8", None),
+            false
+        ),
+        Ok(Outcome::AlreadySatisfied)
+    );
+    let new = rewritten(rewrite(
+        Format::Terraform,
+        "versions.tf",
+        &text,
+        &c,
+        2,
+        &target("1.9.8", None),
+        true,
+    ));
+    terraform_parses(&new);
+    let after = component(Format::Terraform, "versions.tf", &new, "terraform", 2);
+    assert_eq!(after.constraint.map(|k| k.raw).as_deref(), Some(">= 1.9.8"));
+    insta::assert_snapshot!(
+        "terraform_required_version_bumped",
+        diff("versions.tf", &text, &new)
+    );
+}
+
+#[test]
 fn the_lock_file_is_never_edited() {
     let text = fixture("terraform/providers.tf");
     let c = component(
