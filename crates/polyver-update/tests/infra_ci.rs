@@ -237,3 +237,28 @@ fn matrix_versions_move_where_they_are_written() {
             .any(|a| a.name == "python" && a.version.as_deref() == Some(moved)));
     }
 }
+
+/// `go-version: ${{ env.GO_VERSION }}`: the version is written once, in the workflow's
+/// `env`, and moves there (quoted, since a plain `1.20` would load as the float 1.2).
+#[test]
+fn env_versions_move_where_they_are_set() {
+    let text = fixture("github-actions/scorecard-main-2022.yml");
+    let path = ".github/workflows/main.yml";
+    let go: Vec<_> = scan(Format::GithubActions, path, &text)
+        .into_iter()
+        .filter(|c| c.name == "go")
+        .collect();
+    assert!(!go.is_empty());
+    assert!(go.iter().all(|c| c.locations[0].line == 30), "{go:#?}");
+    let (new, diff) = prove(
+        Format::GithubActions,
+        path,
+        &text,
+        "go",
+        30,
+        &target("1.20.14", None),
+        Some("1.20"),
+    );
+    yaml_loads(&new);
+    insta::assert_snapshot!("gha_env_go_version", diff);
+}

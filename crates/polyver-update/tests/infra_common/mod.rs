@@ -29,12 +29,14 @@ pub fn scan(format: Format, path: &str, text: &str) -> Vec<Component> {
     registry::extractor(format).extract(&file).components
 }
 
-/// The one component named `name` at `line` (every component when `line` is 0 must agree).
+/// The one component named `name` at `line`.
 pub fn component(format: Format, path: &str, text: &str, name: &str, line: u32) -> Component {
-    let found: Vec<Component> = scan(format, path, text)
+    let mut found: Vec<Component> = scan(format, path, text)
         .into_iter()
         .filter(|c| c.name == name && c.locations.iter().any(|l| l.line == line))
         .collect();
+    // One value used by several jobs is found once per job (the scan merges them later).
+    found.dedup();
     assert_eq!(found.len(), 1, "{name} at {path}:{line}: {found:#?}");
     found.into_iter().next().unwrap()
 }
