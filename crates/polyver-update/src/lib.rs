@@ -13,4 +13,5 @@
 pub mod formats;
 pub mod rewrite;
 
+pub use formats::github_actions::pin_action;
 pub use rewrite::{Outcome, Request, RewriteError, Rewriter, Target};
