@@ -203,8 +203,13 @@ pub fn terraform_parses(text: &str) -> bool {
         .stderr(Stdio::piped())
         .spawn();
     let Ok(mut child) = child else {
-        polyver_testkit::skip("terraform", "install the Terraform CLI");
-        return false;
+        // The Terraform CLI is not in any registry CI can reach: without it the file is
+        // parsed by hcl-edit (a full HCL parser, not the one under test's edits) instead.
+        eprintln!("note: no terraform CLI; checking the rewritten file with hcl-edit");
+        if let Err(e) = hcl_edit::parser::parse_body(text) {
+            panic!("the rewritten file is not HCL: {e}");
+        }
+        return true;
     };
     child
         .stdin
