@@ -4,6 +4,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test`; skipped when it is not reachable, failed under
 //! CI=true).
 
+#[path = "common/pg.rs"]
+mod pg;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -234,51 +236,6 @@ fn no_migrations_is_fine() {
 // ---------------------------------------------------------------------------------------
 // Against a real PostgreSQL server.
 
-fn database_url() -> String {
-    std::env::var("POLYVER_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-/// A schema of the test's own, dropped on the way out (also when an assertion fails).
-struct TestSchema {
-    client: postgres::Client,
-    name: String,
-}
-
-impl TestSchema {
-    fn create(url: &str, tag: &str) -> Option<TestSchema> {
-        let mut config: postgres::Config = url.parse().ok()?;
-        config.connect_timeout(std::time::Duration::from_secs(5));
-        let mut client = config.connect(postgres::NoTls).ok()?;
-        let name = format!("polyver_test_{tag}_{}", std::process::id());
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
-            ))
-            .unwrap();
-        Some(TestSchema { client, name })
-    }
-
-    /// The URL with this schema first on the search path.
-    fn url(&self, base: &str) -> String {
-        let sep = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{sep}options=-csearch_path%3D{}", self.name)
-    }
-
-    fn exec(&mut self, sql: &str) {
-        let sql = format!("SET search_path TO {}; {sql}", self.name);
-        self.client.batch_execute(&sql).unwrap();
-    }
-}
-
-impl Drop for TestSchema {
-    fn drop(&mut self) {
-        let _ = self
-            .client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-    }
-}
-
 const TABLES: &str = "
 CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY);
 CREATE TABLE flyway_schema_history (
@@ -305,12 +262,10 @@ fn flyway_row(rank: i32, version: Option<&str>, success: bool) -> String {
 
 #[test]
 fn live_database_pending_and_unknown() {
-    let base = database_url();
-    let Some(mut schema) = TestSchema::create(&base, "live") else {
-        polyver_testkit::skip(&format!("no PostgreSQL at {base}"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
+    let Some(schema) = pg::PgSchema::create("live") else {
         return;
     };
-    let url = schema.url(&base);
+    let url = schema.url.clone();
     let dir = clean_tree("live", false);
 
     // Not initialised: no tables at all, every migration pending.
@@ -400,12 +355,10 @@ fn live_database_pending_and_unknown() {
 
 #[test]
 fn pending_revisions_are_listed_in_apply_order() {
-    let base = database_url();
-    let Some(schema) = TestSchema::create(&base, "order") else {
-        polyver_testkit::skip(&format!("no PostgreSQL at {base}"), "start PostgreSQL there, or set POLYVER_TEST_DATABASE_URL to one that accepts connections");
+    let Some(schema) = pg::PgSchema::create("order") else {
         return;
     };
-    let url = schema.url(&base);
+    let url = schema.url.clone();
     let dir = std::env::temp_dir().join(format!("polyver-cli-mig-order-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     // Hash-like revision ids whose sort order is the reverse of the chain.

@@ -53,6 +53,21 @@ impl PgSchema {
     }
 }
 
+impl PgSchema {
+    /// Runs `sql` inside this schema (its tables are created there).
+    #[allow(dead_code)]
+    pub fn exec(&self, sql: &str) {
+        let mut client = self
+            .base
+            .parse::<postgres::Config>()
+            .and_then(|c| c.connect(postgres::NoTls))
+            .unwrap();
+        client
+            .batch_execute(&format!("SET search_path TO {}; {sql}", self.name))
+            .unwrap();
+    }
+}
+
 impl Drop for PgSchema {
     fn drop(&mut self) {
         if let Ok(mut c) = self
