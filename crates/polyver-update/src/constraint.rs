@@ -53,7 +53,9 @@ pub fn admits(ecosystem: Ecosystem, raw: &str, version: &str) -> Option<bool> {
     let scheme = scheme_of(ecosystem)?;
     let raw = match ecosystem {
         Ecosystem::Composer => composer_as_npm(raw)?,
-        Ecosystem::Cargo | Ecosystem::Pypi => raw.to_string(),
+        Ecosystem::Pypi if raw.contains('^') || (raw.contains('~') && !raw.contains("~=")) => {
+            poetry_as_pep440(raw)?
+        }
         _ => raw.to_string(),
     };
     polyver_version::satisfies(scheme, version.trim_start_matches('v'), &raw)
@@ -88,6 +90,38 @@ fn composer_as_npm(raw: &str) -> Option<String> {
         })
         .collect();
     Some(alternatives.join(" || "))
+}
+
+/// Poetry's `^1.2` / `~1.2` (in `[tool.poetry.dependencies]`) as PEP 440: `^` allows
+/// changes that keep the leftmost non-zero part, `~` changes of the last given part's
+/// neighbour (`~1.2` = `>=1.2,<1.3`, `~1` = `>=1,<2`).
+fn poetry_as_pep440(raw: &str) -> Option<String> {
+    let clauses: Vec<String> = raw
+        .split(',')
+        .map(str::trim)
+        .map(|clause| {
+            let (op, version) = split_op(clause);
+            let parts = numeric_parts(version);
+            let bound = |i: usize| {
+                let mut b: Vec<u64> = parts.clone();
+                b.truncate(i + 1);
+                b[i] += 1;
+                b.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+            };
+            match op {
+                "^" if !parts.is_empty() => {
+                    let i = parts.iter().position(|&p| p != 0).unwrap_or(parts.len() - 1);
+                    format!(">={version},<{}", bound(i))
+                }
+                "~" if !parts.is_empty() => {
+                    let i = if parts.len() >= 2 { 1 } else { 0 };
+                    format!(">={version},<{}", bound(i))
+                }
+                _ => clause.to_string(),
+            }
+        })
+        .collect();
+    Some(clauses.join(","))
 }
 
 /// How `raw` changes for `target`. `Err` says why it cannot (an alternative range, a form
@@ -363,6 +397,10 @@ mod tests {
             (Pypi, "~=3.4", "4.1", "~=4.1"),
             (Pypi, "~=1.4.2", "2.0.1", "~=2.0.1"),
             (Pypi, "==1.2.*", "1.3.0", "==1.3.*"),
+            (Pypi, "^0.1.7", "0.2.0", "^0.2.0"),
+            (Pypi, "^3.10", "3.13.1", "(satisfied)"),
+            (Pypi, "~5.2", "5.2.7", "(satisfied)"),
+            (Pypi, "~5.2", "5.4.0", "~5.4"),
             (Pypi, ">=0.24,<0.25", "0.27.2", ">=0.24,<0.28"),
             (Npm, "^1.2", "2.0.3", "^2.0"),
             (Npm, "^4.17.20", "4.17.21", "(satisfied)"),

@@ -27,7 +27,7 @@ impl Rewriter for GoModRewriter {
     fn rewrite(&self, text: &str, request: &Request<'_>) -> Result<Outcome, RewriteError> {
         let from = request.component.version.as_deref().unwrap_or_default();
         let to = &request.target.version;
-        if request.component.kind == polyver_model::Kind::Package {
+        if !matches!(request.component.name.as_str(), "go" | "toolchain") {
             if let (Some(a), Some(b)) = (major(from), major(to)) {
                 if a != b && b >= 2 && !to.contains("+incompatible") {
                     return Err(RewriteError::Unsupported {

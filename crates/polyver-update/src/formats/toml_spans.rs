@@ -34,6 +34,35 @@ pub fn strings_on_line(text: &str, path: &str, line: u32) -> Result<Vec<Range<us
     Ok(out)
 }
 
+/// The string values between the table header on `line` and the next header.
+pub fn strings_of_table_at(text: &str, path: &str, line: u32) -> Result<Vec<Range<usize>>, RewriteError> {
+    let Some(header) = line_span(text, line) else {
+        return Ok(Vec::new());
+    };
+    if !text[header.clone()].trim_start().starts_with('[') {
+        return Ok(Vec::new());
+    }
+    let start = header.end;
+    let mut end = text.len();
+    let mut at = start;
+    for l in text[start..].split_inclusive('\n') {
+        if l.trim_start().starts_with('[') {
+            end = at;
+            break;
+        }
+        at += l.len();
+    }
+    let doc = parse(text, path)?;
+    let mut out = Vec::new();
+    walk_item(doc.as_item(), &mut |span| {
+        if span.start >= start && span.start < end {
+            out.push(span);
+        }
+    });
+    out.sort_by_key(|r| r.start);
+    Ok(out)
+}
+
 /// The span of the string at `path` (table keys from the root), if it is a string.
 pub fn string_at(text: &str, file: &str, keys: &[&str]) -> Result<Option<Range<usize>>, RewriteError> {
     let doc = parse(text, file)?;
@@ -114,7 +143,11 @@ pub fn rewrite_strings_on_line(
     let Some(planned) = crate::rewrite::plan_edits(request)? else {
         return Ok(crate::Outcome::AlreadySatisfied);
     };
-    let spans = strings_on_line(text, request.path, request.line)?;
+    let mut spans = strings_on_line(text, request.path, request.line)?;
+    if spans.is_empty() {
+        // `[dependencies.name]` headers: the strings of the table below the header.
+        spans = strings_of_table_at(text, request.path, request.line)?;
+    }
     let mut last_error = None;
     // The string holding every edited clause is the one to edit.
     for span in spans {
