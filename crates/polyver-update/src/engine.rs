@@ -24,18 +24,7 @@ use crate::verify;
 /// The schema id of `polyver update --format json`.
 pub const SCHEMA: &str = "polyver.update/v1";
 
-/// How changes not selected by a `[[policy.group]]` are grouped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GroupBy {
-    /// One group per package (every file that declares it moves together).
-    #[default]
-    Component,
-    /// One group per ecosystem.
-    Ecosystem,
-    /// Everything in one group.
-    All,
-}
+pub use polyver_config::GroupBy;
 
 /// How an update runs.
 #[derive(Clone, Debug, Default)]
@@ -44,7 +33,8 @@ pub struct Options {
     pub bump_ranges: bool,
     /// Only these groups (by name); empty = all.
     pub groups: Vec<String>,
-    pub group_by: GroupBy,
+    /// Overrides `[policy] group-by`.
+    pub group_by: Option<GroupBy>,
     /// Also apply changes the policy leaves for review.
     pub include_review: bool,
 }
@@ -332,7 +322,7 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
             });
             continue;
         }
-        let name = group_name(policy, options.group_by, r);
+        let name = group_name(policy, options.group_by.unwrap_or(policy.group_by), r);
         if !options.groups.is_empty() && !options.groups.contains(&name) {
             continue;
         }

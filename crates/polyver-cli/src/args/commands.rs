@@ -494,3 +494,42 @@ pub enum LogFormat {
     Compact,
     Json,
 }
+
+/// How `update` groups what no `[[policy.group]]` selects.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum GroupByArg {
+    Component,
+    Ecosystem,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Print the unified diff of every edit and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also rewrite ranges that already admit the new version (`^1.2.0` → `^1.4.1`); without
+    /// it such a range stays and only its lock file moves.
+    #[arg(long)]
+    pub bump_ranges: bool,
+    /// Only this update group (repeatable); names as listed by a run without it.
+    #[arg(long, value_name = "NAME")]
+    pub group: Vec<String>,
+    /// Group what no [[policy.group]] selects by component, ecosystem, or all in one
+    /// [default: [policy] group-by, else component].
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub group_by: Option<GroupByArg>,
+    /// Also apply what [policy] leaves for review (by default major = "review").
+    #[arg(long)]
+    pub include_review: bool,
+    /// Run the lock tool of this ecosystem after the edits (repeatable; `all` = every one):
+    /// `uv lock`, `poetry lock --no-update`, `npm install --package-lock-only`, `cargo update
+    /// -p NAME`, `go mod tidy`, `bundle lock`, ... Off by default: polyver never runs a
+    /// package manager unless asked.
+    #[arg(long, value_name = "ECOSYSTEM")]
+    pub lock_tool: Vec<String>,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
