@@ -157,8 +157,11 @@ fn table(report: &Report) -> String {
             }
         ));
     }
+    if !report.notes.is_empty() {
+        s.push('\n');
+    }
     for note in &report.notes {
-        s.push_str(&format!("\nnote: {}\n", escaped(note)));
+        s.push_str(&format!("note: {}\n", escaped(note)));
     }
     if report.dry_run && !report.diff.is_empty() {
         s.push('\n');
