@@ -156,6 +156,8 @@ const KEPT_HEADERS: &[&str] = &[
     "content-type",
     "link",
     "docker-content-digest",
+    "retry-after",
+    "x-next-page",
     "www-authenticate",
     "x-pypi-last-serial",
     "x-ratelimit-remaining",

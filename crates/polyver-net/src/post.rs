@@ -1,7 +1,8 @@
-//! POST, for requests the server handles idempotently (`polyver push`: the same body under
-//! the same idempotency key is stored once), so a retry after a timeout or a dropped
-//! connection is safe even when the first attempt reached the server. Same client, timeouts,
-//! CA certificates and backoff as GET; never cached.
+//! POST (or PATCH/PUT), for requests the server handles idempotently (`polyver push`: the
+//! same body under the same idempotency key is stored once; a forge refuses a second pull
+//! request for one branch), so a retry after a timeout or a dropped connection is safe even
+//! when the first attempt reached the server. Same client, timeouts, CA certificates and
+//! backoff as GET; never cached.
 
 use super::error::request_error;
 use super::{bump, kept_headers, read_limited, Client, Fetched, NetError};
@@ -11,6 +12,8 @@ use std::time::Duration;
 /// A POST for [`Client::post`].
 #[derive(Clone, Debug)]
 pub struct Post {
+    /// `POST` unless changed: `PATCH` and `PUT` update forge objects (pull requests).
+    pub method: String,
     pub url: String,
     pub body: Vec<u8>,
     pub content_type: String,
@@ -27,6 +30,7 @@ pub struct Post {
 impl Post {
     pub fn json(url: impl Into<String>, body: Vec<u8>) -> Post {
         Post {
+            method: "POST".to_string(),
             url: url.into(),
             body,
             content_type: "application/json".to_string(),
@@ -54,9 +58,15 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+                NetError::Other {
+                    url: url.to_string(),
+                    message: format!("`{}` is not an HTTP method", request.method),
+                }
+            })?;
             let mut builder = self
                 .http
-                .post(url)
+                .request(method, url)
                 .timeout(request.timeout.unwrap_or(self.options.timeout))
                 .header(header::CONTENT_TYPE, &request.content_type)
                 .body(request.body.clone());

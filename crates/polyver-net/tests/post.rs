@@ -102,3 +102,27 @@ fn a_dead_server_is_a_connection_error_and_offline_sends_nothing() {
     assert!(matches!(e, NetError::Offline { .. }), "{e}");
     assert_eq!(server.requests().len(), 0);
 }
+
+#[test]
+fn patch_and_put_go_out_with_their_method_and_keep_the_retries() {
+    let server = TestServer::start();
+    server.queue("/repos/o/r/pulls/1", [Response::status(503)]);
+    server.route(
+        "/repos/o/r/pulls/1",
+        Response::ok("{}").header("x-next-page", "2"),
+    );
+    let mut patch = Post::json(
+        server.url("/repos/o/r/pulls/1"),
+        b"{\"body\":\"b\"}".to_vec(),
+    );
+    patch.method = "PATCH".into();
+    let answer = client(1, false).post(&patch).unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("x-next-page"), Some("2"));
+    let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["PATCH", "PATCH"]);
+
+    patch.method = "NOT A METHOD".into();
+    let error = client(0, false).post(&patch).unwrap_err();
+    assert!(error.to_string().contains("not an HTTP method"), "{error}");
+}
