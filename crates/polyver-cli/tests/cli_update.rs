@@ -281,3 +281,65 @@ fn table_output_lists_groups_and_the_dry_run_diff() {
     assert!(text.contains("review    express 4.17.1 → 5.1.0"), "{text}");
     assert!(text.contains("--- a/requirements.txt"), "{text}");
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git is required");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn branch_commits_each_group_on_its_own_branch_and_leaves_the_working_tree() {
+    let setup = Setup::new("");
+    git(&setup.repo, &["init", "-q", "-b", "main"]);
+    git(&setup.repo, &["add", "."]);
+    git(&setup.repo, &["commit", "-q", "-m", "start"]);
+    let (code, doc, stderr) = setup.update(&["--branch"]);
+    assert_eq!(code, 0, "{stderr}");
+    let groups = doc["publish"]["groups"].as_array().unwrap();
+    let left_pad = groups.iter().find(|g| g["group"] == "npm-left-pad").unwrap();
+    assert_eq!(left_pad["branch"], "polyver/npm-left-pad");
+    assert_eq!(left_pad["commit"]["outcome"], "created", "{doc:#}");
+    // The working tree is untouched; the branch holds the edit and the group's message.
+    assert_eq!(setup.read("web/package.json"), PACKAGE_JSON);
+    let on_branch = git(&setup.repo, &["show", "polyver/npm-left-pad:web/package.json"]);
+    assert!(on_branch.contains("\"left-pad\": \"1.3.0\""), "{on_branch}");
+    assert!(on_branch.contains("\"express\": \"^4.17.0\""), "only this group's edit: {on_branch}");
+    let message = git(&setup.repo, &["log", "-1", "--format=%B", "polyver/npm-left-pad"]);
+    assert!(message.starts_with("[security] Update left-pad from 1.1.0 to 1.3.0"), "{message}");
+    let requests = git(&setup.repo, &["show", "polyver/pypi-requests:requirements.txt"]);
+    assert!(requests.contains("requests==2.32.3 \\\r\n"), "CRLF kept: {requests:?}");
+    // Re-running changes nothing.
+    let (code, again, _) = setup.update(&["--branch"]);
+    assert_eq!(code, 0);
+    let left_pad = again["publish"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "npm-left-pad")
+        .unwrap();
+    assert_eq!(left_pad["commit"]["outcome"], "unchanged", "{again:#}");
+
+    // --open-pr needs a token for the remote's forge: an input error naming the variables.
+    git(&setup.repo, &["remote", "add", "origin", "https://github.com/acme/shop.git"]);
+    let out = setup
+        .polyver()
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITLAB_TOKEN")
+        .env_remove("POLYVER_FORGE_TOKEN")
+        .args(["update", "--open-pr"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GITHUB_TOKEN"), "{stderr}");
+}

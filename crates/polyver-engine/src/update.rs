@@ -25,6 +25,9 @@ pub struct UpdateOptions {
     pub include_review: bool,
     /// Ecosystems whose lock tools may run (`all` = every one); empty = none.
     pub lock_tools: Vec<String>,
+    /// The edits go to one branch per group (`--branch`, `--open-pr`): the working tree is
+    /// left as it is.
+    pub branch: bool,
 }
 
 /// The update of `inventory` (scanned from `root`).
@@ -55,7 +58,7 @@ pub fn update(
         dry_run: options.dry_run,
     });
     report.notes.extend(outcome.warnings);
-    if !options.dry_run {
+    if !options.dry_run && !options.branch {
         for (path, text) in &files {
             crate::write_atomically(&root.join(path), text).map_err(|e| {
                 EngineError::environment(format!("cannot write {path}: {e}"), None)
@@ -63,9 +66,10 @@ pub fn update(
         }
         report.lock_tools = run_lock_tools(root, &report, &options.lock_tools);
     } else if !options.lock_tools.is_empty() {
-        report
-            .notes
-            .push("--lock-tool does nothing with --dry-run: no manifest was edited".to_string());
+        report.notes.push(
+            "--lock-tool runs on the working tree: nothing was edited there (--dry-run, --branch)"
+                .to_string(),
+        );
     }
     Ok((report, changes))
 }

@@ -124,23 +124,7 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// One file after the edits of a group: its path and new contents.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FileEdit {
-    pub path: String,
-    pub contents: String,
-}
-
-/// What one group changes, ready for a branch and a pull request (the shape
-/// `polyver_forge::GroupChange` takes; kept here until that crate lands).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GroupChange {
-    pub group: String,
-    pub files: Vec<FileEdit>,
-    pub commit_message: String,
-    pub title: String,
-    pub body: String,
-}
+pub use polyver_forge::{FileEdit, GroupChange};
 
 /// Reads a repository file (relative path) for the rewrites.
 pub type ReadFile<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
@@ -509,7 +493,10 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
         let files: Vec<FileEdit> = files
             .into_iter()
             .filter(|(p, t)| originals.get(p).and_then(|o| o.as_ref()) != Some(t))
-            .map(|(path, contents)| FileEdit { path, contents })
+            .map(|(path, contents)| FileEdit {
+                path: path.into(),
+                contents: contents.into_bytes(),
+            })
             .collect();
         own_files.insert(groups[gi].name.clone(), files);
     }

@@ -13,15 +13,19 @@ use crate::progress::{self, Shown};
 use polyver_engine::update::UpdateOptions;
 use polyver_engine::{Engine, Overrides};
 use polyver_update::engine::{GroupBy, Report, Status};
+use polyver_forge::{ForgeKind, ForgeSettings, OpenPr, PublishOptions, PublishReport, Signature};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// `polyver update --format json`: the report (schema `polyver.update/v1`).
+/// `polyver update --format json`: the report (schema `polyver.update/v1`), with the
+/// branches and pull requests of `--branch` / `--open-pr`.
 #[derive(Serialize)]
 struct Document<'a> {
     #[serde(flatten)]
     report: &'a Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publish: Option<&'a PublishReport>,
 }
 
 pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
@@ -64,16 +68,116 @@ pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::
         }),
         include_review: args.include_review,
         lock_tools: args.lock_tool.clone(),
+        branch: args.branch || args.open_pr,
     };
     let result = polyver_engine::update::update(&engine.settings, &root, &inventory, &options, &lookups);
     bar.finish_and_clear();
-    let (report, _changes) = result?;
+    let (report, changes) = result?;
+    let publish = if args.branch || args.open_pr {
+        let changes: Vec<_> = changes.into_iter().filter(|c| !c.files.is_empty()).collect();
+        Some(publish(args, &root, &engine.settings, &changes)?)
+    } else {
+        None
+    };
     match global.format {
-        Format::Json => out.json(&Document { report: &report })?,
-        _ => out.write(&table(&report))?,
+        Format::Json => out.json(&Document {
+            report: &report,
+            publish: publish.as_ref(),
+        })?,
+        _ => {
+            let mut text = table(&report);
+            if let Some(p) = &publish {
+                text.push_str(&published(p));
+            }
+            out.write(&text)?
+        }
     }
     let tool_failed = report.lock_tools.iter().any(|r| !r.ok);
-    Ok(if tool_failed { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    let publish_code = publish.as_ref().map_or(0, PublishReport::exit_code);
+    Ok(if publish_code > 0 {
+        ExitCode::from(publish_code as u8)
+    } else if tool_failed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--branch` / `--open-pr`: one branch per group, pushed and proposed with `--open-pr`.
+fn publish(
+    args: &UpdateArgs,
+    root: &std::path::Path,
+    settings: &polyver_engine::Settings,
+    changes: &[polyver_forge::GroupChange],
+) -> anyhow::Result<PublishReport> {
+    let author = Signature::new("polyver", "polyver@users.noreply.example");
+    let fail = |e: polyver_forge::ForgeError| -> anyhow::Error {
+        let message = e.to_string();
+        if e.exit_code() == 2 {
+            crate::CliError::input(message, None).into()
+        } else {
+            crate::CliError::environment(message, None).into()
+        }
+    };
+    let forge = if args.open_pr {
+        let mut forge_settings = ForgeSettings::from_env(settings.net_options());
+        forge_settings.api_base = args.forge_api.clone();
+        forge_settings.kind = args.forge.as_deref().map(|k| match k {
+            "gitlab" => ForgeKind::Gitlab,
+            _ => ForgeKind::Github,
+        });
+        let url = polyver_forge::remote_url(root, &args.remote).map_err(fail)?;
+        Some(polyver_forge::forge_for_remote(&url, &forge_settings).map_err(fail)?)
+    } else {
+        None
+    };
+    let options = PublishOptions {
+        base: args.base.clone(),
+        open_pr: args.open_pr.then(|| OpenPr {
+            remote: args.remote.clone(),
+            labels: args.label.clone(),
+            close_superseded: true,
+            ..OpenPr::default()
+        }),
+    };
+    polyver_forge::publish(root, changes, &author, &options, forge.as_deref()).map_err(fail)
+}
+
+/// The branches and pull requests, for the table.
+fn published(p: &PublishReport) -> String {
+    let mut s = String::from("\n");
+    for g in &p.groups {
+        let what = match (&g.error, &g.commit, g.no_changes) {
+            (Some(e), _, _) => format!("failed: {}", escaped(&e.message)),
+            (None, _, true) => "no changes on the base".to_string(),
+            (None, Some(c), _) => serde_json::to_value(c)
+                .ok()
+                .and_then(|v| v["outcome"].as_str().map(str::to_string))
+                .unwrap_or_default(),
+            (None, None, _) => String::new(),
+        };
+        let pr = g
+            .pull_request
+            .as_ref()
+            .and_then(|pr| serde_json::to_value(pr).ok())
+            .map(|v| {
+                format!(
+                    "  pull request {} {}",
+                    v["outcome"].as_str().unwrap_or(""),
+                    v["url"].as_str().unwrap_or("")
+                )
+            })
+            .unwrap_or_default();
+        s.push_str(&format!("branch {}: {what}{pr}\n", escaped(&g.branch)));
+    }
+    for c in &p.closed {
+        let v = serde_json::to_value(c).unwrap_or_default();
+        s.push_str(&format!(
+            "closed as superseded: {}\n",
+            escaped(v["url"].as_str().unwrap_or(""))
+        ));
+    }
+    s
 }
 
 fn status_word(s: Status) -> &'static str {
