@@ -343,3 +343,69 @@ fn branch_commits_each_group_on_its_own_branch_and_leaves_the_working_tree() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("GITHUB_TOKEN"), "{stderr}");
 }
+
+#[path = "../../polyver-forge/tests/common/fake_forge.rs"]
+#[allow(dead_code)]
+mod fake_forge;
+
+#[test]
+fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
+    use fake_forge::{FakeForge, Flavor};
+    let setup = Setup::new("");
+    git(&setup.repo, &["init", "-q", "-b", "main"]);
+    git(&setup.repo, &["add", "."]);
+    git(&setup.repo, &["commit", "-q", "-m", "start"]);
+    // The remote names github.com/acme/shop over ssh; a stand-in for ssh runs git's
+    // command against a local bare repository instead, so nothing leaves the machine.
+    let bare = setup.dir.path().join("shop.git");
+    git(setup.dir.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
+    git(&setup.repo, &["remote", "add", "origin", "ssh://git@github.com/acme/shop.git"]);
+    git(&setup.repo, &["push", "-q", bare.to_str().unwrap(), "main"]);
+    let ssh = setup.dir.path().join("fake-ssh");
+    std::fs::write(
+        &ssh,
+        format!(
+            "#!/bin/sh\nwhile [ $# -gt 1 ]; do shift; done\nexec sh -c \"$(printf '%s' \"$1\" | sed \"s#'/acme/shop.git'#'{}'#\")\"\n",
+            bare.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = FakeForge::start(Flavor::Github, "acme/shop", "test-token");
+
+    let run = || {
+        setup
+            .polyver()
+            .env("GITHUB_TOKEN", "test-token")
+            .env("GIT_SSH_COMMAND", &ssh)
+            .args(["update", "--format", "json", "--open-pr", "--forge-api", &fake.base_url])
+            .args(["--label", "dependencies"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let left_pad = doc["publish"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "npm-left-pad")
+        .unwrap();
+    assert_eq!(left_pad["push"]["outcome"], "created", "{doc:#}");
+    assert_eq!(left_pad["pull_request"]["outcome"], "created", "{doc:#}");
+    let prs = fake.state().prs.clone();
+    let pr = prs.iter().find(|p| p.head == "polyver/npm-left-pad").unwrap();
+    assert_eq!(pr.title, "[security] Update left-pad from 1.1.0 to 1.3.0");
+    assert!(pr.body.contains("GHSA-test-lpad"), "{}", pr.body);
+    assert_eq!(pr.labels, ["dependencies"]);
+    let pushed = git(&bare, &["show", "polyver/npm-left-pad:web/package.json"]);
+    assert!(pushed.contains("\"left-pad\": \"1.3.0\""));
+    // A second run sends no write to the forge.
+    fake.clear_requests();
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+}
