@@ -119,8 +119,7 @@ impl Setup {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        let json = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
         (out.status.code().unwrap(), json, stderr)
     }
 
@@ -151,10 +150,21 @@ fn dry_run_plans_groups_and_prints_the_diff_without_writing() {
     assert_eq!(first["name"], "npm-left-pad", "{doc:#}");
     assert_eq!(first["security"], true);
     assert_eq!(first["lock_files"][0], "web/package-lock.json");
-    assert!(first["commit_message"].as_str().unwrap().contains("left-pad 1.1.0 -> 1.3.0"));
-    assert!(first["commit_message"].as_str().unwrap().contains("fixes GHSA-test-lpad"));
+    assert!(first["commit_message"]
+        .as_str()
+        .unwrap()
+        .contains("left-pad 1.1.0 -> 1.3.0"));
+    assert!(first["commit_message"]
+        .as_str()
+        .unwrap()
+        .contains("fixes GHSA-test-lpad"));
     let body = first["body"].as_str().unwrap();
-    assert!(body.contains("| left-pad | 1.1.0 | [1.3.0](https://www.npmjs.com/package/left-pad/v/1.3.0) |"), "{body}");
+    assert!(
+        body.contains(
+            "| left-pad | 1.1.0 | [1.3.0](https://www.npmjs.com/package/left-pad/v/1.3.0) |"
+        ),
+        "{body}"
+    );
     assert!(body.contains("GHSA-test-lpad"), "{body}");
 
     let requests = change(&doc, "requests");
@@ -174,7 +184,11 @@ fn dry_run_plans_groups_and_prints_the_diff_without_writing() {
         "the new version's hash from the index: {diff}"
     );
     assert!(diff.contains("+    \"left-pad\": \"1.3.0\""), "{diff}");
-    assert_eq!(setup.read("requirements.txt"), REQUIREMENTS, "--dry-run writes nothing");
+    assert_eq!(
+        setup.read("requirements.txt"),
+        REQUIREMENTS,
+        "--dry-run writes nothing"
+    );
     assert_eq!(setup.read("web/package.json"), PACKAGE_JSON);
 }
 
@@ -193,7 +207,9 @@ fn writes_the_edits_which_a_rescan_confirms_and_a_second_run_has_nothing_left() 
     );
     assert_eq!(
         setup.read("web/package.json"),
-        PACKAGE_JSON.replace("^4.17.0", "^5.1.0").replace("\"1.1.0\"", "\"1.3.0\"")
+        PACKAGE_JSON
+            .replace("^4.17.0", "^5.1.0")
+            .replace("\"1.1.0\"", "\"1.3.0\"")
     );
     let _: Value = serde_json::from_str(&setup.read("web/package.json")).unwrap();
     let scan = setup
@@ -217,7 +233,11 @@ fn writes_the_edits_which_a_rescan_confirms_and_a_second_run_has_nothing_left() 
 
     // The lock file still says 4.17.1 for express: it is listed, never edited.
     assert!(setup.read("web/package-lock.json").contains("4.17.1"));
-    assert!(doc["lock_files"].as_array().unwrap().iter().any(|l| l == "web/package-lock.json"));
+    assert!(doc["lock_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l == "web/package-lock.json"));
 
     // Nothing is left to edit for requests (latest now).
     let (_, again, _) = setup.update(&["--dry-run"]);
@@ -229,55 +249,108 @@ fn writes_the_edits_which_a_rescan_confirms_and_a_second_run_has_nothing_left() 
 
 #[test]
 fn groups_can_be_chosen_and_merged() {
-    let setup = Setup::new("[policy]\nmajor = \"pr\"\n\n[[policy.group]]\nname = \"web deps\"\necosystem = \"npm\"\n");
+    let setup = Setup::new(
+        "[policy]\nmajor = \"pr\"\n\n[[policy.group]]\nname = \"web deps\"\necosystem = \"npm\"\n",
+    );
     let (_, doc, _) = setup.update(&["--dry-run"]);
-    let names: Vec<&str> = doc["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["web-deps", "pypi-requests"], "{doc:#}");
     let (_, only, _) = setup.update(&["--dry-run", "--group", "pypi-requests"]);
     assert_eq!(only["groups"].as_array().unwrap().len(), 1);
     assert!(!only["diff"].as_str().unwrap().contains("package.json"));
     let (_, all, _) = setup.update(&["--dry-run", "--group-by", "all"]);
-    let names: Vec<&str> = all["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["web-deps", "all"], "named groups still win: {all:#}");
+    let names: Vec<&str> = all["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["web-deps", "all"],
+        "named groups still win: {all:#}"
+    );
 }
 
 #[test]
 fn lock_tools_run_only_when_asked_and_a_missing_one_is_an_environment_error() {
     let setup = Setup::new("");
-    write(&setup.repo, "Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
+    write(
+        &setup.repo,
+        "Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n",
+    );
     let out = setup
         .polyver()
         .args(["update", "--lock-tool", "npmm"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // npm's tool pointed at a PATH without npm: it is reported as not started, exit 3.
     let out = setup
         .polyver()
         .env("PATH", setup.dir.path())
-        .args(["update", "--format", "json", "--lock-tool", "npm", "--group", "npm-left-pad"])
+        .args([
+            "update",
+            "--format",
+            "json",
+            "--lock-tool",
+            "npm",
+            "--group",
+            "npm-left-pad",
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let run = &doc["lock_tools"][0];
     assert_eq!(run["command"][0], "npm");
     assert_eq!(run["command"][1], "install");
     assert_eq!(run["dir"], "web");
     assert_eq!(run["ok"], false);
-    assert!(run["message"].as_str().unwrap().contains("cannot run `npm`"), "{run}");
+    assert!(
+        run["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot run `npm`"),
+        "{run}"
+    );
     // The edit itself was made.
-    assert!(setup.read("web/package.json").contains("\"left-pad\": \"1.3.0\""));
+    assert!(setup
+        .read("web/package.json")
+        .contains("\"left-pad\": \"1.3.0\""));
 }
 
 #[test]
 fn table_output_lists_groups_and_the_dry_run_diff() {
     let setup = Setup::new("");
-    let out = setup.polyver().args(["update", "--dry-run"]).output().unwrap();
+    let out = setup
+        .polyver()
+        .args(["update", "--dry-run"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("npm-left-pad  priority"), "{text}");
-    assert!(text.contains("edited    left-pad 1.1.0 → 1.3.0  web/package.json:5"), "{text}");
+    assert!(
+        text.contains("edited    left-pad 1.1.0 → 1.3.0  web/package.json:5"),
+        "{text}"
+    );
     assert!(text.contains("review    express 4.17.1 → 5.1.0"), "{text}");
     assert!(text.contains("--- a/requirements.txt"), "{text}");
 }
@@ -293,7 +366,11 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .expect("git is required");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -306,18 +383,39 @@ fn branch_commits_each_group_on_its_own_branch_and_leaves_the_working_tree() {
     let (code, doc, stderr) = setup.update(&["--branch"]);
     assert_eq!(code, 0, "{stderr}");
     let groups = doc["publish"]["groups"].as_array().unwrap();
-    let left_pad = groups.iter().find(|g| g["group"] == "npm-left-pad").unwrap();
+    let left_pad = groups
+        .iter()
+        .find(|g| g["group"] == "npm-left-pad")
+        .unwrap();
     assert_eq!(left_pad["branch"], "polyver/npm-left-pad");
     assert_eq!(left_pad["commit"]["outcome"], "created", "{doc:#}");
     // The working tree is untouched; the branch holds the edit and the group's message.
     assert_eq!(setup.read("web/package.json"), PACKAGE_JSON);
-    let on_branch = git(&setup.repo, &["show", "polyver/npm-left-pad:web/package.json"]);
+    let on_branch = git(
+        &setup.repo,
+        &["show", "polyver/npm-left-pad:web/package.json"],
+    );
     assert!(on_branch.contains("\"left-pad\": \"1.3.0\""), "{on_branch}");
-    assert!(on_branch.contains("\"express\": \"^4.17.0\""), "only this group's edit: {on_branch}");
-    let message = git(&setup.repo, &["log", "-1", "--format=%B", "polyver/npm-left-pad"]);
-    assert!(message.starts_with("[security] Update left-pad from 1.1.0 to 1.3.0"), "{message}");
-    let requests = git(&setup.repo, &["show", "polyver/pypi-requests:requirements.txt"]);
-    assert!(requests.contains("requests==2.32.3 \\\r\n"), "CRLF kept: {requests:?}");
+    assert!(
+        on_branch.contains("\"express\": \"^4.17.0\""),
+        "only this group's edit: {on_branch}"
+    );
+    let message = git(
+        &setup.repo,
+        &["log", "-1", "--format=%B", "polyver/npm-left-pad"],
+    );
+    assert!(
+        message.starts_with("[security] Update left-pad from 1.1.0 to 1.3.0"),
+        "{message}"
+    );
+    let requests = git(
+        &setup.repo,
+        &["show", "polyver/pypi-requests:requirements.txt"],
+    );
+    assert!(
+        requests.contains("requests==2.32.3 \\\r\n"),
+        "CRLF kept: {requests:?}"
+    );
     // Re-running changes nothing.
     let (code, again, _) = setup.update(&["--branch"]);
     assert_eq!(code, 0);
@@ -330,7 +428,15 @@ fn branch_commits_each_group_on_its_own_branch_and_leaves_the_working_tree() {
     assert_eq!(left_pad["commit"]["outcome"], "unchanged", "{again:#}");
 
     // --open-pr needs a token for the remote's forge: an input error naming the variables.
-    git(&setup.repo, &["remote", "add", "origin", "https://github.com/acme/shop.git"]);
+    git(
+        &setup.repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/acme/shop.git",
+        ],
+    );
     let out = setup
         .polyver()
         .env_remove("GITHUB_TOKEN")
@@ -358,8 +464,19 @@ fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
     // The remote names github.com/acme/shop over ssh; a stand-in for ssh runs git's
     // command against a local bare repository instead, so nothing leaves the machine.
     let bare = setup.dir.path().join("shop.git");
-    git(setup.dir.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
-    git(&setup.repo, &["remote", "add", "origin", "ssh://git@github.com/acme/shop.git"]);
+    git(
+        setup.dir.path(),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
+    git(
+        &setup.repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "ssh://git@github.com/acme/shop.git",
+        ],
+    );
     git(&setup.repo, &["push", "-q", bare.to_str().unwrap(), "main"]);
     let ssh = setup.dir.path().join("fake-ssh");
     std::fs::write(
@@ -379,14 +496,26 @@ fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
             .polyver()
             .env("GITHUB_TOKEN", "test-token")
             .env("GIT_SSH_COMMAND", &ssh)
-            .args(["update", "--format", "json", "--open-pr", "--forge-api", &fake.base_url])
+            .args([
+                "update",
+                "--format",
+                "json",
+                "--open-pr",
+                "--forge-api",
+                &fake.base_url,
+            ])
             .args(["--label", "dependencies"])
             .output()
             .unwrap()
     };
     let out = run();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let left_pad = doc["publish"]["groups"]
         .as_array()
@@ -397,7 +526,10 @@ fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
     assert_eq!(left_pad["push"]["outcome"], "created", "{doc:#}");
     assert_eq!(left_pad["pull_request"]["outcome"], "created", "{doc:#}");
     let prs = fake.state().prs.clone();
-    let pr = prs.iter().find(|p| p.head == "polyver/npm-left-pad").unwrap();
+    let pr = prs
+        .iter()
+        .find(|p| p.head == "polyver/npm-left-pad")
+        .unwrap();
     assert_eq!(pr.title, "[security] Update left-pad from 1.1.0 to 1.3.0");
     assert!(pr.body.contains("GHSA-test-lpad"), "{}", pr.body);
     assert_eq!(pr.labels, ["dependencies"]);
@@ -406,6 +538,11 @@ fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
     // A second run sends no write to the forge.
     fake.clear_requests();
     let out = run();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
 }

@@ -399,7 +399,10 @@ mod tests {
         assert_eq!(e.line, 2);
         assert!(e.hint.unwrap().starts_with("did you mean \"ecosystem\"?"));
         assert_eq!(
-            parse_str("[policy]\ngroup-by = \"all\"\n").unwrap().policy.group_by,
+            parse_str("[policy]\ngroup-by = \"all\"\n")
+                .unwrap()
+                .policy
+                .group_by,
             GroupBy::All
         );
         let e = parse_str("[policy]\nignore = [\"\"]\n").unwrap_err();

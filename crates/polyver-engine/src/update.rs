@@ -60,9 +60,8 @@ pub fn update(
     report.notes.extend(outcome.warnings);
     if !options.dry_run && !options.branch {
         for (path, text) in &files {
-            crate::write_atomically(&root.join(path), text).map_err(|e| {
-                EngineError::environment(format!("cannot write {path}: {e}"), None)
-            })?;
+            crate::write_atomically(&root.join(path), text)
+                .map_err(|e| EngineError::environment(format!("cannot write {path}: {e}"), None))?;
         }
         report.lock_tools = run_lock_tools(root, &report, &options.lock_tools);
     } else if !options.lock_tools.is_empty() {
@@ -140,7 +139,9 @@ impl IndexHashes {
     /// when the index has none (the rewrite is then refused with that reason).
     fn of(&self, c: &Component, version: &str) -> Option<String> {
         let pinned = c.ecosystem == Ecosystem::Pypi
-            && c.integrity.as_deref().is_some_and(|i| i.contains("sha256:"));
+            && c.integrity
+                .as_deref()
+                .is_some_and(|i| i.contains("sha256:"));
         if !pinned {
             return None;
         }

@@ -110,7 +110,10 @@ fn poetry_as_pep440(raw: &str) -> Option<String> {
             };
             match op {
                 "^" if !parts.is_empty() => {
-                    let i = parts.iter().position(|&p| p != 0).unwrap_or(parts.len() - 1);
+                    let i = parts
+                        .iter()
+                        .position(|&p| p != 0)
+                        .unwrap_or(parts.len() - 1);
                     format!(">={version},<{}", bound(i))
                 }
                 "~" if !parts.is_empty() => {
@@ -260,7 +263,10 @@ fn numeric_parts(version: &str) -> Vec<u64> {
 /// fewer numeric parts or a suffix that truncation would drop.
 fn with_precision(target: &str, n: usize) -> String {
     let parts: Vec<&str> = target.split('.').collect();
-    let numeric = parts.iter().take_while(|p| p.parse::<u64>().is_ok()).count();
+    let numeric = parts
+        .iter()
+        .take_while(|p| p.parse::<u64>().is_ok())
+        .count();
     if n >= parts.len() || n == 0 || numeric < n {
         return target.to_string();
     }
@@ -274,18 +280,12 @@ fn next_bound(bound: &str, target: &str) -> String {
     let t = numeric_parts(target);
     let width = b.len().max(1);
     let position = b.iter().rposition(|&p| p != 0).unwrap_or(0);
-    let mut out: Vec<u64> = (0..width)
-        .map(|i| t.get(i).copied().unwrap_or(0))
-        .collect();
+    let mut out: Vec<u64> = (0..width).map(|i| t.get(i).copied().unwrap_or(0)).collect();
     out[position] += 1;
     for p in out.iter_mut().skip(position + 1) {
         *p = 0;
     }
-    let text = out
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".");
+    let text = out.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
     if bound.starts_with('v') {
         format!("v{text}")
     } else {
@@ -332,7 +332,9 @@ fn clause_target(
         }
         // Wildcards and caret/tilde ranges keep their precision.
         "==" | "=" | "" => {
-            let stem = version.trim_end_matches(['*', 'x', 'X']).trim_end_matches('.');
+            let stem = version
+                .trim_end_matches(['*', 'x', 'X'])
+                .trim_end_matches('.');
             let n = stem.split('.').count();
             let suffix = &version[stem.len()..];
             Some(format!("{}{suffix}", with_precision(&target_text, n)))
@@ -425,7 +427,11 @@ mod tests {
             (Nuget, "13.0.1", "13.0.3", "(satisfied)"),
         ];
         for (eco, raw, target, want) in cases {
-            assert_eq!(new(eco, raw, target, false), want, "{eco:?} {raw} → {target}");
+            assert_eq!(
+                new(eco, raw, target, false),
+                want,
+                "{eco:?} {raw} → {target}"
+            );
         }
     }
 

@@ -36,7 +36,9 @@ pub fn command_for(format: Format, file_name: &str, packages: &[String]) -> Opti
         Format::PoetryLock => words(&["poetry", "lock", "--no-update"]),
         Format::PdmLock => words(&["pdm", "lock", "--update-reuse"]),
         Format::PipfileLock => words(&["pipenv", "lock"]),
-        Format::PackageLock => words(&["npm", "install", "--package-lock-only", "--ignore-scripts"]),
+        Format::PackageLock => {
+            words(&["npm", "install", "--package-lock-only", "--ignore-scripts"])
+        }
         Format::YarnLock => words(&["yarn", "install", "--mode=update-lockfile"]),
         Format::PnpmLock => words(&["pnpm", "install", "--lockfile-only", "--ignore-scripts"]),
         Format::BunLock => words(&["bun", "install", "--lockfile-only"]),
@@ -105,7 +107,11 @@ pub fn run(root: &Path, ecosystem: Ecosystem, lock_file: &str, command: Vec<Stri
         report.message = "empty command".into();
         return report;
     };
-    match Command::new(program).args(args).current_dir(root.join(&dir)).output() {
+    match Command::new(program)
+        .args(args)
+        .current_dir(root.join(&dir))
+        .output()
+    {
         Ok(output) => {
             report.exit_code = output.status.code();
             report.ok = output.status.success();
@@ -133,7 +139,11 @@ mod tests {
         std::fs::create_dir_all(app.join("dep/src")).unwrap();
         std::fs::write(app.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"dep\", version = \"0.2\" }\n\n[workspace]\n").unwrap();
         std::fs::write(app.join("src/lib.rs"), "").unwrap();
-        std::fs::write(app.join("dep/Cargo.toml"), "[package]\nname = \"dep\"\nversion = \"0.2.1\"\nedition = \"2021\"\n").unwrap();
+        std::fs::write(
+            app.join("dep/Cargo.toml"),
+            "[package]\nname = \"dep\"\nversion = \"0.2.1\"\nedition = \"2021\"\n",
+        )
+        .unwrap();
         std::fs::write(app.join("dep/src/lib.rs"), "").unwrap();
         let mut command = command_for(Format::CargoLock, "Cargo.lock", &["dep".into()]).unwrap();
         command.push("--offline".into());
@@ -141,12 +151,35 @@ mod tests {
         assert!(run.ok, "{run:?}");
         assert_eq!(run.dir, "app");
         let lock = std::fs::read_to_string(app.join("Cargo.lock")).unwrap();
-        assert!(lock.contains("name = \"dep\"\nversion = \"0.2.1\""), "{lock}");
+        assert!(
+            lock.contains("name = \"dep\"\nversion = \"0.2.1\""),
+            "{lock}"
+        );
 
-        let missing = super::run(dir.path(), Ecosystem::Npm, "package-lock.json", vec!["polyver-no-such-tool".into()]);
+        let missing = super::run(
+            dir.path(),
+            Ecosystem::Npm,
+            "package-lock.json",
+            vec!["polyver-no-such-tool".into()],
+        );
         assert!(!missing.ok && missing.exit_code.is_none());
-        assert!(missing.message.contains("cannot run"), "{}", missing.message);
-        let failing = super::run(dir.path(), Ecosystem::Cargo, "app/Cargo.lock", vec!["cargo".into(), "update".into(), "-p".into(), "nope".into(), "--offline".into()]);
+        assert!(
+            missing.message.contains("cannot run"),
+            "{}",
+            missing.message
+        );
+        let failing = super::run(
+            dir.path(),
+            Ecosystem::Cargo,
+            "app/Cargo.lock",
+            vec![
+                "cargo".into(),
+                "update".into(),
+                "-p".into(),
+                "nope".into(),
+                "--offline".into(),
+            ],
+        );
         assert!(!failing.ok && failing.exit_code.is_some(), "{failing:?}");
     }
 }

@@ -211,7 +211,8 @@ pub fn apply_in_region(
             .filter(|&i| {
                 let before = body[..i].chars().next_back();
                 let after = body[i + edit.old.len()..].chars().next();
-                let bounded = !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
+                let bounded =
+                    !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
                 bounded && body[..i].trim_end().ends_with(edit.op.as_str())
             })
             .collect();
@@ -245,7 +246,11 @@ pub fn apply_in_region(
 }
 
 /// [`apply_in_region`] on the request's whole line.
-pub fn apply_on_line(text: &str, request: &Request<'_>, edits: &[ClauseEdit]) -> Result<String, RewriteError> {
+pub fn apply_on_line(
+    text: &str,
+    request: &Request<'_>,
+    edits: &[ClauseEdit],
+) -> Result<String, RewriteError> {
     let span = line_span(text, request.line).ok_or_else(|| RewriteError::NotFound {
         path: request.path.to_string(),
         line: request.line,

@@ -46,9 +46,14 @@ pub fn rescan(
     };
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     for c in &here {
-        let version_ok = expected.version.as_ref().is_none_or(|v| c.version.as_deref() == Some(v.as_str()));
+        let version_ok = expected
+            .version
+            .as_ref()
+            .is_none_or(|v| c.version.as_deref() == Some(v.as_str()));
         let constraint_ok = expected.constraint.as_ref().is_none_or(|k| {
-            c.constraint.as_ref().is_some_and(|got| squash(&got.raw) == squash(k))
+            c.constraint
+                .as_ref()
+                .is_some_and(|got| squash(&got.raw) == squash(k))
         });
         if version_ok && constraint_ok {
             return Ok(());
@@ -57,7 +62,10 @@ pub fn rescan(
     Err(format!(
         "after the edit the re-scan reads {} at {path}:{line} as {} (expected {})",
         component.name,
-        describe(first.version.as_deref(), first.constraint.as_ref().map(|k| k.raw.as_str())),
+        describe(
+            first.version.as_deref(),
+            first.constraint.as_ref().map(|k| k.raw.as_str())
+        ),
         describe(expected.version.as_deref(), expected.constraint.as_deref()),
     ))
 }

@@ -16,19 +16,25 @@ use polyver_update::rewrite::plan_edits;
 use polyver_update::{verify, Outcome, Request, RewriteError, Target};
 
 fn fixture(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn components(format: Format, path: &str, text: &str) -> Vec<Component> {
-    let found = polyver_extract::registry::extractor(format).extract(&SourceFile::from_text(path, text));
+    let found =
+        polyver_extract::registry::extractor(format).extract(&SourceFile::from_text(path, text));
     found.components
 }
 
 /// The components named `name` in the file, one per location.
 fn find(format: Format, path: &str, text: &str, name: &str) -> Vec<(Component, u32)> {
     let mut out = Vec::new();
-    for c in components(format, path, text).into_iter().filter(|c| c.name == name) {
+    for c in components(format, path, text)
+        .into_iter()
+        .filter(|c| c.name == name)
+    {
         for l in c.locations.clone() {
             out.push((c.clone(), l.line));
         }
@@ -99,12 +105,27 @@ fn parses(kind: &str, text: &str) {
         Err(e) => panic!("python3 is required under CI=true: {e}"),
     };
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{kind} parser rejects the edited file: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{kind} parser rejects the edited file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
-fn case(format: Format, rel: &str, moves: &[(&str, &str)], parser: Option<&str>, bump_ranges: bool) -> String {
+fn case(
+    format: Format,
+    rel: &str,
+    moves: &[(&str, &str)],
+    parser: Option<&str>,
+    bump_ranges: bool,
+) -> String {
     let original = fixture(rel);
     let mut text = original.clone();
     for (name, to) in moves {
@@ -117,15 +138,25 @@ fn case(format: Format, rel: &str, moves: &[(&str, &str)], parser: Option<&str>,
     }
     // Everything outside the edited lines is byte for byte the original.
     let diff = unified_diff(rel, &original, &text);
-    let changed = diff.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).count();
-    assert!(changed <= moves.len() * 2 + 2, "too many lines changed:\n{diff}");
+    let changed = diff
+        .lines()
+        .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+        .count();
+    assert!(
+        changed <= moves.len() * 2 + 2,
+        "too many lines changed:\n{diff}"
+    );
     diff
 }
 
 /// Whether a changed line (not context) of `diff` mentions `needle`.
 fn touches(diff: &str, needle: &str) -> bool {
     diff.lines()
-        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
         .any(|l| l.contains(needle))
 }
 
@@ -133,16 +164,41 @@ fn touches(diff: &str, needle: &str) -> bool {
 fn requirements_with_hashes_from_pip_compile() {
     let rel = "bedrock/requirements.txt";
     let original = fixture(rel);
-    let new_hashes = format!("sha256:{} sha256:{} sha256:{}", "1".repeat(64), "2".repeat(64), "3".repeat(64));
-    let text = rewrite(Format::Requirements, rel, &original, "django", "3.2.25", Some(&new_hashes), false)
-        .unwrap()
-        .unwrap();
+    let new_hashes = format!(
+        "sha256:{} sha256:{} sha256:{}",
+        "1".repeat(64),
+        "2".repeat(64),
+        "3".repeat(64)
+    );
+    let text = rewrite(
+        Format::Requirements,
+        rel,
+        &original,
+        "django",
+        "3.2.25",
+        Some(&new_hashes),
+        false,
+    )
+    .unwrap()
+    .unwrap();
     let rescanned = find(Format::Requirements, rel, &text, "django");
     assert_eq!(rescanned[0].0.version.as_deref(), Some("3.2.25"));
-    assert_eq!(rescanned[0].0.integrity.as_deref(), Some(new_hashes.as_str()));
+    assert_eq!(
+        rescanned[0].0.integrity.as_deref(),
+        Some(new_hashes.as_str())
+    );
     insta::assert_snapshot!("requirements_bedrock", unified_diff(rel, &original, &text));
     // Without new hashes a hash-pinned requirement is refused, not half-written.
-    let e = rewrite(Format::Requirements, rel, &original, "attrs", "23.1.0", None, false).unwrap_err();
+    let e = rewrite(
+        Format::Requirements,
+        rel,
+        &original,
+        "attrs",
+        "23.1.0",
+        None,
+        false,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("hash-pinned"), "{e}");
 }
 
@@ -160,17 +216,32 @@ fn pyproject_pep621_and_poetry_groups() {
         false,
     );
     assert!(diff.contains("+    \"requests (>=2.26,<4.0)\","), "{diff}");
-    assert!(!touches(&diff, "pytest-xdist"), "a range that admits the target stays:\n{diff}");
+    assert!(
+        !touches(&diff, "pytest-xdist"),
+        "a range that admits the target stays:\n{diff}"
+    );
     insta::assert_snapshot!("pyproject_poetry", diff);
 }
 
 #[test]
 fn package_json_widens_carets_and_bumps_ranges_on_request() {
-    let diff = case(Format::PackageJson, "express/package.json", &[("debug", "5.0.1"), ("qs", "6.15.3")], Some("json"), false);
+    let diff = case(
+        Format::PackageJson,
+        "express/package.json",
+        &[("debug", "5.0.1"), ("qs", "6.15.3")],
+        Some("json"),
+        false,
+    );
     assert!(diff.contains("+    \"debug\": \"^5.0.1\","), "{diff}");
     assert!(!touches(&diff, "qs"), "{diff}");
     insta::assert_snapshot!("package_json_express", diff);
-    let bumped = case(Format::PackageJson, "express/package.json", &[("qs", "6.15.3")], Some("json"), true);
+    let bumped = case(
+        Format::PackageJson,
+        "express/package.json",
+        &[("qs", "6.15.3")],
+        Some("json"),
+        true,
+    );
     assert!(bumped.contains("+    \"qs\": \"^6.15.3\","), "{bumped}");
 }
 
@@ -179,20 +250,43 @@ fn cargo_toml_plain_inline_and_dotted_tables() {
     let diff = case(
         Format::CargoToml,
         "ripgrep/Cargo.toml",
-        &[("anyhow", "1.0.100"), ("textwrap", "0.17.0"), ("tikv-jemallocator", "0.8.0"), ("lexopt", "1.0.0")],
+        &[
+            ("anyhow", "1.0.100"),
+            ("textwrap", "0.17.0"),
+            ("tikv-jemallocator", "0.8.0"),
+            ("lexopt", "1.0.0"),
+        ],
         Some("toml"),
         false,
     );
-    assert!(!touches(&diff, "anyhow"), "1.0.75 is a caret range admitting 1.0.100:\n{diff}");
+    assert!(
+        !touches(&diff, "anyhow"),
+        "1.0.75 is a caret range admitting 1.0.100:\n{diff}"
+    );
     insta::assert_snapshot!("cargo_toml_ripgrep", diff);
 }
 
 #[test]
 fn go_mod_moves_requires_and_refuses_major_module_paths() {
     let rel = "cobra/go.mod";
-    let diff = case(Format::GoMod, rel, &[("github.com/spf13/pflag", "v1.0.10")], None, false);
+    let diff = case(
+        Format::GoMod,
+        rel,
+        &[("github.com/spf13/pflag", "v1.0.10")],
+        None,
+        false,
+    );
     insta::assert_snapshot!("go_mod_cobra", diff);
-    let e = rewrite(Format::GoMod, rel, &fixture(rel), "github.com/cpuguy83/go-md2man/v2", "v3.0.0", None, false).unwrap_err();
+    let e = rewrite(
+        Format::GoMod,
+        rel,
+        &fixture(rel),
+        "github.com/cpuguy83/go-md2man/v2",
+        "v3.0.0",
+        None,
+        false,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("module path"), "{e}");
 }
 
@@ -201,11 +295,20 @@ fn pom_direct_versions_parent_and_properties() {
     let diff = case(
         Format::Pom,
         "petclinic/pom.xml",
-        &[("org.webjars.npm:bootstrap", "5.3.9"), ("org.springframework.boot:spring-boot-starter-parent", "4.0.5")],
+        &[
+            ("org.webjars.npm:bootstrap", "5.3.9"),
+            (
+                "org.springframework.boot:spring-boot-starter-parent",
+                "4.0.5",
+            ),
+        ],
         Some("xml"),
         false,
     );
-    assert!(diff.contains("+    <webjars-bootstrap.version>5.3.9</webjars-bootstrap.version>"), "{diff}");
+    assert!(
+        diff.contains("+    <webjars-bootstrap.version>5.3.9</webjars-bootstrap.version>"),
+        "{diff}"
+    );
     insta::assert_snapshot!("pom_petclinic", diff);
 }
 
@@ -214,7 +317,13 @@ fn gradle_catalog_version_refs_and_inline_versions() {
     let diff = case(
         Format::GradleCatalog,
         "okhttp/gradle/libs.versions.toml",
-        &[("com.google.guava:guava", "33.7.0-jre"), ("com.gradleup.tapmoc:com.gradleup.tapmoc.gradle.plugin", "0.5.0")],
+        &[
+            ("com.google.guava:guava", "33.7.0-jre"),
+            (
+                "com.gradleup.tapmoc:com.gradleup.tapmoc.gradle.plugin",
+                "0.5.0",
+            ),
+        ],
         Some("toml"),
         false,
     );
@@ -224,7 +333,16 @@ fn gradle_catalog_version_refs_and_inline_versions() {
 
 #[test]
 fn composer_json_carets() {
-    let diff = case(Format::ComposerJson, "laravel/composer.json", &[("laravel/framework", "13.1.0"), ("laravel/tinker", "2.10.9")], Some("json"), false);
+    let diff = case(
+        Format::ComposerJson,
+        "laravel/composer.json",
+        &[
+            ("laravel/framework", "13.1.0"),
+            ("laravel/tinker", "2.10.9"),
+        ],
+        Some("json"),
+        false,
+    );
     assert!(diff.contains("\"laravel/framework\": \"^13.1\""), "{diff}");
     assert!(!touches(&diff, "tinker"), "{diff}");
     insta::assert_snapshot!("composer_laravel", diff);
@@ -235,7 +353,11 @@ fn gemfile_pessimistic_and_upper_bounds() {
     let diff = case(
         Format::Gemfile,
         "jekyll/Gemfile",
-        &[("rubocop", "1.80.0"), ("nokogiri", "1.18.9"), ("activesupport", "8.0.2")],
+        &[
+            ("rubocop", "1.80.0"),
+            ("nokogiri", "1.18.9"),
+            ("activesupport", "8.0.2"),
+        ],
         None,
         false,
     );
@@ -249,11 +371,19 @@ fn csproj_attributes_and_the_same_package_in_two_item_groups() {
     let diff = case(
         Format::Msbuild,
         "serilog/Serilog.Tests.csproj",
-        &[("Newtonsoft.Json", "13.0.4"), ("System.ValueTuple", "4.6.1")],
+        &[
+            ("Newtonsoft.Json", "13.0.4"),
+            ("System.ValueTuple", "4.6.1"),
+        ],
         Some("xml"),
         false,
     );
-    assert_eq!(diff.matches("+    <PackageReference Include=\"System.ValueTuple\" Version=\"4.6.1\" />").count(), 2, "{diff}");
+    assert_eq!(
+        diff.matches("+    <PackageReference Include=\"System.ValueTuple\" Version=\"4.6.1\" />")
+            .count(),
+        2,
+        "{diff}"
+    );
     insta::assert_snapshot!("csproj_serilog", diff);
 }
 
@@ -264,9 +394,21 @@ fn an_edit_the_rescan_does_not_confirm_is_reported() {
     let text = fixture(rel);
     let (component, line) = find(Format::PackageJson, rel, &text, "debug").remove(0);
     let moved = text.replace("\"debug\": \"^4.4.0\"", "\"debug\": \"^4.4.1\"");
-    let target = Target { version: "5.0.0".into(), digest: None };
-    let request = Request { component: &component, path: rel, line, target: &target, bump_ranges: false };
-    let e = rewriter_for(Format::PackageJson).unwrap().rewrite(&moved, &request).unwrap_err();
+    let target = Target {
+        version: "5.0.0".into(),
+        digest: None,
+    };
+    let request = Request {
+        component: &component,
+        path: rel,
+        line,
+        target: &target,
+        bump_ranges: false,
+    };
+    let e = rewriter_for(Format::PackageJson)
+        .unwrap()
+        .rewrite(&moved, &request)
+        .unwrap_err();
     assert!(matches!(e, RewriteError::NotFound { .. }), "{e}");
     // And verification itself rejects text where the component did not move.
     let expected = plan_edits(&request).unwrap().unwrap().expect;

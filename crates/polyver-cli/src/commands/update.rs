@@ -12,8 +12,8 @@ use crate::output::{escaped, Output};
 use crate::progress::{self, Shown};
 use polyver_engine::update::UpdateOptions;
 use polyver_engine::{Engine, Overrides};
-use polyver_update::engine::{GroupBy, Report, Status};
 use polyver_forge::{ForgeKind, ForgeSettings, OpenPr, PublishOptions, PublishReport, Signature};
+use polyver_update::engine::{GroupBy, Report, Status};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +52,10 @@ pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::
         "the repository's root directory",
         Shown::Errors,
     )?;
-    let bar = progress::bar(global, "{bar:30} looking up {pos}/{len} packages  {elapsed}");
+    let bar = progress::bar(
+        global,
+        "{bar:30} looking up {pos}/{len} packages  {elapsed}",
+    );
     let lookups = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -70,11 +73,15 @@ pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::
         lock_tools: args.lock_tool.clone(),
         branch: args.branch || args.open_pr,
     };
-    let result = polyver_engine::update::update(&engine.settings, &root, &inventory, &options, &lookups);
+    let result =
+        polyver_engine::update::update(&engine.settings, &root, &inventory, &options, &lookups);
     bar.finish_and_clear();
     let (report, changes) = result?;
     let publish = if args.branch || args.open_pr {
-        let changes: Vec<_> = changes.into_iter().filter(|c| !c.files.is_empty()).collect();
+        let changes: Vec<_> = changes
+            .into_iter()
+            .filter(|c| !c.files.is_empty())
+            .collect();
         Some(publish(args, &root, &engine.settings, &changes)?)
     } else {
         None
@@ -205,7 +212,11 @@ fn table(report: &Report) -> String {
         report.groups.len(),
         edited,
         report.files.len(),
-        if report.dry_run { " (dry run: nothing written)" } else { "" }
+        if report.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
     ));
     for g in &report.groups {
         s.push_str(&format!(
@@ -240,13 +251,21 @@ fn table(report: &Report) -> String {
             }
         }
         if !g.lock_files.is_empty() {
-            s.push_str(&format!("  lock files to regenerate: {}\n", escaped(&g.lock_files.join(", "))));
+            s.push_str(&format!(
+                "  lock files to regenerate: {}\n",
+                escaped(&g.lock_files.join(", "))
+            ));
         }
     }
     if !report.skipped.is_empty() {
         s.push_str("\nnot updated:\n");
         for k in &report.skipped {
-            s.push_str(&format!("  {} {}: {}\n", k.ecosystem, escaped(&k.name), escaped(&k.reason)));
+            s.push_str(&format!(
+                "  {} {}: {}\n",
+                k.ecosystem,
+                escaped(&k.name),
+                escaped(&k.reason)
+            ));
         }
     }
     for run in &report.lock_tools {

@@ -32,12 +32,13 @@ impl Rewriter for GradleCatalogRewriter {
             return Ok(Outcome::AlreadySatisfied);
         };
         if let Some(key) = version_ref(text, request.line) {
-            let span = toml_spans::string_at(text, request.path, &["versions", &key])?
-                .ok_or_else(|| RewriteError::NotFound {
+            let span = toml_spans::string_at(text, request.path, &["versions", &key])?.ok_or_else(
+                || RewriteError::NotFound {
                     path: request.path.to_string(),
                     line: request.line,
                     what: format!("[versions] {key}"),
-                })?;
+                },
+            )?;
             let line = crate::rewrite::line_of(text, span.start);
             return apply_in_region(text, span, &planned.edits, request.path, line)
                 .map(Outcome::Rewritten);

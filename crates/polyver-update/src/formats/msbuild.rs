@@ -4,7 +4,9 @@
 use polyver_model::Format;
 
 use super::pom::not_found;
-use crate::rewrite::{apply_in_region, line_of, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter};
+use crate::rewrite::{
+    apply_in_region, line_of, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter,
+};
 
 pub struct MsbuildRewriter;
 
@@ -32,8 +34,14 @@ impl Rewriter for MsbuildRewriter {
                     + text[value_start..]
                         .find(quote)
                         .ok_or_else(|| not_found(request, "the attribute's end"))?;
-                return apply_in_region(text, value_start..value_end, &planned.edits, request.path, request.line)
-                    .map(Outcome::Rewritten);
+                return apply_in_region(
+                    text,
+                    value_start..value_end,
+                    &planned.edits,
+                    request.path,
+                    request.line,
+                )
+                .map(Outcome::Rewritten);
             }
         }
         let close = text[tag_end..]
@@ -45,7 +53,17 @@ impl Rewriter for MsbuildRewriter {
             .find("<Version>")
             .map(|i| tag_end + i + "<Version>".len())
             .ok_or_else(|| not_found(request, "<Version>"))?;
-        let end = open + text[open..close].find("</Version>").ok_or_else(|| not_found(request, "</Version>"))?;
-        apply_in_region(text, open..end, &planned.edits, request.path, line_of(text, open)).map(Outcome::Rewritten)
+        let end = open
+            + text[open..close]
+                .find("</Version>")
+                .ok_or_else(|| not_found(request, "</Version>"))?;
+        apply_in_region(
+            text,
+            open..end,
+            &planned.edits,
+            request.path,
+            line_of(text, open),
+        )
+        .map(Outcome::Rewritten)
     }
 }

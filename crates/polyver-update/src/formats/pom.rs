@@ -6,7 +6,9 @@ use std::ops::Range;
 
 use polyver_model::Format;
 
-use crate::rewrite::{apply_in_region, line_of, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter};
+use crate::rewrite::{
+    apply_in_region, line_of, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter,
+};
 
 pub struct PomRewriter;
 
@@ -47,7 +49,8 @@ impl Rewriter for PomRewriter {
             return Ok(Outcome::AlreadySatisfied);
         };
         let line = line_span(text, request.line).ok_or_else(|| not_found(request, "the line"))?;
-        let end = element_end(text, line.start).ok_or_else(|| not_found(request, "the element's closing tag"))?;
+        let end = element_end(text, line.start)
+            .ok_or_else(|| not_found(request, "the element's closing tag"))?;
         let version = element_text(text, "version", line.start, end)
             .ok_or_else(|| not_found(request, "<version>"))?;
         let written = text[version.clone()].trim();
@@ -57,7 +60,8 @@ impl Rewriter for PomRewriter {
             let value = element_text(text, property, properties.start, properties.end)
                 .ok_or_else(|| not_found(request, &format!("<properties><{property}>")))?;
             let at = line_of(text, value.start);
-            return apply_in_region(text, value, &planned.edits, request.path, at).map(Outcome::Rewritten);
+            return apply_in_region(text, value, &planned.edits, request.path, at)
+                .map(Outcome::Rewritten);
         }
         let at = line_of(text, version.start);
         apply_in_region(text, version, &planned.edits, request.path, at).map(Outcome::Rewritten)

@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use polyver_model::Format;
 
-use crate::rewrite::{apply_on_line, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter};
+use crate::rewrite::{
+    apply_on_line, line_span, plan_edits, Outcome, Request, RewriteError, Rewriter,
+};
 
 pub struct RequirementsRewriter;
 
@@ -33,21 +35,34 @@ fn logical_lines(text: &str, line: u32) -> Vec<(u32, Range<usize>)> {
 fn replace_hashes(text: &str, line: u32, hashes: &[&str]) -> Option<String> {
     let lines = logical_lines(text, line);
     let is_hash_line = |r: &Range<usize>| text[r.clone()].trim_start().starts_with("--hash");
-    let hash_lines: Vec<&(u32, Range<usize>)> = lines.iter().filter(|(_, r)| is_hash_line(r)).collect();
+    let hash_lines: Vec<&(u32, Range<usize>)> =
+        lines.iter().filter(|(_, r)| is_hash_line(r)).collect();
     let option = |h: &str| format!("--hash={h}");
-    if !hash_lines.is_empty() && hash_lines.iter().all(|(_, r)| text[r.clone()].matches("--hash").count() == 1) {
+    if !hash_lines.is_empty()
+        && hash_lines
+            .iter()
+            .all(|(_, r)| text[r.clone()].matches("--hash").count() == 1)
+    {
         let first = &hash_lines[0].1;
         let last = &hash_lines[hash_lines.len() - 1].1;
         let body = &text[first.clone()];
         let indent = &body[..body.len() - body.trim_start().len()];
         let last_continues = text[last.clone()].trim_end().ends_with('\\');
-        let ending = if text[first.end..].starts_with("\r\n") { "\r\n" } else { "\n" };
+        let ending = if text[first.end..].starts_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let block: Vec<String> = hashes
             .iter()
             .enumerate()
             .map(|(i, h)| {
                 let continues = i + 1 < hashes.len() || last_continues;
-                format!("{indent}{}{}", option(h), if continues { " \\" } else { "" })
+                format!(
+                    "{indent}{}{}",
+                    option(h),
+                    if continues { " \\" } else { "" }
+                )
             })
             .collect();
         let mut out = String::with_capacity(text.len());

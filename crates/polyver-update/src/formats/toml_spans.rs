@@ -19,7 +19,11 @@ pub fn parse<'t>(text: &'t str, path: &str) -> Result<Document<&'t str>, Rewrite
 }
 
 /// Every string value (with its quotes) that starts on 1-based `line`.
-pub fn strings_on_line(text: &str, path: &str, line: u32) -> Result<Vec<Range<usize>>, RewriteError> {
+pub fn strings_on_line(
+    text: &str,
+    path: &str,
+    line: u32,
+) -> Result<Vec<Range<usize>>, RewriteError> {
     let doc = parse(text, path)?;
     let Some(on) = line_span(text, line) else {
         return Ok(Vec::new());
@@ -35,7 +39,11 @@ pub fn strings_on_line(text: &str, path: &str, line: u32) -> Result<Vec<Range<us
 }
 
 /// The string values between the table header on `line` and the next header.
-pub fn strings_of_table_at(text: &str, path: &str, line: u32) -> Result<Vec<Range<usize>>, RewriteError> {
+pub fn strings_of_table_at(
+    text: &str,
+    path: &str,
+    line: u32,
+) -> Result<Vec<Range<usize>>, RewriteError> {
     let Some(header) = line_span(text, line) else {
         return Ok(Vec::new());
     };
@@ -64,7 +72,11 @@ pub fn strings_of_table_at(text: &str, path: &str, line: u32) -> Result<Vec<Rang
 }
 
 /// The span of the string at `path` (table keys from the root), if it is a string.
-pub fn string_at(text: &str, file: &str, keys: &[&str]) -> Result<Option<Range<usize>>, RewriteError> {
+pub fn string_at(
+    text: &str,
+    file: &str,
+    keys: &[&str],
+) -> Result<Option<Range<usize>>, RewriteError> {
     let doc = parse(text, file)?;
     let Some((first, rest)) = keys.split_first() else {
         return Ok(None);
@@ -151,7 +163,13 @@ pub fn rewrite_strings_on_line(
     let mut last_error = None;
     // The string holding every edited clause is the one to edit.
     for span in spans {
-        match crate::rewrite::apply_in_region(text, span, &planned.edits, request.path, request.line) {
+        match crate::rewrite::apply_in_region(
+            text,
+            span,
+            &planned.edits,
+            request.path,
+            request.line,
+        ) {
             Ok(out) => return Ok(crate::Outcome::Rewritten(out)),
             Err(e) => last_error = Some(e),
         }
