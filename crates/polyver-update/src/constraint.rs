@@ -154,12 +154,10 @@ pub fn change(
             "`{trimmed}` has alternatives (`||`); which one to widen is a person's choice"
         ));
     }
-    if ecosystem == Ecosystem::Maven || ecosystem == Ecosystem::Nuget {
-        if trimmed.starts_with(['[', '(']) {
-            return Err(format!(
-                "`{trimmed}` is a version range; polyver moves plain versions only in this format"
-            ));
-        }
+    if matches!(ecosystem, Ecosystem::Maven | Ecosystem::Nuget) && trimmed.starts_with(['[', '(']) {
+        return Err(format!(
+            "`{trimmed}` is a version range; polyver moves plain versions only in this format"
+        ));
     }
     let mut edits = Vec::new();
     let clauses = split_clauses(ecosystem, trimmed);

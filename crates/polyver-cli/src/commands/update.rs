@@ -253,7 +253,7 @@ fn table(report: &Report) -> String {
         if !g.lock_files.is_empty() {
             s.push_str(&format!(
                 "  lock files to regenerate: {}\n",
-                escaped(&g.lock_files.join(", "))
+                escaped(g.lock_files.join(", "))
             ));
         }
     }
@@ -272,7 +272,7 @@ fn table(report: &Report) -> String {
         s.push_str(&format!(
             "\nlock tool in {}: {} → {}\n",
             escaped(&run.dir),
-            escaped(&run.command.join(" ")),
+            escaped(run.command.join(" ")),
             match run.exit_code {
                 Some(code) if run.ok => format!("exit {code}"),
                 Some(code) => format!("failed, exit {code}: {}", escaped(&run.message)),
