@@ -415,3 +415,96 @@ fn an_edit_the_rescan_does_not_confirm_is_reported() {
     let err = verify::rescan(&component, rel, line, &text, &moved, &expected).unwrap_err();
     assert!(err.contains("expected `^5.0.0`"), "{err}");
 }
+
+/// Every fixture moved at once, in a copy of the tree: a re-scan of the whole tree reads the
+/// new versions, and `polyver conflicts`' analysis finds nothing it did not find before.
+#[test]
+fn the_whole_tree_rescans_with_the_new_versions_and_no_new_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let moves: &[(Format, &str, &str, &str)] = &[
+        (
+            Format::GoMod,
+            "cobra/go.mod",
+            "github.com/spf13/pflag",
+            "v1.0.10",
+        ),
+        (
+            Format::PackageJson,
+            "express/package.json",
+            "debug",
+            "5.0.1",
+        ),
+        (
+            Format::Pom,
+            "petclinic/pom.xml",
+            "org.webjars.npm:bootstrap",
+            "5.3.9",
+        ),
+        (
+            Format::CargoToml,
+            "ripgrep/Cargo.toml",
+            "textwrap",
+            "0.17.0",
+        ),
+        (
+            Format::Msbuild,
+            "serilog/Serilog.Tests.csproj",
+            "System.ValueTuple",
+            "4.6.1",
+        ),
+        (Format::Gemfile, "jekyll/Gemfile", "rubocop", "1.80.0"),
+    ];
+    let copy = |rel: &str| {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(&to, fixture(rel)).unwrap();
+    };
+    for rel in [
+        "bedrock/requirements.txt",
+        "okhttp/gradle/libs.versions.toml",
+        "laravel/composer.json",
+        "poetry/pyproject.toml",
+    ] {
+        copy(rel);
+    }
+    for (_, rel, _, _) in moves {
+        copy(rel);
+    }
+    let config = polyver_extract::ScanConfig::default();
+    let before = polyver_extract::scan(dir.path(), &config).unwrap();
+    let conflicts_before = polyver_analyze::analyze(&before, &Default::default())
+        .conflicts
+        .len();
+    for (format, rel, name, to) in moves {
+        let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+        let new = rewrite(*format, rel, &text, name, to, None, false)
+            .unwrap()
+            .unwrap();
+        std::fs::write(dir.path().join(rel), new).unwrap();
+    }
+    let after = polyver_extract::scan(dir.path(), &config).unwrap();
+    for (_, rel, name, to) in moves {
+        let c = after
+            .components
+            .iter()
+            .find(|c| c.name == *name && c.locations[0].path == *rel)
+            .unwrap_or_else(|| panic!("{name} not in {rel} any more"));
+        let seen = c
+            .version
+            .clone()
+            .or(c.constraint.as_ref().map(|k| k.raw.clone()))
+            .unwrap();
+        assert!(
+            seen.contains(to.trim_start_matches('v')) || seen.contains(to),
+            "{name}: {seen}"
+        );
+    }
+    assert_eq!(after.components.len(), before.components.len());
+    let conflicts_after = polyver_analyze::analyze(&after, &Default::default())
+        .conflicts
+        .len();
+    assert!(
+        conflicts_after <= conflicts_before,
+        "{conflicts_before} → {conflicts_after}"
+    );
+}
