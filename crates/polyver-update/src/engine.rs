@@ -301,14 +301,6 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
                 continue;
             }
         };
-        if r.digest.is_some() && r.bump.is_none() {
-            skipped.push(Skipped {
-                ecosystem: r.ecosystem,
-                name: r.name.clone(),
-                reason: "a moved digest of the same tag: the image and action rewriters pin it"
-                    .to_string(),
-            });
-        }
         let security = r.action == Action::Fix;
         let mut action = policy_action(policy, bump_of(r));
         if security && matches!(action, UpdateAction::Ignore) {
@@ -405,7 +397,9 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
                     ));
                 }
                 Some(c) => {
-                    let digest = (inputs.digest_of)(c, &to);
+                    // A moved tag digest (images, actions) comes with the plan; `--hash`
+                    // values of a requirement from the index.
+                    let digest = r.digest.clone().or_else(|| (inputs.digest_of)(c, &to));
                     planned.push(Planned {
                         group: gi,
                         change: group.changes.len(),
