@@ -263,6 +263,15 @@ fn groups_can_be_chosen_and_merged() {
     let (_, only, _) = setup.update(&["--dry-run", "--group", "pypi-requests"]);
     assert_eq!(only["groups"].as_array().unwrap().len(), 1);
     assert!(!only["diff"].as_str().unwrap().contains("package.json"));
+    let (_, none, _) = setup.update(&["--dry-run", "--group", "pypi-request"]);
+    assert_eq!(none["groups"].as_array().unwrap().len(), 0);
+    assert!(
+        none["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("no update group named `pypi-request` in this run; the groups are: ")),
+        "{none:#}"
+    );
     let (_, all, _) = setup.update(&["--dry-run", "--group-by", "all"]);
     let names: Vec<&str> = all["groups"]
         .as_array()

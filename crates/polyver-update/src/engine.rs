@@ -281,6 +281,8 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
     let mut skipped = Vec::new();
     let mut planned: Vec<Planned> = Vec::new();
     let mut notes = plan.notes.clone();
+    // Groups `--group` left out, to name them when a wanted one does not exist.
+    let mut left_out: Vec<String> = Vec::new();
 
     for r in &plan.recommendations {
         let to = match (&r.action, &r.to) {
@@ -319,6 +321,9 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
         }
         let name = group_name(policy, options.group_by.unwrap_or(policy.group_by), r);
         if !options.groups.is_empty() && !options.groups.contains(&name) {
+            if !left_out.contains(&name) {
+                left_out.push(name);
+            }
             continue;
         }
         let gi = match groups.iter().position(|g| g.name == name) {
@@ -561,6 +566,18 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
         }
     }
     let lock_files: BTreeSet<String> = groups.iter().flat_map(|g| g.lock_files.clone()).collect();
+    for wanted in &options.groups {
+        if !groups.iter().any(|g| &g.name == wanted) {
+            notes.push(format!(
+                "no update group named `{wanted}` in this run{}",
+                if left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!("; the groups are: {}", left_out.join(", "))
+                }
+            ));
+        }
+    }
     if plan.recommendations.is_empty() {
         notes.push("nothing to update: no recommendation in the plan".to_string());
     }
