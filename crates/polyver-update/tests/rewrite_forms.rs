@@ -104,3 +104,29 @@ fn poetry_tables_and_cargo_workspace_dependencies() {
         cargo.replace("anyhow = \"1\"", "anyhow = \"2\"")
     );
 }
+
+#[test]
+fn central_package_versions_and_packages_config() {
+    let props = "<Project>\r\n  <ItemGroup>\r\n    <PackageVersion Include=\"Serilog\" Version=\"2.12.0\" />\r\n  </ItemGroup>\r\n</Project>\r\n";
+    assert_eq!(
+        moved(
+            Format::Msbuild,
+            "Directory.Packages.props",
+            props,
+            "Serilog",
+            "3.1.1"
+        ),
+        props.replace("2.12.0", "3.1.1")
+    );
+    let config = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<packages>\n  <package id=\"Newtonsoft.Json\" version=\"12.0.3\" targetFramework=\"net48\" />\n</packages>\n";
+    assert_eq!(
+        moved(
+            Format::Msbuild,
+            "packages.config",
+            config,
+            "Newtonsoft.Json",
+            "13.0.3"
+        ),
+        config.replace("12.0.3", "13.0.3")
+    );
+}
