@@ -503,6 +503,21 @@ pub enum Command {
                       polyver alerts --format json | jq .dashboard"
     )]
     Alerts(AlertsArgs),
+    /// Applies `polyver plan`'s updates where the versions are written, keeping every other
+    /// byte of each file: exact pins move, ranges that must change are widened the
+    /// ecosystem's way, ranges that admit the new version stay (their lock file moves;
+    /// --bump-ranges rewrites them too). [policy] decides per bump kind (auto, pr, review,
+    /// ignore) and groups the changes ([[policy.group]], group-by); security fixes come
+    /// first. Each edit is re-scanned and rolled back unless the file's extractor reads the
+    /// new version at the same place. Lock files are never edited: they are listed, and
+    /// --lock-tool runs their tool. Each group gets a commit message and a Markdown
+    /// pull-request body (formats: table, json).
+    #[command(
+        after_help = "Examples:\n  polyver update --dry-run\n  polyver update services/api --group pypi-requests\n  \
+                      polyver update --bump-ranges --lock-tool npm --lock-tool cargo\n  \
+                      polyver update --dry-run --format json | jq '.groups[].body'"
+    )]
+    Update(UpdateArgs),
 }
 
 mod commands;

@@ -126,6 +126,7 @@ fn every_offered_format_is_rendered_by_every_command() {
             "scan" | "conflicts" | "graph" | "audit" | "check" | "migrations" | "history"
             | "diff" | "db status" => vec![],
             "licenses" | "plan" | "outdated" => vec!["--offline"],
+            "update" => vec!["--offline", "--dry-run"],
             "lock" => vec!["--check"],
             "init" => vec!["--force"],
             "why" => vec!["ms"],

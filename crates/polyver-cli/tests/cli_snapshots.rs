@@ -266,6 +266,7 @@ const COVERED: &[&str] = &[
     "token revoke",
     "push",
     "alerts",
+    "update",
 ];
 
 #[test]
@@ -422,6 +423,24 @@ fn plan() {
     cmd.env("POLYVER_CACHE_DIR", w.dir.join("plan-cache-limit"))
         .args(args);
     record("plan_limit", &args, cmd);
+}
+
+/// Offline with an empty cache, as `plan`: the fixture's advisory gives requests a fix
+/// version without any registry, so the dry run shows that group's diff.
+#[test]
+fn update() {
+    let w = world();
+    let repo = w.dir.join("repo");
+    for format in formats_of(&["update"]) {
+        let args = ["update", "--offline", "--dry-run", "--format", &format];
+        let mut cmd = polyver(&w.dir, &repo);
+        cmd.env(
+            "POLYVER_CACHE_DIR",
+            w.dir.join(format!("update-cache-{format}")),
+        )
+        .args(args);
+        record(&format!("update_{format}"), &args, cmd);
+    }
 }
 
 #[test]

@@ -28,7 +28,7 @@ mod registries;
 mod server;
 mod values;
 
-pub use policy::{Bump, MaxLag, PolicySection, SlaDays, UpdateAction, UpdateGroup};
+pub use policy::{Bump, GroupBy, MaxLag, PolicySection, SlaDays, UpdateAction, UpdateGroup};
 pub use registries::{RegistriesSection, Registry, RegistryAuth, REGISTRY_IDS};
 pub use server::{AlertThresholds, ReadAccess, ServerSection, Webhook, WebhookKind};
 

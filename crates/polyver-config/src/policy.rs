@@ -15,6 +15,9 @@
 //! critical = 0
 //! high = 7
 //!
+//! group-by = "component"      # component | ecosystem | all: groups of what no
+//!                             # [[policy.group]] selects
+//!
 //! [[policy.group]]            # one branch / pull request per group
 //! name = "babel"
 //! patterns = ["@babel/*"]
@@ -26,8 +29,9 @@ use polyver_model::Ecosystem;
 use toml_edit::{Item, TableLike};
 
 const KEYS: &[&str] = &[
-    "patch", "minor", "major", "sla", "max-lag", "ignore", "allow", "group",
+    "patch", "minor", "major", "sla", "max-lag", "ignore", "allow", "group", "group-by",
 ];
+const GROUP_BY: &[&str] = &["component", "ecosystem", "all"];
 const SLA_KEYS: &[&str] = &["critical", "high", "medium", "low"];
 const LAG_KEYS: &[&str] = &["majors", "minors", "days"];
 const GROUP_KEYS: &[&str] = &["name", "patterns", "ecosystem", "bumps"];
@@ -107,6 +111,18 @@ pub struct UpdateGroup {
     pub line: u32,
 }
 
+/// How `polyver update` groups the changes no `[[policy.group]]` selects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GroupBy {
+    /// One group per package (all the files that declare it move together).
+    #[default]
+    Component,
+    /// One group per ecosystem.
+    Ecosystem,
+    /// One group for everything.
+    All,
+}
+
 /// The `[policy]` section; an unset bump kind is `None` (the command's default applies).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicySection {
@@ -120,6 +136,7 @@ pub struct PolicySection {
     /// When non-empty, only names matching one of these are proposed.
     pub allow: Vec<String>,
     pub groups: Vec<UpdateGroup>,
+    pub group_by: GroupBy,
 }
 
 impl Reader<'_> {
@@ -145,6 +162,13 @@ impl Reader<'_> {
                 "ignore" => policy.ignore = self.patterns(item, span, key)?,
                 "allow" => policy.allow = self.patterns(item, span, key)?,
                 "group" => policy.groups = self.groups(item, span)?,
+                "group-by" => {
+                    policy.group_by = match self.choice(item, span, key, GROUP_BY)? {
+                        "ecosystem" => GroupBy::Ecosystem,
+                        "all" => GroupBy::All,
+                        _ => GroupBy::Component,
+                    }
+                }
                 _ => return Err(self.unknown(key_span, key, "a key of [policy]", KEYS)),
             }
         }
@@ -371,6 +395,16 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, 4);
         assert!(e.message.contains("first on line 1"), "{e}");
+        let e = parse_str("[policy]\ngroup-by = \"ecosytem\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.hint.unwrap().starts_with("did you mean \"ecosystem\"?"));
+        assert_eq!(
+            parse_str("[policy]\ngroup-by = \"all\"\n")
+                .unwrap()
+                .policy
+                .group_by,
+            GroupBy::All
+        );
         let e = parse_str("[policy]\nignore = [\"\"]\n").unwrap_err();
         assert!(e.message.contains("non-empty"), "{e}");
         assert!(parse_str("[policy]\nsla = 3\n").is_err());

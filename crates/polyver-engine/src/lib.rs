@@ -30,6 +30,7 @@ mod record;
 pub mod registry;
 pub mod rules;
 mod settings;
+pub mod update;
 pub mod upstream;
 pub mod version_eval;
 

@@ -4,6 +4,8 @@ use std::ops::Range;
 
 use polyver_model::{Component, Format};
 
+use crate::constraint::{self, Change, ClauseEdit};
+
 /// Where a component should move to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
@@ -126,6 +128,153 @@ pub fn replace_on_line(
             reason: format!("`{old}` occurs more than once on this line; not guessing which"),
         }),
     }
+}
+
+/// What a request changes in the text: the clause edits, and what the re-scan must report
+/// at the same place afterwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    pub edits: Vec<ClauseEdit>,
+    pub expect: Expected,
+}
+
+/// What the file's extractor must report for the component after the edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expected {
+    /// The exact version, for a pin.
+    pub version: Option<String>,
+    /// The constraint as the extractor reports it (compared without whitespace).
+    pub constraint: Option<String>,
+}
+
+/// The edits one request needs: from the component's constraint as written (see
+/// [`crate::constraint`]), or from its bare version. `Ok(None)`: the constraint admits the
+/// target already.
+pub fn plan_edits(request: &Request<'_>) -> Result<Option<Planned>, RewriteError> {
+    let c = request.component;
+    let target = &request.target.version;
+    let unsupported = |reason: String| RewriteError::Unsupported {
+        path: request.path.to_string(),
+        line: request.line,
+        reason,
+    };
+    match (&c.constraint, &c.version) {
+        // An exact version moves to the target whatever the ecosystem's reading of a bare
+        // version (Maven's and NuGet's are soft minimums, pinned in practice).
+        (k, Some(v)) => Ok(Some(Planned {
+            edits: vec![ClauseEdit {
+                op: String::new(),
+                old: v.clone(),
+                new: target.clone(),
+            }],
+            expect: Expected {
+                version: Some(target.clone()),
+                constraint: k.as_ref().map(|k| k.raw.replacen(v.as_str(), target, 1)),
+            },
+        })),
+        (Some(k), None) => {
+            match constraint::change(c.ecosystem, &k.raw, target, request.bump_ranges)
+                .map_err(unsupported)?
+            {
+                Change::Satisfied => Ok(None),
+                Change::Edit { edits, constraint } => Ok(Some(Planned {
+                    edits,
+                    expect: Expected {
+                        version: None,
+                        constraint: Some(constraint),
+                    },
+                })),
+            }
+        }
+        (None, None) => Err(unsupported(
+            "no version or constraint is written here".to_string(),
+        )),
+    }
+}
+
+/// Applies clause edits inside the byte `region` of `text`: each edit's old version text must
+/// occur there exactly once as a whole token, after its operator (spaces allowed between).
+pub fn apply_in_region(
+    text: &str,
+    region: Range<usize>,
+    edits: &[ClauseEdit],
+    path: &str,
+    line: u32,
+) -> Result<String, RewriteError> {
+    let body = &text[region.clone()];
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_');
+    let mut spots: Vec<(usize, &ClauseEdit)> = Vec::new();
+    for edit in edits {
+        let hits: Vec<usize> = body
+            .match_indices(edit.old.as_str())
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                let before = body[..i].chars().next_back();
+                let after = body[i + edit.old.len()..].chars().next();
+                let bounded =
+                    !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
+                bounded && body[..i].trim_end().ends_with(edit.op.as_str())
+            })
+            .collect();
+        match hits.as_slice() {
+            [i] => spots.push((region.start + i, edit)),
+            [] => {
+                return Err(RewriteError::NotFound {
+                    path: path.to_string(),
+                    line,
+                    what: format!("`{}{}`", edit.op, edit.old),
+                })
+            }
+            _ => {
+                return Err(RewriteError::Unsupported {
+                    path: path.to_string(),
+                    line,
+                    reason: format!(
+                        "`{}{}` occurs more than once here; not guessing which",
+                        edit.op, edit.old
+                    ),
+                })
+            }
+        }
+    }
+    spots.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (at, edit) in spots {
+        out.replace_range(at..at + edit.old.len(), &edit.new);
+    }
+    Ok(out)
+}
+
+/// [`apply_in_region`] on the request's whole line.
+pub fn apply_on_line(
+    text: &str,
+    request: &Request<'_>,
+    edits: &[ClauseEdit],
+) -> Result<String, RewriteError> {
+    let span = line_span(text, request.line).ok_or_else(|| RewriteError::NotFound {
+        path: request.path.to_string(),
+        line: request.line,
+        what: "the line".to_string(),
+    })?;
+    apply_in_region(text, span, edits, request.path, request.line)
+}
+
+/// The common shape of a rewriter whose versions are written on the component's own line:
+/// plan the edits, apply them on that line.
+pub fn rewrite_on_line(text: &str, request: &Request<'_>) -> Result<Outcome, RewriteError> {
+    match plan_edits(request)? {
+        None => Ok(Outcome::AlreadySatisfied),
+        Some(planned) => Ok(Outcome::Rewritten(apply_on_line(
+            text,
+            request,
+            &planned.edits,
+        )?)),
+    }
+}
+
+/// The 1-based line of byte `offset`.
+pub fn line_of(text: &str, offset: usize) -> u32 {
+    text[..offset.min(text.len())].matches('\n').count() as u32 + 1
 }
 
 #[cfg(test)]

@@ -558,3 +558,69 @@ pub enum LogFormat {
     Compact,
     Json,
 }
+
+/// How `update` groups what no `[[policy.group]]` selects.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum GroupByArg {
+    Component,
+    Ecosystem,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Print the unified diff of every edit and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also rewrite ranges that already admit the new version (`^1.2.0` → `^1.4.1`); without
+    /// it such a range stays and only its lock file moves.
+    #[arg(long)]
+    pub bump_ranges: bool,
+    /// Only this update group (repeatable); names as listed by a run without it.
+    #[arg(long, value_name = "NAME")]
+    pub group: Vec<String>,
+    /// Group what no [[policy.group]] selects by component, ecosystem, or all in one
+    /// [default: [policy] group-by, else component].
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub group_by: Option<GroupByArg>,
+    /// Also apply what [policy] leaves for review (by default major = "review").
+    #[arg(long)]
+    pub include_review: bool,
+    /// Run the lock tool of this ecosystem after the edits (repeatable; `all` = every one):
+    /// `uv lock`, `poetry lock --no-update`, `npm install --package-lock-only`, `cargo update
+    /// -p NAME`, `go mod tidy`, `bundle lock`, ... Off by default: polyver never runs a
+    /// package manager unless asked.
+    #[arg(long, value_name = "ECOSYSTEM")]
+    pub lock_tool: Vec<String>,
+    /// Commit each group on its own branch `polyver/<group>` (one commit on --base, made
+    /// without touching the working tree, the index or HEAD; an unchanged group writes
+    /// nothing, a changed one force-moves its branch) instead of editing the working tree.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub branch: bool,
+    /// --branch, then push each branch to --remote (force-with-lease) and open or update its
+    /// pull request (GitHub) or merge request (GitLab); pull requests of polyver/* branches
+    /// no longer produced are closed. Token: POLYVER_FORGE_TOKEN, GITHUB_TOKEN or
+    /// GITLAB_TOKEN.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub open_pr: bool,
+    /// The commit each group's branch starts from.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub base: String,
+    /// The remote to push to and whose forge gets the pull requests.
+    #[arg(long, value_name = "NAME", default_value = "origin")]
+    pub remote: String,
+    /// The forge's API base URL, for GitHub Enterprise (`https://ghe.example.com/api/v3`)
+    /// or a self-hosted GitLab (`https://git.example.com/api/v4`).
+    #[arg(long, value_name = "URL")]
+    pub forge_api: Option<String>,
+    /// The forge kind, for hosts not recognised by name.
+    #[arg(long, value_name = "KIND", value_parser = ["github", "gitlab"])]
+    pub forge: Option<String>,
+    /// A label for the pull requests (repeatable).
+    #[arg(long, value_name = "LABEL")]
+    pub label: Vec<String>,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}

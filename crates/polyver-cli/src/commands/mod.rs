@@ -19,6 +19,7 @@ pub mod rematch;
 pub mod scan;
 pub mod serve;
 pub mod token;
+pub mod update;
 pub mod version;
 
 use crate::args::{Cli, Command, GlobalArgs, ScanArgs};
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => token::run(cmd, &cli.global, &mut out)?,
         Command::Push(args) => push::run(&args, &cli.global, &mut out)?,
         Command::Alerts(args) => alerts::run(&args, &cli.global, &mut out)?,
+        Command::Update(args) => update::run(&args, &cli.global, &mut out)?,
     };
     out.writer.flush()?;
     Ok(code)
@@ -86,6 +88,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Token(_) => "token",
         Command::Push(_) => "push",
         Command::Alerts(_) => "alerts",
+        Command::Update(_) => "update",
     }
 }
 
