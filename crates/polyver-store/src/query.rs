@@ -4,7 +4,8 @@
 use super::{
     AsyncStore, RepositorySummary, Result, ScanRef, ScanSummary, SeverityCounts, StoreError, Usage,
 };
-use polyver_model::{Component, Ecosystem, Finding};
+use polyver_model::{Component, Ecosystem, Finding, FindingKind, FindingSeverity};
+use std::collections::BTreeMap;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -129,6 +130,47 @@ impl AsyncStore {
                 }
             })),
         }
+    }
+
+    /// Findings of `kind` per severity in each scan of `repository` from scan id `since` on
+    /// (the dashboard's history charts): one `GROUP BY`, not a read of every scan's findings.
+    /// A scan without such findings has no entry.
+    pub async fn finding_counts_since(
+        &self,
+        repository: &str,
+        kind: FindingKind,
+        since: i64,
+    ) -> Result<BTreeMap<i64, SeverityCounts>> {
+        let rows = sqlx::query(
+            "SELECT f.scan_id, f.severity, COUNT(*) FROM findings f \
+             JOIN scans s ON s.id = f.scan_id JOIN repositories r ON r.id = s.repository_id \
+             WHERE r.name = $1 AND f.kind = $2 AND f.scan_id >= $3 \
+             GROUP BY f.scan_id, f.severity",
+        )
+        .bind(repository)
+        .bind(kind.id())
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: BTreeMap<i64, SeverityCounts> = BTreeMap::new();
+        for row in &rows {
+            let counts = out.entry(row.try_get(0)?).or_default();
+            let n = row.try_get::<i64, _>(2)?.max(0) as u64;
+            let severity: String = row.try_get(1)?;
+            match severity.parse::<FindingSeverity>() {
+                Ok(FindingSeverity::Critical) => counts.critical += n,
+                Ok(FindingSeverity::High) => counts.high += n,
+                Ok(FindingSeverity::Medium) => counts.medium += n,
+                Ok(FindingSeverity::Low) => counts.low += n,
+                Ok(FindingSeverity::Info) => counts.info += n,
+                Err(_) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "finding severity `{severity}` is not one polyver writes"
+                    )))
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// A stored scan's components, in the order the scan found them.

@@ -16,8 +16,8 @@
 //! expected, never a silent default.
 
 pub(crate) mod filters;
-mod params;
-mod repositories;
+pub(crate) mod params;
+pub(crate) mod repositories;
 mod scans;
 mod search;
 

@@ -28,7 +28,7 @@
 //! - SLA breaches are those at the time of the scan; a vulnerability whose deadline passes
 //!   later counts from the next scan (alert on stale scans too).
 
-use polyver_analyze::health::{health, HealthInputs};
+use polyver_analyze::health::{health, Health, HealthInputs};
 use polyver_model::{Ecosystem, FindingKind, FindingSeverity};
 use polyver_store::{Fleet, LatestScan};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -41,7 +41,7 @@ use std::sync::atomic::AtomicU64;
 use super::names;
 
 /// The findings read whole (the rest are counted in SQL).
-pub(super) const DETAILED: &[FindingKind] = &[FindingKind::Drift, FindingKind::Policy];
+pub(crate) const DETAILED: &[FindingKind] = &[FindingKind::Drift, FindingKind::Policy];
 
 const DRIFT_RULE: &str = "drift/not-approved";
 
@@ -128,7 +128,7 @@ fn drift_scores(scan: &LatestScan) -> BTreeMap<(String, String), u64> {
 
 /// `policy/sla-breach` findings per severity of the vulnerability (a breach whose title
 /// cannot be read counts as medium, as an advisory without a severity does).
-fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
+pub(crate) fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
     let mut counts = BTreeMap::new();
     for f in scan
         .findings
@@ -144,6 +144,27 @@ fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
 
 /// `polyver_analyze::health` on what the stored scan holds (see the module docs).
 pub fn health_of(scan: &LatestScan) -> u8 {
+    health_detail(
+        scan,
+        Err("the registry does not record upstream lookups".to_string()),
+    )
+    .score
+}
+
+/// The components of `scan` outside `[approved]` (each counted once, whatever its places).
+pub(crate) fn drifting(scan: &LatestScan) -> usize {
+    scan.findings
+        .iter()
+        .filter(|f| f.finding.rule == DRIFT_RULE)
+        .filter_map(|f| Some((f.finding.ecosystem, f.finding.name.as_deref()?)))
+        .collect::<BTreeSet<(Option<Ecosystem>, &str)>>()
+        .len()
+}
+
+/// The health of `scan` with its parts; `currency` is (components within 2 minors of
+/// latest, components whose latest is known) when the registry knows it (the dashboard,
+/// from stored `polyver outdated` results), else why not.
+pub(crate) fn health_detail(scan: &LatestScan, currency: Result<(usize, usize), String>) -> Health {
     let per_severity = |kinds: &[FindingKind]| -> BTreeMap<FindingSeverity, usize> {
         let mut out = BTreeMap::new();
         for kind in kinds {
@@ -155,21 +176,15 @@ pub fn health_of(scan: &LatestScan) -> u8 {
         }
         out
     };
-    let drifting: BTreeSet<(Option<Ecosystem>, &str)> = scan
-        .findings
-        .iter()
-        .filter(|f| f.finding.rule == DRIFT_RULE)
-        .filter_map(|f| Some((f.finding.ecosystem, f.finding.name.as_deref()?)))
-        .collect();
     let breaches: u64 = sla_breaches(scan).values().sum();
     let inputs = HealthInputs {
-        currency: Err("the registry does not record upstream lookups".to_string()),
+        currency,
         vulnerabilities: Ok(per_severity(&[FindingKind::Vulnerability])),
         sla_breaches: Some(breaches as usize),
-        drift: (drifting.len(), scan.components as usize),
+        drift: (drifting(scan), scan.components as usize),
         conflicts: per_severity(&CONFLICT_KINDS),
     };
-    health(&inputs).score
+    health(&inputs)
 }
 
 /// The repository metrics of `fleet` in the Prometheus text format.

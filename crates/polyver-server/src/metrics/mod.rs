@@ -18,7 +18,7 @@
 //! repository, ecosystem, kind and severity, whose sets grow with the registry's content,
 //! not with traffic.
 
-mod fleet;
+pub(crate) mod fleet;
 mod http;
 
 pub use fleet::render_fleet;

@@ -1,0 +1,162 @@
+//! `/components/{ecosystem}/{name}`: one component across every repository's latest scan —
+//! which versions run where. The name is normalized the ecosystem's way (as the search API
+//! does), versions are ordered by the ecosystem's version engine, newest first.
+
+use super::forge::file_url;
+use super::query::PageQuery;
+use super::{chart, layout, pager, repository_href, PageError};
+use crate::api::params::shown;
+use crate::{AppState, Caller};
+use axum::extract::{Path, State};
+use axum::response::Html;
+use maud::html;
+use polyver_model::Ecosystem;
+use polyver_report::chart::{Bar, BarChart};
+use polyver_store::{normalize_name, Usage};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+const PARAMETERS: &[&str] = &["page", "limit"];
+
+/// What a usage runs: its exact version, else its constraint as written.
+fn version_label(usage: &Usage) -> String {
+    match (&usage.component.version, &usage.component.constraint) {
+        (Some(v), _) => v.clone(),
+        (None, Some(c)) => format!("{} (constraint)", c.raw),
+        (None, None) => "unknown".to_string(),
+    }
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    caller: Caller,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    query: PageQuery,
+) -> Result<Html<String>, PageError> {
+    let Path((ecosystem_id, raw_name)) =
+        path.map_err(|e| PageError::bad_request(e.body_text()))?;
+    query.only(PARAMETERS)?;
+    let page = query.page("page")?;
+    let limit = query.limit()?;
+    let ecosystem = Ecosystem::ALL
+        .iter()
+        .copied()
+        .find(|e| e.id() == ecosystem_id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = Ecosystem::ALL.iter().map(|e| e.id()).collect();
+            PageError::not_found(format!("no ecosystem `{}`", shown(&ecosystem_id)))
+                .hint(format!("ecosystems are {}", ids.join(", ")))
+        })?;
+    let name = normalize_name(ecosystem, &raw_name);
+    let usages: Vec<Usage> = state
+        .store
+        .usages(ecosystem, &name, None)
+        .await?
+        .into_iter()
+        .filter(|u| caller.may_access(&u.repository))
+        .collect();
+    if usages.is_empty() {
+        return Err(PageError::not_found(format!(
+            "no repository's latest scan has {}:{}",
+            ecosystem.id(),
+            shown(&name)
+        ))
+        .hint("the component pages list what the latest scans hold; check the name's spelling"));
+    }
+    let scheme = ecosystem.version_scheme(&name);
+    // Version → the repositories running it.
+    let mut versions: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for u in &usages {
+        versions
+            .entry(version_label(u))
+            .or_default()
+            .insert(&u.repository);
+    }
+    let mut ordered: Vec<(&String, &BTreeSet<&str>)> = versions.iter().collect();
+    ordered.sort_by(|(a, _), (b, _)| {
+        let by_engine = scheme
+            .and_then(|s| polyver_version::compare(s, a, b).ok())
+            .unwrap_or(Ordering::Equal);
+        by_engine.reverse().then_with(|| a.cmp(b))
+    });
+    let repositories: BTreeSet<&str> = usages.iter().map(|u| u.repository.as_str()).collect();
+    let bars = ordered
+        .iter()
+        .map(|(v, repos)| Bar {
+            label: v.to_string(),
+            value: repos.len() as f64,
+            class: "series-0".to_string(),
+        })
+        .collect();
+    let title = format!("{}:{name}", ecosystem.id());
+    let total = usages.len();
+    let start = (page - 1).saturating_mul(limit).min(total);
+    let end = start.saturating_add(limit).min(total);
+    let href = super::component_href(ecosystem, &name);
+
+    let body = html! {
+        h1.component { (title) }
+        p.scan {
+            (repositories.len()) " repositories run " (versions.len()) " versions, in "
+            (total) " places of their latest scans."
+        }
+        section #versions {
+            h2 { "Versions" }
+            (chart(BarChart {
+                id: "versions".into(),
+                title: format!("Repositories per version of {title}"),
+                bars,
+                width: 480,
+            }.to_svg()))
+            div.table-wrap { table.versions {
+                thead { tr { th scope="col" { "Version" } th scope="col" { "Repositories" } } }
+                tbody {
+                    @for (version, repos) in &ordered {
+                        tr {
+                            th scope="row" { code { (version) } }
+                            td { @for (i, r) in repos.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                a href=(repository_href(r)) { (r) }
+                            } }
+                        }
+                    }
+                }
+            } }
+        }
+        section #usages {
+            h2 { "Where" }
+            div.table-wrap { table.usages {
+                thead { tr {
+                    th scope="col" { "Repository" } th scope="col" { "Version" } th scope="col" { "Constraint" }
+                    th scope="col" { "Kind" } th scope="col" { "Scope" } th scope="col" { "Direct" } th scope="col" { "Where" }
+                } }
+                tbody {
+                    @for u in &usages[start..end] {
+                        tr {
+                            th scope="row" { a href=(repository_href(&u.repository)) { (u.repository) } }
+                            td { @if let Some(v) = &u.component.version { code { (v) } } }
+                            td { @if let Some(c) = &u.component.constraint { code { (c.raw) } } }
+                            td { (u.component.kind.id()) }
+                            td { (u.component.scope.id()) }
+                            td { @if u.component.direct { "direct" } @else { "transitive" } }
+                            td {
+                                @for (i, l) in u.component.locations.iter().enumerate() {
+                                    @if i > 0 { br; }
+                                    @match file_url(&u.repository, u.commit.as_deref(), &l.path, l.line) {
+                                        Some(url) => { a.location href=(url) rel="noreferrer" { code { (l.path) ":" (l.line) } } }
+                                        None => { code.location { (l.path) ":" (l.line) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+            (pager("places", page, limit, total, |p| {
+                query.link(&href, &[("page", Some(&p.to_string()))])
+            }))
+        }
+    };
+    let trail = html! { " / " span { (title) } };
+    Ok(Html(layout(&title, trail, body).into_string()))
+}
