@@ -5,9 +5,9 @@ use super::{
     AsyncStore, RepositorySummary, Result, ScanRef, ScanSummary, SeverityCounts, StoreError, Usage,
 };
 use polyver_model::{Component, Ecosystem, Finding, FindingKind, FindingSeverity};
-use std::collections::BTreeMap;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 pub(super) const SUMMARY_COLUMNS: &str = "s.id, r.name, s.commit_sha, s.branch, s.started_at, \
     s.finished_at, s.tool_version, s.root, s.components, s.direct_components, \

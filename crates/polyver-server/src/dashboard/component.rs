@@ -27,14 +27,49 @@ fn version_label(usage: &Usage) -> String {
     }
 }
 
+/// Versions newest first by the version engine. An engine may order only some pairs (Docker
+/// tags compare within one variant: `14-alpine` and `16.2` do not), so versions are put in
+/// groups whose members all compare, each group sorted newest first, the largest group
+/// first; what the engine cannot read comes last, by text.
+fn newest_first<'a, T>(
+    scheme: Option<polyver_version::Ecosystem>,
+    versions: Vec<(&'a String, T)>,
+) -> Vec<(&'a String, T)> {
+    let compare = |a: &str, b: &str| scheme.and_then(|s| polyver_version::compare(s, a, b).ok());
+    let mut groups: Vec<Vec<(&String, T)>> = Vec::new();
+    let mut unreadable = Vec::new();
+    for (version, value) in versions {
+        if compare(version, version).is_none() {
+            unreadable.push((version, value));
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| g.iter().all(|(v, _)| compare(v, version).is_some()))
+        {
+            Some(group) => group.push((version, value)),
+            None => groups.push(vec![(version, value)]),
+        }
+    }
+    for group in &mut groups {
+        group.sort_by(|(a, _), (b, _)| {
+            compare(b, a)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.cmp(b))
+        });
+    }
+    groups.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].0.cmp(b[0].0)));
+    unreadable.sort_by(|(a, _), (b, _)| a.cmp(b));
+    groups.into_iter().flatten().chain(unreadable).collect()
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     caller: Caller,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
     query: PageQuery,
 ) -> Result<Html<String>, PageError> {
-    let Path((ecosystem_id, raw_name)) =
-        path.map_err(|e| PageError::bad_request(e.body_text()))?;
+    let Path((ecosystem_id, raw_name)) = path.map_err(|e| PageError::bad_request(e.body_text()))?;
     query.only(PARAMETERS)?;
     let page = query.page("page")?;
     let limit = query.limit()?;
@@ -72,13 +107,7 @@ pub(crate) async fn page(
             .or_default()
             .insert(&u.repository);
     }
-    let mut ordered: Vec<(&String, &BTreeSet<&str>)> = versions.iter().collect();
-    ordered.sort_by(|(a, _), (b, _)| {
-        let by_engine = scheme
-            .and_then(|s| polyver_version::compare(s, a, b).ok())
-            .unwrap_or(Ordering::Equal);
-        by_engine.reverse().then_with(|| a.cmp(b))
-    });
+    let ordered = newest_first(scheme, versions.iter().collect());
     let repositories: BTreeSet<&str> = usages.iter().map(|u| u.repository.as_str()).collect();
     let bars = ordered
         .iter()
@@ -159,4 +188,41 @@ pub(crate) async fn page(
     };
     let trail = html! { " / " span { (title) } };
     Ok(Html(layout(&title, trail, body).into_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_ordered_within_what_the_engine_compares() {
+        let texts = [
+            "13",
+            "14-alpine",
+            "16.2",
+            "14.11",
+            "latest-ish (constraint)",
+            "15-alpine",
+        ]
+        .map(String::from);
+        let order = |scheme| -> Vec<&str> {
+            newest_first(scheme, texts.iter().map(|t| (t, ())).collect())
+                .into_iter()
+                .map(|(v, _)| v.as_str())
+                .collect()
+        };
+        assert_eq!(
+            order(Some(polyver_version::Ecosystem::Docker)),
+            [
+                "16.2",
+                "14.11",
+                "13",
+                "15-alpine",
+                "14-alpine",
+                "latest-ish (constraint)"
+            ]
+        );
+        // No engine: by text.
+        assert_eq!(order(None)[..2], ["13", "14-alpine"]);
+    }
 }

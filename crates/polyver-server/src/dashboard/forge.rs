@@ -55,7 +55,11 @@ fn project(repository: &str) -> Option<Project> {
         forge,
         url: format!(
             "https://{host}/{}",
-            rest[..split].iter().map(encode).collect::<Vec<_>>().join("/")
+            rest[..split]
+                .iter()
+                .map(encode)
+                .collect::<Vec<_>>()
+                .join("/")
         ),
         subdirectory: rest[split..].iter().map(encode).collect(),
     })
@@ -118,8 +122,13 @@ mod tests {
         );
         // A scanned subdirectory is part of the file's path in the repository.
         assert_eq!(
-            file_url("github.com/acme/mono/services/api", Some("main"), "a b/Dockerfile", 1)
-                .as_deref(),
+            file_url(
+                "github.com/acme/mono/services/api",
+                Some("main"),
+                "a b/Dockerfile",
+                1
+            )
+            .as_deref(),
             Some("https://github.com/acme/mono/blob/main/services/api/a%20b/Dockerfile#L1")
         );
         assert_eq!(
@@ -151,7 +160,11 @@ mod tests {
             ("github.com//shop", Some(SHA), "a"),
             ("ops/infra", Some(SHA), "a"),
         ] {
-            assert_eq!(file_url(repository, revision, path, 1), None, "{repository}");
+            assert_eq!(
+                file_url(repository, revision, path, 1),
+                None,
+                "{repository}"
+            );
         }
         assert_eq!(commit_url("github.com/acme/shop", "main\"><x"), None);
     }

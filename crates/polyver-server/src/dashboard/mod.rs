@@ -285,7 +285,8 @@ mod tests {
 
     #[test]
     fn the_pager_says_where_the_page_is() {
-        let text = |page, total| pager("x", page, 10, total, |p| format!("?page={p}")).into_string();
+        let text =
+            |page, total| pager("x", page, 10, total, |p| format!("?page={p}")).into_string();
         let one = text(1, 25);
         assert!(one.contains("Showing 1–10 of 25"), "{one}");
         assert!(one.contains("href=\"?page=2\"") && !one.contains("rel=\"prev\""));

@@ -230,7 +230,9 @@ pub(crate) async fn page(
         })
     });
     let total = rows.len();
-    let start = (selection.page - 1).saturating_mul(selection.limit).min(total);
+    let start = (selection.page - 1)
+        .saturating_mul(selection.limit)
+        .min(total);
     let end = start.saturating_add(selection.limit).min(total);
     let shown = &rows[start..end];
     let now = now_ms();
@@ -267,7 +269,7 @@ pub(crate) async fn page(
                         }
                     }
                     @if shown.is_empty() {
-                        tr { td colspan="7" { "No repository matches." } }
+                        tr.empty { td colspan="7" { "No repository matches." } }
                     }
                 }
             }
@@ -337,7 +339,9 @@ fn filters(query: &PageQuery, selection: &Selection) -> Markup {
         query.link("/", &set)
     };
     let active = |name: &str, value: &str| query.get(name) == Some(value);
-    let none_active = clear.iter().all(|(n, _)| *n == "page" || query.get(n).is_none());
+    let none_active = clear
+        .iter()
+        .all(|(n, _)| *n == "page" || query.get(n).is_none());
     html! {
         nav.filters aria-label="filters" {
             a href=(query.link("/", &clear)) aria-current=[none_active.then_some("true")] { "All" }

@@ -43,7 +43,11 @@ impl PageQuery {
 
     /// 400 for a parameter this page does not read.
     pub fn only(&self, known: &[&str]) -> Result<(), PageError> {
-        match self.pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        match self
+            .pairs
+            .iter()
+            .find(|(k, _)| !known.contains(&k.as_str()))
+        {
             Some((k, _)) => Err(PageError::bad_request(format!(
                 "this page has no query parameter `{}`",
                 shown(k)
@@ -158,10 +162,7 @@ mod tests {
     #[test]
     fn links_replace_and_keep_parameters() {
         let q = PageQuery::of(&[("sort", "name"), ("q", "a b&c"), ("page", "3"), ("x", "")]);
-        assert_eq!(
-            q.link("/", &[("page", None)]),
-            "/?sort=name&q=a%20b%26c"
-        );
+        assert_eq!(q.link("/", &[("page", None)]), "/?sort=name&q=a%20b%26c");
         assert_eq!(
             q.link("/", &[("sort", Some("health")), ("page", None)]),
             "/?q=a%20b%26c&sort=health"
@@ -171,12 +172,20 @@ mod tests {
 
     #[test]
     fn values_are_read_strictly() {
-        let q = PageQuery::of(&[("limit", "0"), ("page", "2"), ("direct", "yes"), ("zzz", "1")]);
+        let q = PageQuery::of(&[
+            ("limit", "0"),
+            ("page", "2"),
+            ("direct", "yes"),
+            ("zzz", "1"),
+        ]);
         assert!(q.limit().unwrap_err().message.contains("`limit` is `0`"));
         assert_eq!(q.page("page").unwrap(), 2);
         assert!(q.boolean("direct").is_err());
         let e = q.only(&["limit", "page", "direct"]).unwrap_err();
         assert_eq!(e.message, "this page has no query parameter `zzz`");
-        assert_eq!(PageQuery::of(&[("limit", "")]).limit().unwrap(), DEFAULT_LIMIT);
+        assert_eq!(
+            PageQuery::of(&[("limit", "")]).limit().unwrap(),
+            DEFAULT_LIMIT
+        );
     }
 }

@@ -425,7 +425,7 @@ fn findings_section(
                             td { (context.locations(&f.locations)) }
                         }
                     }
-                    @if total == 0 { tr { td colspan="6" { "No finding." } } }
+                    @if total == 0 { tr.empty { td colspan="6" { "No finding." } } }
                 }
             } }
             (pager("findings", page, limit, total, |p| {
@@ -533,8 +533,14 @@ fn components_section(
         }
     };
     let direct_values: BTreeMap<String, usize> = [
-        ("true".to_string(), components.iter().filter(|c| c.direct).count()),
-        ("false".to_string(), components.iter().filter(|c| !c.direct).count()),
+        (
+            "true".to_string(),
+            components.iter().filter(|c| c.direct).count(),
+        ),
+        (
+            "false".to_string(),
+            components.iter().filter(|c| !c.direct).count(),
+        ),
     ]
     .into_iter()
     .collect();
@@ -564,7 +570,7 @@ fn components_section(
                             td { (context.locations(&c.locations)) }
                         }
                     }
-                    @if total == 0 { tr { td colspan="8" { "No component matches." } } }
+                    @if total == 0 { tr.empty { td colspan="8" { "No component matches." } } }
                 }
             } }
             (pager("components", selection.page, selection.limit, total, |p| {
