@@ -4,7 +4,7 @@
 
 use super::forge::file_url;
 use super::query::PageQuery;
-use super::{chart, layout, pager, repository_href, PageError};
+use super::{breakable, chart, layout, pager, repository_href, PageError};
 use crate::api::params::shown;
 use crate::{AppState, Caller};
 use axum::extract::{Path, State};
@@ -162,7 +162,7 @@ pub(crate) async fn page(
                 tbody {
                     @for u in &usages[start..end] {
                         tr {
-                            th scope="row" { a href=(repository_href(&u.repository)) { (u.repository) } }
+                            th scope="row" { a href=(repository_href(&u.repository)) { (breakable(&u.repository)) } }
                             td { @if let Some(v) = &u.component.version { code { (v) } } }
                             td { @if let Some(c) = &u.component.constraint { code { (c.raw) } } }
                             td { (u.component.kind.id()) }

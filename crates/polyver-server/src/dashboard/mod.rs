@@ -192,6 +192,33 @@ pub(crate) fn chart(svg: String) -> Markup {
     html! { figure.chart { (PreEscaped(svg)) } }
 }
 
+/// A line chart with its title as the caption and a legend of its series, in the colours
+/// `polyver_report::chart` gives series by index (`.swatch-N` in the stylesheet).
+pub(crate) fn line_chart(chart: &polyver_report::chart::LineChart) -> Markup {
+    html! {
+        figure.chart {
+            figcaption { (chart.title) }
+            (PreEscaped(chart.to_svg()))
+            ul.legend {
+                @for (i, series) in chart.series.iter().enumerate() {
+                    li { span class={ "swatch swatch-" (i % 6) } {} (series.name) }
+                }
+            }
+        }
+    }
+}
+
+/// A name with a line-break opportunity after each `/`, so long repository names wrap
+/// between their parts on a phone.
+pub(crate) fn breakable(name: &str) -> Markup {
+    let mut parts = name.split('/').peekable();
+    html! {
+        @while let Some(part) = parts.next() {
+            (part) @if parts.peek().is_some() { "/" wbr; }
+        }
+    }
+}
+
 /// `/repos/NAME`, each segment of the name percent-encoded (its `/` kept).
 pub(crate) fn repository_href(name: &str) -> String {
     format!("/repos/{}", encode_segments(name))

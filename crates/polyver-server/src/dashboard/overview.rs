@@ -6,7 +6,7 @@
 //! same health computation), so the dashboard and an alert never disagree.
 
 use super::query::PageQuery;
-use super::{age, chart, layout, now_ms, pager, repository_href, PageError};
+use super::{age, breakable, chart, layout, now_ms, pager, repository_href, PageError};
 use crate::metrics::fleet::{drifting, health_of, sla_breaches, DETAILED};
 use crate::{AppState, Caller};
 use axum::extract::State;
@@ -257,7 +257,7 @@ pub(crate) async fn page(
                 tbody {
                     @for row in shown {
                         tr {
-                            th scope="row" { a href=(repository_href(&row.name)) { (row.name) } }
+                            th scope="row" { a href=(repository_href(&row.name)) { (breakable(&row.name)) } }
                             td.num { (health_badge(row.health)) }
                             td.vulns { (vulnerability_cell(row)) }
                             td.num { (row.sla_breaches) }

@@ -8,7 +8,8 @@ use super::forge::{commit_url, file_url};
 use super::overview::health_badge;
 use super::query::PageQuery;
 use super::{
-    age, chart, component_href, layout, now_ms, pager, repository_href, severity_badge, PageError,
+    age, chart, component_href, layout, line_chart, now_ms, pager, repository_href, severity_badge,
+    PageError,
 };
 use crate::api::filters::{FINDING_KINDS, KINDS, SCOPES};
 use crate::metrics::fleet::{health_detail, DETAILED};
@@ -118,8 +119,8 @@ pub(crate) async fn page(
             h2 { "History" }
             p.note { "The last " (history.len()) " scans." }
             div.charts {
-                (chart(components_chart(&history)))
-                (chart(vulnerabilities_chart(&history, &vulnerability_history)))
+                (line_chart(&components_chart(&history)))
+                (line_chart(&vulnerabilities_chart(&history, &vulnerability_history)))
             }
         }
         (findings_section(&context, &query, &href, &findings, finding_kind, finding_page))
@@ -211,7 +212,7 @@ fn scan_line(context: &Context, scan: &ScanSummary) -> Markup {
     let now = now_ms();
     html! {
         p.scan {
-            "Latest scan " (scan.id) ", "
+            "Latest scan #" (scan.id) " · "
             span title=(crate::auth::rfc3339(scan.finished_at)) { (age(scan.finished_at, now)) " ago" }
             @if let Some(branch) = &scan.branch { " on " code { (branch) } }
             @if let Some(commit) = &scan.commit {
@@ -296,7 +297,7 @@ fn health_parts(health: &Health) -> Markup {
     }
 }
 
-fn components_chart(history: &[ScanSummary]) -> String {
+fn components_chart(history: &[ScanSummary]) -> LineChart {
     let points = |f: fn(&ScanSummary) -> u64| -> Vec<(i64, f64)> {
         history
             .iter()
@@ -321,13 +322,12 @@ fn components_chart(history: &[ScanSummary]) -> String {
         height: 180,
         x_label: date_label,
     }
-    .to_svg()
 }
 
 fn vulnerabilities_chart(
     history: &[ScanSummary],
     counts: &BTreeMap<i64, SeverityCounts>,
-) -> String {
+) -> LineChart {
     let none = SeverityCounts::default();
     let points = |f: fn(&SeverityCounts) -> u64| -> Vec<(i64, f64)> {
         history
@@ -366,7 +366,6 @@ fn vulnerabilities_chart(
         height: 180,
         x_label: date_label,
     }
-    .to_svg()
 }
 
 fn component_cell(finding: &Finding) -> Markup {
