@@ -50,8 +50,8 @@ pub use fleet::{Fleet, FleetFinding, LatestScan};
 pub use ingest::{
     derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
 };
-pub use outdated::StoredOutdated;
 pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
+pub use outdated::StoredOutdated;
 pub use pages::{
     normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
     RepositoryDetail, UsageKey, UsageQuery,

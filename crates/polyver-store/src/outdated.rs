@@ -110,9 +110,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredOutdated> {
         majors_behind: count(7)?,
         minors_behind: count(8)?,
         patches_behind: count(9)?,
-        days_behind: row
-            .try_get::<Option<i64>, _>(10)?
-            .map(|d| d.max(0) as u64),
+        days_behind: row.try_get::<Option<i64>, _>(10)?.map(|d| d.max(0) as u64),
         yanked: row.try_get::<i64, _>(11)? != 0,
         deprecated: row.try_get::<i64, _>(12)? != 0,
         checked_at: row.try_get(13)?,

@@ -97,7 +97,14 @@ fn rows_are_replaced_per_scan_and_read_back_in_order(store: &Store) {
 
     // Many rows take several INSERTs (the parameter limit), still one transaction.
     let many: Vec<StoredOutdated> = (0..3_000)
-        .map(|i| row(&format!("pkg-{i}"), i + 1, Some("minor"), Some(u64::from(i))))
+        .map(|i| {
+            row(
+                &format!("pkg-{i}"),
+                i + 1,
+                Some("minor"),
+                Some(u64::from(i)),
+            )
+        })
         .collect();
     store.record_outdated(first, &many).unwrap();
     assert_eq!(store.outdated(first).unwrap(), many);
