@@ -87,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(options.body_limit))
+        .layer(axum::middleware::map_response_with_state(
+            options.body_limit,
+            ingest::json_too_large,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,

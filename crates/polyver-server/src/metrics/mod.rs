@@ -21,7 +21,7 @@
 pub(crate) mod fleet;
 mod http;
 
-pub use fleet::render_fleet;
+pub use fleet::{render_fleet, MAX_LAG_SERIES_PER_REPO};
 pub use http::{track, HttpMetrics};
 
 use crate::{ApiError, AppState};
