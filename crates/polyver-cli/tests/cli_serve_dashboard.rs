@@ -156,8 +156,12 @@ fn overview_lists_every_repository_with_the_metrics_numbers() {
         assert_eq!(web[2], "1 critical 1 medium");
         assert_eq!(web[3], "1");
         assert_eq!(web[4], "1");
-        assert_eq!(web[5], "3");
-        assert!(web[6].ends_with(" d ago"), "{web:?}");
+        assert_eq!(web[5], "2 of 3 (66%)");
+        assert_eq!(web[6], "3");
+        assert!(web[7].ends_with(" d ago"), "{web:?}");
+        // No outdated answer stored: a dash, not 0%.
+        let shop = rows.iter().find(|r| r[0] == registry::SHOP).unwrap();
+        assert_eq!(shop[5], "—");
         // The markup in a name is text, in the table and in its link.
         assert!(names(&rows).contains(&HOSTILE));
         assert!(html.contains("evil/<wbr>&lt;script&gt;alert(1)&lt;/<wbr>script&gt;"));
@@ -201,6 +205,7 @@ fn overview_filters_sorts_and_pages() {
             [BILLING_NAME, SHOP_NAME]
         );
         assert_eq!(list("/?sort=scanned&order=desc")[0], WEB);
+        assert_eq!(list("/?sort=outdated")[0], WEB);
         assert_eq!(list("/?vulnerable=critical&sort=name"), [SHOP_NAME, WEB]);
         assert_eq!(list("/?breached=true"), [WEB]);
         assert_eq!(list("/?drifting=true"), [WEB]);
@@ -291,6 +296,26 @@ fn a_repository_page_shows_health_history_findings_drift_compat_and_components()
             "/repos/github.com/acme/web?finding_kind=vulnerability",
         );
         assert_eq!(rows(&vulnerabilities, "findings").len(), 2);
+        // What is behind upstream, most majors first.
+        let outdated = rows(&html, "outdated");
+        assert_eq!(outdated.len(), 2, "{outdated:?}");
+        assert_eq!(
+            outdated[0][..7],
+            [
+                "docker:postgres",
+                "13",
+                "17.2",
+                "major",
+                "4 majors",
+                "900",
+                "deprecated"
+            ]
+        );
+        assert_eq!(outdated[1][4], "12 minors, 3 patches");
+        assert!(t.contains("2 of the 3 components looked up are behind, yanked or deprecated"));
+        assert!(html.contains(&format!(
+            "href=\"https://github.com/acme/web/blob/{WEB_COMMIT}/Dockerfile#L1\""
+        )));
         // Drift and compatibility sections.
         let drift = &t[t.find("Drift from approved versions").unwrap()..];
         assert!(drift.contains("pypi:requests 2.20.0 is outside [approved] ==2.32.3"));
@@ -321,6 +346,7 @@ fn a_repository_page_shows_health_history_findings_drift_compat_and_components()
         // A repository off a known forge: file:line as text, no link.
         let shop = page(&s.addr, "/repos/git.example/acme/shop");
         assert!(text(&shop).contains("requirements.txt:1"));
+        assert!(text(&shop).contains("No polyver outdated answer is stored with this scan"));
         assert!(!shop.contains("https://"));
         // The hostile name, on its own page.
         let hostile = page(&s.addr, "/repos/evil/%3Cscript%3Ealert(1)%3C/script%3E");

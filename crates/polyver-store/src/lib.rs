@@ -56,6 +56,7 @@ pub use pages::{
     normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
     RepositoryDetail, UsageKey, UsageQuery,
 };
+pub use query::OutdatedShare;
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

@@ -9,6 +9,15 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
+/// How much of a scan's stored `polyver outdated` answer is behind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutdatedShare {
+    /// Rows stored (components looked up).
+    pub checked: u64,
+    /// Rows behind their newest release.
+    pub behind: u64,
+}
+
 pub(super) const SUMMARY_COLUMNS: &str = "s.id, r.name, s.commit_sha, s.branch, s.started_at, \
     s.finished_at, s.tool_version, s.root, s.components, s.direct_components, \
     s.findings_critical, s.findings_high, s.findings_medium, s.findings_low, s.findings_info";
@@ -171,6 +180,32 @@ impl AsyncStore {
             }
         }
         Ok(out)
+    }
+
+    /// For each repository's latest scan with stored `polyver outdated` rows, how many rows
+    /// it has and how many are behind their latest release (the dashboard's outdated share),
+    /// by scan id: one `GROUP BY` over the latest scans.
+    pub async fn outdated_shares(&self) -> Result<BTreeMap<i64, OutdatedShare>> {
+        let rows = sqlx::query(
+            "SELECT o.scan_id, COUNT(*), \
+             SUM(CASE WHEN o.bump IS NOT NULL THEN 1 ELSE 0 END) FROM repositories r \
+             JOIN outdated o ON o.scan_id = r.latest_scan_id GROUP BY o.scan_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let count =
+            |row: &AnyRow, i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0)?,
+                    OutdatedShare {
+                        checked: count(row, 1)?,
+                        behind: count(row, 2)?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// A stored scan's components, in the order the scan found them.

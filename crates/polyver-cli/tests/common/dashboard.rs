@@ -107,7 +107,7 @@ pub fn seed(db: &str) {
             ("requirements.txt", 4),
         ),
     ];
-    store
+    let web = store
         .record(
             &registry::meta(WEB, WEB_COMMIT, t + 86_400_000),
             &registry::inventory(vec![
@@ -117,6 +117,50 @@ pub fn seed(db: &str) {
             ]),
             &findings,
         )
+        .unwrap();
+    // What `polyver outdated` answered for that scan: two of three behind.
+    let row = |ecosystem: &str, name: &str, path: &str, line, current: &str, latest: &str| {
+        polyver_store::StoredOutdated {
+            ecosystem: ecosystem.into(),
+            name: name.into(),
+            path: path.into(),
+            line,
+            current: Some(current.into()),
+            latest: Some(latest.into()),
+            bump: None,
+            majors_behind: 0,
+            minors_behind: 0,
+            patches_behind: 0,
+            days_behind: None,
+            yanked: false,
+            deprecated: false,
+            checked_at: t / 1000 + 86_400 * 2,
+        }
+    };
+    let requests = polyver_store::StoredOutdated {
+        bump: Some("minor".into()),
+        minors_behind: 12,
+        patches_behind: 3,
+        days_behind: Some(2000),
+        ..row(
+            "pypi",
+            "requests",
+            "requirements.txt",
+            4,
+            "2.20.0",
+            "2.32.3",
+        )
+    };
+    let postgres = polyver_store::StoredOutdated {
+        bump: Some("major".into()),
+        majors_behind: 4,
+        days_behind: Some(900),
+        deprecated: true,
+        ..row("docker", "postgres", "Dockerfile", 1, "13", "17.2")
+    };
+    let script = row("npm", "<script>", "ui/package.json", 7, "1.0.0", "1.0.0");
+    store
+        .record_outdated(web, &[requests, postgres, script])
         .unwrap();
     let mut hostile = registry::requirement("<b>bold</b>", "1.0", 1);
     hostile.name = "<b>bold</b>".into();

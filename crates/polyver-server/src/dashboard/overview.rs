@@ -1,6 +1,6 @@
 //! `/`: every repository's latest scan in one table — health, vulnerabilities by severity,
-//! SLA breaches, drift, components, age of the scan — sortable, filterable and paged by
-//! query parameters.
+//! SLA breaches, drift, outdated share (from the `polyver outdated` rows stored with the
+//! scan), components, age of the scan — sortable, filterable and paged by query parameters.
 //!
 //! The numbers are those of `/metrics` (the same [`polyver_store::Fleet`] snapshot and the
 //! same health computation), so the dashboard and an alert never disagree.
@@ -14,8 +14,9 @@ use axum::response::Html;
 use maud::{html, Markup};
 use polyver_model::{FindingKind, FindingSeverity};
 use polyver_report::chart::{Bar, StackedBar};
-use polyver_store::LatestScan;
+use polyver_store::{LatestScan, OutdatedShare};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 const PARAMETERS: &[&str] = &[
     "q",
@@ -45,17 +46,19 @@ enum SortKey {
     Vulnerabilities,
     Sla,
     Drift,
+    Outdated,
     Components,
     Scanned,
 }
 
 impl SortKey {
-    const ALL: [SortKey; 7] = [
+    const ALL: [SortKey; 8] = [
         SortKey::Name,
         SortKey::Health,
         SortKey::Vulnerabilities,
         SortKey::Sla,
         SortKey::Drift,
+        SortKey::Outdated,
         SortKey::Components,
         SortKey::Scanned,
     ];
@@ -67,6 +70,7 @@ impl SortKey {
             SortKey::Vulnerabilities => "vulnerabilities",
             SortKey::Sla => "sla",
             SortKey::Drift => "drift",
+            SortKey::Outdated => "outdated",
             SortKey::Components => "components",
             SortKey::Scanned => "scanned",
         }
@@ -116,10 +120,12 @@ struct Row {
     vulnerabilities: [u64; 4],
     sla_breaches: u64,
     drifting: usize,
+    /// `None` when no `polyver outdated` rows were stored with the scan.
+    outdated: Option<OutdatedShare>,
 }
 
 impl Row {
-    fn of(scan: &LatestScan) -> Row {
+    fn of(scan: &LatestScan, outdated: Option<OutdatedShare>) -> Row {
         let by_severity = scan.findings_by_severity(FindingKind::Vulnerability);
         Row {
             name: scan.repository.clone(),
@@ -129,6 +135,16 @@ impl Row {
             vulnerabilities: SEVERITIES.map(|s| by_severity.get(s.id()).copied().unwrap_or(0)),
             sla_breaches: sla_breaches(scan).values().sum(),
             drifting: drifting(scan),
+            outdated,
+        }
+    }
+
+    /// The share of looked-up components behind their latest release; -1 when unknown, so
+    /// unknown sorts below 0%.
+    fn outdated_share(&self) -> f64 {
+        match self.outdated {
+            Some(o) if o.checked > 0 => o.behind as f64 / o.checked as f64,
+            _ => -1.0,
         }
     }
 
@@ -150,6 +166,7 @@ impl Row {
             SortKey::Vulnerabilities => self.vulnerabilities.cmp(&other.vulnerabilities),
             SortKey::Sla => self.sla_breaches.cmp(&other.sla_breaches),
             SortKey::Drift => self.drifting.cmp(&other.drifting),
+            SortKey::Outdated => self.outdated_share().total_cmp(&other.outdated_share()),
             SortKey::Components => self.components.cmp(&other.components),
             SortKey::Scanned => self.finished_at.cmp(&other.finished_at),
         }
@@ -210,11 +227,12 @@ pub(crate) async fn page(
 ) -> Result<Html<String>, PageError> {
     let selection = Selection::read(&query)?;
     let fleet = state.store.fleet(DETAILED).await?;
+    let shares: BTreeMap<i64, OutdatedShare> = state.store.outdated_shares().await?;
     let all: Vec<Row> = fleet
         .repositories
         .iter()
         .filter(|scan| caller.may_access(&scan.repository))
-        .map(Row::of)
+        .map(|scan| Row::of(scan, shares.get(&scan.scan_id).copied()))
         .collect();
     let mut rows: Vec<&Row> = all.iter().filter(|r| selection.keeps(r)).collect();
     rows.sort_by(|a, b| {
@@ -251,6 +269,7 @@ pub(crate) async fn page(
                     (header(&query, &selection, SortKey::Vulnerabilities, "Vulnerabilities"))
                     (header(&query, &selection, SortKey::Sla, "SLA breaches"))
                     (header(&query, &selection, SortKey::Drift, "Drift"))
+                    (header(&query, &selection, SortKey::Outdated, "Outdated"))
                     (header(&query, &selection, SortKey::Components, "Components"))
                     (header(&query, &selection, SortKey::Scanned, "Last scan"))
                 } }
@@ -262,6 +281,7 @@ pub(crate) async fn page(
                             td.vulns { (vulnerability_cell(row)) }
                             td.num { (row.sla_breaches) }
                             td.num { (row.drifting) }
+                            td.num { (outdated_cell(row.outdated)) }
                             td.num { (row.components) }
                             td.num title=(crate::auth::rfc3339(row.finished_at)) {
                                 (age(row.finished_at, now)) @if row.finished_at < now - 60_000 { " ago" }
@@ -269,7 +289,7 @@ pub(crate) async fn page(
                         }
                     }
                     @if shown.is_empty() {
-                        tr.empty { td colspan="7" { "No repository matches." } }
+                        tr.empty { td colspan="8" { "No repository matches." } }
                     }
                 }
             }
@@ -406,6 +426,19 @@ pub(crate) fn health_badge(score: u8) -> Markup {
         _ => "poor",
     };
     html! { span class={ "health " (class) } title="health score, 0–100" { (score) } }
+}
+
+fn outdated_cell(share: Option<OutdatedShare>) -> Markup {
+    html! {
+        @match share {
+            Some(o) if o.checked > 0 => {
+                span title={ (o.behind) " of the " (o.checked) " components looked up are behind their latest release" } {
+                    (o.behind) " of " (o.checked) " (" (o.behind * 100 / o.checked) "%)"
+                }
+            }
+            _ => { span.none title="no polyver outdated answer is stored with this scan" { "—" } }
+        }
+    }
 }
 
 fn vulnerability_cell(row: &Row) -> Markup {

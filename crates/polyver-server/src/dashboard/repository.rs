@@ -1,6 +1,7 @@
 //! `/repos/{repository}`: one repository's latest scan — its health and the parts of it,
 //! history charts of components and vulnerabilities over its scans, findings with their
-//! file:line (linked to the forge when the repository is on a known one), drift from
+//! file:line (linked to the forge when the repository is on a known one), what is behind
+//! upstream (the `polyver outdated` rows stored with the scan, with their lag), drift from
 //! `[approved]`, the compatibility rules that fail, and its components, filtered by
 //! ecosystem, kind, scope and direct.
 
@@ -20,7 +21,7 @@ use maud::{html, Markup};
 use polyver_analyze::health::Health;
 use polyver_model::{Component, Ecosystem, Finding, FindingKind, Kind, Location, Scope};
 use polyver_report::chart::{date_label, Bar, LineChart, Series, StackedBar};
-use polyver_store::{FleetFinding, LatestScan, ScanSummary, SeverityCounts};
+use polyver_store::{FleetFinding, LatestScan, ScanSummary, SeverityCounts, StoredOutdated};
 use std::collections::BTreeMap;
 
 const PARAMETERS: &[&str] = &[
@@ -84,6 +85,7 @@ pub(crate) async fn page(
         )));
     };
     let components = state.store.components(scan.id).await?;
+    let outdated = state.store.outdated(scan.id).await?;
     let mut findings = state.store.findings(scan.id).await?;
     // Most severe first; the stored order within a severity.
     findings.sort_by(|a, b| b.severity.cmp(&a.severity));
@@ -94,7 +96,7 @@ pub(crate) async fn page(
         .finding_counts_since(&name, FindingKind::Vulnerability, oldest)
         .await?;
     let health = health_detail(
-        &latest_scan(&scan, &components, &findings),
+        &latest_scan(&scan, &components, &findings, &outdated),
         Err("the registry does not record upstream lookups".to_string()),
     );
     let href = repository_href(&name);
@@ -113,7 +115,7 @@ pub(crate) async fn page(
     let body = html! {
         h1.repository { (name) }
         (scan_line(&context, &scan))
-        (cards(&health, &vulnerability_counts, &findings, &components))
+        (cards(&health, &vulnerability_counts, &findings, &components, &outdated))
         (health_parts(&health))
         section #history {
             h2 { "History" }
@@ -124,6 +126,7 @@ pub(crate) async fn page(
             }
         }
         (findings_section(&context, &query, &href, &findings, finding_kind, finding_page))
+        (outdated_section(&context, &outdated))
         (drift_section(&context, &findings))
         (compat_section(&context, &findings))
         (components_section(&context, &query, &href, &components, &selection))
@@ -167,7 +170,21 @@ impl Context<'_> {
 }
 
 /// The scan as `/metrics` sees a latest scan, so the health here is the overview's.
-fn latest_scan(scan: &ScanSummary, components: &[Component], findings: &[Finding]) -> LatestScan {
+fn latest_scan(
+    scan: &ScanSummary,
+    components: &[Component],
+    findings: &[Finding],
+    outdated: &[StoredOutdated],
+) -> LatestScan {
+    let mut update_lag_days: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for row in outdated.iter().filter(|r| r.bump.is_some()) {
+        if let Some(days) = row.days_behind {
+            let lag = update_lag_days
+                .entry((row.ecosystem.clone(), row.name.clone()))
+                .or_default();
+            *lag = (*lag).max(days);
+        }
+    }
     let mut component_counts = BTreeMap::new();
     for c in components {
         *component_counts
@@ -205,6 +222,7 @@ fn latest_scan(scan: &ScanSummary, components: &[Component], findings: &[Finding
         component_counts,
         finding_counts,
         findings: detailed,
+        update_lag_days,
     }
 }
 
@@ -236,7 +254,9 @@ fn cards(
     vulnerabilities: &SeverityCounts,
     findings: &[Finding],
     components: &[Component],
+    outdated: &[StoredOutdated],
 ) -> Markup {
+    let behind = outdated.iter().filter(|r| r.bump.is_some()).count();
     let breaches = findings
         .iter()
         .filter(|f| f.rule == polyver_analyze::sla::SLA_BREACH)
@@ -271,6 +291,14 @@ fn cards(
             div.card { span.label { "SLA breaches" } span.value { (breaches) } }
             div.card { span.label { "Drift findings" } span.value { (drifting) } }
             div.card { span.label { "Components" } span.value { (components.len()) } span.label { (direct) " direct" } }
+            div.card {
+                span.label { "Outdated" }
+                @if outdated.is_empty() {
+                    span.value.none title="no polyver outdated answer is stored with this scan" { "—" }
+                } @else {
+                    span.value { (behind) } span.label { "of " (outdated.len()) " looked up" }
+                }
+            }
         }
     }
 }
@@ -430,6 +458,97 @@ fn findings_section(
             (pager("findings", page, limit, total, |p| {
                 format!("{}#findings", query.link(href, &[("fpage", Some(&p.to_string()))]))
             }))
+        }
+    }
+}
+
+/// What a row is behind by, in words: `1 major, 2 minors`.
+fn behind_text(row: &StoredOutdated) -> String {
+    let parts: Vec<String> = [
+        (row.majors_behind, "major"),
+        (row.minors_behind, "minor"),
+        (row.patches_behind, "patch"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, unit)| match (n, *unit) {
+        (1, unit) => format!("1 {unit}"),
+        (n, "patch") => format!("{n} patches"),
+        (n, unit) => format!("{n} {unit}s"),
+    })
+    .collect();
+    parts.join(", ")
+}
+
+fn outdated_section(context: &Context, outdated: &[StoredOutdated]) -> Markup {
+    let mut rows: Vec<&StoredOutdated> = outdated
+        .iter()
+        .filter(|r| r.bump.is_some() || r.yanked || r.deprecated)
+        .collect();
+    rows.sort_by(|a, b| {
+        (
+            b.majors_behind,
+            b.minors_behind,
+            b.patches_behind,
+            b.days_behind,
+        )
+            .cmp(&(
+                a.majors_behind,
+                a.minors_behind,
+                a.patches_behind,
+                a.days_behind,
+            ))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let checked = outdated.iter().map(|r| r.checked_at).max();
+    html! {
+        section #outdated {
+            h2 { "Outdated" }
+            @if outdated.is_empty() {
+                p.note {
+                    "No polyver outdated answer is stored with this scan (run "
+                    code { "polyver outdated" } " where the scan is taken; "
+                    code { "polyver push" } " sends it along)."
+                }
+            } @else {
+                p.note {
+                    (rows.len()) " of the " (outdated.len()) " components looked up are behind, yanked or deprecated"
+                    @if let Some(at) = checked {
+                        "; looked up " span title=(crate::auth::rfc3339(at.saturating_mul(1000))) { (age(at.saturating_mul(1000), now_ms())) " ago" }
+                    }
+                    "."
+                }
+                div.table-wrap { table.outdated {
+                    thead { tr {
+                        th scope="col" { "Component" } th scope="col" { "Current" } th scope="col" { "Latest" }
+                        th scope="col" { "Bump" } th scope="col" { "Behind" } th scope="col" { "Days behind" }
+                        th scope="col" { "Flags" } th scope="col" { "Where" }
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            tr {
+                                th scope="row" {
+                                    @match Ecosystem::from_id(&r.ecosystem) {
+                                        Some(e) => { a href=(component_href(e, &r.name)) { (r.ecosystem) ":" (r.name) } }
+                                        None => { (r.ecosystem) ":" (r.name) }
+                                    }
+                                }
+                                td { @if let Some(v) = &r.current { code { (v) } } }
+                                td { @if let Some(v) = &r.latest { code { (v) } } }
+                                td { @if let Some(b) = &r.bump { span class={ "bump bump-" (b) } { (b) } } }
+                                td { (behind_text(r)) }
+                                td.num { @if let Some(d) = r.days_behind { (d) } }
+                                td {
+                                    @if r.yanked { span.badge.sev-high { "yanked" } " " }
+                                    @if r.deprecated { span.badge.sev-medium { "deprecated" } }
+                                }
+                                td { (context.location(&Location::new(r.path.clone(), r.line))) }
+                            }
+                        }
+                        @if rows.is_empty() { tr.empty { td colspan="8" { "Everything looked up is on its latest release." } } }
+                    }
+                } }
+            }
         }
     }
 }
