@@ -31,10 +31,10 @@ fn version_label(usage: &Usage) -> String {
 /// tags compare within one variant: `14-alpine` and `16.2` do not), so versions are put in
 /// groups whose members all compare, each group sorted newest first, the largest group
 /// first; what the engine cannot read comes last, by text.
-fn newest_first<'a, T>(
+fn newest_first<T>(
     scheme: Option<polyver_version::Ecosystem>,
-    versions: Vec<(&'a String, T)>,
-) -> Vec<(&'a String, T)> {
+    versions: Vec<(&String, T)>,
+) -> Vec<(&String, T)> {
     let compare = |a: &str, b: &str| scheme.and_then(|s| polyver_version::compare(s, a, b).ok());
     let mut groups: Vec<Vec<(&String, T)>> = Vec::new();
     let mut unreadable = Vec::new();
@@ -59,7 +59,7 @@ fn newest_first<'a, T>(
         });
     }
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].0.cmp(b[0].0)));
-    unreadable.sort_by(|(a, _), (b, _)| a.cmp(b));
+    unreadable.sort_by_key(|(v, _)| *v);
     groups.into_iter().flatten().chain(unreadable).collect()
 }
 

@@ -88,7 +88,7 @@ pub(crate) async fn page(
     let outdated = state.store.outdated(scan.id).await?;
     let mut findings = state.store.findings(scan.id).await?;
     // Most severe first; the stored order within a severity.
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let history = state.store.history(&name, HISTORY_SCANS).await?;
     let oldest = history.last().map_or(scan.id, |s| s.id);
     let vulnerability_history = state
@@ -371,7 +371,8 @@ fn vulnerabilities_chart(
         name: "vulnerabilities".into(),
         points: points(|c| c.critical + c.high + c.medium + c.low),
     }];
-    let by_severity: [(&str, fn(&SeverityCounts) -> u64); 4] = [
+    type Count = fn(&SeverityCounts) -> u64;
+    let by_severity: [(&str, Count); 4] = [
         ("critical", |c| c.critical),
         ("high", |c| c.high),
         ("medium", |c| c.medium),
