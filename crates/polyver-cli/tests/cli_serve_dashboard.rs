@@ -149,6 +149,24 @@ fn overview_lists_every_repository_with_the_metrics_numbers() {
                 })
                 .sum();
             assert_eq!(row[3], format!("{sla}"), "{repo}");
+            let vulnerabilities: Vec<String> = ["critical", "high", "medium", "low"]
+                .iter()
+                .filter_map(|s| {
+                    let n = metric(
+                        &metrics,
+                        "polyver_vulnerabilities",
+                        repo,
+                        &format!(",severity=\"{s}\""),
+                    );
+                    (n > 0.0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let expected = if vulnerabilities.is_empty() {
+                "none".to_string()
+            } else {
+                vulnerabilities.join(" ")
+            };
+            assert_eq!(row[2], expected, "{repo}");
         }
         let healths: Vec<u8> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
         assert!(healths.windows(2).all(|w| w[0] <= w[1]), "{healths:?}");
