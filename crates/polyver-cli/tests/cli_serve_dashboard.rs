@@ -270,6 +270,27 @@ fn overview_filters_sorts_and_pages() {
             assert!(a.header("content-type").unwrap().starts_with("text/html"));
             assert!(text(&a.body).contains(says), "{path}: {}", text(&a.body));
         }
+        // The overview's rows are read at most once per 5 s: a repository stored meanwhile
+        // shows within that, while its own page is live at once.
+        polyver_store::Store::open(db)
+            .unwrap()
+            .record(
+                &registry::meta("new/repo", "8888888888888888888888888888888888888888", 0),
+                &registry::inventory(vec![registry::requirement("requests", "2.32.3", 1)]),
+                &[],
+            )
+            .unwrap();
+        assert!(page(&s.addr, "/repos/new/repo").contains("<h1 class=\"repository\">new/repo</h1>"));
+        let start = std::time::Instant::now();
+        while list("/?sort=name").len() == 5 {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(15),
+                "the new repository never showed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        assert_eq!(list("/?sort=name").last().unwrap(), "ops/infra");
+        assert!(list("/?sort=name").contains(&"new/repo".to_string()));
     });
 }
 

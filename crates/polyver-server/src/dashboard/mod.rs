@@ -53,6 +53,9 @@ pub fn routes() -> Router<AppState> {
         .route("/components/{ecosystem}/{*name}", get(component::page))
         .route(STYLESHEET_PATH, get(stylesheet))
         .route(ICON_PATH, get(icon))
+        .layer(axum::Extension(std::sync::Arc::new(
+            overview::RowsCache::default(),
+        )))
         .layer(axum::middleware::map_response(security_headers))
 }
 

@@ -4,6 +4,12 @@
 //!
 //! The numbers are those of `/metrics` (the same [`polyver_store::Fleet`] snapshot and the
 //! same health computation), so the dashboard and an alert never disagree.
+//!
+//! Like `/metrics`, the rows are computed from one read of the whole fleet (1.4 s for 1,000
+//! repositories × 300 components in a debug build on SQLite) and kept for [`ROWS_CACHE`]:
+//! sorting, filtering and paging within that time (or several people looking at once) cost
+//! no database read, and requests arriving while the rows are read wait for that one read.
+//! Each caller's token pattern is applied to the cached rows, per request.
 
 use super::query::PageQuery;
 use super::{age, breakable, chart, layout, now_ms, pager, repository_href, PageError};
@@ -11,12 +17,15 @@ use crate::metrics::fleet::{drifting, health_of, sla_breaches, DETAILED};
 use crate::{AppState, Caller};
 use axum::extract::State;
 use axum::response::Html;
+use axum::Extension;
 use maud::{html, Markup};
 use polyver_model::{FindingKind, FindingSeverity};
 use polyver_report::chart::{Bar, StackedBar};
 use polyver_store::{LatestScan, OutdatedShare};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 const PARAMETERS: &[&str] = &[
     "q",
@@ -110,8 +119,38 @@ impl SortOrder {
     }
 }
 
+/// How long the overview's rows are served before the fleet is read again.
+pub const ROWS_CACHE: Duration = Duration::from_secs(5);
+
+/// Every repository's row, as last read, and when (one per router: see [`super::routes`]).
+#[derive(Default)]
+pub(crate) struct RowsCache(tokio::sync::Mutex<Option<(Instant, Arc<Vec<Row>>)>>);
+
+impl RowsCache {
+    /// The rows of every repository: the cached ones while fresh, else read now.
+    async fn rows(&self, state: &AppState) -> Result<Arc<Vec<Row>>, PageError> {
+        let mut cached = self.0.lock().await;
+        if let Some((at, rows)) = cached.as_ref() {
+            if at.elapsed() < ROWS_CACHE {
+                return Ok(Arc::clone(rows));
+            }
+        }
+        let fleet = state.store.fleet(DETAILED).await?;
+        let shares: BTreeMap<i64, OutdatedShare> = state.store.outdated_shares().await?;
+        let rows: Arc<Vec<Row>> = Arc::new(
+            fleet
+                .repositories
+                .iter()
+                .map(|scan| Row::of(scan, shares.get(&scan.scan_id).copied()))
+                .collect(),
+        );
+        *cached = Some((Instant::now(), Arc::clone(&rows)));
+        Ok(rows)
+    }
+}
+
 /// One repository's line.
-struct Row {
+pub(crate) struct Row {
     name: String,
     finished_at: i64,
     components: u64,
@@ -222,19 +261,17 @@ impl Selection {
 
 pub(crate) async fn page(
     State(state): State<AppState>,
+    Extension(cache): Extension<Arc<RowsCache>>,
     caller: Caller,
     query: PageQuery,
 ) -> Result<Html<String>, PageError> {
     let selection = Selection::read(&query)?;
-    let fleet = state.store.fleet(DETAILED).await?;
-    let shares: BTreeMap<i64, OutdatedShare> = state.store.outdated_shares().await?;
-    let all: Vec<Row> = fleet
-        .repositories
+    let every = cache.rows(&state).await?;
+    let all: Vec<&Row> = every
         .iter()
-        .filter(|scan| caller.may_access(&scan.repository))
-        .map(|scan| Row::of(scan, shares.get(&scan.scan_id).copied()))
+        .filter(|row| caller.may_access(&row.name))
         .collect();
-    let mut rows: Vec<&Row> = all.iter().filter(|r| selection.keeps(r)).collect();
+    let mut rows: Vec<&Row> = all.iter().copied().filter(|r| selection.keeps(r)).collect();
     rows.sort_by(|a, b| {
         let by_key = a.compare(b, selection.sort);
         let by_key = match selection.order {
@@ -302,7 +339,7 @@ pub(crate) async fn page(
 }
 
 /// The fleet in numbers, over every repository the caller may see.
-fn summary(rows: &[Row]) -> Markup {
+fn summary(rows: &[&Row]) -> Markup {
     let with = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count();
     let totals: Vec<Bar> = SEVERITIES
         .iter()
