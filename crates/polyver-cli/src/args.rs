@@ -453,10 +453,10 @@ pub enum Command {
         after_help = "Examples:\n  polyver outdated\n  polyver outdated services/api --all --format json\n  polyver outdated --fail-on-outdated major\n  polyver outdated --offline          # from the cache of an earlier run\n\nPrivate registries and mirrors, in polyver.toml:\n  [registries]\n  pypi = \"https://pypi.internal/simple\"\n  npm = { url = \"https://npm.internal\", token-env = \"NPM_TOKEN\" }"
     )]
     Outdated(OutdatedArgs),
-    /// The central registry: an HTTP API over the registry store (SQLite, or PostgreSQL
-    /// shared by several replicas), `/healthz`, `/readyz` and Prometheus `/metrics`. Runs
-    /// until SIGINT/SIGTERM, then finishes the requests in flight. Defaults from polyver.toml
-    /// [server].
+    /// The central registry: an HTTP API and an HTML dashboard (`/`) over the registry store
+    /// (SQLite, or PostgreSQL shared by several replicas), `/healthz`, `/readyz` and
+    /// Prometheus `/metrics`. Runs until SIGINT/SIGTERM, then finishes the requests in
+    /// flight. Defaults from polyver.toml [server].
     #[command(
         after_help = "Examples:\n  polyver serve\n  polyver serve --listen 0.0.0.0:8080 --db postgres://polyver@db.internal/polyver\n  POLYVER_DATABASE_URL=postgres://... polyver serve"
     )]

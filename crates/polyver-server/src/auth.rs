@@ -30,7 +30,14 @@ use polyver_store::tokens::{Authentication, TokenRecord, TokenScope};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Paths anyone may read: what probes and clients need before they hold a token.
-pub const PUBLIC: &[&str] = &["/healthz", "/readyz", "/openapi.json"];
+/// (The dashboard's stylesheet and icon hold no data.)
+pub const PUBLIC: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/openapi.json",
+    crate::dashboard::STYLESHEET_PATH,
+    crate::dashboard::ICON_PATH,
+];
 
 /// One access rule: these methods on this path prefix (whole segments) need this scope.
 pub struct Rule {

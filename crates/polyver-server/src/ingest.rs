@@ -2,7 +2,9 @@
 //!
 //! The body is a `polyver.push/v1` document ([`polyver_store::ScanUpload`]): the scan's
 //! repository, commit, branch, times and tool version, its `polyver.scan/v1` inventory and
-//! its findings — what `polyver scan` records locally. It may be gzip-compressed
+//! its findings — what `polyver scan` records locally — and, when the client's registry holds
+//! them for that scan, `polyver outdated`'s rows (`outdated`, stored in the same transaction;
+//! optional, so older clients' documents still read). It may be gzip-compressed
 //! (`Content-Encoding: gzip`); the compressed body is bounded by the server's body limit and
 //! the decompressed document by [`MAX_DOCUMENT_BYTES`], so a small bomb cannot fill memory.
 //!
@@ -28,6 +30,9 @@ use std::io::Read;
 /// The largest decompressed document accepted (256 MiB: a scan of several hundred thousand
 /// components).
 pub const MAX_DOCUMENT_BYTES: usize = 256 << 20;
+
+/// What `outdated[].bump` may say (polyver_version's bump kinds).
+pub const OUTDATED_BUMPS: &[&str] = &["major", "minor", "patch", "other"];
 
 /// The header a client may name its push with (draft-ietf-httpapi-idempotency-key-header).
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -106,7 +111,36 @@ pub fn decode(body: &[u8], gzip: bool, limit: usize) -> Result<ScanUpload, ApiEr
     if upload.repository.trim().is_empty() {
         return Err(ApiError::bad_request("the document names no repository"));
     }
+    if let Some((i, row)) = upload.outdated.iter().enumerate().find(|(_, r)| {
+        r.bump
+            .as_deref()
+            .is_some_and(|b| !OUTDATED_BUMPS.contains(&b))
+    }) {
+        return Err(ApiError::bad_request(format!(
+            "outdated[{i}] ({} {}): bump `{}` is not one of {}",
+            row.ecosystem,
+            row.name,
+            row.bump.as_deref().unwrap_or_default(),
+            OUTDATED_BUMPS.join(", ")
+        )));
+    }
     Ok(upload)
+}
+
+/// The 413 that the body-limit layer gives a request whose Content-Length is past the limit
+/// (before any handler runs, as plain text), as the JSON error every other answer is.
+pub(crate) async fn json_too_large(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    response: Response,
+) -> Response {
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !json {
+        return too_large("request body", limit).into_response();
+    }
+    response
 }
 
 /// Reads the body within the server's limit: 413 past it.
@@ -173,11 +207,12 @@ async fn push_scan(
     let meta = upload.meta();
     let ingested = state
         .store
-        .ingest(
+        .ingest_with_outdated(
             &id,
             &meta,
             &upload.inventory,
             &upload.findings,
+            &upload.outdated,
             caller.token_id(),
         )
         .await
@@ -206,6 +241,7 @@ async fn push_scan(
         scan_id = %id,
         repository = %upload.repository,
         components = upload.inventory.components.len(),
+        outdated = upload.outdated.len(),
         created = status == StatusCode::CREATED,
         "push"
     );
@@ -296,6 +332,24 @@ mod tests {
         nameless["repository"] = json!(" ");
         let e = decode(nameless.to_string().as_bytes(), false, 1 << 20).unwrap_err();
         assert!(e.message.contains("no repository"), "{}", e.message);
+
+        let mut lagging = document("x");
+        lagging["outdated"] = json!([{
+            "ecosystem": "pypi", "name": "requests", "path": "requirements.txt", "line": 1,
+            "current": "2.25.0", "latest": "2.32.3", "bump": "sideways", "majors_behind": 0,
+            "minors_behind": 7, "patches_behind": 0, "days_behind": 900, "yanked": false,
+            "deprecated": false, "checked_at": 1767225600
+        }]);
+        let e = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap_err();
+        assert!(
+            e.message
+                .contains("outdated[0] (pypi requests): bump `sideways`"),
+            "{}",
+            e.message
+        );
+        lagging["outdated"][0]["bump"] = json!("minor");
+        let read = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap();
+        assert_eq!(read.outdated[0].minors_behind, 7);
 
         assert!(scan_id("42").unwrap_err().contains("not a UUID"));
     }

@@ -8,6 +8,9 @@
 //! drains in-flight requests (graceful shutdown). Every request has a timeout and a body
 //! limit; errors are JSON `{"error": ..., "hint": ...}` with the HTTP status that fits.
 //!
+//! The HTML dashboard (`/`, `/repos/…`, `/components/…`, see [`dashboard`]) reads the same
+//! store.
+//!
 //! Every route is behind [`auth::authorize`], one middleware keyed by method and path prefix
 //! (bearer tokens; see [`auth`] for what each request needs and how a new endpoint is
 //! classified). Pushed scans come in through `POST /api/v1/scans` ([`ingest`]).
@@ -15,6 +18,7 @@
 pub mod alerts;
 mod api;
 pub mod auth;
+pub mod dashboard;
 mod error;
 mod health;
 pub mod ingest;
@@ -75,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::routes())
         .merge(metrics::routes())
         .merge(api::routes())
+        .merge(dashboard::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -82,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(options.body_limit))
+        .layer(axum::middleware::map_response_with_state(
+            options.body_limit,
+            ingest::json_too_large,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,

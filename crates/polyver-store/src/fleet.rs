@@ -5,7 +5,9 @@
 //! rows, and deserializing each one's JSON on every refresh would cost seconds. The counts
 //! are `GROUP BY`s over the scans `repositories.latest_scan_id` points at (primary-key and
 //! index lookups), so the cost follows the size of the latest scans, never the history.
-//! Only the few findings monitoring looks at one by one (drift, policy) are read whole.
+//! Only the few findings monitoring looks at one by one (drift, policy) are read whole. The
+//! update lag comes from the latest scans' stored `polyver outdated` rows, reduced in SQL
+//! to one value per package and only for packages behind.
 //!
 //! One snapshot: PostgreSQL runs the queries in a `REPEATABLE READ` read-only transaction and
 //! SQLite reads inside one transaction (WAL gives it a fixed snapshot), so a scan recorded
@@ -38,6 +40,10 @@ pub struct LatestScan {
     pub finding_counts: BTreeMap<(String, String), u64>,
     /// The findings of the kinds asked for in full, in stored order.
     pub findings: Vec<FleetFinding>,
+    /// Days behind the newest release per (ecosystem id, name), for the components the scan's
+    /// stored `polyver outdated` rows say are behind and date (the largest, when a package is
+    /// declared in several places). Empty when no rows were stored for the scan.
+    pub update_lag_days: BTreeMap<(String, String), u64>,
 }
 
 impl LatestScan {
@@ -125,6 +131,21 @@ impl AsyncStore {
             if let Some(&i) = at.get(&row.try_get::<i64, _>(0)?) {
                 let key = (row.try_get(1)?, row.try_get(2)?);
                 repositories[i].finding_counts.insert(key, count(row, 3)?);
+            }
+        }
+
+        let rows = sqlx::query(
+            "SELECT o.scan_id, o.ecosystem, o.name, MAX(o.days_behind) FROM repositories r \
+             JOIN outdated o ON o.scan_id = r.latest_scan_id \
+             WHERE o.bump IS NOT NULL AND o.days_behind IS NOT NULL \
+             GROUP BY o.scan_id, o.ecosystem, o.name",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            if let Some(&i) = at.get(&row.try_get::<i64, _>(0)?) {
+                let key = (row.try_get(1)?, row.try_get(2)?);
+                repositories[i].update_lag_days.insert(key, count(row, 3)?);
             }
         }
 

@@ -14,7 +14,7 @@
 //! reused id: it is refused rather than silently answered with someone else's scan.
 
 use super::record::pause_before_commit;
-use super::{AsyncStore, Result, ScanMeta, Store};
+use super::{AsyncStore, Result, ScanMeta, Store, StoredOutdated};
 use polyver_model::{Finding, Inventory};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -85,6 +85,10 @@ pub struct ScanUpload {
     /// Everything recorded with the scan: its diagnostics as findings, then the analyses.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// `polyver outdated`'s rows for this scan, when the client's registry holds them
+    /// (absent or empty otherwise; a server older than this field ignores it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outdated: Vec<StoredOutdated>,
 }
 
 impl ScanUpload {
@@ -107,6 +111,7 @@ impl ScanUpload {
             tool_version: meta.tool_version.clone(),
             inventory,
             findings,
+            outdated: Vec::new(),
         }
     }
 
@@ -149,6 +154,21 @@ impl AsyncStore {
         findings: &[Finding],
         token: Option<i64>,
     ) -> Result<Ingested> {
+        self.ingest_with_outdated(client_scan_id, meta, inventory, findings, &[], token)
+            .await
+    }
+
+    /// [`AsyncStore::ingest`] with the scan's `polyver outdated` rows, written in the same
+    /// transaction (a retry writes neither again).
+    pub async fn ingest_with_outdated(
+        &self,
+        client_scan_id: &str,
+        meta: &ScanMeta,
+        inventory: &Inventory,
+        findings: &[Finding],
+        outdated: &[StoredOutdated],
+        token: Option<i64>,
+    ) -> Result<Ingested> {
         if let Some(stored) = self.pushed(client_scan_id, meta).await? {
             return Ok(stored);
         }
@@ -161,6 +181,9 @@ impl AsyncStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            if !outdated.is_empty() {
+                self.write_outdated(&mut tx, id, outdated).await?;
+            }
             Ok::<i64, super::StoreError>(id)
         }
         .await;

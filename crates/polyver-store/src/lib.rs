@@ -17,7 +17,8 @@
 //! server's paged reads and search), `fleet` (every repository's latest scan in counts, for
 //! monitoring), `known` (what re-matching found and its webhook deliveries), `blocking`
 //! ([`Store`]), `ingest` (pushed scans, idempotent on the client's scan id), `tokens` (the
-//! server's API tokens, stored hashed); the public types stay here.
+//! server's API tokens, stored hashed), `outdated` (`polyver outdated`'s rows per scan); the
+//! public types stay here.
 
 pub mod diff;
 pub mod fleet;
@@ -36,6 +37,7 @@ mod blocking;
 mod ingest;
 mod known;
 mod open;
+mod outdated;
 mod query;
 mod record;
 mod url;
@@ -49,10 +51,12 @@ pub use ingest::{
     derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
 };
 pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
+pub use outdated::StoredOutdated;
 pub use pages::{
     normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
     RepositoryDetail, UsageKey, UsageQuery,
 };
+pub use query::OutdatedShare;
 pub use url::{redact, sqlite_url};
 
 /// Set by tests only (debug builds): before COMMIT, write this file and wait, so a test can

@@ -4,9 +4,19 @@
 use super::{
     AsyncStore, RepositorySummary, Result, ScanRef, ScanSummary, SeverityCounts, StoreError, Usage,
 };
-use polyver_model::{Component, Ecosystem, Finding};
+use polyver_model::{Component, Ecosystem, Finding, FindingKind, FindingSeverity};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// How much of a scan's stored `polyver outdated` answer is behind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutdatedShare {
+    /// Rows stored (components looked up).
+    pub checked: u64,
+    /// Rows behind their newest release.
+    pub behind: u64,
+}
 
 pub(super) const SUMMARY_COLUMNS: &str = "s.id, r.name, s.commit_sha, s.branch, s.started_at, \
     s.finished_at, s.tool_version, s.root, s.components, s.direct_components, \
@@ -129,6 +139,73 @@ impl AsyncStore {
                 }
             })),
         }
+    }
+
+    /// Findings of `kind` per severity in each scan of `repository` from scan id `since` on
+    /// (the dashboard's history charts): one `GROUP BY`, not a read of every scan's findings.
+    /// A scan without such findings has no entry.
+    pub async fn finding_counts_since(
+        &self,
+        repository: &str,
+        kind: FindingKind,
+        since: i64,
+    ) -> Result<BTreeMap<i64, SeverityCounts>> {
+        let rows = sqlx::query(
+            "SELECT f.scan_id, f.severity, COUNT(*) FROM findings f \
+             JOIN scans s ON s.id = f.scan_id JOIN repositories r ON r.id = s.repository_id \
+             WHERE r.name = $1 AND f.kind = $2 AND f.scan_id >= $3 \
+             GROUP BY f.scan_id, f.severity",
+        )
+        .bind(repository)
+        .bind(kind.id())
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: BTreeMap<i64, SeverityCounts> = BTreeMap::new();
+        for row in &rows {
+            let counts = out.entry(row.try_get(0)?).or_default();
+            let n = row.try_get::<i64, _>(2)?.max(0) as u64;
+            let severity: String = row.try_get(1)?;
+            match severity.parse::<FindingSeverity>() {
+                Ok(FindingSeverity::Critical) => counts.critical += n,
+                Ok(FindingSeverity::High) => counts.high += n,
+                Ok(FindingSeverity::Medium) => counts.medium += n,
+                Ok(FindingSeverity::Low) => counts.low += n,
+                Ok(FindingSeverity::Info) => counts.info += n,
+                Err(_) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "finding severity `{severity}` is not one polyver writes"
+                    )))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// For each repository's latest scan with stored `polyver outdated` rows, how many rows
+    /// it has and how many are behind their latest release (the dashboard's outdated share),
+    /// by scan id: one `GROUP BY` over the latest scans.
+    pub async fn outdated_shares(&self) -> Result<BTreeMap<i64, OutdatedShare>> {
+        let rows = sqlx::query(
+            "SELECT o.scan_id, COUNT(*), \
+             SUM(CASE WHEN o.bump IS NOT NULL THEN 1 ELSE 0 END) FROM repositories r \
+             JOIN outdated o ON o.scan_id = r.latest_scan_id GROUP BY o.scan_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let count =
+            |row: &AnyRow, i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0)?,
+                    OutdatedShare {
+                        checked: count(row, 1)?,
+                        behind: count(row, 2)?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// A stored scan's components, in the order the scan found them.

@@ -12,7 +12,8 @@
 //!
 //! Migration 2 adds the server's API tokens (only a SHA-256 hash of each is kept, see
 //! [`crate::tokens`]) and, on scans, the client's scan id of a pushed scan (unique: a retried
-//! push finds the scan it already stored) and the token that pushed it.
+//! push finds the scan it already stored) and the token that pushed it. Migration 5 adds
+//! `polyver outdated`'s rows per scan (see [`crate::outdated`]).
 
 use crate::Backend;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -180,6 +181,34 @@ CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, webhook
         r#"
 CREATE INDEX components_by_package_in_order ON components (ecosystem, name, scan_id, ordinal);
 DROP INDEX components_by_package;
+"#,
+    ),
+    (
+        5,
+        "outdated results",
+        // `polyver outdated`'s rows per scan (see `crate::outdated`). Keyed like the other
+        // rows below a scan; `checked_at` is in Unix SECONDS (when the registry was asked),
+        // unlike the scans' millisecond times. Flags are 0/1 BIGINTs, as `direct` is.
+        r#"
+CREATE TABLE outdated (
+    scan_id BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    ecosystem TEXT NOT NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    current_version TEXT,
+    latest_version TEXT,
+    bump TEXT,
+    majors_behind BIGINT NOT NULL,
+    minors_behind BIGINT NOT NULL,
+    patches_behind BIGINT NOT NULL,
+    days_behind BIGINT,
+    yanked BIGINT NOT NULL,
+    deprecated BIGINT NOT NULL,
+    checked_at BIGINT NOT NULL,
+    PRIMARY KEY (scan_id, ordinal)
+);
 "#,
     ),
 ];

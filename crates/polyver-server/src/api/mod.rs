@@ -1,5 +1,6 @@
 //! The read API under `/api/v1/`: repositories, their scans (history), one scan with its
-//! components and findings, the diff of two scans, and the search across repositories.
+//! components and findings, the diff of two scans, the outdated rows of a repository's latest
+//! scan, and the search across repositories.
 //! `/openapi.json` describes every endpoint, parameter, answer and error body (see
 //! [`crate::openapi`]).
 //!
@@ -16,8 +17,9 @@
 //! expected, never a silent default.
 
 pub(crate) mod filters;
-mod params;
-mod repositories;
+mod outdated;
+pub(crate) mod params;
+pub(crate) mod repositories;
 mod scans;
 mod search;
 
@@ -36,6 +38,10 @@ pub fn routes() -> Router<AppState> {
             get(repositories::scans),
         )
         .route("/api/v1/repositories/{repository}/diff", get(scans::diff))
+        .route(
+            "/api/v1/repositories/{repository}/outdated",
+            get(outdated::list),
+        )
         .route("/api/v1/scans/{scan_id}", get(scans::one))
         .route("/api/v1/scans/{scan_id}/components", get(scans::components))
         .route("/api/v1/scans/{scan_id}/findings", get(scans::findings))

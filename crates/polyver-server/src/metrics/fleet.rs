@@ -6,7 +6,7 @@
 //! | `polyver_components{repo,ecosystem,kind}` | components of the latest scan |
 //! | `polyver_vulnerabilities{repo,severity}` | its vulnerability findings, every severity (0 included, so an alert can tell "none" from "unknown") |
 //! | `polyver_version_drift_score{repo,component,kind}` | per component outside `[approved]` (rule `drift/not-approved`): the number of places (files, images) declaring it outside |
-//! | `polyver_update_lag_days{repo,component}` | days behind the newest release, for components whose lag the stored scan knows (see below) |
+//! | `polyver_update_lag_days{repo,component}` | days behind the newest release, for the components the latest scan's stored `polyver outdated` rows say are behind (see below) |
 //! | `polyver_health_score{repo}` | 0–100, `polyver_analyze::health` on what the stored scan holds (see below) |
 //! | `polyver_sla_breaches{repo,severity}` | its `policy/sla-breach` findings, by the severity of the vulnerability past its deadline (critical, high, medium, low; 0 included) |
 //! | `polyver_last_scan_timestamp_seconds{repo}` | when the latest scan finished (Unix seconds) |
@@ -17,10 +17,11 @@
 //! **What a stored scan cannot say.** A scan records its inventory and its offline findings
 //! (conflicts, drift, and with a local OSV database the vulnerabilities and their
 //! `[policy.sla]` breaches at scan time), not upstream lookups. So:
-//! - `polyver_update_lag_days` has no series, and so no lines: no scan records lag yet. It is
-//!   registered (the dashboard of `polyver alerts` has a panel for it) and gets series once
-//!   scans record the days behind per component (`polyver outdated`'s rows, in a
-//!   per-component table of a new store migration, read here beside the findings).
+//! - `polyver_update_lag_days` comes from the `polyver outdated` rows stored with the latest
+//!   scan (by `polyver outdated` on the scanning machine, sent along by `polyver push`): one
+//!   series per component behind a newer release whose registry dates its releases, valued
+//!   with its days behind; none for a repository whose latest scan has no rows. Bounded: at
+//!   most [`MAX_LAG_SERIES_PER_REPO`] per repository, the most lagging (ties by name).
 //! - the health score leaves out its `currency` part (within 2 minors of latest, which needs
 //!   those lookups) and is scaled to the parts measured, as `polyver plan` does when no
 //!   registry answers. Its vulnerability and SLA parts count what the scan stored: a scan
@@ -28,7 +29,7 @@
 //! - SLA breaches are those at the time of the scan; a vulnerability whose deadline passes
 //!   later counts from the next scan (alert on stale scans too).
 
-use polyver_analyze::health::{health, HealthInputs};
+use polyver_analyze::health::{health, Health, HealthInputs};
 use polyver_model::{Ecosystem, FindingKind, FindingSeverity};
 use polyver_store::{Fleet, LatestScan};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -40,8 +41,12 @@ use std::sync::atomic::AtomicU64;
 
 use super::names;
 
+/// The most `polyver_update_lag_days` series one repository exports (its most lagging
+/// components): the label set stays bounded whatever a repository declares.
+pub const MAX_LAG_SERIES_PER_REPO: usize = 100;
+
 /// The findings read whole (the rest are counted in SQL).
-pub(super) const DETAILED: &[FindingKind] = &[FindingKind::Drift, FindingKind::Policy];
+pub(crate) const DETAILED: &[FindingKind] = &[FindingKind::Drift, FindingKind::Policy];
 
 const DRIFT_RULE: &str = "drift/not-approved";
 
@@ -126,9 +131,28 @@ fn drift_scores(scan: &LatestScan) -> BTreeMap<(String, String), u64> {
     scores
 }
 
+/// The `polyver_update_lag_days` series of `scan`: (component label, days), most lagging
+/// first, at most [`MAX_LAG_SERIES_PER_REPO`].
+fn update_lag(scan: &LatestScan) -> Vec<(String, u64)> {
+    let mut lag: Vec<(String, u64)> = scan
+        .update_lag_days
+        .iter()
+        .map(|((ecosystem, name), days)| {
+            let label = match Ecosystem::from_id(ecosystem) {
+                Some(known) => component_label(Some(known), name),
+                None => format!("{ecosystem}:{name}"),
+            };
+            (label, *days)
+        })
+        .collect();
+    lag.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    lag.truncate(MAX_LAG_SERIES_PER_REPO);
+    lag
+}
+
 /// `policy/sla-breach` findings per severity of the vulnerability (a breach whose title
 /// cannot be read counts as medium, as an advisory without a severity does).
-fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
+pub(crate) fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
     let mut counts = BTreeMap::new();
     for f in scan
         .findings
@@ -144,6 +168,27 @@ fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> {
 
 /// `polyver_analyze::health` on what the stored scan holds (see the module docs).
 pub fn health_of(scan: &LatestScan) -> u8 {
+    health_detail(
+        scan,
+        Err("the registry does not record upstream lookups".to_string()),
+    )
+    .score
+}
+
+/// The components of `scan` outside `[approved]` (each counted once, whatever its places).
+pub(crate) fn drifting(scan: &LatestScan) -> usize {
+    scan.findings
+        .iter()
+        .filter(|f| f.finding.rule == DRIFT_RULE)
+        .filter_map(|f| Some((f.finding.ecosystem, f.finding.name.as_deref()?)))
+        .collect::<BTreeSet<(Option<Ecosystem>, &str)>>()
+        .len()
+}
+
+/// The health of `scan` with its parts; `currency` is (components within 2 minors of
+/// latest, components whose latest is known) when the registry knows it (the dashboard,
+/// from stored `polyver outdated` results), else why not.
+pub(crate) fn health_detail(scan: &LatestScan, currency: Result<(usize, usize), String>) -> Health {
     let per_severity = |kinds: &[FindingKind]| -> BTreeMap<FindingSeverity, usize> {
         let mut out = BTreeMap::new();
         for kind in kinds {
@@ -155,21 +200,15 @@ pub fn health_of(scan: &LatestScan) -> u8 {
         }
         out
     };
-    let drifting: BTreeSet<(Option<Ecosystem>, &str)> = scan
-        .findings
-        .iter()
-        .filter(|f| f.finding.rule == DRIFT_RULE)
-        .filter_map(|f| Some((f.finding.ecosystem, f.finding.name.as_deref()?)))
-        .collect();
     let breaches: u64 = sla_breaches(scan).values().sum();
     let inputs = HealthInputs {
-        currency: Err("the registry does not record upstream lookups".to_string()),
+        currency,
         vulnerabilities: Ok(per_severity(&[FindingKind::Vulnerability])),
         sla_breaches: Some(breaches as usize),
-        drift: (drifting.len(), scan.components as usize),
+        drift: (drifting(scan), scan.components as usize),
         conflicts: per_severity(&CONFLICT_KINDS),
     };
-    health(&inputs).score
+    health(&inputs)
 }
 
 /// The repository metrics of `fleet` in the Prometheus text format.
@@ -199,7 +238,11 @@ pub fn render_fleet(fleet: &Fleet) -> String {
     );
     registry.register(
         names::UPDATE_LAG_DAYS,
-        "Days a component is behind its newest release, where the latest scan knows it",
+        format!(
+            "Days a component has been behind its newest release, from the polyver outdated \
+             rows stored with the latest scan (at most {MAX_LAG_SERIES_PER_REPO} components per \
+             repository, the most lagging)"
+        ),
         lag.clone(),
     );
     registry.register(
@@ -247,6 +290,13 @@ pub fn render_fleet(fleet: &Fleet) -> String {
                     kind,
                 })
                 .set(places as i64);
+        }
+        for (component, days) in update_lag(scan) {
+            lag.get_or_create(&RepoComponent {
+                repo: repo(),
+                component,
+            })
+            .set(i64::try_from(days).unwrap_or(i64::MAX));
         }
         let per_severity = sla_breaches(scan);
         for severity in SLA_SEVERITIES {

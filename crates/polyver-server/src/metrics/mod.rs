@@ -18,10 +18,10 @@
 //! repository, ecosystem, kind and severity, whose sets grow with the registry's content,
 //! not with traffic.
 
-mod fleet;
+pub(crate) mod fleet;
 mod http;
 
-pub use fleet::render_fleet;
+pub use fleet::{render_fleet, MAX_LAG_SERIES_PER_REPO};
 pub use http::{track, HttpMetrics};
 
 use crate::{ApiError, AppState};

@@ -10,7 +10,7 @@ use polyver_model::{
     Component, Constraint, Ecosystem, Finding, FindingKind, FindingSeverity, Format, Inventory,
     Kind, Location, Scope,
 };
-use polyver_store::{ScanMeta, Store};
+use polyver_store::{ScanMeta, Store, StoredOutdated};
 
 pub const SHOP: &str = "git.example/acme/shop";
 pub const BILLING: &str = "git.example/acme/billing";
@@ -233,4 +233,60 @@ pub fn seed(store: &Store) -> Seeded {
         billing,
         infra,
     }
+}
+
+/// `polyver outdated`'s rows for shop's latest scan (requests behind by a minor for 400 days,
+/// postgres by a major without release dates, httpx up to date, react deprecated and behind
+/// by 30 days) and for billing's (requests 2.28.1 behind by 90 days); infra has none.
+pub fn seed_outdated(store: &Store, seeded: &Seeded) -> Vec<StoredOutdated> {
+    let row =
+        |name: &str, eco: &str, current: &str, latest: &str, bump: Option<&str>| StoredOutdated {
+            ecosystem: eco.into(),
+            name: name.into(),
+            path: "requirements.txt".into(),
+            line: 1,
+            current: Some(current.into()),
+            latest: Some(latest.into()),
+            bump: bump.map(str::to_string),
+            majors_behind: u64::from(bump == Some("major")) * 2,
+            minors_behind: u64::from(bump == Some("minor")),
+            patches_behind: 0,
+            days_behind: None,
+            yanked: false,
+            deprecated: false,
+            checked_at: 1_767_312_000,
+        };
+    let shop = vec![
+        StoredOutdated {
+            days_behind: Some(400),
+            ..row("requests", "pypi", "2.31.0", "2.32.3", Some("minor"))
+        },
+        StoredOutdated {
+            line: 2,
+            days_behind: Some(0),
+            ..row("httpx", "pypi", "0.27.0", "0.27.0", None)
+        },
+        StoredOutdated {
+            path: "Dockerfile".into(),
+            ..row("postgres", "docker", "16.2", "18.1", Some("major"))
+        },
+        StoredOutdated {
+            path: "package-lock.json".into(),
+            line: 9,
+            days_behind: Some(30),
+            deprecated: true,
+            ..row("react", "npm", "18.2.0", "18.3.1", Some("minor"))
+        },
+    ];
+    store.record_outdated(seeded.shop, &shop).unwrap();
+    store
+        .record_outdated(
+            seeded.billing,
+            &[StoredOutdated {
+                days_behind: Some(90),
+                ..row("requests", "pypi", "2.28.1", "2.32.3", Some("minor"))
+            }],
+        )
+        .unwrap();
+    shop
 }

@@ -144,6 +144,7 @@ fn web() -> LatestScan {
                 component_kinds: vec!["package".into()],
             },
         ],
+        update_lag_days: BTreeMap::new(),
     }
 }
 
@@ -191,8 +192,48 @@ fn every_metric_of_a_repository_from_its_latest_scan() {
     // (30·0 + 15·0.5 + 10·0.5 + 15·0.98) / 70 = 38.9.
     assert_eq!(value(&s, names::HEALTH_SCORE, &[repo]), Some(39.0));
     assert_eq!(value(&s, names::LAST_SCAN, &[repo]), Some(1_714_521_600.25));
-    // No stored scan knows lag: no series, and the text format has no line for the family.
+    // No outdated rows stored with the scan: no lag series, and no line for the family.
     assert!(!text.contains(names::UPDATE_LAG_DAYS));
+}
+
+#[test]
+fn update_lag_has_one_bounded_series_per_lagging_component() {
+    let mut scan = web();
+    scan.update_lag_days = counts(&[
+        ("pypi", "django", 410),
+        ("docker", "python", 35),
+        ("generic", "node", 12),
+        ("npm", "react", 0),
+    ]);
+    let s = samples(&render_fleet(&Fleet {
+        repositories: vec![scan.clone()],
+    }));
+    let lag = |component| {
+        value(
+            &s,
+            names::UPDATE_LAG_DAYS,
+            &[("repo", "github.com/org/web"), ("component", component)],
+        )
+    };
+    assert_eq!(lag("pypi:django"), Some(410.0));
+    assert_eq!(lag("docker:python"), Some(35.0));
+    assert_eq!(lag("node"), Some(12.0), "runtimes as [approved] names them");
+    assert_eq!(lag("npm:react"), Some(0.0), "behind since today");
+
+    // A repository lagging everywhere exports only its most lagging components.
+    scan.update_lag_days = (0..MAX_LAG_SERIES_PER_REPO as u64 + 25)
+        .map(|i| (("pypi".to_string(), format!("pkg-{i:03}")), i))
+        .collect();
+    let s = samples(&render_fleet(&Fleet {
+        repositories: vec![scan],
+    }));
+    let series: Vec<&Sample> = s
+        .iter()
+        .filter(|(n, _, _)| n == names::UPDATE_LAG_DAYS)
+        .collect();
+    assert_eq!(series.len(), MAX_LAG_SERIES_PER_REPO);
+    let smallest = series.iter().map(|(_, _, v)| *v as u64).min();
+    assert_eq!(smallest, Some(25), "the 25 least lagging are left out");
 }
 
 #[test]
