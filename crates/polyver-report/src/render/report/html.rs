@@ -21,15 +21,15 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; padding-bottom: .25rem; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .subtitle, footer { color: var(--muted); }
-nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding-left: 1.25rem; margin: .5rem 0; }
+nav ol { columns: 4 11rem; padding-left: 1.5rem; margin: .5rem 0; }
 a { color: #1d4ed8; }
 .note { border-left: 4px solid var(--warn); background: #fffbeb; padding: .5rem .75rem; margin: .75rem 0; }
 .table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line);
-  overflow-wrap: anywhere; }
-th { background: var(--soft); }
+  overflow-wrap: break-word; }
+th { background: var(--soft); white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .pass { color: var(--pass); font-weight: 600; }
 .fail { color: var(--fail); font-weight: 600; }
@@ -41,7 +41,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sev-low { color: #4d7c0f; }
 .score { font-weight: 700; }
 figure.chart { margin: .75rem 0; max-width: 100%; overflow-x: auto; }
-figure.chart svg { max-width: 100%; height: auto; }
+figure.chart svg { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: .85rem; color: var(--muted); margin-top: .25rem; }
 details { margin: .5rem 0 1rem; }
 summary { cursor: pointer; font-weight: 600; }
 .empty { color: var(--muted); font-style: italic; }
@@ -111,7 +112,12 @@ pub fn html(report: &Report) -> String {
                 }
                 Block::Table(t) => table(&mut out, t),
                 Block::Chart(c) => {
-                    let _ = writeln!(out, "<figure class=\"chart\">{}</figure>", c.to_svg());
+                    let _ = writeln!(
+                        out,
+                        "<figure class=\"chart\">{}<figcaption>{}</figcaption></figure>",
+                        c.to_svg(),
+                        esc(&c.caption())
+                    );
                 }
             }
         }

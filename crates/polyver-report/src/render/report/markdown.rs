@@ -88,13 +88,23 @@ fn table(out: &mut String, t: &Table) {
     let headers: Vec<String> = t
         .headers
         .iter()
-        .map(|h| if h.is_empty() { " ".to_string() } else { text(h) })
+        .map(|h| {
+            if h.is_empty() {
+                " ".to_string()
+            } else {
+                text(h)
+            }
+        })
         .collect();
     let _ = writeln!(out, "| {} |", headers.join(" | "));
     let _ = writeln!(
         out,
         "|{}|",
-        t.headers.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+        t.headers
+            .iter()
+            .map(|_| "---")
+            .collect::<Vec<_>>()
+            .join("|")
     );
     for row in &t.rows {
         let cells: Vec<String> = row.iter().map(|c| text(&c.text)).collect();

@@ -63,6 +63,19 @@ pub(crate) enum Chart {
 }
 
 impl Chart {
+    /// The title and the numbers, for the figure's caption (the chart's legend).
+    pub fn caption(&self) -> String {
+        let (title, bars) = match self {
+            Chart::Bars(c) => (&c.title, &c.bars),
+            Chart::Stacked(c) => (&c.title, &c.parts),
+        };
+        let values: Vec<String> = bars
+            .iter()
+            .map(|b| format!("{} {}", b.label, b.value))
+            .collect();
+        format!("{title}: {}", values.join(", "))
+    }
+
     pub fn to_svg(&self) -> String {
         match self {
             Chart::Bars(c) => c.to_svg(),
@@ -772,7 +785,9 @@ fn licences(report: &Report) -> Section {
             p.verdict.reason.clone().into(),
         ]
     };
-    let headers = vec!["Package", "Version", "Licence", "Category", "Verdict", "Why"];
+    let headers = vec![
+        "Package", "Version", "Licence", "Category", "Verdict", "Why",
+    ];
     let attention: Vec<Vec<Cell>> = l
         .packages
         .iter()
@@ -839,7 +854,8 @@ fn recommendations(report: &Report) -> Section {
                         .into(),
                     Cell::classed(p.weight.to_string(), "num"),
                     Cell::classed(
-                        p.score.map_or("-".to_string(), |_| format!("{:.1}", p.points)),
+                        p.score
+                            .map_or("-".to_string(), |_| format!("{:.1}", p.points)),
                         "num",
                     ),
                 ]
@@ -850,7 +866,14 @@ fn recommendations(report: &Report) -> Section {
     blocks.push(Block::Table(Table {
         caption: "Recommendations".to_string(),
         headers: vec![
-            "Priority", "Action", "Package", "From", "To", "Bump", "Fixes", "Constraint",
+            "Priority",
+            "Action",
+            "Package",
+            "From",
+            "To",
+            "Bump",
+            "Fixes",
+            "Constraint",
         ],
         rows: plan
             .recommendations
