@@ -580,24 +580,26 @@ fn compatibility(report: &Report) -> Section {
     )));
     let passing: usize = rows.iter().map(|r| r.cells.len() - r.failing()).sum();
     let failing: usize = rows.iter().map(|r| r.failing()).sum();
-    blocks.push(Block::Chart(Chart::Stacked(StackedBar {
-        id: "compat-results".to_string(),
-        title: "Compatibility checks".to_string(),
-        parts: vec![
-            Bar {
-                label: "pass".to_string(),
-                value: passing as f64,
-                class: "pass".to_string(),
-            },
-            Bar {
-                label: "fail".to_string(),
-                value: failing as f64,
-                class: "fail".to_string(),
-            },
-        ],
-        width: 480,
-        height: 18,
-    })));
+    if passing + failing > 0 {
+        blocks.push(Block::Chart(Chart::Stacked(StackedBar {
+            id: "compat-results".to_string(),
+            title: "Compatibility checks".to_string(),
+            parts: vec![
+                Bar {
+                    label: "pass".to_string(),
+                    value: passing as f64,
+                    class: "pass".to_string(),
+                },
+                Bar {
+                    label: "fail".to_string(),
+                    value: failing as f64,
+                    class: "fail".to_string(),
+                },
+            ],
+            width: 480,
+            height: 18,
+        })));
+    }
     let mut table_rows = Vec::new();
     for row in rows {
         let rule = format!(
