@@ -400,7 +400,7 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                 derived_row(
                     out,
                     rule,
-                    format!("{what} `{}` of {}", written(req.c), req.c.name),
+                    format!("{runtime} within {what} `{}`", written(req.c)),
                     loc,
                 );
                 let dir = dir_of(&loc.path);
@@ -424,7 +424,7 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                     derived_row(
                         out,
                         rule,
-                        format!("{what} `{}` of {}", written(req.c), req.c.name),
+                        format!("{runtime} within {what} `{}`", written(req.c)),
                         loc,
                     )
                     .cells

@@ -42,6 +42,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .score { font-weight: 700; }
 figure.chart { margin: .75rem 0; max-width: 100%; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
+.bar.series-0 rect { fill: #2563eb; } .bar.series-1 rect { fill: #7c3aed; }
+.bar.series-2 rect { fill: #16a34a; } .bar.series-3 rect { fill: #d97706; }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .25rem; }
 details { margin: .5rem 0 1rem; }
 summary { cursor: pointer; font-weight: 600; }
