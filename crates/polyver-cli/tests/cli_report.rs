@@ -338,8 +338,9 @@ fn chromium(
 }
 
 /// Headless Chromium renders the report: the DOM it built has every section, every chart
-/// and the hostile name as text (no element made of it), and the page asks nothing of the
-/// network (a page that does is caught the same way: the control below).
+/// and the hostile name as text (no element made of it), nothing is written to the console,
+/// and the page asks nothing of the network (a page that does either is caught the same way:
+/// the control below).
 #[test]
 fn html_report_in_a_real_browser() {
     let Some(binary) = tool("chromium", &["chromium", "chromium-browser"]) else {
@@ -351,8 +352,17 @@ fn html_report_in_a_real_browser() {
     let proxy = RecordingProxy::start();
     let profile = f.path("chromium");
     let url = format!("file://{}", path.display());
-    let dom = chromium(&binary, &profile, &proxy, &url, &["--dump-dom".to_string()]).stdout;
-    let dom = String::from_utf8(dom).unwrap();
+    let logged = [
+        "--dump-dom".to_string(),
+        "--enable-logging=stderr".to_string(),
+    ];
+    let out = chromium(&binary, &profile, &proxy, &url, &logged);
+    let console = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !console.contains(":CONSOLE"),
+        "the page wrote to the console:\n{console}"
+    );
+    let dom = String::from_utf8(out.stdout).unwrap();
     for section in SECTIONS {
         assert!(
             dom.contains(&format!("<section id=\"{section}\"")),
@@ -390,21 +400,24 @@ fn html_report_in_a_real_browser() {
         "the report asked the network"
     );
 
-    // The control: a page loading one image from elsewhere is seen by the proxy.
+    // The control: a page loading one image from elsewhere and writing to the console is
+    // caught by both checks.
     let leaky = f.path("leaky.html");
     std::fs::write(
         &leaky,
-        "<!DOCTYPE html><title>t</title><img src=\"http://report-test.invalid/x.png\">",
+        "<!DOCTYPE html><title>t</title><img src=\"http://report-test.invalid/x.png\">\
+         <script>console.error(\"control\")</script>",
     )
     .unwrap();
     let control = RecordingProxy::start();
-    chromium(
+    let out = chromium(
         &binary,
         &profile,
         &control,
         &format!("file://{}", leaky.display()),
-        &["--dump-dom".to_string()],
+        &logged,
     );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":CONSOLE"));
     let seen = control.page_requests();
     assert!(
         seen.iter().any(|t| t.contains("report-test.invalid")),
@@ -476,4 +489,95 @@ fn exit_codes_for_unusable_input_and_environment() {
     // A format report does not render: a usage error.
     let (c, _) = code(f.polyver().args(["report", "repo", "--format", "table"]));
     assert_eq!(c, Some(2));
+}
+
+/// Upstream answers, when there are some, reach the report: a local server answering in
+/// npm's format (`[registries]`) says left-pad 1.1.0 is deprecated and express behind; the
+/// report lists the deprecation under risks and the plan weighs the lag. A second run with
+/// `--offline` answers the same from the cache of the first, without a request.
+#[test]
+fn upstream_answers_and_the_offline_cache_reach_the_report() {
+    use polyver_net::testing::{Response, TestServer};
+    let outdated = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outdated");
+    let server = TestServer::start();
+    for name in ["express", "left-pad"] {
+        server.route(
+            &format!("/npm/{name}"),
+            Response::ok(std::fs::read(outdated.join(format!("{name}.json"))).unwrap())
+                .header("Content-Type", "application/json"),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("web")).unwrap();
+    std::fs::write(
+        repo.join("web/package.json"),
+        r#"{"name":"web","dependencies":{"express":"^4.17.0","left-pad":"1.1.0"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("web/package-lock.json"),
+        r#"{"name":"web","lockfileVersion":3,"requires":true,"packages":{
+          "":{"name":"web","dependencies":{"express":"^4.17.0","left-pad":"1.1.0"}},
+          "node_modules/express":{"version":"4.17.1"},
+          "node_modules/left-pad":{"version":"1.1.0"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("polyver.toml"),
+        format!("[registries]\nnpm = \"{}/npm\"\n", server.base_url()),
+    )
+    .unwrap();
+    let run = |offline: bool| -> Value {
+        let mut cmd = Command::cargo_bin("polyver").unwrap();
+        cmd.current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("POLYVER_NOW", NOW)
+            .env("POLYVER_OSV_DB", dir.path().join("no-osv"))
+            .env("POLYVER_CACHE_DIR", dir.path().join("cache"))
+            .env_remove("POLYVER_DATA_DIR")
+            .args(["report", "repo", "--format", "json"]);
+        if offline {
+            cmd.arg("--offline");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let check = |doc: &Value| {
+        let withdrawn = doc["risks"]["withdrawn"].as_array().unwrap();
+        assert_eq!(withdrawn.len(), 1, "{withdrawn:?}");
+        assert_eq!(withdrawn[0]["name"], "left-pad");
+        assert_eq!(
+            withdrawn[0]["deprecated"],
+            "use String.prototype.padStart()"
+        );
+        assert!(doc["risks"]["outdated"].as_u64().unwrap() >= 1);
+        let express = doc["plan"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "express")
+            .unwrap();
+        assert_eq!(express["latest"], "5.1.0");
+        assert_eq!(doc["security"]["checked"], false);
+    };
+    let online = run(false);
+    check(&online);
+    assert_eq!(online["offline"], false);
+    let requests = server.requests().len();
+    assert!(requests >= 2, "{requests} requests");
+    let offline = run(true);
+    check(&offline);
+    assert_eq!(offline["offline"], true);
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "--offline asked the registry"
+    );
 }

@@ -272,7 +272,7 @@ fn inventory_section(inventory: &Inventory) -> InventorySection {
             components,
         })
         .collect();
-    by_ecosystem_and_kind.sort_by(|a, b| b.components.cmp(&a.components));
+    by_ecosystem_and_kind.sort_by_key(|e| std::cmp::Reverse(e.components));
     InventorySection {
         components: inventory.components.len(),
         direct: inventory.components.iter().filter(|c| c.direct).count(),

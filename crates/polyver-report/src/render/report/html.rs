@@ -183,3 +183,52 @@ fn table(out: &mut String, t: &Table) {
         out.push_str("</details>\n");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cell, Table};
+    use super::{esc, table};
+
+    #[test]
+    fn values_are_escaped_and_long_tables_folded() {
+        assert_eq!(
+            esc("<script>\"x\"&'\u{1b}"),
+            "&lt;script&gt;&quot;x&quot;&amp;&#39;\\x1b"
+        );
+        let rows = |n: usize| -> Vec<Vec<Cell>> {
+            (0..n)
+                .map(|i| vec![Cell::from(format!("<b>{i}</b>"))])
+                .collect()
+        };
+        let mut out = String::new();
+        table(
+            &mut out,
+            &Table {
+                caption: "Short <list>".into(),
+                headers: vec!["Name"],
+                rows: rows(2),
+                empty: "",
+            },
+        );
+        assert!(!out.contains("<details>"), "{out}");
+        assert!(
+            out.contains("<caption>Short &lt;list&gt;</caption>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>&lt;b&gt;1&lt;/b&gt;</td>"), "{out}");
+        let mut out = String::new();
+        table(
+            &mut out,
+            &Table {
+                caption: "Long".into(),
+                headers: vec!["Name"],
+                rows: rows(11),
+                empty: "",
+            },
+        );
+        assert!(
+            out.starts_with("<details>\n<summary>Long (11 rows)</summary>"),
+            "{out}"
+        );
+    }
+}

@@ -132,3 +132,25 @@ fn slug(title: &str) -> String {
 fn html_escape(text: &str) -> String {
     crate::chart::escape(&polyver_model::escape_control(text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{slug, text};
+
+    #[test]
+    fn names_stay_text_on_one_line_in_one_cell() {
+        assert_eq!(
+            text("<script>alert(1)</script>"),
+            r"\<script\>alert(1)\</script\>"
+        );
+        assert_eq!(text("a|b\nc"), r"a\|b\nc");
+        assert_eq!(text("*not bold* [link](x)"), r"\*not bold\* \[link\](x)");
+        assert_eq!(text(">=1.0,<2"), r"\>=1.0,\<2");
+    }
+
+    #[test]
+    fn slugs_are_the_forge_anchors() {
+        assert_eq!(slug("Dependency graph"), "dependency-graph");
+        assert_eq!(slug("Compatibility matrix"), "compatibility-matrix");
+    }
+}
