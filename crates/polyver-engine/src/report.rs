@@ -23,6 +23,8 @@ pub const SCHEMA: &str = "polyver.report/v1";
 
 /// How many paths `what pulls what` lists per package.
 const WHY_PATHS: usize = 3;
+/// How many packages `what pulls what` explains per lock file.
+const MAX_PULLED_IN: usize = 50;
 /// How many of the most depended-on packages each graph lists.
 const TOP_FAN_IN: usize = 5;
 
@@ -94,8 +96,11 @@ pub struct LockGraph {
     pub top_fan_in: Vec<FanIn>,
     /// Packages resolved at several versions in this lock.
     pub duplicates: Vec<Duplicate>,
-    /// Why the duplicated and the vulnerable transitive packages are there.
+    /// Why the vulnerable and the duplicated transitive packages are there (vulnerable
+    /// first, at most 50).
     pub pulled_in: Vec<PulledIn>,
+    /// Packages left out of `pulled_in` beyond the first 50.
+    pub pulled_in_omitted: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -324,19 +329,28 @@ fn lock_graph(
         }
         duplicated_nodes.push(i as polyver_graph::NodeId);
     }
+    // Looked up once per graph: a big lock times many findings stays linear.
+    let vulnerable_nodes: std::collections::HashSet<polyver_graph::NodeId> = vulnerable
+        .iter()
+        .filter(|(e, _, _)| *e == g.ecosystem)
+        .flat_map(|(_, name, version)| g.find(name, *version))
+        .collect();
+    let duplicated_nodes: std::collections::HashSet<polyver_graph::NodeId> =
+        duplicated_nodes.into_iter().collect();
+    // Vulnerable packages first, then duplicated ones, each in node order; at most
+    // MAX_PULLED_IN of them (each answer walks paths), the rest counted.
+    let mut candidates: Vec<polyver_graph::NodeId> = (0..g.nodes.len() as polyver_graph::NodeId)
+        .filter(|id| !g.is_root(*id))
+        .filter(|id| vulnerable_nodes.contains(id) || duplicated_nodes.contains(id))
+        .collect();
+    candidates.sort_by_key(|id| !vulnerable_nodes.contains(id));
+    let pulled_in_omitted = candidates.len().saturating_sub(MAX_PULLED_IN);
+    candidates.truncate(MAX_PULLED_IN);
     let mut pulled_in = Vec::new();
-    for (i, n) in g.nodes.iter().enumerate() {
-        let id = i as polyver_graph::NodeId;
-        if g.is_root(id) {
-            continue;
-        }
-        let is_vulnerable = vulnerable
-            .iter()
-            .any(|(e, name, version)| *e == g.ecosystem && g.find(name, *version).contains(&id));
+    for id in candidates {
+        let n = g.node(id);
+        let is_vulnerable = vulnerable_nodes.contains(&id);
         let is_duplicate = duplicated_nodes.contains(&id);
-        if !is_vulnerable && !is_duplicate {
-            continue;
-        }
         let answer = polyver_graph::why(g, id, WHY_PATHS);
         let mut because = Vec::new();
         if is_vulnerable {
@@ -376,6 +390,7 @@ fn lock_graph(
             .collect(),
         duplicates,
         pulled_in,
+        pulled_in_omitted,
     }
 }
 

@@ -466,6 +466,13 @@ fn graph(report: &Report) -> Section {
             .collect(),
         empty: "No vulnerable or duplicated transitive package.",
     }));
+    for l in g.graphs.iter().filter(|l| l.pulled_in_omitted > 0) {
+        blocks.push(Block::Paragraph(format!(
+            "{}: {} more vulnerable or duplicated packages not explained here (`polyver why \
+             NAME` explains each).",
+            l.lock, l.pulled_in_omitted
+        )));
+    }
     Section {
         id: "graph",
         title: "Dependency graph",
