@@ -479,7 +479,7 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                         out,
                         "compat/image-runtime",
                         format!(
-                            "Docker images run the {runtime} {} declares",
+                            "Docker images run the {runtime} {} of the version file",
                             written(decl.c)
                         ),
                         &decl.c.locations[0],
