@@ -189,6 +189,45 @@ impl Conflict {
     }
 }
 
+/// One row of the compatibility matrix: one rule — a `[[compat]]` requirement, or a
+/// derived one (a project's `requires-python` / `engines.node`, a runtime version file
+/// against the Docker images beside it) — with every place it was checked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompatRow {
+    /// The rule id its violations carry: `compat/rule`, `compat/requires-python`, ...
+    pub rule: String,
+    /// Written in `[[compat]]` (else derived from the files).
+    pub declared: bool,
+    /// What the rule says, in one line.
+    pub title: String,
+    /// Where it is declared: the `[[compat]]` table, or the file it is derived from.
+    pub origin: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// One per place the rule applied to; none when nothing in the repository matched.
+    pub cells: Vec<CompatCell>,
+}
+
+/// One evaluation of a [`CompatRow`]'s rule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompatCell {
+    /// What was checked: `fastapi 0.110.0`, `python 3.10`.
+    pub checked: String,
+    pub location: Location,
+    pub pass: bool,
+    /// How the version relates to the required range: `within`, `overlap`, `outside`.
+    pub relation: &'static str,
+    /// The declarations the verdict rests on (the checked one first).
+    pub evidence: Vec<Entry>,
+}
+
+impl CompatRow {
+    /// Cells that fail.
+    pub fn failing(&self) -> usize {
+        self.cells.iter().filter(|c| !c.pass).count()
+    }
+}
+
 /// Something the analysis could not evaluate (a constraint the engine does not read).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Note {
@@ -212,6 +251,11 @@ pub struct Report {
     pub conflicts: Vec<Conflict>,
     pub notes: Vec<Note>,
     pub summary: Summary,
+    /// Every compatibility rule with each place it was checked, passing or not (what the
+    /// report's matrix shows; the failures are also in `conflicts`). Not in
+    /// `polyver.conflicts/v1`.
+    #[serde(skip)]
+    pub compat_matrix: Vec<CompatRow>,
 }
 
 impl Report {
@@ -255,7 +299,7 @@ pub fn analyze(inventory: &Inventory, policy: &Policy) -> Report {
     policy::drift(&index, &policy.approved, &mut out);
     policy::compat_rules(&index, &policy.compat, &mut out);
     policy::derived_compat(&index, &mut out);
-    let (mut conflicts, mut notes) = (out.conflicts, out.notes);
+    let (mut conflicts, mut notes, compat_matrix) = (out.conflicts, out.notes, out.compat);
     for c in &mut conflicts {
         c.entries.dedup();
     }
@@ -270,12 +314,29 @@ pub fn analyze(inventory: &Inventory, policy: &Policy) -> Report {
     conflicts.dedup_by(|a, b| a.rule == b.rule && a.name == b.name && a.entries == b.entries);
     notes.sort();
     notes.dedup();
+    let mut compat_matrix = compat_matrix;
+    for row in &mut compat_matrix {
+        row.cells
+            .sort_by(|a, b| (&a.location, &a.checked).cmp(&(&b.location, &b.checked)));
+        row.cells.dedup();
+    }
+    // Declared rules in polyver.toml order, then derived ones by origin.
+    compat_matrix.sort_by(|a, b| {
+        b.declared.cmp(&a.declared).then_with(|| {
+            if a.declared {
+                std::cmp::Ordering::Equal
+            } else {
+                (&a.rule, &a.origin, &a.title).cmp(&(&b.rule, &b.origin, &b.title))
+            }
+        })
+    });
     Report {
         schema: SCHEMA,
         root: inventory.root.clone(),
         summary: summarize(&conflicts),
         conflicts,
         notes,
+        compat_matrix,
     }
 }
 

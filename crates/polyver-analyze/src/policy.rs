@@ -13,7 +13,7 @@
 
 use crate::engine::{image_runtime, relation, tag_release, value_range, Relation};
 use crate::rules::{ancestors, dir_of, written, Collector, Index};
-use crate::{Conflict, ConflictKind, Entry};
+use crate::{CompatCell, CompatRow, Conflict, ConflictKind, Entry};
 use polyver_config::approved::{normalize_range, runtime_name};
 use polyver_config::{Approved, CompatRule, Subject};
 use polyver_model::{Component, Ecosystem, FindingSeverity, Format, Kind, Location, Role};
@@ -181,8 +181,30 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
             .iter()
             .map(|w| (w, by_dir(index, &w.subject)))
             .collect();
+        let when_text: Vec<String> = rule
+            .when
+            .iter()
+            .map(|w| format!("{} {}", w.subject, w.raw))
+            .collect();
         for req in &rule.require {
             let scheme = req.subject.scheme();
+            let mut row = CompatRow {
+                rule: "compat/rule".into(),
+                declared: true,
+                title: if when_text.is_empty() {
+                    format!("{} {}", req.subject, req.raw)
+                } else {
+                    format!(
+                        "{} requires {} {}",
+                        when_text.join(", "),
+                        req.subject,
+                        req.raw
+                    )
+                },
+                origin: rule.origin.to_string(),
+                reason: rule.reason.clone(),
+                cells: Vec::new(),
+            };
             for c in index.components {
                 if !subjects(c).contains(&req.subject) {
                     continue;
@@ -223,7 +245,7 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                     if !applies {
                         continue;
                     }
-                    let Ok(Some(r)) = meets(scheme, &v, exact, &req.range) else {
+                    let Ok(failed) = meets(scheme, &v, exact, &req.range) else {
                         continue;
                     };
                     let mut entries = vec![Entry {
@@ -231,6 +253,16 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                         location: loc.clone(),
                     }];
                     entries.extend(because);
+                    row.cells.push(CompatCell {
+                        checked: format!("{} {}", c.name, written(c)),
+                        location: loc.clone(),
+                        pass: failed.is_none(),
+                        relation: relation(scheme, &v, &req.range).map_or("unknown", relation_word),
+                        evidence: entries.clone(),
+                    });
+                    let Some(r) = failed else {
+                        continue;
+                    };
                     let when: Vec<String> = rule
                         .when
                         .iter()
@@ -262,8 +294,44 @@ pub(crate) fn compat_rules(index: &Index, rules: &[CompatRule], out: &mut Collec
                     });
                 }
             }
+            out.compat.push(row);
         }
     }
+}
+
+/// The word for how a version relates to a range, as the matrix shows it.
+fn relation_word(r: Relation) -> &'static str {
+    match r {
+        Relation::Within => "within",
+        Relation::Overlap => "overlap",
+        Relation::Disjoint => "outside",
+    }
+}
+
+/// The matrix row of a derived rule, created on first use.
+fn derived_row<'o>(
+    out: &'o mut Collector,
+    rule: &str,
+    title: String,
+    origin: &Location,
+) -> &'o mut CompatRow {
+    let origin = origin.to_string();
+    let at = out
+        .compat
+        .iter()
+        .position(|r| r.rule == rule && r.origin == origin && r.title == title);
+    let at = at.unwrap_or_else(|| {
+        out.compat.push(CompatRow {
+            rule: rule.to_string(),
+            declared: false,
+            title,
+            origin,
+            reason: None,
+            cells: Vec::new(),
+        });
+        out.compat.len() - 1
+    });
+    &mut out.compat[at]
 }
 
 /// One derived rule: the runtime a project requires vs the one it declares.
@@ -329,6 +397,12 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
         // A project's required range vs its version file and its Dockerfile's image.
         for req in &requires {
             for loc in &req.c.locations {
+                derived_row(
+                    out,
+                    rule,
+                    format!("{runtime} within {what} `{}`", written(req.c)),
+                    loc,
+                );
                 let dir = dir_of(&loc.path);
                 let declared = ancestors(dir)
                     .find_map(|d| files.get(d))
@@ -339,6 +413,28 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                     let Ok(r) = relation(scheme, &decl.range, &req.range) else {
                         continue;
                     };
+                    let mut evidence = vec![Entry {
+                        requirement: written(decl.c),
+                        location: decl.c.locations[0].clone(),
+                    }];
+                    evidence.push(Entry {
+                        requirement: written(req.c),
+                        location: loc.clone(),
+                    });
+                    derived_row(
+                        out,
+                        rule,
+                        format!("{runtime} within {what} `{}`", written(req.c)),
+                        loc,
+                    )
+                    .cells
+                    .push(CompatCell {
+                        checked: format!("{runtime} {}", written(decl.c)),
+                        location: decl.c.locations[0].clone(),
+                        pass: r == Relation::Within,
+                        relation: relation_word(r),
+                        evidence,
+                    });
                     if r == Relation::Within {
                         continue;
                     }
@@ -373,15 +469,41 @@ pub(crate) fn derived_compat(index: &Index, out: &mut Collector) {
                     let Ok(r) = relation(scheme, &img.range, &decl.range) else {
                         continue;
                     };
-                    if r != Relation::Disjoint {
-                        continue;
-                    }
                     let loc = img
                         .c
                         .locations
                         .iter()
                         .find(|l| dir_of(&l.path) == *dir)
                         .unwrap_or(&img.c.locations[0]);
+                    derived_row(
+                        out,
+                        "compat/image-runtime",
+                        format!(
+                            "Docker images run the {runtime} {} of the version file",
+                            written(decl.c)
+                        ),
+                        &decl.c.locations[0],
+                    )
+                    .cells
+                    .push(CompatCell {
+                        checked: format!("image {}:{}", img.c.name, written(img.c)),
+                        location: loc.clone(),
+                        pass: r != Relation::Disjoint,
+                        relation: relation_word(r),
+                        evidence: vec![
+                            Entry {
+                                requirement: written(img.c),
+                                location: loc.clone(),
+                            },
+                            Entry {
+                                requirement: written(decl.c),
+                                location: decl.c.locations[0].clone(),
+                            },
+                        ],
+                    });
+                    if r != Relation::Disjoint {
+                        continue;
+                    }
                     out.conflicts.push(pair_conflict(
                         "compat/image-runtime",
                         r,

@@ -154,6 +154,8 @@ impl<'a> Index<'a> {
 pub(crate) struct Collector {
     pub conflicts: Vec<Conflict>,
     pub notes: Vec<Note>,
+    /// Every compatibility rule evaluated, passing or not (the report's matrix).
+    pub compat: Vec<crate::CompatRow>,
 }
 
 impl Collector {

@@ -648,3 +648,110 @@ fn derived_runtime_rules() {
     assert!(!c.iter().any(|(_, p)| p.starts_with("ok/")), "{c:?}");
     assert_eq!(c.len(), 4, "{c:?}");
 }
+
+/// The matrix holds every evaluation, passing or not; its failures are exactly the compat
+/// conflicts; a rule that matches nothing is a row without cells.
+#[test]
+fn compat_matrix_has_passing_and_failing_cells_with_evidence() {
+    let rules = vec![
+        CompatRule {
+            when: vec![entry("python", "3.10", origin()).unwrap()],
+            require: vec![entry("pypi:fastapi", ">=0.100,<0.105", origin()).unwrap()],
+            reason: None,
+            origin: origin(),
+        },
+        CompatRule {
+            when: vec![entry("node", "20", origin()).unwrap()],
+            require: vec![entry("npm:express", ">=4.18", origin()).unwrap()],
+            reason: None,
+            origin: origin(),
+        },
+    ];
+    let policy = Policy {
+        approved: vec![],
+        compat: rules,
+    };
+    let components = vec![
+        runtime(
+            "python",
+            "version-file",
+            "old/.python-version",
+            Some("3.10"),
+            None,
+        ),
+        locked(
+            Ecosystem::Pypi,
+            "fastapi",
+            "requirements",
+            "old/requirements.txt",
+            "0.110.0",
+        ),
+        runtime(
+            "python",
+            "version-file",
+            "ok/.python-version",
+            Some("3.10.4"),
+            None,
+        ),
+        locked(
+            Ecosystem::Pypi,
+            "fastapi",
+            "requirements",
+            "ok/requirements.txt",
+            "0.104.1",
+        ),
+        runtime(
+            "python",
+            "pyproject",
+            "ok/pyproject.toml",
+            None,
+            Some(">=3.10"),
+        ),
+    ];
+    let inv = Inventory::finish(".", components, vec![], ScanStats::default());
+    let report = analyze(&inv, &policy);
+    let matrix = &report.compat_matrix;
+    let declared: Vec<_> = matrix.iter().filter(|r| r.declared).collect();
+    assert_eq!(declared.len(), 2, "{matrix:#?}");
+    let fastapi = &declared[0];
+    assert!(fastapi.title.contains("pypi:fastapi"), "{}", fastapi.title);
+    let verdicts: Vec<(&str, bool, &str)> = fastapi
+        .cells
+        .iter()
+        .map(|c| (c.location.path.as_str(), c.pass, c.relation))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("ok/requirements.txt", true, "within"),
+            ("old/requirements.txt", false, "outside")
+        ]
+    );
+    // The evidence: the checked pin, then the declarations that made the rule apply.
+    let ok = &fastapi.cells[0];
+    assert_eq!(ok.evidence[0].location.path, "ok/requirements.txt");
+    assert!(
+        ok.evidence[1..]
+            .iter()
+            .any(|e| e.location.path == "ok/.python-version"),
+        "{:#?}",
+        ok.evidence
+    );
+    assert!(declared[1].cells.is_empty(), "express is nowhere");
+    // Derived: requires-python >=3.10 against ok/.python-version 3.10.4 passes.
+    let derived: Vec<_> = matrix
+        .iter()
+        .filter(|r| r.rule == "compat/requires-python")
+        .collect();
+    assert_eq!(derived.len(), 1, "{matrix:#?}");
+    assert_eq!(derived[0].origin, "ok/pyproject.toml:1");
+    assert!(derived[0].cells.iter().all(|c| c.pass));
+    // Failing cells and compat conflicts are the same places.
+    let failing: usize = matrix.iter().map(|r| r.failing()).sum();
+    let compat = report
+        .conflicts
+        .iter()
+        .filter(|c| c.kind == ConflictKind::Compat)
+        .count();
+    assert_eq!(failing, compat);
+}

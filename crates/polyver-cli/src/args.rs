@@ -84,6 +84,8 @@ pub enum Format {
     Mermaid,
     /// YAML (`alerts`: a Prometheus rules file).
     Yaml,
+    /// One self-contained HTML page (`report`).
+    Html,
 }
 
 impl Format {
@@ -99,6 +101,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
             Format::Yaml => "yaml",
+            Format::Html => "html",
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "diff" | "outdated" => &[Table, Json, Markdown],
         "conflicts" | "licenses" | "audit" | "check" => &[Table, Json, Markdown, Sarif],
         "plan" | "migrations" => &[Table, Json, Markdown],
+        "report" => &[Html, Markdown, Json],
         "graph" => &[Table, Json, Dot, Mermaid],
         // A server renders no document: `--format json` would be a flag it ignores.
         "serve" => &[Table],
@@ -474,6 +478,22 @@ pub enum Command {
                       polyver plan --all --format json -o plan.json\n  polyver plan --offline --format markdown"
     )]
     Plan(PlanArgs),
+    /// The full audit report of a repository in one document: inventory by ecosystem and
+    /// kind, dependency graph analysis (depth, fan-in, duplicated versions, what pulls what),
+    /// vulnerabilities with their fixes and [policy.sla] status, the compatibility matrix
+    /// ([[compat]] and derived rules, each check pass/fail with its evidence), risks
+    /// (conflicts, drift, floating, yanked/deprecated), licences against the policy, and the
+    /// plan's recommendations. Exit 2 on unusable input, 3 when the OSV database is
+    /// unreadable (formats: html = one self-contained page with charts, markdown, json).
+    #[command(
+        after_help = "Without an OSV database the report says vulnerabilities were not checked; with \
+                      --offline registry answers come from the cache only (lag unknown otherwise, \
+                      and said so).\n\n\
+                      Examples:\n  polyver report --output report.html\n  \
+                      polyver report services/api --format markdown -o REPORT.md\n  \
+                      polyver report --offline --format json | jq .security"
+    )]
+    Report(ReportArgs),
     /// The tokens of `polyver serve`, in its database (--db, else [server] database-url):
     /// create (printed once; only a hash is stored), list, revoke. Scopes read, push, admin;
     /// optionally limited to repositories matching a pattern.

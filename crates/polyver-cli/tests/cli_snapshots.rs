@@ -259,6 +259,7 @@ const COVERED: &[&str] = &[
     "db status",
     "check",
     "plan",
+    "report",
     "outdated",
     "serve",
     "token create",
@@ -290,6 +291,25 @@ fn every_offered_format_has_a_snapshot() {
         all, covered,
         "a command without snapshots (or a stale entry)"
     );
+}
+
+/// `report` offline (lag unknown, said so) in each format; the HTML is the same document
+/// as the Markdown (cli_report.rs checks it with a parser and a browser), so its snapshot
+/// is one more review of the escaping and the layout.
+#[test]
+fn report() {
+    let w = world();
+    let repo = w.dir.join("repo");
+    for format in formats_of(&["report"]) {
+        let args = ["report", "--offline", "--format", &format];
+        let mut cmd = polyver(&w.dir, &repo);
+        cmd.env(
+            "POLYVER_CACHE_DIR",
+            w.dir.join(format!("report-cache-{format}")),
+        )
+        .args(args);
+        record(&format!("report_{format}"), &args, cmd);
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! - [`Gate`]: `polyver check`, every check on one inventory against one threshold.
 //! - [`plan::plan`]: `polyver plan`, every analysis of one inventory weighed into update
 //!   priorities, recommendations and a health score.
+//! - [`report::report`]: `polyver report`, every analysis of one inventory gathered once.
 //!
 //! Nothing here prints or renders: errors carry a hint ([`EngineError`]), warnings are
 //! returned, and the caller decides how to show them.
@@ -28,6 +29,7 @@ pub mod parse;
 pub mod plan;
 mod record;
 pub mod registry;
+pub mod report;
 pub mod rules;
 mod settings;
 pub mod update;

@@ -28,6 +28,21 @@ pub struct PlanOutcome {
     pub warnings: Vec<String>,
 }
 
+/// What the plan is weighed from: every analysis of one inventory, each run once (the
+/// report shows them too).
+pub struct Analyses {
+    /// The OSV database, or why there is none.
+    pub db: Result<Database, String>,
+    /// The audit, when there is a database.
+    pub audit: Option<audit::AuditOutcome>,
+    /// Licences read from the repository only.
+    pub licences: polyver_license::LicenseReport,
+    pub conflicts: polyver_analyze::Report,
+    pub outdated: polyver_upstream::outdated::Report,
+    /// What the user should hear about how they were made (a stale database, ...).
+    pub warnings: Vec<String>,
+}
+
 /// The plan of `inventory`; `progress(done, total)` follows the registry lookups. A database
 /// that exists but cannot be read is an error (someone meant to audit); a stale one is used,
 /// with a warning.
@@ -37,6 +52,21 @@ pub fn plan(
     options: &PlanOptions,
     progress: Progress<'_>,
 ) -> Result<PlanOutcome, EngineError> {
+    let analyses = gather(settings, inventory, options, progress)?;
+    let plan = weigh(settings, inventory, &analyses, options)?;
+    Ok(PlanOutcome {
+        plan,
+        warnings: analyses.warnings,
+    })
+}
+
+/// Runs every analysis the plan needs on `inventory` (see [`plan`]).
+pub fn gather(
+    settings: &Settings,
+    inventory: &Inventory,
+    options: &PlanOptions,
+    progress: Progress<'_>,
+) -> Result<Analyses, EngineError> {
     let mut warnings = Vec::new();
     let db = match audit::open_database(&settings.osv_db) {
         Ok(db) => {
@@ -78,28 +108,45 @@ pub fn plan(
         },
         progress,
     )?;
-    let recheck = |ecosystem: Ecosystem, name: &str, version: &str| match &db {
+    Ok(Analyses {
+        db,
+        audit: outcome,
+        licences,
+        conflicts,
+        outdated,
+        warnings,
+    })
+}
+
+/// Weighs `analyses` into the plan (see [`plan`]).
+pub fn weigh(
+    settings: &Settings,
+    inventory: &Inventory,
+    analyses: &Analyses,
+    options: &PlanOptions,
+) -> Result<Plan, EngineError> {
+    let db = &analyses.db;
+    let recheck = |ecosystem: Ecosystem, name: &str, version: &str| match db {
         Ok(db) => still_affecting(db, inventory, ecosystem, name, version),
         Err(_) => None,
     };
-    let plan = polyver_analyze::plan::plan(
+    Ok(polyver_analyze::plan::plan(
         &PlanInputs {
             inventory,
-            audit: match (&outcome, &db) {
+            audit: match (&analyses.audit, db) {
                 (Some(o), _) => Ok(&o.report),
                 (None, Err(why)) => Err(why.clone()),
                 (None, Ok(_)) => Err("the audit did not run".to_string()),
             },
-            outdated: &outdated,
-            licences: &licences.findings(),
-            conflicts: &conflicts,
+            outdated: &analyses.outdated,
+            licences: &analyses.licences.findings(),
+            conflicts: &analyses.conflicts,
             policy: &settings.config.policy,
             now: crate::upstream::now()?,
             all: options.all,
         },
         &recheck,
-    );
-    Ok(PlanOutcome { plan, warnings })
+    ))
 }
 
 /// Every id (primary and aliases) of the advisories that affect `name` at `version`: the

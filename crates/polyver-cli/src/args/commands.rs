@@ -91,6 +91,14 @@ pub struct PlanArgs {
     pub db: OsvDbArg,
 }
 
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The repository root (default: the current directory).
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: OsvDbArg,
+}
+
 /// Which lock files a graph command looks at.
 #[derive(Debug, Args)]
 pub struct GraphFilter {

@@ -16,6 +16,7 @@ pub mod outdated;
 pub mod plan;
 pub mod push;
 pub mod rematch;
+pub mod report;
 pub mod scan;
 pub mod serve;
 pub mod token;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outdated(args) => outdated::run(&args, &cli.global, &mut out)?,
         Command::Serve(args) => serve::run(&args, &cli.global)?,
         Command::Plan(args) => plan::run(&args, &cli.global, &mut out)?,
+        Command::Report(args) => report::run(&args, &cli.global, &mut out)?,
         Command::Token(cmd) => token::run(cmd, &cli.global, &mut out)?,
         Command::Push(args) => push::run(&args, &cli.global, &mut out)?,
         Command::Alerts(args) => alerts::run(&args, &cli.global, &mut out)?,
@@ -85,6 +87,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Outdated(_) => "outdated",
         Command::Serve(_) => "serve",
         Command::Plan(_) => "plan",
+        Command::Report(_) => "report",
         Command::Token(_) => "token",
         Command::Push(_) => "push",
         Command::Alerts(_) => "alerts",

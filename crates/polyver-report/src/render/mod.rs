@@ -24,6 +24,7 @@ pub mod migrations;
 pub mod outdated;
 pub mod plan;
 pub mod rematch;
+pub mod report;
 pub mod scan;
 pub mod token;
 pub mod version;
