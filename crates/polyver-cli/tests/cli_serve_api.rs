@@ -178,7 +178,10 @@ fn schemathesis_finds_no_violation_of_the_openapi_document() {
     let document = serde_json::from_str::<Value>(polyver_server::openapi::DOCUMENT).unwrap();
     let paths = document["paths"].as_object().unwrap();
     assert!(!paths["/api/v1/scans"]["post"].is_null());
-    let operations: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
+    let operations: usize = paths
+        .values()
+        .map(|ops| ops.as_object().unwrap().len())
+        .sum();
     assert!(
         text.contains(&format!("Tested: {}\n", operations - 1)),
         "expected {} operations tested:\n{text}",

@@ -155,19 +155,17 @@ pub(crate) async fn json_too_large(
     response
 }
 
-/// Every number with no fractional part that fits an i64 or u64 written as an integer.
+/// Every number with no fractional part, of at most 2^53 (where every integer is exactly an
+/// f64, so `7.0` is certainly 7), written as an integer. Larger ones stay floats: an integer
+/// too large for i64 is read as the nearest f64, which must not pass for another integer.
 fn integral_floats_as_integers(value: &mut serde_json::Value) {
     use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     match value {
         Value::Number(n) if n.is_f64() => {
             let f = n.as_f64().unwrap_or(f64::NAN);
-            if f.fract() == 0.0 {
-                // In range of i64 (or u64, for the large positive ones): exact conversions.
-                if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
-                    *value = Value::from(f as i64);
-                } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
-                    *value = Value::from(f as u64);
-                }
+            if f.fract() == 0.0 && (-EXACT..=EXACT).contains(&f) {
+                *value = Value::from(f as i64);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
@@ -392,6 +390,13 @@ mod tests {
         lagging["outdated"][0]["minors_behind"] = json!(7.5);
         let e = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap_err();
         assert!(e.message.contains("floating point `7.5`"), "{}", e.message);
+        // One past i64's range is no i64, though its nearest f64 is i64::MIN.
+        let text = lagging
+            .to_string()
+            .replace("7.5", "7")
+            .replace("\"started_at\":-3.0", "\"started_at\":-9223372036854775809");
+        let e = decode(text.as_bytes(), false, 1 << 20).unwrap_err();
+        assert!(e.message.contains("floating point"), "{}", e.message);
 
         assert!(scan_id("42").unwrap_err().contains("not a UUID"));
     }
