@@ -8,7 +8,8 @@
 #
 # Environment: POLYVER_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; the
 # bench works in a schema of its own, dropped at the end), REPOS, COMPONENTS, DURATION (of
-# each wrk run, default 20s), CONNECTIONS (default 32), THREADS (wrk's, default 2).
+# each wrk run, default 20s), CONNECTIONS (default 32), THREADS (wrk's, default 2), NO_BUILD
+# (set: use the release binaries already in target/release as they are).
 #
 # Endpoints: /metrics (the repository metrics, served from their 5-second cache, plus one
 # uncached refresh timed on its own), the cross-repository search (every request from the
@@ -46,9 +47,11 @@ need wrk wrk
 need psql postgresql-client
 need curl curl
 
-echo "== release build (polyver, seed_fleet)"
-cargo build --release -q -p polyver-cli --bin polyver
-cargo build --release -q -p polyver-server --example seed_fleet
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "== release build (polyver, seed_fleet)"
+  cargo build --release -q -p polyver-cli --bin polyver
+  cargo build --release -q -p polyver-server --example seed_fleet
+fi
 POLYVER=target/release/polyver
 SEED=target/release/examples/seed_fleet
 
