@@ -13,7 +13,7 @@
 #
 # Endpoints: /metrics (the repository metrics, served from their 5-second cache, plus one
 # uncached refresh timed on its own), the cross-repository search (every request from the
-# database: "who uses pypi-package-7 below 2.0" — a package about 70 of 1,000 repositories use —
+# database: "who uses pypi-package-7 below 2.0" — a package few repositories use —
 # and "who runs image postgres below 3", a first page of 50 out of thousands of uses; see
 # the seed_fleet example for the fleet), /readyz (one database round trip per request) and
 # /healthz (no database: the HTTP stack alone).
