@@ -127,7 +127,9 @@ pub fn formats(command: &str) -> &'static [Format] {
 /// The commands that read or write the registry store, the only ones offering `--db`: a
 /// command that would ignore it does not accept it (`polyver --db URL check` is a usage
 /// error, not a silently unused flag).
-pub const REGISTRY_COMMANDS: &[&str] = &["scan", "history", "diff", "serve", "token"];
+pub const REGISTRY_COMMANDS: &[&str] = &[
+    "scan", "history", "diff", "serve", "token", "outdated", "push",
+];
 
 /// `--db URL` (also `POLYVER_DATABASE_URL`) on `cmd`, or on each of its subcommands.
 fn with_db(cmd: clap::Command) -> clap::Command {

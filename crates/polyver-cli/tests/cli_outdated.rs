@@ -1,7 +1,12 @@
 //! `polyver outdated` end to end: the binary scans a small repository, asks registries
 //! configured in `[registries]` (a local server answering in the registries' formats), and
 //! reports current / wanted / latest; `--fail-on-outdated` gates; `--offline` answers from the
-//! cache of the previous run without a request, and says what it could not answer.
+//! cache of the previous run without a request, and says what it could not answer. The rows
+//! are stored with the repository's latest stored scan, `polyver push` sends them along, and
+//! a real `polyver serve` shows them (`/api/v1/repositories/{repo}/outdated`, `/metrics`).
+
+#[path = "common/serve.rs"]
+mod serve;
 
 use assert_cmd::Command;
 use polyver_net::testing::{Response, TestServer};
@@ -233,4 +238,139 @@ fn a_registry_that_fails_is_one_problem_and_the_rest_is_answered() {
         .unwrap()
         .contains("HTTP 500"));
     assert_eq!(row(&doc, "express")["latest"], "5.1.0");
+}
+
+#[test]
+fn rows_are_stored_with_the_latest_scan_and_pushed_with_it() {
+    let setup = Setup::new();
+    let local = format!("sqlite://{}", setup.dir.path().join("local.db").display());
+    let at = |cmd: &mut Command| {
+        cmd.env("POLYVER_NOW", "2025-06-01T00:00:00Z")
+            .env_remove("POLYVER_NO_STORE")
+            .env_remove("POLYVER_DATABASE_URL");
+    };
+    // No registry yet: nothing stored, and none created.
+    let (_, doc) = setup.json(&[]);
+    assert_eq!(doc["stored"], serde_json::Value::Null);
+    assert!(!setup.dir.path().join("repo/.polyver").exists());
+
+    let mut scan = Command::cargo_bin("polyver").unwrap();
+    at(&mut scan);
+    scan.current_dir(setup.dir.path().join("repo"))
+        .args(["scan", "--db", &local, "--config"])
+        .arg(setup.dir.path().join("polyver.toml"))
+        .assert()
+        .success();
+    let mut outdated = setup.polyver();
+    at(&mut outdated);
+    let out = outdated.args(["--db", &local]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "stored 4 outdated rows with scan 1 of repo\n"
+    );
+    let mut outdated = setup.polyver();
+    at(&mut outdated);
+    let out = outdated
+        .args(["--db", &local, "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["stored"],
+        serde_json::json!({"scan_id": 1, "repository": "repo", "rows": 4})
+    );
+    let store = polyver_store::Store::open(&local).unwrap();
+    let rows = store.outdated(1).unwrap();
+    assert_eq!(rows.len(), 4, "replaced, not added: {rows:?}");
+    let requests = rows.iter().find(|r| r.name == "requests").unwrap();
+    assert_eq!(
+        (
+            requests.bump.as_deref(),
+            requests.minors_behind,
+            requests.current.as_deref()
+        ),
+        (Some("minor"), 1, Some("2.31.0"))
+    );
+    let days = requests.days_behind.expect("PyPI dates its releases");
+    assert_eq!(
+        requests.checked_at, 1_748_736_000,
+        "POLYVER_NOW, in seconds"
+    );
+    assert!(rows.iter().any(|r| r.name == "left-pad" && r.deprecated));
+    drop(store);
+
+    // --no-store leaves the registry alone; an unknown --repo is said, not an error.
+    let mut outdated = setup.polyver();
+    at(&mut outdated);
+    let out = outdated
+        .args(["--db", &local, "--format", "json", "--no-store"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["stored"], serde_json::Value::Null);
+    let mut outdated = setup.polyver();
+    at(&mut outdated);
+    let out = outdated
+        .args(["--db", &local, "--repo", "elsewhere"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the registry has no scan of elsewhere"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A push of the same scan sends the rows; the server stores them with the pushed scan.
+    let server_db = format!("sqlite://{}", setup.dir.path().join("server.db").display());
+    let mut create = Command::cargo_bin("polyver").unwrap();
+    let out = create
+        .args(["token", "create", "--scope", "push", "--db", &server_db])
+        .env_remove("POLYVER_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let served = serve::start(&server_db, &[], &[]);
+    let mut push = Command::cargo_bin("polyver").unwrap();
+    at(&mut push);
+    let out = push
+        .current_dir(setup.dir.path().join("repo"))
+        .args([
+            "push",
+            "--server",
+            &format!("http://{}", served.addr),
+            "--token",
+            &token,
+        ])
+        .args(["--db", &local, "--config"])
+        .arg(setup.dir.path().join("polyver.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("with 4 outdated rows of local scan 1"),
+        "{stderr}"
+    );
+    let (status, body) = serve::get(&served.addr, "/api/v1/repositories/repo/outdated");
+    assert_eq!(status, 200, "{body}");
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 4);
+    let (_, metrics) = serve::get(&served.addr, "/metrics");
+    assert!(
+        metrics.contains(&format!(
+            "polyver_update_lag_days{{repo=\"repo\",component=\"pypi:requests\"}} {days}"
+        )),
+        "{metrics}"
+    );
 }

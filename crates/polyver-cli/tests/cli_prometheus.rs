@@ -1,7 +1,8 @@
 //! A real Prometheus scrapes `polyver serve`: a scan is stored, the server serves the
 //! registry, Prometheus (Debian package `prometheus`) scrapes `/metrics` every second on
 //! loopback with the rules of `polyver alerts` loaded, and the test reads the metrics back
-//! through Prometheus's HTTP API (`/api/v1/query`), as a dashboard would. Without the
+//! through Prometheus's HTTP API (`/api/v1/query`), as a dashboard would — the update lag of
+//! the scan's stored `polyver outdated` rows included. Without the
 //! `prometheus` binary the test skips, except under CI=true.
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -138,6 +139,29 @@ fn prometheus_scrapes_polyver_serve_and_answers_its_metrics() {
         .success()
         .then_some(())
         .expect("polyver scan stores the scan");
+    // What `polyver outdated` would store with that scan: requests behind for 321 days.
+    polyver_store::Store::open(&db)
+        .unwrap()
+        .record_outdated(
+            1,
+            &[polyver_store::StoredOutdated {
+                ecosystem: "pypi".into(),
+                name: "requests".into(),
+                path: "requirements.txt".into(),
+                line: 1,
+                current: Some("2.31.0".into()),
+                latest: Some("2.32.3".into()),
+                bump: Some("minor".into()),
+                majors_behind: 0,
+                minors_behind: 1,
+                patches_behind: 0,
+                days_behind: Some(321),
+                yanked: false,
+                deprecated: false,
+                checked_at: 1_767_225_600,
+            }],
+        )
+        .unwrap();
     let status = polyver(dir)
         .args(["alerts", "-o", "rules.yml"])
         .status()
@@ -200,6 +224,13 @@ fn prometheus_scrapes_polyver_serve_and_answers_its_metrics() {
             (shop.clone(), "pypi".into(), "package".into(), "3".into()),
         ]
     );
+
+    // The update lag of the scan's stored outdated rows.
+    let lag = query_until_found(&prometheus, "polyver_update_lag_days", limit);
+    assert_eq!(lag.len(), 1, "{lag:?}");
+    assert_eq!(lag[0]["metric"]["repo"], "github.com/acme/shop");
+    assert_eq!(lag[0]["metric"]["component"], "pypi:requests");
+    assert_eq!(lag[0]["value"][1], "321");
 
     // The server's own metrics came along, labelled by route template.
     let scrapes = query_until_found(

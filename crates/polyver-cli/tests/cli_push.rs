@@ -86,7 +86,8 @@ fn pushed_twice_stored_once(dir: &Path, db: &str) {
     assert_eq!(
         again,
         json!({"schema": "polyver.push-result/v1", "server": server.url(), "id": 1,
-               "scan_id": SCAN_ID, "repository": "git.example/acme/shop", "created": false})
+               "scan_id": SCAN_ID, "repository": "git.example/acme/shop", "created": false,
+               "outdated": 0})
     );
     let scans = history(dir, db, "git.example/acme/shop");
     assert_eq!(scans.len(), 1);

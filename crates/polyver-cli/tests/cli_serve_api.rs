@@ -110,7 +110,19 @@ fn schemathesis_finds_no_violation_of_the_openapi_document() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let served = serve::start(&seeded(dir.path()), &[], &[("RUST_LOG", "warn")]);
+    let db = seeded(dir.path());
+    // A push token for `POST /api/v1/scans` (reads are open: the header is ignored there).
+    let push = polyver_store::tokens::NewToken {
+        name: "schemathesis".into(),
+        scope: polyver_store::tokens::TokenScope::Push,
+        repo_pattern: None,
+        expires_at: None,
+    };
+    let (_, token) = polyver_store::Store::open(&db)
+        .unwrap()
+        .create_token(&push, polyver_engine::registry::now_ms())
+        .unwrap();
+    let served = serve::start(&db, &[], &[("RUST_LOG", "warn")]);
     let hooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis");
     let report = dir.path().join("report");
     // Its output goes to a file: a pipe nobody reads while it runs would fill and stop it.
@@ -124,6 +136,7 @@ fn schemathesis_finds_no_violation_of_the_openapi_document() {
         .arg("run")
         .arg(format!("http://{}/openapi.json", served.addr))
         .args(["--checks", "all"])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
         // An undeclared write method (PUT on a read endpoint) is answered by the auth layer
         // before routing: 401/403 asking for an admin token, on purpose (writes nobody
         // classified fail closed, see polyver_server::auth), not the 405 this check wants.
@@ -161,12 +174,14 @@ fn schemathesis_finds_no_violation_of_the_openapi_document() {
     let status = status.unwrap_or_else(|| panic!("schemathesis ran past 10 minutes:\n{text}"));
     assert!(status.success(), "schemathesis found violations:\n{text}");
     // It tested every operation of the document (but `/openapi.json`, the document it
-    // loaded, which schemathesis leaves out), not none.
-    let operations = serde_json::from_str::<Value>(polyver_server::openapi::DOCUMENT).unwrap()
-        ["paths"]
-        .as_object()
-        .unwrap()
-        .len();
+    // loaded, which schemathesis leaves out), the push included, not none.
+    let document = serde_json::from_str::<Value>(polyver_server::openapi::DOCUMENT).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    assert!(!paths["/api/v1/scans"]["post"].is_null());
+    let operations: usize = paths
+        .values()
+        .map(|ops| ops.as_object().unwrap().len())
+        .sum();
     assert!(
         text.contains(&format!("Tested: {}\n", operations - 1)),
         "expected {} operations tested:\n{text}",

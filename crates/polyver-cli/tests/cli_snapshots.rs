@@ -584,11 +584,25 @@ fn outdated() {
     )
     .unwrap();
     let config = config.to_str().unwrap();
-    each_format("outdated", &["outdated"], &["--config", config], None);
+    // --no-store: the world's registry is shared by the tests of this file, which run in
+    // any order (storing is tested in cli_outdated.rs); the JSON then says `"stored": null`.
+    each_format(
+        "outdated",
+        &["outdated"],
+        &["--config", config, "--no-store"],
+        None,
+    );
     each_format(
         "outdated_all",
         &["outdated"],
-        &["--config", config, "--all", "--fail-on-outdated", "minor"],
+        &[
+            "--config",
+            config,
+            "--all",
+            "--fail-on-outdated",
+            "minor",
+            "--no-store",
+        ],
         None,
     );
 }

@@ -248,3 +248,86 @@ pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
         Err(e) => Err(store_error(e, &url)),
     }
 }
+
+/// What became of `polyver outdated`'s rows.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OutdatedRecorded {
+    /// Stored with scan `scan_id`, the latest of `repository`.
+    Stored { scan_id: i64, repository: String },
+    /// No `--db` and no default registry file: nothing to store them with (none is created).
+    NoRegistry,
+    /// The registry holds no scan of `repository`.
+    NoScan { repository: String },
+    /// The default registry could not be opened or written: a warning, not a failure.
+    Skipped { warning: String, hint: String },
+}
+
+/// Stores `rows` with the latest stored scan of the repository at `root` (`repository` when
+/// given, else its identity as `scan` names it), replacing any rows that scan had. With an
+/// explicit `db` a failure is an error; with the default registry it is only skipped, and a
+/// missing default registry is not created.
+pub fn record_outdated(
+    db: Option<&str>,
+    root: &Path,
+    repository: Option<&str>,
+    rows: &[polyver_store::StoredOutdated],
+) -> Result<OutdatedRecorded, EngineError> {
+    let (url, explicit) = url(db, root);
+    if !explicit && !default_db_path(root).is_file() {
+        return Ok(OutdatedRecorded::NoRegistry);
+    }
+    let repository = repository.map_or_else(
+        || polyver_store::repository_identity(root).0,
+        str::to_string,
+    );
+    let stored = Store::open(&url).and_then(|store| {
+        let Some(latest) = store.history(&repository, 1)?.into_iter().next() else {
+            return Ok(None);
+        };
+        store.record_outdated(latest.id, rows)?;
+        Ok(Some(latest.id))
+    });
+    match stored {
+        Ok(Some(scan_id)) => Ok(OutdatedRecorded::Stored {
+            scan_id,
+            repository,
+        }),
+        Ok(None) => Ok(OutdatedRecorded::NoScan { repository }),
+        Err(e) if !explicit => Ok(OutdatedRecorded::Skipped {
+            warning: format!("the outdated rows were not stored: {e}"),
+            hint: "pass --no-store, or --db URL for a registry that can be written".to_string(),
+        }),
+        Err(e) => Err(store_error(e, &url)),
+    }
+}
+
+/// The `polyver outdated` rows the local registry (`db`, else the default file for `root`,
+/// never created) holds for the scan `polyver push` is about to send: those of the
+/// repository's latest stored scan when it is that scan (same commit, same components), with
+/// that scan's id. `None` otherwise, and when the registry cannot be read (a push does not
+/// depend on it).
+pub fn local_outdated(
+    db: Option<&str>,
+    root: &Path,
+    meta: &ScanMeta,
+    inventory: &Inventory,
+) -> Option<(i64, Vec<polyver_store::StoredOutdated>)> {
+    let (url, explicit) = url(db, root);
+    if !explicit && !default_db_path(root).is_file() {
+        return None;
+    }
+    let store = Store::open(&url).ok()?;
+    let latest = store
+        .history(&meta.repository, 1)
+        .ok()?
+        .into_iter()
+        .next()?;
+    if latest.commit != meta.commit || latest.components != inventory.components.len() as u64 {
+        return None;
+    }
+    if store.components(latest.id).ok()? != inventory.components {
+        return None;
+    }
+    let rows = store.outdated(latest.id).ok()?;
+    (!rows.is_empty()).then_some((latest.id, rows))
+}

@@ -61,3 +61,28 @@ pub fn now() -> Result<polyver_upstream::Timestamp, EngineError> {
         _ => Ok(polyver_upstream::Timestamp::now()),
     }
 }
+
+/// `report`'s rows as the registry keeps them with a scan, checked at `checked_at` (Unix
+/// seconds). A retracted release counts as yanked.
+pub fn stored_rows(report: &Report, checked_at: i64) -> Vec<polyver_store::StoredOutdated> {
+    report
+        .rows
+        .iter()
+        .map(|row| polyver_store::StoredOutdated {
+            ecosystem: row.ecosystem.id().to_string(),
+            name: row.name.clone(),
+            path: row.path.clone(),
+            line: row.line,
+            current: row.current.clone(),
+            latest: row.latest.clone(),
+            bump: row.bump.map(|b| b.as_str().to_string()),
+            majors_behind: row.majors_behind,
+            minors_behind: row.minors_behind,
+            patches_behind: row.patches_behind,
+            days_behind: row.days_behind,
+            yanked: row.yanked.is_some() || row.retracted.is_some(),
+            deprecated: row.deprecated.is_some(),
+            checked_at,
+        })
+        .collect()
+}

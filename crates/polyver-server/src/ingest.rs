@@ -90,10 +90,22 @@ pub fn decode(body: &[u8], gzip: bool, limit: usize) -> Result<ScanUpload, ApiEr
     } else {
         body
     };
-    let upload: ScanUpload = serde_json::from_slice(json).map_err(|e| {
+    let unreadable = |e: serde_json::Error| {
         ApiError::bad_request(format!("the body is not a {PUSH_SCHEMA} document: {e}"))
             .hint("send what `polyver push` sends; `polyver push --help` describes it")
-    })?;
+    };
+    let upload: ScanUpload = match serde_json::from_slice(json) {
+        Ok(upload) => upload,
+        // JSON has one number type: `7.0` is the integer 7 to JSON Schema (and to the
+        // document's `integer` fields), so a writer that prints integers that way is read
+        // too. Only on this error, so the usual document is parsed once.
+        Err(e) if e.to_string().contains("invalid type: floating point") => {
+            let mut value: serde_json::Value = serde_json::from_slice(json).map_err(unreadable)?;
+            integral_floats_as_integers(&mut value);
+            serde_json::from_value(value).map_err(unreadable)?
+        }
+        Err(e) => return Err(unreadable(e)),
+    };
     if upload.schema != PUSH_SCHEMA {
         return Err(ApiError::bad_request(format!(
             "unsupported document schema `{}` (this server reads {PUSH_SCHEMA})",
@@ -141,6 +153,25 @@ pub(crate) async fn json_too_large(
         return too_large("request body", limit).into_response();
     }
     response
+}
+
+/// Every number with no fractional part, of at most 2^53 (where every integer is exactly an
+/// f64, so `7.0` is certainly 7), written as an integer. Larger ones stay floats: an integer
+/// too large for i64 is read as the nearest f64, which must not pass for another integer.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && (-EXACT..=EXACT).contains(&f) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// Reads the body within the server's limit: 413 past it.
@@ -350,6 +381,22 @@ mod tests {
         lagging["outdated"][0]["bump"] = json!("minor");
         let read = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap();
         assert_eq!(read.outdated[0].minors_behind, 7);
+
+        // `7.0` is the integer 7 (JSON Schema's reading); `7.5` is not.
+        lagging["outdated"][0]["minors_behind"] = json!(7.0);
+        lagging["started_at"] = json!(-3.0);
+        let read = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap();
+        assert_eq!((read.outdated[0].minors_behind, read.started_at), (7, -3));
+        lagging["outdated"][0]["minors_behind"] = json!(7.5);
+        let e = decode(lagging.to_string().as_bytes(), false, 1 << 20).unwrap_err();
+        assert!(e.message.contains("floating point `7.5`"), "{}", e.message);
+        // One past i64's range is no i64, though its nearest f64 is i64::MIN.
+        let text = lagging
+            .to_string()
+            .replace("7.5", "7")
+            .replace("\"started_at\":-3.0", "\"started_at\":-9223372036854775809");
+        let e = decode(text.as_bytes(), false, 1 << 20).unwrap_err();
+        assert!(e.message.contains("floating point"), "{}", e.message);
 
         assert!(scan_id("42").unwrap_err().contains("not a UUID"));
     }

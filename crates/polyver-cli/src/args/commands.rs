@@ -520,6 +520,14 @@ pub struct OutdatedArgs {
     /// `0s` revalidates everything.
     #[arg(long, value_name = "DURATION", default_value = "1h")]
     pub max_age: humantime::Duration,
+    /// Do not store the rows in the registry (by default they are kept with the repository's
+    /// latest stored scan in --db, or in .polyver/polyver.db when it exists, for `polyver
+    /// push` and the server's `polyver_update_lag_days`).
+    #[arg(long, env = "POLYVER_NO_STORE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_store: bool,
+    /// The repository whose latest stored scan gets the rows [default: as `scan` names it].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,20 @@ fn db_is_offered_only_by_the_commands_that_use_the_registry() {
             ][..],
             "sqlite://t.db",
         ),
+        // `outdated` stores its rows there; `push` reads them from there.
+        (&["outdated", "--db", "sqlite://o.db"][..], "sqlite://o.db"),
+        (
+            &[
+                "--db",
+                "sqlite://r.db",
+                "push",
+                "--server",
+                "http://s",
+                "--token",
+                "t",
+            ][..],
+            "sqlite://r.db",
+        ),
     ] {
         let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
         assert_eq!(cli.global.db.as_deref(), Some(db), "{args:?}");
@@ -69,15 +83,6 @@ fn db_is_offered_only_by_the_commands_that_use_the_registry() {
         &["check", "--db", "sqlite://r.db"][..],
         &["--db", "sqlite://r.db", "audit"][..],
         &["--db", "sqlite://r.db", "db", "status"][..],
-        &[
-            "--db",
-            "sqlite://r.db",
-            "push",
-            "--server",
-            "http://s",
-            "--token",
-            "t",
-        ][..],
         &[
             "--db",
             "sqlite://r.db",

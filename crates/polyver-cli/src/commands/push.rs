@@ -1,6 +1,9 @@
 //! `polyver push [PATH] --server URL --token T`: scan like `polyver scan` (or read a saved
 //! `polyver scan --format json` with `--from FILE`), then POST the scan — the same record
 //! `scan` stores locally — to `URL/api/v1/scans` as gzip-compressed `polyver.push/v1` JSON.
+//! When the local registry (`--db`, else the default file if it exists) holds `polyver
+//! outdated` rows for this very scan (its latest scan of the repository, at the same commit
+//! with the same components), they go along in the document's `outdated`.
 //!
 //! Each push is named by a scan id (a UUID) sent in the body and as `Idempotency-Key`, so
 //! the retries after a timeout, a reset connection, a 429 or a 5xx (exponential backoff,
@@ -53,7 +56,19 @@ pub fn run(args: &PushArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         (None, None) => polyver_store::random_scan_id()?,
     };
     let repository = meta.repository.clone();
-    let upload = ScanUpload::new(scan_id.clone(), &meta, inventory, findings);
+    // `polyver outdated`'s rows go along when the local registry holds them for this scan.
+    let root = meta
+        .root
+        .as_deref()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let local = registry::local_outdated(global.db.as_deref(), &root, &meta, &inventory);
+    let mut upload = ScanUpload::new(scan_id.clone(), &meta, inventory, findings);
+    let mut outdated_from = None;
+    if let Some((local_scan, rows)) = local {
+        outdated_from = Some(local_scan);
+        upload.outdated = rows;
+    }
+    let outdated_rows = upload.outdated.len();
     let body = gzip(&serde_json::to_vec(&upload)?)?;
 
     let client = polyver_net::Client::new(polyver_net::Options {
@@ -101,6 +116,7 @@ pub fn run(args: &PushArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
             &scan_id,
             &repository,
             created,
+            outdated_rows,
         ))?;
     } else {
         if !global.quiet {
@@ -108,6 +124,16 @@ pub fn run(args: &PushArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 "{}",
                 render::pushed_line(&args.server, id, &repository, created)
             );
+            if let Some(local_scan) = outdated_from {
+                eprintln!(
+                    "with {} of local scan {local_scan}",
+                    if outdated_rows == 1 {
+                        "1 outdated row".to_string()
+                    } else {
+                        format!("{outdated_rows} outdated rows")
+                    }
+                );
+            }
         }
         out.write(&format!("{id}\n"))?;
     }

@@ -10,7 +10,21 @@ ecosystem (and drops it where that ecosystem's versions have no order in polyver
 rest of the request is still fuzzed. An empty `range` is left alone: it breaks the schema's
 `minLength`, and the server must refuse it. The server's own answers to bad ranges are
 tested in polyver-server's tests.
+
+Pushes (`POST /api/v1/scans`, sent with the push token the test passes in an Authorization
+header): the document describes a scan's components, diagnostics and findings with the
+schemas of what the API answers, whose field grammars (file format ids, line numbers that
+fit 32 bits, ...) the server's deserializer is stricter about than JSON Schema can say. The
+hook empties those three arrays of a generated document (schemathesis re-validates the case,
+so a document that was invalid only inside them counts as valid), so the rest of the
+document — its schema, scan id, repository, times, inventory header, stats and `outdated`
+rows — is fuzzed against the server. Each valid scan id is replaced by a fresh one (UUID v5
+of a counter, deterministic), so two generated documents never share one: a reused scan id
+for another repository is a 422 by design (tested in polyver-server's tests).
 """
+
+import itertools
+import uuid
 
 import schemathesis
 
@@ -62,6 +76,28 @@ def real_range(query):
     return query
 
 
+PUSHES = itertools.count()
+PUSH_NAMESPACE = uuid.UUID("6f1c2a9e-8d3b-4c5e-9f7a-1b2c3d4e5f60")
+
+
+def push_document(body):
+    """The generated push document with its scan's arrays emptied and a fresh scan id."""
+    inventory = body.get("inventory")
+    if isinstance(inventory, dict):
+        for key in ("components", "diagnostics"):
+            if isinstance(inventory.get(key), list) and inventory[key]:
+                inventory[key] = []
+    if isinstance(body.get("findings"), list) and body["findings"]:
+        body["findings"] = []
+    scan_id = body.get("scan_id")
+    if isinstance(scan_id, str):
+        try:
+            uuid.UUID(scan_id)
+        except ValueError:
+            return  # not a UUID: the server must refuse it as it is
+        body["scan_id"] = str(uuid.uuid5(PUSH_NAMESPACE, str(next(PUSHES))))
+
+
 # Before every request of every phase (the coverage phase builds its cases without the
 # generation hooks); schemathesis then re-reads the case, so it still knows whether what is
 # sent is valid.
@@ -71,3 +107,6 @@ def before_call(context, case, kwargs):
         query = real_range(case.query)
         if query is not None:
             case.query = query
+    if case.method.upper() == "POST" and case.operation.path == "/api/v1/scans":
+        if isinstance(case.body, dict):
+            push_document(case.body)

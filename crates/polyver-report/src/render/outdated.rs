@@ -59,6 +59,26 @@ impl Summary {
     }
 }
 
+/// Where the rows were stored: with the repository's latest scan in the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Stored {
+    pub scan_id: i64,
+    pub repository: String,
+    pub rows: usize,
+}
+
+impl Stored {
+    /// What `polyver outdated` says on stderr about it.
+    pub fn line(&self) -> String {
+        escaped(format!(
+            "stored {} with scan {} of {}",
+            super::plural(self.rows, "outdated row", "outdated rows"),
+            self.scan_id,
+            self.repository
+        )) + "\n"
+    }
+}
+
 /// The `polyver.outdated/v1` document.
 #[derive(Serialize)]
 pub struct Document<'a> {
@@ -66,6 +86,9 @@ pub struct Document<'a> {
     /// `--fail-on-outdated`, when given.
     pub fail_on: Option<&'static str>,
     pub failed: bool,
+    /// Where the rows were stored; `null` with `--no-store`, without a registry, or when it
+    /// has no scan of the repository.
+    pub stored: Option<Stored>,
     pub summary: Summary,
     #[serde(flatten)]
     pub report: &'a Report,
@@ -77,6 +100,7 @@ impl<'a> Document<'a> {
             schema: SCHEMA,
             fail_on: fail_on.map(Bump::as_str),
             failed,
+            stored: None,
             summary: Summary::of(report),
             report,
         }

@@ -155,6 +155,7 @@ pub fn push_json(
     scan_id: &str,
     repository: &str,
     created: bool,
+    outdated: usize,
 ) -> serde_json::Value {
     json!({
         "schema": PUSH_RESULT_SCHEMA,
@@ -163,6 +164,7 @@ pub fn push_json(
         "scan_id": scan_id,
         "repository": repository,
         "created": created,
+        "outdated": outdated,
     })
 }
 
