@@ -555,3 +555,82 @@ fn open_pr_pushes_each_group_and_opens_its_pull_request_on_the_forge() {
     );
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
 }
+
+#[test]
+fn pin_actions_pins_tags_to_their_commits_with_the_precise_tag_in_a_comment() {
+    let setup = Setup::new("");
+    let a = "a".repeat(40);
+    let b = "b".repeat(40);
+    let c = "c".repeat(40);
+    // A GitHub API with actions/checkout's tags (v4 and v4.2.2 on one commit) and no releases.
+    let github = TestServer::start();
+    github.route(
+        "/repos/actions/checkout/tags?per_page=100",
+        Response::ok(format!(
+            r#"[{{"name":"v4.2.2","commit":{{"sha":"{a}"}}}},{{"name":"v4","commit":{{"sha":"{a}"}}}},{{"name":"v4.2.1","commit":{{"sha":"{b}"}}}}]"#
+        ))
+        .header("Content-Type", "application/json"),
+    );
+    github.route(
+        "/repos/actions/checkout/releases?per_page=100",
+        Response::ok("[]").header("Content-Type", "application/json"),
+    );
+    let config = setup.dir.path().join("polyver.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    toml = toml.replacen(
+        "[registries]\n",
+        &format!("[registries]\ngithub = \"{}\"\n", github.base_url()),
+        1,
+    );
+    std::fs::write(&config, toml).unwrap();
+    let workflow = format!(
+        "on: push\r\njobs:\r\n  build:\r\n    runs-on: ubuntu-latest\r\n    steps:\r\n      - uses: actions/checkout@v4 # keep\r\n      - uses: actions/setup-node@{c} # v4.0.0\r\n      - uses: acme/missing@v1\r\n"
+    );
+    write(&setup.repo, ".github/workflows/ci.yml", &workflow);
+
+    let (code, doc, stderr) = setup.update(&["--pin-actions", "--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    let group = doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "pin-actions")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    let pinned: Vec<&Value> = group["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "edited")
+        .collect();
+    assert_eq!(pinned.len(), 1, "{group:#}");
+    assert_eq!(pinned[0]["name"], "actions/checkout");
+    assert!(doc["diff"].as_str().unwrap().contains(&format!(
+        "+      - uses: actions/checkout@{a} # v4.2.2 # keep"
+    )));
+    // The missing action is a note, not a failure; the SHA-pinned one is left alone.
+    assert!(doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("acme/missing@v1")));
+    assert_eq!(
+        setup.read(".github/workflows/ci.yml"),
+        workflow,
+        "--dry-run writes nothing"
+    );
+
+    let (code, _, stderr) = setup.update(&["--pin-actions"]);
+    assert_eq!(code, 0, "{stderr}");
+    let written = setup.read(".github/workflows/ci.yml");
+    assert_eq!(
+        written,
+        workflow.replace(
+            "actions/checkout@v4 # keep",
+            &format!("actions/checkout@{a} # v4.2.2 # keep")
+        ),
+        "one edit, CRLF and the other lines kept"
+    );
+    // Pinned now: a second run has nothing to pin.
+    let (_, doc, _) = setup.update(&["--pin-actions", "--dry-run"]);
+    assert!(!doc["diff"].as_str().unwrap().contains("actions/checkout@"));
+}

@@ -38,7 +38,12 @@ fn every_extractor_contributes_to_one_mixed_scan() {
         .iter()
         .map(|c| c["source"].as_str().unwrap())
         .collect();
-    let registered: BTreeSet<&'static str> = extractors().iter().map(|x| x.id()).collect();
+    // The SBOM reader claims no file in a walk (only an SBOM named on the command line).
+    let registered: BTreeSet<&'static str> = extractors()
+        .iter()
+        .map(|x| x.id())
+        .filter(|id| *id != "sbom")
+        .collect();
     let silent: Vec<_> = registered.difference(&sources).collect();
     assert!(
         silent.is_empty(),

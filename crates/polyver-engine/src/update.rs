@@ -5,7 +5,7 @@
 
 use crate::plan::{self, PlanOptions};
 use crate::{EngineError, Settings};
-use polyver_model::{Component, Ecosystem, Inventory};
+use polyver_model::{Component, Ecosystem, Inventory, Kind};
 use polyver_update::engine::{self as update, GroupBy, GroupChange, Inputs, Report};
 use polyver_update::locktool;
 use polyver_upstream::outdated::Progress;
@@ -28,6 +28,8 @@ pub struct UpdateOptions {
     /// The edits go to one branch per group (`--branch`, `--open-pr`): the working tree is
     /// left as it is.
     pub branch: bool,
+    /// Also pin GitHub Actions referenced by a tag to the tag's commit (`--pin-actions`).
+    pub pin_actions: bool,
 }
 
 /// The update of `inventory` (scanned from `root`).
@@ -42,7 +44,7 @@ pub fn update(
     let hashes = IndexHashes::new(settings)?;
     let read = |path: &str| std::fs::read_to_string(root.join(path));
     let digest_of = |c: &Component, version: &str| hashes.of(c, version);
-    let (mut report, files, changes) = update::update(&Inputs {
+    let (mut report, mut files, mut changes) = update::update(&Inputs {
         root: &inventory.root,
         inventory,
         plan: &outcome.plan,
@@ -58,6 +60,11 @@ pub fn update(
         dry_run: options.dry_run,
     });
     report.notes.extend(outcome.warnings);
+    if options.pin_actions {
+        let pins = action_pins(settings, inventory, &mut report.notes)?;
+        let read_one = |path: &str| std::fs::read_to_string(root.join(path));
+        polyver_update::pin::pin_actions(&mut report, &mut files, &mut changes, &pins, &read_one);
+    }
     if !options.dry_run && !options.branch {
         for (path, text) in &files {
             crate::write_atomically(&root.join(path), text)
@@ -74,6 +81,72 @@ pub fn update(
 }
 
 /// Runs the lock tool of every lock file to regenerate whose ecosystem is selected.
+/// The commit each action referenced by a tag points at now, with the most precise tag
+/// naming that commit (`v4` → `v4.2.2`) for the comment. What cannot be looked up is a note.
+fn action_pins<'a>(
+    settings: &Settings,
+    inventory: &'a Inventory,
+    notes: &mut Vec<String>,
+) -> Result<Vec<polyver_update::pin::ActionPin<'a>>, EngineError> {
+    let upstream = crate::upstream::upstream(settings, polyver_upstream::DEFAULT_MAX_AGE)?;
+    let Some(github) = upstream.registry(Ecosystem::GithubActions) else {
+        notes.push("--pin-actions: no GitHub registry configured".to_string());
+        return Ok(Vec::new());
+    };
+    let is_commit = |r: &str| r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut pins = Vec::new();
+    for c in inventory
+        .components
+        .iter()
+        .filter(|c| c.ecosystem == Ecosystem::GithubActions && c.kind == Kind::Action)
+    {
+        // Pinned to a commit already (the extractor keeps the SHA as integrity).
+        if c.integrity.is_some() {
+            continue;
+        }
+        let Some(tag) = c.version.as_deref().filter(|t| !is_commit(t)) else {
+            continue;
+        };
+        let sha = match github.tag_digest(&c.name, tag) {
+            Ok(Some(sha)) => sha,
+            Ok(None) => {
+                notes.push(format!(
+                    "--pin-actions: {}@{tag}: no such tag upstream; left as it is",
+                    c.name
+                ));
+                continue;
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "--pin-actions: {}@{tag}: {e}; left as it is",
+                    c.name
+                ));
+                continue;
+            }
+        };
+        let precise = github
+            .package(&c.name)
+            .ok()
+            .flatten()
+            .and_then(|p| {
+                p.releases
+                    .iter()
+                    .filter(|r| r.digest.as_deref() == Some(sha.as_str()))
+                    .map(|r| r.version.clone())
+                    .max_by_key(|v| (v.matches('.').count(), v.len(), v.clone()))
+            })
+            .unwrap_or_else(|| tag.to_string());
+        pins.push(polyver_update::pin::ActionPin {
+            component: c,
+            target: polyver_update::Target {
+                version: precise,
+                digest: Some(sha),
+            },
+        });
+    }
+    Ok(pins)
+}
+
 fn run_lock_tools(root: &Path, report: &Report, selected: &[String]) -> Vec<locktool::Run> {
     let mut runs = Vec::new();
     if selected.is_empty() {

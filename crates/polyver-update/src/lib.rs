@@ -17,6 +17,7 @@ pub mod constraint;
 pub mod engine;
 pub mod formats;
 pub mod locktool;
+pub mod pin;
 pub mod rewrite;
 pub mod verify;
 

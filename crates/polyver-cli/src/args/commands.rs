@@ -615,6 +615,10 @@ pub struct UpdateArgs {
     /// nothing, a changed one force-moves its branch) instead of editing the working tree.
     #[arg(long, conflicts_with = "dry_run")]
     pub branch: bool,
+    /// Also pin every GitHub Action referenced by a tag (`@v4`) to the commit the tag points
+    /// at, with the tag in a comment (`@<sha> # v4.2.2`), as one more group, `pin-actions`.
+    #[arg(long)]
+    pub pin_actions: bool,
     /// --branch, then push each branch to --remote (force-with-lease) and open or update its
     /// pull request (GitHub) or merge request (GitLab); pull requests of polyver/* branches
     /// no longer produced are closed. Token: POLYVER_FORGE_TOKEN, GITHUB_TOKEN or

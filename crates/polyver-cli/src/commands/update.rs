@@ -72,6 +72,7 @@ pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::
         include_review: args.include_review,
         lock_tools: args.lock_tool.clone(),
         branch: args.branch || args.open_pr,
+        pin_actions: args.pin_actions,
     };
     let result =
         polyver_engine::update::update(&engine.settings, &root, &inventory, &options, &lookups);
