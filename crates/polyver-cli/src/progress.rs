@@ -10,6 +10,22 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 /// A bar in `template` (indicatif's syntax), hidden unless stderr is a terminal and not `-q`.
+/// The bar of registry lookups (`plan`, `update`, `report`, `outdated`).
+pub fn lookup_bar(global: &GlobalArgs) -> ProgressBar {
+    bar(
+        global,
+        "{bar:30} looking up {pos}/{len} packages  {elapsed}",
+    )
+}
+
+/// The engine's lookup progress callback, drawing on `bar`.
+pub fn lookups(bar: &ProgressBar) -> impl Fn(usize, usize) + '_ {
+    move |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+}
+
 pub fn bar(global: &GlobalArgs, template: &str) -> ProgressBar {
     let target = if !global.quiet && std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr_with_hz(10)

@@ -532,15 +532,7 @@ pub fn update(inputs: &Inputs<'_>) -> (Report, BTreeMap<String, String>, Vec<Gro
     }
     let mut own_files: BTreeMap<String, Vec<FileEdit>> = BTreeMap::new();
     for (gi, files) in per_group.into_iter().enumerate() {
-        let files: Vec<FileEdit> = files
-            .into_iter()
-            .filter(|(p, t)| originals.get(p).and_then(|o| o.as_ref()) != Some(t))
-            .map(|(path, contents)| FileEdit {
-                path: path.into(),
-                contents: contents.into_bytes(),
-            })
-            .collect();
-        own_files.insert(groups[gi].name.clone(), files);
+        own_files.insert(groups[gi].name.clone(), changed_files(files, &originals));
     }
     groups.sort_by(|a, b| {
         b.security
@@ -655,6 +647,21 @@ fn locks_of(project: &Project, format: Format, path: &str) -> Vec<String> {
         .locks_for(format, dir)
         .map(|(_, locks)| locks.iter().map(|l| l.path.clone()).collect())
         .unwrap_or_default()
+}
+
+/// A group's edited files that differ from their original text, for its commit.
+pub(crate) fn changed_files(
+    files: BTreeMap<String, String>,
+    originals: &BTreeMap<String, Option<String>>,
+) -> Vec<FileEdit> {
+    files
+        .into_iter()
+        .filter(|(p, t)| originals.get(p).and_then(|o| o.as_ref()) != Some(t))
+        .map(|(path, contents)| FileEdit {
+            path: path.into(),
+            contents: contents.into_bytes(),
+        })
+        .collect()
 }
 
 /// The unified diff of one file, `a/` and `b/` prefixed like git's.

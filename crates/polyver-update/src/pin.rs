@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use polyver_forge::{FileEdit, GroupChange};
+use polyver_forge::GroupChange;
 use polyver_model::Component;
 
-use crate::engine::{unified_diff, Change, Group, Report, Status};
+use crate::engine::{changed_files, unified_diff, Change, Group, Report, Status};
 use crate::formats::github_actions::pin_action;
 use crate::rewrite::{Expected, Outcome, Request, Target};
 
@@ -157,14 +157,7 @@ pub fn pin_actions(
         ));
     }
     group.body = body;
-    let own_files: Vec<FileEdit> = own
-        .into_iter()
-        .filter(|(p, t)| originals.get(p).and_then(|o| o.as_ref()) != Some(t))
-        .map(|(path, contents)| FileEdit {
-            path: path.into(),
-            contents: contents.into_bytes(),
-        })
-        .collect();
+    let own_files = changed_files(own, &originals);
     changes.push(GroupChange {
         group: group.name.clone(),
         files: own_files,

@@ -110,6 +110,29 @@ fn unsupported_format(
     .into()
 }
 
+/// What `plan`, `update` and `report` start from: the engine (with `--osv-db`) and one
+/// scan of `root`, problems of the scan shown as errors.
+pub(crate) fn engine_and_scan(
+    global: &GlobalArgs,
+    root: &Path,
+    osv_db: Option<std::path::PathBuf>,
+) -> anyhow::Result<(polyver_engine::Engine, polyver_model::Inventory)> {
+    let overrides = polyver_engine::Overrides {
+        osv_db,
+        ..overrides(global)
+    };
+    let engine = polyver_engine::Engine::new(root, &overrides)?;
+    let inventory = crate::progress::scan(
+        global,
+        root,
+        &engine.settings.scan,
+        &polyver_extract::registry::extractors(),
+        "the repository's root directory",
+        crate::progress::Shown::Errors,
+    )?;
+    Ok((engine, inventory))
+}
+
 /// The engine's overrides from the global flags (commands add their own).
 pub fn overrides(global: &GlobalArgs) -> polyver_engine::Overrides {
     polyver_engine::Overrides {

@@ -30,10 +30,7 @@ pub fn run(args: &OutdatedArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
         "the repository's directory",
         Shown::Errors,
     )?;
-    let bar = crate::progress::bar(
-        global,
-        "{bar:30} looking up {pos}/{len} packages  {elapsed}",
-    );
+    let bar = crate::progress::lookup_bar(global);
     let report = polyver_engine::upstream::outdated(
         &engine.settings,
         &inventory,
@@ -41,10 +38,7 @@ pub fn run(args: &OutdatedArgs, global: &GlobalArgs, out: &mut Output) -> anyhow
             all: args.all,
             max_age: args.max_age.into(),
         },
-        &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
+        &crate::progress::lookups(&bar),
     )?;
     bar.finish_and_clear();
     let stored = if args.no_store {

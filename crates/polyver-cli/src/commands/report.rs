@@ -9,35 +9,16 @@
 
 use crate::args::{Format, GlobalArgs, ReportArgs};
 use crate::output::Output;
-use crate::progress::{self, Shown};
-use polyver_engine::{Engine, Overrides};
+use crate::progress;
 use polyver_report::render::report as render;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(args: &ReportArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let overrides = Overrides {
-        osv_db: args.db.osv_db.clone(),
-        ..super::overrides(global)
-    };
-    let engine = Engine::new(&root, &overrides)?;
-    let inventory = progress::scan(
-        global,
-        &root,
-        &engine.settings.scan,
-        &polyver_extract::registry::extractors(),
-        "the repository's root directory",
-        Shown::Errors,
-    )?;
-    let bar = progress::bar(
-        global,
-        "{bar:30} looking up {pos}/{len} packages  {elapsed}",
-    );
-    let lookups = |done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    };
+    let (engine, inventory) = super::engine_and_scan(global, &root, args.db.osv_db.clone())?;
+    let bar = progress::lookup_bar(global);
+    let lookups = progress::lookups(&bar);
     let gathered = polyver_engine::report::report(&engine.settings, &inventory, &lookups);
     bar.finish_and_clear();
     let report = gathered?;

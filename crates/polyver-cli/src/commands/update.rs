@@ -9,9 +9,8 @@
 
 use crate::args::{Format, GlobalArgs, GroupByArg, UpdateArgs};
 use crate::output::{escaped, Output};
-use crate::progress::{self, Shown};
+use crate::progress;
 use polyver_engine::update::UpdateOptions;
-use polyver_engine::{Engine, Overrides};
 use polyver_forge::{ForgeKind, ForgeSettings, OpenPr, PublishOptions, PublishReport, Signature};
 use polyver_update::engine::{GroupBy, Report, Status};
 use serde::Serialize;
@@ -39,27 +38,9 @@ pub fn run(args: &UpdateArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::
             .into());
         }
     }
-    let overrides = Overrides {
-        osv_db: args.db.osv_db.clone(),
-        ..super::overrides(global)
-    };
-    let engine = Engine::new(&root, &overrides)?;
-    let inventory = progress::scan(
-        global,
-        &root,
-        &engine.settings.scan,
-        &polyver_extract::registry::extractors(),
-        "the repository's root directory",
-        Shown::Errors,
-    )?;
-    let bar = progress::bar(
-        global,
-        "{bar:30} looking up {pos}/{len} packages  {elapsed}",
-    );
-    let lookups = |done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    };
+    let (engine, inventory) = super::engine_and_scan(global, &root, args.db.osv_db.clone())?;
+    let bar = progress::lookup_bar(global);
+    let lookups = progress::lookups(&bar);
     let options = UpdateOptions {
         dry_run: args.dry_run,
         bump_ranges: args.bump_ranges,
