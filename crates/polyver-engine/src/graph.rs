@@ -7,12 +7,13 @@ use polyver_graph::{Graph, WhyAnswer};
 use polyver_model::{Ecosystem, Inventory};
 use std::path::Path;
 
-/// Only the lock-file extractors: the graphs need nothing else, and each reads the manifest
-/// beside its lock to tell direct from transitive entries.
+/// Only the lock-file extractors (and those that write a lock format for some files, as the
+/// requirements extractor does for compiled requirements): the graphs need nothing else, and
+/// each reads the manifest beside its lock to tell direct from transitive entries.
 pub fn lock_extractors() -> Vec<&'static dyn polyver_extract::Extractor> {
     polyver_extract::registry::extractors()
         .into_iter()
-        .filter(|x| x.format().is_lock())
+        .filter(|x| x.format().is_lock() || x.also_writes().iter().any(|f| f.is_lock()))
         .collect()
 }
 
