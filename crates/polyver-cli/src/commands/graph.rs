@@ -38,12 +38,7 @@ fn load(
     let extractors = engine::lock_extractors();
     let what = "the directory holding the lock files";
     let inventory = progress::scan(global, root, &config, &extractors, what, Shown::Problems)?;
-    let graphs = engine::select(
-        &inventory,
-        root,
-        filter.lock.as_deref(),
-        filter.ecosystem,
-    )?;
+    let graphs = engine::select(&inventory, root, filter.lock.as_deref(), filter.ecosystem)?;
     Ok((inventory, graphs))
 }
 
