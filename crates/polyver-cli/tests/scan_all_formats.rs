@@ -38,7 +38,12 @@ fn every_extractor_contributes_to_one_mixed_scan() {
         .iter()
         .map(|c| c["source"].as_str().unwrap())
         .collect();
-    let registered: BTreeSet<&'static str> = extractors().iter().map(|x| x.id()).collect();
+    // An SBOM is read only when named on the command line, never found by a tree walk.
+    let registered: BTreeSet<&'static str> = extractors()
+        .iter()
+        .map(|x| x.id())
+        .filter(|id| *id != "sbom")
+        .collect();
     let silent: Vec<_> = registered.difference(&sources).collect();
     assert!(
         silent.is_empty(),

@@ -6,18 +6,16 @@ mod common;
 use common::extract_fixture;
 use polyver_model::{Component, Format};
 
-/// The entry of `name` in `path`; a compiled file included with `-c` (by
-/// requirements-dev.in) is also read as constraints, so its entries come twice, once not
-/// direct: the file's own reading is the direct one when there is one.
+/// The entry of `name` in `path`: one, though the compiled requirements.txt is also read
+/// through requirements-dev.in's `-c` (its annotations decide `direct` either way, so the
+/// two readings merge).
 fn find<'a>(cs: &'a [Component], path: &str, name: &str) -> &'a Component {
-    let mut found: Vec<&Component> = cs
+    let found: Vec<&Component> = cs
         .iter()
         .filter(|c| c.name == name && c.locations.iter().any(|l| l.path == path))
         .collect();
-    found.sort_by_key(|c| !c.direct);
-    found
-        .first()
-        .unwrap_or_else(|| panic!("{name} not found in {path}"))
+    assert_eq!(found.len(), 1, "{name} in {path}: {found:#?}");
+    found[0]
 }
 
 fn deps(c: &Component) -> Vec<String> {

@@ -628,7 +628,12 @@ fn requirement(file: &SourceFile, line: u32, text: &str, spec_of: &Spec, out: &m
         file.location(line),
     )
     .with_scope(spec_of.scope)
-    .with_direct(!spec_of.constraints && direct_from_origins(spec_of.origins).unwrap_or(true));
+    .with_direct(match direct_from_origins(spec_of.origins) {
+        // A compiled file's annotations say what it is, whoever includes it (`-c
+        // requirements.txt` from a `.in` reads the same entries, which then merge).
+        Some(direct) if spec_of.format == Format::RequirementsLock => direct,
+        _ => !spec_of.constraints,
+    });
     if let Some(v) = req
         .pinned_version()
         .or_else(|| req.url.as_deref().and_then(artifact_version))
