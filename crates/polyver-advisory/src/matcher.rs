@@ -457,8 +457,11 @@ fn audit_package(
         if hits.is_empty() {
             continue;
         }
+        // A lock's `==` (compiled requirements) is the resolution itself, not a constraint
+        // to change: re-resolving moves it.
         let mut own: Vec<String> = comps
             .iter()
+            .filter(|c| !c.source.is_lock())
             .filter_map(|c| c.constraint.as_ref())
             .map(|k| k.raw.clone())
             .filter(|raw| raw.trim() != version)

@@ -83,10 +83,12 @@ impl<'a> Index<'a> {
                         continue;
                     };
                     for loc in c.locations.iter().filter(|l| l.path == lock.path) {
-                        entries
-                            .entry(c.name.as_str())
-                            .or_default()
-                            .push((version, loc));
+                        let found = entries.entry(c.name.as_str()).or_default();
+                        // One line read twice (a compiled requirements file is also
+                        // included with `-c`, as constraints) is one entry.
+                        if !found.contains(&(version, loc)) {
+                            found.push((version, loc));
+                        }
                     }
                 }
                 entries

@@ -7,12 +7,13 @@ use polyver_graph::{Graph, WhyAnswer};
 use polyver_model::{Ecosystem, Inventory};
 use std::path::Path;
 
-/// Only the lock-file extractors: the graphs need nothing else, and each reads the manifest
-/// beside its lock to tell direct from transitive entries.
+/// Only the lock-file extractors (and those that write a lock format for some files, as the
+/// requirements extractor does for compiled requirements): the graphs need nothing else, and
+/// each reads the manifest beside its lock to tell direct from transitive entries.
 pub fn lock_extractors() -> Vec<&'static dyn polyver_extract::Extractor> {
     polyver_extract::registry::extractors()
         .into_iter()
-        .filter(|x| x.format().is_lock())
+        .filter(|x| x.format().is_lock() || x.also_writes().iter().any(|f| f.is_lock()))
         .collect()
 }
 
@@ -114,6 +115,40 @@ pub fn why<'g>(
         }
     }
     matches
+}
+
+/// Where `query` is pinned (an exact version) outside every graph: in a file that records no
+/// dependency edges, such as a hand-written `requirements.txt`. Sorted by location.
+pub fn pinned_outside_graphs<'i>(inventory: &'i Inventory, query: &Query) -> Vec<Pin<'i>> {
+    let mut pins = Vec::new();
+    for c in &inventory.components {
+        let Some(version) = c.version.as_deref() else {
+            continue;
+        };
+        if c.kind != polyver_model::Kind::Package || c.source.is_lock() {
+            continue;
+        }
+        let key = polyver_model::project::match_key(c.ecosystem, &query.name);
+        if polyver_model::project::match_key(c.ecosystem, &c.name) != key
+            || query.version.as_deref().is_some_and(|v| v != version)
+        {
+            continue;
+        }
+        pins.extend(c.locations.iter().map(|location| Pin {
+            component: c,
+            location,
+        }));
+    }
+    pins.sort_by(|a, b| a.location.cmp(b.location));
+    pins.dedup_by(|a, b| a.location == b.location && a.component.version == b.component.version);
+    pins
+}
+
+/// One place a package is pinned outside the graphs.
+#[derive(Clone, Copy, Debug)]
+pub struct Pin<'i> {
+    pub component: &'i polyver_model::Component,
+    pub location: &'i polyver_model::Location,
 }
 
 /// What to suggest when `query` is in none of `graphs`.

@@ -39,6 +39,12 @@ pub trait Extractor: Send + Sync {
     /// The format this extractor reads; its [`Format::info`] says what the format is for, and
     /// it is written into each component's `source`.
     fn format(&self) -> Format;
+    /// Other formats this extractor writes into `source`, chosen by a file's content rather
+    /// than its name (the requirements extractor writes `requirements-lock` for a compiled
+    /// file). The registry maps them to this extractor; it runs once per file all the same.
+    fn also_writes(&self) -> &'static [Format] {
+        &[]
+    }
     /// The format's stable id (`requirements`, `package-lock`, ...).
     fn id(&self) -> &'static str {
         self.format().id()

@@ -20,7 +20,7 @@ use polyver_model::Format;
 /// The extractor of one format.
 pub fn extractor(format: Format) -> &'static dyn Extractor {
     match format {
-        Format::Requirements => &requirements::RequirementsExtractor,
+        Format::Requirements | Format::RequirementsLock => &requirements::RequirementsExtractor,
         Format::Pyproject => &pyproject::PyprojectExtractor,
         Format::SetupCfg => &setup_cfg::SetupCfgExtractor,
         Format::Pipfile => &pipfile::PipfileExtractor,
@@ -63,9 +63,15 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
     }
 }
 
-/// Every extractor, in the format table's order.
+/// Every extractor, in the format table's order, each once (a format another extractor
+/// also writes is not a second extractor).
 pub fn extractors() -> Vec<&'static dyn Extractor> {
-    Format::ALL.iter().map(|f| extractor(*f)).collect()
+    Format::ALL
+        .iter()
+        .map(|f| (*f, extractor(*f)))
+        .filter(|(f, x)| x.format() == *f)
+        .map(|(_, x)| x)
+        .collect()
 }
 
 #[cfg(test)]
@@ -75,7 +81,13 @@ mod tests {
     #[test]
     fn each_format_has_the_extractor_that_writes_it() {
         for f in Format::ALL {
-            assert_eq!(extractor(*f).format(), *f);
+            let x = extractor(*f);
+            assert!(x.format() == *f || x.also_writes().contains(f), "{f}");
         }
+        assert_eq!(
+            extractors().len(),
+            Format::ALL.len() - 1,
+            "requirements-lock shares its extractor"
+        );
     }
 }

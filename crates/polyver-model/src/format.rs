@@ -106,6 +106,9 @@ macro_rules! formats {
 
 formats! {
     Requirements => "requirements", Some(Ecosystem::Pypi), Manifest, [], "requirements*.txt, *.in, constraints*.txt";
+    // Written by the requirements extractor for a file pip-compile or `uv pip compile` wrote
+    // (its header, or `# via` lines): same file names, read by content.
+    RequirementsLock => "requirements-lock", Some(Ecosystem::Pypi), Lock, [Requirements], "requirements*.txt compiled by pip-compile or uv pip compile (header or # via lines)";
     Pyproject => "pyproject", Some(Ecosystem::Pypi), Manifest, [], "pyproject.toml";
     SetupCfg => "setup-cfg", Some(Ecosystem::Pypi), Manifest, [], "setup.cfg";
     Pipfile => "pipfile", Some(Ecosystem::Pypi), Manifest, [], "Pipfile";

@@ -13,6 +13,7 @@ use crate::progress::{self, Shown};
 use crate::CliError;
 use polyver_engine::graph as engine;
 use polyver_graph::Graph;
+use polyver_model::Inventory;
 use polyver_report::render::graph as render;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,16 +25,21 @@ pub fn load_graphs(
     root: &Path,
     filter: &GraphFilter,
 ) -> anyhow::Result<Vec<Graph>> {
+    Ok(load(global, root, filter)?.1)
+}
+
+/// [`load_graphs`] with the inventory it was built from.
+fn load(
+    global: &GlobalArgs,
+    root: &Path,
+    filter: &GraphFilter,
+) -> anyhow::Result<(Inventory, Vec<Graph>)> {
     let config = super::load_scan_config(global, root)?;
     let extractors = engine::lock_extractors();
     let what = "the directory holding the lock files";
     let inventory = progress::scan(global, root, &config, &extractors, what, Shown::Problems)?;
-    Ok(engine::select(
-        &inventory,
-        root,
-        filter.lock.as_deref(),
-        filter.ecosystem,
-    )?)
+    let graphs = engine::select(&inventory, root, filter.lock.as_deref(), filter.ecosystem)?;
+    Ok((inventory, graphs))
 }
 
 fn root_of(path: &Option<PathBuf>) -> PathBuf {
@@ -78,17 +84,44 @@ pub fn run_graph(
 pub fn run_why(args: &WhyArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Result<ExitCode> {
     let query = engine::Query::parse(&args.name, args.version.as_deref())?;
     let root = root_of(&args.path);
-    let graphs = load_graphs(global, &root, &args.filter)?;
+    let (inventory, graphs) = load(global, &root, &args.filter)?;
     let matches = engine::why(&graphs, &query, args.max_paths);
+    // Where it is pinned without a graph (a hand-written requirements file): only worth
+    // saying when no graph has it, and only when no lock filter narrowed the question.
+    let pins = if matches.is_empty() && args.filter.lock.is_none() {
+        engine::pinned_outside_graphs(&inventory, &query)
+    } else {
+        Vec::new()
+    };
+    let pins: Vec<_> = pins
+        .iter()
+        .filter(|p| {
+            args.filter
+                .ecosystem
+                .is_none_or(|e| p.component.ecosystem == e)
+        })
+        .map(|p| render::PinnedAt {
+            name: &p.component.name,
+            version: p.component.version.as_deref().unwrap_or_default(),
+            ecosystem: p.component.ecosystem,
+            source: p.component.source,
+            location: p.location,
+        })
+        .collect();
     let (ecosystem, lock) = (args.filter.ecosystem, args.filter.lock.as_deref());
     if global.format == Format::Json {
-        let doc = render::why_json(&query, ecosystem, lock, &matches);
+        let doc = render::why_json(&query, ecosystem, lock, &matches, &pins);
         out.json(&doc)?;
     } else {
         out.write(&render::why(&matches, &out.term))?;
+        out.write(&render::pinned(&pins))?;
     }
     if matches.is_empty() {
-        let hint = engine::not_found_hint(&graphs, &query);
+        let hint = if pins.is_empty() {
+            engine::not_found_hint(&graphs, &query)
+        } else {
+            "those files record no dependency edges: a lock file (pip-compile or `uv pip compile` output with `# via` lines, poetry.lock, uv.lock, ...) tells what pulls it in".to_string()
+        };
         let shown = root.display().to_string();
         eprint!("{}", render::not_found(&query, &shown, graphs.len(), &hint));
         return Ok(ExitCode::from(1));

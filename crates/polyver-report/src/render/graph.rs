@@ -159,11 +159,39 @@ fn write_why(matches: &[(&Graph, WhyAnswer)], term: &Term, w: &mut String) -> fm
 
 /// The `polyver.why/v1` document: the query (with the lock and ecosystem filters) and every
 /// match with its paths.
+/// A package pinned in a file with no graph (`polyver why` says where, when no graph has it).
+#[derive(Clone, Copy, Debug)]
+pub struct PinnedAt<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub ecosystem: Ecosystem,
+    pub source: polyver_model::Format,
+    pub location: &'a polyver_model::Location,
+}
+
+/// The "pinned at" lines for `pins` (empty when there are none).
+pub fn pinned(pins: &[PinnedAt]) -> String {
+    let mut out = String::new();
+    for p in pins {
+        let _ = writeln!(
+            out,
+            "{}@{} pinned at {} ({}, {}): no dependency graph records what pulls it in",
+            escaped(p.name),
+            escaped(p.version),
+            p.location,
+            p.ecosystem,
+            p.source
+        );
+    }
+    out
+}
+
 pub fn why_json(
     query: &Query,
     ecosystem: Option<Ecosystem>,
     lock: Option<&std::path::Path>,
     matches: &[(&Graph, WhyAnswer)],
+    pins: &[PinnedAt],
 ) -> serde_json::Value {
     let docs: Vec<_> = matches
         .iter()
@@ -178,6 +206,17 @@ pub fn why_json(
             "lock": lock,
         },
         "matches": docs,
+        "pinned_elsewhere": pins
+            .iter()
+            .map(|p| serde_json::json!({
+                "name": p.name,
+                "version": p.version,
+                "ecosystem": p.ecosystem,
+                "source": p.source,
+                "path": p.location.path,
+                "line": p.location.line,
+            }))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -16,16 +16,27 @@
 //! file's location and scope. Entries of a constraints
 //! file (named `constraints*` or included with `-c`) are not direct dependencies: they are
 //! reported with `direct: false` and their constraint.
+//!
+//! **Compiled requirements are locks.** A file written by `pip-compile` or `uv pip compile`
+//! (its header says so, or it carries `# via` annotations) records one resolution: exact
+//! pins, hashes, and who pulls each package in. Its entries get the format
+//! [`Format::RequirementsLock`] (role lock, resolving the `requirements` manifests beside
+//! it, as Cargo.lock resolves Cargo.toml), and the `# via` origins become edges: `# via
+//! flask` on `markupsafe` is the edge flask → markupsafe, recorded in `flask`'s
+//! `dependencies`; `-r requirements.in` (or `name (pyproject.toml)`) marks the entry direct;
+//! an entry whose only origins are `-c` constraint files is direct too (declared there).
+//! Both annotation styles are read: `--annotation-style split` (the default: `# via x` or a
+//! `# via` block of `#   x` lines under the entry) and `line` (`x==1  # via a, b`).
 
 use crate::extractors::scope_from_words;
 use crate::source::IncludeError;
 use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
 use polyver_model::read::excerpt;
 use polyver_model::{
-    normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Link,
-    LinkKind, Scope, Severity,
+    normalize_pypi_name, Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format,
+    Kind, Link, LinkKind, Scope, Severity,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,6 +51,10 @@ const ID: Format = Format::Requirements;
 impl Extractor for RequirementsExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn also_writes(&self) -> &'static [Format] {
+        &[Format::RequirementsLock]
     }
 
     fn matches(&self, path: &Path) -> bool {
@@ -250,6 +265,13 @@ fn parse_file(file: &SourceFile, constraints: bool) -> ParsedFile {
         file.path().rsplit('/').next().unwrap_or_default(),
         Scope::Runtime,
     );
+    let notes = annotations(file.text());
+    let format = if notes.compiled {
+        Format::RequirementsLock
+    } else {
+        ID
+    };
+    let mut parents: Vec<(usize, Vec<String>)> = Vec::new();
     for line in logical_lines(file.text()) {
         let text = line.text.as_str();
         let target = match option_value(text, "-r", "--requirement") {
@@ -268,8 +290,16 @@ fn parse_file(file: &SourceFile, constraints: bool) -> ParsedFile {
             );
             continue;
         }
+        let origins = notes.via.get(&line.line).map(Vec::as_slice).unwrap_or(&[]);
         if let Some(target) = option_value(text, "-e", "--editable") {
-            requirement(file, line.line, target, scope, constraints, out);
+            let spec = Spec {
+                format,
+                scope,
+                constraints,
+                origins,
+            };
+            requirement(file, line.line, target, &spec, out);
+            parents.push((out.components.len(), parent_names(origins)));
             continue;
         }
         if text.starts_with('-') {
@@ -291,9 +321,189 @@ fn parse_file(file: &SourceFile, constraints: bool) -> ParsedFile {
             }
             continue;
         }
-        requirement(file, line.line, text, scope, constraints, out);
+        let spec = Spec {
+            format,
+            scope,
+            constraints,
+            origins,
+        };
+        requirement(file, line.line, text, &spec, out);
+        parents.push((out.components.len(), parent_names(origins)));
+    }
+    if notes.compiled {
+        add_via_edges(&mut out.components, &parents);
     }
     parsed
+}
+
+/// What pip-compile / uv wrote around the requirements of one file.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Annotations {
+    /// The header names pip-compile or uv, or some entry has a `# via` annotation.
+    compiled: bool,
+    /// The `# via` origins of each requirement, by the first line of its logical line.
+    via: HashMap<u32, Vec<String>>,
+}
+
+/// Reads the header and the `# via` annotations of both styles: the comments pip's own
+/// parser drops, so a raw-line pass beside [`logical_lines`].
+fn annotations(text: &str) -> Annotations {
+    let mut notes = Annotations::default();
+    // The requirement the annotation lines below belong to (its first line).
+    let mut current: Option<u32> = None;
+    let mut in_block = false;
+    let mut continued = false;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let trimmed = raw.trim();
+        let was_continued = continued;
+        continued = false;
+        if trimmed.is_empty() {
+            (current, in_block) = (None, false);
+            continue;
+        }
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            if !raw.starts_with(char::is_whitespace) {
+                // A header or section comment at column 0 ends the entry above.
+                let lower = comment.trim().to_ascii_lowercase();
+                if lower.contains("autogenerated by pip-compile")
+                    || lower.contains("autogenerated by uv")
+                    || lower.starts_with("pip-compile ")
+                    || lower.starts_with("uv pip compile ")
+                {
+                    notes.compiled = true;
+                }
+                (current, in_block) = (None, false);
+                continue;
+            }
+            let Some(entry) = current else { continue };
+            let body = comment.trim();
+            if body == "via" {
+                in_block = true;
+            } else if let Some(rest) = body.strip_prefix("via ") {
+                notes
+                    .via
+                    .entry(entry)
+                    .or_default()
+                    .extend(split_origins(rest));
+                in_block = false;
+            } else if in_block {
+                notes.via.entry(entry).or_default().push(body.to_string());
+            }
+            continue;
+        }
+        in_block = false;
+        let code = strip_comment(raw);
+        let trailing = code.trim_end().len() - code.trim_end().trim_end_matches('\\').len();
+        continued = trailing % 2 == 1;
+        if !was_continued {
+            current = (!trimmed.starts_with('-')
+                || option_value(trimmed, "-e", "--editable").is_some())
+            .then_some(n);
+        }
+        let comment = raw[code.len()..].trim_start_matches('#').trim();
+        if let (Some(entry), Some(rest)) = (current, comment.strip_prefix("via ")) {
+            notes
+                .via
+                .entry(entry)
+                .or_default()
+                .extend(split_origins(rest));
+        }
+    }
+    notes.compiled |= !notes.via.is_empty();
+    notes
+}
+
+fn split_origins(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_string)
+}
+
+/// How one `# via` origin names who requires the entry.
+#[derive(Debug, PartialEq, Eq)]
+enum Origin<'a> {
+    /// `-r requirements.in`, or `project (pyproject.toml)`: declared by the repository.
+    Declared,
+    /// `-c constraints.txt`: constrained there (pip-compile lists it beside the requirers).
+    Constrained,
+    /// Another package of the file (extras dropped).
+    Package(&'a str),
+}
+
+fn origin(text: &str) -> Origin<'_> {
+    if text.starts_with("-c ") || text.starts_with("--constraint") {
+        return Origin::Constrained;
+    }
+    if text.starts_with('-') || text.ends_with(')') {
+        // `-r file`, `--requirement file`, `-e file`, `name (pyproject.toml)`, `(setup.py)`
+        return Origin::Declared;
+    }
+    Origin::Package(text.split('[').next().unwrap_or(text).trim())
+}
+
+/// Whether an entry with these origins was asked for by the repository: any declared origin,
+/// or constraint origins alone. `None` without annotations (pip-compile `--no-annotate`).
+fn direct_from_origins(origins: &[String]) -> Option<bool> {
+    if origins.is_empty() {
+        return None;
+    }
+    let kinds: Vec<Origin> = origins.iter().map(|o| origin(o)).collect();
+    Some(kinds.contains(&Origin::Declared) || kinds.iter().all(|k| *k == Origin::Constrained))
+}
+
+fn parent_names(origins: &[String]) -> Vec<String> {
+    origins
+        .iter()
+        .filter_map(|o| match origin(o) {
+            Origin::Package(name) if !name.is_empty() => Some(normalize_pypi_name(name)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Records each `# via parent` as the edge parent → entry, on the parent's entries of the
+/// same file. `parents` pairs each requirement with the component count after it (so an
+/// entry that did not parse, and pushed nothing, is skipped).
+fn add_via_edges(components: &mut [Component], parents: &[(usize, Vec<String>)]) {
+    let mut before = 0;
+    let mut edges: Vec<(String, DependencyEdge)> = Vec::new();
+    for (after, names) in parents {
+        if *after > before {
+            let child = &components[after - 1];
+            for parent in names {
+                edges.push((
+                    parent.clone(),
+                    DependencyEdge {
+                        name: child.name.clone(),
+                        version: child.version.clone(),
+                    },
+                ));
+            }
+        }
+        before = *after;
+    }
+    for (parent, edge) in edges {
+        for c in components.iter_mut().filter(|c| c.name == parent) {
+            c.dependencies.push(edge.clone());
+        }
+    }
+    for c in components.iter_mut() {
+        c.dependencies.sort();
+        c.dependencies.dedup();
+    }
+}
+
+/// How one requirement line is recorded.
+struct Spec<'a> {
+    format: Format,
+    scope: Scope,
+    /// Read as constraints (a `constraints*` file, or included with `-c`): never direct.
+    constraints: bool,
+    /// Its `# via` origins, when compiled.
+    origins: &'a [String],
 }
 
 /// Records an include to follow, or why it is not followed.
@@ -370,14 +580,7 @@ fn split_options(text: &str) -> (&str, Vec<&str>) {
     (text, Vec::new())
 }
 
-fn requirement(
-    file: &SourceFile,
-    line: u32,
-    text: &str,
-    scope: Scope,
-    constraints: bool,
-    out: &mut Extracted,
-) {
+fn requirement(file: &SourceFile, line: u32, text: &str, spec_of: &Spec, out: &mut Extracted) {
     let (spec, options) = split_options(text);
     let mut hashes = Vec::new();
     let mut opts = options.iter().peekable();
@@ -421,11 +624,16 @@ fn requirement(
         Kind::Package,
         Ecosystem::Pypi,
         normalize_pypi_name(&req.name),
-        ID,
+        spec_of.format,
         file.location(line),
     )
-    .with_scope(scope)
-    .with_direct(!constraints);
+    .with_scope(spec_of.scope)
+    .with_direct(match direct_from_origins(spec_of.origins) {
+        // A compiled file's annotations say what it is, whoever includes it (`-c
+        // requirements.txt` from a `.in` reads the same entries, which then merge).
+        Some(direct) if spec_of.format == Format::RequirementsLock => direct,
+        _ => !spec_of.constraints,
+    });
     if let Some(v) = req
         .pinned_version()
         .or_else(|| req.url.as_deref().and_then(artifact_version))
@@ -557,6 +765,63 @@ mod tests {
         // `./local-dir` names no package: said, not guessed.
         assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
         assert_eq!(out.diagnostics[0].line, 8);
+    }
+
+    fn edges(c: &Component) -> Vec<String> {
+        c.dependencies.iter().map(|d| d.name.clone()).collect()
+    }
+
+    /// Issue 13 item 5: the annotation forms pip-compile and uv write, and the cases around
+    /// them (no annotations, a project origin, a line that does not parse).
+    #[test]
+    fn via_annotations_become_edges() {
+        let text = "# This file is autogenerated by pip-compile with Python 3.12\n\
+            #\n\
+            a==1.0 \\\n    --hash=sha256:aa\n    # via\n    #   b\n    #   -r requirements.in\n\
+            b==2.0    # via myproject (pyproject.toml)\n\
+            c[x]==3.0 ; python_version >= '3.8'\n    # via b[extra]\n\
+            not a requirement!!\n    # via b\n\
+            d==4.0\n    # via -c constraints.txt\n\
+            e==5.0\n";
+        let out = RequirementsExtractor.extract(&SourceFile::from_text("requirements.txt", text));
+        let by = |n: &str| out.components.iter().find(|c| c.name == n).unwrap();
+        assert!(out
+            .components
+            .iter()
+            .all(|c| c.source == Format::RequirementsLock));
+        assert_eq!(edges(by("b")), ["a", "c"]);
+        assert_eq!(by("b").dependencies[1].version.as_deref(), Some("3.0"));
+        let direct: Vec<(&str, bool)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.direct))
+            .collect();
+        // e has no annotation (pip-compile --no-annotate): direct, as a manifest entry is.
+        assert_eq!(
+            direct,
+            [
+                ("a", true),
+                ("b", true),
+                ("c", false),
+                ("d", true),
+                ("e", true)
+            ]
+        );
+        assert_eq!(by("a").integrity.as_deref(), Some("sha256:aa"));
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    }
+
+    #[test]
+    fn hand_written_files_and_headers_alone() {
+        let plain = "flask==2.0 # pinned for now\n# via nothing: a comment at column 0\n";
+        let out = RequirementsExtractor.extract(&SourceFile::from_text("requirements.txt", plain));
+        assert_eq!(out.components[0].source, Format::Requirements);
+        let uv = "# This file was autogenerated by uv via the following command:\n\
+            #    uv pip compile requirements.in --no-annotate -o requirements.txt\n\
+            flask==3.1.3\n";
+        let out = RequirementsExtractor.extract(&SourceFile::from_text("requirements.txt", uv));
+        assert_eq!(out.components[0].source, Format::RequirementsLock);
+        assert!(out.components[0].direct);
     }
 
     #[test]
