@@ -7,9 +7,11 @@
 //! `Pulumi.yaml`, ...) and well-known tool configs. The content decides: a file whose text
 //! never says `apiVersion` and `kind` is not read at all, and a document without both keys
 //! is silently ignored — a YAML file that is not Kubernetes yields nothing and no
-//! diagnostic. Helm templates (`{{ .Values.image }}`) are Go templates, not YAML, and are
+//! diagnostic. Neither does a manifest that cannot hold an image (no `containers` /
+//! `initContainers` / `ephemeralContainers`, not a `List` or `Kustomization`): it is not
+//! parsed at all, which spares most test-data YAML (issue 14). Helm templates (`{{ .Values.image }}`) are Go templates, not YAML, and are
 //! skipped the same way; the images they render come from `values.yaml` (see `helm`).
-//! Syntax errors are reported only for files that look like manifests.
+//! Syntax errors are reported only for files that look like manifests that may hold images.
 //!
 //! Every workload kind is read at the place its pod template lives: `Pod` (`spec`),
 //! `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`, `ReplicationController`
@@ -31,7 +33,7 @@
 
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
@@ -78,6 +80,10 @@ impl Extractor for KubernetesExtractor {
         ID
     }
 
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["yaml", "yml"]))
+    }
+
     fn matches(&self, path: &Path) -> bool {
         let name = file_name(path).to_ascii_lowercase();
         let Some(stem) = name
@@ -118,7 +124,15 @@ impl Extractor for KubernetesExtractor {
             "kustomization.yaml" | "kustomization.yml" | "Kustomization"
         );
         let text = file.text();
-        let maybe_object = text.contains("apiVersion") && text.contains("kind");
+        // Byte-level pre-checks before building a document (most YAML of a repository is
+        // test data or config): an API object says `apiVersion` and `kind`, and only a pod
+        // template (`containers`, `initContainers`), a `List` of objects or a Kustomization
+        // can hold an image.
+        let maybe_object = text.contains("apiVersion")
+            && text.contains("kind")
+            && (text.contains("ontainers")
+                || text.contains("List")
+                || text.contains("Kustomization"));
         if !kustomization && !maybe_object {
             return out;
         }

@@ -19,7 +19,7 @@
 
 use crate::extractors::scope_from_words;
 use crate::source::IncludeError;
-use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use crate::{file_name, pep508, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::read::excerpt;
 use polyver_model::{
     normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Link,
@@ -40,6 +40,10 @@ const ID: Format = Format::Requirements;
 impl Extractor for RequirementsExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["txt", "in"]))
     }
 
     fn matches(&self, path: &Path) -> bool {
