@@ -7,10 +7,11 @@
 //! `Pulumi.yaml`, ...) and well-known tool configs. The content decides: a file whose text
 //! never says `apiVersion` and `kind` is not read at all, and a document without both keys
 //! is silently ignored — a YAML file that is not Kubernetes yields nothing and no
-//! diagnostic. Neither does a manifest that cannot hold an image (no `containers` /
-//! `initContainers` / `ephemeralContainers`, not a `List` or `Kustomization`): it is not
-//! parsed at all, which spares most test-data YAML (issue 14). Helm templates (`{{ .Values.image }}`) are Go templates, not YAML, and are
-//! skipped the same way; the images they render come from `values.yaml` (see `helm`).
+//! diagnostic. Neither does a manifest that cannot hold an image (its text never says
+//! `containers`, `Containers`, `template`, `Pod`, `List` or `Kustomization`): it is not even
+//! parsed, which spares most test-data YAML (issue 14). Helm templates
+//! (`{{ .Values.image }}`) are Go templates, not YAML, and are skipped the same way; the
+//! images they render come from `values.yaml` (see `helm`).
 //! Syntax errors are reported only for files that look like manifests that may hold images.
 //!
 //! Every workload kind is read at the place its pod template lives: `Pod` (`spec`),
@@ -126,13 +127,13 @@ impl Extractor for KubernetesExtractor {
         let text = file.text();
         // Byte-level pre-checks before building a document (most YAML of a repository is
         // test data or config): an API object says `apiVersion` and `kind`, and only a pod
-        // template (`containers`, `initContainers`), a `List` of objects or a Kustomization
-        // can hold an image.
+        // (`Pod`, a pod `template`, `containers`), a `List` of objects or a Kustomization
+        // can hold an image or a shape worth a diagnostic.
         let maybe_object = text.contains("apiVersion")
             && text.contains("kind")
-            && (text.contains("ontainers")
-                || text.contains("List")
-                || text.contains("Kustomization"));
+            && ["ontainers", "template", "Pod", "List", "Kustomization"]
+                .iter()
+                .any(|word| text.contains(word));
         if !kustomization && !maybe_object {
             return out;
         }
