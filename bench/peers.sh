@@ -16,7 +16,7 @@
 #   - Renovate `--platform=local --dry-run=extract` and cdxgen (npm: `npm install --prefix
 #     TOOLS/npm renovate @cyclonedx/cdxgen`).
 #   bench/peers.sh            (env: MIRRORS=/work/.mirror TOOLS=/tmp/peers-tools
-#                              TREE=/tmp/polyver-peers COPIES=1 RUNS=3)
+#                              TREE=/tmp/polyver-peers COPIES=1 RUNS=3 TIMEOUT=900)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirrors="${MIRRORS:-/work/.mirror}"
@@ -24,6 +24,7 @@ tools="${TOOLS:-/tmp/peers-tools}"
 tree="${TREE:-${TMPDIR:-/tmp}/polyver-peers}"
 copies="${COPIES:-1}"
 runs="${RUNS:-3}"
+timeout="${TIMEOUT:-900}"  # seconds per run of one tool
 repos="GoogleCloudPlatform+microservices-demo open-telemetry+opentelemetry-demo prometheus+prometheus jupyterlab+jupyterlab argoproj+argo-cd"
 
 cargo build --release -q -p polyver-cli
@@ -53,17 +54,18 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 # user and system CPU and peak RSS.
 measure() {
   local name="$1"; shift
-  "$@" >/dev/null 2>&1 || true
+  timeout "$timeout" "$@" >/dev/null 2>&1 || true
   for _ in $(seq "$runs"); do
     local s e
     s=$(date +%s%N)
-    /usr/bin/time -f '%U %S %M' -o "$out/time" "$@" >/dev/null 2>"$out/$name.err" || true
+    /usr/bin/time -f '%U %S %M' -o "$out/time" timeout "$timeout" "$@" >/dev/null 2>"$out/$name.err" || true
     e=$(date +%s%N)
     echo "$(( (e - s) / 1000000 )) $(tail -1 "$out/time")"
   done | sort -n | awk -v n="$name" '{a[NR]=$0} END {print n, a[int((NR+1)/2)]}' >>"$out/figures"
 }
 
-measure find find "$dir" -type f
+# The floor: listing the files (the .git directory Renovate needs is pruned, as polyver skips it).
+measure find find "$dir" -name .git -prune -o -type f -print
 measure polyver-json "$polyver" scan "$dir" --no-store --format json -o "$out/polyver.json"
 measure polyver-cyclonedx "$polyver" scan "$dir" --no-store --format cyclonedx -o "$out/polyver.cdx.json"
 
