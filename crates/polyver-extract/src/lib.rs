@@ -11,6 +11,7 @@
 //! Static analysis only: nothing from the scanned repository is executed, and includes
 //! (`-r other.txt`) are read only inside the scanned root.
 
+mod dispatch;
 pub mod extractors;
 mod image_ref;
 pub mod installed;
@@ -24,6 +25,7 @@ mod walk;
 mod xml;
 mod yaml;
 
+pub use dispatch::Dispatch;
 pub use source::{IncludeError, ScanContext, SourceFile};
 pub use walk::{
     scan, scan_observed, scan_with, NoProgress, ScanConfig, ScanConfigError, ScanProgress,
@@ -51,8 +53,62 @@ pub trait Extractor: Send + Sync {
     }
     /// Whether this extractor handles `path` (repo-relative). Must look at the path only.
     fn matches(&self, path: &Path) -> bool;
+    /// The file names this extractor can claim, for the walker's dispatch table (see
+    /// [`NameHint`]). `None` (the default) = `matches` is asked about every file.
+    fn name_hint(&self) -> Option<NameHint> {
+        None
+    }
     /// Parses one file. Never panics; problems become diagnostics in the result.
     fn extract(&self, file: &SourceFile) -> Extracted;
+}
+
+/// Which file names an extractor may claim: a superset of what its `matches` accepts, so the
+/// walker looks each walked file up once in a table built from every extractor's hint and asks
+/// `matches` only of the few candidates (most files of a tree have none). Every string is
+/// lowercase and compared with the file name ASCII-case-insensitively; `matches` still decides
+/// case and directories.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameHint {
+    /// Whole file names (`package.json`).
+    pub names: &'static [&'static str],
+    /// What follows the name's last `.` (`yaml`, `csproj`).
+    pub extensions: &'static [&'static str],
+    /// Name prefixes (`dockerfile.`, `db.changelog`).
+    pub prefixes: &'static [&'static str],
+    /// Name suffixes that are not a whole extension (`-dockerfile`, `.gitlab-ci.yml`).
+    pub suffixes: &'static [&'static str],
+}
+
+impl NameHint {
+    /// Claims no file by name (formats only read when named, like SBOMs).
+    pub const NONE: NameHint = NameHint {
+        names: &[],
+        extensions: &[],
+        prefixes: &[],
+        suffixes: &[],
+    };
+
+    /// Exactly these file names.
+    pub const fn names(names: &'static [&'static str]) -> NameHint {
+        NameHint {
+            names,
+            ..NameHint::NONE
+        }
+    }
+
+    /// Any file name with one of these extensions.
+    pub const fn extensions(extensions: &'static [&'static str]) -> NameHint {
+        NameHint {
+            extensions,
+            ..NameHint::NONE
+        }
+    }
+}
+
+/// Whether `name` ends with `suffix`, ASCII-case-insensitively and without allocating.
+pub(crate) fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// What an extractor found in one file (and the files it included).

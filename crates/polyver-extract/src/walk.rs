@@ -12,9 +12,10 @@
 //!   repo-relative path.
 //! - Symlinks are not followed unless `follow_symlinks` is set (loops then become
 //!   diagnostics).
-//! - Extractors are chosen on the path alone; only claimed files are read, and files over
-//!   `max_file_size` are reported instead of read. Every read goes through the scan's
-//!   [`ScanContext`] (regular files only, inside the root, capped).
+//! - Extractors are chosen on the path alone (through the name table of [`crate::dispatch`]);
+//!   only claimed files are read, and files over `max_file_size` are reported instead of read.
+//!   Every read goes through the scan's [`ScanContext`] (regular files only, inside the root,
+//!   capped).
 //! - A file keeps at most [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics (plus one
 //!   `too-many-diagnostics` counting the rest), each message at most
 //!   [`MAX_MESSAGE_CHARS`] characters with control characters escaped: a hostile file must
@@ -27,6 +28,7 @@
 //! with rayon; [`Inventory::finish`] sorts the findings, so output never depends on thread
 //! scheduling.
 
+use crate::dispatch::Dispatch;
 use crate::registry;
 use crate::source::ScanContext;
 use crate::SourceFile;
@@ -189,6 +191,8 @@ pub fn scan_observed(
     } else {
         (root, None)
     };
+    // Candidates by file name, built once: see `crate::dispatch`.
+    let dispatch = Dispatch::new(extractors);
     let include = glob_set(&config.include)?;
     let exclude = glob_set(&config.exclude)?;
     let claimed: Mutex<Vec<(String, Vec<usize>)>> = Mutex::new(Vec::new());
@@ -217,14 +221,16 @@ pub fn scan_observed(
             if entry.depth() == 0 {
                 return true;
             }
+            if !is_dir {
+                return true;
+            }
             let name = entry.file_name().to_string_lossy();
-            if is_dir && skip_defaults && DEFAULT_SKIP_DIRS.contains(&name.as_ref()) {
+            if skip_defaults && DEFAULT_SKIP_DIRS.contains(&name.as_ref()) {
                 return false;
             }
-            !(is_dir
-                && exclude_dirs
-                    .as_ref()
-                    .is_some_and(|set| matches_set(set, &relative(&filter_root, entry.path()))))
+            !(exclude_dirs
+                .as_ref()
+                .is_some_and(|set| matches_set(set, &relative(&filter_root, entry.path()))))
         });
 
     if let Some(single) = only {
@@ -271,13 +277,7 @@ pub fn scan_observed(
                 if include.as_ref().is_some_and(|set| !matches_set(set, &rel)) {
                     return WalkState::Continue;
                 }
-                let rel_path = Path::new(&rel);
-                let which: Vec<usize> = extractors
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.matches(rel_path))
-                    .map(|(i, _)| i)
-                    .collect();
+                let which = dispatch.claimants(extractors, Path::new(&rel));
                 if !which.is_empty() {
                     if entry.path().to_str().is_none() {
                         let full = entry.path().to_path_buf();
@@ -407,8 +407,26 @@ fn bound_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Repo-relative path with `/` separators.
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    // The common case (called for every walked file): the walker's paths are `root` joined
+    // with the rest, already `/`-separated UTF-8, so a byte prefix is cut (`strip_prefix`
+    // compares component by component, which was a visible share of a scan).
+    if std::path::MAIN_SEPARATOR == '/' {
+        let prefix = root.as_os_str().as_encoded_bytes();
+        let full = path.as_os_str().as_encoded_bytes();
+        if let Some(rest) = full.strip_prefix(prefix) {
+            let rest = if prefix.ends_with(b"/") || rest.is_empty() {
+                Some(rest)
+            } else {
+                rest.strip_prefix(b"/")
+            };
+            if let Some(text) = rest.and_then(|r| std::str::from_utf8(r).ok()) {
+                if !text.starts_with('/') && !text.contains("//") {
+                    return text.to_string();
+                }
+            }
+        }
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
-    // The common case (called for every walked file): already `/`-separated UTF-8.
     if std::path::MAIN_SEPARATOR == '/' {
         if let Some(s) = rel.to_str() {
             return s.to_string();
@@ -517,5 +535,32 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn relative_cuts_the_root_like_strip_prefix() {
+        for (root, path, rel) in [
+            ("/r", "/r/a/b.txt", "a/b.txt"),
+            ("/r/", "/r/a", "a"),
+            (".", "./a/b", "a/b"),
+            ("/", "/a", "a"),
+            ("/r", "/r", ""),
+            ("dir/.", "dir/./x", "x"),
+        ] {
+            let (root, path) = (Path::new(root), Path::new(path));
+            assert_eq!(relative(root, path), rel, "{root:?} {path:?}");
+            assert_eq!(
+                relative(root, path),
+                path.strip_prefix(root).unwrap().to_str().unwrap()
+            );
+        }
+        // Not a component boundary: left to `strip_prefix` (which keeps the path).
+        assert_eq!(relative(Path::new("/r"), Path::new("/rx/a")), "/rx/a");
     }
 }

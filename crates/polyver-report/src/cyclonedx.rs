@@ -154,6 +154,21 @@ struct Dependency {
 /// Renders `inventory` as a CycloneDX 1.6 JSON document. See the module docs for the
 /// mapping; the output depends only on `inventory` and `meta`.
 pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
+    // Serializing plain data into a `Value` cannot fail.
+    serde_json::to_value(document(inventory, meta)).unwrap_or_default()
+}
+
+/// [`cyclonedx`] written to `out` as pretty JSON, without building a `serde_json::Value`
+/// tree first (that tree was most of a large SBOM's peak memory).
+pub fn write_cyclonedx(
+    inventory: &Inventory,
+    meta: &BomMeta,
+    out: &mut dyn std::io::Write,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(out, &document(inventory, meta))
+}
+
+fn document(inventory: &Inventory, meta: &BomMeta) -> Bom {
     let view = sbom_view(inventory, meta.include_migrations);
     let components = &view.components;
     let refs = bom_refs(components);
@@ -180,7 +195,7 @@ pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
     }
     dependencies.sort_by(|a, b| a.reference.cmp(&b.reference));
 
-    let bom = Bom {
+    Bom {
         schema: SCHEMA_URL,
         bom_format: "CycloneDX",
         spec_version: SPEC_VERSION,
@@ -219,9 +234,7 @@ pub fn cyclonedx(inventory: &Inventory, meta: &BomMeta) -> serde_json::Value {
             .map(|(c, bom_ref)| component(c, bom_ref, licenses(meta.licenses.of(c))))
             .collect(),
         dependencies,
-    };
-    // Serializing plain data into a `Value` cannot fail.
-    serde_json::to_value(bom).unwrap_or_default()
+    }
 }
 
 impl BomComponent {

@@ -136,6 +136,21 @@ struct Relationship {
 /// Renders `inventory` as an SPDX 2.3 JSON document. See the module docs for the
 /// mapping; the output depends only on `inventory` and `meta`.
 pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
+    // Serializing plain data into a `Value` cannot fail.
+    serde_json::to_value(document(inventory, meta)).unwrap_or_default()
+}
+
+/// [`spdx`] written to `out` as pretty JSON, without building a `serde_json::Value` tree
+/// first (that tree was most of a large SBOM's peak memory).
+pub fn write_spdx(
+    inventory: &Inventory,
+    meta: &SpdxMeta,
+    out: &mut dyn std::io::Write,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(out, &document(inventory, meta))
+}
+
+fn document(inventory: &Inventory, meta: &SpdxMeta) -> Document {
     let view = sbom_view(inventory, meta.include_migrations);
     let components = &view.components;
     let ids = package_ids(components);
@@ -182,7 +197,7 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
     edges.dedup();
     relationships.extend(edges);
 
-    let document = Document {
+    Document {
         spdx_version: "SPDX-2.3",
         data_license: "CC0-1.0",
         spdx_id: DOCUMENT_ID,
@@ -199,9 +214,7 @@ pub fn spdx(inventory: &Inventory, meta: &SpdxMeta) -> serde_json::Value {
         },
         packages,
         relationships,
-    };
-    // Serializing plain data into a `Value` cannot fail.
-    serde_json::to_value(document).unwrap_or_default()
+    }
 }
 
 fn package(c: &Component, id: &str, licence: Option<&str>) -> Package {

@@ -8,6 +8,7 @@ use crate::progress::{self, Shown};
 use polyver_engine::registry;
 use polyver_model::Severity;
 use polyver_report::render::scan as render;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -102,15 +103,16 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
                 .ok()
                 .map(|abs| abs.to_string_lossy().replace('\\', "/"));
             let licenses = render::declared_licenses(&report);
-            let sbom = render::sbom(
-                &inventory,
+            render::write_sbom(
+                &mut inventory,
                 root_name,
                 kind,
                 polyver_engine::sbom_timestamp()?,
                 licenses,
                 args.with_migrations,
-            );
-            out.json(&sbom)?;
+                &mut out.writer,
+            )?;
+            writeln!(out.writer)?;
         }
         _ => out.write(&render::table(&inventory, &out.term))?,
     }

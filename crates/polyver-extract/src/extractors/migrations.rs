@@ -27,7 +27,7 @@
 //! revision) is a diagnostic. sqlx and golang-migrate share `NNN_name.up.sql`; it is sqlx
 //! when the directory holding it sits beside a `Cargo.toml`, golang-migrate otherwise.
 
-use crate::{Extracted, Extractor, SourceFile};
+use crate::{Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location};
 use std::path::Path;
 
@@ -149,6 +149,14 @@ fn classify(path: &str) -> Option<Shape> {
 impl Extractor for MigrationsExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            extensions: &["py", "rb", "sql"],
+            prefixes: &["db.changelog"],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

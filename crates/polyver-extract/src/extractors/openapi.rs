@@ -21,7 +21,7 @@
 
 use crate::json;
 use crate::yaml::{self, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{ApiInfo, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::{Component as PathComponent, Path};
 
@@ -63,6 +63,10 @@ pub(crate) fn is_openapi_name(name: &str) -> bool {
 impl Extractor for OpenapiExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["json", "yaml", "yml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

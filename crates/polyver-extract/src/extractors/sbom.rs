@@ -17,7 +17,7 @@
 //! `rpm`, `apk`, ...) are counted in one info diagnostic, not invented as components.
 
 use crate::json::{Spanned, Value};
-use crate::{Extracted, Extractor, SourceFile};
+use crate::{Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::purl::PackageUrl;
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
@@ -35,6 +35,10 @@ impl Extractor for SbomExtractor {
     }
 
     /// Never claimed in a walk (see the module docs).
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::NONE)
+    }
+
     fn matches(&self, _path: &Path) -> bool {
         false
     }

@@ -9,7 +9,7 @@
 //! is kept as a constraint, so drift checks can flag it as floating. `system` means "not
 //! managed here" and is skipped. Languages are `runtime`, everything else `tool`.
 
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::Path;
 use toml_edit::{Document, Item};
@@ -26,6 +26,20 @@ const RUNTIMES: &[&str] = &[
 impl Extractor for VersionFileExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&[
+            ".python-version",
+            ".nvmrc",
+            ".node-version",
+            ".ruby-version",
+            ".tool-versions",
+            "rust-toolchain",
+            "rust-toolchain.toml",
+            "mise.toml",
+            ".mise.toml",
+        ]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -202,33 +202,39 @@ pub fn declared_licenses(report: &polyver_license::LicenseReport) -> DeclaredLic
     licenses
 }
 
-/// The CycloneDX or SPDX document of a scan, named after `root_name` (the scanned directory's
-/// real path, not `.`) and dated `timestamp` (RFC 3339).
-pub fn sbom(
-    inventory: &Inventory,
+/// Writes the CycloneDX or SPDX document of a scan to `out` (pretty JSON, no trailing
+/// newline), named after `root_name` (the scanned directory's real path, not `.`) and dated
+/// `timestamp` (RFC 3339). The document is serialized as it is built: no copy of the
+/// inventory and no JSON tree in memory (peak RSS of large scans, issue 14); `inventory` is
+/// left as it was.
+#[allow(clippy::too_many_arguments)]
+pub fn write_sbom(
+    inventory: &mut Inventory,
     root_name: Option<String>,
     kind: Sbom,
     timestamp: String,
     licenses: DeclaredLicenses,
     include_migrations: bool,
-) -> serde_json::Value {
-    let mut named = inventory.clone();
-    if let Some(root) = root_name {
-        named.root = root;
-    }
+    out: &mut dyn std::io::Write,
+) -> serde_json::Result<()> {
+    let scanned_root = root_name.map(|name| std::mem::replace(&mut inventory.root, name));
     let version = env!("CARGO_PKG_VERSION");
-    match kind {
+    let written = match kind {
         Sbom::Spdx => {
             let mut meta = crate::SpdxMeta::new(timestamp, version);
             meta.licenses = licenses;
             meta.include_migrations = include_migrations;
-            crate::spdx(&named, &meta)
+            crate::spdx::write_spdx(inventory, &meta, out)
         }
         Sbom::CycloneDx => {
             let mut meta = crate::BomMeta::new(timestamp, version);
             meta.licenses = licenses;
             meta.include_migrations = include_migrations;
-            crate::cyclonedx(&named, &meta)
+            crate::cyclonedx::write_cyclonedx(inventory, &meta, out)
         }
+    };
+    if let Some(root) = scanned_root {
+        inventory.root = root;
     }
+    written
 }

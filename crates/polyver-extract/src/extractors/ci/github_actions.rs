@@ -36,7 +36,7 @@
 use super::expression::{self, Outcome};
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
@@ -79,6 +79,10 @@ const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
 impl Extractor for GithubActionsExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["yml", "yaml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

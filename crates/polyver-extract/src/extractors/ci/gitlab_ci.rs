@@ -22,7 +22,7 @@
 use crate::extractors::compose::interpolate;
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -57,6 +57,14 @@ const GLOBAL_KEYWORDS: &[&str] = &[
 impl Extractor for GitlabCiExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            names: &[".gitlab-ci.yaml"],
+            suffixes: &[".gitlab-ci.yml"],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

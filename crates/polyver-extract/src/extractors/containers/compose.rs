@@ -24,7 +24,7 @@
 
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope, Severity};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,6 +36,13 @@ const ID: Format = Format::Compose;
 impl Extractor for ComposeExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            prefixes: &["docker-compose.", "compose."],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

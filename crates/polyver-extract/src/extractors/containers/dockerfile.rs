@@ -19,7 +19,7 @@
 //! without a version, else no component; an "unresolved" warning says why.
 
 use crate::image_ref::{image_component, unresolved_image_component};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +34,20 @@ const ID: Format = Format::Dockerfile;
 impl Extractor for DockerfileExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            names: &["dockerfile", "containerfile"],
+            prefixes: &["dockerfile.", "containerfile."],
+            suffixes: &[
+                ".dockerfile",
+                "-dockerfile",
+                ".containerfile",
+                "-containerfile",
+            ],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -22,7 +22,7 @@
 
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
@@ -58,6 +58,21 @@ fn file_kind(name: &str) -> Option<FileKind> {
 impl Extractor for HelmExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            names: &[
+                "chart.yaml",
+                "chart.yml",
+                "requirements.yaml",
+                "requirements.yml",
+                "chart.lock",
+                "requirements.lock",
+            ],
+            prefixes: &["values"],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -7,9 +7,12 @@
 //! `Pulumi.yaml`, ...) and well-known tool configs. The content decides: a file whose text
 //! never says `apiVersion` and `kind` is not read at all, and a document without both keys
 //! is silently ignored — a YAML file that is not Kubernetes yields nothing and no
-//! diagnostic. Helm templates (`{{ .Values.image }}`) are Go templates, not YAML, and are
-//! skipped the same way; the images they render come from `values.yaml` (see `helm`).
-//! Syntax errors are reported only for files that look like manifests.
+//! diagnostic. Neither does a manifest that cannot hold an image (its text never says
+//! `containers`, `Containers`, `template`, `Pod`, `List` or `Kustomization`): it is not even
+//! parsed, which spares most test-data YAML (issue 14). Helm templates
+//! (`{{ .Values.image }}`) are Go templates, not YAML, and are skipped the same way; the
+//! images they render come from `values.yaml` (see `helm`).
+//! Syntax errors are reported only for files that look like manifests that may hold images.
 //!
 //! Every workload kind is read at the place its pod template lives: `Pod` (`spec`),
 //! `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`, `ReplicationController`
@@ -31,7 +34,7 @@
 
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
 
@@ -78,6 +81,10 @@ impl Extractor for KubernetesExtractor {
         ID
     }
 
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["yaml", "yml"]))
+    }
+
     fn matches(&self, path: &Path) -> bool {
         let name = file_name(path).to_ascii_lowercase();
         let Some(stem) = name
@@ -118,7 +125,15 @@ impl Extractor for KubernetesExtractor {
             "kustomization.yaml" | "kustomization.yml" | "Kustomization"
         );
         let text = file.text();
-        let maybe_object = text.contains("apiVersion") && text.contains("kind");
+        // Byte-level pre-checks before building a document (most YAML of a repository is
+        // test data or config): an API object says `apiVersion` and `kind`, and only a pod
+        // (`Pod`, a pod `template`, `containers`), a `List` of objects or a Kustomization
+        // can hold an image or a shape worth a diagnostic.
+        let maybe_object = text.contains("apiVersion")
+            && text.contains("kind")
+            && ["ontainers", "template", "Pod", "List", "Kustomization"]
+                .iter()
+                .any(|word| text.contains(word));
         if !kustomization && !maybe_object {
             return out;
         }

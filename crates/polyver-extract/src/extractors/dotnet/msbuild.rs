@@ -33,7 +33,7 @@
 //!   dependency) and each `<GlobalPackageReference>` as a direct package.
 
 use crate::xml::{decode_text, entity_reference};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
@@ -54,6 +54,18 @@ impl Extractor for MsbuildExtractor {
         ID
     }
 
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            names: &[
+                "directory.packages.props",
+                "directory.build.props",
+                "packages.config",
+            ],
+            extensions: &["csproj", "fsproj", "vbproj"],
+            ..NameHint::NONE
+        })
+    }
+
     fn matches(&self, path: &Path) -> bool {
         let name = file_name(path);
         name == CENTRAL
@@ -61,7 +73,7 @@ impl Extractor for MsbuildExtractor {
             || name == "packages.config"
             || [".csproj", ".fsproj", ".vbproj"]
                 .iter()
-                .any(|ext| name.len() > ext.len() && name.to_ascii_lowercase().ends_with(ext))
+                .any(|ext| name.len() > ext.len() && crate::ends_with_ignore_case(name, ext))
     }
 
     fn extract(&self, file: &SourceFile) -> Extracted {

@@ -17,7 +17,7 @@
 
 use crate::extractors::package_json::{parse_json, type_error};
 use crate::json::Spanned;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location,
 };
@@ -31,6 +31,10 @@ const ID: Format = Format::NugetLock;
 impl Extractor for NugetLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["packages.lock.json"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

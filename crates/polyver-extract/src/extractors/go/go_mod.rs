@@ -27,7 +27,7 @@
 //!   constraint `>=1.21`: since Go 1.21 the directive is the minimum toolchain required.
 //!   `toolchain go1.21.3` is the `go` tool at version `1.21.3`.
 
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::read::excerpt;
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::collections::BTreeMap;
@@ -45,6 +45,10 @@ const BLOCK_VERBS: [&str; 7] = [
 impl Extractor for GoModExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["go.mod"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -15,7 +15,7 @@
 //! `runtime`, as in `go.mod`.
 
 use crate::extractors::go_mod::direct_modules;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +27,10 @@ const ID: Format = Format::GoSum;
 impl Extractor for GoSumExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["go.sum"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

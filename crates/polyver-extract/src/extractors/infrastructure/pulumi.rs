@@ -15,7 +15,7 @@
 //! `Pulumi.yaml`.
 
 use crate::yaml::{self, locate};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind};
 use std::path::Path;
 
@@ -26,6 +26,10 @@ const ID: Format = Format::Pulumi;
 impl Extractor for PulumiExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pulumi.yaml", "pulumi.yml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

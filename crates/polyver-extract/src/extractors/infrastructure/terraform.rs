@@ -39,7 +39,7 @@
 //! requires itself and which come with modules, so every entry is recorded as direct.
 //! Files under `.terraform/` (downloaded module copies) are not scanned.
 
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
@@ -62,6 +62,14 @@ const MAX_RECOVERY_ATTEMPTS: usize = 16;
 impl Extractor for TerraformExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            names: &[".terraform.lock.hcl"],
+            extensions: &["tf"],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -25,7 +25,7 @@
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
 use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
 use crate::json::{Spanned, Value};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope, Severity};
 use std::collections::HashMap;
 use std::path::Path;
@@ -37,6 +37,10 @@ const ID: Format = Format::BunLock;
 impl Extractor for BunLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["bun.lock", "bun.lockb"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -10,7 +10,7 @@
 //! Names are kept exactly as published (npm names are case-sensitive for old packages).
 
 use crate::json::{self, Spanned};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
@@ -29,6 +29,10 @@ pub(crate) const DEPENDENCY_FIELDS: [(&str, Scope); 4] = [
 impl Extractor for PackageJsonExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["package.json"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -17,7 +17,7 @@
 
 use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
 use crate::json::{Member, Spanned};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
@@ -31,6 +31,13 @@ const ID: Format = Format::PackageLock;
 impl Extractor for PackageLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&[
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+        ]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -23,7 +23,7 @@
 
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
 use crate::yaml::{self, Node};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,6 +48,10 @@ const PACKAGE_FIELDS: [(&str, Scope); 2] = [
 impl Extractor for PnpmLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pnpm-lock.yaml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -22,7 +22,7 @@
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
 use crate::extractors::package_json::DEPENDENCY_FIELDS;
 use crate::yaml::{self, Node};
-use crate::{file_name, json, Extracted, Extractor, SourceFile};
+use crate::{file_name, json, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,6 +34,10 @@ const ID: Format = Format::YarnLock;
 impl Extractor for YarnLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["yarn.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -38,7 +38,7 @@
 //! their line, and scanning continues.
 
 use crate::extractors::gradle_catalog::Catalog;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format};
 use std::collections::HashMap;
 use std::path::Path;
@@ -67,6 +67,15 @@ const MAX_VAR_DEPTH: usize = 8;
 impl Extractor for GradleExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&[
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -16,7 +16,7 @@
 //! configuration a library is used (the build script findings carry that).
 
 use crate::extractors::python_locks::parse_toml;
-use crate::{Extracted, Extractor, SourceFile};
+use crate::{Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,6 +29,13 @@ const ID: Format = Format::GradleCatalog;
 impl Extractor for GradleCatalogExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            suffixes: &[".versions.toml"],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

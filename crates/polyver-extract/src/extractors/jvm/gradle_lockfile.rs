@@ -12,7 +12,7 @@
 //! buildscript's or the settings'), otherwise runtime. The old per-configuration files name
 //! the configuration in the file name and hold bare `group:artifact:version` lines.
 
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
@@ -23,6 +23,10 @@ const ID: Format = Format::GradleLockfile;
 impl Extractor for GradleLockfileExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["lockfile"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -49,7 +49,7 @@
 //! Byte offsets the reader reports give every element its line. A malformed file yields a
 //! `parse-error` at the reader's error position plus whatever was read before it.
 
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format};
 use std::path::Path;
 use std::rc::Rc;
@@ -85,6 +85,10 @@ const MAX_PROPERTY_LEN: usize = 4_096;
 impl Extractor for PomExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pom.xml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -14,7 +14,7 @@
 //! `conflict`, `replace`, `provide` and `suggest` declare nothing that gets installed.
 
 use crate::extractors::package_json::{parse_json, type_error};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location, Scope,
 };
@@ -27,6 +27,10 @@ const ID: Format = Format::ComposerJson;
 impl Extractor for ComposerJsonExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["composer.json"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

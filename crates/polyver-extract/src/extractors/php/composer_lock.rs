@@ -21,7 +21,7 @@
 use crate::extractors::composer_json::{exact_version, is_platform};
 use crate::extractors::package_json::{parse_json, type_error};
 use crate::json::Spanned;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
@@ -35,6 +35,10 @@ const ID: Format = Format::ComposerLock;
 impl Extractor for ComposerLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["composer.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

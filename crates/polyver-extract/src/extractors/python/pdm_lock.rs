@@ -23,7 +23,7 @@ use crate::extractors::python_locks::{
     Manifest,
 };
 use crate::extractors::scope_from_words;
-use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use crate::{file_name, pep508, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
 };
@@ -37,6 +37,10 @@ const ID: Format = Format::PdmLock;
 impl Extractor for PdmLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pdm.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

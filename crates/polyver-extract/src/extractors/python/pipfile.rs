@@ -16,7 +16,7 @@ use crate::extractors::python_locks::{
     key_line, line_of, package, parse_toml, python_version, str_of,
 };
 use crate::extractors::scope_from_words;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::path::Path;
 use toml_edit::{Item, TableLike};
@@ -46,6 +46,10 @@ const MARKER_KEYS: [&str; 11] = [
 impl Extractor for PipfileExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pipfile"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -19,7 +19,7 @@ use crate::extractors::package_json::{parse_json, type_error};
 use crate::extractors::pipfile::{category_scope, pinned, NON_CATEGORY_TABLES};
 use crate::extractors::python_locks::{join_hashes, package, python_version};
 use crate::json::{Spanned, Value};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{normalize_pypi_name, Diagnostic, DiagnosticCode, Format, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -32,6 +32,10 @@ const ID: Format = Format::PipfileLock;
 impl Extractor for PipfileLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pipfile.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

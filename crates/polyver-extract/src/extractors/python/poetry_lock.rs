@@ -24,7 +24,7 @@ use crate::extractors::python_locks::{
     python_constraint, sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
 use crate::extractors::scope_from_words;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{normalize_pypi_name, DependencyEdge, Format, Scope};
 use std::path::Path;
 use toml_edit::{Item, TableLike};
@@ -36,6 +36,10 @@ const ID: Format = Format::PoetryLock;
 impl Extractor for PoetryLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["poetry.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

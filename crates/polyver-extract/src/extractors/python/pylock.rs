@@ -20,7 +20,7 @@ use crate::extractors::python_locks::{
     invalid, join_hashes, key_line, package, package_tables, parse_toml, python_constraint,
     sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
 };
@@ -44,6 +44,13 @@ pub(crate) fn is_pylock_name(name: &str) -> bool {
 impl Extractor for PylockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint {
+            prefixes: &["pylock."],
+            ..NameHint::NONE
+        })
     }
 
     fn matches(&self, path: &Path) -> bool {

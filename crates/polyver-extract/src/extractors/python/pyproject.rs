@@ -9,7 +9,7 @@
 //! bare Poetry version (`"1.2.3"`) is an exact pin.
 
 use crate::extractors::scope_from_words;
-use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use crate::{file_name, pep508, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     normalize_pypi_name, Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
@@ -23,6 +23,10 @@ const ID: Format = Format::Pyproject;
 impl Extractor for PyprojectExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["pyproject.toml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

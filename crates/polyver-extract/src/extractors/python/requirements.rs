@@ -30,7 +30,7 @@
 
 use crate::extractors::scope_from_words;
 use crate::source::IncludeError;
-use crate::{file_name, pep508, Extracted, Extractor, SourceFile};
+use crate::{file_name, pep508, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::read::excerpt;
 use polyver_model::{
     normalize_pypi_name, Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format,
@@ -55,6 +55,10 @@ impl Extractor for RequirementsExtractor {
 
     fn also_writes(&self) -> &'static [Format] {
         &[Format::RequirementsLock]
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::extensions(&["txt", "in"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

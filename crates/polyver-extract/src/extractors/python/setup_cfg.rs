@@ -17,7 +17,7 @@
 
 use crate::extractors::python_locks::{python_constraint, requirement};
 use crate::extractors::scope_from_words;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope};
 use std::path::Path;
 
@@ -28,6 +28,10 @@ const ID: Format = Format::SetupCfg;
 impl Extractor for SetupCfgExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["setup.cfg"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -24,7 +24,7 @@ use crate::extractors::python_locks::{
     sibling_pyproject, str_of, tables_in, unreferenced, LockedVersions,
 };
 use crate::extractors::scope_from_words;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     normalize_pypi_name, DependencyEdge, Diagnostic, DiagnosticCode, Format, Scope,
 };
@@ -39,6 +39,10 @@ const ID: Format = Format::UvLock;
 impl Extractor for UvLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["uv.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -22,7 +22,7 @@
 //! installed for development too).
 
 use crate::extractors::scope_from_words;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +34,10 @@ const ID: Format = Format::Gemfile;
 impl Extractor for GemfileExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["gemfile", "gems.rb"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

@@ -22,7 +22,7 @@
 //! dev, dev over test). Without a readable Gemfile everything is runtime.
 
 use crate::extractors::gemfile::declared_scopes;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
 };
@@ -36,6 +36,10 @@ const ID: Format = Format::GemfileLock;
 impl Extractor for GemfileLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["gemfile.lock", "gems.locked"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

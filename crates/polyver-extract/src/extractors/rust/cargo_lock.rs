@@ -23,7 +23,7 @@
 //! not record dev/build kinds, so every component is `runtime`.
 
 use crate::extractors::python_locks::{invalid, key_line, parse_toml, str_of, tables_in};
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind,
 };
@@ -83,6 +83,10 @@ fn parse_dep(s: &str) -> Option<DepRef<'_>> {
 impl Extractor for CargoLockExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["cargo.lock"]))
     }
 
     fn matches(&self, path: &Path) -> bool {

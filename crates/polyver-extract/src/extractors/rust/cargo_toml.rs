@@ -35,7 +35,7 @@
 
 use crate::extractors::python_locks::{invalid, key_line, line_of, parse_toml, str_of};
 use crate::source::IncludeError;
-use crate::{file_name, Extracted, Extractor, SourceFile};
+use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
@@ -63,6 +63,10 @@ const MAX_ANCESTORS: usize = 64;
 impl Extractor for CargoTomlExtractor {
     fn format(&self) -> Format {
         ID
+    }
+
+    fn name_hint(&self) -> Option<NameHint> {
+        Some(NameHint::names(&["cargo.toml"]))
     }
 
     fn matches(&self, path: &Path) -> bool {
