@@ -35,11 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 impl Params {
     /// The parameter's value (the last, when repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        last_value(&self.pairs, name)
     }
 
     /// A parameter read by `parse`; `expected` says what it accepts, for the error.
@@ -49,15 +45,7 @@ impl Params {
         expected: &str,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Result<Option<T>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(text) => parse(text).map(Some).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "query parameter `{name}` is `{}`: expected {expected}",
-                    shown(text)
-                ))
-            }),
-        }
+        parse_value(self.get(name), name, expected, parse).map_err(ApiError::bad_request)
     }
 
     /// A text parameter that, when given, is not empty.
@@ -158,6 +146,34 @@ fn one_of_text<T: Copy>(values: &[T], id: &impl Fn(T) -> &'static str) -> String
 }
 
 /// Text from a request, shortened and with control characters escaped, for an error message.
+/// The value of `name` among query `pairs` (the last, when repeated). The JSON API and the
+/// HTML pages read their query strings the same way and answer errors in their own type.
+pub(crate) fn last_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `value` (of parameter `name`) read by `parse`; the error says what `expected` is.
+pub(crate) fn parse_value<T>(
+    value: Option<&str>,
+    name: &str,
+    expected: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, String> {
+    match value {
+        None => Ok(None),
+        Some(text) => parse(text).map(Some).ok_or_else(|| {
+            format!(
+                "query parameter `{name}` is `{}`: expected {expected}",
+                shown(text)
+            )
+        }),
+    }
+}
+
 pub(crate) fn shown(text: &str) -> String {
     let mut out: String = text.chars().take(80).collect();
     if out.len() < text.len() {

@@ -4,13 +4,12 @@
 //! An empty value counts as absent: a GET form sends its "any" choices as `ecosystem=`.
 
 use super::PageError;
-use crate::api::params::{percent_encode, shown};
+use crate::api::params::{last_value, parse_value, percent_encode, shown};
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 
-/// Items per page when `limit` is not given, and the most a page holds.
-pub const DEFAULT_LIMIT: usize = 50;
-pub const MAX_LIMIT: usize = 500;
+/// Items per page when `limit` is not given, and the most a page holds: as in the JSON API.
+pub use crate::api::params::{DEFAULT_LIMIT, MAX_LIMIT};
 
 pub(crate) struct PageQuery {
     pairs: Vec<(String, String)>,
@@ -59,11 +58,7 @@ impl PageQuery {
 
     /// The parameter's value (the last, when repeated).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        last_value(&self.pairs, name)
     }
 
     fn parsed<T>(
@@ -72,15 +67,7 @@ impl PageQuery {
         expected: &str,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Result<Option<T>, PageError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(text) => parse(text).map(Some).ok_or_else(|| {
-                PageError::bad_request(format!(
-                    "query parameter `{name}` is `{}`: expected {expected}",
-                    shown(text)
-                ))
-            }),
-        }
+        parse_value(self.get(name), name, expected, parse).map_err(PageError::bad_request)
     }
 
     /// One of `values`, by their ids.
