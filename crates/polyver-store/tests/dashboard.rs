@@ -10,10 +10,9 @@ use polyver_model::{
 use polyver_store::{OutdatedShare, ScanMeta, SeverityCounts, Store, StoredOutdated};
 
 fn inventory(n: usize) -> Inventory {
-    Inventory {
-        schema: "polyver.scan/v1".into(),
-        root: "/src".into(),
-        components: (0..n)
+    common::inventory_of(
+        "/src",
+        (0..n)
             .map(|i| {
                 Component::new(
                     Kind::Package,
@@ -24,12 +23,7 @@ fn inventory(n: usize) -> Inventory {
                 )
             })
             .collect(),
-        diagnostics: vec![],
-        stats: Default::default(),
-        links: Vec::new(),
-        declared_licenses: Vec::new(),
-        license_files: Vec::new(),
-    }
+    )
 }
 
 fn meta(repo: &str, t: i64) -> ScanMeta {

@@ -21,16 +21,7 @@ fn component(kind: Kind, eco: Ecosystem, name: &str, version: &str) -> Component
 }
 
 fn inventory(components: Vec<Component>) -> Inventory {
-    Inventory {
-        schema: "polyver.scan/v1".into(),
-        root: "/src".into(),
-        components,
-        diagnostics: vec![],
-        stats: Default::default(),
-        links: Vec::new(),
-        declared_licenses: Vec::new(),
-        license_files: Vec::new(),
-    }
+    common::inventory_of("/src", components)
 }
 
 fn meta(repo: &str, t: i64) -> ScanMeta {

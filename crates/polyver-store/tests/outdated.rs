@@ -9,10 +9,9 @@ use polyver_store::{Ingested, ScanMeta, Store, StoreError, StoredOutdated};
 use std::collections::BTreeMap;
 
 fn inventory(names: &[&str]) -> Inventory {
-    Inventory {
-        schema: "polyver.scan/v1".into(),
-        root: "/src".into(),
-        components: names
+    common::inventory_of(
+        "/src",
+        names
             .iter()
             .enumerate()
             .map(|(i, name)| {
@@ -27,12 +26,7 @@ fn inventory(names: &[&str]) -> Inventory {
                 c
             })
             .collect(),
-        diagnostics: vec![],
-        stats: Default::default(),
-        links: Vec::new(),
-        declared_licenses: Vec::new(),
-        license_files: Vec::new(),
-    }
+    )
 }
 
 fn meta(repo: &str, t: i64) -> ScanMeta {

@@ -25,16 +25,7 @@ fn component(eco: Ecosystem, kind: Kind, name: &str, version: Option<&str>) -> C
 }
 
 fn inventory(components: Vec<Component>) -> Inventory {
-    Inventory {
-        schema: "polyver.scan/v1".into(),
-        root: "/src/app".into(),
-        components,
-        diagnostics: vec![],
-        stats: Default::default(),
-        links: Vec::new(),
-        declared_licenses: Vec::new(),
-        license_files: Vec::new(),
-    }
+    common::inventory_of("/src/app", components)
 }
 
 fn meta(repo: &str, t: i64) -> ScanMeta {

@@ -107,3 +107,21 @@ macro_rules! backends {
         }
     };
 }
+
+/// An inventory of `components` as a scan of `root` stores it (no diagnostics, no links).
+#[allow(dead_code)]
+pub fn inventory_of(
+    root: &str,
+    components: Vec<polyver_model::Component>,
+) -> polyver_model::Inventory {
+    polyver_model::Inventory {
+        schema: "polyver.scan/v1".into(),
+        root: root.into(),
+        components,
+        diagnostics: vec![],
+        stats: Default::default(),
+        links: Vec::new(),
+        declared_licenses: Vec::new(),
+        license_files: Vec::new(),
+    }
+}
