@@ -271,3 +271,32 @@ fn sboms_list_migrations_only_with_with_migrations() {
     assert_eq!(data(&with), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn one_named_file_keeps_its_directories_inside_a_work_tree() {
+    let dir = tree("named-file");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(
+        dir.join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    )
+    .unwrap();
+    // By absolute path: the work tree is the top, so the file is read as a workflow.
+    let v = json(
+        polyver()
+            .arg("scan")
+            .arg(dir.join(".github/workflows/ci.yml"))
+            .args(["--format", "json"]),
+    );
+    let components = v["components"].as_array().unwrap();
+    assert_eq!(components.len(), 1, "{v:#}");
+    assert_eq!(components[0]["source"], "github-actions");
+    assert_eq!(
+        components[0]["locations"][0]["path"],
+        ".github/workflows/ci.yml"
+    );
+    // Only that file: the requirements.txt beside it is not read.
+    assert!(components.iter().all(|c| c["ecosystem"] != "pypi"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

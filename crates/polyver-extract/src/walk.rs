@@ -165,11 +165,38 @@ pub fn scan_observed(
     }
     let named_path = root.to_path_buf();
     let (root, only) = if named_file {
-        let parent = root
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = root.file_name().map(lossless).unwrap_or_default();
+        // The file keeps its directories where it has a known top (`.github/workflows/ci.yml`
+        // is a workflow, `gradle/libs.versions.toml` a catalog): the git working tree it is
+        // in, else the current directory for a relative path without `..`. Any other file is
+        // read from its own directory, by its file name.
+        let keeps_dirs = root.is_relative()
+            && root.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+        let work_tree = root
+            .ancestors()
+            .skip(1)
+            .find(|dir| !dir.as_os_str().is_empty() && dir.join(".git").exists());
+        let (parent, name) = if let Some(top) = work_tree {
+            (top, relative(top, root))
+        } else if keeps_dirs {
+            (
+                Path::new("."),
+                relative(Path::new("."), root)
+                    .trim_start_matches("./")
+                    .to_string(),
+            )
+        } else {
+            (
+                root.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+                root.file_name().map(lossless).unwrap_or_default(),
+            )
+        };
         let mut which: Vec<usize> = extractors
             .iter()
             .enumerate()
