@@ -238,6 +238,13 @@ pub fn osv_ecosystem(eco: ModelEcosystem) -> Option<&'static str> {
         ModelEcosystem::Composer => "Packagist",
         ModelEcosystem::Nuget => "NuGet",
         ModelEcosystem::GithubActions => "GitHub Actions",
+        ModelEcosystem::Pub => "Pub",
+        ModelEcosystem::Swift => "SwiftURL",
+        ModelEcosystem::Conan => "ConanCenter",
+        ModelEcosystem::Cran => "CRAN",
+        ModelEcosystem::Julia => "Julia",
+        ModelEcosystem::Hackage => "Hackage",
+        ModelEcosystem::Hex => "Hex",
         _ => return None,
     })
 }
@@ -259,7 +266,7 @@ pub fn version_scheme(osv: &str) -> Option<polyver_version::Ecosystem> {
         "RubyGems" => V::Rubygems,
         "NuGet" => V::Nuget,
         "Debian" | "Ubuntu" => V::Debian,
-        "Packagist" | "GitHub Actions" => V::Semver,
+        "Packagist" | "GitHub Actions" | "Pub" | "SwiftURL" | "Hex" | "Julia" => V::Semver,
         _ => return None,
     })
 }

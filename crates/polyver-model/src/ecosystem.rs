@@ -34,13 +34,35 @@ pub enum Ecosystem {
     Django,
     Prisma,
     Rails,
+    /// Dart and Flutter packages (pub.dev; `pubspec.lock`).
+    Pub,
+    /// Swift Package Manager packages, named by their repository URL (`Package.resolved`).
+    Swift,
+    /// CocoaPods pods (`Podfile.lock`).
+    Cocoapods,
+    /// Conan C/C++ packages (`conan.lock`).
+    Conan,
+    /// R packages from CRAN and its mirrors (`renv.lock`).
+    Cran,
+    /// Julia packages (`Manifest.toml`).
+    Julia,
+    /// Haskell packages from Hackage (`stack.yaml.lock`).
+    Hackage,
+    /// Erlang and Elixir packages from hex.pm (`mix.exs`, `mix.lock`).
+    Hex,
+    /// conda packages (`environment.yml`).
+    Conda,
+    /// Debian packages pinned in images (`apt-get install curl=7.88.1-10`).
+    Deb,
+    /// Alpine packages pinned in images (`apk add curl=8.5.0-r0`).
+    Apk,
     /// Anything without a registry of its own: runtimes and tools named by version files.
     Generic,
 }
 
 impl Ecosystem {
     /// Every ecosystem, in declaration order.
-    pub const ALL: [Ecosystem; 23] = [
+    pub const ALL: [Ecosystem; 34] = [
         Ecosystem::Pypi,
         Ecosystem::Npm,
         Ecosystem::Cargo,
@@ -63,6 +85,17 @@ impl Ecosystem {
         Ecosystem::Django,
         Ecosystem::Prisma,
         Ecosystem::Rails,
+        Ecosystem::Pub,
+        Ecosystem::Swift,
+        Ecosystem::Cocoapods,
+        Ecosystem::Conan,
+        Ecosystem::Cran,
+        Ecosystem::Julia,
+        Ecosystem::Hackage,
+        Ecosystem::Hex,
+        Ecosystem::Conda,
+        Ecosystem::Deb,
+        Ecosystem::Apk,
         Ecosystem::Generic,
     ];
 
@@ -96,6 +129,17 @@ impl Ecosystem {
             Ecosystem::Django => "django",
             Ecosystem::Prisma => "prisma",
             Ecosystem::Rails => "rails",
+            Ecosystem::Pub => "pub",
+            Ecosystem::Swift => "swift",
+            Ecosystem::Cocoapods => "cocoapods",
+            Ecosystem::Conan => "conan",
+            Ecosystem::Cran => "cran",
+            Ecosystem::Julia => "julia",
+            Ecosystem::Hackage => "hackage",
+            Ecosystem::Hex => "hex",
+            Ecosystem::Conda => "conda",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
             Ecosystem::Generic => "generic",
         }
     }
@@ -130,6 +174,14 @@ impl Ecosystem {
             Ecosystem::Rubygems => Some(V::Rubygems),
             Ecosystem::Nuget => Some(V::Nuget),
             Ecosystem::Docker => Some(V::Docker),
+            // SemVer 2.0 with the usual pre-release rules: pub_semver, SwiftPM, Elixir's
+            // `Version` and Julia's `VersionNumber` all order like this. CocoaPods, Conan,
+            // CRAN (`1.2-3`), Hackage (PVP, any number of parts), conda and Alpine's apk have
+            // schemes of their own the engine does not implement: opaque.
+            Ecosystem::Pub | Ecosystem::Swift | Ecosystem::Hex | Ecosystem::Julia => {
+                Some(V::Semver)
+            }
+            Ecosystem::Deb => Some(V::Debian),
             Ecosystem::Generic => match name {
                 "python" => Some(V::Pypi),
                 "node" => Some(V::Npm),

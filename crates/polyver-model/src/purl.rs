@@ -121,6 +121,19 @@ pub fn for_component(ecosystem: Ecosystem, name: &str, version: Option<&str>) ->
         Ecosystem::Maven => path_like(&mut p, "maven", name, ':'),
         Ecosystem::Helm => return helm(name, version, None),
         Ecosystem::Terraform => path_like(&mut p, "terraform", name, '/'),
+        Ecosystem::Pub => simple(&mut p, "pub", &name.to_ascii_lowercase()),
+        // `github.com/apple/swift-nio`: the host and owner are the namespace.
+        Ecosystem::Swift => path_like(&mut p, "swift", name, '/'),
+        Ecosystem::Cocoapods => simple(&mut p, "cocoapods", name),
+        Ecosystem::Conan => simple(&mut p, "conan", name),
+        Ecosystem::Cran => simple(&mut p, "cran", name),
+        Ecosystem::Julia => simple(&mut p, "julia", name),
+        Ecosystem::Hackage => simple(&mut p, "hackage", name),
+        Ecosystem::Hex => simple(&mut p, "hex", &name.to_ascii_lowercase()),
+        Ecosystem::Conda => simple(&mut p, "conda", name),
+        // The distribution is not known from a pin alone: `pkg:deb/curl@7.88.1-10`.
+        Ecosystem::Deb => simple(&mut p, "deb", name),
+        Ecosystem::Apk => simple(&mut p, "apk", name),
         // Schema migrations and API documents: `pkg:generic/<ecosystem>/<name>@<version>`, the
         // name (a migration chain's repo-relative directory, an API's title) kept as one
         // percent-encoded segment.
