@@ -38,7 +38,11 @@ RANGES = {
     "rubygems": ["< 2.31", "~> 3.0"],
     "nuget": ["[1.0,2.0)", "1.0"],
     "docker": ["<15", ">=3.10", "<15-alpine"],
+    "deb": ["<2.31", ">= 1.0", "<< 2.0"],
 }
+# Ecosystems whose versions are plain SemVer 2.0 in polyver (pub, SwiftPM, hex, Julia).
+for semver in ("pub", "swift", "hex", "julia"):
+    RANGES[semver] = ["<2.31.0", ">=1.0.0, <2.0.0"]
 # Generic runtimes follow their language's rules.
 GENERIC = {"python": "pypi", "node": "npm"}
 
@@ -46,7 +50,7 @@ GENERIC = {"python": "pypi", "node": "npm"}
 # Ecosystems whose versions polyver cannot order: a range there is refused, so it is dropped.
 UNORDERED = {"composer", "helm", "terraform", "github-actions", "gitlab-ci", "alembic",
              "flyway", "openapi", "liquibase", "golang-migrate", "sqlx", "django", "prisma",
-             "rails"}
+             "rails", "cocoapods", "conan", "cran", "hackage", "conda", "apk"}
 
 
 def real_range(query):
