@@ -9,8 +9,8 @@ format polyver reads and writes `expectations.json` beside it, read from the Go 
 
 The Go tests are table tests: each entry is a composite literal with the fixture path
 (`Path: "testdata/x"`, or `path:`) and the wanted packages (`WantPackages:
-[]*extractor.Package{{Name: "a", Version: "1"}, ...}`, or `wantPackages:`), or an expected
-error (`WantErr:`). They are read with a small Go tokenizer and brace matcher, not by regular
+[]*extractor.Package{{Name: "a", Version: "1"}, ...}`, or `wantPackages:`; none when absent),
+and maybe an expected error (`WantErr:`). They are read with a small Go tokenizer and brace matcher, not by regular
 expressions over lines. An entry whose packages are not literals (a variable, a helper call)
 cannot be read statically: it is listed on stderr and must be transcribed into MANUAL below,
 where it is marked `"transcribed": true` in the output.
@@ -285,33 +285,49 @@ def packages(value, helper=None):
     return out
 
 
+def table_entries(g):
+    """The entries of `g` when it is a test table that checks packages: its elements that
+    are composite literals, when at least one of them has a packages field. An entry of such
+    a table without one wants no packages (Go's zero value: `{path: "testdata/loop.txt",
+    wantResultMetric: ...}`); a table without any (a metrics or FileRequired test) checks
+    none and is not read."""
+    entries = [el[-1] for el in g.elements() if len(el) == 1 and isinstance(el[0], Group)]
+    if any(k in e.fields() for e in entries for k in WANT_KEYS):
+        return entries
+    return []
+
+
 def read_test(src, extractor, test_file, unreadable):
     entries = []
-    for g in walk(groups(tokenize(src))):
-        f = g.fields()
-        want_key = next((k for k in WANT_KEYS if k in f), None)
-        err_key = next((k for k in ERR_KEYS if k in f), None)
-        if want_key is None and err_key is None:
-            continue
-        path = entry_path(f)
-        if path is None:
-            continue
-        name = literal(f.get("Name", f.get("name", []))) or ""
-        entry = {"test": f"{os.path.basename(test_file)}: {name}", "fixture": path}
-        err = err_key is not None and f[err_key] != [("ident", "nil")]
-        if err:
-            entry["error"] = True
-        pkgs = packages(f[want_key], HELPERS.get(extractor)) if want_key else []
-        key = (extractor, path)
-        if key in MANUAL:
-            pkgs = MANUAL[key]
-            entry["transcribed"] = True
-        if pkgs is None:
-            unreadable.append(f"{extractor}: {entry['test']} ({path})")
-            continue
-        entry["packages"] = sorted(pkgs, key=lambda p: (p["name"], p["version"]))
-        entries.append(entry)
+    for table in walk(groups(tokenize(src))):
+        for g in table_entries(table):
+            entry = read_entry(g, extractor, test_file, unreadable)
+            if entry is not None:
+                entries.append(entry)
     return entries
+
+
+def read_entry(g, extractor, test_file, unreadable):
+    f = g.fields()
+    path = entry_path(f)
+    if path is None:
+        return None
+    want_key = next((k for k in WANT_KEYS if k in f), None)
+    err_key = next((k for k in ERR_KEYS if k in f), None)
+    name = literal(f.get("Name", f.get("name", []))) or ""
+    entry = {"test": f"{os.path.basename(test_file)}: {name}", "fixture": path}
+    if err_key is not None and f[err_key] != [("ident", "nil")]:
+        entry["error"] = True
+    pkgs = packages(f[want_key], HELPERS.get(extractor)) if want_key else []
+    key = (extractor, path)
+    if key in MANUAL:
+        pkgs = MANUAL[key]
+        entry["transcribed"] = True
+    if pkgs is None:
+        unreadable.append(f"{extractor}: {entry['test']} ({path})")
+        return None
+    entry["packages"] = sorted(pkgs, key=lambda p: (p["name"], p["version"]))
+    return entry
 
 
 def to_json(doc):
