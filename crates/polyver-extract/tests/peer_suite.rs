@@ -443,8 +443,12 @@ fn peer_suite_osv_scalibr() {
         }
         let _ = writeln!(
             summary,
-            "{:<28} {:>8} {:>6} {:>11} {:>10}",
-            peer.dir, tally.fixtures, tally.equal, tally.documented, tally.known_bugs
+            "{:<46} {:>8} {:>6} {:>11} {:>10}",
+            format!("{} ({})", peer.dir, peer.formats[0]),
+            tally.fixtures,
+            tally.equal,
+            tally.documented,
+            tally.known_bugs
         );
         total.fixtures += tally.fixtures;
         total.equal += tally.equal;
@@ -452,8 +456,8 @@ fn peer_suite_osv_scalibr() {
         total.known_bugs += tally.known_bugs;
     }
     println!(
-        "{:<28} {:>8} {:>6} {:>11} {:>10}\n{summary}{:<28} {:>8} {:>6} {:>11} {:>10}",
-        "osv-scalibr extractor",
+        "{:<46} {:>8} {:>6} {:>11} {:>10}\n{summary}{:<46} {:>8} {:>6} {:>11} {:>10}",
+        "osv-scalibr extractor (polyver format)",
         "fixtures",
         "equal",
         "documented",
