@@ -357,7 +357,7 @@ def main():
         f.write(
             "The files under this directory's */*/testdata/ are osv-scalibr's test data,\n"
             "copied unchanged from https://github.com/google/osv-scalibr at commit\n"
-            f"{commit},\nfrom extractor/filesystem/language/<ecosystem>/<extractor>/testdata/ "
+            f"{commit},\nfrom extractor/filesystem/language/<ecosystem>/<extractor>/testdata/\n"
             "to <ecosystem>/<extractor>/testdata/.\n"
             "Copyright Google LLC, licensed under the Apache License 2.0 (LICENSE beside this\n"
             "file). The expectations.json files are derived from the Go tests beside that test\n"
