@@ -63,8 +63,9 @@ pub(crate) fn entity_reference(text: &str) -> Option<&str> {
     None
 }
 
-/// An XML name, loosely: what a DTD could declare as an entity.
-fn is_name(s: &str) -> bool {
+/// An XML name, loosely (letters per Unicode rather than the spec's ranges): an element's or
+/// what a DTD could declare as an entity.
+pub(crate) fn is_name(s: &str) -> bool {
     s.chars()
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':')

@@ -31,6 +31,13 @@ fn package_lock_v1() {
     insta::assert_json_snapshot!(extract_fixture("package-lock", "package-lock/v1"));
 }
 
+/// npm installs from npm-shrinkwrap.json and ignores a package-lock.json beside it (found by
+/// osv-scalibr's peer suite): only the shrinkwrap's packages, and an info on the other.
+#[test]
+fn package_lock_beside_a_shrinkwrap_is_not_read() {
+    insta::assert_json_snapshot!(extract_fixture("package-lock", "package-lock/shrinkwrap"));
+}
+
 #[test]
 fn dockerfile() {
     insta::assert_json_snapshot!(extract_fixture("dockerfile", "dockerfile"));

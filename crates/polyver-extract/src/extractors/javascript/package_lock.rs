@@ -13,13 +13,14 @@
 //! Scopes follow npm's flags: `dev`/`devOptional` → dev, `optional` → optional, `peer` →
 //! peer. `license` (v2/v3 entries; `licenses` arrays of old packages joined with `OR`) is
 //! kept as written. The same name@version installed at several paths is one component with several
-//! locations (merged by the model).
+//! locations (merged by the model). A `package-lock.json` with an `npm-shrinkwrap.json`
+//! beside it is not read: npm installs from the shrinkwrap and ignores it (npm's docs).
 
 use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
 use crate::json::{Member, Spanned};
-use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
+use crate::{file_name, Extracted, Extractor, IncludeError, NameHint, SourceFile};
 use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
+    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope, Severity,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -46,6 +47,17 @@ impl Extractor for PackageLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
+        if file.file_name() == "package-lock.json" && shrinkwrap_beside(file) {
+            out.diagnose(Diagnostic::new(
+                Severity::Info,
+                DiagnosticCode::Unsupported,
+                file.path(),
+                0,
+                "not read: npm installs from the npm-shrinkwrap.json beside it and ignores \
+                 package-lock.json",
+            ));
+            return out;
+        }
         let Some(doc) = parse_json(file, &mut out) else {
             return out;
         };
@@ -107,6 +119,14 @@ fn declared_names(manifest: &Spanned) -> BTreeSet<String> {
         .filter_map(|(field, _)| manifest.get(field))
         .flat_map(|m| m.value.members().iter().map(|d| d.key.clone()))
         .collect()
+}
+
+/// Whether an `npm-shrinkwrap.json` exists beside `file` (readable or not: npm would use it).
+fn shrinkwrap_beside(file: &SourceFile) -> bool {
+    !matches!(
+        file.open_relative("npm-shrinkwrap.json"),
+        Err(IncludeError::NotFound(_) | IncludeError::NoFilesystem | IncludeError::OutsideRoot)
+    )
 }
 
 fn packages_map(file: &SourceFile, packages: &Spanned, out: &mut Extracted) {

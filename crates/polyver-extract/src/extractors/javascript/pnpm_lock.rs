@@ -162,17 +162,37 @@ fn strip_peers(key: &str, style: KeyStyle) -> &str {
 /// Name and version from a package key.
 fn parse_key(key: &str, style: KeyStyle) -> Option<(&str, &str)> {
     let base = strip_peers(key, style);
-    let base = base.strip_prefix('/').unwrap_or(base);
     let (name, version) = match style {
-        KeyStyle::Slash => base.rsplit_once('/')?,
+        KeyStyle::Slash => slash_key(base)?,
         // The name ends at the first `@` after its first character (a scope's `@`); the
         // version may contain more (`git+ssh://git@…`).
         KeyStyle::SlashAt | KeyStyle::At => {
+            let base = base.strip_prefix('/').unwrap_or(base);
             let at = base.get(1..)?.find('@')? + 1;
             (&base[..at], &base[at + 1..])
         }
     };
     (!name.is_empty() && !version.is_empty()).then_some((name, version))
+}
+
+/// A 5.x key read as pnpm's `dependency-path` reads it: `/name/version`, or without the
+/// leading `/` a key from another registry, `host/name/version`; the name is one segment or a
+/// scope and one; the version must be valid semver, else the key names no package by itself
+/// (`github.com/user/repo`, `/foo/bar`: the entry's `name` and `version` say, if anything).
+fn slash_key(base: &str) -> Option<(&str, &str)> {
+    let path = match base.strip_prefix('/') {
+        Some(relative) => relative,
+        None => base.split_once('/')?.1,
+    };
+    let name_end = if path.starts_with('@') {
+        let scope = path.find('/')?;
+        scope + 1 + path[scope + 1..].find('/')?
+    } else {
+        path.find('/')?
+    };
+    let version = &path[name_end + 1..];
+    polyver_version::npm::Version::parse(version).ok()?;
+    Some((&path[..name_end], version))
 }
 
 /// The package key a dependency reference points at: a full key for aliases
@@ -506,6 +526,25 @@ mod tests {
             Some(("lodash_x", "1.0.0"))
         );
         assert_eq!(parse_key("@scope", KeyStyle::At), None);
+        // osv-scalibr's exotic.yaml: 5.x keys from another registry, and keys that name no
+        // package (git, not semver): as pnpm's dependency-path parses them.
+        assert_eq!(
+            parse_key("registry.npmjs.org/@foo/bar/1.1.0", KeyStyle::Slash),
+            Some(("@foo/bar", "1.1.0"))
+        );
+        assert_eq!(
+            parse_key("example.com/foo/1.3.0_bar@2.0.0", KeyStyle::Slash),
+            Some(("foo", "1.3.0"))
+        );
+        assert_eq!(
+            parse_key("github.com/kevva/is-positive", KeyStyle::Slash),
+            None
+        );
+        assert_eq!(parse_key("/foo/bar", KeyStyle::Slash), None);
+        assert_eq!(
+            parse_key("/foo/1.4.0_@types+babel__core@7.1.14", KeyStyle::Slash),
+            Some(("foo", "1.4.0"))
+        );
         assert_eq!(
             reference_key("my-ms", "ms@2.0.0", KeyStyle::At).as_deref(),
             Some("ms@2.0.0")

@@ -169,3 +169,30 @@ fn a_dependency_declared_twice_is_the_last_with_a_warning() {
         .iter()
         .all(|d| d.severity == polyver_model::Severity::Warning));
 }
+
+/// osv-scalibr's invalid-syntax.xml: quick-xml reads `<${Id}.version>` as a tag; Maven
+/// rejects the POM ("Non-parseable POM"), and so does polyver, at the tag's line.
+#[test]
+fn an_element_name_that_is_not_an_xml_name_is_a_syntax_error() {
+    let x = extract(
+        "<project>\n  <properties>\n    <${Id}.version>${project.version}</${Id}.version>\n\
+         </properties>\n<dependencies><dependency><groupId>io.netty</groupId>\
+         <artifactId>netty-all</artifactId><version>4.1.42.Final</version></dependency>\
+         </dependencies></project>\n",
+    );
+    assert!(x.components.is_empty(), "{:?}", x.components);
+    let errors: Vec<(u32, &str)> = x
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == polyver_model::Severity::Error)
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", x.diagnostics);
+    assert_eq!(errors[0].0, 3);
+    assert!(
+        errors[0]
+            .1
+            .contains("`<${Id}.version>` is not an XML element name"),
+        "{errors:?}"
+    );
+}

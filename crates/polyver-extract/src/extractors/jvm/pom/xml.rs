@@ -1,9 +1,10 @@
 //! A minimal XML tree with byte offsets, enough for POMs: elements and their text, each
 //! node at the offset its diagnostics point to. Bounded depth; the first syntax error is
-//! returned with what was read before it.
+//! returned with what was read before it. quick-xml does not check element names; a tag
+//! that is not an XML name (`<${Id}.version>`) is such an error here, as it is to Maven.
 
 use super::MAX_XML_DEPTH;
-use crate::xml::decode_text;
+use crate::xml::{decode_text, is_name};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -49,6 +50,18 @@ pub(super) fn parse_xml(text: &str) -> (Node, Option<(usize, String)>) {
     };
     loop {
         match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e))
+                if !is_name(&String::from_utf8_lossy(e.name().as_ref())) =>
+            {
+                error = Some((
+                    tag_start(reader.buffer_position()),
+                    format!(
+                        "`<{}>` is not an XML element name",
+                        String::from_utf8_lossy(e.name().as_ref())
+                    ),
+                ));
+                break;
+            }
             Ok(Event::Start(e)) => {
                 if stack.len() > MAX_XML_DEPTH {
                     error = Some((
