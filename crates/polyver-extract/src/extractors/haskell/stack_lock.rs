@@ -270,3 +270,67 @@ fn resolver_of_url(url: &str) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_ids_split_at_the_last_dash() {
+        assert_eq!(
+            split_package_id("postgresql-libpq-0.10.1.0"),
+            Some(("postgresql-libpq", "0.10.1.0"))
+        );
+        assert_eq!(
+            split_package_id("HTTP-4000.3.16"),
+            Some(("HTTP", "4000.3.16"))
+        );
+        assert_eq!(split_package_id("fuzzyset"), None);
+        assert_eq!(split_package_id("base-compat-batteries"), None);
+        assert_eq!(split_package_id("-1.0"), None);
+    }
+
+    #[test]
+    fn resolvers_and_their_snapshot_urls() {
+        assert_eq!(
+            split_resolver("lts-22.6"),
+            Some(("stackage-lts", "22.6".to_string()))
+        );
+        assert_eq!(
+            split_resolver("nightly-2024-01-05"),
+            Some(("stackage-nightly", "2024-01-05".to_string()))
+        );
+        assert_eq!(
+            split_resolver("ghc-9.6.4"),
+            Some(("ghc", "9.6.4".to_string()))
+        );
+        assert_eq!(split_resolver("./snapshot.yaml"), None);
+        assert_eq!(split_resolver("lts-"), None);
+        let base = "https://raw.githubusercontent.com/commercialhaskell/stackage-snapshots/master";
+        assert_eq!(
+            resolver_of_url(&format!("{base}/lts/22/41.yaml")).as_deref(),
+            Some("lts-22.41")
+        );
+        assert_eq!(
+            resolver_of_url(&format!("{base}/nightly/2024/1/5.yaml")).as_deref(),
+            Some("nightly-2024-01-05")
+        );
+        assert_eq!(
+            resolver_of_url("https://example.com/my-snapshot.yaml"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_snapshot_without_original_is_named_from_its_url() {
+        let text = "snapshots:\n- completed:\n    size: 1\n    url: https://raw.githubusercontent.com/commercialhaskell/stackage-snapshots/master/lts/19/14.yaml\n    sha256: ab\n";
+        let found = StackLockExtractor.extract(&SourceFile::from_text("stack.yaml.lock", text));
+        assert_eq!(found.components.len(), 1, "{found:?}");
+        let c = &found.components[0];
+        assert_eq!(
+            (c.name.as_str(), c.version.as_deref()),
+            ("stackage-lts", Some("19.14"))
+        );
+        assert_eq!(c.integrity.as_deref(), Some("sha256:ab"));
+    }
+}
