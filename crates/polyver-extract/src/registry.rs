@@ -8,11 +8,12 @@
 //! below (README, "Adding a format").
 
 use crate::extractors::{
-    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
-    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
-    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, deps_json, dockerfile,
+    gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
+    gradle_lockfile, helm, julia_manifest, kubernetes, migrations, msbuild, nuget_lock, openapi,
+    package_json, package_lock, paket_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock,
+    poetry_lock, pom, pulumi, pylock, pyproject, requirements, sbom, setup_cfg, stack_lock,
+    terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -43,6 +44,8 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::ComposerLock => &composer_lock::ComposerLockExtractor,
         Format::Msbuild => &msbuild::MsbuildExtractor,
         Format::NugetLock => &nuget_lock::NugetLockExtractor,
+        Format::PaketLock => &paket_lock::PaketLockExtractor,
+        Format::DepsJson => &deps_json::DepsJsonExtractor,
         Format::CargoToml => &cargo_toml::CargoTomlExtractor,
         Format::CargoLock => &cargo_lock::CargoLockExtractor,
         Format::GoMod => &go_mod::GoModExtractor,
@@ -51,6 +54,8 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Gradle => &gradle::GradleExtractor,
         Format::GradleCatalog => &gradle_catalog::GradleCatalogExtractor,
         Format::GradleLockfile => &gradle_lockfile::GradleLockfileExtractor,
+        Format::JuliaManifest => &julia_manifest::JuliaManifestExtractor,
+        Format::StackLock => &stack_lock::StackLockExtractor,
         Format::GithubActions => &github_actions::GithubActionsExtractor,
         Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
         Format::Kubernetes => &kubernetes::KubernetesExtractor,

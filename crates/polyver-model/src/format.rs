@@ -133,6 +133,8 @@ formats! {
     // Resolves `msbuild` in truth; not declared yet because the lock-vs-manifest rule has not
     // been checked on NuGet's range syntax (a successor's note).
     NugetLock => "nuget-lock", Some(Ecosystem::Nuget), Lock, [], "packages.lock.json";
+    PaketLock => "paket-lock", Some(Ecosystem::Nuget), Lock, [], "paket.lock";
+    DepsJson => "deps-json", Some(Ecosystem::Nuget), Lock, [], "*.deps.json (.NET runtime dependency manifest)";
     CargoToml => "cargo-toml", Some(Ecosystem::Cargo), Manifest, [], "Cargo.toml";
     CargoLock => "cargo-lock", Some(Ecosystem::Cargo), Lock, [CargoToml], "Cargo.lock";
     GoMod => "go-mod", Some(Ecosystem::Go), Manifest, [], "go.mod";
@@ -141,6 +143,8 @@ formats! {
     Gradle => "gradle", Some(Ecosystem::Maven), Manifest, [], "build.gradle, build.gradle.kts, settings.gradle(.kts)";
     GradleCatalog => "gradle-catalog", Some(Ecosystem::Maven), Manifest, [], "gradle/libs.versions.toml, *.versions.toml";
     GradleLockfile => "gradle-lockfile", Some(Ecosystem::Maven), Lock, [], "gradle.lockfile, gradle/dependency-locks/*.lockfile";
+    JuliaManifest => "julia-manifest", Some(Ecosystem::Julia), Lock, [], "Manifest.toml, JuliaManifest.toml, Manifest-v*.toml (Julia's, told by content)";
+    StackLock => "stack-lock", Some(Ecosystem::Hackage), Lock, [], "stack.yaml.lock";
     GithubActions => "github-actions", Some(Ecosystem::GithubActions), Ci, [], ".github/workflows/*.yml, action.yml";
     GitlabCi => "gitlab-ci", Some(Ecosystem::GitlabCi), Ci, [], ".gitlab-ci.yml and its local includes";
     Kubernetes => "kubernetes", Some(Ecosystem::Docker), ImageSource, [], "Kubernetes manifests (*.yaml with apiVersion and kind)";

@@ -233,6 +233,10 @@ pub struct Component {
     /// what is built is `url` (`module@version`, or a local directory).
     #[serde(default, skip_serializing_if = "is_false")]
     pub replaced: bool,
+    /// The package's UUID, where the ecosystem names a package by name *and* UUID (Julia:
+    /// two registries may both have a `JSON`); the purl's `uuid` qualifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -285,6 +289,7 @@ impl Component {
             api: None,
             license: None,
             replaced: false,
+            uuid: None,
         };
         c.refresh_purl();
         c
@@ -325,6 +330,7 @@ impl Component {
                 purl::docker(&self.name, version, literal)
             }
             Ecosystem::Helm => purl::helm(&self.name, version, self.url.as_deref()),
+            Ecosystem::Julia => purl::julia(&self.name, version, self.uuid.as_deref()),
             _ => purl::for_component(self.ecosystem, &self.name, version),
         };
     }
@@ -350,6 +356,7 @@ impl Component {
                 &self.integrity,
                 &self.platform,
                 &self.api,
+                &self.uuid,
             ),
         )
     }

@@ -6,7 +6,8 @@
 //! `A-Z a-z 0-9 - . _ ~`), so an npm scope is `%40scope` and a digest's colon is `%3A`.
 //! Types per ecosystem: `pypi`, `npm`, `cargo`, `golang`, `maven`, `gem`, `composer`,
 //! `nuget`, `docker`, `githubactions`, `helm` (chart repository in `repository_url`),
-//! `terraform` (provider/module address as namespace path); schema migrations are
+//! `terraform` (provider/module address as namespace path), `julia` (the package UUID in
+//! `uuid`), `hackage`; schema migrations are
 //! `generic` with the framework as namespace (`pkg:generic/alembic/db%2Fversions@ae1027a6acf`);
 //! anything else is `generic`.
 
@@ -269,6 +270,21 @@ pub(crate) fn helm(name: &str, version: Option<&str>, repository: Option<&str>) 
     .render()
 }
 
+/// Julia purls carry the package UUID in `uuid` (required by the purl type: a Julia package
+/// is its name and UUID; `pkg:julia/Dates@1.9.0?uuid=ade2ca70-3891-5945-98fb-dc099432e06a`).
+pub(crate) fn julia(name: &str, version: Option<&str>, uuid: Option<&str>) -> String {
+    PackageUrl {
+        ty: "julia".into(),
+        name: name.to_string(),
+        version: version.map(str::to_string),
+        qualifiers: uuid
+            .map(|u| vec![("uuid".to_string(), u.to_string())])
+            .unwrap_or_default(),
+        ..PackageUrl::default()
+    }
+    .render()
+}
+
 /// Docker purls put a non-Docker-Hub registry into `repository_url` and a pinned platform
 /// into `platform`; the version is the digest when the reference has one (the exact image),
 /// otherwise the tag.
@@ -364,6 +380,27 @@ mod tests {
         assert_eq!(
             for_component(Ecosystem::Flyway, "db/migration", None),
             "pkg:generic/flyway/db%2Fmigration"
+        );
+    }
+
+    #[test]
+    fn julia_and_hackage_purls_follow_their_type_definitions() {
+        // purl-spec's own examples (types/julia-definition.json, hackage-definition.json).
+        assert_eq!(
+            julia(
+                "Dates",
+                Some("1.9.0"),
+                Some("ade2ca70-3891-5945-98fb-dc099432e06a")
+            ),
+            "pkg:julia/Dates@1.9.0?uuid=ade2ca70-3891-5945-98fb-dc099432e06a"
+        );
+        assert_eq!(
+            julia("Dates", None, Some("ade2ca70-3891-5945-98fb-dc099432e06a")),
+            "pkg:julia/Dates?uuid=ade2ca70-3891-5945-98fb-dc099432e06a"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Hackage, "AC-HalfInteger", Some("1.2.1")),
+            "pkg:hackage/AC-HalfInteger@1.2.1"
         );
     }
 

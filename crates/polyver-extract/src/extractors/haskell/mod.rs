@@ -1,0 +1,3 @@
+//! Haskell: the `stack.yaml.lock` Stack writes.
+
+pub mod stack_lock;

@@ -1,0 +1,3 @@
+//! Julia: the `Manifest.toml` Pkg writes.
+
+pub mod julia_manifest;
