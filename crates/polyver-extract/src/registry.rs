@@ -8,11 +8,12 @@
 //! below (README, "Adding a format").
 
 use crate::extractors::{
-    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
-    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
-    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, conan_lock,
+    dockerfile, gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle,
+    gradle_catalog, gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi,
+    package_json, package_lock, package_resolved, pdm_lock, pipfile, pipfile_lock, pnpm_lock,
+    podfile_lock, poetry_lock, pom, pubspec_lock, pulumi, pylock, pyproject, renv_lock,
+    requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -51,6 +52,11 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Gradle => &gradle::GradleExtractor,
         Format::GradleCatalog => &gradle_catalog::GradleCatalogExtractor,
         Format::GradleLockfile => &gradle_lockfile::GradleLockfileExtractor,
+        Format::PubspecLock => &pubspec_lock::PubspecLockExtractor,
+        Format::PackageResolved => &package_resolved::PackageResolvedExtractor,
+        Format::PodfileLock => &podfile_lock::PodfileLockExtractor,
+        Format::ConanLock => &conan_lock::ConanLockExtractor,
+        Format::RenvLock => &renv_lock::RenvLockExtractor,
         Format::GithubActions => &github_actions::GithubActionsExtractor,
         Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
         Format::Kubernetes => &kubernetes::KubernetesExtractor,
