@@ -97,7 +97,10 @@ fn packages_equal_what_scalibr_expects() {
             failures.push(format!("{}: got {got:?}, want {want:?}", case.fixture));
         }
         if case.scalibr_error && found.diagnostics.is_empty() {
-            failures.push(format!("{}: scalibr rejects it, polyver said nothing", case.fixture));
+            failures.push(format!(
+                "{}: scalibr rejects it, polyver said nothing",
+                case.fixture
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -107,7 +110,13 @@ fn packages_equal_what_scalibr_expects() {
 fn every_scalibr_fixture_is_checked() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let checked: BTreeSet<&str> = CASES.iter().map(|c| c.fixture).collect();
-    for format in ["pubspec-lock", "package-resolved", "podfile-lock", "conan-lock", "renv-lock"] {
+    for format in [
+        "pubspec-lock",
+        "package-resolved",
+        "podfile-lock",
+        "conan-lock",
+        "renv-lock",
+    ] {
         for entry in std::fs::read_dir(fixtures.join(format).join("scalibr")).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             if name == "NOTICE" {

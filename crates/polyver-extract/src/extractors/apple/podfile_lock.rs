@@ -7,7 +7,8 @@
 //! extra, so its purl is `pkg:cocoapods/Firebase@10.0.0#Core` and the graph merges the
 //! subspecs of a pod into one node (they always share its version). An entry is direct when
 //! `DEPENDENCIES` names it. The requirements under an entry (`- Fabric (~> 1.6.3)`) are its
-//! edges, to the pod they name (with the version when it is an exact `= x`). A git pod gets
+//! edges, to the pod they name (with the version when it is an exact `= x`); a subspec's
+//! requirement of its own pod's subspecs is no edge. A git pod gets
 //! `url` = `git+<repository>@<commit>` from `CHECKOUT OPTIONS` (else the branch or tag of
 //! `EXTERNAL SOURCES`); a `:path:` pod its directory; `:podspec:` the podspec's address.
 //! `COCOAPODS` is the `cocoapods` tool.
@@ -122,6 +123,10 @@ impl Extractor for PodfileLockExtractor {
                     out.diagnose(r.invalid(file, &format!("requirement `{text}` has no name")));
                     continue;
                 }
+                if name == pod {
+                    // A subspec of the same pod: one package, no edge.
+                    continue;
+                }
                 c.dependencies.push(DependencyEdge {
                     name: name.to_string(),
                     version: constraint
@@ -173,18 +178,22 @@ fn source_url(doc: &Node, pod: &str) -> Option<String> {
     let external = doc
         .get_first("EXTERNAL SOURCES")
         .and_then(|s| s.get_first(pod));
+    // CocoaPods writes Ruby symbols, `:git: url`: YAML reads the key as `:git`.
     fn field<'a>(node: Option<&'a Node>, key: &str) -> Option<&'a str> {
-        node.and_then(|n| n.text_field(key))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        node.and_then(|n| {
+            n.text_field(key)
+                .or_else(|| n.text_field(&format!("{key}:")))
+        })
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
     }
-    let git = field(checkout, ":git:").or_else(|| field(external, ":git:"));
+    let git = field(checkout, ":git").or_else(|| field(external, ":git"));
     if let Some(git) = git {
-        let rev = [":commit:", ":tag:"]
+        let rev = [":commit", ":tag"]
             .iter()
             .find_map(|k| field(checkout, k))
             .or_else(|| {
-                [":commit:", ":tag:", ":branch:"]
+                [":commit", ":tag", ":branch"]
                     .iter()
                     .find_map(|k| field(external, k))
             });
@@ -193,7 +202,7 @@ fn source_url(doc: &Node, pod: &str) -> Option<String> {
             None => format!("git+{git}"),
         });
     }
-    field(external, ":path:")
-        .or_else(|| field(external, ":podspec:"))
+    field(external, ":path")
+        .or_else(|| field(external, ":podspec"))
         .map(str::to_string)
 }

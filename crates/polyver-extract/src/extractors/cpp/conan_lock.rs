@@ -281,6 +281,8 @@ fn manifest_names(file: &SourceFile) -> Option<BTreeSet<String>> {
     Some(
         string_literals(py.text())
             .into_iter()
+            // `"zlib/*:shared"` is an option of another package, not a requirement.
+            .filter(|s| !s.contains([':', '*']))
             .filter_map(reference)
             .map(|r| r.name.to_string())
             .collect(),
