@@ -6,8 +6,9 @@
 //!   `direct dev` (dev), `direct overridden` (a `dependency_overrides` entry: direct, runtime)
 //!   and `transitive` (runtime: the lock does not say whose dependency it is).
 //! - `source` says where it comes from. `hosted`: a package repository; `description.url`
-//!   other than pub.dev (or the old pub.dartlang.org) is a private repository and is kept as
-//!   `url`; `description.sha256` (pub 2.19+) is the integrity. `git`: `url` is
+//!   other than pub.dev (the old pub.dartlang.org, the pub.flutter-io.cn mirror) is a
+//!   private repository and is kept as `url`; `description.sha256` (pub 2.19+) is the
+//!   integrity. `git`: `url` is
 //!   `git+<repository>@<resolved-ref>` (pip's VCS form), with `#subdirectory=<path>` when the
 //!   package is not at the repository root. `path`: `url` is the directory. `sdk`: a package
 //!   shipped with the Flutter SDK (`flutter`, `flutter_test`, `sky_engine`), its version as
