@@ -227,3 +227,40 @@ fn manifest_literals(file: &SourceFile) -> Option<BTreeSet<String>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::repository_name;
+
+    #[test]
+    fn repository_names_drop_scheme_user_and_git_suffix() {
+        for (location, name) in [
+            (
+                "https://github.com/apple/swift-nio.git",
+                "github.com/apple/swift-nio",
+            ),
+            (
+                "https://github.com/apple/swift-nio",
+                "github.com/apple/swift-nio",
+            ),
+            (
+                "https://github.com/apple/swift-nio.git/",
+                "github.com/apple/swift-nio",
+            ),
+            (
+                "git@github.com:apple/swift-nio.git",
+                "github.com/apple/swift-nio",
+            ),
+            (
+                "ssh://git@gitlab.com/group/sub/lib.git",
+                "gitlab.com/group/sub/lib",
+            ),
+            (
+                "https://user@bitbucket.org/team/Repo.git",
+                "bitbucket.org/team/Repo",
+            ),
+        ] {
+            assert_eq!(repository_name(location), name, "{location}");
+        }
+    }
+}

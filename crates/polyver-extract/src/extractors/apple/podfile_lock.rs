@@ -206,3 +206,49 @@ fn source_url(doc: &Node, pod: &str) -> Option<String> {
         .or_else(|| field(external, ":podspec"))
         .map(str::to_string)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PodfileLockExtractor;
+    use crate::{Extractor, SourceFile};
+
+    /// The shapes React Native and tag-pinned pods write: `:path:` and `:tag:` sources.
+    #[test]
+    fn path_and_tag_pods_keep_their_source() {
+        let text = "PODS:\n  - boost (1.83.0)\n  - React-Core (0.73.4):\n    - glog\n    - React-Core/Default (= 0.73.4)\n  - React-Core/Default (0.73.4)\n  - glog (0.3.5)\n\nDEPENDENCIES:\n  - React-Core (from `../node_modules/react-native/`)\n  - boost (from `https://github.com/x/boost.git`, tag `v1.83.0`)\n\nEXTERNAL SOURCES:\n  boost:\n    :git: https://github.com/x/boost.git\n    :tag: v1.83.0\n  React-Core:\n    :path: \"../node_modules/react-native/\"\n\nCOCOAPODS: 1.14.3\n";
+        let found = PodfileLockExtractor.extract(&SourceFile::from_text("ios/Podfile.lock", text));
+        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+        let url = |name: &str, extras: &[&str]| {
+            found
+                .components
+                .iter()
+                .find(|c| c.name == name && c.extras == extras)
+                .unwrap_or_else(|| panic!("{name} {extras:?}"))
+                .url
+                .clone()
+        };
+        assert_eq!(
+            url("boost", &[]).as_deref(),
+            Some("git+https://github.com/x/boost.git@v1.83.0")
+        );
+        assert_eq!(
+            url("React-Core", &[]).as_deref(),
+            Some("../node_modules/react-native/")
+        );
+        assert_eq!(
+            url("React-Core", &["Default"]).as_deref(),
+            Some("../node_modules/react-native/")
+        );
+        assert_eq!(url("glog", &[]), None);
+        let core = found
+            .components
+            .iter()
+            .find(|c| c.name == "React-Core" && c.extras.is_empty())
+            .unwrap();
+        assert!(core.direct);
+        // The subspec requirement is no edge; `glog` is one.
+        let edges: Vec<&str> = core.dependencies.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(edges, ["glog"]);
+        assert_eq!(core.purl, "pkg:cocoapods/React-Core@0.73.4");
+    }
+}

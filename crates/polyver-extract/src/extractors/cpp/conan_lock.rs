@@ -288,3 +288,45 @@ fn manifest_names(file: &SourceFile) -> Option<BTreeSet<String>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{reference, Reference};
+
+    #[test]
+    fn references_in_every_form() {
+        let r = |name, version, user_channel, recipe_revision| Reference {
+            name,
+            version,
+            user_channel,
+            recipe_revision,
+        };
+        for (text, want) in [
+            ("zlib/1.3.1", Some(r("zlib", "1.3.1", None, None))),
+            (
+                "zlib/1.3.1#f52e03ae3d251dec704634230cd806a2%1705070242.903",
+                Some(r(
+                    "zlib",
+                    "1.3.1",
+                    None,
+                    Some("f52e03ae3d251dec704634230cd806a2"),
+                )),
+            ),
+            (
+                "zlib/1.2.11@bincrafters/testing#5f49:1972#5884",
+                Some(r(
+                    "zlib",
+                    "1.2.11",
+                    Some("bincrafters/testing"),
+                    Some("5f49"),
+                )),
+            ),
+            ("vaapi/system", Some(r("vaapi", "system", None, None))),
+            ("fmt/9.1.0@_/_#0", Some(r("fmt", "9.1.0", None, None))),
+            ("1.2.3#abc", None),
+            ("zlib/", None),
+        ] {
+            assert_eq!(reference(text), want, "{text}");
+        }
+    }
+}
