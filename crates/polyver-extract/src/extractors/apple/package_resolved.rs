@@ -230,7 +230,54 @@ fn manifest_literals(file: &SourceFile) -> Option<BTreeSet<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::repository_name;
+    use super::{repository_name, PackageResolvedExtractor};
+    use crate::{Extractor, SourceFile};
+
+    /// SwiftPM 5.7+ registry pins and local checkouts (`kind`), shapes the real fixtures lack.
+    #[test]
+    fn registry_and_local_pins_are_named_by_identity() {
+        let text = r#"{
+  "pins" : [
+    {
+      "identity" : "mona.linkedlist",
+      "kind" : "registry",
+      "location" : "",
+      "state" : {
+        "version" : "1.1.0"
+      }
+    },
+    {
+      "identity" : "shared-kit",
+      "kind" : "localSourceControl",
+      "location" : "/Users/dev/src/shared-kit",
+      "state" : {
+        "revision" : "0123456789abcdef0123456789abcdef01234567",
+        "version" : "2.0.0"
+      }
+    }
+  ],
+  "version" : 3
+}"#;
+        let found =
+            PackageResolvedExtractor.extract(&SourceFile::from_text("Package.resolved", text));
+        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+        let pins: Vec<(&str, Option<&str>, Option<&str>)> = found
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_deref(), c.url.as_deref()))
+            .collect();
+        assert_eq!(
+            pins,
+            [
+                ("mona.linkedlist", Some("1.1.0"), None),
+                (
+                    "shared-kit",
+                    Some("2.0.0"),
+                    Some("/Users/dev/src/shared-kit")
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn repository_names_drop_scheme_user_and_git_suffix() {
