@@ -1,6 +1,7 @@
 //! `polyver scan` end to end on a tree that mixes every supported format: the extractor
 //! fixtures of `crates/polyver-extract/tests/fixtures` (Python, JavaScript, containers, CI,
-//! Rust, Go, JVM, Ruby, PHP, .NET, Kubernetes, Helm, Terraform, Pulumi, migrations, OpenAPI).
+//! Rust, Go, JVM, Ruby, PHP, .NET, Dart, Swift, CocoaPods, Conan, R, Kubernetes, Helm,
+//! Terraform, Pulumi, migrations, OpenAPI).
 //! Every registered extractor must contribute components, no file may fail outright (the
 //! fixtures' deliberate mistakes are warnings: a bad line, a missing include), and the
 //! CycloneDX output of the whole mix must carry every component.

@@ -8,12 +8,13 @@
 //! below (README, "Adding a format").
 
 use crate::extractors::{
-    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, deps_json, dockerfile,
-    gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, julia_manifest, kubernetes, migrations, msbuild, nuget_lock, openapi,
-    package_json, package_lock, paket_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock,
-    poetry_lock, pom, pulumi, pylock, pyproject, requirements, sbom, setup_cfg, stack_lock,
-    terraform, uv_lock, version_files, yarn_lock,
+    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, conan_lock, deps_json,
+    dockerfile, gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle,
+    gradle_catalog, gradle_lockfile, helm, julia_manifest, kubernetes, migrations, msbuild,
+    nuget_lock, openapi, package_json, package_lock, package_resolved, paket_lock, pdm_lock,
+    pipfile, pipfile_lock, pnpm_lock, podfile_lock, poetry_lock, pom, pubspec_lock, pulumi, pylock,
+    pyproject, renv_lock, requirements, sbom, setup_cfg, stack_lock, terraform, uv_lock,
+    version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -56,6 +57,11 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::GradleLockfile => &gradle_lockfile::GradleLockfileExtractor,
         Format::JuliaManifest => &julia_manifest::JuliaManifestExtractor,
         Format::StackLock => &stack_lock::StackLockExtractor,
+        Format::PubspecLock => &pubspec_lock::PubspecLockExtractor,
+        Format::PackageResolved => &package_resolved::PackageResolvedExtractor,
+        Format::PodfileLock => &podfile_lock::PodfileLockExtractor,
+        Format::ConanLock => &conan_lock::ConanLockExtractor,
+        Format::RenvLock => &renv_lock::RenvLockExtractor,
         Format::GithubActions => &github_actions::GithubActionsExtractor,
         Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
         Format::Kubernetes => &kubernetes::KubernetesExtractor,

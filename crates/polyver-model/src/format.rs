@@ -145,6 +145,11 @@ formats! {
     GradleLockfile => "gradle-lockfile", Some(Ecosystem::Maven), Lock, [], "gradle.lockfile, gradle/dependency-locks/*.lockfile";
     JuliaManifest => "julia-manifest", Some(Ecosystem::Julia), Lock, [], "Manifest.toml, JuliaManifest.toml, Manifest-v*.toml (Julia's, told by content)";
     StackLock => "stack-lock", Some(Ecosystem::Hackage), Lock, [], "stack.yaml.lock";
+    PubspecLock => "pubspec-lock", Some(Ecosystem::Pub), Lock, [], "pubspec.lock";
+    PackageResolved => "package-resolved", Some(Ecosystem::Swift), Lock, [], "Package.resolved (SwiftPM, versions 1-3)";
+    PodfileLock => "podfile-lock", Some(Ecosystem::Cocoapods), Lock, [], "Podfile.lock";
+    ConanLock => "conan-lock", Some(Ecosystem::Conan), Lock, [], "conan.lock (Conan 1 graph lock, Conan 2 lock)";
+    RenvLock => "renv-lock", Some(Ecosystem::Cran), Lock, [], "renv.lock";
     GithubActions => "github-actions", Some(Ecosystem::GithubActions), Ci, [], ".github/workflows/*.yml, action.yml";
     GitlabCi => "gitlab-ci", Some(Ecosystem::GitlabCi), Ci, [], ".gitlab-ci.yml and its local includes";
     Kubernetes => "kubernetes", Some(Ecosystem::Docker), ImageSource, [], "Kubernetes manifests (*.yaml with apiVersion and kind)";

@@ -317,7 +317,8 @@ impl Component {
     }
 
     /// Recomputes `purl` from ecosystem, name and version (for an image known only by
-    /// digest, the digest).
+    /// digest, the digest; a pod's subspec and a Conan reference's user, channel and recipe
+    /// revision from the fields their lock extractors keep them in).
     pub fn refresh_purl(&mut self) {
         let version = match (self.ecosystem, &self.version) {
             (Ecosystem::Docker, None) => self.integrity.as_deref(),
@@ -331,6 +332,17 @@ impl Component {
             }
             Ecosystem::Helm => purl::helm(&self.name, version, self.url.as_deref()),
             Ecosystem::Julia => purl::julia(&self.name, version, self.uuid.as_deref()),
+            // A Podfile.lock subspec (`Firebase/Core`) is pod `Firebase` with extra `Core`.
+            Ecosystem::Cocoapods => {
+                purl::cocoapods(&self.name, version, self.extras.first().map(String::as_str))
+            }
+            // conan.lock: `@user/channel` is kept as `url`, the recipe revision as integrity.
+            Ecosystem::Conan => purl::conan(
+                &self.name,
+                version,
+                self.url.as_deref().filter(|u| u.starts_with('@')),
+                self.integrity.as_deref(),
+            ),
             _ => purl::for_component(self.ecosystem, &self.name, version),
         };
     }

@@ -7,7 +7,9 @@
 //! Types per ecosystem: `pypi`, `npm`, `cargo`, `golang`, `maven`, `gem`, `composer`,
 //! `nuget`, `docker`, `githubactions`, `helm` (chart repository in `repository_url`),
 //! `terraform` (provider/module address as namespace path), `julia` (the package UUID in
-//! `uuid`), `hackage`; schema migrations are
+//! `uuid`), `hackage`, `pub`, `swift` (host and owner as namespace), `cocoapods` (a subspec
+//! as subpath), `conan` (user, channel and recipe revision as qualifiers), `cran`; schema
+//! migrations are
 //! `generic` with the framework as namespace (`pkg:generic/alembic/db%2Fversions@ae1027a6acf`);
 //! anything else is `generic`.
 
@@ -285,6 +287,49 @@ pub(crate) fn julia(name: &str, version: Option<&str>, uuid: Option<&str>) -> St
     .render()
 }
 
+/// A CocoaPods subspec (`Firebase/Core` is pod `Firebase`, subspec `Core`) is the purl's
+/// subpath, as the spec's `cocoapods` type says: `pkg:cocoapods/Firebase@10.0.0#Core`.
+pub(crate) fn cocoapods(name: &str, version: Option<&str>, subspec: Option<&str>) -> String {
+    PackageUrl {
+        ty: "cocoapods".into(),
+        name: name.to_string(),
+        version: version.map(str::to_string),
+        subpath: subspec.map(str::to_string),
+        ..PackageUrl::default()
+    }
+    .render()
+}
+
+/// Conan's `name/version@user/channel#rrev` as the spec's `conan` type writes it: user and
+/// channel (given as `@user/channel`) and the recipe revision are qualifiers,
+/// `pkg:conan/zlib@1.2.11?channel=stable&rrev=5f49&user=conan`.
+pub(crate) fn conan(
+    name: &str,
+    version: Option<&str>,
+    user_channel: Option<&str>,
+    recipe_revision: Option<&str>,
+) -> String {
+    let mut qualifiers = Vec::new();
+    if let Some((user, channel)) = user_channel
+        .and_then(|u| u.strip_prefix('@'))
+        .map(|u| u.split_once('/').unwrap_or((u, "")))
+    {
+        qualifiers.push(("user".to_string(), user.to_string()));
+        qualifiers.push(("channel".to_string(), channel.to_string()));
+    }
+    if let Some(rrev) = recipe_revision {
+        qualifiers.push(("rrev".to_string(), rrev.to_string()));
+    }
+    PackageUrl {
+        ty: "conan".into(),
+        name: name.to_string(),
+        version: version.map(str::to_string),
+        qualifiers,
+        ..PackageUrl::default()
+    }
+    .render()
+}
+
 /// Docker purls put a non-Docker-Hub registry into `repository_url` and a pinned platform
 /// into `platform`; the version is the digest when the reference has one (the exact image),
 /// otherwise the tag.
@@ -466,6 +511,52 @@ mod tests {
         assert_eq!(
             for_component(Ecosystem::Pypi, "foo", Some("1.0+local")),
             "pkg:pypi/foo@1.0%2Blocal"
+        );
+    }
+
+    /// The purl-spec's own examples of the lock formats' types (types/*-definition.json).
+    #[test]
+    fn lock_format_types_follow_the_spec_examples() {
+        assert_eq!(
+            for_component(Ecosystem::Pub, "characters", Some("1.2.0")),
+            "pkg:pub/characters@1.2.0"
+        );
+        assert_eq!(
+            for_component(
+                Ecosystem::Swift,
+                "github.com/Alamofire/Alamofire",
+                Some("5.4.3")
+            ),
+            "pkg:swift/github.com/Alamofire/Alamofire@5.4.3"
+        );
+        assert_eq!(
+            cocoapods("ShareKit", Some("2.0"), Some("Twitter")),
+            "pkg:cocoapods/ShareKit@2.0#Twitter"
+        );
+        assert_eq!(
+            cocoapods("AFNetworking", Some("4.0.1"), None),
+            "pkg:cocoapods/AFNetworking@4.0.1"
+        );
+        assert_eq!(
+            conan("openssl", Some("3.0.3"), None, None),
+            "pkg:conan/openssl@3.0.3"
+        );
+        assert_eq!(
+            conan("openssl", Some("3.0.3"), Some("@bincrafters/stable"), None),
+            "pkg:conan/openssl@3.0.3?channel=stable&user=bincrafters"
+        );
+        assert_eq!(
+            conan(
+                "zlib",
+                Some("1.3.1"),
+                None,
+                Some("f52e03ae3d251dec704634230cd806a2")
+            ),
+            "pkg:conan/zlib@1.3.1?rrev=f52e03ae3d251dec704634230cd806a2"
+        );
+        assert_eq!(
+            for_component(Ecosystem::Cran, "rJava", Some("1.0-4")),
+            "pkg:cran/rJava@1.0-4"
         );
     }
 }

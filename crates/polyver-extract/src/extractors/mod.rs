@@ -1,7 +1,10 @@
 //! One module per file format; each implements [`crate::Extractor`].
 
+pub mod apple;
 pub mod ci;
 pub mod containers;
+pub mod cpp;
+pub mod dart;
 pub mod dotnet;
 pub mod go;
 pub mod haskell;
@@ -13,14 +16,18 @@ pub mod migrations;
 pub mod openapi;
 pub mod php;
 pub mod python;
+pub mod r;
 pub mod ruby;
 pub mod rust;
 pub mod sbom;
 pub mod version_files;
 
 // Every format module stays reachable at `extractors::<format>` (fuzz targets, tests).
+pub use apple::{package_resolved, podfile_lock};
 pub use ci::{github_actions, gitlab_ci};
 pub use containers::{compose, dockerfile, helm, kubernetes};
+pub use cpp::conan_lock;
+pub use dart::pubspec_lock;
 pub use dotnet::{deps_json, msbuild, nuget_lock, paket_lock};
 pub use go::{go_mod, go_sum};
 pub use haskell::stack_lock;
@@ -35,6 +42,7 @@ pub use python::{
     pdm_lock, pipfile, pipfile_lock, poetry_lock, pylock, pyproject, requirements, setup_cfg,
     uv_lock,
 };
+pub use r::renv_lock;
 pub use ruby::{gemfile, gemfile_lock};
 pub use rust::{cargo_lock, cargo_toml};
 
@@ -67,4 +75,57 @@ pub(crate) fn scope_from_words(name: &str, default: Scope) -> Scope {
     } else {
         default
     }
+}
+
+/// The error for a YAML lock file whose top level is not the mapping its tool writes (a
+/// scalar, a sequence): nothing in it can be read.
+pub(crate) fn not_a_lock(
+    file: &crate::SourceFile,
+    doc: &crate::yaml::Node,
+    lock: &str,
+    keys: &str,
+) -> polyver_model::Diagnostic {
+    polyver_model::Diagnostic::error(
+        polyver_model::DiagnosticCode::ParseError,
+        file.path(),
+        doc.line,
+        format!(
+            "{lock} must be a mapping with {keys}, found {}",
+            doc.type_with_article()
+        ),
+    )
+    .with_column(doc.column)
+}
+
+/// The string literals of a manifest that is code (`Package.swift`, `conanfile.py`), read
+/// as text and never run: what a lock extractor compares its entries with to tell direct
+/// dependencies from transitive ones. Escapes are kept as written.
+pub(crate) fn string_literals(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest.as_bytes()[start];
+        let body = &rest[start + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, b) in body.bytes().enumerate() {
+            match b {
+                b'\\' if !escaped => escaped = true,
+                b'\n' => break,
+                b if b == quote && !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        match end {
+            Some(i) => {
+                out.push(&body[..i]);
+                rest = &body[i + 1..];
+            }
+            None => rest = body,
+        }
+    }
+    out
 }

@@ -1,0 +1,3 @@
+//! C and C++: Conan's `conan.lock`.
+
+pub mod conan_lock;

@@ -1,0 +1,3 @@
+//! Dart and Flutter: pub's `pubspec.lock`.
+
+pub mod pubspec_lock;

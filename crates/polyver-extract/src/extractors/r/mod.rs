@@ -1,0 +1,3 @@
+//! R: renv's `renv.lock`.
+
+pub mod renv_lock;
