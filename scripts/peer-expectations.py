@@ -58,6 +58,15 @@ EXTRACTORS = [
     "dotnet/packagesconfig",
     "dotnet/csproj",
     "dotnet/nugetcpm",
+    "dotnet/paketlock",
+    "dotnet/depsjson",
+    "julia/manifesttoml",
+    "haskell/stacklock",
+    "dart/pubspec",
+    "swift/packageresolved",
+    "swift/podfilelock",
+    "cpp/conanlock",
+    "r/renvlock",
 ]
 
 # Helper functions some tests build packages with, read as calls: extractor -> (function,

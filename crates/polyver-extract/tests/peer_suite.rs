@@ -93,6 +93,19 @@ const PEERS: &[Peer] = &[
         &[Format::Msbuild],
         "Directory.Packages.props",
     ),
+    peer("dotnet/paketlock", &[Format::PaketLock], "paket.lock"),
+    peer("dotnet/depsjson", &[Format::DepsJson], "app.deps.json"),
+    peer("julia/manifesttoml", &[Format::JuliaManifest], "Manifest.toml"),
+    peer("haskell/stacklock", &[Format::StackLock], "stack.yaml.lock"),
+    peer("dart/pubspec", &[Format::PubspecLock], "pubspec.lock"),
+    peer(
+        "swift/packageresolved",
+        &[Format::PackageResolved],
+        "Package.resolved",
+    ),
+    peer("swift/podfilelock", &[Format::PodfileLock], "Podfile.lock"),
+    peer("cpp/conanlock", &[Format::ConanLock], "conan.lock"),
+    peer("r/renvlock", &[Format::RenvLock], "renv.lock"),
 ];
 
 const fn peer(dir: &'static str, formats: &'static [Format], presented_as: &'static str) -> Peer {
