@@ -10,9 +10,10 @@
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
     gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
-    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    gradle_lockfile, gradle_wrapper, helm, kubernetes, migrations, msbuild, nuget_lock, openapi,
+    package_json, package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom,
+    pulumi, pylock, pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files,
+    yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -51,6 +52,7 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Gradle => &gradle::GradleExtractor,
         Format::GradleCatalog => &gradle_catalog::GradleCatalogExtractor,
         Format::GradleLockfile => &gradle_lockfile::GradleLockfileExtractor,
+        Format::GradleWrapper => &gradle_wrapper::GradleWrapperExtractor,
         Format::GithubActions => &github_actions::GithubActionsExtractor,
         Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
         Format::Kubernetes => &kubernetes::KubernetesExtractor,

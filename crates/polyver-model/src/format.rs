@@ -141,6 +141,7 @@ formats! {
     Gradle => "gradle", Some(Ecosystem::Maven), Manifest, [], "build.gradle, build.gradle.kts, settings.gradle(.kts)";
     GradleCatalog => "gradle-catalog", Some(Ecosystem::Maven), Manifest, [], "gradle/libs.versions.toml, *.versions.toml";
     GradleLockfile => "gradle-lockfile", Some(Ecosystem::Maven), Lock, [], "gradle.lockfile, gradle/dependency-locks/*.lockfile";
+    GradleWrapper => "gradle-wrapper", Some(Ecosystem::Generic), RuntimePin, [], "gradle/wrapper/gradle-wrapper.properties";
     GithubActions => "github-actions", Some(Ecosystem::GithubActions), Ci, [], ".github/workflows/*.yml, action.yml";
     GitlabCi => "gitlab-ci", Some(Ecosystem::GitlabCi), Ci, [], ".gitlab-ci.yml and its local includes";
     Kubernetes => "kubernetes", Some(Ecosystem::Docker), ImageSource, [], "Kubernetes manifests (*.yaml with apiVersion and kind)";
