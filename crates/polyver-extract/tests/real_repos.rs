@@ -27,3 +27,61 @@ fn gradle_conditional_dependencies_and_protobuf_artifacts() {
 fn gradle_wrapper_properties() {
     insta::assert_json_snapshot!(extract_fixture("gradle-wrapper", "gradle-wrapper"));
 }
+
+/// Kustomize components whose registry or tag is a placeholder `sed` replaces
+/// (`CONTAINER_IMAGES_REGISTRY/adservice`, `newTag: CONTAINER_IMAGES_TAG`): no placeholder
+/// is reported as an image name or version, and each is said.
+#[test]
+fn kustomize_placeholders_are_not_images() {
+    let snap = extract_fixture("kubernetes", "kubernetes-real");
+    assert!(snap
+        .components
+        .iter()
+        .all(|c| !c.name.contains("CONTAINER_IMAGES")
+            && c.version
+                .as_deref()
+                .is_none_or(|v| !v.contains("CONTAINER_IMAGES"))));
+    let said = |token: &str| {
+        snap.diagnostics
+            .iter()
+            .filter(|d| d.message.contains(token))
+            .count()
+    };
+    assert_eq!(said("placeholder `CONTAINER_IMAGES_REGISTRY`"), 12);
+    assert_eq!(said("placeholder `CONTAINER_IMAGES_TAG`"), 11);
+    insta::assert_json_snapshot!(snap);
+}
+
+/// Services of an override file (`compose.observability.yaml`, used with `-f` after
+/// `compose.yaml`) that only change fields are no warning.
+#[test]
+fn compose_override_services_are_not_warned() {
+    let snap = extract_fixture("compose", "compose-real");
+    assert!(snap
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != polyver_model::Severity::Warning || !d.message.contains("neither")));
+    assert_eq!(
+        snap.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("overrides fields"))
+            .count(),
+        3
+    );
+    insta::assert_json_snapshot!(snap);
+}
+
+/// Helm values: `mcImage: {repository, tag}` beside `image:`, a Bitnami
+/// `metrics.image: {registry, repository, tag}`, and an `images.repository` prefix.
+#[test]
+fn helm_values_image_blocks_under_other_keys() {
+    let snap = extract_fixture("helm", "helm-real");
+    let has = |name: &str, version: &str| {
+        snap.components
+            .iter()
+            .any(|c| c.name == name && c.version.as_deref() == Some(version))
+    };
+    assert!(has("minio/mc", "RELEASE.2018-06-09T02-18-09Z"));
+    assert!(has("oliver006/redis_exporter", "v0.20.2"));
+    insta::assert_json_snapshot!(snap);
+}
