@@ -85,3 +85,25 @@ fn helm_values_image_blocks_under_other_keys() {
     assert!(has("oliver006/redis_exporter", "v0.20.2"));
     insta::assert_json_snapshot!(snap);
 }
+
+/// GitHub Actions: `runs-on` runner images (`ubuntu-24.04`, `macos-26`, `macos-latest`,
+/// argo-cd's `${{ github.repository == ... && 'oracle-vm-...' || 'ubuntu-24.04' }}`) and
+/// tool versions given to setup actions (golangci-lint `version`, pnpm's range,
+/// setup-dotnet). Actions themselves are snapshotted elsewhere: left out here.
+#[test]
+fn github_actions_runners_and_setup_inputs() {
+    let mut snap = extract_fixture("github-actions", "github-actions-real");
+    snap.components
+        .retain(|c| c.kind != polyver_model::Kind::Action);
+    let version = |name: &str| {
+        snap.components
+            .iter()
+            .filter(|c| c.name == name)
+            .filter_map(|c| c.version.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(version("golangci-lint"), ["2.13.0"]);
+    assert!(version("github-runner/macos").contains(&"26".to_string()));
+    assert!(version("github-runner/ubuntu").contains(&"24.04".to_string()));
+    insta::assert_json_snapshot!(snap);
+}
