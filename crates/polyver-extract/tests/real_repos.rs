@@ -103,7 +103,7 @@ fn github_actions_runners_and_setup_inputs() {
             .collect::<Vec<_>>()
     };
     assert_eq!(version("golangci-lint"), ["2.13.0"]);
-    assert!(version("github-runner/macos").contains(&"26".to_string()));
-    assert!(version("github-runner/ubuntu").contains(&"24.04".to_string()));
+    assert!(version("macos-runner").contains(&"26".to_string()));
+    assert!(version("ubuntu-runner").contains(&"24.04".to_string()));
     insta::assert_json_snapshot!(snap);
 }

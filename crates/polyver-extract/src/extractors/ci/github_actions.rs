@@ -21,7 +21,7 @@
 //! `version`, pnpm's, ...: [`tools::SETUP_ACTIONS`]) are `runtime` or `tool` components
 //! (ecosystem `generic`, named `python`, `node`, `golangci-lint`, ... as version files name
 //! them); setup-python and setup-node accept several versions, one per line, and each is
-//! reported. A job's `runs-on` GitHub-hosted runner is a `github-runner/<os>` tool with its
+//! reported. A job's `runs-on` GitHub-hosted runner is an `<os>-runner` tool with its
 //! image version ([`tools`]).
 //!
 //! Expressions: `${{ matrix.<key> }}` is expanded into one value per entry of the job's

@@ -54,18 +54,13 @@ fn runners_and_tool_inputs() {
     assert_eq!(
         got,
         vec![
-            (Kind::Tool, "github-runner/ubuntu", Some("22.04"), 5),
-            (Kind::Tool, "github-runner/macos", Some("14"), 5),
-            (Kind::Tool, "github-runner/windows", Some("2022"), 5),
+            (Kind::Tool, "ubuntu-runner", Some("22.04"), 5),
+            (Kind::Tool, "macos-runner", Some("14"), 5),
+            (Kind::Tool, "windows-runner", Some("2022"), 5),
             (Kind::Runtime, "node", Some("20"), 6),
             (Kind::Runtime, "node", Some("22"), 6),
             (Kind::Tool, "golangci-lint", Some("1.59.1"), 14),
-            (
-                Kind::Tool,
-                "github-runner/ubuntu",
-                Some("ubuntu-latest"),
-                19
-            ),
+            (Kind::Tool, "ubuntu-runner", Some("ubuntu-latest"), 19),
         ]
     );
     assert_eq!(x.diagnostics.len(), 1, "{:?}", x.diagnostics);

@@ -5,7 +5,7 @@
 //! `ubuntu-latest`, which GitHub moves to each new LTS; and a `setup-*` input decides the
 //! compiler or linter version as much as a version file does. A GitHub-hosted runner label
 //! (`ubuntu-24.04`, `macos-14`, `windows-2022`, `ubuntu-24.04-arm`, `macos-14-large`) is a
-//! `tool` named `github-runner/<os>` with the image version; `ubuntu-latest` (or
+//! `tool` named `<os>-runner` (`ubuntu-runner`) with the image version; `ubuntu-latest` (or
 //! `ubuntu-slim`) has no version, its label as the constraint. Self-hosted and third-party
 //! labels name no image anyone publishes: an info diagnostic says so.
 
@@ -136,7 +136,7 @@ impl Scanner<'_, '_> {
                 let mut c = Component::new(
                     Kind::Tool,
                     Ecosystem::Generic,
-                    format!("github-runner/{os}"),
+                    format!("{os}-runner"),
                     ID,
                     location,
                 )
