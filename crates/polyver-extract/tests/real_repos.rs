@@ -107,3 +107,29 @@ fn github_actions_runners_and_setup_inputs() {
     assert!(version("ubuntu-runner").contains(&"24.04".to_string()));
     insta::assert_json_snapshot!(snap);
 }
+
+/// `workspace:*` (pnpm workspace protocol) is kept as the constraint, with the spec as the
+/// non-registry `url`, never dropped or parsed as a semver range.
+#[test]
+fn package_json_workspace_protocol() {
+    let snap = extract_fixture("package-json", "package-json-real");
+    let workspace: Vec<_> = snap
+        .components
+        .iter()
+        .filter(|c| c.url.as_deref() == Some("workspace:*"))
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.constraint.as_ref().map(|k| k.raw.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        workspace,
+        [
+            ("@prometheus-io/codemirror-promql", Some("workspace:*")),
+            ("@prometheus-io/lezer-promql", Some("workspace:*")),
+        ]
+    );
+    insta::assert_json_snapshot!(snap);
+}
