@@ -28,11 +28,21 @@ pub(crate) fn image_component(
     if !is_literal(reference) {
         let c = unresolved_image_component(reference, source, file, line, out);
         let shown = polyver_model::read::excerpt(reference);
+        let placeholder = angle_placeholder(reference);
         out.diagnose(Diagnostic::warning(
             DiagnosticCode::Unsupported,
             file.path(),
             line,
-            if c.is_some() {
+            if let Some(p) = placeholder {
+                format!(
+                    "image `{shown}` holds the placeholder `{p}`, filled in by hand; {}",
+                    if c.is_some() {
+                        "recorded without a version"
+                    } else {
+                        "no component"
+                    }
+                )
+            } else if c.is_some() {
                 format!(
                     "the tag of image `{shown}` is known only at run time; recorded without \
                      a version"
@@ -149,6 +159,18 @@ pub(crate) fn unresolved_image_component(
     Some(c)
 }
 
+/// A documentation placeholder such as `<tag>` or `<your-registry>` in a reference.
+fn angle_placeholder(reference: &str) -> Option<&str> {
+    let start = reference.find('<')?;
+    let len = reference[start..].find('>')?;
+    let inner = &reference[start + 1..start + len];
+    (!inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ')))
+    .then(|| &reference[start..=start + len])
+}
+
 /// The first segment of an image name holding an upper-case letter, which Docker refuses
 /// in a repository path: a placeholder (`CONTAINER_IMAGES_REGISTRY/app`). A registry host
 /// (with `.` or `:`, or `localhost`) is case-insensitive and not looked at.
@@ -202,8 +224,12 @@ mod tests {
         let (c, d) = image("gcr.io/proj/cartservice:CONTAINER_IMAGES_TAG");
         assert_eq!(c, Some(("gcr.io/proj/cartservice".into(), None)));
         assert!(d[0].contains("placeholder `CONTAINER_IMAGES_TAG`"), "{d:?}");
-        let (c, _) = image("nginx:<tag>");
+        let (c, d) = image("nginx:<tag>");
         assert_eq!(c, Some(("nginx".into(), None)));
+        assert!(d[0].contains("placeholder `<tag>`"), "{d:?}");
+        let (c, d) = image("<registry>/app:1.0");
+        assert_eq!(c, None);
+        assert!(d[0].contains("placeholder `<registry>`"), "{d:?}");
     }
 
     #[test]
