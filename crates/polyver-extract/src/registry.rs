@@ -10,11 +10,11 @@
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, conan_lock, deps_json,
     dockerfile, gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle,
-    gradle_catalog, gradle_lockfile, helm, julia_manifest, kubernetes, migrations, msbuild,
-    nuget_lock, openapi, package_json, package_lock, package_resolved, paket_lock, pdm_lock,
-    pipfile, pipfile_lock, pnpm_lock, podfile_lock, poetry_lock, pom, pubspec_lock, pulumi, pylock,
-    pyproject, renv_lock, requirements, sbom, setup_cfg, stack_lock, terraform, uv_lock,
-    version_files, yarn_lock,
+    gradle_catalog, gradle_lockfile, gradle_wrapper, helm, julia_manifest, kubernetes, migrations,
+    msbuild, nuget_lock, openapi, package_json, package_lock, package_resolved, paket_lock,
+    pdm_lock, pipfile, pipfile_lock, pnpm_lock, podfile_lock, poetry_lock, pom, pubspec_lock,
+    pulumi, pylock, pyproject, renv_lock, requirements, sbom, setup_cfg, stack_lock, terraform,
+    uv_lock, version_files, yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -62,6 +62,7 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::PodfileLock => &podfile_lock::PodfileLockExtractor,
         Format::ConanLock => &conan_lock::ConanLockExtractor,
         Format::RenvLock => &renv_lock::RenvLockExtractor,
+        Format::GradleWrapper => &gradle_wrapper::GradleWrapperExtractor,
         Format::GithubActions => &github_actions::GithubActionsExtractor,
         Format::GitlabCi => &gitlab_ci::GitlabCiExtractor,
         Format::Kubernetes => &kubernetes::KubernetesExtractor,

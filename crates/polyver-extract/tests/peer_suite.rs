@@ -95,7 +95,11 @@ const PEERS: &[Peer] = &[
     ),
     peer("dotnet/paketlock", &[Format::PaketLock], "paket.lock"),
     peer("dotnet/depsjson", &[Format::DepsJson], "app.deps.json"),
-    peer("julia/manifesttoml", &[Format::JuliaManifest], "Manifest.toml"),
+    peer(
+        "julia/manifesttoml",
+        &[Format::JuliaManifest],
+        "Manifest.toml",
+    ),
     peer("haskell/stacklock", &[Format::StackLock], "stack.yaml.lock"),
     peer("dart/pubspec", &[Format::PubspecLock], "pubspec.lock"),
     peer(

@@ -150,6 +150,7 @@ formats! {
     PodfileLock => "podfile-lock", Some(Ecosystem::Cocoapods), Lock, [], "Podfile.lock";
     ConanLock => "conan-lock", Some(Ecosystem::Conan), Lock, [], "conan.lock (Conan 1 graph lock, Conan 2 lock)";
     RenvLock => "renv-lock", Some(Ecosystem::Cran), Lock, [], "renv.lock";
+    GradleWrapper => "gradle-wrapper", Some(Ecosystem::Generic), RuntimePin, [], "gradle/wrapper/gradle-wrapper.properties";
     GithubActions => "github-actions", Some(Ecosystem::GithubActions), Ci, [], ".github/workflows/*.yml, action.yml";
     GitlabCi => "gitlab-ci", Some(Ecosystem::GitlabCi), Ci, [], ".gitlab-ci.yml and its local includes";
     Kubernetes => "kubernetes", Some(Ecosystem::Docker), ImageSource, [], "Kubernetes manifests (*.yaml with apiVersion and kind)";

@@ -35,7 +35,7 @@ pub use infrastructure::{pulumi, terraform};
 pub(crate) use javascript::lock_graph;
 pub use javascript::{bun_lock, package_json, package_lock, pnpm_lock, yarn_lock};
 pub use julia::julia_manifest;
-pub use jvm::{gradle, gradle_catalog, gradle_lockfile, pom};
+pub use jvm::{gradle, gradle_catalog, gradle_lockfile, gradle_wrapper, pom};
 pub use php::{composer_json, composer_lock};
 pub(crate) use python::python_locks;
 pub use python::{

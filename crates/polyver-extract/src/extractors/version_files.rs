@@ -18,7 +18,8 @@ pub struct VersionFileExtractor;
 
 const ID: Format = Format::VersionFile;
 
-const RUNTIMES: &[&str] = &[
+/// The languages: `runtime` components; every other named tool is a `tool`.
+pub(crate) const RUNTIMES: &[&str] = &[
     "python", "node", "ruby", "go", "rust", "java", "deno", "bun", "erlang", "elixir", "php",
     "dotnet", "kotlin", "scala", "perl", "lua", "zig", "swift",
 ];

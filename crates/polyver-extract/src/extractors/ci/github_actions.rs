@@ -16,10 +16,13 @@
 //!
 //! Local actions (`./path`) are part of the repository and skipped. `docker://image:tag`
 //! steps, `jobs.*.container` (a string or `image:`) and `jobs.*.services.*.image` are image
-//! components named like `FROM` images ([`crate::image_ref`]). The versions given to
-//! `actions/setup-python|node|go|java` and `ruby/setup-ruby` are `runtime` components
-//! (ecosystem `generic`, named `python`, `node`, ... as version files name them); setup-python
-//! and setup-node accept several versions, one per line, and each is reported.
+//! components named like `FROM` images ([`crate::image_ref`]). The versions given to setup
+//! actions (`actions/setup-python|node|go|java|dotnet`, `ruby/setup-ruby`, golangci-lint's
+//! `version`, pnpm's, ...: [`tools::SETUP_ACTIONS`]) are `runtime` or `tool` components
+//! (ecosystem `generic`, named `python`, `node`, `golangci-lint`, ... as version files name
+//! them); setup-python and setup-node accept several versions, one per line, and each is
+//! reported. A job's `runs-on` GitHub-hosted runner is an `<os>-runner` tool with its
+//! image version ([`tools`]).
 //!
 //! Expressions: `${{ matrix.<key> }}` is expanded into one value per entry of the job's
 //! `strategy.matrix.<key>` list (plus `matrix.include` entries), each located where that
@@ -39,6 +42,10 @@ use crate::yaml::{self, locate, Node};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
 use std::path::{Component as PathComponent, Path};
+
+mod tools;
+
+use tools::{setup_kind, SETUP_ACTIONS};
 
 pub struct GithubActionsExtractor;
 
@@ -66,15 +73,6 @@ fn is_reference(expr: &str) -> bool {
 
 /// Most values one expression-bearing string may expand to (matrix products).
 const MAX_EXPANSIONS: usize = 256;
-
-/// Setup actions whose `with:` inputs name a runtime version: (action, input, runtime).
-const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
-    ("actions/setup-python", "python-version", "python"),
-    ("actions/setup-node", "node-version", "node"),
-    ("actions/setup-go", "go-version", "go"),
-    ("actions/setup-java", "java-version", "java"),
-    ("ruby/setup-ruby", "ruby-version", "ruby"),
-];
 
 impl Extractor for GithubActionsExtractor {
     fn format(&self) -> Format {
@@ -165,6 +163,9 @@ impl Scanner<'_, '_> {
             if let Some(uses) = job.get("uses") {
                 self.uses(uses);
             }
+            if let Some(runs_on) = job.get("runs-on") {
+                self.runs_on(runs_on, &ctx);
+            }
             if let Some(container) = job.get("container") {
                 let image = match container.as_mapping() {
                     Some(_) => container.get("image"),
@@ -226,14 +227,15 @@ impl Scanner<'_, '_> {
             for (setup, input, runtime) in SETUP_ACTIONS {
                 if action == *setup {
                     if let Some(value) = with.get(input) {
-                        self.runtime(runtime, value, &step_ctx);
+                        self.runtime(runtime, setup_kind(runtime), value, &step_ctx);
                     }
                 }
             }
         }
     }
 
-    /// A `uses:` value; returns the action's `owner/repo` (lower-cased) when it is one.
+    /// A `uses:` value; returns the action's `owner/repo[/path]` (owner and repo
+    /// lower-cased) when it is one.
     fn uses(&mut self, node: &Node) -> Option<String> {
         let Some(text) = node.as_str().map(str::trim) else {
             self.invalid(node, "`uses` should be a string");
@@ -269,12 +271,12 @@ impl Scanner<'_, '_> {
         );
         let name = match parts.next() {
             Some(path) if !path.is_empty() => format!("{repo_name}/{path}"),
-            _ => repo_name.clone(),
+            _ => repo_name,
         };
         let c = Component::new(
             Kind::Action,
             Ecosystem::GithubActions,
-            name,
+            name.clone(),
             ID,
             self.file.location(node.line).with_column(node.column),
         )
@@ -292,7 +294,7 @@ impl Scanner<'_, '_> {
             c.with_constraint(git_ref)
         };
         self.out.push(c);
-        Some(repo_name)
+        Some(name)
     }
 
     /// The version a pinning tool wrote in the comment after `@<sha>` on `line`.
@@ -347,7 +349,7 @@ impl Scanner<'_, '_> {
     }
 
     /// The version input of a setup action: one runtime per version (and per line).
-    fn runtime(&mut self, runtime: &str, node: &Node, ctx: &Context) {
+    fn runtime(&mut self, runtime: &str, kind: Kind, node: &Node, ctx: &Context) {
         if node.as_str().is_none() {
             if !node.is_null() {
                 self.invalid(node, &format!("{runtime} version should be a string"));
@@ -363,9 +365,8 @@ impl Scanner<'_, '_> {
             if value.contains("${{") {
                 // Only the run knows the version (the expression was warned about).
                 let location = self.file.location(at.line).with_column(at.column);
-                let mut c =
-                    Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
-                        .with_scope(Scope::Build);
+                let mut c = Component::new(kind, Ecosystem::Generic, runtime, ID, location)
+                    .with_scope(Scope::Build);
                 c.marker = condition;
                 self.out.push(c);
                 continue;
@@ -395,9 +396,8 @@ impl Scanner<'_, '_> {
                     // A block scalar's lines start on the line after its `|`.
                     location = self.file.location(at.line + 1 + i as u32);
                 }
-                let mut c =
-                    Component::new(Kind::Runtime, Ecosystem::Generic, runtime, ID, location)
-                        .with_scope(Scope::Build);
+                let mut c = Component::new(kind, Ecosystem::Generic, runtime, ID, location)
+                    .with_scope(Scope::Build);
                 c.marker = condition.clone();
                 let bare = version.strip_prefix('v').unwrap_or(version);
                 self.out.push(if looks_like_version(version) {

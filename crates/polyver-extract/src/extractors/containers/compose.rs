@@ -21,6 +21,12 @@
 //! info diagnostic. A service with both `build:` and `image:` tags its build result with
 //! that name; it is still reported, since it is the image that runs. Services limited to
 //! `profiles:` start only on request and get the `optional` scope; all others `runtime`.
+//!
+//! A service with neither `image` nor `build` is an error only in a file Compose runs on its
+//! own. In an override file — `compose.override.yaml`, any `compose.<x>.yaml` /
+//! `docker-compose.<x>.yml` given with `-f` after the base file, or a file none of whose
+//! services names an image or build — it changes fields of a service another file defines:
+//! an info diagnostic says so, not a warning.
 
 use crate::image_ref::image_component;
 use crate::yaml::{self, locate, Node};
@@ -73,6 +79,10 @@ impl Extractor for ComposeExtractor {
                 }
                 continue;
             }
+            let overrides = is_override_name(file.file_name())
+                || services.entries().all(|(_, _, service)| {
+                    service.get("image").is_none() && service.get("build").is_none()
+                });
             for (service_name, _, service) in services.entries() {
                 if service.as_mapping().is_none() {
                     if !service.is_null() {
@@ -118,6 +128,16 @@ impl Extractor for ComposeExtractor {
                     }
                     // `extends:` takes the image from another service, reported there.
                     None if service.get("extends").is_some() => {}
+                    None if overrides => out.diagnose(Diagnostic::new(
+                        Severity::Info,
+                        DiagnosticCode::Unsupported,
+                        file.path(),
+                        service.line,
+                        format!(
+                            "service `{service_name}` overrides fields of the service another \
+                             compose file defines (an override file); no component"
+                        ),
+                    )),
                     None => out.diagnose(Diagnostic::warning(
                         DiagnosticCode::InvalidValue,
                         file.path(),
@@ -129,6 +149,17 @@ impl Extractor for ComposeExtractor {
         }
         out
     }
+}
+
+/// A file Compose merges onto a base file (`compose.override.yaml`, `compose.prod.yml`,
+/// `docker-compose.dev.yaml`) rather than runs alone (`compose.yaml`, `docker-compose.yml`).
+fn is_override_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+        .unwrap_or(&name);
+    !matches!(stem, "compose" | "docker-compose")
 }
 
 fn invalid(file: &SourceFile, node: &Node, message: &str) -> Diagnostic {

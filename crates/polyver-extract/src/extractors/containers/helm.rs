@@ -15,7 +15,10 @@
 //! `values.yaml` is free-form; by convention images are written as an `image:` block —
 //! `repository` plus optional `registry` (Bitnami), `tag` and `digest` — anywhere in the
 //! tree (`image`, `metrics.image`, `volumePermissions.image`), or as a plain
-//! `image: "repo:tag"` string. Both become image components named like `FROM` images
+//! `image: "repo:tag"` string; a key ending in `Image` / `_image` (`mcImage`, `initImage`,
+//! `sidecar_image`) holds one the same way. An `images:` block with a `repository` is a
+//! prefix the templates complete per service (`{{ .Values.images.repository }}/frontend`),
+//! not an image: said with an info diagnostic. Both become image components named like `FROM` images
 //! ([`crate::image_ref`]), located at `repository` (or the string). An empty `tag` means
 //! "the chart's `appVersion`", known only at render time, so no version is recorded. The
 //! tree is walked with an explicit stack, never recursion.
@@ -191,13 +194,17 @@ impl Scanner<'_, '_> {
             let children: Vec<&Node> = match &node.value {
                 yaml::Value::Mapping(entries) => {
                     for (key, value) in entries {
-                        if key.as_str() == Some("image") {
-                            self.image(value);
+                        match key.as_str() {
+                            Some(k) if is_image_key(k) => self.image(value),
+                            Some("images") if value.get("repository").is_some() => {
+                                self.image_prefix(value)
+                            }
+                            _ => {}
                         }
                     }
                     entries
                         .iter()
-                        .filter(|(k, _)| k.as_str() != Some("image"))
+                        .filter(|(k, _)| !k.as_str().is_some_and(is_image_key))
                         .map(|(_, v)| v)
                         .collect()
                 }
@@ -249,9 +256,31 @@ impl Scanner<'_, '_> {
         }
     }
 
+    /// `images: {repository: registry/project, tag: ""}`: the templates append each
+    /// service's name, so no image is named here.
+    fn image_prefix(&mut self, node: &Node) {
+        self.out.diagnose(Diagnostic::new(
+            Severity::Info,
+            DiagnosticCode::Unsupported,
+            self.file.path(),
+            node.line,
+            "`images.repository` is a prefix the chart's templates complete per service, not \
+             an image; no component",
+        ));
+    }
+
     fn invalid(&mut self, node: &Node, message: &str) {
         self.out.diagnose(node.invalid(self.file, message));
     }
+}
+
+/// A values key that holds an image: `image`, or a name ending in `Image` / `_image` /
+/// `-image` (`mcImage`, `initContainerImage`, `sidecar_image`).
+fn is_image_key(key: &str) -> bool {
+    key == "image"
+        || ["Image", "_image", "-image"]
+            .iter()
+            .any(|suffix| key.len() > suffix.len() && key.ends_with(suffix))
 }
 
 /// Whether a Helm (Masterminds semver) constraint names one exact version (`1.2.3`,

@@ -3,7 +3,9 @@
 //! Scopes: `dependencies` runtime, `devDependencies` dev, `peerDependencies` peer,
 //! `optionalDependencies` optional. A spec that is not a semver range (`file:`, `link:`,
 //! `workspace:`, git and tarball URLs, `github:user/repo`, `user/repo`) is reported with
-//! `url` set and no constraint; `npm:real@range` aliases are reported under the real name.
+//! `url` set and no constraint, except the workspace protocol (`workspace:*`,
+//! `workspace:^1.2`), kept as the constraint too: it is the requirement on a package of the
+//! same repository. `npm:real@range` aliases are reported under the real name.
 //! `engines.node` is the `node` runtime; other engines (`npm`, `pnpm`, `yarn`) are tools.
 //! `packageManager` (`pnpm@9.1.0+sha512.…`) is a tool with an exact version and its hash.
 //! `workspaces` are not components: the walker finds the member `package.json` files itself.
@@ -164,6 +166,11 @@ pub(crate) fn npm_dependency(name: &str, spec: &str, loc: polyver_model::Locatio
     let mut c = Component::new(Kind::Package, Ecosystem::Npm, name, ID, loc);
     if is_non_registry_spec(spec) {
         c.url = Some(spec.to_string());
+        if spec.starts_with("workspace:") {
+            // pnpm/yarn/bun's workspace protocol: the requirement on the local package, as
+            // written (`workspace:*`, `workspace:^1.2.0`), which publishing rewrites.
+            c = c.with_constraint(spec);
+        }
     } else {
         if is_exact_version(spec) {
             c = c.with_version(spec.trim_start_matches(['=', 'v']));

@@ -511,6 +511,24 @@ mod tests {
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
+    /// Issue 14: a `workspace:*` dependency (`version: link:../lib`) is the repository's
+    /// own package: neither a component nor a garbled name or version.
+    #[test]
+    fn workspace_protocol_dependencies_are_own_code() {
+        let text = "lockfileVersion: '9.0'\nimporters:\n  app:\n    dependencies:\n      \
+            lib:\n        specifier: workspace:*\n        version: link:../lib\n      \
+            ms:\n        specifier: ^2.1.3\n        version: 2.1.3\n  lib: {}\npackages:\n  \
+            ms@2.1.3:\n    resolution: {integrity: sha512-BBBB}\nsnapshots:\n  ms@2.1.3: {}\n";
+        let out = PnpmLockExtractor.extract(&SourceFile::from_text("pnpm-lock.yaml", text));
+        let names: Vec<(&str, Option<&str>, bool)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_deref(), c.direct))
+            .collect();
+        assert_eq!(names, [("ms", Some("2.1.3"), true)]);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
     #[test]
     fn keys_of_every_version() {
         assert_eq!(

@@ -112,10 +112,21 @@ struct Scan<'a> {
     out: &'a mut Extracted,
 }
 
-/// A block the scanner is inside: its name (`dependencies`, `plugins`, ...) when it has one.
+/// A block the scanner is inside: the name of the declaration block it belongs to
+/// (`dependencies`, `plugins`, ...). A control-flow block (`if`, `else`, `for`, `try`, an
+/// anonymous `{`) is transparent, so `dependencies { if (x) { ... } }` declares
+/// dependencies as Gradle runs it.
 struct Block {
-    name: Option<String>,
+    context: Option<String>,
     at: usize,
+}
+
+/// Blocks whose statements belong to the enclosing block.
+fn is_transparent(name: Option<&str>) -> bool {
+    matches!(
+        name,
+        None | Some("if" | "else" | "for" | "while" | "do" | "try" | "catch" | "finally")
+    )
 }
 
 impl Scan<'_> {
@@ -130,10 +141,13 @@ impl Scan<'_> {
             let at = self.toks[i].at;
             match &self.toks[i].tok {
                 Tok::Punct('{') => {
-                    blocks.push(Block {
-                        name: self.block_name(i),
-                        at,
-                    });
+                    let name = self.block_name(i);
+                    let context = if is_transparent(name.as_deref()) {
+                        blocks.last().and_then(|b| b.context.clone())
+                    } else {
+                        name
+                    };
+                    blocks.push(Block { context, at });
                     statement_start = true;
                     continue;
                 }
@@ -152,18 +166,26 @@ impl Scan<'_> {
                 // Kotlin: `"integrationTestImplementation"("g:a:v")` names a configuration
                 // that has no generated accessor.
                 Tok::Str { value: name, .. } if statement_start && punct(self.tok(i + 1), '(') => {
-                    let inner = blocks.last().and_then(|b| b.name.as_deref());
+                    let inner = blocks.last().and_then(|b| b.context.as_deref());
                     if inner == Some("dependencies") {
                         self.dependency(i, name, true);
                     }
                 }
                 Tok::Ident(name) if statement_start => {
-                    let inner = blocks.last().and_then(|b| b.name.as_deref());
+                    let inner = blocks.last().and_then(|b| b.context.as_deref());
+                    // The declaration block around `inner` (`dependencies` for `constraints`).
                     let outer = blocks
-                        .len()
-                        .checked_sub(2)
-                        .and_then(|k| blocks.get(k))
-                        .and_then(|b| b.name.as_deref());
+                        .iter()
+                        .rev()
+                        .filter_map(|b| b.context.as_deref())
+                        .find(|c| Some(*c) != inner);
+                    if name == "artifact"
+                        && blocks
+                            .iter()
+                            .any(|b| b.context.as_deref() == Some("protobuf"))
+                    {
+                        self.protobuf_artifact(i);
+                    }
                     match inner {
                         Some("dependencies") => self.dependency(i, name, true),
                         Some("constraints") if outer == Some("dependencies") => {

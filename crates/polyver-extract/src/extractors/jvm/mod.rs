@@ -3,4 +3,5 @@
 pub mod gradle;
 pub mod gradle_catalog;
 pub mod gradle_lockfile;
+pub mod gradle_wrapper;
 pub mod pom;

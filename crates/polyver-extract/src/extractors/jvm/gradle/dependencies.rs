@@ -181,7 +181,7 @@ impl Scan<'_> {
         loop {
             let (arg, k) = self.arg(j, 0);
             if let Some(arg) = arg {
-                self.emit_dependency(arg, scope, direct);
+                self.emit_dependency(arg, Kind::Package, scope, direct);
             }
             if punct(self.tok(k), ',') {
                 j = self.skip_newlines(k + 1);
@@ -195,7 +195,29 @@ impl Scan<'_> {
         }
     }
 
-    pub(super) fn emit_dependency(&mut self, arg: Arg, scope: Scope, direct: bool) {
+    /// `artifact = "g:a:v"` in the protobuf plugin's `protobuf { }` block: the `protoc`
+    /// compiler and code-generator plugins (`protoc-gen-grpc-java`) Gradle downloads from
+    /// Maven, build tools of the project.
+    pub(super) fn protobuf_artifact(&mut self, i: usize) {
+        let j = if punct(self.tok(i + 1), '=') {
+            i + 2
+        } else {
+            i + 1
+        };
+        match self.tok(j).map(|t| &t.tok) {
+            Some(Tok::Str { value, interp }) => {
+                let arg = Arg::Coord(value.clone(), *interp, self.toks[j].at);
+                self.emit_dependency(arg, Kind::Tool, Scope::Build, true);
+            }
+            _ => self.warn(
+                DiagnosticCode::Unsupported,
+                self.toks[i].at,
+                "protobuf `artifact` is not a string literal; not read".into(),
+            ),
+        }
+    }
+
+    pub(super) fn emit_dependency(&mut self, arg: Arg, kind: Kind, scope: Scope, direct: bool) {
         let mut extras: Vec<String> = Vec::new();
         let (name, version, at) = match arg {
             Arg::Catalog(path, at) => {
@@ -262,15 +284,9 @@ impl Scan<'_> {
                 }
             }
         };
-        let mut c = Component::new(
-            Kind::Package,
-            Ecosystem::Maven,
-            name,
-            ID,
-            self.file.location_at(at),
-        )
-        .with_scope(scope)
-        .with_direct(direct);
+        let mut c = Component::new(kind, Ecosystem::Maven, name, ID, self.file.location_at(at))
+            .with_scope(scope)
+            .with_direct(direct);
         c.extras = extras;
         if let Some(v) = version.filter(|v| !v.is_empty()) {
             if let Some(p) = plain_version(&v) {
