@@ -135,6 +135,7 @@ pub fn seed(db: &str) {
             yanked: false,
             deprecated: false,
             checked_at: t / 1000 + 86_400 * 2,
+            status: None,
         }
     };
     let requests = polyver_store::StoredOutdated {
