@@ -63,11 +63,12 @@ fn summary(matrix: &[StoredCompat]) -> Markup {
         .to_vec();
     html! {
         p.note {
-            (rules.len()) " rules: " (declared) " declared in polyver.toml [[compat]], "
-            (rules.len() - declared) " derived from the files (requires-python, engines.node, \
-             Docker images against runtime version files); "
-            (pass) " checks pass, " (fail) " fail, "
-            (count(CompatResult::NotApplicable)) " rules apply nowhere."
+            (plural(rules.len(), "rule", "rules")) ": " (declared) " declared in polyver.toml \
+             [[compat]], " (rules.len() - declared) " derived from the files (requires-python, \
+             engines.node, Docker images against runtime version files); "
+            (plural(pass, "check passes", "checks pass")) ", " (fail) " "
+            (if fail == 1 { "fails" } else { "fail" }) ", "
+            (plural(count(CompatResult::NotApplicable), "rule applies", "rules apply")) " nowhere."
         }
         @if pass + fail > 0 {
             (super::super::chart(StackedBar {
@@ -79,6 +80,11 @@ fn summary(matrix: &[StoredCompat]) -> Markup {
             }.to_svg()))
         }
     }
+}
+
+/// `1 rule`, `3 rules`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn verdict(result: CompatResult) -> Markup {
