@@ -320,6 +320,22 @@ mod tests {
     }
 
     #[test]
+    fn currency_counts_the_decided_components_within_two_minors() {
+        use polyver_version::Bump::*;
+        let standings = [
+            (true, None, 0),
+            (true, Some(Patch), 0),
+            (true, Some(Minor), 2),
+            (true, Some(Minor), 3),
+            (true, Some(Major), 0),
+            (false, Some(Major), 0),
+            (false, None, 0),
+        ];
+        assert_eq!(currency(standings), (3, 5));
+        assert_eq!(currency([]), (0, 0));
+    }
+
+    #[test]
     fn parts_not_measured_are_left_out_not_counted_as_perfect() {
         let h = health(&HealthInputs {
             currency: Err("no registry for pypi".into()),

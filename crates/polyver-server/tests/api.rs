@@ -867,6 +867,15 @@ fn pushes_answer_as_documented_and_bring_their_outdated_rows_and_matrix() {
         body["error"].as_str().unwrap().contains("`sideways`"),
         "{body}"
     );
+    let mut bad_result = push_document("6f1c2a9e-8d3b-4c5e-9f7a-1b2c3d4e5f63", "x", json!([]));
+    bad_result["compatibility"] = serde_json::to_value(registry::billing_matrix()).unwrap();
+    bad_result["compatibility"][0]["result"] = json!("maybe");
+    let (status, body) = send(Some(&push), bytes(&bad_result), &[]);
+    assert_eq!(status, 400);
+    assert!(
+        body["error"].as_str().unwrap().contains("`maybe`"),
+        "{body}"
+    );
     let response = client
         .post(format!("{base}/api/v1/scans"))
         .bearer_auth(&push)
