@@ -262,7 +262,63 @@ fn a_status_is_kept_and_an_absent_one_is_implied(store: &Store) {
     );
 }
 
+fn migration_6_gives_the_rows_before_it_their_implied_status(store: &Store) {
+    let scan = store
+        .record(&meta("acme/shop", 1_000), &inventory(&["a", "b", "c"]), &[])
+        .unwrap();
+    // Back to schema 5, with rows as a polyver of then wrote them (no status column).
+    let old_rows = [
+        ("a", Some("1.0"), Some("2.0"), Some("major")),
+        ("b", Some("1.0"), Some("1.0"), None),
+        ("c", None, Some("1.0"), None),
+    ];
+    store.block_on(async {
+        let pool = store.inner().pool();
+        for sql in [
+            "DROP TABLE compatibility",
+            "ALTER TABLE outdated DROP COLUMN status",
+            "DELETE FROM _sqlx_migrations WHERE version = 6",
+        ] {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        for (i, (name, current, latest, bump)) in old_rows.into_iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO outdated (scan_id, ordinal, ecosystem, name, path, line, \
+                 current_version, latest_version, bump, majors_behind, minors_behind, \
+                 patches_behind, yanked, deprecated, checked_at) \
+                 VALUES ($1, $2, 'pypi', $3, 'requirements.txt', 1, $4, $5, $6, 0, 0, 0, 0, 0, 0)",
+            )
+            .bind(scan)
+            .bind(i as i64)
+            .bind(name)
+            .bind(current.map(str::to_string))
+            .bind(latest.map(str::to_string))
+            .bind(bump.map(str::to_string))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    });
+    let reopened = Store::open(store.url()).unwrap();
+    let statuses: Vec<Option<OutdatedStatus>> = reopened
+        .outdated(scan)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(OutdatedStatus::Outdated),
+            Some(OutdatedStatus::UpToDate),
+            Some(OutdatedStatus::Unknown),
+        ]
+    );
+    assert!(reopened.compatibility(scan).unwrap().is_empty());
+}
+
 backends!(
+    migration_6_gives_the_rows_before_it_their_implied_status,
     a_status_is_kept_and_an_absent_one_is_implied,
     rows_are_replaced_per_scan_and_read_back_in_order,
     the_fleet_has_the_lag_of_each_latest_scan,
