@@ -15,6 +15,7 @@
 //! as such and left out instead of counting as perfect or as zero.
 
 use polyver_model::FindingSeverity;
+use polyver_version::Bump;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -29,6 +30,28 @@ pub mod weights {
 
 /// Minors behind latest that still count as current.
 pub const CURRENT_WITHIN_MINORS: u64 = 2;
+
+/// The currency part's count over looked-up components, each given as whether its
+/// standing was decided (`polyver outdated`'s status is not `unknown`), its bump to the
+/// latest release and how many minors behind: (decided ones within
+/// [`CURRENT_WITHIN_MINORS`] minors of latest, decided ones). A major behind is not
+/// current; up to date, a patch or another bump is. `polyver plan` counts its live lookups
+/// with it, the server the rows stored with a scan, so the two agree on the same data.
+pub fn currency(standings: impl IntoIterator<Item = (bool, Option<Bump>, u64)>) -> (usize, usize) {
+    let (mut within, mut decided) = (0, 0);
+    for (known, bump, minors_behind) in standings {
+        if !known {
+            continue;
+        }
+        decided += 1;
+        within += usize::from(match bump {
+            Some(Bump::Major) => false,
+            Some(Bump::Minor) => minors_behind <= CURRENT_WITHIN_MINORS,
+            _ => true,
+        });
+    }
+    (within, decided)
+}
 
 /// What the health is computed from.
 #[derive(Clone, Debug)]
@@ -294,6 +317,22 @@ mod tests {
         assert_eq!(part(&h, "vulnerabilities").score, Some(0.0));
         assert_eq!(part(&h, "conflicts").score, Some(0.0));
         assert_eq!(h.score, 2, "only 15/8 of the SLA part is left");
+    }
+
+    #[test]
+    fn currency_counts_the_decided_components_within_two_minors() {
+        use polyver_version::Bump::*;
+        let standings = [
+            (true, None, 0),
+            (true, Some(Patch), 0),
+            (true, Some(Minor), 2),
+            (true, Some(Minor), 3),
+            (true, Some(Major), 0),
+            (false, Some(Major), 0),
+            (false, None, 0),
+        ];
+        assert_eq!(currency(standings), (3, 5));
+        assert_eq!(currency([]), (0, 0));
     }
 
     #[test]

@@ -355,28 +355,20 @@ fn health_inputs(
     items: &[Item],
     breaches: Option<&Vec<Finding>>,
 ) -> HealthInputs {
-    let known: Vec<_> = inputs
-        .outdated
-        .rows
-        .iter()
-        .filter(|r| r.status != RowStatus::Unknown)
-        .collect();
-    let within = known
-        .iter()
-        .filter(|r| match (r.status, r.bump) {
-            (RowStatus::UpToDate, _) => true,
-            (_, Some(Bump::Major)) => false,
-            (_, Some(Bump::Minor)) => r.minors_behind <= health::CURRENT_WITHIN_MINORS,
-            _ => true,
-        })
-        .count();
-    let currency = if known.is_empty() && inputs.outdated.rows.is_empty() {
+    let (within, known) = health::currency(
+        inputs
+            .outdated
+            .rows
+            .iter()
+            .map(|r| (r.status != RowStatus::Unknown, r.bump, r.minors_behind)),
+    );
+    let currency = if known == 0 && inputs.outdated.rows.is_empty() {
         Err(match inputs.outdated.skipped.keys().next() {
             Some(_) => format!("nothing looked up ({})", skipped_text(inputs.outdated)),
             None => "nothing looked up".to_string(),
         })
     } else {
-        Ok((within, known.len()))
+        Ok((within, known))
     };
     let vulnerabilities = match (audit, &inputs.audit) {
         (Some(report), _) => {

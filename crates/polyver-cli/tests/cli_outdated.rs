@@ -374,3 +374,85 @@ fn rows_are_stored_with_the_latest_scan_and_pushed_with_it() {
         "{metrics}"
     );
 }
+
+/// The health's currency part from the rows `outdated` stored, as the server computes it for
+/// `/metrics` and the dashboard, is `polyver plan`'s from its live lookups of the same
+/// registries: same part, same score.
+#[test]
+fn plan_and_the_server_agree_on_the_health_of_stored_rows() {
+    let setup = Setup::new();
+    let dir = setup.dir.path();
+    let local = format!("sqlite://{}", dir.join("local.db").display());
+    // An OSV database (one advisory of a package the repository does not use), so that
+    // plan and the stored scan both measure the vulnerabilities.
+    write(
+        dir,
+        "osv/PYSEC-0000-1.json",
+        r#"{"id": "PYSEC-0000-1", "modified": "2024-02-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "not-used-here"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}]}]}"#,
+    );
+    let osv_db = dir.join("osv-db");
+    let polyver = |args: &[&str]| {
+        let mut cmd = Command::cargo_bin("polyver").unwrap();
+        cmd.current_dir(dir.join("repo"))
+            .env("POLYVER_NOW", "2025-06-01T00:00:00Z")
+            .env("POLYVER_OSV_DB", &osv_db)
+            .env("POLYVER_CACHE_DIR", dir.join("cache"))
+            .env("NO_COLOR", "1")
+            .env_remove("POLYVER_DATABASE_URL")
+            .env_remove("POLYVER_DATA_DIR")
+            .args(args);
+        if args[0] != "db" {
+            cmd.arg("--config").arg(dir.join("polyver.toml"));
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    polyver(&["db", "import", dir.join("osv").to_str().unwrap()]);
+    polyver(&["scan", "-q", "--db", &local]);
+    polyver(&["outdated", "-q", "--db", &local]);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&polyver(&["plan", "--format", "json"])).unwrap();
+    let health = &plan["health"];
+    let currency = &health["parts"][0];
+    assert_eq!(currency["name"], "currency");
+    // express is a major behind: not every component is current.
+    let score = currency["score"].as_f64().expect("currency measured");
+    assert!(score > 0.0 && score < 1.0, "{currency}");
+
+    let server_db = format!("sqlite://{}", dir.join("server.db").display());
+    let out = Command::cargo_bin("polyver")
+        .unwrap()
+        .args(["token", "create", "--scope", "push", "--db", &server_db])
+        .env_remove("POLYVER_DATABASE_URL")
+        .output()
+        .unwrap();
+    let token = String::from_utf8(out.stdout).unwrap();
+    let token = token.lines().last().unwrap().to_string();
+    let served = serve::start(&server_db, &[], &[]);
+    let server = format!("http://{}", served.addr);
+    polyver(&[
+        "push", "-q", "--server", &server, "--token", &token, "--db", &local,
+    ]);
+    let (_, metrics) = serve::get(&served.addr, "/metrics");
+    assert!(
+        metrics.contains(&format!(
+            "polyver_health_score{{repo=\"repo\"}} {}\n",
+            health["score"]
+        )),
+        "plan's health {health}:\n{metrics}"
+    );
+    let (status, page) = serve::get(&served.addr, "/repos/repo");
+    assert_eq!(status, 200);
+    let value = currency["value"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("<th scope=\"row\">currency</th><td>{value}</td>")),
+        "the dashboard's currency part is plan's ({value})"
+    );
+}

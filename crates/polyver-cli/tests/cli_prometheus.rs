@@ -159,6 +159,7 @@ fn prometheus_scrapes_polyver_serve_and_answers_its_metrics() {
                 yanked: false,
                 deprecated: false,
                 checked_at: 1_767_225_600,
+                status: None,
             }],
         )
         .unwrap();

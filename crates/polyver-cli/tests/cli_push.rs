@@ -1,7 +1,8 @@
 //! `polyver push` against a running `polyver serve`, on SQLite and PostgreSQL: the same push
 //! twice stored once (`--scan-id`, `--from`), a push interrupted by kill -9 inside its
-//! transaction leaving the last complete scan and its retry succeeding, and the client's
-//! errors. (Who may push what: cli_serve_auth.rs.)
+//! transaction leaving the last complete scan and its retry succeeding, a scan's
+//! compatibility matrix going from `scan` through `push` to the API and the dashboard, and
+//! the client's errors. (Who may push what: cli_serve_auth.rs.)
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -11,7 +12,7 @@ mod server;
 mod temp;
 
 use serde_json::{json, Value};
-use server::{checkout, history, polyver, token, Server};
+use server::{checkout, history, polyver, request, token, Server};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -228,6 +229,127 @@ fn killed_mid_push(dir: &Path, db: &str) {
 #[test]
 fn a_push_killed_mid_transaction_leaves_the_last_complete_scan() {
     on_both("killed", killed_mid_push);
+}
+
+/// A checkout whose `[[compat]]` rules fail at the root, pass in `api/` and apply nowhere,
+/// with a derived `requires-python` rule that passes.
+fn compat_checkout(repo: &Path) {
+    std::fs::create_dir_all(repo.join("api")).unwrap();
+    checkout(
+        repo,
+        "https://git.example/acme/models.git",
+        C1,
+        "fastapi==0.110.0\nuvicorn==0.29.0\n",
+    );
+    let files = [
+        (
+            "polyver.toml",
+            "[[compat]]\nwhen = { python = \"3.10\" }\n\
+             require = { \"pypi:fastapi\" = \">=0.100,<0.105\" }\n\
+             reason = \"fastapi 0.105 needs pydantic 2\"\n\n\
+             [[compat]]\nwhen = { python = \"3.10\" }\nrequire = { \"pypi:django\" = \">=4.2\" }\n",
+        ),
+        (".python-version", "3.10\n"),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"models\"\nversion = \"1.0\"\nrequires-python = \">=3.9\"\n",
+        ),
+        ("api/requirements.txt", "fastapi==0.104.1\n"),
+    ];
+    for (path, text) in files {
+        std::fs::write(repo.join(path), text).unwrap();
+    }
+}
+
+fn the_matrix_goes_from_scan_through_push_to_the_api_and_the_dashboard(dir: &Path, db: &str) {
+    let server = Server::start(dir, db, &[]);
+    let push = token(dir, db, &["--scope", "push"]);
+    let repo = dir.join("models");
+    compat_checkout(&repo);
+    let local = format!("sqlite://{}", dir.join("local.db").display());
+
+    // `scan` stores the matrix `report` shows, one row per check (a rule that applies
+    // nowhere is one row).
+    polyver(&repo)
+        .args(["scan", "-q", "--db", &local])
+        .assert()
+        .success();
+    let stored = polyver_store::Store::open(&local)
+        .unwrap()
+        .compatibility(1)
+        .unwrap();
+    let report = polyver(&repo)
+        .args(["report", "--offline", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&report.stdout).unwrap();
+    let mut expected: Vec<(String, String, String)> = Vec::new();
+    for rule in report["compatibility"].as_array().unwrap() {
+        let title = rule["title"].as_str().unwrap().to_string();
+        let cells = rule["cells"].as_array().unwrap();
+        if cells.is_empty() {
+            expected.push((title.clone(), "not-applicable".into(), String::new()));
+        }
+        for cell in cells {
+            let result = if cell["pass"] == true { "pass" } else { "fail" };
+            let checked = cell["checked"].as_str().unwrap().to_string();
+            expected.push((title.clone(), result.into(), checked));
+        }
+    }
+    let rows: Vec<(String, String, String)> = stored
+        .iter()
+        .map(|c| {
+            (
+                c.title.clone(),
+                c.result.id().to_string(),
+                c.checked.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, expected);
+    let results: Vec<&str> = stored.iter().map(|c| c.result.id()).collect();
+    assert!(
+        results.contains(&"pass")
+            && results.contains(&"fail")
+            && results.contains(&"not-applicable"),
+        "{results:?}"
+    );
+
+    // `push` sends it; the server keeps it with the scan and shows it whole.
+    let pushed = run_push(&repo, &server, &push, &["--db", &local]);
+    assert_eq!(stdout_of(&pushed), "1\n");
+    let path = "/api/v1/repositories/git.example%2Facme%2Fmodels/compatibility";
+    let api = request(&server.addr, "GET", path, None, &[], b"").json();
+    assert_eq!(api["items"], serde_json::to_value(&stored).unwrap());
+    assert_eq!(
+        api["fail"],
+        results.iter().filter(|r| **r == "fail").count()
+    );
+    let page = request(
+        &server.addr,
+        "GET",
+        "/repos/git.example/acme/models",
+        None,
+        &[],
+        b"",
+    );
+    assert_eq!(page.status, 200);
+    let shown: Vec<&str> = page
+        .body
+        .split("<tr data-result=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(shown, results, "the page's rows are the API's, in order");
+    assert!(page.body.contains("fastapi 0.105 needs pydantic 2"));
+}
+
+#[test]
+fn a_scans_compatibility_matrix_reaches_the_api_and_the_dashboard() {
+    on_both(
+        "compat",
+        the_matrix_goes_from_scan_through_push_to_the_api_and_the_dashboard,
+    );
 }
 
 #[test]

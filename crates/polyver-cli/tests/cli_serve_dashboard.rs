@@ -87,7 +87,13 @@ fn rows(html: &str, class: &str) -> Vec<Vec<String>> {
     let body = &table[table.find("<tbody>").unwrap()..];
     body.split("<tr")
         .skip(1)
-        .filter_map(|row| row.strip_prefix('>'))
+        // Rows with data only (`<tr>`, `<tr data-result=…>`), not `<tr class="empty">`.
+        .filter_map(|row| {
+            row.strip_prefix('>').or_else(|| {
+                let attributes = row.strip_prefix(" data-")?;
+                Some(&attributes[attributes.find('>')? + 1..])
+            })
+        })
         .map(|row| {
             row.split("</th>")
                 .flat_map(|part| part.split("</td>"))
@@ -358,8 +364,29 @@ fn a_repository_page_shows_health_history_findings_drift_compat_and_components()
         // Drift and compatibility sections.
         let drift = &t[t.find("Drift from approved versions").unwrap()..];
         assert!(drift.contains("pypi:requests 2.20.0 is outside [approved] ==2.32.3"));
+        // The whole matrix, in the stored order: rule, source, checked, result, evidence.
+        let matrix = rows(&html, "compatibility");
+        let results: Vec<&str> = matrix.iter().map(|r| r[3].as_str()).collect();
+        assert_eq!(results, ["fail", "not-applicable", "pass"], "{matrix:?}");
+        assert_eq!(
+            matrix[0][..3],
+            [
+                "pypi:requests within `>=2.25` with python 3.8 urllib3 2 needs it",
+                "[[compat]] polyver.toml:9",
+                "requests 2.20.0 requirements.txt:4",
+            ]
+        );
+        assert!(matrix[0][4].contains("python 3.8 (when python 3.8) at .python-version:1"));
+        assert_eq!(
+            matrix[2][1],
+            "derived compat/requires-python pyproject.toml:5"
+        );
         let compat = &t[t.find("Compatibility").unwrap()..];
-        assert!(compat.contains("compat/rule"), "{compat}");
+        assert!(
+            compat.contains("3 rules: 2 declared in polyver.toml [[compat]], 1 derived"),
+            "{compat}"
+        );
+        assert!(compat.contains("1 check passes, 1 fails, 1 rule applies nowhere."));
         // Components and their filters.
         let all = rows(&html, "components");
         assert_eq!(names(&all), ["requests", "postgres", "<script>"]);

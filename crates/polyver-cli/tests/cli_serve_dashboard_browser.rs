@@ -1,7 +1,7 @@
 //! The dashboard in a real browser: headless Chromium (Debian's `chromium`, which `.ci/run`
 //! installs) loads the pages of a `polyver serve` on a seeded registry and the test reads
 //! the DOM it rendered — the table rows, the chart `<svg>` with its title, a filter link
-//! followed — checks that the page logged nothing to the console (a CSP violation would be
+//! followed, the compatibility matrix against the API's — checks that the page logged nothing to the console (a CSP violation would be
 //! logged there) and that no request the pages made left loopback (from Chromium's own
 //! network log), and takes phone-width (390×844) and laptop screenshots into
 //! `target/tmp/dashboard-screenshots/`.
@@ -140,7 +140,13 @@ fn rows(html: &str, class: &str) -> Vec<Vec<String>> {
     let body = &table[table.find("<tbody>").unwrap()..];
     body.split("<tr")
         .skip(1)
-        .filter_map(|row| row.strip_prefix('>'))
+        // Rows with data only (`<tr>`, `<tr data-result=…>`), not `<tr class="empty">`.
+        .filter_map(|row| {
+            row.strip_prefix('>').or_else(|| {
+                let attributes = row.strip_prefix(" data-")?;
+                Some(&attributes[attributes.find('>')? + 1..])
+            })
+        })
         .map(|row| {
             row.split("</th>")
                 .flat_map(|part| part.split("</td>"))
@@ -260,6 +266,41 @@ fn the_dashboard_renders_in_chromium_without_remote_loads() {
         .contains("<title id=\"vulnerabilities-history-title\">Vulnerabilities over time</title>"));
     assert_eq!(rows(&web, "findings").len(), 5);
     assert_eq!(rows(&web, "components").len(), 3);
+    // Its compatibility matrix is the API's, row for row: verdict, rule, what was checked
+    // where, and every declaration of the evidence.
+    let api = server::request(
+        &served.addr,
+        "GET",
+        "/api/v1/repositories/github.com%2Facme%2Fweb/compatibility",
+        None,
+        &[],
+        b"",
+    )
+    .json();
+    let items = api["items"].as_array().unwrap();
+    let matrix = rows(&web, "compatibility");
+    assert_eq!(matrix.len(), items.len(), "{matrix:?}");
+    assert_eq!(items.len(), 3);
+    for (row, item) in matrix.iter().zip(items) {
+        let field = |name: &str| item[name].as_str().unwrap_or_default().to_string();
+        assert_eq!(row[3], field("result"), "{row:?}");
+        assert!(row[0].starts_with(&field("title")), "{row:?}");
+        assert!(row[1].ends_with(&field("origin")), "{row:?}");
+        let checked = match item["checked"].as_str() {
+            Some(checked) => format!("{checked} {}:{}", field("path"), item["line"]),
+            None => "—".to_string(),
+        };
+        assert_eq!(row[2], checked);
+        for e in item["evidence"].as_array().unwrap() {
+            let at = format!(
+                "{} at {}:{}",
+                e["requirement"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+                e["line"]
+            );
+            assert!(row[4].contains(&at), "{row:?} lacks {at}");
+        }
+    }
     let npm = dom(&link(&web, "npm (1)").replace("#components", ""));
     let components: Vec<String> = rows(&npm, "components")
         .into_iter()
@@ -285,7 +326,7 @@ fn the_dashboard_renders_in_chromium_without_remote_loads() {
         (
             "repository-laptop",
             "/repos/github.com/acme/web",
-            "1280,1600",
+            "1280,2300",
         ),
     ] {
         let file = shots.join(format!("{name}.png"));

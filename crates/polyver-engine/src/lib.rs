@@ -39,7 +39,7 @@ pub mod version_eval;
 pub use error::{EngineError, ErrorKind};
 pub use gate::{Check, CheckResult, CheckStatus, Gate, GateOptions, PreparedGate};
 pub use lock::{read_lock, write_atomically, write_lock, Written, MAX_LOCK_SIZE};
-pub use record::findings_to_record;
+pub use record::{findings_to_record, stored_matrix, Analyses};
 pub use settings::{osv_db_dir, sbom_timestamp, scan_config, Overrides, Settings};
 
 use polyver_extract::{NoProgress, ScanProgress};

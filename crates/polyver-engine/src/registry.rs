@@ -168,6 +168,8 @@ pub struct Recording<'a> {
     pub inventory: &'a Inventory,
     /// The analyses recorded besides the diagnostics ([`crate::findings_to_record`]).
     pub analysis: &'a [Finding],
+    /// The compatibility matrix of the same analyses.
+    pub compatibility: &'a [polyver_store::StoredCompat],
     pub started_at: i64,
 }
 
@@ -187,7 +189,8 @@ pub enum Recorded {
 
 /// What [`record`] stores for a scan (`polyver push` sends the same): where it came from
 /// (repository, git commit and branch, absolute root, times, tool version) and its findings
-/// (the diagnostics, then the analyses). `r.db` is not used.
+/// (the diagnostics, then the analyses); the compatibility matrix goes along as it is.
+/// `r.db` is not used.
 pub fn what_to_record(r: &Recording<'_>) -> (ScanMeta, Vec<Finding>) {
     let (detected, git) = polyver_store::repository_identity(r.root);
     let meta = ScanMeta {
@@ -217,7 +220,7 @@ pub fn record(r: &Recording<'_>) -> Result<Recorded, EngineError> {
     // The full integrity check only here: a damaged registry must take no more scans.
     let stored = Store::open(&url).and_then(|store| {
         store.check_integrity()?;
-        store.record(&meta, r.inventory, &findings)
+        store.record_with_compatibility(&meta, r.inventory, &findings, r.compatibility)
     });
     match stored {
         Ok(id) => {

@@ -83,6 +83,11 @@ pub fn stored_rows(report: &Report, checked_at: i64) -> Vec<polyver_store::Store
             yanked: row.yanked.is_some() || row.retracted.is_some(),
             deprecated: row.deprecated.is_some(),
             checked_at,
+            status: Some(match row.status {
+                outdated::Status::UpToDate => polyver_store::OutdatedStatus::UpToDate,
+                outdated::Status::Outdated => polyver_store::OutdatedStatus::Outdated,
+                outdated::Status::Unknown => polyver_store::OutdatedStatus::Unknown,
+            }),
         })
         .collect()
 }

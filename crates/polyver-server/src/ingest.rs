@@ -3,8 +3,9 @@
 //! The body is a `polyver.push/v1` document ([`polyver_store::ScanUpload`]): the scan's
 //! repository, commit, branch, times and tool version, its `polyver.scan/v1` inventory and
 //! its findings — what `polyver scan` records locally — and, when the client's registry holds
-//! them for that scan, `polyver outdated`'s rows (`outdated`, stored in the same transaction;
-//! optional, so older clients' documents still read). It may be gzip-compressed
+//! them for that scan, `polyver outdated`'s rows (`outdated`), and the scan's compatibility
+//! matrix (`compatibility`), both stored in the same transaction and optional, so older
+//! clients' documents still read. It may be gzip-compressed
 //! (`Content-Encoding: gzip`); the compressed body is bounded by the server's body limit and
 //! the decompressed document by [`MAX_DOCUMENT_BYTES`], so a small bomb cannot fill memory.
 //!
@@ -23,7 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use polyver_store::{parse_scan_id as scan_id, Ingested, ScanUpload, PUSH_SCHEMA};
+use polyver_store::{parse_scan_id as scan_id, Attached, Ingested, ScanUpload, PUSH_SCHEMA};
 use serde_json::json;
 use std::io::Read;
 
@@ -238,12 +239,14 @@ async fn push_scan(
     let meta = upload.meta();
     let ingested = state
         .store
-        .ingest_with_outdated(
+        .ingest_with(
             &id,
             &meta,
-            &upload.inventory,
-            &upload.findings,
-            &upload.outdated,
+            (&upload.inventory, &upload.findings),
+            Attached {
+                outdated: &upload.outdated,
+                compatibility: &upload.compatibility,
+            },
             caller.token_id(),
         )
         .await
@@ -273,6 +276,7 @@ async fn push_scan(
         repository = %upload.repository,
         components = upload.inventory.components.len(),
         outdated = upload.outdated.len(),
+        compatibility = upload.compatibility.len(),
         created = status == StatusCode::CREATED,
         "push"
     );

@@ -3,7 +3,8 @@
 //! body its schema accepts, pages joined by `next` give the whole list, filters, ranges and
 //! the search select what they say, bad requests get a 400 that names the parameter, and
 //! pushes (`POST /api/v1/scans`) answer 201/200/400/401/403/413/415/422 as documented and
-//! bring their `polyver outdated` rows to the outdated endpoint and `/metrics`.
+//! bring their `polyver outdated` rows to the outdated endpoint and `/metrics`, and their
+//! compatibility matrix to the compatibility endpoint.
 
 #[path = "support/registry.rs"]
 mod registry;
@@ -160,6 +161,11 @@ fn every_documented_endpoint_answers_as_documented() {
         ("/api/v1/repositories/{repository}/outdated", format!("/api/v1/repositories/{}/outdated?behind=true", encoded(INFRA))),
         ("/api/v1/repositories/{repository}/outdated", "/api/v1/repositories/nobody/outdated".into()),
         ("/api/v1/repositories/{repository}/outdated", format!("/api/v1/repositories/{}/outdated?behind=1", encoded(SHOP))),
+        ("/api/v1/repositories/{repository}/compatibility", format!("/api/v1/repositories/{}/compatibility", encoded(BILLING))),
+        ("/api/v1/repositories/{repository}/compatibility", format!("/api/v1/repositories/{}/compatibility?result=not-applicable", encoded(BILLING))),
+        ("/api/v1/repositories/{repository}/compatibility", format!("/api/v1/repositories/{}/compatibility", encoded(SHOP))),
+        ("/api/v1/repositories/{repository}/compatibility", format!("/api/v1/repositories/{}/compatibility?result=ok", encoded(SHOP))),
+        ("/api/v1/repositories/{repository}/compatibility", "/api/v1/repositories/nobody/compatibility".into()),
         ("/api/v1/scans/{scan_id}", format!("/api/v1/scans/{shop}")),
         ("/api/v1/scans/{scan_id}", "/api/v1/scans/999999".into()),
         ("/api/v1/scans/{scan_id}", "/api/v1/scans/abc".into()),
@@ -661,6 +667,46 @@ fn the_outdated_rows_of_the_latest_scan_page_and_filter() {
     assert_eq!(status, 404);
 }
 
+#[test]
+fn the_compatibility_matrix_of_the_latest_scan_is_whole_and_filters_by_result() {
+    let billing = encoded(BILLING);
+    let all = ok(&format!("/api/v1/repositories/{billing}/compatibility"));
+    assert_eq!(all["scan_id"], server().seeded.billing);
+    assert_eq!(all["repository"], BILLING);
+    assert_eq!(
+        (&all["pass"], &all["fail"], &all["not_applicable"]),
+        (&json!(1), &json!(1), &json!(1))
+    );
+    // Every row, in the recorded order, with every field.
+    assert_eq!(
+        all["items"],
+        serde_json::to_value(registry::billing_matrix()).unwrap()
+    );
+    let failing = ok(&format!(
+        "/api/v1/repositories/{billing}/compatibility?result=fail"
+    ));
+    assert_eq!(failing["items"].as_array().unwrap().len(), 1);
+    assert_eq!(failing["items"][0]["checked"], "requests 2.28.1");
+    assert_eq!(
+        failing["items"][0]["evidence"][1]["path"],
+        ".python-version"
+    );
+    assert_eq!(failing["pass"], 1, "the counts are before the filter");
+
+    // A scan stored without a matrix: an empty one, not a 404.
+    let shop = ok(&format!(
+        "/api/v1/repositories/{}/compatibility",
+        encoded(SHOP)
+    ));
+    assert_eq!(shop["items"], json!([]));
+    assert_eq!(
+        bad(&format!(
+            "/api/v1/repositories/{billing}/compatibility?result=ok"
+        )),
+        "query parameter `result` is `ok`: expected one of pass, fail, not-applicable"
+    );
+}
+
 /// A `polyver.push/v1` document of one requirement, with these outdated rows.
 fn push_document(scan_id: &str, repository: &str, outdated: Value) -> Value {
     json!({
@@ -685,7 +731,7 @@ fn push_document(scan_id: &str, repository: &str, outdated: Value) -> Value {
 }
 
 #[test]
-fn pushes_answer_as_documented_and_bring_their_outdated_rows() {
+fn pushes_answer_as_documented_and_bring_their_outdated_rows_and_matrix() {
     use polyver_store::tokens::{NewToken, RepoPattern, TokenScope};
     let dir = tempfile::tempdir().unwrap();
     let url = polyver_store::sqlite_url(&dir.path().join("registry.db"));
@@ -740,7 +786,8 @@ fn pushes_answer_as_documented_and_bring_their_outdated_rows() {
         "deprecated": false, "checked_at": 1_767_398_400
     }]);
     let id = "6f1c2a9e-8d3b-4c5e-9f7a-1b2c3d4e5f60";
-    let document = push_document(id, "git.example/ops/api", lag.clone());
+    let mut document = push_document(id, "git.example/ops/api", lag.clone());
+    document["compatibility"] = serde_json::to_value(registry::billing_matrix()).unwrap();
     let bytes = |v: &Value| serde_json::to_vec(v).unwrap();
 
     assert_eq!(send(None, bytes(&document), &[]).0, 401);
@@ -780,7 +827,10 @@ fn pushes_answer_as_documented_and_bring_their_outdated_rows() {
         .json()
         .unwrap();
     assert_eq!(outdated["scan_id"], created["id"]);
-    assert_eq!(outdated["items"], lag);
+    // Pushed without a status (an older client): stored with the one the row implies.
+    let mut with_status = lag.clone();
+    with_status[0]["status"] = json!("outdated");
+    assert_eq!(outdated["items"], with_status);
     let metrics = client
         .get(format!("{base}/metrics"))
         .send()
@@ -794,6 +844,18 @@ fn pushes_answer_as_documented_and_bring_their_outdated_rows() {
         "{metrics}"
     );
 
+    // And its compatibility matrix.
+    let matrix: Value = client
+        .get(format!(
+            "{base}/api/v1/repositories/git.example%2Fops%2Fapi/compatibility"
+        ))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(matrix["scan_id"], created["id"]);
+    assert_eq!(matrix["items"], document["compatibility"]);
+
     // The same scan id for another repository: 422. A bad document: 400. Not JSON: 415.
     let reused = push_document(id, "git.example/ops/web", json!([]));
     assert_eq!(send(Some(&push), bytes(&reused), &[]).0, 422);
@@ -803,6 +865,15 @@ fn pushes_answer_as_documented_and_bring_their_outdated_rows() {
     assert_eq!(status, 400);
     assert!(
         body["error"].as_str().unwrap().contains("`sideways`"),
+        "{body}"
+    );
+    let mut bad_result = push_document("6f1c2a9e-8d3b-4c5e-9f7a-1b2c3d4e5f63", "x", json!([]));
+    bad_result["compatibility"] = serde_json::to_value(registry::billing_matrix()).unwrap();
+    bad_result["compatibility"][0]["result"] = json!("maybe");
+    let (status, body) = send(Some(&push), bytes(&bad_result), &[]);
+    assert_eq!(status, 400);
+    assert!(
+        body["error"].as_str().unwrap().contains("`maybe`"),
         "{body}"
     );
     let response = client

@@ -7,14 +7,15 @@
 //! index lookups), so the cost follows the size of the latest scans, never the history.
 //! Only the few findings monitoring looks at one by one (drift, policy) are read whole. The
 //! update lag comes from the latest scans' stored `polyver outdated` rows, reduced in SQL
-//! to one value per package and only for packages behind.
+//! to one value per package and only for packages behind; the same rows, counted by
+//! [`Standing`], give the health its currency part.
 //!
 //! One snapshot: PostgreSQL runs the queries in a `REPEATABLE READ` read-only transaction and
 //! SQLite reads inside one transaction (WAL gives it a fixed snapshot), so a scan recorded
 //! between two queries never shows in one and not the other. Rows are keyed by scan id
 //! anyway, so nothing can be attributed to the wrong repository.
 
-use super::{AsyncStore, Backend, Result, StoreError};
+use super::{AsyncStore, Backend, OutdatedStatus, Result, StoreError, StoredOutdated};
 use polyver_model::{Finding, FindingKind};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -44,6 +45,29 @@ pub struct LatestScan {
     /// stored `polyver outdated` rows say are behind and date (the largest, when a package is
     /// declared in several places). Empty when no rows were stored for the scan.
     pub update_lag_days: BTreeMap<(String, String), u64>,
+    /// The scan's stored `polyver outdated` rows counted by [`Standing`] (empty when none
+    /// were stored).
+    pub outdated_standings: BTreeMap<Standing, u64>,
+}
+
+/// What the health's currency part reads of one stored `polyver outdated` row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Standing {
+    pub status: OutdatedStatus,
+    /// `major`, `minor`, `patch`, `other`, or `None`.
+    pub bump: Option<String>,
+    pub minors_behind: u64,
+}
+
+impl StoredOutdated {
+    /// This row's [`Standing`].
+    pub fn standing(&self) -> Standing {
+        Standing {
+            status: self.status(),
+            bump: self.bump.clone(),
+            minors_behind: self.minors_behind,
+        }
+    }
 }
 
 impl LatestScan {
@@ -146,6 +170,29 @@ impl AsyncStore {
             if let Some(&i) = at.get(&row.try_get::<i64, _>(0)?) {
                 let key = (row.try_get(1)?, row.try_get(2)?);
                 repositories[i].update_lag_days.insert(key, count(row, 3)?);
+            }
+        }
+
+        let rows = sqlx::query(
+            "SELECT o.scan_id, o.status, o.bump, o.minors_behind, COUNT(*) FROM repositories r \
+             JOIN outdated o ON o.scan_id = r.latest_scan_id \
+             GROUP BY o.scan_id, o.status, o.bump, o.minors_behind",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            if let Some(&i) = at.get(&row.try_get::<i64, _>(0)?) {
+                let status: String = row.try_get(1)?;
+                let standing = Standing {
+                    status: OutdatedStatus::from_id(&status).ok_or_else(|| {
+                        StoreError::Corrupt(format!("outdated row with status `{status}`"))
+                    })?,
+                    bump: row.try_get(2)?,
+                    minors_behind: count(row, 3)?,
+                };
+                repositories[i]
+                    .outdated_standings
+                    .insert(standing, count(row, 4)?);
             }
         }
 

@@ -14,7 +14,7 @@
 //! reused id: it is refused rather than silently answered with someone else's scan.
 
 use super::record::pause_before_commit;
-use super::{AsyncStore, Result, ScanMeta, Store, StoredOutdated};
+use super::{AsyncStore, Result, ScanMeta, Store, StoredCompat, StoredOutdated};
 use polyver_model::{Finding, Inventory};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -89,6 +89,10 @@ pub struct ScanUpload {
     /// (absent or empty otherwise; a server older than this field ignores it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outdated: Vec<StoredOutdated>,
+    /// The scan's compatibility matrix (absent from a push by an older polyver, and empty
+    /// when no rule applies; a server older than this field ignores it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compatibility: Vec<StoredCompat>,
 }
 
 impl ScanUpload {
@@ -112,6 +116,7 @@ impl ScanUpload {
             inventory,
             findings,
             outdated: Vec::new(),
+            compatibility: Vec::new(),
         }
     }
 
@@ -126,6 +131,15 @@ impl ScanUpload {
             tool_version: self.tool_version.clone(),
         }
     }
+}
+
+/// What a pushed scan carries besides its inventory and findings, stored in its transaction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Attached<'a> {
+    /// `polyver outdated`'s rows for the scan.
+    pub outdated: &'a [StoredOutdated],
+    /// The scan's compatibility matrix.
+    pub compatibility: &'a [StoredCompat],
 }
 
 /// What became of a pushed scan.
@@ -154,19 +168,20 @@ impl AsyncStore {
         findings: &[Finding],
         token: Option<i64>,
     ) -> Result<Ingested> {
-        self.ingest_with_outdated(client_scan_id, meta, inventory, findings, &[], token)
+        let scan = (inventory, findings);
+        self.ingest_with(client_scan_id, meta, scan, Attached::default(), token)
             .await
     }
 
-    /// [`AsyncStore::ingest`] with the scan's `polyver outdated` rows, written in the same
-    /// transaction (a retry writes neither again).
-    pub async fn ingest_with_outdated(
+    /// [`AsyncStore::ingest`] of `scan` (inventory, findings) with what it carries
+    /// (`polyver outdated`'s rows, the compatibility matrix), written in the same
+    /// transaction (a retry writes none of it again).
+    pub async fn ingest_with(
         &self,
         client_scan_id: &str,
         meta: &ScanMeta,
-        inventory: &Inventory,
-        findings: &[Finding],
-        outdated: &[StoredOutdated],
+        (inventory, findings): (&Inventory, &[Finding]),
+        attached: Attached<'_>,
         token: Option<i64>,
     ) -> Result<Ingested> {
         if let Some(stored) = self.pushed(client_scan_id, meta).await? {
@@ -181,9 +196,11 @@ impl AsyncStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            if !outdated.is_empty() {
-                self.write_outdated(&mut tx, id, outdated).await?;
+            if !attached.outdated.is_empty() {
+                self.write_outdated(&mut tx, id, attached.outdated).await?;
             }
+            self.write_compatibility(&mut tx, id, attached.compatibility)
+                .await?;
             Ok::<i64, super::StoreError>(id)
         }
         .await;

@@ -17,8 +17,8 @@
 //! server's paged reads and search), `fleet` (every repository's latest scan in counts, for
 //! monitoring), `known` (what re-matching found and its webhook deliveries), `blocking`
 //! ([`Store`]), `ingest` (pushed scans, idempotent on the client's scan id), `tokens` (the
-//! server's API tokens, stored hashed), `outdated` (`polyver outdated`'s rows per scan); the
-//! public types stay here.
+//! server's API tokens, stored hashed), `outdated` (`polyver outdated`'s rows per scan),
+//! `compat` (the compatibility matrix per scan); the public types stay here.
 
 pub mod diff;
 pub mod fleet;
@@ -34,6 +34,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 mod blocking;
+mod compat;
 mod ingest;
 mod known;
 mod open;
@@ -45,13 +46,14 @@ mod url;
 use open::is_damage;
 
 pub use blocking::Store;
+pub use compat::{CompatEvidence, CompatResult, StoredCompat};
 pub use diff::{diff, Change, ChangeKind, Comparison, Diff};
-pub use fleet::{Fleet, FleetFinding, LatestScan};
+pub use fleet::{Fleet, FleetFinding, LatestScan, Standing};
 pub use ingest::{
-    derived_scan_id, parse_scan_id, random_scan_id, Ingested, ScanUpload, PUSH_SCHEMA,
+    derived_scan_id, parse_scan_id, random_scan_id, Attached, Ingested, ScanUpload, PUSH_SCHEMA,
 };
 pub use known::{Delivery, DeliveryStatus, KnownFinding, NewFinding, WebhookRef};
-pub use outdated::StoredOutdated;
+pub use outdated::{OutdatedStatus, StoredOutdated};
 pub use pages::{
     normalize_name, version_in_range, ComponentFilter, FindingFilter, LatestUsage, Page,
     RepositoryDetail, UsageKey, UsageQuery,

@@ -46,12 +46,60 @@ pub struct StoredOutdated {
     pub deprecated: bool,
     /// When the registry was asked (Unix seconds).
     pub checked_at: i64,
+    /// What `polyver outdated` decided; absent from a push by a polyver older than the field,
+    /// then [`StoredOutdated::status`] reads it from the other columns. Always there when
+    /// read back from the registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OutdatedStatus>,
+}
+
+/// Where a component stood against its registry (`polyver outdated`'s `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutdatedStatus {
+    UpToDate,
+    Outdated,
+    /// Not decided: no current version of the registry's scheme, no comparable release.
+    Unknown,
+}
+
+impl OutdatedStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            OutdatedStatus::UpToDate => "up-to-date",
+            OutdatedStatus::Outdated => "outdated",
+            OutdatedStatus::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn from_id(id: &str) -> Option<OutdatedStatus> {
+        [
+            OutdatedStatus::UpToDate,
+            OutdatedStatus::Outdated,
+            OutdatedStatus::Unknown,
+        ]
+        .into_iter()
+        .find(|s| s.id() == id)
+    }
 }
 
 impl StoredOutdated {
     /// Behind a newer release (what `polyver_update_lag_days` exports).
     pub fn is_behind(&self) -> bool {
         self.bump.is_some()
+    }
+
+    /// The recorded status, else the one the other fields imply (what migration 6 gave the
+    /// rows stored before it): a bump is behind, a current and a latest version without
+    /// one are up to date, anything else is undecided.
+    pub fn status(&self) -> OutdatedStatus {
+        self.status.unwrap_or(if self.bump.is_some() {
+            OutdatedStatus::Outdated
+        } else if self.current.is_some() && self.latest.is_some() {
+            OutdatedStatus::UpToDate
+        } else {
+            OutdatedStatus::Unknown
+        })
     }
 }
 
@@ -72,6 +120,7 @@ const COLUMNS: &[&str] = &[
     "yanked",
     "deprecated",
     "checked_at",
+    "status",
 ];
 
 fn row_values(scan_id: i64, ordinal: usize, r: &StoredOutdated) -> Vec<Val> {
@@ -92,6 +141,7 @@ fn row_values(scan_id: i64, ordinal: usize, r: &StoredOutdated) -> Vec<Val> {
         Val::I(i64::from(r.yanked)),
         Val::I(i64::from(r.deprecated)),
         Val::I(r.checked_at),
+        Val::T(r.status().id().to_string()),
     ]
 }
 
@@ -114,6 +164,14 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredOutdated> {
         yanked: row.try_get::<i64, _>(11)? != 0,
         deprecated: row.try_get::<i64, _>(12)? != 0,
         checked_at: row.try_get(13)?,
+        status: {
+            let id: String = row.try_get(14)?;
+            Some(
+                OutdatedStatus::from_id(&id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("outdated row with status `{id}`"))
+                })?,
+            )
+        },
     })
 }
 
@@ -160,7 +218,7 @@ impl AsyncStore {
         let rows = sqlx::query(
             "SELECT ecosystem, name, path, line, current_version, latest_version, bump, \
              majors_behind, minors_behind, patches_behind, days_behind, yanked, deprecated, \
-             checked_at FROM outdated WHERE scan_id = $1 ORDER BY ordinal",
+             checked_at, status FROM outdated WHERE scan_id = $1 ORDER BY ordinal",
         )
         .bind(scan_id)
         .fetch_all(&self.pool)

@@ -13,7 +13,8 @@
 //! Migration 2 adds the server's API tokens (only a SHA-256 hash of each is kept, see
 //! [`crate::tokens`]) and, on scans, the client's scan id of a pushed scan (unique: a retried
 //! push finds the scan it already stored) and the token that pushed it. Migration 5 adds
-//! `polyver outdated`'s rows per scan (see [`crate::outdated`]).
+//! `polyver outdated`'s rows per scan (see [`crate::outdated`]); migration 6 the
+//! compatibility matrix of a scan (see [`crate::compat`]) and each outdated row's status.
 
 use crate::Backend;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -209,6 +210,40 @@ CREATE TABLE outdated (
     checked_at BIGINT NOT NULL,
     PRIMARY KEY (scan_id, ordinal)
 );
+"#,
+    ),
+    (
+        6,
+        "compatibility matrix and outdated status",
+        // The compatibility matrix of a scan (see `crate::compat`): one row per cell of each
+        // rule, or one `not-applicable` row for a rule nothing matched; `evidence` is JSON.
+        // And the status `polyver outdated` decided for each row (`up-to-date`, `outdated`,
+        // `unknown`), which the health's currency part counts by: rows stored before it get
+        // the status their columns imply (a bump is behind; a current and a latest version
+        // without one are up to date; anything else undecided).
+        r#"
+CREATE TABLE compatibility (
+    scan_id BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    rule TEXT NOT NULL,
+    declared BIGINT NOT NULL,
+    title TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reason TEXT,
+    result TEXT NOT NULL,
+    checked TEXT,
+    path TEXT,
+    line BIGINT,
+    relation TEXT,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (scan_id, ordinal)
+);
+
+ALTER TABLE outdated ADD COLUMN status TEXT;
+UPDATE outdated SET status = CASE
+    WHEN bump IS NOT NULL THEN 'outdated'
+    WHEN current_version IS NOT NULL AND latest_version IS NOT NULL THEN 'up-to-date'
+    ELSE 'unknown' END;
 "#,
     ),
 ];

@@ -134,6 +134,7 @@ fn row(name: &str, bump: Option<&str>) -> StoredOutdated {
         yanked: false,
         deprecated: false,
         checked_at: 1_767_225_600,
+        status: None,
     }
 }
 

@@ -1,11 +1,14 @@
 //! `polyver outdated`'s rows per scan (`record_outdated`, `outdated`), pushed with a scan
-//! (`ingest_with_outdated`), and the update lag `fleet` reads from the latest scans, on
-//! SQLite and PostgreSQL.
+//! (`ingest_with`), their status (recorded, or implied for a push that has none), and the
+//! update lag and currency standings `fleet` reads from the latest scans, on SQLite and
+//! PostgreSQL.
 
 mod common;
 
 use polyver_model::{Component, Ecosystem, Inventory, Kind, Location};
-use polyver_store::{Ingested, ScanMeta, Store, StoreError, StoredOutdated};
+use polyver_store::{
+    Ingested, OutdatedStatus, ScanMeta, Standing, Store, StoreError, StoredOutdated,
+};
 use std::collections::BTreeMap;
 
 fn inventory(names: &[&str]) -> Inventory {
@@ -57,6 +60,11 @@ fn row(name: &str, line: u32, bump: Option<&str>, days: Option<u64>) -> StoredOu
         yanked: name == "yanked",
         deprecated: name == "old",
         checked_at: 1_767_225_600,
+        status: Some(if bump.is_some() {
+            OutdatedStatus::Outdated
+        } else {
+            OutdatedStatus::UpToDate
+        }),
     }
 }
 
@@ -167,12 +175,14 @@ fn a_pushed_scan_brings_its_rows_in_its_transaction(store: &Store) {
     let rows = vec![row("requests", 1, Some("major"), Some(12))];
     let push = |rows: &[StoredOutdated]| {
         store
-            .block_on(store.inner().ingest_with_outdated(
+            .block_on(store.inner().ingest_with(
                 id,
                 &meta("acme/shop", 1_000),
-                &inventory(&["requests"]),
-                &[],
-                rows,
+                (&inventory(&["requests"]), &[]),
+                polyver_store::Attached {
+                    outdated: rows,
+                    compatibility: &[],
+                },
                 None,
             ))
             .unwrap()
@@ -189,7 +199,127 @@ fn a_pushed_scan_brings_its_rows_in_its_transaction(store: &Store) {
     assert_eq!(store.outdated(scan).unwrap(), rows);
 }
 
+fn a_status_is_kept_and_an_absent_one_is_implied(store: &Store) {
+    let scan = store
+        .record(
+            &meta("acme/shop", 1_000),
+            &inventory(&["a", "b", "c", "d"]),
+            &[],
+        )
+        .unwrap();
+    // `nginx:latest`: both versions known, yet undecided (not a version of the scheme).
+    let undecided = StoredOutdated {
+        current: Some("latest".into()),
+        latest: Some("1.27.3".into()),
+        status: Some(OutdatedStatus::Unknown),
+        ..row("a", 1, None, None)
+    };
+    let implied = |r: StoredOutdated| StoredOutdated { status: None, ..r };
+    let no_latest = StoredOutdated {
+        latest: None,
+        ..implied(row("d", 4, None, None))
+    };
+    store
+        .record_outdated(
+            scan,
+            &[
+                undecided.clone(),
+                implied(row("b", 2, Some("minor"), Some(5))),
+                implied(row("c", 3, None, None)),
+                no_latest,
+            ],
+        )
+        .unwrap();
+    let statuses: Vec<Option<OutdatedStatus>> = store
+        .outdated(scan)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(OutdatedStatus::Unknown),
+            Some(OutdatedStatus::Outdated),
+            Some(OutdatedStatus::UpToDate),
+            Some(OutdatedStatus::Unknown),
+        ]
+    );
+    // The fleet counts the latest scan's rows by standing.
+    let fleet = store.block_on(store.inner().fleet(&[])).unwrap();
+    let standing = |status, bump: Option<&str>, minors_behind| Standing {
+        status,
+        bump: bump.map(str::to_string),
+        minors_behind,
+    };
+    assert_eq!(
+        fleet.repositories[0].outdated_standings,
+        BTreeMap::from([
+            (standing(OutdatedStatus::UpToDate, None, 0), 1),
+            (standing(OutdatedStatus::Outdated, Some("minor"), 3), 1),
+            (standing(OutdatedStatus::Unknown, None, 0), 2),
+        ])
+    );
+}
+
+fn migration_6_gives_the_rows_before_it_their_implied_status(store: &Store) {
+    let scan = store
+        .record(&meta("acme/shop", 1_000), &inventory(&["a", "b", "c"]), &[])
+        .unwrap();
+    // Back to schema 5, with rows as a polyver of then wrote them (no status column).
+    let old_rows = [
+        ("a", Some("1.0"), Some("2.0"), Some("major")),
+        ("b", Some("1.0"), Some("1.0"), None),
+        ("c", None, Some("1.0"), None),
+    ];
+    store.block_on(async {
+        let pool = store.inner().pool();
+        for sql in [
+            "DROP TABLE compatibility",
+            "ALTER TABLE outdated DROP COLUMN status",
+            "DELETE FROM _sqlx_migrations WHERE version = 6",
+        ] {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        for (i, (name, current, latest, bump)) in old_rows.into_iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO outdated (scan_id, ordinal, ecosystem, name, path, line, \
+                 current_version, latest_version, bump, majors_behind, minors_behind, \
+                 patches_behind, yanked, deprecated, checked_at) \
+                 VALUES ($1, $2, 'pypi', $3, 'requirements.txt', 1, $4, $5, $6, 0, 0, 0, 0, 0, 0)",
+            )
+            .bind(scan)
+            .bind(i as i64)
+            .bind(name)
+            .bind(current.map(str::to_string))
+            .bind(latest.map(str::to_string))
+            .bind(bump.map(str::to_string))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    });
+    let reopened = Store::open(store.url()).unwrap();
+    let statuses: Vec<Option<OutdatedStatus>> = reopened
+        .outdated(scan)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(OutdatedStatus::Outdated),
+            Some(OutdatedStatus::UpToDate),
+            Some(OutdatedStatus::Unknown),
+        ]
+    );
+    assert!(reopened.compatibility(scan).unwrap().is_empty());
+}
+
 backends!(
+    migration_6_gives_the_rows_before_it_their_implied_status,
+    a_status_is_kept_and_an_absent_one_is_implied,
     rows_are_replaced_per_scan_and_read_back_in_order,
     the_fleet_has_the_lag_of_each_latest_scan,
     a_pushed_scan_brings_its_rows_in_its_transaction

@@ -27,6 +27,13 @@ impl Bump {
             Bump::Other => "other",
         }
     }
+
+    /// The bump [`Bump::as_str`] names.
+    pub fn from_id(id: &str) -> Option<Bump> {
+        [Bump::Major, Bump::Minor, Bump::Patch, Bump::Other]
+            .into_iter()
+            .find(|b| b.as_str() == id)
+    }
 }
 
 /// Maven qualifiers that mark a pre-release (`ComparableVersion`'s alpha, beta, milestone,

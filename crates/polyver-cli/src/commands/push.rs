@@ -3,7 +3,8 @@
 //! `scan` stores locally — to `URL/api/v1/scans` as gzip-compressed `polyver.push/v1` JSON.
 //! When the local registry (`--db`, else the default file if it exists) holds `polyver
 //! outdated` rows for this very scan (its latest scan of the repository, at the same commit
-//! with the same components), they go along in the document's `outdated`.
+//! with the same components), they go along in the document's `outdated`. The scan's
+//! compatibility matrix goes in `compatibility`, as `scan` stores it.
 //!
 //! Each push is named by a scan id (a UUID) sent in the body and as `Idempotency-Key`, so
 //! the retries after a timeout, a reset connection, a 429 or a 5xx (exponential backoff,
@@ -47,7 +48,13 @@ pub fn run(args: &PushArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         .map(polyver_store::parse_scan_id)
         .transpose()
         .map_err(|e| CliError::input(format!("--scan-id: {e}"), None))?;
-    let (meta, inventory, findings, derived_id) = match &args.from {
+    let Prepared {
+        meta,
+        inventory,
+        findings,
+        compatibility,
+        derived_id,
+    } = match &args.from {
         Some(file) => from_file(args, global, file)?,
         None => scanned(args, global)?,
     };
@@ -63,6 +70,7 @@ pub fn run(args: &PushArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
     let local = registry::local_outdated(global.db.as_deref(), &root, &meta, &inventory);
     let mut upload = ScanUpload::new(scan_id.clone(), &meta, inventory, findings);
+    upload.compatibility = compatibility;
     let mut outdated_from = None;
     if let Some((local_scan, rows)) = local {
         outdated_from = Some(local_scan);
@@ -194,12 +202,15 @@ fn refusal(status: u16, answer: &serde_json::Value, server: &str, scan_id: &str)
     }
 }
 
-type Prepared = (
-    ScanMeta,
-    Inventory,
-    Vec<polyver_model::Finding>,
-    Option<String>,
-);
+/// What a push sends: the scan's record, its compatibility matrix, and the scan id the
+/// input decides (a `--from` file's), if any.
+struct Prepared {
+    meta: ScanMeta,
+    inventory: Inventory,
+    findings: Vec<polyver_model::Finding>,
+    compatibility: Vec<polyver_store::StoredCompat>,
+    derived_id: Option<String>,
+}
 
 /// The engine's settings for `root`, with push's walk flags.
 fn settings(
@@ -226,7 +237,7 @@ fn record_of(
     root: &Path,
     mut inventory: Inventory,
     started_at: i64,
-) -> (ScanMeta, Inventory, Vec<polyver_model::Finding>) {
+) -> Prepared {
     let before = inventory.diagnostics.clone();
     let policy =
         polyver_engine::conflicts::policy_or_diagnostic(&settings.config, root, &mut inventory);
@@ -235,19 +246,26 @@ fn record_of(
         let mut seen = std::collections::BTreeSet::new();
         inventory.diagnostics.retain(|d| seen.insert(d.clone()));
     }
-    let (analysis, warnings) =
+    let analyses =
         polyver_engine::findings_to_record(&settings.config, &policy, &inventory, &settings.osv_db);
-    super::warn(global, &warnings);
+    super::warn(global, &analyses.warnings);
     let recording = registry::Recording {
         db: None,
         root,
         repository: args.repo.as_deref(),
         inventory: &inventory,
-        analysis: &analysis,
+        analysis: &analyses.findings,
+        compatibility: &analyses.compatibility,
         started_at,
     };
     let (meta, findings) = registry::what_to_record(&recording);
-    (meta, inventory, findings)
+    Prepared {
+        meta,
+        inventory,
+        findings,
+        compatibility: analyses.compatibility,
+        derived_id: None,
+    }
 }
 
 fn scanned(args: &PushArgs, global: &GlobalArgs) -> anyhow::Result<Prepared> {
@@ -263,9 +281,9 @@ fn scanned(args: &PushArgs, global: &GlobalArgs) -> anyhow::Result<Prepared> {
         "a directory, and globs like `legacy/**` or `*.lock`",
         Shown::Problems,
     )?;
-    let (meta, inventory, findings) =
-        record_of(args, global, &settings, &root, inventory, started_at);
-    Ok((meta, inventory, findings, None))
+    Ok(record_of(
+        args, global, &settings, &root, inventory, started_at,
+    ))
 }
 
 /// A saved `polyver scan --format json`: recorded as a scan of its root when that directory
@@ -301,10 +319,12 @@ fn from_file(args: &PushArgs, global: &GlobalArgs, file: &Path) -> anyhow::Resul
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or_else(registry::now_ms, |d| d.as_millis() as i64);
     let settings = settings(args, global, &root)?;
-    let (meta, inventory, findings) =
-        record_of(args, global, &settings, &root, inventory, started_at);
-    let id = polyver_store::derived_scan_id(&[meta.repository.as_bytes(), &text]);
-    Ok((meta, inventory, findings, Some(id)))
+    let mut prepared = record_of(args, global, &settings, &root, inventory, started_at);
+    prepared.derived_id = Some(polyver_store::derived_scan_id(&[
+        prepared.meta.repository.as_bytes(),
+        &text,
+    ]));
+    Ok(prepared)
 }
 
 #[cfg(test)]

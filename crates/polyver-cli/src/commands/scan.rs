@@ -42,19 +42,20 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, out: &mut Output) -> anyhow::Re
     }
     if !args.no_store {
         // What a stored scan records besides its diagnostics.
-        let (findings, warnings) = polyver_engine::findings_to_record(
+        let analyses = polyver_engine::findings_to_record(
             &settings.config,
             &policy,
             &inventory,
             &settings.osv_db,
         );
-        super::warn(global, &warnings);
+        super::warn(global, &analyses.warnings);
         let recording = registry::Recording {
             db: global.db.as_deref(),
             root: &root,
             repository: args.repo.as_deref(),
             inventory: &inventory,
-            analysis: &findings,
+            analysis: &analyses.findings,
+            compatibility: &analyses.compatibility,
             started_at,
         };
         match registry::record(&recording)? {

@@ -1,13 +1,13 @@
 //! The registry the dashboard tests read: `registry::seed` (the API tests' three
-//! repositories), plus a repository on a known forge with two scans and findings of every
-//! kind the dashboard shows, and one whose name is markup.
+//! repositories), plus a repository on a known forge with two scans, findings of every kind
+//! the dashboard shows and a compatibility matrix, and one whose name is markup.
 #![allow(dead_code)]
 
 #[path = "../../../polyver-server/tests/support/registry.rs"]
 pub mod registry;
 
 use polyver_model::{Ecosystem, Finding, FindingKind, FindingSeverity, Kind, Location, Scope};
-use polyver_store::Store;
+use polyver_store::{CompatEvidence, CompatResult, Store, StoredCompat};
 
 /// A repository on a known forge, with findings of every kind the dashboard shows.
 pub const WEB: &str = "github.com/acme/web";
@@ -36,6 +36,63 @@ fn finding(
         aliases: vec![],
         locations: vec![Location::new(at.0, at.1)],
     }
+}
+
+/// The compatibility matrix of [`WEB`]'s latest scan: the `[[compat]]` rule its `compat`
+/// finding violates, a derived check that passes, and a rule that applies nowhere.
+pub fn web_matrix() -> Vec<StoredCompat> {
+    let evidence = |requirement: &str, path: &str, line| CompatEvidence {
+        requirement: requirement.into(),
+        path: path.into(),
+        line,
+    };
+    vec![
+        StoredCompat {
+            rule: "compat/rule".into(),
+            declared: true,
+            title: "pypi:requests within `>=2.25` with python 3.8".into(),
+            origin: "polyver.toml:9".into(),
+            reason: Some("urllib3 2 needs it".into()),
+            result: CompatResult::Fail,
+            checked: Some("requests 2.20.0".into()),
+            path: Some("requirements.txt".into()),
+            line: Some(4),
+            relation: Some("outside".into()),
+            evidence: vec![
+                evidence("2.20.0", "requirements.txt", 4),
+                evidence("python 3.8 (when python 3.8)", ".python-version", 1),
+            ],
+        },
+        StoredCompat {
+            rule: "compat/rule".into(),
+            declared: true,
+            title: "pypi:django within `>=4.2` with python 3.8".into(),
+            origin: "polyver.toml:14".into(),
+            reason: None,
+            result: CompatResult::NotApplicable,
+            checked: None,
+            path: None,
+            line: None,
+            relation: None,
+            evidence: vec![],
+        },
+        StoredCompat {
+            rule: "compat/requires-python".into(),
+            declared: false,
+            title: "python within requires-python `>=3.8`".into(),
+            origin: "pyproject.toml:5".into(),
+            reason: None,
+            result: CompatResult::Pass,
+            checked: Some("python 3.8".into()),
+            path: Some(".python-version".into()),
+            line: Some(1),
+            relation: Some("within".into()),
+            evidence: vec![
+                evidence("3.8", ".python-version", 1),
+                evidence(">=3.8", "pyproject.toml", 5),
+            ],
+        },
+    ]
 }
 
 /// `registry::seed`, plus [`WEB`] (two scans) and [`HOSTILE`].
@@ -108,7 +165,7 @@ pub fn seed(db: &str) {
         ),
     ];
     let web = store
-        .record(
+        .record_with_compatibility(
             &registry::meta(WEB, WEB_COMMIT, t + 86_400_000),
             &registry::inventory(vec![
                 registry::requirement("requests", "2.20.0", 4),
@@ -116,6 +173,7 @@ pub fn seed(db: &str) {
                 script,
             ]),
             &findings,
+            &web_matrix(),
         )
         .unwrap();
     // What `polyver outdated` answered for that scan: two of three behind.
@@ -135,6 +193,7 @@ pub fn seed(db: &str) {
             yanked: false,
             deprecated: false,
             checked_at: t / 1000 + 86_400 * 2,
+            status: None,
         }
     };
     let requests = polyver_store::StoredOutdated {

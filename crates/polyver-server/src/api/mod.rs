@@ -1,6 +1,6 @@
 //! The read API under `/api/v1/`: repositories, their scans (history), one scan with its
-//! components and findings, the diff of two scans, the outdated rows of a repository's latest
-//! scan, and the search across repositories.
+//! components and findings, the diff of two scans, the outdated rows and the compatibility
+//! matrix of a repository's latest scan, and the search across repositories.
 //! `/openapi.json` describes every endpoint, parameter, answer and error body (see
 //! [`crate::openapi`]).
 //!
@@ -16,6 +16,7 @@
 //! document does not allow is a 400 with a JSON error that says which parameter and what is
 //! expected, never a silent default.
 
+mod compatibility;
 pub(crate) mod filters;
 mod outdated;
 pub(crate) mod params;
@@ -41,6 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/repositories/{repository}/outdated",
             get(outdated::list),
+        )
+        .route(
+            "/api/v1/repositories/{repository}/compatibility",
+            get(compatibility::matrix),
         )
         .route("/api/v1/scans/{scan_id}", get(scans::one))
         .route("/api/v1/scans/{scan_id}/components", get(scans::components))

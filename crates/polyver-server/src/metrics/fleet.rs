@@ -22,16 +22,20 @@
 //!   series per component behind a newer release whose registry dates its releases, valued
 //!   with its days behind; none for a repository whose latest scan has no rows. Bounded: at
 //!   most [`MAX_LAG_SERIES_PER_REPO`] per repository, the most lagging (ties by name).
-//! - the health score leaves out its `currency` part (within 2 minors of latest, which needs
-//!   those lookups) and is scaled to the parts measured, as `polyver plan` does when no
-//!   registry answers. Its vulnerability and SLA parts count what the scan stored: a scan
-//!   taken without an OSV database stores no vulnerabilities and scores as if it had none.
+//! - the health score's `currency` part (within 2 minors of latest) counts the same stored
+//!   rows with `polyver plan`'s formula ([`polyver_analyze::health::currency`]), so plan and
+//!   `/metrics` agree on the same lookups. A repository whose latest scan has no rows has it
+//!   "not measured" and its score is scaled to the parts measured, as `polyver plan` does
+//!   when no registry answers. Its vulnerability and SLA parts count what the scan stored: a
+//!   scan taken without an OSV database stores no vulnerabilities and scores as if it had
+//!   none.
 //! - SLA breaches are those at the time of the scan; a vulnerability whose deadline passes
 //!   later counts from the next scan (alert on stale scans too).
 
-use polyver_analyze::health::{health, Health, HealthInputs};
+use polyver_analyze::health::{currency, health, Health, HealthInputs};
 use polyver_model::{Ecosystem, FindingKind, FindingSeverity};
-use polyver_store::{Fleet, LatestScan};
+use polyver_store::{Fleet, LatestScan, OutdatedStatus};
+use polyver_version::Bump;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -168,11 +172,24 @@ pub(crate) fn sla_breaches(scan: &LatestScan) -> BTreeMap<FindingSeverity, u64> 
 
 /// `polyver_analyze::health` on what the stored scan holds (see the module docs).
 pub fn health_of(scan: &LatestScan) -> u8 {
-    health_detail(
-        scan,
-        Err("the registry does not record upstream lookups".to_string()),
-    )
-    .score
+    health_detail(scan).score
+}
+
+/// The currency part's input from the stored `polyver outdated` rows of `scan`: (within 2
+/// minors of latest, decided), or why it is not measured.
+pub(crate) fn stored_currency(scan: &LatestScan) -> Result<(usize, usize), String> {
+    if scan.outdated_standings.is_empty() {
+        return Err("no polyver outdated rows are stored with the latest scan".to_string());
+    }
+    let standings = scan.outdated_standings.iter().flat_map(|(s, rows)| {
+        let standing = (
+            s.status != OutdatedStatus::Unknown,
+            s.bump.as_deref().and_then(Bump::from_id),
+            s.minors_behind,
+        );
+        std::iter::repeat_n(standing, usize::try_from(*rows).unwrap_or(usize::MAX))
+    });
+    Ok(currency(standings))
 }
 
 /// The components of `scan` outside `[approved]` (each counted once, whatever its places).
@@ -185,10 +202,8 @@ pub(crate) fn drifting(scan: &LatestScan) -> usize {
         .len()
 }
 
-/// The health of `scan` with its parts; `currency` is (components within 2 minors of
-/// latest, components whose latest is known) when the registry knows it (the dashboard,
-/// from stored `polyver outdated` results), else why not.
-pub(crate) fn health_detail(scan: &LatestScan, currency: Result<(usize, usize), String>) -> Health {
+/// The health of `scan` with its parts (what the dashboard shows, and `/metrics` exports).
+pub(crate) fn health_detail(scan: &LatestScan) -> Health {
     let per_severity = |kinds: &[FindingKind]| -> BTreeMap<FindingSeverity, usize> {
         let mut out = BTreeMap::new();
         for kind in kinds {
@@ -202,7 +217,7 @@ pub(crate) fn health_detail(scan: &LatestScan, currency: Result<(usize, usize), 
     };
     let breaches: u64 = sla_breaches(scan).values().sum();
     let inputs = HealthInputs {
-        currency,
+        currency: stored_currency(scan),
         vulnerabilities: Ok(per_severity(&[FindingKind::Vulnerability])),
         sla_breaches: Some(breaches as usize),
         drift: (drifting(scan), scan.components as usize),

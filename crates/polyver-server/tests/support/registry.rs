@@ -3,14 +3,16 @@
 //! file by path) read back. Two scans of `git.example/acme/shop` (requests upgraded, flask
 //! removed, httpx added, postgres 14 → 16, findings of three kinds), one of
 //! `git.example/acme/billing` (requests pinned and unpinned, postgres 14-alpine, python), one
-//! of `ops/infra` (a Helm chart, postgres 14.11, redis).
+//! of `ops/infra` (a Helm chart, postgres 14.11, redis). Billing's scan has a compatibility
+//! matrix ([`billing_matrix`]: one check that passes, one that fails, one rule that applies
+//! nowhere).
 #![allow(dead_code)]
 
 use polyver_model::{
     Component, Constraint, Ecosystem, Finding, FindingKind, FindingSeverity, Format, Inventory,
     Kind, Location, Scope,
 };
-use polyver_store::{ScanMeta, Store, StoredOutdated};
+use polyver_store::{CompatEvidence, CompatResult, ScanMeta, Store, StoredCompat, StoredOutdated};
 
 pub const SHOP: &str = "git.example/acme/shop";
 pub const BILLING: &str = "git.example/acme/billing";
@@ -100,6 +102,64 @@ pub fn finding(kind: FindingKind, severity: FindingSeverity, rule: &str, title: 
     }
 }
 
+/// The compatibility matrix stored with billing's scan, in its order: a declared rule that
+/// fails at requirements.txt:1 (requests 2.28.1 outside `>=2.31` with python 3.11), a declared
+/// rule nothing matches, and a derived `requires-python` check that passes.
+pub fn billing_matrix() -> Vec<StoredCompat> {
+    let evidence = |requirement: &str, path: &str| CompatEvidence {
+        requirement: requirement.into(),
+        path: path.into(),
+        line: 1,
+    };
+    vec![
+        StoredCompat {
+            rule: "compat/rule".into(),
+            declared: true,
+            title: "requests within `>=2.31` with python >=3.11".into(),
+            origin: "polyver.toml:12".into(),
+            reason: Some("the session fix".into()),
+            result: CompatResult::Fail,
+            checked: Some("requests 2.28.1".into()),
+            path: Some("requirements.txt".into()),
+            line: Some(1),
+            relation: Some("outside".into()),
+            evidence: vec![
+                evidence("2.28.1", "requirements.txt"),
+                evidence("python 3.11.7 (when python >=3.11)", ".python-version"),
+            ],
+        },
+        StoredCompat {
+            rule: "compat/rule".into(),
+            declared: true,
+            title: "django within `>=4.2`".into(),
+            origin: "polyver.toml:18".into(),
+            reason: None,
+            result: CompatResult::NotApplicable,
+            checked: None,
+            path: None,
+            line: None,
+            relation: None,
+            evidence: vec![],
+        },
+        StoredCompat {
+            rule: "compat/requires-python".into(),
+            declared: false,
+            title: "python within requires-python `>=3.10`".into(),
+            origin: "pyproject.toml:4".into(),
+            reason: None,
+            result: CompatResult::Pass,
+            checked: Some("python 3.11.7".into()),
+            path: Some(".python-version".into()),
+            line: Some(1),
+            relation: Some("within".into()),
+            evidence: vec![
+                evidence("3.11.7", ".python-version"),
+                evidence(">=3.10", "pyproject.toml"),
+            ],
+        },
+    ]
+}
+
 /// Scan ids, in the order written: shop's first and second, billing's, infra's.
 pub struct Seeded {
     pub shop_old: i64,
@@ -181,7 +241,7 @@ pub fn seed(store: &Store) -> Seeded {
         valid: Some(true),
     });
     let billing = store
-        .record(
+        .record_with_compatibility(
             &meta(
                 BILLING,
                 "3333333333333333333333333333333333333333",
@@ -202,6 +262,7 @@ pub fn seed(store: &Store) -> Seeded {
                 ),
             ]),
             &[],
+            &billing_matrix(),
         )
         .unwrap();
     let infra = store
@@ -255,6 +316,7 @@ pub fn seed_outdated(store: &Store, seeded: &Seeded) -> Vec<StoredOutdated> {
             yanked: false,
             deprecated: false,
             checked_at: 1_767_312_000,
+            status: None,
         };
     let shop = vec![
         StoredOutdated {

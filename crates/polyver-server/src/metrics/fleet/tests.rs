@@ -145,6 +145,7 @@ fn web() -> LatestScan {
             },
         ],
         update_lag_days: BTreeMap::new(),
+        outdated_standings: BTreeMap::new(),
     }
 }
 
@@ -260,6 +261,43 @@ fn a_clean_repository_scores_100_and_hostile_names_stay_one_label() {
         .filter(|(n, _, _)| n == names::HEALTH_SCORE)
         .count();
     assert_eq!(health_series, 2, "{text}");
+}
+
+#[test]
+fn the_currency_part_counts_the_stored_outdated_rows_as_plan_does() {
+    use polyver_store::{OutdatedStatus::*, Standing};
+    let standing = |status, bump: Option<&str>, minors_behind| Standing {
+        status,
+        bump: bump.map(str::to_string),
+        minors_behind,
+    };
+    let mut scan = web();
+    scan.outdated_standings = BTreeMap::from([
+        (standing(UpToDate, None, 0), 3),
+        // Two minors behind is still current; three is not; a major never is.
+        (standing(Outdated, Some("minor"), 2), 1),
+        (standing(Outdated, Some("minor"), 3), 1),
+        (standing(Outdated, Some("major"), 0), 1),
+        (standing(Outdated, Some("patch"), 0), 1),
+        // Undecided rows are not counted at all.
+        (standing(Unknown, None, 0), 4),
+    ]);
+    assert_eq!(stored_currency(&scan), Ok((5, 7)));
+    let health = health_detail(&scan);
+    assert_eq!(
+        health.parts[0].value,
+        "5 of 7 components within 2 minors of latest"
+    );
+    // (30·5/7 + 30·0 + 15·0.5 + 10·0.5 + 15·0.98) / 100 = 48.6.
+    let s = samples(&render_fleet(&Fleet {
+        repositories: vec![scan],
+    }));
+    let score = value(&s, names::HEALTH_SCORE, &[("repo", "github.com/org/web")]);
+    assert_eq!(score, Some(49.0));
+    assert_eq!(
+        stored_currency(&web()),
+        Err("no polyver outdated rows are stored with the latest scan".into())
+    );
 }
 
 #[test]

@@ -2,8 +2,12 @@
 //! history charts of components and vulnerabilities over its scans, findings with their
 //! file:line (linked to the forge when the repository is on a known one), what is behind
 //! upstream (the `polyver outdated` rows stored with the scan, with their lag), drift from
-//! `[approved]`, the compatibility rules that fail, and its components, filtered by
-//! ecosystem, kind, scope and direct.
+//! `[approved]`, the compatibility matrix stored with the scan (every rule, pass and fail,
+//! with its evidence), and its components, filtered by ecosystem, kind, scope and direct.
+//! The outdated and compatibility sections are modules of their own.
+
+mod compatibility;
+mod outdated;
 
 use super::forge::{commit_url, file_url};
 use super::overview::health_badge;
@@ -86,6 +90,7 @@ pub(crate) async fn page(
     };
     let components = state.store.components(scan.id).await?;
     let outdated = state.store.outdated(scan.id).await?;
+    let matrix = state.store.compatibility(scan.id).await?;
     let mut findings = state.store.findings(scan.id).await?;
     // Most severe first; the stored order within a severity.
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -95,10 +100,7 @@ pub(crate) async fn page(
         .store
         .finding_counts_since(&name, FindingKind::Vulnerability, oldest)
         .await?;
-    let health = health_detail(
-        &latest_scan(&scan, &components, &findings, &outdated),
-        Err("the registry does not record upstream lookups".to_string()),
-    );
+    let health = health_detail(&latest_scan(&scan, &components, &findings, &outdated));
     let href = repository_href(&name);
     let context = Context {
         repository: &name,
@@ -126,9 +128,9 @@ pub(crate) async fn page(
             }
         }
         (findings_section(&context, &query, &href, &findings, finding_kind, finding_page))
-        (outdated_section(&context, &outdated))
+        (outdated::section(&context, &outdated))
         (drift_section(&context, &findings))
-        (compat_section(&context, &findings))
+        (compatibility::section(&context, &matrix, &findings))
         (components_section(&context, &query, &href, &components, &selection))
     };
     let trail = html! { " / " span { (name) } };
@@ -136,13 +138,13 @@ pub(crate) async fn page(
 }
 
 /// Where links to files point: the repository at the scanned commit (else branch).
-struct Context<'a> {
+pub(super) struct Context<'a> {
     repository: &'a str,
     revision: Option<&'a str>,
 }
 
 impl Context<'_> {
-    fn location(&self, location: &Location) -> Markup {
+    pub(super) fn location(&self, location: &Location) -> Markup {
         let text = format!("{}:{}", location.path, location.line);
         match file_url(
             self.repository,
@@ -155,7 +157,7 @@ impl Context<'_> {
         }
     }
 
-    fn locations(&self, locations: &[Location]) -> Markup {
+    pub(super) fn locations(&self, locations: &[Location]) -> Markup {
         html! {
             @if let Some(first) = locations.first() {
                 (self.location(first))
@@ -184,6 +186,10 @@ fn latest_scan(
                 .or_default();
             *lag = (*lag).max(days);
         }
+    }
+    let mut outdated_standings = BTreeMap::new();
+    for row in outdated {
+        *outdated_standings.entry(row.standing()).or_default() += 1;
     }
     let mut component_counts = BTreeMap::new();
     for c in components {
@@ -223,6 +229,7 @@ fn latest_scan(
         finding_counts,
         findings: detailed,
         update_lag_days,
+        outdated_standings,
     }
 }
 
@@ -397,7 +404,7 @@ fn vulnerabilities_chart(
     }
 }
 
-fn component_cell(finding: &Finding) -> Markup {
+pub(super) fn component_cell(finding: &Finding) -> Markup {
     html! {
         @if let (Some(e), Some(n)) = (finding.ecosystem, &finding.name) {
             a href=(component_href(e, n)) { (e.id()) ":" (n) }
@@ -463,97 +470,6 @@ fn findings_section(
     }
 }
 
-/// What a row is behind by, in words: `1 major, 2 minors`.
-fn behind_text(row: &StoredOutdated) -> String {
-    let parts: Vec<String> = [
-        (row.majors_behind, "major"),
-        (row.minors_behind, "minor"),
-        (row.patches_behind, "patch"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, unit)| match (n, *unit) {
-        (1, unit) => format!("1 {unit}"),
-        (n, "patch") => format!("{n} patches"),
-        (n, unit) => format!("{n} {unit}s"),
-    })
-    .collect();
-    parts.join(", ")
-}
-
-fn outdated_section(context: &Context, outdated: &[StoredOutdated]) -> Markup {
-    let mut rows: Vec<&StoredOutdated> = outdated
-        .iter()
-        .filter(|r| r.bump.is_some() || r.yanked || r.deprecated)
-        .collect();
-    rows.sort_by(|a, b| {
-        (
-            b.majors_behind,
-            b.minors_behind,
-            b.patches_behind,
-            b.days_behind,
-        )
-            .cmp(&(
-                a.majors_behind,
-                a.minors_behind,
-                a.patches_behind,
-                a.days_behind,
-            ))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    let checked = outdated.iter().map(|r| r.checked_at).max();
-    html! {
-        section #outdated {
-            h2 { "Outdated" }
-            @if outdated.is_empty() {
-                p.note {
-                    "No polyver outdated answer is stored with this scan (run "
-                    code { "polyver outdated" } " where the scan is taken; "
-                    code { "polyver push" } " sends it along)."
-                }
-            } @else {
-                p.note {
-                    (rows.len()) " of the " (outdated.len()) " components looked up are behind, yanked or deprecated"
-                    @if let Some(at) = checked {
-                        "; looked up " span title=(crate::auth::rfc3339(at.saturating_mul(1000))) { (age(at.saturating_mul(1000), now_ms())) " ago" }
-                    }
-                    "."
-                }
-                div.table-wrap { table.outdated {
-                    thead { tr {
-                        th scope="col" { "Component" } th scope="col" { "Current" } th scope="col" { "Latest" }
-                        th scope="col" { "Bump" } th scope="col" { "Behind" } th scope="col" { "Days behind" }
-                        th scope="col" { "Flags" } th scope="col" { "Where" }
-                    } }
-                    tbody {
-                        @for r in &rows {
-                            tr {
-                                th scope="row" {
-                                    @match Ecosystem::from_id(&r.ecosystem) {
-                                        Some(e) => { a href=(component_href(e, &r.name)) { (r.ecosystem) ":" (r.name) } }
-                                        None => { (r.ecosystem) ":" (r.name) }
-                                    }
-                                }
-                                td { @if let Some(v) = &r.current { code { (v) } } }
-                                td { @if let Some(v) = &r.latest { code { (v) } } }
-                                td { @if let Some(b) = &r.bump { span class={ "bump bump-" (b) } { (b) } } }
-                                td { (behind_text(r)) }
-                                td.num { @if let Some(d) = r.days_behind { (d) } }
-                                td {
-                                    @if r.yanked { span.badge.sev-high { "yanked" } " " }
-                                    @if r.deprecated { span.badge.sev-medium { "deprecated" } }
-                                }
-                                td { (context.location(&Location::new(r.path.clone(), r.line))) }
-                            }
-                        }
-                        @if rows.is_empty() { tr.empty { td colspan="8" { "Everything looked up is on its latest release." } } }
-                    }
-                } }
-            }
-        }
-    }
-}
-
 fn drift_section(context: &Context, findings: &[Finding]) -> Markup {
     let drift: Vec<&Finding> = findings.iter().filter(|f| f.rule == DRIFT_RULE).collect();
     html! {
@@ -567,40 +483,6 @@ fn drift_section(context: &Context, findings: &[Finding]) -> Markup {
                     tbody {
                         @for f in drift {
                             tr { td { (component_cell(f)) } td { (f.title) } td { (context.locations(&f.locations)) } }
-                        }
-                    }
-                } }
-            }
-        }
-    }
-}
-
-fn compat_section(context: &Context, findings: &[Finding]) -> Markup {
-    let failing: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::Compat)
-        .collect();
-    html! {
-        section #compatibility {
-            h2 { "Compatibility" }
-            p.note {
-                "The compatibility rules (polyver.toml [[compat]] and the derived ones) that the \
-                 stored scan found violated; a scan stores failures, not the rules that pass."
-            }
-            @if failing.is_empty() {
-                p { "No compatibility rule fails." }
-            } @else {
-                div.table-wrap { table {
-                    thead { tr { th scope="col" { "Rule" } th scope="col" { "Severity" } th scope="col" { "Finding" } th scope="col" { "Component" } th scope="col" { "Where" } } }
-                    tbody {
-                        @for f in failing {
-                            tr {
-                                td { code { (f.rule) } }
-                                td { (severity_badge(f.severity)) }
-                                td { (f.title) }
-                                td { (component_cell(f)) }
-                                td { (context.locations(&f.locations)) }
-                            }
                         }
                     }
                 } }
