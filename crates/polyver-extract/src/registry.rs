@@ -10,9 +10,10 @@
 use crate::extractors::{
     bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
     gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
-    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
-    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
-    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
+    gradle_lockfile, helm, kubernetes, migrations, mix_exs, mix_lock, msbuild, nuget_lock, openapi,
+    package_json, package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom,
+    pulumi, pylock, pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files,
+    yarn_lock,
 };
 use crate::Extractor;
 use polyver_model::Format;
@@ -59,6 +60,8 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Pulumi => &pulumi::PulumiExtractor,
         Format::Openapi => &openapi::OpenapiExtractor,
         Format::Migrations => &migrations::MigrationsExtractor,
+        Format::MixExs => &mix_exs::MixExsExtractor,
+        Format::MixLock => &mix_lock::MixLockExtractor,
         Format::Sbom => &sbom::SbomExtractor,
     }
 }

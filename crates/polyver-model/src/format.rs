@@ -149,6 +149,8 @@ formats! {
     Pulumi => "pulumi", None, Infrastructure, [], "Pulumi.yaml";
     Openapi => "openapi", Some(Ecosystem::Openapi), ApiSpec, [], "OpenAPI 3.x / Swagger 2.0 documents (YAML or JSON)";
     Migrations => "migrations", None, MigrationChain, [], "Alembic, Flyway, Liquibase, golang-migrate, sqlx, Django, Prisma, Rails migrations";
+    MixExs => "mix-exs", Some(Ecosystem::Hex), Manifest, [], "mix.exs";
+    MixLock => "mix-lock", Some(Ecosystem::Hex), Lock, [MixExs], "mix.lock";
     Sbom => "sbom", None, Lock, [], "CycloneDX / SPDX JSON, when named on the command line (never found by a tree walk)";
 }
 

@@ -3,6 +3,7 @@
 pub mod ci;
 pub mod containers;
 pub mod dotnet;
+pub mod elixir;
 pub mod go;
 pub mod infrastructure;
 pub mod javascript;
@@ -20,6 +21,7 @@ pub mod version_files;
 pub use ci::{github_actions, gitlab_ci};
 pub use containers::{compose, dockerfile, helm, kubernetes};
 pub use dotnet::{msbuild, nuget_lock};
+pub use elixir::{mix_exs, mix_lock};
 pub use go::{go_mod, go_sum};
 pub use infrastructure::{pulumi, terraform};
 pub(crate) use javascript::lock_graph;

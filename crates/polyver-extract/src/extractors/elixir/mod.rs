@@ -1,0 +1,5 @@
+//! Elixir and Erlang projects built with Mix (`mix.exs`, `mix.lock`): Hex packages.
+
+pub mod mix_exs;
+pub mod mix_lock;
+mod terms;
