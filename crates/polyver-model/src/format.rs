@@ -151,6 +151,7 @@ formats! {
     Migrations => "migrations", None, MigrationChain, [], "Alembic, Flyway, Liquibase, golang-migrate, sqlx, Django, Prisma, Rails migrations";
     MixExs => "mix-exs", Some(Ecosystem::Hex), Manifest, [], "mix.exs";
     MixLock => "mix-lock", Some(Ecosystem::Hex), Lock, [MixExs], "mix.lock";
+    CondaEnvironment => "conda-environment", Some(Ecosystem::Conda), Manifest, [], "environment.yml, environment.yaml, environment-*.yml (conda: with dependencies:)";
     Sbom => "sbom", None, Lock, [], "CycloneDX / SPDX JSON, when named on the command line (never found by a tree walk)";
 }
 

@@ -325,6 +325,8 @@ impl Component {
                 purl::docker(&self.name, version, literal)
             }
             Ecosystem::Helm => purl::helm(&self.name, version, self.url.as_deref()),
+            // A conda spec's `channel::` prefix is kept in `url`.
+            Ecosystem::Conda => purl::conda(&self.name, version, self.url.as_deref()),
             _ => purl::for_component(self.ecosystem, &self.name, version),
         };
     }

@@ -1,6 +1,7 @@
 //! One module per file format; each implements [`crate::Extractor`].
 
 pub mod ci;
+pub mod conda;
 pub mod containers;
 pub mod dotnet;
 pub mod elixir;
@@ -19,6 +20,7 @@ pub mod version_files;
 
 // Every format module stays reachable at `extractors::<format>` (fuzz targets, tests).
 pub use ci::{github_actions, gitlab_ci};
+pub use conda::environment as conda_environment;
 pub use containers::{compose, dockerfile, helm, kubernetes};
 pub use dotnet::{msbuild, nuget_lock};
 pub use elixir::{mix_exs, mix_lock};

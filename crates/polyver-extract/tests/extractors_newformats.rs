@@ -1,0 +1,13 @@
+//! Snapshot tests for conda environment files (jupyterlab's binder environment: space-form
+//! specs, `python =3.11`; xarray's CI environment: operators, a `pip:` list), Google Cloud
+//! Build and Skaffold files (microservices-demo, a Skaffold remote Helm chart), and
+//! jsonnet-bundler files (kube-prometheus, prometheus-mixin).
+
+mod common;
+
+use common::extract_fixture;
+
+#[test]
+fn conda_environment() {
+    insta::assert_json_snapshot!(extract_fixture("conda-environment", "conda-environment"));
+}
