@@ -8,13 +8,14 @@
 //! below (README, "Adding a format").
 
 use crate::extractors::{
-    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, conda_environment,
-    dockerfile, gemfile, gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle,
-    gradle_catalog, gradle_lockfile, helm, kubernetes, migrations, mix_exs, mix_lock, msbuild,
-    nuget_lock, openapi, package_json, package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock,
-    poetry_lock, pom, pulumi, pylock, pyproject, requirements, sbom, setup_cfg, terraform, uv_lock,
-    version_files, yarn_lock,
+    bun_lock, cargo_lock, cargo_toml, compose, composer_json, composer_lock, dockerfile, gemfile,
+    gemfile_lock, github_actions, gitlab_ci, go_mod, go_sum, gradle, gradle_catalog,
+    gradle_lockfile, helm, kubernetes, migrations, msbuild, nuget_lock, openapi, package_json,
+    package_lock, pdm_lock, pipfile, pipfile_lock, pnpm_lock, poetry_lock, pom, pulumi, pylock,
+    pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
+// The formats of issue 14 (coverage, part 2), kept on their own lines for merges.
+use crate::extractors::{cloud_build, conda_environment, mix_exs, mix_lock, skaffold};
 use crate::Extractor;
 use polyver_model::Format;
 
@@ -63,6 +64,8 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::MixExs => &mix_exs::MixExsExtractor,
         Format::MixLock => &mix_lock::MixLockExtractor,
         Format::CondaEnvironment => &conda_environment::CondaEnvironmentExtractor,
+        Format::CloudBuild => &cloud_build::CloudBuildExtractor,
+        Format::Skaffold => &skaffold::SkaffoldExtractor,
         Format::Sbom => &sbom::SbomExtractor,
     }
 }

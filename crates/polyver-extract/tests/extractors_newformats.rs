@@ -11,3 +11,13 @@ use common::extract_fixture;
 fn conda_environment() {
     insta::assert_json_snapshot!(extract_fixture("conda-environment", "conda-environment"));
 }
+
+#[test]
+fn cloud_build() {
+    insta::assert_json_snapshot!(extract_fixture("cloud-build", "cloud-build"));
+}
+
+#[test]
+fn skaffold() {
+    insta::assert_json_snapshot!(extract_fixture("skaffold", "skaffold"));
+}

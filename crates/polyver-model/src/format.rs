@@ -152,6 +152,8 @@ formats! {
     MixExs => "mix-exs", Some(Ecosystem::Hex), Manifest, [], "mix.exs";
     MixLock => "mix-lock", Some(Ecosystem::Hex), Lock, [MixExs], "mix.lock";
     CondaEnvironment => "conda-environment", Some(Ecosystem::Conda), Manifest, [], "environment.yml, environment.yaml, environment-*.yml (conda: with dependencies:)";
+    CloudBuild => "cloud-build", Some(Ecosystem::Docker), Ci, [], "cloudbuild.yaml, cloudbuild.yml, cloudbuild.json, cloudbuild-*.yaml";
+    Skaffold => "skaffold", None, ImageSource, [], "skaffold.yaml, skaffold-*.yaml (apiVersion skaffold/...)";
     Sbom => "sbom", None, Lock, [], "CycloneDX / SPDX JSON, when named on the command line (never found by a tree walk)";
 }
 

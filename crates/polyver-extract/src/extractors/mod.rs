@@ -20,10 +20,8 @@ pub mod version_files;
 
 // Every format module stays reachable at `extractors::<format>` (fuzz targets, tests).
 pub use ci::{github_actions, gitlab_ci};
-pub use conda::environment as conda_environment;
 pub use containers::{compose, dockerfile, helm, kubernetes};
 pub use dotnet::{msbuild, nuget_lock};
-pub use elixir::{mix_exs, mix_lock};
 pub use go::{go_mod, go_sum};
 pub use infrastructure::{pulumi, terraform};
 pub(crate) use javascript::lock_graph;
@@ -37,6 +35,11 @@ pub use python::{
 };
 pub use ruby::{gemfile, gemfile_lock};
 pub use rust::{cargo_lock, cargo_toml};
+// The formats of issue 14 (coverage, part 2), on their own lines for merges.
+pub use ci::cloud_build;
+pub use conda::environment as conda_environment;
+pub use containers::skaffold;
+pub use elixir::{mix_exs, mix_lock};
 
 use polyver_model::Scope;
 
