@@ -15,7 +15,7 @@ use crate::extractors::{
     pyproject, requirements, sbom, setup_cfg, terraform, uv_lock, version_files, yarn_lock,
 };
 // The formats of issue 14 (coverage, part 2), kept on their own lines for merges.
-use crate::extractors::{cloud_build, conda_environment, mix_exs, mix_lock, skaffold};
+use crate::extractors::{cloud_build, conda_environment, jsonnetfile, mix_exs, mix_lock, skaffold};
 use crate::Extractor;
 use polyver_model::Format;
 
@@ -66,6 +66,8 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::CondaEnvironment => &conda_environment::CondaEnvironmentExtractor,
         Format::CloudBuild => &cloud_build::CloudBuildExtractor,
         Format::Skaffold => &skaffold::SkaffoldExtractor,
+        Format::Jsonnetfile => &jsonnetfile::JsonnetfileExtractor,
+        Format::JsonnetfileLock => &jsonnetfile::JsonnetfileLockExtractor,
         Format::Sbom => &sbom::SbomExtractor,
     }
 }

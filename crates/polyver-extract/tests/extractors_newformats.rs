@@ -21,3 +21,13 @@ fn cloud_build() {
 fn skaffold() {
     insta::assert_json_snapshot!(extract_fixture("skaffold", "skaffold"));
 }
+
+#[test]
+fn jsonnetfile() {
+    insta::assert_json_snapshot!(extract_fixture("jsonnetfile", "jsonnetfile"));
+}
+
+#[test]
+fn jsonnetfile_lock() {
+    insta::assert_json_snapshot!(extract_fixture("jsonnetfile-lock", "jsonnetfile"));
+}

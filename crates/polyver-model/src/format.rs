@@ -154,6 +154,8 @@ formats! {
     CondaEnvironment => "conda-environment", Some(Ecosystem::Conda), Manifest, [], "environment.yml, environment.yaml, environment-*.yml (conda: with dependencies:)";
     CloudBuild => "cloud-build", Some(Ecosystem::Docker), Ci, [], "cloudbuild.yaml, cloudbuild.yml, cloudbuild.json, cloudbuild-*.yaml";
     Skaffold => "skaffold", None, ImageSource, [], "skaffold.yaml, skaffold-*.yaml (apiVersion skaffold/...)";
+    Jsonnetfile => "jsonnetfile", Some(Ecosystem::Generic), Manifest, [], "jsonnetfile.json (jsonnet-bundler)";
+    JsonnetfileLock => "jsonnetfile-lock", Some(Ecosystem::Generic), Lock, [Jsonnetfile], "jsonnetfile.lock.json";
     Sbom => "sbom", None, Lock, [], "CycloneDX / SPDX JSON, when named on the command line (never found by a tree walk)";
 }
 

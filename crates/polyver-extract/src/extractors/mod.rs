@@ -8,6 +8,7 @@ pub mod elixir;
 pub mod go;
 pub mod infrastructure;
 pub mod javascript;
+pub mod jsonnet;
 pub mod jvm;
 pub mod migrations;
 pub mod openapi;
@@ -40,6 +41,7 @@ pub use ci::cloud_build;
 pub use conda::environment as conda_environment;
 pub use containers::skaffold;
 pub use elixir::{mix_exs, mix_lock};
+pub use jsonnet::jsonnetfile;
 
 use polyver_model::Scope;
 
