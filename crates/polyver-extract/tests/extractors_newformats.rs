@@ -31,3 +31,10 @@ fn jsonnetfile() {
 fn jsonnetfile_lock() {
     insta::assert_json_snapshot!(extract_fixture("jsonnetfile-lock", "jsonnetfile"));
 }
+
+/// Dockerfiles of argo-cd, jupyterlab, microservices-demo and opentelemetry-demo: `apt-get`
+/// pins through ARGs, `apk add --virtual`, `go install`, `npm install -g`, `# syntax=`.
+#[test]
+fn dockerfile_packages() {
+    insta::assert_json_snapshot!(extract_fixture("dockerfile", "dockerfile-packages"));
+}
