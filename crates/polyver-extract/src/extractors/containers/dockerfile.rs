@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod expand;
+mod package_specs;
 mod packages;
 use expand::{expand, known, Var, Vars};
 

@@ -18,7 +18,8 @@
 //! literal tuple, or a deps function that is not a literal list (`deps() ++ extra()`), gets
 //! an `unsupported` warning at its line: what is not read is said.
 
-use super::terms::{parse_term, tokenize, Term, Tok, Token, Value};
+use super::lexer::{tokenize, Tok, Token};
+use super::terms::{parse_term, Term, Value};
 use crate::extractors::scope_from_words;
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};

@@ -21,8 +21,9 @@
 //! on are direct and everything is runtime. An entry of another SCM (`:path`, unknown) gets
 //! an `unsupported` warning.
 
+use super::lexer::tokenize;
 use super::mix_exs;
-use super::terms::{parse_term, tokenize, Term, Value};
+use super::terms::{parse_term, Term, Value};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
