@@ -16,7 +16,8 @@
 //!
 //! `python` is the environment's interpreter: the `python` runtime, its conda spec turned into
 //! PEP 440 (`=3.11` → `==3.11.*`). The nested `- pip: [...]` list holds pip requirements,
-//! parsed as PEP 508 into PyPI packages (`-r`, `-e` and other pip options are not packages:
+//! parsed as PEP 508 into PyPI packages (a bare `git+https://...#egg=name` URL is `name` with
+//! that `url`; `-r`, `-e` and other pip options are not packages:
 //! an `unsupported` note for those that name files, silence for index options). An entry
 //! that is neither a string nor the `pip` list, or a spec that cannot be read, gets a warning
 //! at its line.
@@ -261,6 +262,11 @@ fn pip_list(file: &SourceFile, pip: &Node, scope: Scope, out: &mut Extracted) {
             }
             continue;
         }
+        if text.contains("://") && !text.contains(" @ ") {
+            // `git+https://host/repo.git@v1#egg=name`: a URL requirement pip resolves.
+            url_requirement(file, text, item.line, scope, out);
+            continue;
+        }
         match pep508::parse(text) {
             Ok(req) => {
                 let mut c = Component::new(
@@ -289,6 +295,36 @@ fn pip_list(file: &SourceFile, pip: &Node, scope: Scope, out: &mut Extracted) {
                 format!("cannot parse pip requirement: {reason}"),
             )),
         }
+    }
+}
+
+/// A bare URL in the pip list: the package its `#egg=` names, with the URL; without a
+/// name, an `unsupported` note.
+fn url_requirement(file: &SourceFile, text: &str, line: u32, scope: Scope, out: &mut Extracted) {
+    let egg = text
+        .split_once("#egg=")
+        .map(|(_, e)| e.split('&').next().unwrap_or(e).trim())
+        .filter(|e| !e.is_empty());
+    match egg {
+        Some(name) => {
+            let mut c = Component::new(
+                Kind::Package,
+                Ecosystem::Pypi,
+                normalize_pypi_name(name),
+                ID,
+                file.location(line),
+            )
+            .with_scope(scope);
+            c.url = Some(text.to_string());
+            out.push(c);
+        }
+        None => out.diagnose(Diagnostic::new(
+            polyver_model::Severity::Info,
+            DiagnosticCode::Unsupported,
+            file.path(),
+            line,
+            format!("pip URL requirement `{text}` names no package (`#egg=`); not a component"),
+        )),
     }
 }
 
@@ -331,6 +367,28 @@ mod tests {
         assert_eq!(pep440("=3.11"), "==3.11.*");
         assert_eq!(pep440("3.11.*"), "==3.11.*");
         assert_eq!(pep440(">=3.9,<3.13"), ">=3.9,<3.13");
+    }
+
+    #[test]
+    fn channels_builds_and_pip_urls() {
+        let text = "dependencies:\n  - conda-forge::python=3.12.9=h9e4cc4f_0_cpython\n  - bioconda::samtools=1.19\n  - pip:\n    - git+https://github.com/o/r.git@v2.7.4#egg=grault\n    - https://example.com/x.whl\n    - --index-url https://example.com/simple\n";
+        let found =
+            CondaEnvironmentExtractor.extract(&SourceFile::from_text("environment.yml", text));
+        let got: Vec<(&str, Option<&str>, &str)> = found
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_deref(), c.purl.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("python", Some("3.12.9"), "pkg:generic/python@3.12.9"),
+                ("samtools", None, "pkg:conda/samtools?channel=bioconda"),
+                ("grault", None, "pkg:pypi/grault"),
+            ]
+        );
+        assert_eq!(found.diagnostics.len(), 1);
+        assert_eq!(found.diagnostics[0].line, 6);
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Extractor for JsonnetfileExtractor {
         let mut out = Extracted::default();
         for dep in dependencies(file, &mut out) {
             let mut c = Component::new(
-                Kind::Module,
+                Kind::Package,
                 Ecosystem::Generic,
                 &dep.name,
                 Format::Jsonnetfile,
@@ -80,7 +80,7 @@ impl Extractor for JsonnetfileLockExtractor {
             });
         for dep in deps {
             let mut c = Component::new(
-                Kind::Module,
+                Kind::Package,
                 Ecosystem::Generic,
                 &dep.name,
                 Format::JsonnetfileLock,
