@@ -176,13 +176,11 @@ fn skip_expression(tokens: &[Token], mut pos: usize) -> Result<usize, TokenError
             },
             Tok::Ident(i) if depth.is_empty() && i == "end" => return Ok(pos),
             Tok::Ident(i) if i == "do" => depth.push("end"),
-            Tok::Ident(i) if i == "end" => {
-                if depth.pop() != Some("end") {
-                    return Err(TokenError {
-                        line: t.line,
-                        message: "unbalanced `end`".into(),
-                    });
-                }
+            Tok::Ident(i) if i == "end" && depth.pop() != Some("end") => {
+                return Err(TokenError {
+                    line: t.line,
+                    message: "unbalanced `end`".into(),
+                });
             }
             _ => {}
         }

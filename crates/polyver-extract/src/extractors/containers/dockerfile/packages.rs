@@ -40,7 +40,7 @@ pub(super) fn run_packages(
     let mut found = Vec::new();
     for command in commands(strip_run_flags(run)) {
         let words = command_words(&command);
-        let Some((manager, args)) = manager(&words) else {
+        let Some((manager, args)) = manager(words) else {
             continue;
         };
         let mut reader = Reader {

@@ -12,7 +12,10 @@ fn vars(pairs: &[(&str, Option<&str>)]) -> Vars {
     v
 }
 
-fn found(run: &str, vars: &Vars) -> (Vec<(String, Option<String>, Option<String>)>, Extracted) {
+/// `(ecosystem:name, version, constraint)` of a found package.
+type Found = (String, Option<String>, Option<String>);
+
+fn found(run: &str, vars: &Vars) -> (Vec<Found>, Extracted) {
     let file = SourceFile::from_text("Dockerfile", "");
     let mut out = Extracted::default();
     let components = run_packages(run, vars, &file, 3, &mut out)
