@@ -7,7 +7,10 @@
 //! split, and the Docker Hub prefixes (`docker.io/`, `library/`) removed from names. A
 //! `FROM` naming an earlier stage is not an image, nor is `scratch`. `COPY --from=image` of
 //! an image that is not a stage is a build image too. The image the final stage is built on
-//! (following stage aliases) is the runtime image; every other image is build scope.
+//! (following stage aliases) is the runtime image; every other image is build scope. The
+//! `# syntax=` directive names the BuildKit frontend image the build pulls (build scope).
+//! Packages `RUN` installs with a package manager are components too (`dockerfile/packages.rs`):
+//! runtime when installed in the final stage or a stage it is built on, else build.
 //!
 //! Variables are expanded the way BuildKit's shell lexer does for a build without
 //! `--build-arg` (see [`expand`]): `FROM` sees the global ARGs (those before the first

@@ -7,7 +7,7 @@
 //! `"` inside a sigil or a `#` inside a string would fool a pattern. Reading tokens the way
 //! Elixir's own tokenizer does, and terms only where data is written, never evaluates
 //! anything and never mistakes a comment for a dependency. Anything that is not a literal is
-//! kept as [`Term::Expr`] (its first line), so the caller can say it was not evaluated.
+//! kept as [`Value::Expr`] (with its first line), so the caller can say it was not evaluated.
 
 use super::lexer::{Tok, Token, TokenError};
 
