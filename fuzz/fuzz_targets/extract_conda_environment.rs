@@ -9,7 +9,10 @@ use polyver_extract::SourceFile;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let file = SourceFile::from_text("environment.yml", text.as_ref());
-    for x in extractors().iter().filter(|x| x.id() == "conda-environment") {
+    for x in extractors()
+        .iter()
+        .filter(|x| x.id() == "conda-environment")
+    {
         let _ = x.extract(&file);
     }
 });
