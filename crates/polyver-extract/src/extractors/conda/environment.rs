@@ -110,15 +110,15 @@ impl Extractor for CondaEnvironmentExtractor {
 
 /// A conda match spec split into its parts.
 #[derive(Debug, PartialEq, Eq)]
-struct MatchSpec<'a> {
-    channel: Option<&'a str>,
-    name: &'a str,
+pub(crate) struct MatchSpec<'a> {
+    pub channel: Option<&'a str>,
+    pub name: &'a str,
     /// The version part as written (`=1.2`, `>=1.2,<2`, `1.2.*`), without the build.
-    version: Option<&'a str>,
-    build: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub build: Option<&'a str>,
 }
 
-fn parse_spec(spec: &str) -> Result<MatchSpec<'_>, String> {
+pub(crate) fn parse_spec(spec: &str) -> Result<MatchSpec<'_>, String> {
     let spec = spec.trim();
     let (channel, rest) = match spec.split_once("::") {
         Some((c, r)) => (Some(c.trim()), r.trim()),
@@ -167,7 +167,7 @@ fn parse_spec(spec: &str) -> Result<MatchSpec<'_>, String> {
 }
 
 /// The exact version a spec pins, if any (see the module docs).
-fn exact_version(spec: &MatchSpec) -> Option<String> {
+pub(crate) fn exact_version(spec: &MatchSpec) -> Option<String> {
     let v = spec.version?;
     let plain = |v: &str| {
         !v.is_empty()

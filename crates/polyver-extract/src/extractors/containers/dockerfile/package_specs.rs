@@ -109,6 +109,20 @@ pub(super) const GO_VALUE_FLAGS: &[&str] = &[
     "-gccgoflags",
     "-installsuffix",
 ];
+pub(super) const CONDA_VALUE_FLAGS: &[&str] = &[
+    "-c",
+    "--channel",
+    "-n",
+    "--name",
+    "-p",
+    "--prefix",
+    "-f",
+    "--file",
+    "-r",
+    "--root-prefix",
+    "--platform",
+    "--subdir",
+];
 pub(super) const GEM_VALUE_FLAGS: &[&str] = &[
     "-v",
     "--version",
@@ -281,4 +295,19 @@ pub(super) fn apply_requirement(spec: &mut Spec, requirement: &str) {
     } else {
         spec.constraint = Some(r.to_string());
     }
+}
+
+/// A conda match spec (`nodejs=22`, `conda-forge::numpy==1.26.4`), read as in
+/// `environment.yml`.
+pub(super) fn split_conda(word: &str) -> Option<Spec> {
+    use crate::extractors::conda::environment::{exact_version, parse_spec};
+    if is_path_or_url(word) {
+        return None;
+    }
+    let spec = parse_spec(word).ok()?;
+    Some(Spec {
+        name: spec.name.to_ascii_lowercase(),
+        version: exact_version(&spec),
+        constraint: spec.version.map(str::to_string),
+    })
 }

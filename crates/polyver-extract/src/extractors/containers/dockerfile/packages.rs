@@ -1,6 +1,7 @@
 //! Packages a `RUN` instruction installs with a package manager: `apt-get`/`apt install`
 //! (Debian), `apk add` (Alpine), `pip install` (PyPI), `npm install`/`yarn global add`/
-//! `pnpm add` (npm), `gem install` (RubyGems) and `go install` (Go).
+//! `pnpm add` (npm), `gem install` (RubyGems), `go install` (Go) and `conda`/`mamba`/
+//! `micromamba install` (conda).
 //!
 //! The command is split as a shell would: `&&`, `||`, `;`, `|` and `&` separate commands,
 //! quotes group words, `$(...)` and backquotes stay inside their word; leading `VAR=value`
@@ -18,9 +19,9 @@
 
 use super::expand::{expand, Vars};
 use super::package_specs::{
-    apply_requirement, plain_name, split_apk, split_apt, split_gem, split_go, split_npm, split_pip,
-    Spec, APK_VALUE_FLAGS, APT_VALUE_FLAGS, GEM_VALUE_FLAGS, GO_VALUE_FLAGS, NPM_VALUE_FLAGS,
-    PIP_VALUE_FLAGS,
+    apply_requirement, plain_name, split_apk, split_apt, split_conda, split_gem, split_go,
+    split_npm, split_pip, Spec, APK_VALUE_FLAGS, APT_VALUE_FLAGS, CONDA_VALUE_FLAGS,
+    GEM_VALUE_FLAGS, GO_VALUE_FLAGS, NPM_VALUE_FLAGS, PIP_VALUE_FLAGS,
 };
 use crate::{Extracted, SourceFile};
 use polyver_model::{
@@ -56,6 +57,9 @@ pub(super) fn run_packages(
             Manager::Pip => reader.packages(args, PIP_VALUE_FLAGS, Ecosystem::Pypi, split_pip),
             Manager::Npm => reader.packages(args, NPM_VALUE_FLAGS, Ecosystem::Npm, split_npm),
             Manager::Go => reader.packages(args, GO_VALUE_FLAGS, Ecosystem::Go, split_go),
+            Manager::Conda => {
+                reader.packages(args, CONDA_VALUE_FLAGS, Ecosystem::Conda, split_conda)
+            }
             Manager::Gem => reader.gems(args),
         }
     }
@@ -184,6 +188,7 @@ enum Manager {
     Npm,
     Gem,
     Go,
+    Conda,
 }
 
 /// The package manager a command runs and the words after its install subcommand.
@@ -203,6 +208,7 @@ fn manager(words: &[String]) -> Option<(Manager, &[String])> {
         }
         "gem" => (Manager::Gem, &words[1..], &["install"]),
         "go" => (Manager::Go, &words[1..], &["install"]),
+        "conda" | "mamba" | "micromamba" => (Manager::Conda, &words[1..], &["install", "create"]),
         "uv" if words.get(1).is_some_and(|w| w == "pip") => {
             (Manager::Pip, &words[2..], &["install"])
         }
@@ -252,7 +258,11 @@ impl Reader<'_> {
         while let Some(raw) = args.get(i) {
             i += 1;
             if raw.starts_with('-') {
-                if value_flags.contains(&raw.as_str()) {
+                // `-yn base`: a cluster of short flags whose last one takes a value.
+                let cluster_takes_value = !raw.starts_with("--")
+                    && raw.len() > 2
+                    && value_flags.contains(&format!("-{}", &raw[raw.len() - 1..]).as_str());
+                if value_flags.contains(&raw.as_str()) || cluster_takes_value {
                     i += 1;
                 }
                 continue;

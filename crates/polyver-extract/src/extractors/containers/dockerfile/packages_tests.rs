@@ -87,6 +87,14 @@ fn pip_npm_gem_go() {
 }
 
 #[test]
+fn conda_with_clustered_flags() {
+    assert_eq!(
+        names("micromamba install -c nodefaults -c conda-forge -yn base nodejs=22 yarn=3 git python==3.12.4"),
+        vec!["conda:nodejs  =22", "conda:yarn  =3", "conda:git", "conda:python 3.12.4 ==3.12.4"]
+    );
+}
+
+#[test]
 fn not_installs() {
     assert!(names("apt-get update && apt-get clean && pip download x==1 && npm ci").is_empty());
     assert!(names("echo apt-get install curl").is_empty());
