@@ -513,13 +513,14 @@ fn every_lock_format_yields_edges() {
     {
         let source = format.id();
         assert!(seen.contains(source), "no fixture graph from {source}");
-        // Pipfile.lock, gradle.lockfile, stack.yaml.lock, pubspec.lock and Package.resolved
+        // Pipfile.lock, gradle.lockfile, jsonnetfile.lock.json, stack.yaml.lock, pubspec.lock and Package.resolved
         // record no dependency edges at all; the fixture tree's conan.lock files require only
         // direct packages (conan's edges: cli_graph_native_locks).
         if !matches!(
             format,
             Format::PipfileLock
                 | Format::GradleLockfile
+                | Format::JsonnetfileLock
                 | Format::StackLock
                 | Format::PubspecLock
                 | Format::PackageResolved

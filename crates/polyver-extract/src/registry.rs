@@ -16,6 +16,8 @@ use crate::extractors::{
     pulumi, pylock, pyproject, renv_lock, requirements, sbom, setup_cfg, stack_lock, terraform,
     uv_lock, version_files, yarn_lock,
 };
+// The formats of issue 14 (coverage, part 2), kept on their own lines for merges.
+use crate::extractors::{cloud_build, conda_environment, jsonnetfile, mix_exs, mix_lock, skaffold};
 use crate::Extractor;
 use polyver_model::Format;
 
@@ -71,6 +73,13 @@ pub fn extractor(format: Format) -> &'static dyn Extractor {
         Format::Pulumi => &pulumi::PulumiExtractor,
         Format::Openapi => &openapi::OpenapiExtractor,
         Format::Migrations => &migrations::MigrationsExtractor,
+        Format::MixExs => &mix_exs::MixExsExtractor,
+        Format::MixLock => &mix_lock::MixLockExtractor,
+        Format::CondaEnvironment => &conda_environment::CondaEnvironmentExtractor,
+        Format::CloudBuild => &cloud_build::CloudBuildExtractor,
+        Format::Skaffold => &skaffold::SkaffoldExtractor,
+        Format::Jsonnetfile => &jsonnetfile::JsonnetfileExtractor,
+        Format::JsonnetfileLock => &jsonnetfile::JsonnetfileLockExtractor,
         Format::Sbom => &sbom::SbomExtractor,
     }
 }

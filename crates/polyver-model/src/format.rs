@@ -159,6 +159,13 @@ formats! {
     Pulumi => "pulumi", None, Infrastructure, [], "Pulumi.yaml";
     Openapi => "openapi", Some(Ecosystem::Openapi), ApiSpec, [], "OpenAPI 3.x / Swagger 2.0 documents (YAML or JSON)";
     Migrations => "migrations", None, MigrationChain, [], "Alembic, Flyway, Liquibase, golang-migrate, sqlx, Django, Prisma, Rails migrations";
+    MixExs => "mix-exs", Some(Ecosystem::Hex), Manifest, [], "mix.exs";
+    MixLock => "mix-lock", Some(Ecosystem::Hex), Lock, [MixExs], "mix.lock";
+    CondaEnvironment => "conda-environment", Some(Ecosystem::Conda), Manifest, [], "environment.yml, environment.yaml, environment-*.yml (conda: with dependencies:)";
+    CloudBuild => "cloud-build", Some(Ecosystem::Docker), Ci, [], "cloudbuild.yaml, cloudbuild.yml, cloudbuild.json, cloudbuild-*.yaml";
+    Skaffold => "skaffold", None, ImageSource, [], "skaffold.yaml, skaffold-*.yaml (apiVersion skaffold/...)";
+    Jsonnetfile => "jsonnetfile", Some(Ecosystem::Generic), Manifest, [], "jsonnetfile.json (jsonnet-bundler)";
+    JsonnetfileLock => "jsonnetfile-lock", Some(Ecosystem::Generic), Lock, [Jsonnetfile], "jsonnetfile.lock.json";
     Sbom => "sbom", None, Lock, [], "CycloneDX / SPDX JSON, when named on the command line (never found by a tree walk)";
 }
 

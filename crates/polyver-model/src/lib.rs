@@ -343,6 +343,8 @@ impl Component {
                 self.url.as_deref().filter(|u| u.starts_with('@')),
                 self.integrity.as_deref(),
             ),
+            // A conda spec's `channel::` prefix is kept in `url`.
+            Ecosystem::Conda => purl::conda(&self.name, version, self.url.as_deref()),
             _ => purl::for_component(self.ecosystem, &self.name, version),
         };
     }

@@ -330,6 +330,23 @@ pub(crate) fn conan(
     .render()
 }
 
+/// conda purls carry the channel a spec names (`conda-forge::numpy`) in `channel`, as the
+/// purl spec has it; a spec without one is resolved against the environment's channel list,
+/// which the purl leaves out.
+pub(crate) fn conda(name: &str, version: Option<&str>, channel: Option<&str>) -> String {
+    let qualifiers = channel
+        .map(|c| vec![("channel".to_string(), c.to_string())])
+        .unwrap_or_default();
+    PackageUrl {
+        ty: "conda".into(),
+        name: name.to_string(),
+        version: version.map(str::to_string),
+        qualifiers,
+        ..PackageUrl::default()
+    }
+    .render()
+}
+
 /// Docker purls put a non-Docker-Hub registry into `repository_url` and a pinned platform
 /// into `platform`; the version is the digest when the reference has one (the exact image),
 /// otherwise the tag.

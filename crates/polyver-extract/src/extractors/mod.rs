@@ -2,14 +2,17 @@
 
 pub mod apple;
 pub mod ci;
+pub mod conda;
 pub mod containers;
 pub mod cpp;
 pub mod dart;
 pub mod dotnet;
+pub mod elixir;
 pub mod go;
 pub mod haskell;
 pub mod infrastructure;
 pub mod javascript;
+pub mod jsonnet;
 pub mod julia;
 pub mod jvm;
 pub mod migrations;
@@ -45,6 +48,12 @@ pub use python::{
 pub use r::renv_lock;
 pub use ruby::{gemfile, gemfile_lock};
 pub use rust::{cargo_lock, cargo_toml};
+// The formats of issue 14 (coverage, part 2), on their own lines for merges.
+pub use ci::cloud_build;
+pub use conda::environment as conda_environment;
+pub use containers::skaffold;
+pub use elixir::{mix_exs, mix_lock};
+pub use jsonnet::jsonnetfile;
 
 use polyver_model::Scope;
 

@@ -1,5 +1,6 @@
-//! CI/CD: GitHub Actions workflows and GitLab CI files.
+//! CI/CD: GitHub Actions workflows, GitLab CI files and Google Cloud Build configurations.
 
+pub mod cloud_build;
 mod expression;
 pub mod github_actions;
 pub mod gitlab_ci;

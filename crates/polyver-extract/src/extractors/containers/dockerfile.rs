@@ -7,7 +7,10 @@
 //! split, and the Docker Hub prefixes (`docker.io/`, `library/`) removed from names. A
 //! `FROM` naming an earlier stage is not an image, nor is `scratch`. `COPY --from=image` of
 //! an image that is not a stage is a build image too. The image the final stage is built on
-//! (following stage aliases) is the runtime image; every other image is build scope.
+//! (following stage aliases) is the runtime image; every other image is build scope. The
+//! `# syntax=` directive names the BuildKit frontend image the build pulls (build scope).
+//! Packages `RUN` installs with a package manager are components too (`dockerfile/packages.rs`):
+//! runtime when installed in the final stage or a stage it is built on, else build.
 //!
 //! Variables are expanded the way BuildKit's shell lexer does for a build without
 //! `--build-arg` (see [`expand`]): `FROM` sees the global ARGs (those before the first
@@ -25,6 +28,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod expand;
+mod package_specs;
+mod packages;
 use expand::{expand, known, Var, Vars};
 
 pub struct DockerfileExtractor;
@@ -74,7 +79,15 @@ impl Extractor for DockerfileExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let (escape, instructions) = instructions(file.text());
+        let (escape, syntax, instructions) = instructions(file.text());
+        if let Some((line, reference)) = syntax {
+            // `# syntax=docker/dockerfile:1.7`: the frontend image BuildKit pulls to build.
+            if let Some(c) = image_component(&reference, ID, file, line, &mut out) {
+                out.push(c.with_scope(Scope::Build));
+            }
+        }
+        // Packages RUN installs, with the stage they are installed in.
+        let mut installed: Vec<(usize, Component)> = Vec::new();
         // ARGs before the first FROM, plus BuildKit's automatic platform ARGs.
         let mut global = Vars::global();
         // Stage alias -> index into `stages`.
@@ -154,6 +167,7 @@ impl Extractor for DockerfileExtractor {
                     if let Some(parent) = parent {
                         // A stage built on a stage starts from its image, so from its ENV.
                         stage.base = stages[parent].base;
+                        stage.parent = Some(parent);
                         stage.vars.env = stages[parent].vars.env.clone();
                     } else if reference != "scratch" {
                         let platform = words
@@ -180,6 +194,13 @@ impl Extractor for DockerfileExtractor {
                         aliases.insert(a, stages.len());
                     }
                     stages.push(stage);
+                }
+                "RUN" => {
+                    if let Some(stage) = stages.last() {
+                        let found =
+                            packages::run_packages(rest, &stage.vars, file, ins.line, &mut out);
+                        installed.extend(found.into_iter().map(|c| (stages.len() - 1, c)));
+                    }
                 }
                 "COPY" | "ADD" => {
                     let from = rest
@@ -214,6 +235,21 @@ impl Extractor for DockerfileExtractor {
             };
             out.push(c.with_scope(scope));
         }
+        // Packages installed in the final stage or a stage it is built on are runtime.
+        let mut runtime_stages = Vec::new();
+        let mut at = stages.len().checked_sub(1);
+        while let Some(i) = at.filter(|i| !runtime_stages.contains(i)) {
+            runtime_stages.push(i);
+            at = stages.get(i).and_then(|s| s.parent);
+        }
+        for (stage, c) in installed {
+            let scope = if runtime_stages.contains(&stage) {
+                Scope::Runtime
+            } else {
+                Scope::Build
+            };
+            out.push(c.with_scope(scope));
+        }
         out
     }
 }
@@ -223,6 +259,8 @@ impl Extractor for DockerfileExtractor {
 struct Stage {
     /// Index into the images of the image this stage ultimately starts from.
     base: Option<usize>,
+    /// The stage this one is built on (`FROM builder AS test`).
+    parent: Option<usize>,
     vars: Vars,
 }
 
@@ -232,9 +270,11 @@ struct Instruction {
 }
 
 /// Joins continuation lines, drops comments and directives, skips heredoc bodies. Returns
-/// the escape character (`\\`, or `` ` `` from an `# escape=` directive) with the instructions.
-fn instructions(text: &str) -> (char, Vec<Instruction>) {
+/// the escape character (`\\`, or `` ` `` from an `# escape=` directive) and the `# syntax=`
+/// directive's line and image with the instructions.
+fn instructions(text: &str) -> (char, Option<(u32, String)>, Vec<Instruction>) {
     let mut escape = '\\';
+    let mut syntax = None;
     let mut directives_done = false;
     let mut out = Vec::new();
     let mut current: Option<Instruction> = None;
@@ -253,6 +293,9 @@ fn instructions(text: &str) -> (char, Vec<Instruction>) {
                 if let Some((k, v)) = d.split_once('=') {
                     if k.trim().eq_ignore_ascii_case("escape") && v.trim() == "`" {
                         escape = '`';
+                    }
+                    if k.trim().eq_ignore_ascii_case("syntax") && !v.trim().is_empty() {
+                        syntax = Some((i as u32 + 1, v.trim().to_string()));
                     }
                     if k.trim().chars().all(|c| c.is_ascii_alphabetic()) {
                         continue;
@@ -289,7 +332,7 @@ fn instructions(text: &str) -> (char, Vec<Instruction>) {
         out.extend(current.take());
     }
     out.extend(current);
-    (escape, out)
+    (escape, syntax, out)
 }
 
 fn split_word(s: &str) -> (&str, &str) {

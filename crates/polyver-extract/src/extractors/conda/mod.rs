@@ -1,0 +1,4 @@
+//! conda environment files (`environment.yml`): conda packages and the pip packages they
+//! install.
+
+pub mod environment;
