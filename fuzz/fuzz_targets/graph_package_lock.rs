@@ -7,6 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use polyver_extract::registry::extractors;
 use polyver_extract::SourceFile;
 use polyver_model::{Inventory, ScanStats};
+use polyver_report::render::graph_documents;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -19,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let graphs = polyver_graph::build(&inventory);
     for g in &graphs {
         let stats = g.stats(5);
-        let _ = polyver_graph::stats_json(g, &stats);
+        let _ = graph_documents::stats_json(g, &stats);
         let _ = g.cycles();
         let _ = g.depths();
         let _ = g.truncated(2);
@@ -30,11 +31,11 @@ fuzz_target!(|data: &[u8]| {
             .collect::<Vec<_>>()
         {
             let answer = polyver_graph::why(g, id, 10);
-            let _ = polyver_graph::why_json(g, &answer, 3);
+            let _ = graph_documents::why_json(g, &answer, 3);
         }
     }
-    let _ = polyver_graph::dot(&graphs);
-    let _ = polyver_graph::mermaid(&graphs);
-    let _ = polyver_graph::json_document(".", &graphs, 5);
+    let _ = graph_documents::dot(&graphs);
+    let _ = graph_documents::mermaid(&graphs);
+    let _ = graph_documents::json_document(".", &graphs, 5);
     let _ = polyver_graph::near_matches(&graphs, "a", 3);
 });
