@@ -37,7 +37,10 @@ use events::{Event, EventParser, Mark};
 use polyver_model::{Component, Diagnostic, DiagnosticCode};
 use std::collections::HashMap;
 
+mod documents;
 mod events;
+
+pub(crate) use documents::top_level_scalar;
 
 /// Deepest nesting of collections accepted.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -291,6 +294,7 @@ enum Frame {
     },
 }
 
+#[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<String, Node>,
@@ -302,34 +306,38 @@ struct Builder {
 
 /// Loads every document of `text` (see the module docs for limits and error handling).
 pub(crate) fn load(text: &str) -> Loaded {
-    let mut parser = EventParser::new(text);
-    let mut b = Builder {
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        documents: Vec::new(),
-        alias_nodes: 0,
-        aliases: 0,
-    };
-    let error = loop {
-        let (event, mark) = match parser.next_event() {
-            Ok(x) => x,
-            Err(e) => break Some(error_at(e.mark, LoadErrorKind::Syntax(e.message))),
-        };
-        match b.on_event(event, mark) {
-            Ok(true) => break None,
-            Ok(false) => {}
-            Err(e) => break Some(e),
+    let mut b = Builder::default();
+    let error = b.read(EventParser::new(text, 1));
+    b.into_loaded(error)
+}
+
+/// Like [`load`], but reads only the documents whose text `keep` accepts (see
+/// [`documents::split`]); the others are never parsed, so an error in them goes unseen.
+pub(crate) fn load_where(text: &str, keep: impl Fn(&str) -> bool) -> Loaded {
+    let mut b = Builder::default();
+    let mut error = None;
+    for (first_line, document) in documents::split(text) {
+        if keep(document) {
+            error = b.read(EventParser::new(document, first_line));
+            if error.is_some() {
+                break;
+            }
         }
-    };
-    let complete = b.documents.len();
-    if error.is_some() {
-        b.close_all();
     }
-    Loaded {
-        documents: b.documents,
-        error,
-        complete,
+    b.into_loaded(error)
+}
+
+/// [`load_where`] with the error as a diagnostic, as [`load_file`].
+pub(crate) fn load_file_where(
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+    keep: impl Fn(&str) -> bool,
+) -> Loaded {
+    let loaded = load_where(file.text(), keep);
+    if let Some(e) = &loaded.error {
+        diagnostics.push(e.diagnostic(file));
     }
+    loaded
 }
 
 fn error_at(m: Mark, kind: LoadErrorKind) -> LoadError {
@@ -345,6 +353,34 @@ fn refused(m: Mark, why: String) -> LoadError {
 }
 
 impl Builder {
+    /// Reads the events of one parser to its end or its first error.
+    fn read(&mut self, mut parser: EventParser) -> Option<LoadError> {
+        loop {
+            let (event, mark) = match parser.next_event() {
+                Ok(x) => x,
+                Err(e) => return Some(error_at(e.mark, LoadErrorKind::Syntax(e.message))),
+            };
+            match self.on_event(event, mark) {
+                Ok(true) => return None,
+                Ok(false) => {}
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    /// The documents read, the open ones closed after an error.
+    fn into_loaded(mut self, error: Option<LoadError>) -> Loaded {
+        let complete = self.documents.len();
+        if error.is_some() {
+            self.close_all();
+        }
+        Loaded {
+            documents: self.documents,
+            error,
+            complete,
+        }
+    }
+
     /// Handles one event; `Ok(true)` at the end of the stream.
     fn on_event(&mut self, event: Event, mark: Mark) -> Result<bool, LoadError> {
         match event {

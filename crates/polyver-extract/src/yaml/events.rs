@@ -26,9 +26,11 @@ pub(crate) struct Mark {
 }
 
 impl Mark {
-    fn from_sys(m: sys::yaml_mark_t) -> Mark {
+    /// A libyaml mark (0-based) in a text whose first line is line `first_line` of the file.
+    fn from_sys(m: sys::yaml_mark_t, first_line: u32) -> Mark {
+        let line = u32::try_from(m.line).unwrap_or(u32::MAX);
         Mark {
-            line: u32::try_from(m.line).unwrap_or(u32::MAX - 1) + 1,
+            line: line.saturating_add(first_line),
             column: u32::try_from(m.column).unwrap_or(u32::MAX - 1) + 1,
         }
     }
@@ -66,10 +68,12 @@ pub(crate) struct EventParser<'input> {
     parser: Box<MaybeUninit<sys::yaml_parser_t>>,
     done: bool,
     text: &'input str,
+    first_line: u32,
 }
 
 impl<'input> EventParser<'input> {
-    pub fn new(text: &'input str) -> EventParser<'input> {
+    /// A parser of `text`, whose first line is line `first_line` (1-based) of its file.
+    pub fn new(text: &'input str, first_line: u32) -> EventParser<'input> {
         let mut parser = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
         let raw = parser.as_mut_ptr();
         // SAFETY: `raw` points to boxed memory that never moves while the parser lives (it
@@ -85,6 +89,7 @@ impl<'input> EventParser<'input> {
             parser,
             done: false,
             text,
+            first_line,
         }
     }
 
@@ -92,7 +97,13 @@ impl<'input> EventParser<'input> {
     /// answering `StreamEnd` (libyaml must not be called again after an error).
     pub fn next_event(&mut self) -> Result<(Event, Mark), SyntaxError> {
         if self.done {
-            return Ok((Event::StreamEnd, Mark { line: 1, column: 1 }));
+            return Ok((
+                Event::StreamEnd,
+                Mark {
+                    line: self.first_line,
+                    column: 1,
+                },
+            ));
         }
         let raw = self.parser.as_mut_ptr();
         let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
@@ -105,7 +116,7 @@ impl<'input> EventParser<'input> {
             }
             let event = event.assume_init_mut();
             let converted = convert(event);
-            let mark = Mark::from_sys(event.start_mark);
+            let mark = Mark::from_sys(event.start_mark, self.first_line);
             sys::yaml_event_delete(event);
             if converted == Event::StreamEnd {
                 self.done = true;
@@ -124,7 +135,7 @@ impl<'input> EventParser<'input> {
         if parser.error == sys::YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.
             return SyntaxError {
-                mark: mark_at_offset(self.text, parser.problem_offset as usize),
+                mark: mark_at_offset(self.text, parser.problem_offset as usize, self.first_line),
                 message: problem.unwrap_or_else(|| "invalid input".into()),
             };
         }
@@ -132,12 +143,12 @@ impl<'input> EventParser<'input> {
         let message = match c_text(parser.context) {
             Some(context) => format!(
                 "{problem} ({context} at line {})",
-                Mark::from_sys(parser.context_mark).line
+                Mark::from_sys(parser.context_mark, self.first_line).line
             ),
             None => problem,
         };
         SyntaxError {
-            mark: Mark::from_sys(parser.problem_mark),
+            mark: Mark::from_sys(parser.problem_mark, self.first_line),
             message,
         }
     }
@@ -188,8 +199,8 @@ unsafe fn c_text<T>(p: *const T) -> Option<String> {
     (!p.is_null()).then(|| CStr::from_ptr(p.cast()).to_string_lossy().into_owned())
 }
 
-/// The line and character column of byte `offset` of `text`.
-fn mark_at_offset(text: &str, offset: usize) -> Mark {
+/// The line and character column of byte `offset` of `text` (which starts at `first_line`).
+fn mark_at_offset(text: &str, offset: usize, first_line: u32) -> Mark {
     let mut end = offset.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -197,7 +208,9 @@ fn mark_at_offset(text: &str, offset: usize) -> Mark {
     let before = &text[..end];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     Mark {
-        line: u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX),
+        line: u32::try_from(before.matches('\n').count())
+            .unwrap_or(u32::MAX)
+            .saturating_add(first_line),
         column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
     }
 }

@@ -195,3 +195,20 @@ fn positions_of_block_scalars_anchors_and_empty_values() {
     assert_eq!(doc.get("c").unwrap(), b);
     assert!(doc.get("d").unwrap().is_null());
 }
+
+#[test]
+fn documents_left_out_are_not_parsed_and_lines_stay_right() {
+    let text = "kind: A\n---\nkind: Skip\nbad: [\n---\nkind: B\nimage: x\n";
+    let all = load(text);
+    assert!(all.error.is_some());
+    let kept = load_where(text, |doc| top_level_scalar(doc, "kind") != Some("Skip"));
+    assert_eq!(kept.error, None);
+    assert_eq!(kept.complete_documents().len(), 2);
+    let image = kept.documents[1].get("image").unwrap();
+    assert_eq!((image.line, image.column), (7, 8));
+    // An error in a kept document is placed on the file's line, and stops the reading.
+    let loaded = load_where("a: 1\n---\nb: [\n---\nc: 2\n", |_| true);
+    let e = loaded.error.as_ref().unwrap();
+    assert_eq!(e.line, 4, "{e:?}");
+    assert_eq!(loaded.complete_documents().len(), 1);
+}
