@@ -14,8 +14,7 @@ pub(crate) fn split(text: &str) -> Vec<(u32, &str)> {
     let mut start = 0;
     let mut start_line = 1;
     let mut offset = 0;
-    let mut line = 1;
-    for l in text.split_inclusive('\n') {
+    for (line, l) in (1..).zip(text.split_inclusive('\n')) {
         if l.starts_with('%') {
             return vec![(1, text)];
         }
@@ -25,7 +24,6 @@ pub(crate) fn split(text: &str) -> Vec<(u32, &str)> {
             start_line = line;
         }
         offset += l.len();
-        line += 1;
     }
     pieces.push((start_line, &text[start..]));
     pieces

@@ -16,7 +16,6 @@
 
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
-use unsafe_libyaml as sys;
 
 /// A 1-based line and 1-based character column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +26,7 @@ pub(crate) struct Mark {
 
 impl Mark {
     /// A libyaml mark (0-based) in a text whose first line is line `first_line` of the file.
-    fn from_sys(m: sys::yaml_mark_t, first_line: u32) -> Mark {
+    fn from_sys(m: unsafe_libyaml::yaml_mark_t, first_line: u32) -> Mark {
         let line = u32::try_from(m.line).unwrap_or(u32::MAX);
         Mark {
             line: line.saturating_add(first_line),
@@ -65,7 +64,7 @@ pub(crate) struct SyntaxError {
 
 /// A libyaml parser reading `input`, pinned in its box.
 pub(crate) struct EventParser<'input> {
-    parser: Box<MaybeUninit<sys::yaml_parser_t>>,
+    parser: Box<MaybeUninit<unsafe_libyaml::yaml_parser_t>>,
     done: bool,
     text: &'input str,
     first_line: u32,
@@ -74,16 +73,16 @@ pub(crate) struct EventParser<'input> {
 impl<'input> EventParser<'input> {
     /// A parser of `text`, whose first line is line `first_line` (1-based) of its file.
     pub fn new(text: &'input str, first_line: u32) -> EventParser<'input> {
-        let mut parser = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
+        let mut parser = Box::new(MaybeUninit::<unsafe_libyaml::yaml_parser_t>::uninit());
         let raw = parser.as_mut_ptr();
         // SAFETY: `raw` points to boxed memory that never moves while the parser lives (it
         // is freed in `Drop`); initialisation only fails when allocation fails, which
         // aborts in Rust. The input is borrowed for `'input`, as long as the parser.
         unsafe {
-            let initialised = !sys::yaml_parser_initialize(raw).fail;
+            let initialised = !unsafe_libyaml::yaml_parser_initialize(raw).fail;
             assert!(initialised, "libyaml parser could not be initialised");
-            sys::yaml_parser_set_encoding(raw, sys::YAML_UTF8_ENCODING);
-            sys::yaml_parser_set_input_string(raw, text.as_ptr(), text.len() as u64);
+            unsafe_libyaml::yaml_parser_set_encoding(raw, unsafe_libyaml::YAML_UTF8_ENCODING);
+            unsafe_libyaml::yaml_parser_set_input_string(raw, text.as_ptr(), text.len() as u64);
         }
         EventParser {
             parser,
@@ -106,18 +105,18 @@ impl<'input> EventParser<'input> {
             ));
         }
         let raw = self.parser.as_mut_ptr();
-        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+        let mut event = MaybeUninit::<unsafe_libyaml::yaml_event_t>::uninit();
         // SAFETY: the parser was initialised in `new` and is not used after an error;
         // on success libyaml has initialised `event`, which is read and then freed once.
         unsafe {
-            if sys::yaml_parser_parse(raw, event.as_mut_ptr()).fail {
+            if unsafe_libyaml::yaml_parser_parse(raw, event.as_mut_ptr()).fail {
                 self.done = true;
                 return Err(self.error());
             }
             let event = event.assume_init_mut();
             let converted = convert(event);
             let mark = Mark::from_sys(event.start_mark, self.first_line);
-            sys::yaml_event_delete(event);
+            unsafe_libyaml::yaml_event_delete(event);
             if converted == Event::StreamEnd {
                 self.done = true;
             }
@@ -130,9 +129,9 @@ impl<'input> EventParser<'input> {
     /// # Safety
     /// The parser must be initialised (it is from `new` on).
     unsafe fn error(&self) -> SyntaxError {
-        let parser: &sys::yaml_parser_t = &*self.parser.as_ptr();
+        let parser: &unsafe_libyaml::yaml_parser_t = &*self.parser.as_ptr();
         let problem = c_text(parser.problem);
-        if parser.error == sys::YAML_READER_ERROR {
+        if parser.error == unsafe_libyaml::YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.
             return SyntaxError {
                 mark: mark_at_offset(self.text, parser.problem_offset as usize, self.first_line),
@@ -157,7 +156,7 @@ impl<'input> EventParser<'input> {
 impl Drop for EventParser<'_> {
     fn drop(&mut self) {
         // SAFETY: initialised in `new`, deleted exactly once here.
-        unsafe { sys::yaml_parser_delete(self.parser.as_mut_ptr()) }
+        unsafe { unsafe_libyaml::yaml_parser_delete(self.parser.as_mut_ptr()) }
     }
 }
 
@@ -165,28 +164,30 @@ impl Drop for EventParser<'_> {
 ///
 /// # Safety
 /// `event` must be an event libyaml has just produced (not yet deleted).
-unsafe fn convert(event: &sys::yaml_event_t) -> Event {
+unsafe fn convert(event: &unsafe_libyaml::yaml_event_t) -> Event {
     match event.type_ {
-        sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
-        sys::YAML_SCALAR_EVENT => {
+        unsafe_libyaml::YAML_STREAM_END_EVENT => Event::StreamEnd,
+        unsafe_libyaml::YAML_SCALAR_EVENT => {
             let scalar = event.data.scalar;
             let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
             Event::Scalar {
                 // libyaml checked the input is UTF-8 and writes UTF-8 back.
                 text: String::from_utf8_lossy(bytes).into_owned(),
-                plain: scalar.style == sys::YAML_PLAIN_SCALAR_STYLE,
+                plain: scalar.style == unsafe_libyaml::YAML_PLAIN_SCALAR_STYLE,
                 anchor: c_text(scalar.anchor),
             }
         }
-        sys::YAML_ALIAS_EVENT => Event::Alias(c_text(event.data.alias.anchor).unwrap_or_default()),
-        sys::YAML_SEQUENCE_START_EVENT => {
+        unsafe_libyaml::YAML_ALIAS_EVENT => {
+            Event::Alias(c_text(event.data.alias.anchor).unwrap_or_default())
+        }
+        unsafe_libyaml::YAML_SEQUENCE_START_EVENT => {
             Event::SequenceStart(c_text(event.data.sequence_start.anchor))
         }
-        sys::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
-        sys::YAML_MAPPING_START_EVENT => {
+        unsafe_libyaml::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
+        unsafe_libyaml::YAML_MAPPING_START_EVENT => {
             Event::MappingStart(c_text(event.data.mapping_start.anchor))
         }
-        sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
+        unsafe_libyaml::YAML_MAPPING_END_EVENT => Event::MappingEnd,
         _ => Event::Boundary,
     }
 }
