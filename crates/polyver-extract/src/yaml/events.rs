@@ -169,7 +169,11 @@ unsafe fn convert(event: &unsafe_libyaml::yaml_event_t) -> Event {
         unsafe_libyaml::YAML_STREAM_END_EVENT => Event::StreamEnd,
         unsafe_libyaml::YAML_SCALAR_EVENT => {
             let scalar = event.data.scalar;
-            let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
+            let bytes = if scalar.value.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(scalar.value, scalar.length as usize)
+            };
             Event::Scalar {
                 // libyaml checked the input is UTF-8 and writes UTF-8 back.
                 text: String::from_utf8_lossy(bytes).into_owned(),
