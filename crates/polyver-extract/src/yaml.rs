@@ -3,9 +3,9 @@
 //!
 //! Why not a serde deserializer: extractors need the line and column of every value they
 //! report, must survive hostile input, and care about a handful of keys in files that are
-//! otherwise free-form. So this module drives `yaml-rust2`'s *event* parser (maintained,
-//! pure Rust, markers on every event; the serde route via `serde_yaml` is deprecated) with an
-//! explicit stack — no recursion anywhere, neither in the parser's pull API nor here — and
+//! otherwise free-form. So this module drives libyaml's *event* parser ([`events`]: what
+//! PyYAML, Compose users' and Kubernetes users' tools accept, which `yaml-rust2` did not)
+//! with an explicit stack — no recursion anywhere, neither in the parser nor here — and
 //! builds [`Node`]s that carry their 1-based line and column.
 //!
 //! Limits, so that a file cannot make the scanner spend unbounded time or memory:
@@ -33,10 +33,14 @@
 //! [`Node::get_first`], [`Node::text_field`], [`Node::scalar_text`].
 
 use crate::SourceFile;
+use events::{Event, EventParser, Mark};
 use polyver_model::{Component, Diagnostic, DiagnosticCode};
 use std::collections::HashMap;
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+mod documents;
+mod events;
+
+pub(crate) use documents::top_level_scalar;
 
 /// Deepest nesting of collections accepted.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -276,23 +280,24 @@ pub(crate) fn load_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) ->
 /// An open collection while its children are being read.
 enum Frame {
     Sequence {
-        start: Marker,
-        anchor: usize,
+        start: Mark,
+        anchor: Option<String>,
         items: Vec<Node>,
         size: usize,
     },
     Mapping {
-        start: Marker,
-        anchor: usize,
+        start: Mark,
+        anchor: Option<String>,
         entries: Vec<(Node, Node)>,
         pending_key: Option<Node>,
         size: usize,
     },
 }
 
+#[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<String, Node>,
     documents: Vec<Node>,
     /// Nodes added by alias copies so far.
     alias_nodes: usize,
@@ -301,72 +306,100 @@ struct Builder {
 
 /// Loads every document of `text` (see the module docs for limits and error handling).
 pub(crate) fn load(text: &str) -> Loaded {
-    let mut parser = Parser::new_from_str(text);
-    let mut b = Builder {
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        documents: Vec::new(),
-        alias_nodes: 0,
-        aliases: 0,
-    };
-    let error = loop {
-        let (event, mark) = match parser.next_token() {
-            Ok(x) => x,
-            Err(e) => {
-                let m = *e.marker();
-                break Some(error_at(m, LoadErrorKind::Syntax(e.info().to_string())));
+    let mut b = Builder::default();
+    let error = b.read(EventParser::new(text, 1));
+    b.into_loaded(error)
+}
+
+/// Like [`load`], but reads only the documents whose text `keep` accepts (see
+/// [`documents::split`]); the others are never parsed, so an error in them goes unseen.
+pub(crate) fn load_where(text: &str, keep: impl Fn(&str) -> bool) -> Loaded {
+    let mut b = Builder::default();
+    let mut error = None;
+    for (first_line, document) in documents::split(text) {
+        if keep(document) {
+            error = b.read(EventParser::new(document, first_line));
+            if error.is_some() {
+                break;
             }
-        };
-        match b.on_event(event, mark) {
-            Ok(true) => break None,
-            Ok(false) => {}
-            Err(e) => break Some(e),
         }
-    };
-    let complete = b.documents.len();
-    if error.is_some() {
-        b.close_all();
     }
-    Loaded {
-        documents: b.documents,
-        error,
-        complete,
+    b.into_loaded(error)
+}
+
+/// [`load_where`] with the error as a diagnostic, as [`load_file`].
+pub(crate) fn load_file_where(
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+    keep: impl Fn(&str) -> bool,
+) -> Loaded {
+    let loaded = load_where(file.text(), keep);
+    if let Some(e) = &loaded.error {
+        diagnostics.push(e.diagnostic(file));
+    }
+    loaded
+}
+
+fn error_at(m: Mark, kind: LoadErrorKind) -> LoadError {
+    LoadError {
+        line: m.line,
+        column: m.column,
+        kind,
     }
 }
 
-fn error_at(m: Marker, kind: LoadErrorKind) -> LoadError {
-    let (line, column) = position(m);
-    LoadError { line, column, kind }
-}
-
-fn refused(m: Marker, why: String) -> LoadError {
+fn refused(m: Mark, why: String) -> LoadError {
     error_at(m, LoadErrorKind::Refused(why))
 }
 
-fn position(m: Marker) -> (u32, u32) {
-    ((m.line() as u32).max(1), m.col() as u32 + 1)
-}
-
 impl Builder {
+    /// Reads the events of one parser to its end or its first error.
+    fn read(&mut self, mut parser: EventParser) -> Option<LoadError> {
+        loop {
+            let (event, mark) = match parser.next_event() {
+                Ok(x) => x,
+                Err(e) => return Some(error_at(e.mark, LoadErrorKind::Syntax(e.message))),
+            };
+            match self.on_event(event, mark) {
+                Ok(true) => return None,
+                Ok(false) => {}
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    /// The documents read, the open ones closed after an error.
+    fn into_loaded(mut self, error: Option<LoadError>) -> Loaded {
+        let complete = self.documents.len();
+        if error.is_some() {
+            self.close_all();
+        }
+        Loaded {
+            documents: self.documents,
+            error,
+            complete,
+        }
+    }
+
     /// Handles one event; `Ok(true)` at the end of the stream.
-    fn on_event(&mut self, event: Event, mark: Marker) -> Result<bool, LoadError> {
+    fn on_event(&mut self, event: Event, mark: Mark) -> Result<bool, LoadError> {
         match event {
             Event::StreamEnd => return Ok(true),
-            Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {}
-            Event::Scalar(text, style, anchor, _tag) => {
-                let (line, column) = position(mark);
+            Event::Boundary => {}
+            Event::Scalar {
+                text,
+                plain,
+                anchor,
+            } => {
                 let node = Node {
-                    value: Value::Scalar {
-                        text,
-                        plain: style == TScalarStyle::Plain,
-                    },
-                    line,
-                    column,
+                    value: Value::Scalar { text, plain },
+                    line: mark.line,
+                    column: mark.column,
                     size: 1,
                 };
                 self.finish(node, anchor);
             }
-            Event::Alias(id) => {
+            Event::Alias(name) => {
                 self.aliases += 1;
                 if self.aliases > MAX_ALIASES {
                     return Err(refused(
@@ -374,45 +407,54 @@ impl Builder {
                         format!("more than {MAX_ALIASES} YAML aliases; rest of file not read"),
                     ));
                 }
-                let Some(node) = self.anchors.get(&id) else {
+                let Some(node) = self.anchors.get(&name) else {
                     return Err(refused(mark, "YAML alias to an unknown anchor".into()));
                 };
                 let node = node.clone();
                 self.count_alias_copy(node.size, mark)?;
-                self.finish(node, 0);
+                self.finish(node, None);
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(refused(
-                        mark,
-                        format!("YAML nested deeper than {MAX_DEPTH} levels; not read further"),
-                    ));
-                }
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Sequence {
-                            start: mark,
-                            anchor,
-                            items: Vec::new(),
-                            size: 1,
-                        }
-                    } else {
-                        Frame::Mapping {
-                            start: mark,
-                            anchor,
-                            entries: Vec::new(),
-                            pending_key: None,
-                            size: 1,
-                        }
-                    });
-            }
+            Event::SequenceStart(anchor) => self.open(true, anchor, mark)?,
+            Event::MappingStart(anchor) => self.open(false, anchor, mark)?,
             Event::SequenceEnd | Event::MappingEnd => self.close_top(),
         }
         Ok(false)
     }
 
+    /// Opens a collection, refusing past [`MAX_DEPTH`].
+    fn open(
+        &mut self,
+        sequence: bool,
+        anchor: Option<String>,
+        start: Mark,
+    ) -> Result<(), LoadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(refused(
+                start,
+                format!("YAML nested deeper than {MAX_DEPTH} levels; not read further"),
+            ));
+        }
+        self.stack.push(if sequence {
+            Frame::Sequence {
+                start,
+                anchor,
+                items: Vec::new(),
+                size: 1,
+            }
+        } else {
+            Frame::Mapping {
+                start,
+                anchor,
+                entries: Vec::new(),
+                pending_key: None,
+                size: 1,
+            }
+        });
+        Ok(())
+    }
+
     /// Counts the `n` nodes an alias copy adds, refusing past [`MAX_ALIAS_NODES`].
-    fn count_alias_copy(&mut self, n: usize, mark: Marker) -> Result<(), LoadError> {
+    fn count_alias_copy(&mut self, n: usize, mark: Mark) -> Result<(), LoadError> {
         self.alias_nodes = self.alias_nodes.saturating_add(n);
         if self.alias_nodes > MAX_ALIAS_NODES {
             return Err(refused(
@@ -437,36 +479,30 @@ impl Builder {
                 anchor,
                 items,
                 size,
-            } => {
-                let (line, column) = position(start);
-                (
-                    Node {
-                        value: Value::Sequence(items),
-                        line,
-                        column,
-                        size,
-                    },
-                    anchor,
-                )
-            }
+            } => (
+                Node {
+                    value: Value::Sequence(items),
+                    line: start.line,
+                    column: start.column,
+                    size,
+                },
+                anchor,
+            ),
             Frame::Mapping {
                 start,
                 anchor,
                 entries,
                 size,
                 ..
-            } => {
-                let (line, column) = position(start);
-                (
-                    Node {
-                        value: Value::Mapping(apply_merge_keys(entries)),
-                        line,
-                        column,
-                        size,
-                    },
-                    anchor,
-                )
-            }
+            } => (
+                Node {
+                    value: Value::Mapping(apply_merge_keys(entries)),
+                    line: start.line,
+                    column: start.column,
+                    size,
+                },
+                anchor,
+            ),
         };
         self.finish(node, anchor);
     }
@@ -479,8 +515,8 @@ impl Builder {
     }
 
     /// Records an anchor and attaches a complete node to its parent (or as a document).
-    fn finish(&mut self, node: Node, anchor: usize) {
-        if anchor > 0 {
+    fn finish(&mut self, node: Node, anchor: Option<String>) {
+        if let Some(anchor) = anchor {
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {

@@ -142,7 +142,11 @@ impl Extractor for KubernetesExtractor {
             return out;
         }
         let mut diagnostics = Vec::new();
-        let loaded = yaml::load_file(file, &mut diagnostics);
+        // A CustomResourceDefinition (most of an operator's install manifest) describes
+        // images but holds none: its documents are not parsed.
+        let loaded = yaml::load_file_where(file, &mut diagnostics, |doc| {
+            yaml::top_level_scalar(doc, "kind") != Some("CustomResourceDefinition")
+        });
         let looks_like_manifest = kustomization
             || loaded
                 .documents
