@@ -16,7 +16,7 @@
 //! read as text, never run); without one (an Xcode project) every pin is reported as direct.
 //! SwiftPM records no edges.
 
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::extractors::string_literals;
 use crate::json::{Spanned, Value};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
@@ -43,21 +43,9 @@ impl Extractor for PackageResolvedExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "Package.resolved") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                file.line_col(doc.offset).0,
-                format!(
-                    "Package.resolved must be an object, found {}",
-                    doc.type_name()
-                ),
-            ));
-            return out;
-        }
         let version = doc.get("version").map(|m| match &m.value.value {
             Value::Number(n) => n.clone(),
             _ => String::new(),

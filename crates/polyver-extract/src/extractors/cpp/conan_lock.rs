@@ -17,7 +17,7 @@
 //! the purl carries them as the spec's `user`, `channel` and `rrev` qualifiers. A reference
 //! without a name (`1.2.3`) is reported and skipped.
 
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::extractors::string_literals;
 use crate::json::{Spanned, Value};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
@@ -54,18 +54,9 @@ impl Extractor for ConanLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "conan.lock") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                file.line_col(doc.offset).0,
-                format!("conan.lock must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         match doc.get("graph_lock") {
             Some(graph) => conan1(file, graph, &mut out),
             None => conan2(file, &doc, &mut out),

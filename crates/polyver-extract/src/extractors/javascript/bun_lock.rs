@@ -23,7 +23,7 @@
 //! parsed: an info diagnostic says how to get the text format.
 
 use crate::extractors::lock_graph::{self, LockedEdge, LockedPackage, RootDependency};
-use crate::extractors::package_json::{parse_json, type_error, DEPENDENCY_FIELDS};
+use crate::extractors::package_json::{parse_json_object, type_error, DEPENDENCY_FIELDS};
 use crate::json::{Spanned, Value};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{Diagnostic, DiagnosticCode, Format, Scope, Severity};
@@ -61,18 +61,9 @@ impl Extractor for BunLockExtractor {
             return out;
         }
         let plain = SourceFile::from_text(file.path(), strip_jsonc(file.text()));
-        let Some(doc) = parse_json(&plain, &mut out) else {
+        let Some(doc) = parse_json_object(&plain, &mut out, "bun.lock") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                1,
-                format!("bun.lock must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         lockfile(file, &doc, &mut out);
         out
     }

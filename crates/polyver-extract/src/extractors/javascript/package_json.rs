@@ -43,18 +43,9 @@ impl Extractor for PackageJsonExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "package.json") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                1,
-                format!("package.json must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         out.declared_licenses
             .extend(crate::license::from_json(file, &doc));
         for (field, scope) in DEPENDENCY_FIELDS {
@@ -137,6 +128,26 @@ pub(crate) fn parse_json(file: &SourceFile, out: &mut Extracted) -> Option<Spann
             None
         }
     }
+}
+
+/// Parses a JSON file whose top level must be an object (`what` names the file in the
+/// error): a syntax error or another top-level value is a diagnostic, and `None`.
+pub(crate) fn parse_json_object(
+    file: &SourceFile,
+    out: &mut Extracted,
+    what: &str,
+) -> Option<Spanned> {
+    let doc = parse_json(file, out)?;
+    if doc.is_object() {
+        return Some(doc);
+    }
+    out.diagnose(Diagnostic::error(
+        DiagnosticCode::InvalidValue,
+        file.path(),
+        file.line_col(doc.offset).0,
+        format!("{what} must be an object, found {}", doc.type_name()),
+    ));
+    None
 }
 
 pub(crate) fn type_error(

@@ -13,7 +13,7 @@
 //! without them ever being looked up on Packagist or in the advisory database.
 //! `conflict`, `replace`, `provide` and `suggest` declare nothing that gets installed.
 
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
     Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Location, Scope,
@@ -39,18 +39,9 @@ impl Extractor for ComposerJsonExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "composer.json") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                1,
-                format!("composer.json must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         out.declared_licenses
             .extend(crate::license::from_json(file, &doc));
         for (field, scope) in [("require", Scope::Runtime), ("require-dev", Scope::Dev)] {

@@ -19,7 +19,7 @@
 //! no other locked package requires are the roots (an info diagnostic says so).
 
 use crate::extractors::composer_json::{exact_version, is_platform};
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::json::Spanned;
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
@@ -47,18 +47,9 @@ impl Extractor for ComposerLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "composer.lock") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                1,
-                format!("composer.lock must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         let mut entries: Vec<(&Spanned, u32, Scope)> = Vec::new();
         for (field, scope) in [("packages", Scope::Runtime), ("packages-dev", Scope::Dev)] {
             let Some(list) = doc.get(field) else { continue };

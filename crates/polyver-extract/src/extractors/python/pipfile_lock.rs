@@ -15,7 +15,7 @@
 //! reported as direct (the conservative reading, as for a `pip freeze` requirements file)
 //! and an info diagnostic says the distinction is unavailable.
 
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::extractors::pipfile::{category_scope, pinned, NON_CATEGORY_TABLES};
 use crate::extractors::python_locks::{join_hashes, package, python_version};
 use crate::json::{Spanned, Value};
@@ -44,18 +44,9 @@ impl Extractor for PipfileLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "Pipfile.lock") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                1,
-                format!("Pipfile.lock must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         let declared = pipfile_categories(file);
         if declared.is_none() {
             out.diagnose(Diagnostic::new(

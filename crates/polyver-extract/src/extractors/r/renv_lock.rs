@@ -18,7 +18,7 @@
 //! - The lock does not say what the project asked for: entries no other entry requires are
 //!   reported as direct.
 
-use crate::extractors::package_json::{parse_json, type_error};
+use crate::extractors::package_json::{parse_json_object, type_error};
 use crate::json::{Member, Spanned, Value};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
 use polyver_model::{
@@ -68,18 +68,9 @@ impl Extractor for RenvLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let Some(doc) = parse_json(file, &mut out) else {
+        let Some(doc) = parse_json_object(file, &mut out, "renv.lock") else {
             return out;
         };
-        if !doc.is_object() {
-            out.diagnose(Diagnostic::error(
-                DiagnosticCode::InvalidValue,
-                file.path(),
-                file.line_col(doc.offset).0,
-                format!("renv.lock must be an object, found {}", doc.type_name()),
-            ));
-            return out;
-        }
         let r = doc.get("R").map(|m| &m.value);
         if let Some(v) = r.and_then(|r| r.get("Version")) {
             match v.value.as_str().map(str::trim).filter(|s| !s.is_empty()) {
