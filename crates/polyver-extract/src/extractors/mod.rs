@@ -86,24 +86,46 @@ pub(crate) fn scope_from_words(name: &str, default: Scope) -> Scope {
     }
 }
 
-/// The error for a YAML lock file whose top level is not the mapping its tool writes (a
-/// scalar, a sequence): nothing in it can be read.
-pub(crate) fn not_a_lock(
+/// The first document of a YAML lock file, when it is the mapping its tool writes. An empty
+/// file is a warning (`keys` says what it should hold); a syntax error is already a
+/// diagnostic; a top level that is not a mapping (a scalar, a sequence) is an error: nothing
+/// in it can be read.
+pub(crate) fn yaml_lock_document(
     file: &crate::SourceFile,
-    doc: &crate::yaml::Node,
+    out: &mut crate::Extracted,
     lock: &str,
     keys: &str,
-) -> polyver_model::Diagnostic {
-    polyver_model::Diagnostic::error(
-        polyver_model::DiagnosticCode::ParseError,
-        file.path(),
-        doc.line,
-        format!(
-            "{lock} must be a mapping with {keys}, found {}",
-            doc.type_with_article()
-        ),
-    )
-    .with_column(doc.column)
+) -> Option<crate::yaml::Node> {
+    use polyver_model::{Diagnostic, DiagnosticCode};
+    let loaded = crate::yaml::load_file(file, &mut out.diagnostics);
+    let error = loaded.error.is_some();
+    let Some(doc) = loaded.documents.into_iter().next() else {
+        if !error {
+            out.diagnose(Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                file.path(),
+                1,
+                format!("empty {lock}: no {keys}"),
+            ));
+        }
+        return None;
+    };
+    if !doc.is_mapping() {
+        out.diagnose(
+            Diagnostic::error(
+                DiagnosticCode::ParseError,
+                file.path(),
+                doc.line,
+                format!(
+                    "{lock} must be a mapping with {keys}, found {}",
+                    doc.type_with_article()
+                ),
+            )
+            .with_column(doc.column),
+        );
+        return None;
+    }
+    Some(doc)
 }
 
 /// The string literals of a manifest that is code (`Package.swift`, `conanfile.py`), read

@@ -13,12 +13,10 @@
 //! `EXTERNAL SOURCES`); a `:path:` pod its directory; `:podspec:` the podspec's address.
 //! `COCOAPODS` is the `cocoapods` tool.
 
-use crate::extractors::not_a_lock;
+use crate::extractors::yaml_lock_document;
 use crate::yaml::{self, Node};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
-use polyver_model::{
-    Component, DependencyEdge, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope,
-};
+use polyver_model::{Component, DependencyEdge, Ecosystem, Format, Kind, Scope};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -41,22 +39,10 @@ impl Extractor for PodfileLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let loaded = yaml::load_file(file, &mut out.diagnostics);
-        let Some(doc) = loaded.documents.first() else {
-            if loaded.error.is_none() {
-                out.diagnose(Diagnostic::warning(
-                    DiagnosticCode::InvalidValue,
-                    file.path(),
-                    1,
-                    "empty Podfile.lock: no `PODS`",
-                ));
-            }
+        let Some(doc) = yaml_lock_document(file, &mut out, "Podfile.lock", "`PODS`") else {
             return out;
         };
-        if !doc.is_mapping() {
-            out.diagnose(not_a_lock(file, doc, "Podfile.lock", "`PODS`"));
-            return out;
-        }
+        let doc = &doc;
         let direct: BTreeSet<&str> = doc
             .get_first("DEPENDENCIES")
             .and_then(Node::as_sequence)

@@ -18,10 +18,10 @@
 //!
 //! pub records no edges between packages, so the graph of a pubspec.lock is its roots only.
 
-use crate::extractors::not_a_lock;
+use crate::extractors::yaml_lock_document;
 use crate::yaml::{self, Node};
 use crate::{file_name, Extracted, Extractor, NameHint, SourceFile};
-use polyver_model::{Component, Diagnostic, DiagnosticCode, Ecosystem, Format, Kind, Scope};
+use polyver_model::{Component, Ecosystem, Format, Kind, Scope};
 use std::path::Path;
 
 pub struct PubspecLockExtractor;
@@ -51,22 +51,10 @@ impl Extractor for PubspecLockExtractor {
 
     fn extract(&self, file: &SourceFile) -> Extracted {
         let mut out = Extracted::default();
-        let loaded = yaml::load_file(file, &mut out.diagnostics);
-        let Some(doc) = loaded.documents.first() else {
-            if loaded.error.is_none() {
-                out.diagnose(Diagnostic::warning(
-                    DiagnosticCode::InvalidValue,
-                    file.path(),
-                    1,
-                    "empty pubspec.lock: no `packages`",
-                ));
-            }
+        let Some(doc) = yaml_lock_document(file, &mut out, "pubspec.lock", "`packages`") else {
             return out;
         };
-        if !doc.is_mapping() {
-            out.diagnose(not_a_lock(file, doc, "pubspec.lock", "`packages`"));
-            return out;
-        }
+        let doc = &doc;
         match doc.get_first("packages") {
             Some(packages) if packages.is_mapping() => {
                 for (name, key, entry) in packages.all_entries() {
