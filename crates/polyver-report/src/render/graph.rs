@@ -131,7 +131,7 @@ fn write_why(matches: &[(&Graph, WhyAnswer)], term: &Term, w: &mut String) -> fm
         )?;
         if answer.paths.is_empty() && !node.direct {
             let why_not = if g.edge_count() == 0 {
-                "this lock file records no dependency edges (Pipfile.lock never does): what pulls it in is unknown"
+                "this lock file records no dependency edges: what pulls it in is unknown"
             } else {
                 "no direct dependency reaches it: the lock keeps an entry nothing requires"
             };
