@@ -68,6 +68,16 @@ fn row(name: &str, line: u32, bump: Option<&str>, days: Option<u64>) -> StoredOu
     }
 }
 
+/// The status of each stored row of `scan`, in recorded order.
+fn statuses(store: &Store, scan: i64) -> Vec<Option<OutdatedStatus>> {
+    store
+        .outdated(scan)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
 fn rows_are_replaced_per_scan_and_read_back_in_order(store: &Store) {
     let first = store
         .record(&meta("acme/shop", 1_000), &inventory(&["requests"]), &[])
@@ -230,14 +240,8 @@ fn a_status_is_kept_and_an_absent_one_is_implied(store: &Store) {
             ],
         )
         .unwrap();
-    let statuses: Vec<Option<OutdatedStatus>> = store
-        .outdated(scan)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.status)
-        .collect();
     assert_eq!(
-        statuses,
+        statuses(store, scan),
         [
             Some(OutdatedStatus::Unknown),
             Some(OutdatedStatus::Outdated),
@@ -300,14 +304,8 @@ fn migration_6_gives_the_rows_before_it_their_implied_status(store: &Store) {
         }
     });
     let reopened = Store::open(store.url()).unwrap();
-    let statuses: Vec<Option<OutdatedStatus>> = reopened
-        .outdated(scan)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.status)
-        .collect();
     assert_eq!(
-        statuses,
+        statuses(&reopened, scan),
         [
             Some(OutdatedStatus::Outdated),
             Some(OutdatedStatus::UpToDate),
